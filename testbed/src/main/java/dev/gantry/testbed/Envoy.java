@@ -1,0 +1,117 @@
+package dev.gantry.testbed;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Envoy process started from a bootstrap file, with its admin interface on a free loopback
+ * port and its log captured to a file (printed by failing tests). The bootstrap must not set {@code
+ * admin}: the launcher adds it.
+ */
+public final class Envoy implements AutoCloseable {
+  private final ManagedProcess process;
+  private final int adminPort;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private Envoy(ManagedProcess process, int adminPort) {
+    this.process = process;
+    this.adminPort = adminPort;
+  }
+
+  /**
+   * Starts Envoy with {@code bootstrapYaml} and waits until its admin interface answers {@code
+   * /ready} with LIVE (listeners and clusters from the bootstrap initialised).
+   */
+  public static Envoy start(String name, String bootstrapYaml, Path dir) {
+    return start(name, bootstrapYaml, dir, Tools.resolve());
+  }
+
+  public static Envoy start(String name, String bootstrapYaml, Path dir, Tools tools) {
+    int adminPort = Ports.freeLoopbackPort();
+    Path bootstrap = dir.resolve(name + "-bootstrap.yaml");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(bootstrap, bootstrapYaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + bootstrap, e);
+    }
+    ManagedProcess process =
+        new ManagedProcess(
+            name,
+            List.of(
+                Tools.require(tools.envoy()).toString(),
+                "--config-path",
+                bootstrap.toString(),
+                "--config-yaml",
+                "admin: {address: {socket_address: {address: 127.0.0.1, port_value: "
+                    + adminPort
+                    + "}}}",
+                // Several Envoys may run side by side; hot restart would need distinct base ids.
+                "--disable-hot-restart",
+                "--concurrency",
+                "1",
+                "--log-level",
+                "info"),
+            dir.resolve(name + ".log"));
+    Envoy envoy = new Envoy(process, adminPort);
+    process.start();
+    try {
+      process.awaitReady(
+          "envoy " + name,
+          Duration.ofSeconds(30),
+          () -> "LIVE".equals(envoy.admin("/ready").strip()));
+    } catch (RuntimeException e) {
+      process.stop();
+      throw e;
+    }
+    return envoy;
+  }
+
+  /** GET on the admin interface, e.g. {@code /clusters} or {@code /config_dump}. */
+  public String admin(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /** One statistic's value from {@code /stats}, or -1 when Envoy does not have it. */
+  public long stat(String name) throws IOException, InterruptedException {
+    String filter = "^" + name.replace(".", "\\.") + "$";
+    String body = admin("/stats?filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8));
+    for (String line : body.split("\n")) {
+      int colon = line.indexOf(": ");
+      if (colon > 0 && line.substring(0, colon).equals(name)) {
+        return Long.parseLong(line.substring(colon + 2).trim());
+      }
+    }
+    return -1;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    process.stop();
+  }
+}

@@ -1,0 +1,221 @@
+package dev.gantry.testbed;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cluster made of one etcd and one kube-apiserver process on free loopback ports, with its own
+ * CA, RBAC authorization and an admin identity in {@code system:masters}. There is no controller
+ * manager or scheduler: tests write EndpointSlices themselves, and namespaces never finish
+ * deleting.
+ */
+final class LocalKubeCluster implements KubeCluster {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  private final String name;
+  private final Path dir;
+  private final Pki pki;
+  private final int apiPort;
+  private final ManagedProcess etcd;
+  private final ManagedProcess apiServer;
+  private final String adminKubeconfig;
+  private final Path adminKubeconfigFile;
+  private final Pki.Issued admin;
+  private KubernetesClient client;
+
+  private LocalKubeCluster(String name, Path dir, Tools tools) {
+    this.name = name;
+    this.dir = dir;
+    this.pki = Pki.newAuthority(name);
+    int etcdClientPort = Ports.freeLoopbackPort();
+    int etcdPeerPort = Ports.freeLoopbackPort();
+    this.apiPort = Ports.freeLoopbackPort();
+    try {
+      Path pkiDir = Files.createDirectories(dir.resolve("pki"));
+      Pki.Issued serving = pki.servingCertificate("kube-apiserver");
+      Files.writeString(pkiDir.resolve("ca.crt"), Pki.pem(pki.caCertificate()));
+      Files.writeString(pkiDir.resolve("apiserver.crt"), serving.certificatePem());
+      Files.writeString(pkiDir.resolve("apiserver.key"), serving.privateKeyPem());
+      String[] sa = Pki.serviceAccountKeyPem();
+      Files.writeString(pkiDir.resolve("sa.pub"), sa[0]);
+      Files.writeString(pkiDir.resolve("sa.key"), sa[1]);
+
+      String etcdUrl = "http://127.0.0.1:" + etcdClientPort;
+      String peerUrl = "http://127.0.0.1:" + etcdPeerPort;
+      this.etcd =
+          new ManagedProcess(
+              name + "/etcd",
+              List.of(
+                  Tools.require(tools.etcd()).toString(),
+                  "--name=" + name,
+                  "--data-dir=" + dir.resolve("etcd"),
+                  "--listen-client-urls=" + etcdUrl,
+                  "--advertise-client-urls=" + etcdUrl,
+                  "--listen-peer-urls=" + peerUrl,
+                  "--initial-advertise-peer-urls=" + peerUrl,
+                  "--initial-cluster=" + name + "=" + peerUrl,
+                  "--initial-cluster-state=new",
+                  // Test data is disposable; skipping fsync makes writes an order faster.
+                  "--unsafe-no-fsync=true",
+                  "--quota-backend-bytes=4294967296",
+                  "--log-level=warn"),
+              dir.resolve("logs/etcd.log"));
+      this.apiServer =
+          new ManagedProcess(
+              name + "/kube-apiserver",
+              List.of(
+                  Tools.require(tools.kubeApiServer()).toString(),
+                  "--etcd-servers=" + etcdUrl,
+                  "--bind-address=127.0.0.1",
+                  "--secure-port=" + apiPort,
+                  // Only written into the kubernetes Service's endpoints, which the reconciler
+                  // below never writes; an address that is never contacted (RFC 2544 range).
+                  "--advertise-address=198.18.0.1",
+                  "--endpoint-reconciler-type=none",
+                  "--cert-dir=" + dir.resolve("apiserver-certs"),
+                  "--tls-cert-file=" + pkiDir.resolve("apiserver.crt"),
+                  "--tls-private-key-file=" + pkiDir.resolve("apiserver.key"),
+                  "--client-ca-file=" + pkiDir.resolve("ca.crt"),
+                  "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                  "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
+                  "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
+                  "--authorization-mode=RBAC",
+                  "--service-cluster-ip-range=10.96.0.0/16",
+                  "--enable-priority-and-fairness=false",
+                  "--profiling=false",
+                  "--v=1"),
+              dir.resolve("logs/kube-apiserver.log"));
+      this.admin = pki.clientCertificate("gantry-admin", List.of("system:masters"));
+      this.adminKubeconfig =
+          Kubeconfig.withClientCertificate(
+              name,
+              apiServerUrl(),
+              admin.caPem(),
+              admin.certificatePem(),
+              admin.privateKeyPem(),
+              "admin");
+      this.adminKubeconfigFile = dir.resolve("admin.kubeconfig");
+      Files.writeString(adminKubeconfigFile, adminKubeconfig);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare cluster " + name + " in " + dir, e);
+    }
+  }
+
+  /** Starts etcd and the apiserver and waits until the apiserver reports ready. */
+  static LocalKubeCluster start(String name, Path dir, Tools tools) {
+    LocalKubeCluster cluster = new LocalKubeCluster(name, dir, tools);
+    try {
+      cluster.etcd.start();
+      cluster.startApiServer();
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized void startApiServer() {
+    apiServer.start();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(admin.sslContext())
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    HttpRequest readyz =
+        HttpRequest.newBuilder(URI.create(apiServerUrl() + "/readyz"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    apiServer.awaitReady(
+        name + " kube-apiserver",
+        READY_TIMEOUT,
+        () -> {
+          etcd.checkAlive();
+          return http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+  }
+
+  @Override
+  public synchronized void stopApiServer() {
+    apiServer.stop();
+  }
+
+  @Override
+  public boolean isApiServerRunning() {
+    return apiServer.isAlive();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String provider() {
+    return "local";
+  }
+
+  @Override
+  public String apiServerUrl() {
+    return "https://127.0.0.1:" + apiPort;
+  }
+
+  @Override
+  public String adminKubeconfig() {
+    return adminKubeconfig;
+  }
+
+  @Override
+  public Path adminKubeconfigFile() {
+    return adminKubeconfigFile;
+  }
+
+  @Override
+  public synchronized KubernetesClient client() {
+    if (client == null) {
+      client = Kubeconfig.client(adminKubeconfig);
+    }
+    return client;
+  }
+
+  @Override
+  public String kubeconfigForUser(String user, List<String> groups) {
+    Pki.Issued identity = pki.clientCertificate(user, groups);
+    return Kubeconfig.withClientCertificate(
+        name,
+        apiServerUrl(),
+        identity.caPem(),
+        identity.certificatePem(),
+        identity.privateKeyPem(),
+        user);
+  }
+
+  @Override
+  public List<ManagedProcess> processes() {
+    return new ArrayList<>(List.of(etcd, apiServer));
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+    apiServer.stop();
+    etcd.stop();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.gantry.testbed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Paths of the test-bed binaries (kube-apiserver, kubectl, etcd, Envoy, helm).
+ *
+ * <p>{@code scripts/provision} builds them into a cache outside the repository and is the one place
+ * that knows versions and paths: a path comes from the environment ({@code GANTRY_KUBE_APISERVER},
+ * {@code GANTRY_ETCD}, ...) when set, otherwise from {@code scripts/provision --print}.
+ */
+public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Path helm) {
+
+  /** Resolves the tools for this machine; fails with the command that provisions them. */
+  public static Tools resolve() {
+    Map<String, String> printed = new LinkedHashMap<>();
+    if (System.getenv("GANTRY_KUBE_APISERVER") == null) {
+      printed.putAll(parse(runProvisionPrint()));
+    }
+    return new Tools(
+        path("KUBE_APISERVER", printed),
+        path("KUBECTL", printed),
+        path("ETCD", printed),
+        path("ENVOY", printed),
+        path("HELM", printed));
+  }
+
+  /** Parses {@code KEY=value} lines as {@code scripts/provision --print} writes them. */
+  static Map<String, String> parse(String output) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    return values;
+  }
+
+  /** Returns {@code tool} after checking it was provisioned. */
+  public static Path require(Path tool) {
+    if (!Files.isExecutable(tool)) {
+      throw new IllegalStateException(
+          tool
+              + " is missing: run scripts/provision (it builds the test bed into ~/.cache/gantry)");
+    }
+    return tool;
+  }
+
+  private static Path path(String key, Map<String, String> printed) {
+    String value = Optional.ofNullable(System.getenv("GANTRY_" + key)).orElse(printed.get(key));
+    if (value == null) {
+      throw new IllegalStateException("scripts/provision --print did not name " + key);
+    }
+    return Path.of(value);
+  }
+
+  private static String runProvisionPrint() {
+    Path script = repositoryRoot().resolve("scripts/provision");
+    try {
+      Process process =
+          new ProcessBuilder(script.toString(), "--print").redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(script + " --print failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + script, e);
+    }
+  }
+
+  /** The nearest directory at or above the working directory that holds scripts/provision. */
+  public static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("scripts/provision"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException(
+        "no scripts/provision at or above " + dir + "; run from the Gantry repository");
+  }
+}
