@@ -43,11 +43,15 @@ public interface ClusterProvider {
     }
 
     @Override
-    public synchronized KubeCluster start(String clusterName, Path dir) {
+    public KubeCluster start(String clusterName, Path dir) {
+      return LocalKubeCluster.start(clusterName, dir, tools());
+    }
+
+    private synchronized Tools tools() {
       if (tools == null) {
         tools = Tools.resolve();
       }
-      return LocalKubeCluster.start(clusterName, dir, tools);
+      return tools;
     }
   }
 

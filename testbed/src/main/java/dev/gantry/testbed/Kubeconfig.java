@@ -36,6 +36,8 @@ public final class Kubeconfig {
     Config config = Config.fromKubeconfig(kubeconfig);
     config.setConnectionTimeout(5_000);
     config.setRequestTimeout(15_000);
+    // Tests stop apiservers on purpose; a call against a stopped one should fail, not back off.
+    config.setRequestRetryBackoffLimit(1);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

@@ -35,40 +35,7 @@ class EnvoyIT {
         });
     backend.start();
     int listenerPort = Ports.freeLoopbackPort();
-    String bootstrap =
-        """
-        static_resources:
-          listeners:
-          - name: ingress_http
-            address: {socket_address: {address: 127.0.0.1, port_value: %d}}
-            filter_chains:
-            - filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: ingress_http
-                  route_config:
-                    virtual_hosts:
-                    - name: smoke
-                      domains: ["*"]
-                      routes:
-                      - match: {prefix: "/"}
-                        route: {cluster: backend}
-                  http_filters:
-                  - name: envoy.filters.http.router
-                    typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-          clusters:
-          - name: backend
-            type: STATIC
-            connect_timeout: 1s
-            load_assignment:
-              cluster_name: backend
-              endpoints:
-              - lb_endpoints:
-                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        """
-            .formatted(listenerPort, backend.getAddress().getPort());
+    String bootstrap = TestbedDemo.staticBootstrap(listenerPort, backend.getAddress().getPort());
     Path dir = Testbed.workDirectory().resolve("envoy-" + ThreeClustersIT.shortId());
     try (Envoy envoy = Envoy.start("envoy-smoke", bootstrap, dir)) {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
