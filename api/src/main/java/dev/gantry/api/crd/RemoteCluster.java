@@ -1,0 +1,26 @@
+package dev.gantry.api.crd;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A remote cluster whose Services the hub federates: its routing preferences in the spec, and in
+ * the status what its discoverer last saw (readiness, staleness, counts, collisions). Cluster
+ * scoped and named after the cluster, so {@code kubectl get remoteclusters} lists them all.
+ */
+@Group(RemoteCluster.GROUP)
+@Version(RemoteCluster.VERSION)
+@Kind("RemoteCluster")
+@Plural("remoteclusters")
+@ShortNames("rc")
+public class RemoteCluster extends CustomResource<RemoteClusterSpec, RemoteClusterStatus> {
+  public static final String GROUP = "gantry.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String CRD_NAME = "remoteclusters." + GROUP;
+
+  private static final long serialVersionUID = 1L;
+}

@@ -1,0 +1,194 @@
+package dev.gantry.discoverer;
+
+import dev.gantry.discoverer.metrics.HealthServer;
+import dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One discoverer: serves metrics and probes, and mirrors its remote cluster into the hub — at once,
+ * or while it holds the leader Lease when {@code --leader-elect} is on (a replica that loses the
+ * lease stops writing before another can start).
+ */
+public final class Discoverer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Discoverer.class);
+
+  private final DiscovererConfig config;
+  private final MicrometerDiscovererMetrics metrics;
+  private final KubernetesClient hub;
+  private final Clock clock;
+  private final AtomicReference<MirrorController> active = new AtomicReference<>();
+  private HealthServer health;
+  private volatile CompletableFuture<?> election;
+  private volatile boolean closed;
+
+  public Discoverer(DiscovererConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  public Discoverer(DiscovererConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.metrics = new MicrometerDiscovererMetrics(config.clusterName());
+    this.hub = new KubernetesClientBuilder().withConfig(hubConfig(config)).build();
+  }
+
+  private static Config hubConfig(DiscovererConfig config) {
+    Config hubConfig;
+    if (config.hubKubeconfig() != null) {
+      try {
+        hubConfig = Config.fromKubeconfig(Files.readString(config.hubKubeconfig()));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read --hub-kubeconfig " + config.hubKubeconfig() + ": " + e.getMessage(), e);
+      }
+    } else {
+      hubConfig = Config.autoConfigure(null); // in-cluster, then ~/.kube/config
+    }
+    hubConfig.setConnectionTimeout(5_000);
+    hubConfig.setRequestTimeout(15_000);
+    // HubWriter retries with its own backoff; the client should report failures promptly.
+    hubConfig.setRequestRetryBackoffLimit(1);
+    return hubConfig;
+  }
+
+  public Discoverer start() {
+    if (config.metricsAddress() != null) {
+      health =
+          new HealthServer(
+              config.metricsAddress(),
+              metrics::scrape,
+              () -> new HealthServer.Check(true, "ok"),
+              this::readiness);
+      log.info(
+          "metrics and probes on http://{}:{}/",
+          config.metricsAddress().getHostString(),
+          health.port());
+    }
+    if (config.leaderElect()) {
+      elect();
+    } else {
+      startMirroring();
+    }
+    return this;
+  }
+
+  private HealthServer.Check readiness() {
+    MirrorController controller = active.get();
+    if (controller == null) {
+      return config.leaderElect()
+          ? new HealthServer.Check(true, "standby: another replica holds the lease")
+          : new HealthServer.Check(false, "starting");
+    }
+    return controller.initialSyncDone()
+        ? new HealthServer.Check(true, "ok")
+        : new HealthServer.Check(false, "first full sync not done");
+  }
+
+  private synchronized void startMirroring() {
+    if (closed || active.get() != null) {
+      return;
+    }
+    MirrorController controller = new MirrorController(config, hub, metrics, clock);
+    active.set(controller);
+    controller.start();
+  }
+
+  private synchronized void stopMirroring() {
+    MirrorController controller = active.getAndSet(null);
+    if (controller != null) {
+      controller.close();
+    }
+  }
+
+  private void elect() {
+    String lease = "gantry-discoverer-" + config.clusterName();
+    LeaderElector elector =
+        hub.leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName(lease)
+                    .withLock(new LeaseLock(config.leaseNamespace(), lease, config.identity()))
+                    .withLeaseDuration(config.leaseDuration())
+                    .withRenewDeadline(config.renewDeadline())
+                    .withRetryPeriod(config.retryPeriod())
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(
+                            () -> {
+                              log.info(
+                                  "{} leads cluster {}: mirroring",
+                                  config.identity(),
+                                  config.clusterName());
+                              startMirroring();
+                            },
+                            () -> {
+                              log.info(
+                                  "{} lost the lease for cluster {}: stopping writes",
+                                  config.identity(),
+                                  config.clusterName());
+                              stopMirroring();
+                            },
+                            leader ->
+                                log.info("cluster {}: leader is {}", config.clusterName(), leader)))
+                    .build())
+            .build();
+    election = elector.start();
+    // After losing the lease, stand for election again unless shutting down.
+    election.whenComplete(
+        (ok, error) -> {
+          stopMirroring();
+          if (!closed) {
+            elect();
+          }
+        });
+  }
+
+  /** The controller while this replica mirrors, for tests. */
+  boolean isMirroring() {
+    return active.get() != null;
+  }
+
+  MirrorController controller() {
+    return active.get();
+  }
+
+  public MicrometerDiscovererMetrics metrics() {
+    return metrics;
+  }
+
+  public boolean initialSyncDone() {
+    MirrorController controller = active.get();
+    return controller != null && controller.initialSyncDone();
+  }
+
+  public int healthPort() {
+    return health == null ? -1 : health.port();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    CompletableFuture<?> running = election;
+    if (running != null) {
+      running.cancel(true); // releases the lease (releaseOnCancel)
+    }
+    stopMirroring();
+    if (health != null) {
+      health.close();
+    }
+    hub.close();
+  }
+}

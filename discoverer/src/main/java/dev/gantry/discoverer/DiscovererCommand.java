@@ -1,0 +1,209 @@
+package dev.gantry.discoverer;
+
+import dev.gantry.discoverer.mirror.LabelSelector;
+import dev.gantry.discoverer.mirror.MirrorScope;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gantry-discoverer}: mirrors one remote cluster's Services into the hub. */
+@Command(
+    name = "gantry-discoverer",
+    mixinStandardHelpOptions = true,
+    version = "gantry-discoverer 0.1.0",
+    description =
+        "Mirrors one remote cluster's Services and EndpointSlices into the hub cluster,"
+            + " as <cluster>-<service> in the same namespace.")
+public final class DiscovererCommand implements Callable<Integer> {
+  @Option(
+      names = "--cluster-name",
+      required = true,
+      description = "Name of the remote cluster (a DNS-1123 label starting with a letter).")
+  String clusterName;
+
+  @Option(
+      names = "--remote-kubeconfig",
+      required = true,
+      description = "Kubeconfig of the remote cluster; re-read when the file changes.")
+  Path remoteKubeconfig;
+
+  @Option(
+      names = "--hub-kubeconfig",
+      description = "Kubeconfig of the hub (default: in-cluster, then ~/.kube/config).")
+  Path hubKubeconfig;
+
+  @Option(
+      names = "--namespaces",
+      split = ",",
+      description = "Only mirror these namespaces (default: all).")
+  List<String> namespaces = List.of();
+
+  @Option(
+      names = "--exclude-namespaces",
+      split = ",",
+      description = "Never mirror these (default: ${DEFAULT-VALUE}).",
+      defaultValue = "kube-system,kube-public,kube-node-lease")
+  List<String> excludeNamespaces;
+
+  @Option(
+      names = "--service-selector",
+      description = "Label selector a remote Service must match, e.g. 'app=web,tier!=db'.")
+  String serviceSelector = "";
+
+  @Option(
+      names = "--resync-period",
+      description =
+          "Full resync and garbage collection period, ISO-8601 or 90s/10m/1h (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10m")
+  String resyncPeriod;
+
+  @Option(
+      names = "--hub-qps",
+      description = "Average hub writes per second (default: ${DEFAULT-VALUE}).",
+      defaultValue = "200")
+  double hubQps;
+
+  @Option(
+      names = "--hub-burst",
+      description = "Hub writes allowed in a burst (default: ${DEFAULT-VALUE}).",
+      defaultValue = "400")
+  int hubBurst;
+
+  @Option(
+      names = "--workers",
+      description = "Parallel reconcilers (default: ${DEFAULT-VALUE}).",
+      defaultValue = "4")
+  int workers;
+
+  @Option(
+      names = "--metrics-address",
+      description = "host:port for /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1:9090")
+  String metricsAddress;
+
+  @Option(
+      names = "--leader-elect",
+      description = "Hold a Lease in the hub before writing (for replicas > 1).")
+  boolean leaderElect;
+
+  @Option(
+      names = "--leader-elect-namespace",
+      description = "Hub namespace of the Lease (default: ${DEFAULT-VALUE}).",
+      defaultValue = "default")
+  String leaseNamespace;
+
+  @Option(
+      names = "--create-namespaces",
+      negatable = true,
+      description = "Create a missing namespace in the hub (default: ${DEFAULT-VALUE}).",
+      defaultValue = "true",
+      fallbackValue = "true")
+  boolean createNamespaces;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Parses and runs; returns the exit code (2 for bad flags, with the reason printed). */
+  static int run(String... args) {
+    return new CommandLine(new DiscovererCommand())
+        .setParameterExceptionHandler(
+            (ex, a) -> {
+              ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+              ex.getCommandLine().getErr().println("see --help");
+              return 2;
+            })
+        .setExecutionExceptionHandler(
+            (ex, cmd, parsed) -> {
+              if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 2;
+              }
+              throw ex;
+            })
+        .execute(args);
+  }
+
+  DiscovererConfig config() {
+    if (!Files.isReadable(remoteKubeconfig)) {
+      throw new IllegalArgumentException(
+          "--remote-kubeconfig " + remoteKubeconfig + " is not a readable file");
+    }
+    Set<String> include = new HashSet<>(namespaces);
+    Set<String> exclude = include.isEmpty() ? new HashSet<>(excludeNamespaces) : Set.of();
+    return DiscovererConfig.builder(clusterName, remoteKubeconfig)
+        .hubKubeconfig(hubKubeconfig)
+        .scope(new MirrorScope(include, exclude, LabelSelector.parse(serviceSelector)))
+        .resyncPeriod(parseDuration("--resync-period", resyncPeriod))
+        .hubRate(hubQps, hubBurst)
+        .workers(workers)
+        .metricsAddress(parseAddress(metricsAddress))
+        .leaderElection(leaderElect, leaseNamespace)
+        .createNamespaces(createNamespaces)
+        .build();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Discoverer discoverer = new Discoverer(config());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  discoverer.close();
+                  stopped.countDown();
+                },
+                "discoverer-shutdown"));
+    discoverer.start();
+    stopped.await();
+    return 0;
+  }
+
+  /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 250ms} or ISO-8601 ({@code PT10M}). */
+  static Duration parseDuration(String flag, String value) {
+    String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (v.startsWith("p")) {
+        return Duration.parse(value.strip().toUpperCase(java.util.Locale.ROOT));
+      }
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new NumberFormatException();
+      };
+    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(
+          flag + ": '" + value + "' is not a duration (e.g. 90s, 10m, 1h)");
+    }
+  }
+
+  static InetSocketAddress parseAddress(String value) {
+    int colon = value.lastIndexOf(':');
+    try {
+      if (colon < 0) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(
+          value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--metrics-address: '" + value + "' is not host:port");
+    }
+  }
+}

@@ -1,0 +1,340 @@
+package dev.gantry.discoverer;
+
+import dev.gantry.discoverer.hub.HubMirrors;
+import dev.gantry.discoverer.hub.HubWriter;
+import dev.gantry.discoverer.hub.MirrorReconciler;
+import dev.gantry.discoverer.metrics.DiscovererMetrics;
+import dev.gantry.discoverer.mirror.MirrorPlanner;
+import dev.gantry.discoverer.mirror.ServiceKey;
+import dev.gantry.discoverer.queue.KeyedWorkQueue;
+import dev.gantry.discoverer.remote.KubeconfigFileWatcher;
+import dev.gantry.discoverer.remote.RemoteSource;
+import dev.gantry.discoverer.status.ClusterState;
+import dev.gantry.discoverer.status.StatusReporter;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors one remote cluster into the hub while it runs: remote and hub informers feed a keyed
+ * queue, workers reconcile keys, and a single-threaded tick owns the rest of the state (initial
+ * sync and garbage collection, periodic resync, reachability probes, credential rotation, status).
+ */
+final class MirrorController implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MirrorController.class);
+  private static final Duration TICK = Duration.ofMillis(250);
+
+  private final DiscovererConfig config;
+  private final DiscovererMetrics metrics;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService workers;
+  private final KeyedWorkQueue<ServiceKey> queue;
+  private final HubMirrors hubMirrors;
+  private final MirrorReconciler reconciler;
+  private final StatusReporter status;
+  private final KubeconfigFileWatcher kubeconfigWatcher;
+  private final Map<ServiceKey, String> collisions = new ConcurrentHashMap<>();
+  private final Map<ServiceKey, String> failures = new ConcurrentHashMap<>();
+
+  private volatile RemoteSource remote;
+  private volatile boolean initialSyncDone;
+  private volatile boolean running = true;
+  // Owned by the tick thread.
+  private RemoteSource pendingRemote;
+  private boolean fullSyncPending;
+  private Instant lastSync;
+  private Instant nextResync;
+  private Instant nextProbe = Instant.EPOCH;
+  private Instant nextStatus = Instant.EPOCH;
+  private Instant nextKubeconfigPoll = Instant.EPOCH;
+  private volatile boolean reachable = true;
+  private Instant staleSince;
+  private String unreachableReason = "";
+
+  MirrorController(
+      DiscovererConfig config, KubernetesClient hub, DiscovererMetrics metrics, Clock clock) {
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.scheduler =
+        Executors.newScheduledThreadPool(1, r -> thread(r, "discoverer-" + config.clusterName()));
+    this.workers =
+        Executors.newFixedThreadPool(
+            config.workers(), r -> thread(r, "reconcile-" + config.clusterName()));
+    this.queue = new KeyedWorkQueue<>(scheduler, Duration.ofMillis(200), Duration.ofSeconds(10));
+    this.hubMirrors = new HubMirrors(hub, config.clusterName(), config.scope().namespaces(), 0);
+    HubWriter writer =
+        new HubWriter(
+            hub,
+            config.clusterName(),
+            config.createNamespaces(),
+            config.hubQps(),
+            config.hubBurst(),
+            metrics);
+    this.reconciler =
+        new MirrorReconciler(
+            new MirrorPlanner(config.clusterName(), config.scope()), hubMirrors, writer);
+    this.status =
+        new StatusReporter(
+            hub,
+            config.clusterName(),
+            config.identity(),
+            clock,
+            (verb, resource) -> metrics.hubWrite(verb, resource, "done"));
+    this.kubeconfigWatcher = new KubeconfigFileWatcher(config.remoteKubeconfig());
+    metrics.queueDepth(queue::depth);
+    metrics.mirroredObjects("service", hubMirrors::serviceCount);
+    metrics.mirroredObjects("endpointslice", hubMirrors::sliceCount);
+    metrics.collisions(collisions::size);
+  }
+
+  private static Thread thread(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  void start() {
+    hubMirrors.start();
+    remote = openRemote(kubeconfigWatcher.read());
+    for (int i = 0; i < config.workers(); i++) {
+      workers.submit(this::work);
+    }
+    scheduler.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "mirroring cluster {} into the hub ({} worker(s), hub {} qps / burst {})",
+        config.clusterName(),
+        config.workers(),
+        config.hubQps(),
+        config.hubBurst());
+  }
+
+  private RemoteSource openRemote(String kubeconfig) {
+    Config remoteConfig = Config.fromKubeconfig(kubeconfig);
+    remoteConfig.setConnectionTimeout(5_000);
+    remoteConfig.setRequestTimeout(10_000);
+    remoteConfig.setRequestRetryBackoffLimit(2);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(remoteConfig).build();
+    RemoteSource source =
+        new RemoteSource(
+            client, config.scope().namespaces(), 0, this::enqueueIfInScope, metrics::remoteEvent);
+    source.start();
+    return source;
+  }
+
+  private void enqueueIfInScope(ServiceKey key) {
+    if (config.scope().namespaceIncluded(key.namespace())) {
+      queue.add(key);
+    }
+  }
+
+  private void work() {
+    while (running) {
+      ServiceKey key;
+      try {
+        key = queue.take().orElse(null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (key == null) {
+        return;
+      }
+      long started = System.nanoTime();
+      try {
+        RemoteSource source = remote;
+        if (!source.hasSynced() || !hubMirrors.hasSynced()) {
+          queue.addAfter(key, Duration.ofMillis(200)); // never act on a partial picture
+          continue;
+        }
+        MirrorReconciler.Outcome outcome = reconciler.reconcile(key, source);
+        if (outcome.collisions().isEmpty()) {
+          collisions.remove(key);
+        } else {
+          outcome.collisions().forEach(c -> metrics.collisionDetected());
+          collisions.put(key, String.join("; ", outcome.collisions()));
+        }
+        failures.remove(key);
+        if (outcome.again()) {
+          queue.retry(key);
+        } else {
+          queue.forget(key);
+        }
+        metrics.reconcile(Duration.ofNanos(System.nanoTime() - started), "ok");
+      } catch (RuntimeException e) {
+        failures.put(key, e.getMessage() == null ? e.toString() : e.getMessage());
+        Duration delay = queue.retry(key);
+        metrics.reconcile(Duration.ofNanos(System.nanoTime() - started), "error");
+        log.warn(
+            "{}: reconcile failed, retrying in {} ms: {}", key, delay.toMillis(), e.getMessage());
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  /** Everything periodic, on one thread so its state needs no locks. */
+  private void tick() {
+    try {
+      Instant now = clock.instant();
+      if (!now.isBefore(nextKubeconfigPoll)) {
+        nextKubeconfigPoll = now.plus(config.kubeconfigPollInterval());
+        kubeconfigWatcher.poll(this::rotateCredentials);
+      }
+      promotePendingRemote();
+      if (!now.isBefore(nextProbe)) {
+        nextProbe = now.plus(config.probeInterval());
+        probe(now);
+      }
+      if (!initialSyncDone && !fullSyncPending && remote.hasSynced() && hubMirrors.hasSynced()) {
+        enqueueFullSync("initial sync and garbage collection");
+      } else if (nextResync != null && !now.isBefore(nextResync) && !fullSyncPending) {
+        enqueueFullSync("periodic resync");
+      }
+      // Idle means every key was tried once; keys that keep failing are reported in Synced.
+      if (fullSyncPending && queue.idle()) {
+        fullSyncPending = false;
+        lastSync = now;
+        initialSyncDone = true;
+        nextResync = now.plus(config.resyncPeriod());
+        metrics.lastSuccessfulSync(now);
+        log.info(
+            "cluster {}: full sync done: {} service(s), {} slice(s) mirrored",
+            config.clusterName(),
+            hubMirrors.serviceCount(),
+            hubMirrors.sliceCount());
+      }
+      if (!now.isBefore(nextStatus)) {
+        nextStatus = now.plus(config.statusInterval());
+        status.report(state());
+      }
+    } catch (RuntimeException e) {
+      log.warn("cluster {}: periodic work failed: {}", config.clusterName(), e.toString());
+    }
+  }
+
+  /** Every key on either side: remote Services and hub mirrors whose source may be gone. */
+  private void enqueueFullSync(String why) {
+    Set<ServiceKey> keys = new TreeSet<>(remote.serviceKeys());
+    keys.addAll(hubMirrors.sourceKeys());
+    log.info("cluster {}: {}: {} key(s)", config.clusterName(), why, keys.size());
+    keys.forEach(this::enqueueIfInScope);
+    fullSyncPending = true;
+  }
+
+  private void probe(Instant now) {
+    try {
+      remote.probe();
+      if (!reachable) {
+        log.info(
+            "cluster {}: remote apiserver reachable again (stale since {})",
+            config.clusterName(),
+            staleSince);
+      }
+      reachable = true;
+      staleSince = null;
+    } catch (RuntimeException e) {
+      if (reachable) {
+        log.warn(
+            "cluster {}: remote apiserver unreachable, keeping mirrors as they are: {}",
+            config.clusterName(),
+            e.getMessage());
+        staleSince = now;
+      }
+      reachable = false;
+      unreachableReason = e.getMessage();
+    }
+    metrics.remoteReachable(reachable);
+  }
+
+  private void rotateCredentials(String kubeconfig) {
+    log.info(
+        "cluster {}: remote kubeconfig changed; opening a watch with the new credentials",
+        config.clusterName());
+    if (pendingRemote != null) {
+      pendingRemote.close();
+    }
+    try {
+      pendingRemote = openRemote(kubeconfig);
+    } catch (RuntimeException e) {
+      pendingRemote = null;
+      log.error(
+          "cluster {}: the new remote kubeconfig is unusable, keeping the old one: {}",
+          config.clusterName(),
+          e.getMessage());
+    }
+  }
+
+  /** Switches to the new credentials once their watch has listed; only then closes the old. */
+  private void promotePendingRemote() {
+    if (pendingRemote == null || !pendingRemote.hasSynced()) {
+      return;
+    }
+    RemoteSource old = remote;
+    remote = pendingRemote;
+    pendingRemote = null;
+    old.close();
+    log.info("cluster {}: now watching with the new credentials", config.clusterName());
+    enqueueFullSync("resync after credential rotation");
+  }
+
+  ClusterState state() {
+    Map<String, String> failing = new java.util.HashMap<>();
+    failures.forEach((k, v) -> failing.put(k.toString(), v));
+    List<String> collisionList = new ArrayList<>(collisions.values());
+    return new ClusterState(
+        remote.hasSynced(),
+        reachable,
+        staleSince,
+        unreachableReason,
+        lastSync,
+        queue.idle(),
+        hubMirrors.serviceCount(),
+        hubMirrors.sliceCount(),
+        collisionList,
+        failing);
+  }
+
+  boolean initialSyncDone() {
+    return initialSyncDone;
+  }
+
+  int queueDepth() {
+    return queue.depth();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    queue.shutdown();
+    scheduler.shutdownNow();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (pendingRemote != null) {
+      pendingRemote.close();
+    }
+    remote.close();
+    hubMirrors.close();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.gantry.discoverer.hub;
+
+import dev.gantry.api.Labels;
+import dev.gantry.discoverer.mirror.ServiceKey;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The hub objects this discoverer owns (label {@code gantry.dev/cluster=<cluster>}), cached by
+ * informers and indexed by the remote Service they mirror. Objects without the label are never in
+ * here, so nothing this class returns can be someone else's.
+ */
+public final class HubMirrors implements AutoCloseable {
+  private static final String BY_SOURCE = "bySource";
+
+  private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+  private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
+
+  public HubMirrors(
+      KubernetesClient hub, String cluster, Set<String> namespaces, long resyncMillis) {
+    List<String> scopes =
+        namespaces.isEmpty() ? List.of("") : new ArrayList<>(new TreeSet<>(namespaces));
+    for (String ns : scopes) {
+      SharedIndexInformer<Service> s =
+          (ns.isEmpty() ? hub.services().inAnyNamespace() : hub.services().inNamespace(ns))
+              .withLabel(Labels.CLUSTER, cluster)
+              .runnableInformer(resyncMillis);
+      s.addIndexers(Map.of(BY_SOURCE, HubMirrors::source));
+      SharedIndexInformer<EndpointSlice> e =
+          (ns.isEmpty()
+                  ? hub.discovery().v1().endpointSlices().inAnyNamespace()
+                  : hub.discovery().v1().endpointSlices().inNamespace(ns))
+              .withLabel(Labels.CLUSTER, cluster)
+              .runnableInformer(resyncMillis);
+      e.addIndexers(Map.of(BY_SOURCE, HubMirrors::source));
+      services.add(s);
+      slices.add(e);
+    }
+  }
+
+  private static List<String> source(HasMetadata o) {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(Labels.SERVICE);
+    return service == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + service);
+  }
+
+  public CompletableFuture<Void> start() {
+    List<CompletableFuture<?>> started = new ArrayList<>();
+    services.forEach(i -> started.add(i.start().toCompletableFuture()));
+    slices.forEach(i -> started.add(i.start().toCompletableFuture()));
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  }
+
+  public boolean hasSynced() {
+    return services.stream().allMatch(SharedIndexInformer::hasSynced)
+        && slices.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** The mirror Service of {@code key}, if this discoverer has one in the hub. */
+  public Service service(ServiceKey key) {
+    for (SharedIndexInformer<Service> informer : services) {
+      List<Service> found = informer.getIndexer().byIndex(BY_SOURCE, key.toString());
+      if (!found.isEmpty()) {
+        return found.get(0);
+      }
+    }
+    return null;
+  }
+
+  public List<EndpointSlice> slices(ServiceKey key) {
+    List<EndpointSlice> result = new ArrayList<>();
+    for (SharedIndexInformer<EndpointSlice> informer : slices) {
+      result.addAll(informer.getIndexer().byIndex(BY_SOURCE, key.toString()));
+    }
+    return result;
+  }
+
+  /** Keys of every remote Service that has a mirror (Service or slice) in the hub. */
+  public Set<ServiceKey> sourceKeys() {
+    Set<ServiceKey> keys = new TreeSet<>();
+    for (SharedIndexInformer<Service> informer : services) {
+      informer.getStore().list().forEach(o -> source(o).forEach(k -> keys.add(parse(k))));
+    }
+    for (SharedIndexInformer<EndpointSlice> informer : slices) {
+      informer.getStore().list().forEach(o -> source(o).forEach(k -> keys.add(parse(k))));
+    }
+    return keys;
+  }
+
+  private static ServiceKey parse(String key) {
+    int slash = key.indexOf('/');
+    return ServiceKey.of(key.substring(0, slash), key.substring(slash + 1));
+  }
+
+  public int serviceCount() {
+    return services.stream().mapToInt(i -> i.getStore().list().size()).sum();
+  }
+
+  public int sliceCount() {
+    return slices.stream().mapToInt(i -> i.getStore().list().size()).sum();
+  }
+
+  @Override
+  public void close() {
+    services.forEach(SharedIndexInformer::close);
+    slices.forEach(SharedIndexInformer::close);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.gantry.discoverer.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** Everything the discoverer measures; one Micrometer adapter implements it. */
+public interface DiscovererMetrics {
+  /** Reports the work queue's depth on every scrape. */
+  void queueDepth(Supplier<Number> depth);
+
+  /** Reports the number of mirrored objects of {@code resource} on every scrape. */
+  void mirroredObjects(String resource, Supplier<Number> count);
+
+  /** Reports the number of unresolved name collisions on every scrape. */
+  void collisions(Supplier<Number> count);
+
+  /** One reconcile of one Service key, with result {@code ok} or {@code error}. */
+  void reconcile(Duration duration, String result);
+
+  /** One write to the hub: verb (create, update, delete), resource, result (ok, conflict, ...). */
+  void hubWrite(String verb, String resource, String result);
+
+  /** One event from the remote's informers: resource and type (add, update, delete). */
+  void remoteEvent(String resource, String type);
+
+  void remoteReachable(boolean reachable);
+
+  void lastSuccessfulSync(Instant when);
+
+  /** A name collision with an object this discoverer does not own was found. */
+  void collisionDetected();
+}

@@ -1,0 +1,173 @@
+package dev.gantry.discoverer.remote;
+
+import dev.gantry.api.Labels;
+import dev.gantry.discoverer.mirror.ServiceKey;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The remote cluster as the discoverer sees it: informers on its Services and EndpointSlices (one
+ * pair per namespace when {@code --namespaces} is set, else cluster-wide). Handlers only enqueue
+ * the Service key; the caches answer the reconciler's reads.
+ */
+public final class RemoteSource implements AutoCloseable {
+  private static final String BY_SERVICE = "byService";
+
+  private final KubernetesClient client;
+  private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+  private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
+
+  /**
+   * Starts informers. {@code enqueue} gets the key of every Service touched by an event; {@code
+   * event} gets (resource, type) for metrics.
+   */
+  public RemoteSource(
+      KubernetesClient client,
+      Set<String> namespaces,
+      long resyncMillis,
+      Consumer<ServiceKey> enqueue,
+      BiConsumer<String, String> event) {
+    this.client = client;
+    List<String> scopes =
+        namespaces.isEmpty() ? List.of("") : new ArrayList<>(new TreeSet<>(namespaces));
+    for (String ns : scopes) {
+      SharedIndexInformer<Service> serviceInformer =
+          (ns.isEmpty() ? client.services().inAnyNamespace() : client.services().inNamespace(ns))
+              .runnableInformer(resyncMillis);
+      serviceInformer.addEventHandler(
+          handler(
+              "service",
+              event,
+              s -> enqueue.accept(ServiceKey.of(ns(s), s.getMetadata().getName()))));
+      SharedIndexInformer<EndpointSlice> sliceInformer =
+          (ns.isEmpty()
+                  ? client.discovery().v1().endpointSlices().inAnyNamespace()
+                  : client.discovery().v1().endpointSlices().inNamespace(ns))
+              .runnableInformer(resyncMillis);
+      sliceInformer.addIndexers(
+          Map.of(
+              BY_SERVICE,
+              s -> {
+                String service = serviceOf(s);
+                return service == null ? List.of() : List.of(ns(s) + "/" + service);
+              }));
+      sliceInformer.addEventHandler(
+          handler(
+              "endpointslice",
+              event,
+              s -> {
+                String service = serviceOf(s);
+                if (service != null) {
+                  enqueue.accept(ServiceKey.of(ns(s), service));
+                }
+              }));
+      services.add(serviceInformer);
+      slices.add(sliceInformer);
+    }
+  }
+
+  /** Starts every informer; the future completes when all have listed once. */
+  public CompletableFuture<Void> start() {
+    List<CompletableFuture<?>> started = new ArrayList<>();
+    services.forEach(i -> started.add(i.start().toCompletableFuture()));
+    slices.forEach(i -> started.add(i.start().toCompletableFuture()));
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  }
+
+  private static String ns(HasMetadata o) {
+    return o.getMetadata().getNamespace();
+  }
+
+  private static String serviceOf(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    return labels == null ? null : labels.get(Labels.SERVICE_NAME);
+  }
+
+  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
+      String resource, BiConsumer<String, String> event, Consumer<T> enqueue) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        event.accept(resource, "add");
+        enqueue.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        event.accept(resource, "update");
+        enqueue.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        event.accept(resource, "delete");
+        enqueue.accept(obj);
+      }
+    };
+  }
+
+  /** Whether every informer has completed its first list. */
+  public boolean hasSynced() {
+    return services.stream().allMatch(SharedIndexInformer::hasSynced)
+        && slices.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** Whether every informer currently has an open watch. */
+  public boolean isWatching() {
+    return services.stream().allMatch(SharedIndexInformer::isWatching)
+        && slices.stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  public Service service(ServiceKey key) {
+    for (SharedIndexInformer<Service> informer : services) {
+      Service s = informer.getStore().getByKey(key.namespace() + "/" + key.name());
+      if (s != null) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  public List<EndpointSlice> slices(ServiceKey key) {
+    List<EndpointSlice> result = new ArrayList<>();
+    for (SharedIndexInformer<EndpointSlice> informer : slices) {
+      result.addAll(informer.getIndexer().byIndex(BY_SERVICE, key.toString()));
+    }
+    return result;
+  }
+
+  /** Keys of every Service in the caches. */
+  public Set<ServiceKey> serviceKeys() {
+    Set<ServiceKey> keys = new TreeSet<>();
+    for (SharedIndexInformer<Service> informer : services) {
+      for (Service s : informer.getStore().list()) {
+        keys.add(ServiceKey.of(ns(s), s.getMetadata().getName()));
+      }
+    }
+    return keys;
+  }
+
+  /** A cheap request that proves the apiserver answers with these credentials. */
+  public void probe() {
+    client.getKubernetesVersion();
+  }
+
+  @Override
+  public void close() {
+    services.forEach(SharedIndexInformer::close);
+    slices.forEach(SharedIndexInformer::close);
+    client.close();
+  }
+}

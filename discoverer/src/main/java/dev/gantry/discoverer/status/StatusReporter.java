@@ -1,0 +1,186 @@
+package dev.gantry.discoverer.status;
+
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.RemoteClusterStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the {@code RemoteCluster} status in the hub (conditions Ready, Synced, Stale; last sync
+ * time; counts; collisions) when it changed, creating the RemoteCluster if it does not exist.
+ */
+public final class StatusReporter {
+  private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
+  private static final int MAX_LISTED = 20;
+
+  private final KubernetesClient hub;
+  private final String cluster;
+  private final String identity;
+  private final Clock clock;
+  private final BiConsumer<String, String> writeCounter;
+  private boolean crdMissingLogged;
+
+  public StatusReporter(
+      KubernetesClient hub,
+      String cluster,
+      String identity,
+      Clock clock,
+      BiConsumer<String, String> writeCounter) {
+    this.hub = hub;
+    this.cluster = cluster;
+    this.identity = identity;
+    this.clock = clock;
+    this.writeCounter = writeCounter;
+  }
+
+  /** Builds the status for {@code state}, keeping transition times of unchanged conditions. */
+  static RemoteClusterStatus statusFor(
+      ClusterState state, RemoteClusterStatus previous, String identity, Instant now) {
+    RemoteClusterStatus status = new RemoteClusterStatus();
+    boolean ready = state.remoteSynced() && state.reachable() && state.lastSync() != null;
+    boolean synced = state.lastSync() != null && state.failures().isEmpty();
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(
+        condition(
+            previous,
+            "Ready",
+            ready,
+            ready ? "Mirroring" : (!state.reachable() ? "RemoteUnreachable" : "InitialSyncPending"),
+            ready
+                ? "the remote cluster is watched and mirrored"
+                : !state.reachable()
+                    ? "the remote apiserver does not answer: " + state.unreachableReason()
+                    : "waiting for the first full sync",
+            now));
+    String failureList = summarize(state.failures());
+    conditions.add(
+        condition(
+            previous,
+            "Synced",
+            synced,
+            synced
+                ? "AllMirrored"
+                : (state.lastSync() == null ? "InitialSyncPending" : "ReconcileErrors"),
+            synced
+                ? "every Service in scope is mirrored"
+                : state.lastSync() == null
+                    ? "the first full sync has not completed"
+                    : state.failures().size() + " service(s) failing: " + failureList,
+            now));
+    boolean stale = state.staleSince() != null;
+    conditions.add(
+        condition(
+            previous,
+            "Stale",
+            stale,
+            stale ? "RemoteUnreachable" : "RemoteReachable",
+            stale
+                ? "mirrors are kept as last seen; stale since " + state.staleSince()
+                : "mirrors follow the remote cluster",
+            now));
+    status.setConditions(conditions);
+    status.setLastSyncTime(state.lastSync() == null ? null : state.lastSync().toString());
+    status.setStaleSince(state.staleSince() == null ? null : state.staleSince().toString());
+    status.setMirroredServices(state.mirroredServices());
+    status.setMirroredEndpointSlices(state.mirroredSlices());
+    List<String> collisions = new ArrayList<>(state.collisions());
+    collisions.sort(null);
+    status.setCollisions(collisions.subList(0, Math.min(MAX_LISTED, collisions.size())));
+    status.setObservedBy(identity);
+    return status;
+  }
+
+  private static String summarize(Map<String, String> failures) {
+    StringBuilder out = new StringBuilder();
+    int n = 0;
+    for (Map.Entry<String, String> e : new TreeMap<>(failures).entrySet()) {
+      if (n++ == 5) {
+        out.append("; ...");
+        break;
+      }
+      out.append(n > 1 ? "; " : "").append(e.getKey()).append(": ").append(e.getValue());
+    }
+    return out.toString();
+  }
+
+  private static Condition condition(
+      RemoteClusterStatus previous,
+      String type,
+      boolean value,
+      String reason,
+      String message,
+      Instant now) {
+    String status = value ? "True" : "False";
+    Condition before = previous == null ? null : previous.condition(type);
+    String since =
+        before != null && status.equals(before.getStatus())
+            ? before.getLastTransitionTime()
+            : now.toString();
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(since)
+        .build();
+  }
+
+  /** Writes the status if it differs from what the hub holds; returns whether it wrote. */
+  public boolean report(ClusterState state) {
+    try {
+      RemoteCluster current = hub.resources(RemoteCluster.class).withName(cluster).get();
+      if (current == null) {
+        RemoteCluster created = new RemoteCluster();
+        created.getMetadata().setName(cluster);
+        current = hub.resources(RemoteCluster.class).resource(created).create();
+        writeCounter.accept("create", "remotecluster");
+        log.info("created RemoteCluster {} in the hub", cluster);
+      }
+      RemoteClusterStatus next = statusFor(state, current.getStatus(), identity, clock.instant());
+      if (sameStatus(current.getStatus(), next)) {
+        return false;
+      }
+      current.setStatus(next);
+      hub.resources(RemoteCluster.class).resource(current).updateStatus();
+      writeCounter.accept("update", "remotecluster-status");
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 && !crdMissingLogged) {
+        crdMissingLogged = true;
+        log.warn(
+            "RemoteCluster {}: the CRD {} is not installed in the hub; status is not reported"
+                + " (mirroring goes on)",
+            cluster,
+            RemoteCluster.CRD_NAME);
+      } else if (e.getCode() != 404 && e.getCode() != 409) {
+        log.warn("RemoteCluster {}: status not written: {}", cluster, e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  private static boolean sameStatus(RemoteClusterStatus a, RemoteClusterStatus b) {
+    if (a == null) {
+      return false;
+    }
+    return Objects.equals(a.getConditions(), b.getConditions())
+        && Objects.equals(a.getLastSyncTime(), b.getLastSyncTime())
+        && Objects.equals(a.getStaleSince(), b.getStaleSince())
+        && Objects.equals(a.getMirroredServices(), b.getMirroredServices())
+        && Objects.equals(a.getMirroredEndpointSlices(), b.getMirroredEndpointSlices())
+        && Objects.equals(a.getCollisions(), b.getCollisions())
+        && Objects.equals(a.getObservedBy(), b.getObservedBy());
+  }
+}
