@@ -178,11 +178,14 @@ final class MirrorController implements AutoCloseable {
         }
         metrics.reconcile(Duration.ofNanos(System.nanoTime() - started), "ok");
       } catch (RuntimeException e) {
-        failures.put(key, e.getMessage() == null ? e.toString() : e.getMessage());
+        failures.put(key, Errors.describe(e));
         Duration delay = queue.retry(key);
         metrics.reconcile(Duration.ofNanos(System.nanoTime() - started), "error");
         log.warn(
-            "{}: reconcile failed, retrying in {} ms: {}", key, delay.toMillis(), e.getMessage());
+            "{}: reconcile failed, retrying in {} ms: {}",
+            key,
+            delay.toMillis(),
+            Errors.describe(e));
       } finally {
         queue.done(key);
       }
@@ -254,11 +257,11 @@ final class MirrorController implements AutoCloseable {
         log.warn(
             "cluster {}: remote apiserver unreachable, keeping mirrors as they are: {}",
             config.clusterName(),
-            e.getMessage());
+            Errors.describe(e));
         staleSince = now;
       }
       reachable = false;
-      unreachableReason = e.getMessage();
+      unreachableReason = Errors.describe(e);
     }
     metrics.remoteReachable(reachable);
   }
@@ -270,6 +273,7 @@ final class MirrorController implements AutoCloseable {
     if (pendingRemote != null) {
       pendingRemote.close();
     }
+    metrics.credentialRotation();
     try {
       pendingRemote = openRemote(kubeconfig);
     } catch (RuntimeException e) {
@@ -277,7 +281,7 @@ final class MirrorController implements AutoCloseable {
       log.error(
           "cluster {}: the new remote kubeconfig is unusable, keeping the old one: {}",
           config.clusterName(),
-          e.getMessage());
+          Errors.describe(e));
     }
   }
 

@@ -33,6 +33,49 @@ public interface KubeCluster extends AutoCloseable {
    */
   String kubeconfigForUser(String user, List<String> groups);
 
+  /**
+   * Creates ServiceAccount {@code namespace/name} if needed and returns a kubeconfig holding a
+   * token for it from the TokenRequest API. Deleting the ServiceAccount invalidates the token.
+   */
+  default String kubeconfigForServiceAccount(String namespace, String name) {
+    io.fabric8.kubernetes.client.KubernetesClient admin = client();
+    if (admin.serviceAccounts().inNamespace(namespace).withName(name).get() == null) {
+      admin
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(name)
+            .tokenRequest(
+                new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    String caPem =
+        new String(
+            java.util.Base64.getDecoder()
+                .decode(
+                    io.fabric8.kubernetes.client.Config.fromKubeconfig(adminKubeconfig())
+                        .getCaCertData()),
+            java.nio.charset.StandardCharsets.UTF_8);
+    return Kubeconfig.withToken(
+        name(), apiServerUrl(), caPem, token, "system:serviceaccount:" + namespace + ":" + name);
+  }
+
   /** Stops the apiserver; its data stays in etcd. Clients get connection errors until restart. */
   void stopApiServer();
 

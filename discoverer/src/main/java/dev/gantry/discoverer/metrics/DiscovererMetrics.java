@@ -28,6 +28,9 @@ public interface DiscovererMetrics {
 
   void lastSuccessfulSync(Instant when);
 
+  /** The remote kubeconfig file changed and new credentials are being switched to. */
+  void credentialRotation();
+
   /** A name collision with an object this discoverer does not own was found. */
   void collisionDetected();
 }

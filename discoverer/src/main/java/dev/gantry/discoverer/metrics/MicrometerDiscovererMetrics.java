@@ -120,6 +120,15 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
   }
 
   @Override
+  public void credentialRotation() {
+    Counter.builder("gantry.discoverer.credential.rotations")
+        .description("Changes of the remote kubeconfig file picked up without a restart")
+        .tag("cluster", cluster)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
   public void collisionDetected() {
     Counter.builder("gantry.discoverer.collisions.detected")
         .description("Name collisions found when writing mirrors")

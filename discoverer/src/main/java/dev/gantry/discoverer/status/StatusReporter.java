@@ -165,7 +165,10 @@ public final class StatusReporter {
             cluster,
             RemoteCluster.CRD_NAME);
       } else if (e.getCode() != 404 && e.getCode() != 409) {
-        log.warn("RemoteCluster {}: status not written: {}", cluster, e.getMessage());
+        log.warn(
+            "RemoteCluster {}: status not written: {}",
+            cluster,
+            dev.gantry.discoverer.Errors.describe(e));
       }
       return false;
     }

@@ -1,0 +1,19 @@
+package dev.gantry.discoverer;
+
+/** Turns exceptions into one line for logs and status, naming the root cause. */
+public final class Errors {
+  private Errors() {}
+
+  public static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String top = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (root == t) {
+      return top.strip();
+    }
+    String cause = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return (top.strip() + " (" + root.getClass().getSimpleName() + ": " + cause.strip() + ")");
+  }
+}

@@ -1,0 +1,162 @@
+package dev.gantry.discoverer;
+
+import static dev.gantry.discoverer.Fixtures.create;
+import static dev.gantry.discoverer.Fixtures.service;
+import static dev.gantry.discoverer.Fixtures.slice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.testbed.KubeCluster;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Outages of either side: mirrors are kept, status says stale, everything converges after. */
+@WithClusters({"east", "hub"})
+class FaultsIT {
+
+  @Test
+  void remoteOutageKeepsMirrorsMarksStaleAndChangesArriveAfterwards(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    KubernetesClient hubClient = hub.client();
+    DiscovererHarness.installCrd(hubClient);
+    String ns = Fixtures.uniqueNamespace("remote-down");
+    Fixtures.namespace(east.client(), ns);
+    create(east.client(), service(ns, "kuard").build());
+    create(east.client(), slice(ns, "kuard", "kuard-1", 9, 2).build());
+    Path kubeconfig =
+        DiscovererHarness.kubeconfigFile(
+            testbed.directory().resolve(ns), "east", east.adminKubeconfig());
+
+    try (Discoverer discoverer =
+        new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).build()).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+
+      east.stopApiServer();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                RemoteCluster rc = hubClient.resources(RemoteCluster.class).withName("east").get();
+                assertThat(rc.getStatus().condition("Stale").getStatus()).isEqualTo("True");
+                assertThat(rc.getStatus().condition("Ready").getReason())
+                    .isEqualTo("RemoteUnreachable");
+                assertThat(rc.getStatus().getStaleSince()).isNotNull();
+              });
+      assertThat(discoverer.metrics().scrape())
+          .contains("gantry_discoverer_remote_reachable{cluster=\"east\"} 0.0");
+      assertThat(hubClient.services().inNamespace(ns).withName("east-kuard").get())
+          .as("mirror kept")
+          .isNotNull();
+      assertThat(
+              hubClient
+                  .discovery()
+                  .v1()
+                  .endpointSlices()
+                  .inNamespace(ns)
+                  .withName("east-kuard-1")
+                  .get()
+                  .getEndpoints())
+          .hasSize(2);
+
+      east.startApiServer();
+      // Changes made as soon as the remote is back, before the discoverer's watch has resumed.
+      east.client()
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inNamespace(ns)
+          .withName("kuard-1")
+          .edit(
+              s -> {
+                s.getEndpoints().remove(0);
+                return s;
+              });
+      create(east.client(), service(ns, "added-meanwhile").build());
+
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        hubClient.services().inNamespace(ns).withName("east-added-meanwhile").get())
+                    .isNotNull();
+                assertThat(
+                        hubClient
+                            .discovery()
+                            .v1()
+                            .endpointSlices()
+                            .inNamespace(ns)
+                            .withName("east-kuard-1")
+                            .get()
+                            .getEndpoints())
+                    .hasSize(1);
+                RemoteCluster rc = hubClient.resources(RemoteCluster.class).withName("east").get();
+                assertThat(rc.getStatus().condition("Stale").getStatus()).isEqualTo("False");
+                assertThat(rc.getStatus().getStaleSince()).isNull();
+              });
+    }
+  }
+
+  @Test
+  void hubOutageMidSyncConvergesOnceTheHubIsBack(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    DiscovererHarness.installCrd(hub.client());
+    String ns = Fixtures.uniqueNamespace("hub-down");
+    Fixtures.namespace(east.client(), ns);
+    Path kubeconfig =
+        DiscovererHarness.kubeconfigFile(
+            testbed.directory().resolve(ns), "east", east.adminKubeconfig());
+    int count = 60;
+
+    // A slow hub rate keeps the sync in progress when the hub goes away.
+    try (Discoverer discoverer =
+        new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).hubRate(20, 5).build())
+            .start()) {
+      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+      for (int i = 0; i < count; i++) {
+        create(east.client(), service(ns, "svc-" + i).build());
+        create(east.client(), slice(ns, "svc-" + i, "svc-" + i + "-a", 10, 1).build());
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> discoverer.metrics().hubWrites("service") >= 5);
+      hub.stopApiServer();
+      // Meanwhile the remote keeps changing.
+      east.client().services().inNamespace(ns).withName("svc-0").delete();
+      create(east.client(), service(ns, "late").build());
+      hub.startApiServer();
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () -> {
+                var mirrors =
+                    hub.client()
+                        .services()
+                        .inNamespace(ns)
+                        .withLabel("gantry.dev/cluster", "east")
+                        .list()
+                        .getItems();
+                assertThat(mirrors).hasSize(count); // svc-1..59 + late
+                assertThat(mirrors).noneMatch(s -> s.getMetadata().getName().equals("east-svc-0"));
+                assertThat(
+                        hub.client()
+                            .discovery()
+                            .v1()
+                            .endpointSlices()
+                            .inNamespace(ns)
+                            .withLabel("gantry.dev/cluster", "east")
+                            .list()
+                            .getItems())
+                    .hasSize(count - 1);
+              });
+    }
+  }
+}
