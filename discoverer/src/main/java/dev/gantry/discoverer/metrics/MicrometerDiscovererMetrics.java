@@ -3,6 +3,10 @@ package dev.gantry.discoverer.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -27,6 +31,11 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
   public MicrometerDiscovererMetrics(PrometheusMeterRegistry registry, String cluster) {
     this.registry = registry;
     this.cluster = cluster;
+    // Standard JVM and process meters (heap, GC, threads, CPU) for dashboards and benchmarks.
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
     Gauge.builder("gantry.discoverer.remote.reachable", reachable, AtomicLong::get)
         .description("1 when the remote cluster's apiserver answers, else 0")
         .tag("cluster", cluster)
