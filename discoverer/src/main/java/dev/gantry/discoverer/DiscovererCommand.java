@@ -70,19 +70,19 @@ public final class DiscovererCommand implements Callable<Integer> {
   @Option(
       names = "--hub-qps",
       description = "Average hub writes per second (default: ${DEFAULT-VALUE}).",
-      defaultValue = "200")
+      defaultValue = "500")
   double hubQps;
 
   @Option(
       names = "--hub-burst",
       description = "Hub writes allowed in a burst (default: ${DEFAULT-VALUE}).",
-      defaultValue = "400")
+      defaultValue = "1000")
   int hubBurst;
 
   @Option(
       names = "--workers",
       description = "Parallel reconcilers (default: ${DEFAULT-VALUE}).",
-      defaultValue = "4")
+      defaultValue = "8")
   int workers;
 
   @Option(

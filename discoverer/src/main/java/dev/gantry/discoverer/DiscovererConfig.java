@@ -70,9 +70,9 @@ public record DiscovererConfig(
     private Path hubKubeconfig;
     private MirrorScope scope = MirrorScope.allNamespaces();
     private Duration resyncPeriod = Duration.ofMinutes(10);
-    private double hubQps = 200;
-    private int hubBurst = 400;
-    private int workers = 4;
+    private double hubQps = 500;
+    private int hubBurst = 1000;
+    private int workers = 8;
     private InetSocketAddress metricsAddress = new InetSocketAddress("127.0.0.1", 9090);
     private boolean leaderElect;
     private String leaseNamespace = "default";

@@ -25,7 +25,7 @@ public final class MirrorBench {
 
   public static void main(String[] args) throws Exception {
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    String qps = System.getProperty("bench.hubQps", "1000");
+    String qps = System.getProperty("bench.hubQps", "500");
     String burst = System.getProperty("bench.hubBurst", "1000");
     String workers = System.getProperty("bench.workers", "8");
     try (Testbed testbed =
