@@ -196,7 +196,7 @@ class CredentialsIT {
                     .hubKubeconfig(hubConfig)
                     .build())
             .start()) {
-      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
       assertThat(
               hub.client()
                   .discovery()
@@ -255,7 +255,7 @@ class CredentialsIT {
 
     try (Discoverer discoverer =
         new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).build()).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
       assertThat(hub.client().services().inNamespace(ns).withName("east-before").get()).isNotNull();
 
       // A Secret volume update: the new file appears atomically in place of the old.

@@ -44,7 +44,10 @@ class DiscovererProcessIT {
                 "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
                 "--namespaces=" + ns,
                 "--workers=2"))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> process.status("/readyz") == 200);
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> process.status("/readyz") == 200);
       assertThat(process.status("/healthz")).isEqualTo(200);
       assertThat(
               hub.client()
@@ -97,7 +100,10 @@ class DiscovererProcessIT {
             List.of(
                 "--cluster-name=East_1",
                 "--remote-kubeconfig=" + testbed.cluster("east").adminKubeconfigFile()))) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> !process.process().isAlive());
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !process.process().isAlive());
     }
     assertThat(Files.readString(dir.resolve("bad-name.log")))
         .contains(

@@ -35,7 +35,7 @@ class FaultsIT {
 
     try (Discoverer discoverer =
         new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).build()).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
 
       east.stopApiServer();
       await()
@@ -119,7 +119,7 @@ class FaultsIT {
     try (Discoverer discoverer =
         new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).hubRate(20, 5).build())
             .start()) {
-      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
       for (int i = 0; i < count; i++) {
         create(east.client(), service(ns, "svc-" + i).build());
         create(east.client(), slice(ns, "svc-" + i, "svc-" + i + "-a", 10, 1).build());
@@ -156,6 +156,52 @@ class FaultsIT {
                             .list()
                             .getItems())
                     .hasSize(count - 1);
+              });
+    }
+  }
+
+  @Test
+  void missingHubNamespaceWithoutCreateNamespacesIsReportedThenConverges(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    KubernetesClient hubClient = hub.client();
+    DiscovererHarness.installCrd(hubClient);
+    String ns = Fixtures.uniqueNamespace("no-ns");
+    Fixtures.namespace(east.client(), ns);
+    create(east.client(), service(ns, "kuard").build());
+    Path kubeconfig =
+        DiscovererHarness.kubeconfigFile(
+            testbed.directory().resolve(ns), "east", east.adminKubeconfig());
+    // Another discoverer name keeps this test's RemoteCluster apart from the other tests'.
+    try (Discoverer discoverer =
+        new Discoverer(
+                DiscovererHarness.config("nons", kubeconfig, hub, ns)
+                    .createNamespaces(false)
+                    .build())
+            .start()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                RemoteCluster rc = hubClient.resources(RemoteCluster.class).withName("nons").get();
+                assertThat(rc.getStatus().condition("Synced").getStatus()).isEqualTo("False");
+                assertThat(rc.getStatus().condition("Synced").getReason())
+                    .isEqualTo("ReconcileErrors");
+                assertThat(rc.getStatus().condition("Synced").getMessage())
+                    .contains(ns + "/kuard")
+                    .contains("does not exist in the hub");
+              });
+      assertThat(hubClient.namespaces().withName(ns).get()).as("not created").isNull();
+
+      Fixtures.namespace(hubClient, ns);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(hubClient.services().inNamespace(ns).withName("nons-kuard").get())
+                    .isNotNull();
+                RemoteCluster rc = hubClient.resources(RemoteCluster.class).withName("nons").get();
+                assertThat(rc.getStatus().condition("Synced").getStatus()).isEqualTo("True");
               });
     }
   }

@@ -108,7 +108,10 @@ class MirrorLifecycleIT {
   void updatesOfPortsAndEndpointsFollowAndDeleteRemovesTheMirror() {
     create(remote, service(ns, "web").build());
     create(remote, slice(ns, "web", "web-1", 2, 2).build());
-    await().atMost(Duration.ofSeconds(20)).until(() -> mirrorSlices("east-web").size() == 1);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> mirrorSlices("east-web").size() == 1);
 
     remote
         .services()
@@ -276,7 +279,10 @@ class MirrorLifecycleIT {
             .build());
     create(remote, service(ns, "visible").build());
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> mirror("east-visible") != null);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> mirror("east-visible") != null);
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
@@ -296,7 +302,10 @@ class MirrorLifecycleIT {
               s.getMetadata().setAnnotations(java.util.Map.of("gantry.dev/export", "false"));
               return s;
             });
-    await().atMost(Duration.ofSeconds(20)).until(() -> mirror("east-visible") == null);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> mirror("east-visible") == null);
   }
 
   @Test
@@ -305,7 +314,10 @@ class MirrorLifecycleIT {
     assertThat(hubClient.namespaces().withName(ns).get()).isNull();
     create(remote, service(ns, "first").build());
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> mirror("east-first") != null);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> mirror("east-first") != null);
     assertThat(hubClient.namespaces().withName(ns).get().getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/managed-by", "gantry");
   }

@@ -38,7 +38,7 @@ class RestartAndCollisionIT {
     DiscovererConfig config = DiscovererHarness.config("east", kubeconfig, hub, ns).build();
 
     try (Discoverer first = new Discoverer(config).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(first::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(first::initialSyncDone);
       assertThat(mirrorNames(hub.client(), ns))
           .containsExactlyInAnyOrder("east-keep", "east-drop", "east-also-keep");
     }
@@ -48,7 +48,7 @@ class RestartAndCollisionIT {
     east.client().discovery().v1().endpointSlices().inNamespace(ns).withName("drop-x1").delete();
 
     try (Discoverer second = new Discoverer(config).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(second::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(second::initialSyncDone);
       assertThat(mirrorNames(hub.client(), ns))
           .containsExactlyInAnyOrder("east-keep", "east-also-keep");
       assertThat(
@@ -66,7 +66,7 @@ class RestartAndCollisionIT {
 
     // Nothing changed since: a restart writes no mirror at all.
     try (Discoverer third = new Discoverer(config).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(third::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(third::initialSyncDone);
       assertThat(third.metrics().hubWrites("service")).isZero();
       assertThat(third.metrics().hubWrites("endpointslice")).isZero();
       assertThat(third.metrics().hubWrites("namespace")).isZero();
@@ -113,7 +113,7 @@ class RestartAndCollisionIT {
 
     try (Discoverer discoverer =
         new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).build()).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
+      await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
       assertThat(hubClient.services().inNamespace(ns).withName("east-fine").get()).isNotNull();
 
       Service api = hubClient.services().inNamespace(ns).withName("east-api").get();
@@ -159,6 +159,21 @@ class RestartAndCollisionIT {
                 assertThat(rc.getStatus().condition("Ready").getStatus()).isEqualTo("True");
               });
     }
+  }
+
+  static String kubectl(KubeCluster cluster, String... args) throws Exception {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                dev.gantry.testbed.Tools.resolve().kubectl().toString(),
+                "--kubeconfig",
+                cluster.adminKubeconfigFile().toString()));
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
   }
 
   private static java.util.List<String> mirrorNames(KubernetesClient hub, String ns) {

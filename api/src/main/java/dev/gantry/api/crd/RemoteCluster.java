@@ -1,5 +1,6 @@
 package dev.gantry.api.crd;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -17,6 +18,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("RemoteCluster")
 @Plural("remoteclusters")
 @ShortNames("rc")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Stale",
+    jsonPath = ".status.conditions[?(@.type==\"Stale\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Services",
+    jsonPath = ".status.mirroredServices",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Slices",
+    jsonPath = ".status.mirroredEndpointSlices",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Last-Sync",
+    jsonPath = ".status.lastSyncTime",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class RemoteCluster extends CustomResource<RemoteClusterSpec, RemoteClusterStatus> {
   public static final String GROUP = "gantry.dev";
   public static final String VERSION = "v1alpha1";
