@@ -2,6 +2,7 @@ package dev.gantry.discoverer;
 
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +119,16 @@ public final class DiscovererCommand implements Callable<Integer> {
 
   /** Parses and runs; returns the exit code (2 for bad flags, with the reason printed). */
   static int run(String... args) {
-    return new CommandLine(new DiscovererCommand())
+    return execute(new CommandLine(new DiscovererCommand()), args);
+  }
+
+  /** As {@link #run(String...)}, printing errors to {@code err} (a seam for tests). */
+  static int run(PrintWriter err, String... args) {
+    return execute(new CommandLine(new DiscovererCommand()).setErr(err), args);
+  }
+
+  private static int execute(CommandLine commandLine, String... args) {
+    return commandLine
         .setParameterExceptionHandler(
             (ex, a) -> {
               ex.getCommandLine().getErr().println("error: " + ex.getMessage());
@@ -137,7 +147,9 @@ public final class DiscovererCommand implements Callable<Integer> {
   }
 
   DiscovererConfig config() {
-    if (!Files.isReadable(remoteKubeconfig)) {
+    // isReadable alone accepts a directory, which would only fail once mirroring starts (with
+    // --leader-elect, after the lease is won) instead of here with exit code 2.
+    if (!Files.isRegularFile(remoteKubeconfig) || !Files.isReadable(remoteKubeconfig)) {
       throw new IllegalArgumentException(
           "--remote-kubeconfig " + remoteKubeconfig + " is not a readable file");
     }
