@@ -261,9 +261,9 @@ class DiscovererCommandTest {
     assertThat(config.remoteKubeconfig()).isEqualTo(kubeconfig);
     assertThat(config.hubKubeconfig()).isNull();
     assertThat(config.resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(config.hubQps()).isEqualTo(200.0);
-    assertThat(config.hubBurst()).isEqualTo(400);
-    assertThat(config.workers()).isEqualTo(4);
+    assertThat(config.hubQps()).isEqualTo(500.0);
+    assertThat(config.hubBurst()).isEqualTo(1000);
+    assertThat(config.workers()).isEqualTo(8);
     assertThat(config.metricsAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9090));
     assertThat(config.scope().namespaces()).isEmpty();
     assertThat(config.scope().excludedNamespaces())
