@@ -209,10 +209,12 @@ class CredentialsIT {
           .hasSize(3);
       remote(east).services().inNamespace(ns).withName("kuard").delete();
       await()
+          .ignoreExceptions()
           .atMost(Duration.ofSeconds(20))
           .until(
               () -> hub.client().services().inNamespace(ns).withName("east-kuard").get() == null);
       await()
+          .ignoreExceptions()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
@@ -265,6 +267,7 @@ class CredentialsIT {
       Files.move(
           next, kubeconfig, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       await()
+          .ignoreExceptions()
           .atMost(Duration.ofSeconds(20))
           .until(
               () ->
@@ -275,6 +278,7 @@ class CredentialsIT {
                           "gantry_discoverer_credential_rotations_total{cluster=\"east\"} 1.0"));
       create(east.client(), service(ns, "during").build());
       await()
+          .ignoreExceptions()
           .atMost(Duration.ofSeconds(20))
           .until(
               () -> hub.client().services().inNamespace(ns).withName("east-during").get() != null);
@@ -283,6 +287,7 @@ class CredentialsIT {
       east.client().serviceAccounts().inNamespace(ns).withName("old").delete();
       try (KubernetesClient old = Kubeconfig.client(oldConfig)) {
         await()
+            .ignoreExceptions()
             .atMost(Duration.ofSeconds(10))
             .untilAsserted(
                 () ->
@@ -295,6 +300,7 @@ class CredentialsIT {
       east.startApiServer();
       create(east.client(), service(ns, "after").build());
       await()
+          .ignoreExceptions()
           .atMost(Duration.ofSeconds(40))
           .until(
               () -> hub.client().services().inNamespace(ns).withName("east-after").get() != null);

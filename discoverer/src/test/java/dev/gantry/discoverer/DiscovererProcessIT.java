@@ -73,7 +73,9 @@ class DiscovererProcessIT {
           .contains("jvm_memory_used_bytes");
       assertThat(process.metric("gantry_discoverer_last_successful_sync_seconds", null))
           .isPositive();
-      assertThat(process.metric("gantry_discoverer_hub_writes_total", "resource=\"service\""))
+      assertThat(
+              process.metric(
+                  "gantry_discoverer_hub_writes_total", "resource=\"service\",result=\"done\""))
           .isEqualTo(1.0);
     }
 

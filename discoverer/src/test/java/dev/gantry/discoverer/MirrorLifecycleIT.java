@@ -72,6 +72,7 @@ class MirrorLifecycleIT {
     create(remote, slice(ns, "kuard", "kuard-abc", 1, 3).build());
 
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(mirrorSlices("east-kuard")).hasSize(1));
     Service mirror = mirror("east-kuard");
@@ -144,6 +145,7 @@ class MirrorLifecycleIT {
               return s;
             });
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
@@ -162,6 +164,7 @@ class MirrorLifecycleIT {
     create(remote, slice(ns, "web", "web-2", 3, 1).build());
     remote.discovery().v1().endpointSlices().inNamespace(ns).withName("web-1").delete();
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
@@ -171,6 +174,7 @@ class MirrorLifecycleIT {
 
     remote.services().inNamespace(ns).withName("web").delete();
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
@@ -219,6 +223,7 @@ class MirrorLifecycleIT {
             .build());
 
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
@@ -249,6 +254,7 @@ class MirrorLifecycleIT {
     assertThat(expected.length()).isBetween(60, 63);
     assertThat(expected).startsWith("east-a-service-name");
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
@@ -284,6 +290,7 @@ class MirrorLifecycleIT {
         .atMost(Duration.ofSeconds(20))
         .until(() -> mirror("east-visible") != null);
     await()
+        .ignoreExceptions()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
         .untilAsserted(

@@ -67,6 +67,17 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
         .sum();
   }
 
+  /** Successful hub writes of {@code resource}. */
+  public double hubWritesDone(String resource) {
+    return registry
+        .find("gantry.discoverer.hub.writes")
+        .tags("resource", resource, "result", "done")
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
   @Override
   public void queueDepth(Supplier<Number> depth) {
     Gauge.builder("gantry.discoverer.queue.depth", depth)
