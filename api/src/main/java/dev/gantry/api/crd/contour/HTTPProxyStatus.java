@@ -1,0 +1,188 @@
+package dev.gantry.api.crd.contour;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Status as Contour writes it: currentStatus, description and detailed conditions. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HTTPProxyStatus {
+  private String currentStatus;
+  private String description;
+  private List<DetailedCondition> conditions = new ArrayList<>();
+
+  public String getCurrentStatus() {
+    return currentStatus;
+  }
+
+  public void setCurrentStatus(String currentStatus) {
+    this.currentStatus = currentStatus;
+  }
+
+  public String getDescription() {
+    return description;
+  }
+
+  public void setDescription(String description) {
+    this.description = description;
+  }
+
+  public List<DetailedCondition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<DetailedCondition> conditions) {
+    this.conditions = conditions;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HTTPProxyStatus s
+        && Objects.equals(currentStatus, s.currentStatus)
+        && Objects.equals(description, s.description)
+        && Objects.equals(conditions, s.conditions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(currentStatus, description, conditions);
+  }
+
+  /** A condition with the errors that explain it (Contour's DetailedCondition). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class DetailedCondition {
+    private String type;
+    private String status;
+    private Long observedGeneration;
+    private String lastTransitionTime;
+    private String reason;
+    private String message;
+    private List<SubCondition> errors = new ArrayList<>();
+
+    public String getType() {
+      return type;
+    }
+
+    public void setType(String type) {
+      this.type = type;
+    }
+
+    public String getStatus() {
+      return status;
+    }
+
+    public void setStatus(String status) {
+      this.status = status;
+    }
+
+    public Long getObservedGeneration() {
+      return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+      this.observedGeneration = observedGeneration;
+    }
+
+    public String getLastTransitionTime() {
+      return lastTransitionTime;
+    }
+
+    public void setLastTransitionTime(String lastTransitionTime) {
+      this.lastTransitionTime = lastTransitionTime;
+    }
+
+    public String getReason() {
+      return reason;
+    }
+
+    public void setReason(String reason) {
+      this.reason = reason;
+    }
+
+    public String getMessage() {
+      return message;
+    }
+
+    public void setMessage(String message) {
+      this.message = message;
+    }
+
+    public List<SubCondition> getErrors() {
+      return errors;
+    }
+
+    public void setErrors(List<SubCondition> errors) {
+      this.errors = errors;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DetailedCondition c
+          && Objects.equals(type, c.type)
+          && Objects.equals(status, c.status)
+          && Objects.equals(observedGeneration, c.observedGeneration)
+          && Objects.equals(reason, c.reason)
+          && Objects.equals(message, c.message)
+          && Objects.equals(errors, c.errors);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(type, status, observedGeneration, reason, message, errors);
+    }
+  }
+
+  /** One error under a condition: type, reason, message. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SubCondition {
+    private String type;
+    private String reason;
+    private String message;
+
+    public SubCondition() {}
+
+    public SubCondition(String type, String reason, String message) {
+      this.type = type;
+      this.reason = reason;
+      this.message = message;
+    }
+
+    public String getType() {
+      return type;
+    }
+
+    public void setType(String type) {
+      this.type = type;
+    }
+
+    public String getReason() {
+      return reason;
+    }
+
+    public void setReason(String reason) {
+      this.reason = reason;
+    }
+
+    public String getMessage() {
+      return message;
+    }
+
+    public void setMessage(String message) {
+      this.message = message;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SubCondition c
+          && Objects.equals(type, c.type)
+          && Objects.equals(reason, c.reason)
+          && Objects.equals(message, c.message);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(type, reason, message);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package dev.gantry.xds.model;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.api.federation.ServicePortSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Pure compilation of HTTPProxies against the federation snapshot into a {@link RoutingTable} and
+ * one {@link ProxyVerdict} per proxy of our ingress class. An invalid proxy is left out and
+ * explained; the others keep serving. No I/O, no clock.
+ */
+public final class ProxyCompiler {
+  /** Longest fqdn Envoy and DNS accept. */
+  private static final int MAX_FQDN = 253;
+
+  private final String ingressClass;
+
+  public ProxyCompiler(String ingressClass) {
+    this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
+  }
+
+  /** The compiled table and the verdicts, both deterministic for the same input. */
+  public record Result(RoutingTable table, List<ProxyVerdict> verdicts) {}
+
+  /** Whether {@code proxy} belongs to this server's ingress class. */
+  public boolean ours(HTTPProxy proxy) {
+    String byField = proxy.getSpec() == null ? null : proxy.getSpec().getIngressClassName();
+    Map<String, String> annotations = proxy.getMetadata().getAnnotations();
+    String byAnnotation =
+        annotations == null
+            ? null
+            : annotations.getOrDefault(
+                "projectcontour.io/ingress.class", annotations.get("kubernetes.io/ingress.class"));
+    return ingressClass.equals(byField != null ? byField : byAnnotation);
+  }
+
+  public Result compile(List<HTTPProxy> proxies, FederationSnapshot snapshot) {
+    List<HTTPProxy> mine =
+        proxies.stream()
+            .filter(this::ours)
+            .sorted(
+                Comparator.comparing((HTTPProxy p) -> p.getMetadata().getNamespace())
+                    .thenComparing(p -> p.getMetadata().getName()))
+            .toList();
+    Map<String, List<HTTPProxy>> byFqdn = new TreeMap<>();
+    for (HTTPProxy p : mine) {
+      String fqdn = fqdn(p);
+      if (fqdn != null) {
+        byFqdn
+            .computeIfAbsent(fqdn.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+            .add(p);
+      }
+    }
+    List<ProxyVerdict> verdicts = new ArrayList<>();
+    List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
+    Map<String, Upstream> upstreams = new TreeMap<>();
+    for (HTTPProxy p : mine) {
+      String fqdn = fqdn(p);
+      if (fqdn == null) {
+        verdicts.add(
+            verdict(
+                p,
+                ProxyVerdict.ORPHANED,
+                "this HTTPProxy is not part of a delegation chain from a root HTTPProxy",
+                List.of(
+                    new ProxyVerdict.Error(
+                        "Valid",
+                        "Orphaned",
+                        "this HTTPProxy is not part of a delegation chain from a root HTTPProxy"))));
+        continue;
+      }
+      List<ProxyVerdict.Error> errors = new ArrayList<>();
+      String key = fqdn.toLowerCase(java.util.Locale.ROOT);
+      if (byFqdn.get(key).size() > 1) {
+        List<String> others =
+            byFqdn.get(key).stream()
+                .map(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
+                .toList();
+        errors.add(
+            new ProxyVerdict.Error(
+                "Valid",
+                "DuplicateVhost",
+                "fqdn \""
+                    + fqdn
+                    + "\" is used in multiple HTTPProxies: "
+                    + String.join(", ", others)));
+      }
+      if (!validFqdn(key)) {
+        errors.add(
+            new ProxyVerdict.Error(
+                "Valid",
+                "FQDNInvalid",
+                "spec.virtualhost.fqdn \"" + fqdn + "\" is not a valid host name"));
+      }
+      Map<String, Upstream> proxyUpstreams = new LinkedHashMap<>();
+      List<RoutingTable.Route> routes = routes(p, snapshot, errors, proxyUpstreams);
+      if (errors.isEmpty()) {
+        hosts.add(new RoutingTable.VirtualHost(key, routes));
+        upstreams.putAll(proxyUpstreams);
+        verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of()));
+      } else {
+        verdicts.add(verdict(p, ProxyVerdict.INVALID, errors.get(0).message(), errors));
+      }
+    }
+    hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
+    return new Result(new RoutingTable(hosts, upstreams), verdicts);
+  }
+
+  private static String fqdn(HTTPProxy p) {
+    HTTPProxySpec spec = p.getSpec();
+    return spec == null || spec.getVirtualhost() == null ? null : spec.getVirtualhost().getFqdn();
+  }
+
+  static boolean validFqdn(String fqdn) {
+    return !fqdn.isEmpty()
+        && fqdn.length() <= MAX_FQDN
+        && fqdn.matches(
+            "(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  }
+
+  private List<RoutingTable.Route> routes(
+      HTTPProxy p,
+      FederationSnapshot snapshot,
+      List<ProxyVerdict.Error> errors,
+      Map<String, Upstream> upstreams) {
+    String ns = p.getMetadata().getNamespace();
+    List<HTTPProxySpec.Route> specRoutes =
+        p.getSpec().getRoutes() == null ? List.of() : p.getSpec().getRoutes();
+    Map<String, RoutingTable.Route> byPrefix = new TreeMap<>();
+    for (int i = 0; i < specRoutes.size(); i++) {
+      HTTPProxySpec.Route r = specRoutes.get(i);
+      String where = "spec.routes[" + i + "]";
+      if (r == null) {
+        errors.add(new ProxyVerdict.Error("Valid", "RouteInvalid", where + " is empty"));
+        continue;
+      }
+      String prefix = "/";
+      for (HTTPProxySpec.MatchCondition c :
+          r.getConditions() == null ? List.<HTTPProxySpec.MatchCondition>of() : r.getConditions()) {
+        if (c == null || c.getPrefix() == null) {
+          errors.add(
+              new ProxyVerdict.Error(
+                  "Valid",
+                  "RouteConditionUnsupported",
+                  where + ": only prefix conditions are supported"));
+        } else if (!c.getPrefix().startsWith("/")) {
+          errors.add(
+              new ProxyVerdict.Error(
+                  "Valid",
+                  "PathMatchConditionsNotValid",
+                  where + ": prefix \"" + c.getPrefix() + "\" must start with /"));
+        } else if (!prefix.equals("/")) {
+          errors.add(
+              new ProxyVerdict.Error(
+                  "Valid",
+                  "PathMatchConditionsNotValid",
+                  where + ": more than one prefix condition"));
+        } else {
+          prefix = c.getPrefix();
+        }
+      }
+      List<HTTPProxySpec.RouteService> services =
+          r.getServices() == null ? List.of() : r.getServices();
+      if (services.isEmpty()) {
+        errors.add(
+            new ProxyVerdict.Error("Valid", "NoServices", where + ": route has no services"));
+        continue;
+      }
+      List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
+      boolean anyWeight =
+          services.stream().anyMatch(s -> s != null && s.getWeight() != null && s.getWeight() > 0);
+      for (int j = 0; j < services.size(); j++) {
+        HTTPProxySpec.RouteService s = services.get(j);
+        String swhere = where + ".services[" + j + "]";
+        Upstream upstream = resolve(ns, s, snapshot, swhere, errors);
+        if (upstream == null) {
+          continue;
+        }
+        long weight = s.getWeight() == null ? 0 : s.getWeight();
+        if (weight < 0 || weight > 1_000_000) {
+          errors.add(
+              new ProxyVerdict.Error(
+                  "Valid",
+                  "WeightInvalid",
+                  swhere + ": weight " + weight + " is outside 0..1000000"));
+          continue;
+        }
+        upstreams.put(upstream.name(), upstream);
+        clusters.add(new RoutingTable.WeightedCluster(upstream.name(), anyWeight ? weight : 1));
+      }
+      if (byPrefix.containsKey(prefix)) {
+        errors.add(
+            new ProxyVerdict.Error(
+                "Valid",
+                "DuplicateMatchConditions",
+                where + ": another route already matches prefix " + prefix));
+      }
+      byPrefix.put(prefix, new RoutingTable.Route(prefix, clusters));
+    }
+    List<RoutingTable.Route> routes = new ArrayList<>(byPrefix.values());
+    // Envoy takes the first match: longest prefix first, ties by text.
+    routes.sort(
+        Comparator.comparing((RoutingTable.Route r) -> -r.prefix().length())
+            .thenComparing(RoutingTable.Route::prefix));
+    return routes;
+  }
+
+  /**
+   * Resolves a route service: a hub Service by that name that is one cluster's mirror routes to
+   * that cluster only; otherwise the federated service of that name (every cluster).
+   */
+  private static Upstream resolve(
+      String ns,
+      HTTPProxySpec.RouteService s,
+      FederationSnapshot snapshot,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    if (s == null || s.getName() == null || s.getName().isBlank()) {
+      errors.add(
+          new ProxyVerdict.Error(
+              "Valid", "ServiceUnresolvedReference", where + ": service name is empty"));
+      return null;
+    }
+    if (s.getPort() == null || s.getPort() < 1 || s.getPort() > 65535) {
+      errors.add(
+          new ProxyVerdict.Error(
+              "Valid", "ServicePortInvalid", where + ": port " + s.getPort() + " is not 1-65535"));
+      return null;
+    }
+    ServiceName name = ServiceName.of(ns, s.getName());
+    FederatedService hubService = snapshot.hubServices().get(name);
+    boolean mirror =
+        hubService != null && !hubService.clusters().containsKey(FederationSnapshot.LOCAL_CLUSTER);
+    FederatedService target = mirror ? hubService : snapshot.federated().get(name);
+    if (target == null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              "Valid",
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\" is not found"));
+      return null;
+    }
+    ServicePortSpec port =
+        target.ports().stream().filter(p -> p.port() == s.getPort()).findFirst().orElse(null);
+    if (port == null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              "Valid",
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
+      return null;
+    }
+    boolean federated = !mirror;
+    String clusterName =
+        ns
+            + "/"
+            + s.getName()
+            + "/"
+            + s.getPort()
+            + "/"
+            + shortHash(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
+    return new Upstream(clusterName, target, port, federated);
+  }
+
+  private ProxyVerdict verdict(
+      HTTPProxy p, String status, String description, List<ProxyVerdict.Error> errors) {
+    Long generation = p.getMetadata().getGeneration();
+    return new ProxyVerdict(
+        p.getMetadata().getNamespace(),
+        p.getMetadata().getName(),
+        generation == null ? 0 : generation,
+        status,
+        description,
+        errors);
+  }
+
+  static String shortHash(String value) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

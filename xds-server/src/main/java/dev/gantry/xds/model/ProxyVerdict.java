@@ -1,0 +1,34 @@
+package dev.gantry.xds.model;
+
+import java.util.List;
+
+/**
+ * What the compiler concluded about one HTTPProxy, in Contour's terms: {@code valid}, {@code
+ * invalid} or {@code orphaned}, with errors (type, reason, message).
+ */
+public record ProxyVerdict(
+    String namespace,
+    String name,
+    long generation,
+    String currentStatus,
+    String description,
+    List<Error> errors) {
+  public static final String VALID = "valid";
+  public static final String INVALID = "invalid";
+  public static final String ORPHANED = "orphaned";
+
+  public ProxyVerdict {
+    errors = List.copyOf(errors);
+  }
+
+  public boolean valid() {
+    return VALID.equals(currentStatus);
+  }
+
+  public String key() {
+    return namespace + "/" + name;
+  }
+
+  /** One reason a proxy is not valid. */
+  public record Error(String type, String reason, String message) {}
+}

@@ -1,0 +1,30 @@
+package dev.gantry.xds.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the valid HTTPProxies ask Envoy to do, before any Envoy type is involved. */
+public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream> upstreams) {
+  public RoutingTable {
+    virtualHosts = List.copyOf(virtualHosts);
+    upstreams = java.util.Collections.unmodifiableMap(new TreeMap<>(upstreams));
+  }
+
+  /** A host name and its routes, longest prefix first. */
+  public record VirtualHost(String fqdn, List<Route> routes) {
+    public VirtualHost {
+      routes = List.copyOf(routes);
+    }
+  }
+
+  /** A path prefix and the weighted Envoy clusters it goes to. */
+  public record Route(String prefix, List<WeightedCluster> clusters) {
+    public Route {
+      clusters = List.copyOf(clusters);
+    }
+  }
+
+  /** An Envoy cluster name with its share of the route's traffic. */
+  public record WeightedCluster(String cluster, long weight) {}
+}

@@ -1,0 +1,74 @@
+package dev.gantry.xds.server;
+
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The xDS endpoint Envoy (and grpc-java's xDS client) connect to: java-control-plane's discovery
+ * server over gRPC, ADS with state of the world and Delta on the same port (chosen per stream by
+ * the client), plus the per-type services. Every node gets the same snapshot.
+ */
+public final class XdsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
+  private static final String GROUP = "gantry";
+
+  private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+  private final Server server;
+
+  public XdsServer(InetSocketAddress address, XdsMetrics metrics) {
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(metrics)), cache);
+    server =
+        NettyServerBuilder.forAddress(address)
+            .addService(discovery.getAggregatedDiscoveryServiceImpl())
+            .addService(discovery.getClusterDiscoveryServiceImpl())
+            .addService(discovery.getEndpointDiscoveryServiceImpl())
+            .addService(discovery.getListenerDiscoveryServiceImpl())
+            .addService(discovery.getRouteDiscoveryServiceImpl())
+            .build();
+  }
+
+  public XdsServer start() {
+    // Clients finish initialising on their first response: give them an empty configuration
+    // until the first real snapshot is built.
+    publish(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(), "empty"));
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve xDS on " + server.getListenSockets(), e);
+    }
+    log.info("serving xDS (ADS, state of the world and Delta) on {}", server.getListenSockets());
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Makes {@code snapshot} what every connected and future client receives. */
+  public void publish(Snapshot snapshot) {
+    cache.setSnapshot(GROUP, snapshot);
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

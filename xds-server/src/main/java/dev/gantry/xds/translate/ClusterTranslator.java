@@ -1,0 +1,58 @@
+package dev.gantry.xds.translate;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.model.Upstream;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Envoy Clusters for upstreams: EDS over ADS, round robin across the endpoints of the localities
+ * (one per source cluster) weighted by their cluster's weight, and outlier detection on so that
+ * dead endpoints in one cluster are ejected and traffic moves to the others.
+ */
+public final class ClusterTranslator {
+  private ClusterTranslator() {}
+
+  public static List<Cluster> translate(Collection<Upstream> upstreams) {
+    return upstreams.stream()
+        .map(ClusterTranslator::cluster)
+        .sorted(java.util.Comparator.comparing(Cluster::getName))
+        .toList();
+  }
+
+  static Cluster cluster(Upstream upstream) {
+    return Cluster.newBuilder()
+        .setName(upstream.name())
+        .setAltStatName(upstream.name().replace('/', '_'))
+        .setType(Cluster.DiscoveryType.EDS)
+        .setEdsClusterConfig(
+            Cluster.EdsClusterConfig.newBuilder()
+                .setEdsConfig(
+                    ConfigSource.newBuilder()
+                        .setAds(AggregatedConfigSource.getDefaultInstance())
+                        .setResourceApiVersion(ApiVersion.V3))
+                .setServiceName(upstream.name()))
+        .setConnectTimeout(Duration.newBuilder().setSeconds(2))
+        .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+        .setCommonLbConfig(
+            Cluster.CommonLbConfig.newBuilder()
+                .setLocalityWeightedLbConfig(
+                    Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance()))
+        .setOutlierDetection(
+            OutlierDetection.newBuilder()
+                .setConsecutive5Xx(UInt32Value.of(3))
+                .setConsecutiveGatewayFailure(UInt32Value.of(3))
+                .setConsecutiveLocalOriginFailure(UInt32Value.of(3))
+                .setSplitExternalLocalOriginErrors(true)
+                .setInterval(Duration.newBuilder().setSeconds(2))
+                .setBaseEjectionTime(Duration.newBuilder().setSeconds(10))
+                .setMaxEjectionPercent(UInt32Value.of(100)))
+        .build();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gantry.xds.translate;
+
+import com.google.protobuf.UInt32Value;
+import dev.gantry.api.federation.ClusterEndpoints;
+import dev.gantry.api.federation.FederatedEndpoint;
+import dev.gantry.xds.model.Upstream;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+
+/**
+ * ClusterLoadAssignments: one locality per source cluster (region = cluster name) with that
+ * cluster's priority and weight; endpoints at the target port named like the service port.
+ */
+public final class EndpointTranslator {
+  private EndpointTranslator() {}
+
+  public static ClusterLoadAssignment translate(Upstream upstream) {
+    ClusterLoadAssignment.Builder cla =
+        ClusterLoadAssignment.newBuilder().setClusterName(upstream.name());
+    for (ClusterEndpoints cluster : upstream.service().clusters().values()) {
+      LocalityLbEndpoints.Builder locality =
+          LocalityLbEndpoints.newBuilder()
+              .setLocality(Locality.newBuilder().setRegion(cluster.cluster()))
+              .setPriority(cluster.priority())
+              .setLoadBalancingWeight(UInt32Value.of(cluster.weight()));
+      for (FederatedEndpoint e : cluster.endpoints()) {
+        Integer port = targetPort(upstream, e);
+        if (port == null || !e.address().matches("[0-9a-fA-F:.]+")) {
+          // No port of that name in its slice, or an FQDN endpoint: not an IP Envoy can dial.
+          continue;
+        }
+        locality.addLbEndpoints(
+            LbEndpoint.newBuilder()
+                .setHealthStatus(e.ready() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY)
+                .setEndpoint(
+                    Endpoint.newBuilder()
+                        .setAddress(
+                            Address.newBuilder()
+                                .setSocketAddress(
+                                    SocketAddress.newBuilder()
+                                        .setAddress(e.address())
+                                        .setPortValue(port)))));
+      }
+      if (locality.getLbEndpointsCount() > 0) {
+        cla.addEndpoints(locality);
+      }
+    }
+    return cla.build();
+  }
+
+  /** The endpoint's port for the service port: by name, or the only port when unnamed. */
+  private static Integer targetPort(Upstream upstream, FederatedEndpoint e) {
+    Integer byName = e.ports().get(upstream.port().name());
+    if (byName != null) {
+      return byName;
+    }
+    return e.ports().size() == 1 && upstream.service().ports().size() == 1
+        ? e.ports().values().iterator().next()
+        : null;
+  }
+}
