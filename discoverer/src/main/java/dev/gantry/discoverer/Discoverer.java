@@ -1,6 +1,6 @@
 package dev.gantry.discoverer;
 
-import dev.gantry.discoverer.metrics.HealthServer;
+import dev.gantry.api.http.HealthServer;
 import dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;

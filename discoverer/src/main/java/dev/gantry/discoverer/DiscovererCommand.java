@@ -1,5 +1,6 @@
 package dev.gantry.discoverer;
 
+import dev.gantry.api.cli.FlagValues;
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
 import java.io.PrintWriter;
@@ -7,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -185,37 +185,10 @@ public final class DiscovererCommand implements Callable<Integer> {
 
   /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 250ms} or ISO-8601 ({@code PT10M}). */
   static Duration parseDuration(String flag, String value) {
-    String v = value.strip().toLowerCase(java.util.Locale.ROOT);
-    try {
-      if (v.startsWith("p")) {
-        return Duration.parse(value.strip().toUpperCase(java.util.Locale.ROOT));
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      return switch (v.charAt(v.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new NumberFormatException();
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(
-          flag + ": '" + value + "' is not a duration (e.g. 90s, 10m, 1h)");
-    }
+    return FlagValues.duration(flag, value);
   }
 
   static InetSocketAddress parseAddress(String value) {
-    int colon = value.lastIndexOf(':');
-    try {
-      if (colon < 0) {
-        throw new NumberFormatException();
-      }
-      return new InetSocketAddress(
-          value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--metrics-address: '" + value + "' is not host:port");
-    }
+    return FlagValues.address("--metrics-address", value);
   }
 }

@@ -1,4 +1,4 @@
-package dev.gantry.discoverer.metrics;
+package dev.gantry.api.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-/** Serves {@code /metrics}, {@code /healthz} and {@code /readyz} on the metrics address. */
+/**
+ * Serves {@code /metrics}, {@code /healthz} and {@code /readyz} for a Gantry process (the JDK HTTP
+ * server: no dependency for three plain-text endpoints).
+ */
 public final class HealthServer implements AutoCloseable {
   /** A probe's answer: whether it passes and a line for people. */
   public record Check(boolean ok, String message) {}
