@@ -1,4 +1,4 @@
-package dev.gantry.aggregator.merge;
+package dev.gantry.aggregator;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.crd.RemoteCluster;
@@ -23,19 +23,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hub objects as the discoverer (mirrors) and the hub's own controllers write them, and the
- * expected snapshot parts, for the table-driven merge tests.
+ * Hub objects as the discoverer (mirrors) and the hub's own controllers write them, and the parts
+ * of expected snapshots; for the table-driven merge tests and, created for real, the integration
+ * tests. Names are {@code namespace/name}.
  */
-final class MergeFixtures {
-  static final ServicePortSpec HTTP = new ServicePortSpec("http", 80, "TCP", "http");
-  static final Map<String, Integer> HTTP_8080 = Map.of("http", 8080);
+public final class HubFixtures {
+  public static final ServicePortSpec HTTP = new ServicePortSpec("http", 80, "TCP", "http");
+  public static final Map<String, Integer> HTTP_8080 = Map.of("http", 8080);
 
-  private MergeFixtures() {}
+  private HubFixtures() {}
 
   // ---- inputs ----
 
   /** The mirror of {@code ns/svc} from {@code cluster}: {@code ns/<cluster>-svc}, no ports yet. */
-  static ServiceFixture mirror(String cluster, String source) {
+  public static ServiceFixture mirror(String cluster, String source) {
     ServiceName name = ServiceName.of(ns(source), cluster + "-" + name(source));
     return new ServiceFixture(name)
         .label(Labels.CLUSTER, cluster)
@@ -44,12 +45,12 @@ final class MergeFixtures {
   }
 
   /** The hub's own Service {@code ns/name}, no ports yet. */
-  static ServiceFixture hubService(String name) {
+  public static ServiceFixture hubService(String name) {
     return new ServiceFixture(ServiceName.of(ns(name), name(name)));
   }
 
   /** A slice of the mirror of {@code source} from {@code cluster}, with port http/8080. */
-  static SliceFixture mirrorSlice(String cluster, String source, String suffix) {
+  public static SliceFixture mirrorSlice(String cluster, String source, String suffix) {
     String service = cluster + "-" + name(source);
     return new SliceFixture(ns(source), service + "-" + suffix, service)
         .label(Labels.CLUSTER, cluster)
@@ -58,15 +59,15 @@ final class MergeFixtures {
   }
 
   /** A slice of the hub's own Service {@code name}, with port http/8080. */
-  static SliceFixture hubSlice(String name, String suffix) {
+  public static SliceFixture hubSlice(String name, String suffix) {
     return new SliceFixture(ns(name), name(name) + "-" + suffix, name(name)).port("http", 8080);
   }
 
-  static RemoteClusterFixture remoteCluster(String name) {
+  public static RemoteClusterFixture remoteCluster(String name) {
     return new RemoteClusterFixture(name);
   }
 
-  static final class ServiceFixture {
+  public static final class ServiceFixture {
     private final ServiceBuilder builder;
 
     private ServiceFixture(ServiceName name) {
@@ -82,22 +83,22 @@ final class MergeFixtures {
               .endSpec();
     }
 
-    ServiceFixture label(String key, String value) {
+    public ServiceFixture label(String key, String value) {
       builder.editMetadata().addToLabels(key, value).endMetadata();
       return this;
     }
 
-    ServiceFixture withoutLabel(String key) {
+    public ServiceFixture withoutLabel(String key) {
       builder.editMetadata().removeFromLabels(key).endMetadata();
       return this;
     }
 
     /** Port {@code name}/{@code port}, TCP, appProtocol http. */
-    ServiceFixture port(String name, Integer port) {
+    public ServiceFixture port(String name, Integer port) {
       return port(name, port, "TCP", "http");
     }
 
-    ServiceFixture port(String name, Integer port, String protocol, String appProtocol) {
+    public ServiceFixture port(String name, Integer port, String protocol, String appProtocol) {
       builder
           .editSpec()
           .addNewPort()
@@ -110,12 +111,12 @@ final class MergeFixtures {
       return this;
     }
 
-    Service build() {
+    public Service build() {
       return builder.build();
     }
   }
 
-  static final class SliceFixture {
+  public static final class SliceFixture {
     private final EndpointSliceBuilder builder;
 
     private SliceFixture(String ns, String name, String service) {
@@ -130,42 +131,42 @@ final class MergeFixtures {
               .withAddressType("IPv4");
     }
 
-    SliceFixture label(String key, String value) {
+    public SliceFixture label(String key, String value) {
       builder.editMetadata().addToLabels(key, value).endMetadata();
       return this;
     }
 
-    SliceFixture withoutLabel(String key) {
+    public SliceFixture withoutLabel(String key) {
       builder.editMetadata().removeFromLabels(key).endMetadata();
       return this;
     }
 
-    SliceFixture addressType(String type) {
+    public SliceFixture addressType(String type) {
       builder.withAddressType(type);
       return this;
     }
 
-    SliceFixture noPorts() {
+    public SliceFixture noPorts() {
       builder.withPorts();
       return this;
     }
 
-    SliceFixture port(String name, Integer port) {
+    public SliceFixture port(String name, Integer port) {
       builder.addNewPort().withName(name).withPort(port).withProtocol("TCP").endPort();
       return this;
     }
 
     /** One endpoint per address, ready, in zone-a. */
-    SliceFixture ready(String... addresses) {
+    public SliceFixture ready(String... addresses) {
       return endpoint(Boolean.TRUE, addresses);
     }
 
-    SliceFixture notReady(String... addresses) {
+    public SliceFixture notReady(String... addresses) {
       return endpoint(Boolean.FALSE, addresses);
     }
 
     /** An endpoint with several addresses and the given ready condition (null: unset). */
-    SliceFixture endpoint(Boolean ready, String... addresses) {
+    public SliceFixture endpoint(Boolean ready, String... addresses) {
       builder.addToEndpoints(
           new EndpointBuilder()
               .withAddresses(Arrays.asList(addresses))
@@ -178,18 +179,18 @@ final class MergeFixtures {
     }
 
     /** An endpoint with no conditions at all (nil means ready in Kubernetes). */
-    SliceFixture withoutConditions(String address) {
+    public SliceFixture withoutConditions(String address) {
       builder.addToEndpoints(
           new EndpointBuilder().withAddresses(address).withZone("zone-a").build());
       return this;
     }
 
-    EndpointSlice build() {
+    public EndpointSlice build() {
       return builder.build();
     }
   }
 
-  static final class RemoteClusterFixture {
+  public static final class RemoteClusterFixture {
     private final RemoteCluster cluster = new RemoteCluster();
 
     private RemoteClusterFixture(String name) {
@@ -198,56 +199,56 @@ final class MergeFixtures {
       cluster.setStatus(new RemoteClusterStatus());
     }
 
-    RemoteClusterFixture priority(Integer priority) {
+    public RemoteClusterFixture priority(Integer priority) {
       cluster.getSpec().setPriority(priority);
       return this;
     }
 
-    RemoteClusterFixture weight(Integer weight) {
+    public RemoteClusterFixture weight(Integer weight) {
       cluster.getSpec().setWeight(weight);
       return this;
     }
 
-    RemoteClusterFixture staleSince(Instant since) {
+    public RemoteClusterFixture staleSince(Instant since) {
       return staleSince(since.toString());
     }
 
-    RemoteClusterFixture staleSince(String since) {
+    public RemoteClusterFixture staleSince(String since) {
       cluster.getStatus().setStaleSince(since);
       return this;
     }
 
-    RemoteCluster build() {
+    public RemoteCluster build() {
       return cluster;
     }
   }
 
   // ---- expectations ----
 
-  static FederatedEndpoint ready(String address) {
+  public static FederatedEndpoint ready(String address) {
     return new FederatedEndpoint(address, HTTP_8080, true, "zone-a");
   }
 
-  static FederatedEndpoint notReady(String address) {
+  public static FederatedEndpoint notReady(String address) {
     return new FederatedEndpoint(address, HTTP_8080, false, "zone-a");
   }
 
   /** A locality with priority 0, the default weight, not stale. */
-  static ClusterEndpoints locality(String cluster, FederatedEndpoint... endpoints) {
+  public static ClusterEndpoints locality(String cluster, FederatedEndpoint... endpoints) {
     return locality(cluster, 0, ClusterEndpoints.DEFAULT_WEIGHT, false, endpoints);
   }
 
-  static ClusterEndpoints locality(
+  public static ClusterEndpoints locality(
       String cluster, int priority, int weight, boolean stale, FederatedEndpoint... endpoints) {
     return new ClusterEndpoints(cluster, priority, weight, stale, List.of(endpoints));
   }
 
-  static FederatedService service(
+  public static FederatedService service(
       String name, List<ServicePortSpec> ports, ClusterEndpoints... clusters) {
     return service(name, ports, List.of(), clusters);
   }
 
-  static FederatedService service(
+  public static FederatedService service(
       String name,
       List<ServicePortSpec> ports,
       List<String> problems,
@@ -259,7 +260,7 @@ final class MergeFixtures {
     return new FederatedService(ServiceName.of(ns(name), name(name)), ports, byCluster, problems);
   }
 
-  static FederationSnapshot snapshot(
+  public static FederationSnapshot snapshot(
       List<FederatedService> federated, List<FederatedService> hubServices) {
     Map<ServiceName, FederatedService> f = new LinkedHashMap<>();
     federated.forEach(s -> f.put(s.name(), s));

@@ -1,17 +1,17 @@
 package dev.gantry.aggregator.merge;
 
+import static dev.gantry.aggregator.HubFixtures.HTTP;
+import static dev.gantry.aggregator.HubFixtures.hubService;
+import static dev.gantry.aggregator.HubFixtures.hubSlice;
+import static dev.gantry.aggregator.HubFixtures.locality;
+import static dev.gantry.aggregator.HubFixtures.mirror;
+import static dev.gantry.aggregator.HubFixtures.mirrorSlice;
+import static dev.gantry.aggregator.HubFixtures.ready;
+import static dev.gantry.aggregator.HubFixtures.remoteCluster;
+import static dev.gantry.aggregator.HubFixtures.service;
+import static dev.gantry.aggregator.HubFixtures.snapshot;
 import static dev.gantry.aggregator.merge.MergeCase.NOW;
 import static dev.gantry.aggregator.merge.MergeCase.TTL;
-import static dev.gantry.aggregator.merge.MergeFixtures.HTTP;
-import static dev.gantry.aggregator.merge.MergeFixtures.hubService;
-import static dev.gantry.aggregator.merge.MergeFixtures.hubSlice;
-import static dev.gantry.aggregator.merge.MergeFixtures.locality;
-import static dev.gantry.aggregator.merge.MergeFixtures.mirror;
-import static dev.gantry.aggregator.merge.MergeFixtures.mirrorSlice;
-import static dev.gantry.aggregator.merge.MergeFixtures.ready;
-import static dev.gantry.aggregator.merge.MergeFixtures.remoteCluster;
-import static dev.gantry.aggregator.merge.MergeFixtures.service;
-import static dev.gantry.aggregator.merge.MergeFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.Labels;

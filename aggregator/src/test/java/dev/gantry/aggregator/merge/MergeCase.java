@@ -1,5 +1,6 @@
 package dev.gantry.aggregator.merge;
 
+import dev.gantry.aggregator.HubFixtures;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederationSnapshot;
 import io.fabric8.kubernetes.api.model.Service;
@@ -33,11 +34,11 @@ record MergeCase(String name, MergeCase.Input input, FederationSnapshot expected
       List<RemoteCluster> clusters = new ArrayList<>();
       for (Object o : objects) {
         Object built =
-            o instanceof MergeFixtures.ServiceFixture s
+            o instanceof HubFixtures.ServiceFixture s
                 ? s.build()
-                : o instanceof MergeFixtures.SliceFixture e
+                : o instanceof HubFixtures.SliceFixture e
                     ? e.build()
-                    : o instanceof MergeFixtures.RemoteClusterFixture r ? r.build() : o;
+                    : o instanceof HubFixtures.RemoteClusterFixture r ? r.build() : o;
         if (built instanceof Service s) {
           services.add(s);
         } else if (built instanceof EndpointSlice e) {
