@@ -1,0 +1,263 @@
+package dev.gantry.aggregator.mcs;
+
+import dev.gantry.aggregator.informer.OptionalInformer;
+import dev.gantry.api.Labels;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one MCS ServiceImport per multi-cluster federated service in the hub, so {@code kubectl get
+ * serviceimports -A} shows what the aggregator sees. Ownership as for mirrors: only ServiceImports
+ * labelled {@code app.kubernetes.io/managed-by=gantry} are updated or deleted; another's with the
+ * same name is left alone and logged. Writes happen only where the hub differs from the snapshot,
+ * so endpoint churn writes nothing. Without the ServiceImport CRD it logs once and does nothing.
+ *
+ * <p>Give it its own single-threaded executor: hub writes block, and must not delay snapshots.
+ */
+public final class ServiceImportPublisher implements Consumer<FederationSnapshot>, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceImportPublisher.class);
+  private static final Duration TICK = Duration.ofSeconds(1);
+  private static final Duration RETRY = Duration.ofSeconds(5);
+
+  private final KubernetesClient hub;
+  private final ScheduledExecutorService executor;
+  private final Clock clock;
+  private final OptionalInformer<ServiceImport> imports;
+  private final AtomicReference<FederationSnapshot> latest = new AtomicReference<>();
+  private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
+  private final AtomicLong writes = new AtomicLong();
+  private volatile FederationSnapshot reconciled;
+  private volatile boolean closed;
+  private ScheduledFuture<?> ticks;
+  // Owned by the executor thread.
+  private final Set<ServiceName> collisions = new HashSet<>();
+  private Instant retryAt;
+
+  public ServiceImportPublisher(
+      KubernetesClient hub, ScheduledExecutorService executor, Clock clock) {
+    this.hub = hub;
+    this.executor = executor;
+    this.clock = clock;
+    this.imports =
+        new OptionalInformer<>(
+            hub,
+            ServiceImport.class,
+            () -> hub.resources(ServiceImport.class).inAnyNamespace().runnableInformer(0),
+            this::changed,
+            clock,
+            "no ServiceImports are published");
+  }
+
+  /** Starts watching ServiceImports (once their CRD is served). */
+  public ServiceImportPublisher start() {
+    ticks = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Takes a new snapshot; any thread. Only the latest is written if several arrive at once. */
+  @Override
+  public void accept(FederationSnapshot snapshot) {
+    latest.set(snapshot);
+    changed();
+  }
+
+  /** Creates, updates and deletes done so far (for tests and metrics). */
+  public long writes() {
+    return writes.get();
+  }
+
+  /** The snapshot the hub was last brought in line with, or null. */
+  public FederationSnapshot reconciled() {
+    return reconciled;
+  }
+
+  private void changed() {
+    if (closed || !reconcileScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(this::reconcile);
+    } catch (RejectedExecutionException e) {
+      reconcileScheduled.set(false); // shutting down
+    }
+  }
+
+  private void tick() {
+    try {
+      imports.poll();
+      if (retryAt != null && !clock.instant().isBefore(retryAt)) {
+        retryAt = null;
+        reconcile();
+      }
+    } catch (RuntimeException e) {
+      log.error("ServiceImport publisher tick failed", e);
+    }
+  }
+
+  private void reconcile() {
+    try {
+      reconcileLatest();
+    } catch (RuntimeException e) {
+      // Nothing else would report it: the executor keeps a task's exception to itself.
+      log.error("publishing ServiceImports failed", e);
+      retryAt = clock.instant().plus(RETRY);
+    }
+  }
+
+  private void reconcileLatest() {
+    reconcileScheduled.set(false);
+    FederationSnapshot snapshot = latest.get();
+    if (closed || snapshot == null || !imports.started() || !imports.hasSynced()) {
+      return;
+    }
+    Map<ServiceName, ServiceImportView> desired = ServiceImportView.desired(snapshot);
+    Map<ServiceName, ServiceImport> actual = new HashMap<>();
+    for (ServiceImport item : imports.list()) {
+      actual.put(
+          ServiceName.of(item.getMetadata().getNamespace(), item.getMetadata().getName()), item);
+    }
+    boolean failed = false;
+    Set<ServiceName> colliding = new HashSet<>();
+    for (Map.Entry<ServiceName, ServiceImportView> entry : desired.entrySet()) {
+      ServiceImport existing = actual.get(entry.getKey());
+      if (existing != null && !managed(existing)) {
+        reportCollision(entry.getKey(), colliding);
+      } else {
+        failed |= !apply(entry.getKey(), entry.getValue(), existing);
+      }
+    }
+    for (Map.Entry<ServiceName, ServiceImport> entry : actual.entrySet()) {
+      if (!desired.containsKey(entry.getKey()) && managed(entry.getValue())) {
+        failed |= !delete(entry.getKey(), entry.getValue());
+      }
+    }
+    collisions.clear();
+    collisions.addAll(colliding);
+    if (failed) {
+      retryAt = clock.instant().plus(RETRY);
+    } else {
+      reconciled = snapshot;
+    }
+  }
+
+  /** Logs a collision once while it lasts. */
+  private void reportCollision(ServiceName name, Set<ServiceName> colliding) {
+    colliding.add(name);
+    if (!collisions.contains(name)) {
+      log.warn(
+          "ServiceImport {} exists and is not managed by gantry (no {}={}); left untouched",
+          name,
+          Labels.MANAGED_BY,
+          Labels.MANAGED_BY_VALUE);
+    }
+  }
+
+  /**
+   * Creates or updates the managed ServiceImport {@code name} (absent or ours) to match {@code
+   * view}; false if it should be tried again.
+   */
+  private boolean apply(ServiceName name, ServiceImportView view, ServiceImport existing) {
+    try {
+      ServiceImport current = existing;
+      if (current == null) {
+        current = hub.resource(view.toResource(name)).create();
+        writes.incrementAndGet();
+        log.info("ServiceImport {} created for clusters {}", name, view.clusters());
+      } else if (!view.objectMatches(current)) {
+        ServiceImport next = copyMetadata(current);
+        next.getMetadata()
+            .getAnnotations()
+            .put(ServiceImport.CLUSTERS_ANNOTATION, view.clustersAnnotation());
+        next.setSpec(view.spec());
+        current = hub.resource(next).update();
+        writes.incrementAndGet();
+        log.info(
+            "ServiceImport {} updated: ports {}, clusters {}", name, view.ports(), view.clusters());
+      }
+      // The status is a subresource: create and update leave it out.
+      if (!view.statusMatches(current)) {
+        ServiceImport next = copyMetadata(current);
+        next.setSpec(current.getSpec());
+        next.setStatus(view.status());
+        hub.resource(next).updateStatus();
+        writes.incrementAndGet();
+        log.info("ServiceImport {} clusters: {}", name, view.clusters());
+      }
+      return true;
+    } catch (KubernetesClientException e) {
+      return failed("writing", name, e);
+    }
+  }
+
+  private boolean delete(ServiceName name, ServiceImport existing) {
+    try {
+      // The resourceVersion precondition keeps us from deleting an object replaced meanwhile.
+      hub.resources(ServiceImport.class)
+          .inNamespace(name.namespace())
+          .withName(name.name())
+          .lockResourceVersion(existing.getMetadata().getResourceVersion())
+          .delete();
+      writes.incrementAndGet();
+      log.info("ServiceImport {} deleted: no remote cluster exports it any more", name);
+      return true;
+    } catch (KubernetesClientException e) {
+      return failed("deleting", name, e);
+    }
+  }
+
+  private boolean failed(String action, ServiceName name, KubernetesClientException e) {
+    if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
+        || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+      // Raced with another writer: the informer will show its change; look again then.
+      log.debug("{} ServiceImport {} raced another writer: {}", action, name, e.getMessage());
+    } else {
+      log.warn("{} ServiceImport {} failed: {}", action, name, e.getMessage());
+    }
+    return false;
+  }
+
+  private static ServiceImport copyMetadata(ServiceImport from) {
+    ServiceImport copy = new ServiceImport();
+    // A builder copy: the informer's cached object must not be modified.
+    copy.setMetadata(new ObjectMetaBuilder(from.getMetadata()).build());
+    if (copy.getMetadata().getAnnotations() == null) {
+      copy.getMetadata().setAnnotations(new HashMap<>());
+    }
+    return copy;
+  }
+
+  private static boolean managed(ServiceImport item) {
+    Map<String, String> labels = item.getMetadata().getLabels();
+    return labels != null && Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (ticks != null) {
+      ticks.cancel(false);
+    }
+    imports.close();
+  }
+}

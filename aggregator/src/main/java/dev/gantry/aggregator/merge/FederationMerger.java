@@ -1,0 +1,270 @@
+package dev.gantry.aggregator.merge;
+
+import dev.gantry.api.Labels;
+import dev.gantry.api.MirrorNames;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.federation.ClusterEndpoints;
+import dev.gantry.api.federation.FederatedEndpoint;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.api.federation.ServicePortSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Merges the hub's Services, EndpointSlices and RemoteClusters into a {@link FederationSnapshot}:
+ * every mirror {@code ns/<cluster>-svc} and the hub's own {@code ns/svc} become one federated
+ * {@code ns/svc} with a locality per cluster. A pure function: bad data is skipped and named in the
+ * affected service's {@code problems}, never thrown, so one broken object cannot stop routing.
+ */
+public final class FederationMerger {
+  /** The apiserver's own Service: present in every hub, never a federated destination. */
+  static final ServiceName KUBERNETES = ServiceName.of("default", "kubernetes");
+
+  private static final Comparator<HasMetadata> BY_NAME =
+      Comparator.comparing((HasMetadata o) -> o.getMetadata().getName());
+
+  private FederationMerger() {}
+
+  /** What one hub Service adds: its own entry, and its cluster's part of a federated service. */
+  private record Contribution(
+      ServiceName hubName,
+      ServiceName federatedName,
+      boolean federates,
+      List<ServicePortSpec> ports,
+      ClusterEndpoints endpoints,
+      List<String> problems) {
+    String cluster() {
+      return endpoints.cluster();
+    }
+  }
+
+  /**
+   * The snapshot of the hub's objects at {@code now}. A cluster stale for longer than {@code
+   * staleTtl} contributes no endpoints; {@code staleTtl} null keeps stale endpoints forever.
+   */
+  public static FederationSnapshot merge(
+      Collection<Service> services,
+      Collection<EndpointSlice> slices,
+      Collection<RemoteCluster> remoteClusters,
+      Instant now,
+      Duration staleTtl) {
+    Map<String, RemoteCluster> remotes = new HashMap<>();
+    for (RemoteCluster remote : remoteClusters) {
+      if (named(remote)) {
+        remotes.put(remote.getMetadata().getName(), remote);
+      }
+    }
+    Map<String, ClusterPolicy> policies = new HashMap<>();
+    Map<ServiceName, List<EndpointSlice>> slicesByService = slicesByService(slices);
+
+    Map<ServiceName, FederatedService> hubServices = new TreeMap<>();
+    Map<ServiceName, List<Contribution>> groups = new TreeMap<>();
+    List<Service> sorted =
+        services.stream()
+            .filter(s -> named(s) && s.getMetadata().getNamespace() != null)
+            .sorted(Comparator.comparing(FederationMerger::nameOf))
+            .toList();
+    for (Service service : sorted) {
+      String cluster = clusterOf(service);
+      ClusterPolicy policy =
+          policies.computeIfAbsent(
+              cluster, c -> ClusterPolicy.of(c, remotes.get(c), now, staleTtl));
+      Contribution c =
+          contribution(service, slicesByService.getOrDefault(nameOf(service), List.of()), policy);
+      hubServices.put(
+          c.hubName(),
+          new FederatedService(
+              c.hubName(),
+              c.ports(),
+              Map.of(c.cluster(), c.endpoints()),
+              sortedDistinct(c.problems())));
+      if (c.federatedName() != null) {
+        groups.computeIfAbsent(c.federatedName(), k -> new ArrayList<>()).add(c);
+      }
+    }
+
+    Map<ServiceName, FederatedService> federated = new TreeMap<>();
+    groups.forEach(
+        (name, contributions) -> {
+          FederatedService service = federate(name, contributions);
+          if (service != null) {
+            federated.put(name, service);
+          }
+        });
+    return new FederationSnapshot(federated, hubServices);
+  }
+
+  /**
+   * When a stale cluster next outlives {@code staleTtl}, or null if none will: the snapshot changes
+   * then although no object does, so the caller must rebuild at that time.
+   */
+  public static Instant nextStaleExpiry(
+      Collection<RemoteCluster> remoteClusters, Instant now, Duration staleTtl) {
+    return ClusterPolicy.nextExpiry(remoteClusters, now, staleTtl);
+  }
+
+  private static Map<ServiceName, List<EndpointSlice>> slicesByService(
+      Collection<EndpointSlice> slices) {
+    Map<ServiceName, List<EndpointSlice>> byService = new HashMap<>();
+    for (EndpointSlice slice : slices) {
+      // A slice without the label belongs to no Service (Kubernetes ignores it too).
+      String service = named(slice) ? labels(slice).get(Labels.SERVICE_NAME) : null;
+      if (service != null && slice.getMetadata().getNamespace() != null) {
+        byService
+            .computeIfAbsent(
+                ServiceName.of(slice.getMetadata().getNamespace(), service), k -> new ArrayList<>())
+            .add(slice);
+      }
+    }
+    byService.values().forEach(list -> list.sort(BY_NAME));
+    return byService;
+  }
+
+  /** The cluster a hub Service stands for: its cluster label, or the hub's own. */
+  private static String clusterOf(Service service) {
+    String label = labels(service).get(Labels.CLUSTER);
+    return label == null ? FederationSnapshot.LOCAL_CLUSTER : label;
+  }
+
+  private static Contribution contribution(
+      Service service, List<EndpointSlice> slices, ClusterPolicy policy) {
+    ServiceName hubName = nameOf(service);
+    String subject = "service " + hubName;
+    List<String> problems = new ArrayList<>();
+    String clusterLabel = labels(service).get(Labels.CLUSTER);
+    ServiceName federatedName = null;
+    boolean federates;
+    if (clusterLabel == null) {
+      federates = !KUBERNETES.equals(hubName);
+      federatedName = federates ? hubName : null;
+    } else {
+      String source = labels(service).get(Labels.SERVICE);
+      if (source == null || source.isEmpty()) {
+        problems.add(subject + ": label " + Labels.SERVICE + " is missing; not federated");
+      } else {
+        federatedName = ServiceName.of(hubName.namespace(), source);
+      }
+      String clusterProblem = MirrorNames.clusterNameProblem(clusterLabel);
+      if (clusterProblem != null) {
+        problems.add(subject + ": " + clusterProblem + "; not federated");
+      } else if (FederationSnapshot.LOCAL_CLUSTER.equals(clusterLabel)) {
+        // Taking it would mix a remote's endpoints into the locality of the hub's own.
+        problems.add(
+            "%s: remote cluster '%s' is named like the hub's own cluster; not federated"
+                .formatted(subject, clusterLabel));
+      }
+      federates = federatedName != null && problems.isEmpty();
+    }
+
+    List<ServicePortSpec> ports = PortSpecs.of(service, subject, problems);
+    List<EndpointSlice> own = new ArrayList<>();
+    for (EndpointSlice slice : slices) {
+      String sliceCluster = labels(slice).get(Labels.CLUSTER);
+      if (Objects.equals(sliceCluster, clusterLabel)) {
+        own.add(slice);
+      } else {
+        // Someone else's slice pointing at a mirror (or a mirror slice at a hub Service).
+        problems.add(
+            "slice %s/%s: %s is %s but its Service %s has %s; skipped"
+                .formatted(
+                    slice.getMetadata().getNamespace(),
+                    slice.getMetadata().getName(),
+                    Labels.CLUSTER,
+                    quotedOrNone(sliceCluster),
+                    hubName,
+                    quotedOrNone(clusterLabel)));
+      }
+    }
+    List<FederatedEndpoint> endpoints = SliceEndpoints.of(own, problems);
+    problems.addAll(policy.problems());
+    ClusterEndpoints clusterEndpoints =
+        new ClusterEndpoints(
+            policy.cluster(),
+            policy.priority(),
+            policy.weight(),
+            policy.stale(),
+            policy.expired() ? List.of() : endpoints);
+    return new Contribution(hubName, federatedName, federates, ports, clusterEndpoints, problems);
+  }
+
+  private static FederatedService federate(ServiceName name, List<Contribution> contributions) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Contribution> byCluster = new TreeMap<>();
+    for (Contribution c : contributions) {
+      problems.addAll(c.problems());
+      if (!c.federates()) {
+        continue;
+      }
+      Contribution other = byCluster.get(c.cluster());
+      if (other == null) {
+        byCluster.put(c.cluster(), c);
+        continue;
+      }
+      // Only hand-made objects collide; the discoverer's own mirror name wins.
+      String expected = MirrorNames.mirrorServiceName(c.cluster(), name.name());
+      Contribution chosen = c.hubName().name().equals(expected) ? c : other;
+      byCluster.put(c.cluster(), chosen);
+      problems.add(
+          "cluster %s: both %s and %s mirror %s; using %s"
+              .formatted(c.cluster(), other.hubName(), c.hubName(), name, chosen.hubName()));
+    }
+    if (byCluster.isEmpty()) {
+      return null;
+    }
+    String reference =
+        byCluster.containsKey(FederationSnapshot.LOCAL_CLUSTER)
+            ? FederationSnapshot.LOCAL_CLUSTER
+            : byCluster.keySet().iterator().next();
+    List<ServicePortSpec> ports = byCluster.get(reference).ports();
+    Map<String, ClusterEndpoints> clusters = new TreeMap<>();
+    for (Contribution c : byCluster.values()) {
+      clusters.put(c.cluster(), c.endpoints());
+      if (!PortSpecs.sameShape(ports, c.ports())) {
+        problems.add(
+            "cluster %s: ports differ from %s: %s has %s, %s has %s"
+                .formatted(
+                    c.cluster(),
+                    reference,
+                    c.cluster(),
+                    PortSpecs.describe(c.ports()),
+                    reference,
+                    PortSpecs.describe(ports)));
+      }
+    }
+    return new FederatedService(name, ports, clusters, sortedDistinct(problems));
+  }
+
+  private static boolean named(HasMetadata o) {
+    return o != null && o.getMetadata() != null && o.getMetadata().getName() != null;
+  }
+
+  private static ServiceName nameOf(HasMetadata o) {
+    return ServiceName.of(o.getMetadata().getNamespace(), o.getMetadata().getName());
+  }
+
+  private static Map<String, String> labels(HasMetadata o) {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
+  }
+
+  private static String quotedOrNone(String value) {
+    return value == null ? "none" : "'" + value + "'";
+  }
+
+  private static List<String> sortedDistinct(List<String> problems) {
+    return problems.stream().distinct().sorted().toList();
+  }
+}

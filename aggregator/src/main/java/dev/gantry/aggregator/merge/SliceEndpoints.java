@@ -1,0 +1,75 @@
+package dev.gantry.aggregator.merge;
+
+import dev.gantry.api.federation.FederatedEndpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The endpoints of one Service's EndpointSlices, one per address. */
+final class SliceEndpoints {
+  private SliceEndpoints() {}
+
+  /**
+   * Endpoints of {@code slices} (sorted by name by the caller). Each endpoint takes its slice's
+   * ports; readiness follows Kubernetes (a missing {@code ready} condition means ready).
+   */
+  static List<FederatedEndpoint> of(List<EndpointSlice> slices, List<String> problems) {
+    // Keyed by address: while the EndpointSlice controller moves an endpoint between slices it
+    // can appear in two; a ready copy wins, else the first in slice-name order.
+    Map<String, FederatedEndpoint> byAddress = new LinkedHashMap<>();
+    for (EndpointSlice slice : slices) {
+      String subject =
+          "slice " + slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName();
+      Map<String, Integer> ports = ports(slice, subject, problems);
+      if (slice.getEndpoints() == null) {
+        continue;
+      }
+      for (Endpoint endpoint : slice.getEndpoints()) {
+        if (endpoint == null || endpoint.getAddresses() == null) {
+          continue;
+        }
+        boolean ready =
+            endpoint.getConditions() == null
+                || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
+        for (String address : endpoint.getAddresses()) {
+          if (address == null || address.isBlank()) {
+            problems.add(subject + ": an endpoint has an empty address; skipped");
+            continue;
+          }
+          FederatedEndpoint candidate =
+              new FederatedEndpoint(address, ports, ready, endpoint.getZone());
+          byAddress.merge(
+              address, candidate, (old, now) -> !old.ready() && now.ready() ? now : old);
+        }
+      }
+    }
+    return new ArrayList<>(byAddress.values());
+  }
+
+  private static Map<String, Integer> ports(
+      EndpointSlice slice, String subject, List<String> problems) {
+    Map<String, Integer> ports = new TreeMap<>();
+    if (slice.getPorts() == null) {
+      return ports;
+    }
+    for (EndpointPort port : slice.getPorts()) {
+      if (port == null) {
+        continue;
+      }
+      String name = PortSpecs.nullToEmpty(port.getName());
+      Integer number = port.getPort();
+      if (number == null || number < 1 || number > 65535) {
+        problems.add(
+            "%s: port '%s' has number %s, not 1-65535; skipped".formatted(subject, name, number));
+        continue;
+      }
+      ports.put(name, number);
+    }
+    return ports;
+  }
+}

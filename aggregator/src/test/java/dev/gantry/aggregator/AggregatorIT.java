@@ -1,0 +1,383 @@
+package dev.gantry.aggregator;
+
+import static dev.gantry.aggregator.HubFixtures.HTTP;
+import static dev.gantry.aggregator.HubFixtures.hubService;
+import static dev.gantry.aggregator.HubFixtures.hubSlice;
+import static dev.gantry.aggregator.HubFixtures.locality;
+import static dev.gantry.aggregator.HubFixtures.mirror;
+import static dev.gantry.aggregator.HubFixtures.mirrorSlice;
+import static dev.gantry.aggregator.HubFixtures.notReady;
+import static dev.gantry.aggregator.HubFixtures.ready;
+import static dev.gantry.aggregator.HubFixtures.remoteCluster;
+import static dev.gantry.aggregator.HubFixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.aggregator.mcs.ServiceImportPublisher;
+import dev.gantry.aggregator.mcs.ServiceImportSpec;
+import dev.gantry.api.Labels;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.RemoteClusterStatus;
+import dev.gantry.api.federation.ClusterEndpoints;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.testbed.KubeCluster;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.Tools;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The aggregator and the ServiceImport publisher on a real hub apiserver, fed with mirrors written
+ * as the discoverer writes them. One aggregator serves every test; each test has its namespace.
+ */
+@WithClusters({"hub"})
+class AggregatorIT {
+  private static final Duration TTL = Duration.ofMinutes(1);
+  private static final OffsetClock clock = new OffsetClock();
+
+  private static KubeCluster hubCluster;
+  private static KubernetesClient hub;
+  private static ScheduledExecutorService aggregatorThread;
+  private static ScheduledExecutorService publisherThread;
+  private static ServiceImportPublisher publisher;
+  private static Aggregator aggregator;
+
+  @BeforeAll
+  static void startBeforeTheCrdsAreInstalled(Testbed testbed) {
+    hubCluster = testbed.cluster("hub");
+    hub = hubCluster.client();
+    aggregatorThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "aggregator"));
+    publisherThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "publisher"));
+    publisher = new ServiceImportPublisher(hub, publisherThread, Clock.systemUTC()).start();
+    aggregator =
+        new Aggregator(hub, aggregatorThread, clock, Duration.ofMillis(20), TTL, publisher).start();
+
+    // Neither CRD exists yet: snapshots still come (clusters get defaults), nothing crashes.
+    eventually().until(aggregator::hasSynced);
+    assertThat(aggregator.current().hubServices())
+        .containsKey(ServiceName.of("default", "kubernetes"));
+    assertThat(aggregator.current().federated()).isEmpty();
+
+    // Installed later, like a chart upgrade: both are picked up without a restart.
+    Crds.install(hub, RemoteCluster.CRD_NAME);
+    Crds.install(hub, ServiceImport.CRD_NAME);
+    hub.resource(remoteCluster("east").priority(0).weight(3).build()).create();
+    hub.resource(remoteCluster("west").priority(1).build()).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (aggregator != null) {
+      aggregator.close();
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+    aggregatorThread.shutdownNow();
+    publisherThread.shutdownNow();
+  }
+
+  @Test
+  void mirrorsAndTheHubsOwnServiceMergeWithClusterPreferencesAndFollowUpdates() {
+    String ns = namespace("merge");
+    create(
+        hubService(ns + "/web").port("http", 80),
+        hubSlice(ns + "/web", "a").ready("198.18.0.1"),
+        mirror("east", ns + "/web").port("http", 80),
+        mirrorSlice("east", ns + "/web", "a").ready("198.18.1.1").notReady("198.18.1.2"),
+        mirror("west", ns + "/web").port("http", 80),
+        mirrorSlice("west", ns + "/web", "a").ready("198.18.2.1"));
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(federated(ns, "web"))
+                    .isEqualTo(
+                        service(
+                            ns + "/web",
+                            List.of(HTTP),
+                            locality(
+                                "east", 0, 3, false, ready("198.18.1.1"), notReady("198.18.1.2")),
+                            locality("hub", ready("198.18.0.1")),
+                            locality("west", 1, 1, false, ready("198.18.2.1")))));
+    assertThat(aggregator.current().hubServices().get(ServiceName.of(ns, "east-web")))
+        .isEqualTo(
+            service(
+                ns + "/east-web",
+                List.of(HTTP),
+                locality("east", 0, 3, false, ready("198.18.1.1"), notReady("198.18.1.2"))));
+
+    hub.discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(ns)
+        .withName("east-web-a")
+        .edit(
+            s -> {
+              s.getEndpoints().get(1).getConditions().setReady(true);
+              return s;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(federated(ns, "web").clusters().get("east").endpoints())
+                    .containsExactly(ready("198.18.1.1"), ready("198.18.1.2")));
+
+    hub.services()
+        .inNamespace(ns)
+        .withName("west-web")
+        .edit(
+            s -> {
+              s.getSpec().getPorts().get(0).setPort(8080);
+              return s;
+            });
+    eventually()
+        .untilAsserted(
+            () -> {
+              FederatedService web = federated(ns, "web");
+              assertThat(web.problems())
+                  .containsExactly(
+                      "cluster west: ports differ from hub: west has [http:8080/TCP], hub has"
+                          + " [http:80/TCP]");
+              assertThat(web.ports()).containsExactly(HTTP);
+              assertThat(web.clusters().get("west").endpoints())
+                  .containsExactly(ready("198.18.2.1"));
+            });
+  }
+
+  @Test
+  void clusterStaleForLongerThanTheTtlContributesNoEndpoints() {
+    String ns = namespace("stale");
+    create(
+        mirror("east", ns + "/web").port("http", 80),
+        mirrorSlice("east", ns + "/web", "a").ready("198.18.1.1"),
+        mirror("west", ns + "/web").port("http", 80),
+        mirrorSlice("west", ns + "/web", "a").ready("198.18.2.1"));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(federated(ns, "web").clusters().get("west"))
+                    .isEqualTo(locality("west", 1, 1, false, ready("198.18.2.1"))));
+    try {
+      setStaleSince("west", clock.instant().minusSeconds(30));
+      eventually()
+          .untilAsserted(
+              () ->
+                  assertThat(federated(ns, "web").clusters().get("west"))
+                      .isEqualTo(locality("west", 1, 1, true, ready("198.18.2.1"))));
+
+      // No object changes when the TTL runs out: the periodic check must notice on its own.
+      clock.advance(TTL);
+      eventually()
+          .untilAsserted(
+              () -> {
+                Map<String, ClusterEndpoints> clusters = federated(ns, "web").clusters();
+                assertThat(clusters.get("west")).isEqualTo(locality("west", 1, 1, true));
+                assertThat(clusters.get("east"))
+                    .isEqualTo(locality("east", 0, 3, false, ready("198.18.1.1")));
+              });
+    } finally {
+      setStaleSince("west", null);
+    }
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(federated(ns, "web").clusters().get("west"))
+                    .isEqualTo(locality("west", 1, 1, false, ready("198.18.2.1"))));
+  }
+
+  @Test
+  void serviceImportListsClustersAndPortsWritesOnlyChangesAndGoesWithTheMirrors() throws Exception {
+    String ns = namespace("import");
+    create(
+        hubService(ns + "/web").port("http", 80),
+        hubSlice(ns + "/web", "a").ready("198.18.0.1"),
+        mirror("east", ns + "/web").port("http", 80),
+        mirrorSlice("east", ns + "/web", "a").ready("198.18.1.1"),
+        mirror("west", ns + "/web").port("http", 80),
+        mirrorSlice("west", ns + "/web", "a").ready("198.18.2.1"));
+
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ServiceImport imported = serviceImport(ns, "web");
+              assertThat(imported.getMetadata().getLabels())
+                  .containsEntry(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+              assertThat(imported.getSpec().getType()).isEqualTo(ServiceImportSpec.Type.Headless);
+              assertThat(imported.getSpec().getPorts())
+                  .singleElement()
+                  .satisfies(
+                      p -> {
+                        assertThat(p.getName()).isEqualTo("http");
+                        assertThat(p.getPort()).isEqualTo(80);
+                        assertThat(p.getProtocol()).isEqualTo("TCP");
+                        assertThat(p.getAppProtocol()).isEqualTo("http");
+                      });
+              assertThat(imported.getStatus().getClusters())
+                  .extracting(c -> c.getCluster())
+                  .containsExactly("east", "hub", "west");
+            });
+
+    assertThat(kubectl("get", "serviceimports", "-n", ns))
+        .containsPattern("web +east,hub,west .*Headless");
+
+    eventually().until(AggregatorIT::publisherCaughtUp);
+    long writes = publisher.writes();
+    String version = serviceImport(ns, "web").getMetadata().getResourceVersion();
+    hub.discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(ns)
+        .withName("east-web-a")
+        .edit(
+            s -> {
+              s.getEndpoints()
+                  .add(
+                      new EndpointBuilder(s.getEndpoints().get(0))
+                          .withAddresses("198.18.1.9")
+                          .build());
+              return s;
+            });
+    eventually()
+        .until(
+            () ->
+                federated(ns, "web").clusters().get("east").endpoints().size() == 2
+                    && publisherCaughtUp());
+    assertThat(publisher.writes()).as("writes after an endpoint-only change").isEqualTo(writes);
+    assertThat(serviceImport(ns, "web").getMetadata().getResourceVersion()).isEqualTo(version);
+
+    hub.services().inNamespace(ns).withName("east-web").delete();
+    hub.services().inNamespace(ns).withName("west-web").delete();
+    eventually()
+        .until(
+            () -> hub.resources(ServiceImport.class).inNamespace(ns).withName("web").get() == null);
+    assertThat(federated(ns, "web").clusters()).containsOnlyKeys("hub");
+  }
+
+  @Test
+  void unmanagedServiceImportWithTheSameNameIsNeverTouched() {
+    String ns = namespace("unmanaged");
+    ServiceImport theirs = new ServiceImport();
+    theirs.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(ns)
+            .withName("web")
+            .addToLabels("team", "mcs")
+            .build());
+    ServiceImportSpec spec = new ServiceImportSpec();
+    spec.setType(ServiceImportSpec.Type.ClusterSetIP);
+    spec.setIps(List.of("10.0.0.99"));
+    theirs.setSpec(spec);
+    String version = hub.resource(theirs).create().getMetadata().getResourceVersion();
+
+    create(
+        mirror("east", ns + "/web").port("http", 80),
+        mirrorSlice("east", ns + "/web", "a").ready("198.18.1.1"));
+    eventually()
+        .until(
+            () ->
+                aggregator.current().federated().containsKey(ServiceName.of(ns, "web"))
+                    && publisherCaughtUp());
+    assertThat(serviceImport(ns, "web").getMetadata().getResourceVersion()).isEqualTo(version);
+
+    hub.services().inNamespace(ns).withName("east-web").delete();
+    eventually()
+        .until(
+            () ->
+                !aggregator.current().federated().containsKey(ServiceName.of(ns, "web"))
+                    && publisherCaughtUp());
+    ServiceImport after = serviceImport(ns, "web");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(after.getMetadata().getLabels()).doesNotContainKey(Labels.MANAGED_BY);
+  }
+
+  // ---- helpers ----
+
+  private static ConditionFactory eventually() {
+    return await().atMost(Duration.ofSeconds(30));
+  }
+
+  /** Whether the publisher has brought the hub in line with the aggregator's latest snapshot. */
+  private static boolean publisherCaughtUp() {
+    return aggregator.current().equals(publisher.reconciled());
+  }
+
+  private static FederatedService federated(String ns, String name) {
+    FederatedService service = aggregator.current().federated().get(ServiceName.of(ns, name));
+    assertThat(service).as("federated service %s/%s", ns, name).isNotNull();
+    return service;
+  }
+
+  private static ServiceImport serviceImport(String ns, String name) {
+    return hub.resources(ServiceImport.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static void setStaleSince(String cluster, Instant since) {
+    RemoteCluster current = hub.resources(RemoteCluster.class).withName(cluster).get();
+    if (current.getStatus() == null) {
+      current.setStatus(new RemoteClusterStatus());
+    }
+    current.getStatus().setStaleSince(since == null ? null : since.toString());
+    hub.resource(current).updateStatus();
+  }
+
+  /** A fresh namespace: without a namespace controller, deleted ones never go away. */
+  private static String namespace(String prefix) {
+    String ns = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    hub.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    return ns;
+  }
+
+  private static void create(Object... fixtures) {
+    for (Object fixture : fixtures) {
+      HasMetadata object =
+          fixture instanceof HubFixtures.ServiceFixture s
+              ? s.build()
+              : ((HubFixtures.SliceFixture) fixture).build();
+      hub.resource(object).create();
+    }
+  }
+
+  private static String kubectl(String... args) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Tools.resolve().kubectl().toString(),
+                "--kubeconfig",
+                hubCluster.adminKubeconfigFile().toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}
