@@ -8,19 +8,24 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.federation.ServicePortSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Fluent inputs for translation tests, like Contour's internal/fixture. */
-final class Fixtures {
+/**
+ * Fluent inputs for translation tests, like Contour's internal/fixture. Public so that the tests of
+ * the model and translate packages share them.
+ */
+public final class Fixtures {
   private Fixtures() {}
 
-  static ProxyBuilder proxy(String namespaceAndName) {
+  public static ProxyBuilder proxy(String namespaceAndName) {
     return new ProxyBuilder(namespaceAndName);
   }
 
-  static final class ProxyBuilder {
+  /** An HTTPProxy of class {@code gantry}, generation 1, without a virtual host until given. */
+  public static final class ProxyBuilder {
     private final HTTPProxy proxy = new HTTPProxy();
 
     ProxyBuilder(String key) {
@@ -32,47 +37,92 @@ final class Fixtures {
       proxy.getSpec().setIngressClassName("gantry");
     }
 
-    ProxyBuilder ingressClass(String value) {
+    /** {@code spec.ingressClassName}; null leaves the class to the annotations. */
+    public ProxyBuilder ingressClass(String value) {
       proxy.getSpec().setIngressClassName(value);
       return this;
     }
 
-    ProxyBuilder fqdn(String fqdn) {
+    public ProxyBuilder annotation(String key, String value) {
+      if (proxy.getMetadata().getAnnotations() == null) {
+        proxy.getMetadata().setAnnotations(new HashMap<>());
+      }
+      proxy.getMetadata().getAnnotations().put(key, value);
+      return this;
+    }
+
+    public ProxyBuilder generation(long generation) {
+      proxy.getMetadata().setGeneration(generation);
+      return this;
+    }
+
+    /** No spec at all, as a half-written object from the API server may look. */
+    public ProxyBuilder withoutSpec() {
+      proxy.setSpec(null);
+      return this;
+    }
+
+    public ProxyBuilder fqdn(String fqdn) {
       HTTPProxySpec.VirtualHost vhost = new HTTPProxySpec.VirtualHost();
       vhost.setFqdn(fqdn);
       proxy.getSpec().setVirtualhost(vhost);
       return this;
     }
 
-    /** A route: prefix, then (service, port, weight) triples. */
-    ProxyBuilder route(String prefix, Object... services) {
+    /** A route: prefix (null for no condition), then (service, port, weight) triples. */
+    public ProxyBuilder route(String prefix, Object... services) {
+      return routeMatching(prefix == null ? List.of() : List.of(prefix), services);
+    }
+
+    /** A route with one prefix condition per entry, then (service, port, weight) triples. */
+    public ProxyBuilder routeMatching(List<String> prefixes, Object... services) {
       HTTPProxySpec.Route route = new HTTPProxySpec.Route();
-      if (prefix != null) {
+      for (String prefix : prefixes) {
         HTTPProxySpec.MatchCondition c = new HTTPProxySpec.MatchCondition();
         c.setPrefix(prefix);
         route.getConditions().add(c);
       }
       for (int i = 0; i < services.length; i += 3) {
-        HTTPProxySpec.RouteService s = new HTTPProxySpec.RouteService();
-        s.setName((String) services[i]);
-        s.setPort((Integer) services[i + 1]);
-        s.setWeight(services[i + 2] == null ? null : ((Number) services[i + 2]).longValue());
-        route.getServices().add(s);
+        route
+            .getServices()
+            .add(routeService((String) services[i], services[i + 1], services[i + 2]));
       }
       proxy.getSpec().getRoutes().add(route);
       return this;
     }
 
-    HTTPProxy build() {
+    /** A route exactly as given, null included: for input no well-behaved client writes. */
+    public ProxyBuilder rawRoute(HTTPProxySpec.Route route) {
+      proxy.getSpec().getRoutes().add(route);
+      return this;
+    }
+
+    public HTTPProxy build() {
       return proxy;
     }
   }
 
-  static ServiceBuilder service(String key) {
+  /** One entry of a route's {@code services}; port and weight may be null. */
+  public static HTTPProxySpec.RouteService routeService(String name, Object port, Object weight) {
+    HTTPProxySpec.RouteService s = new HTTPProxySpec.RouteService();
+    s.setName(name);
+    s.setPort((Integer) port);
+    s.setWeight(weight == null ? null : ((Number) weight).longValue());
+    return s;
+  }
+
+  public static ServiceBuilder service(String key) {
     return new ServiceBuilder(key);
   }
 
-  static final class ServiceBuilder {
+  /** An endpoint with its target port per service port name ("" for an unnamed port). */
+  public static FederatedEndpoint endpoint(
+      String address, boolean ready, Map<String, Integer> portsByName) {
+    return new FederatedEndpoint(address, portsByName, ready, null);
+  }
+
+  /** A federated service or one hub Service, with its ports and per-cluster endpoints. */
+  public static final class ServiceBuilder {
     private final ServiceName name;
     private final List<ServicePortSpec> ports = new ArrayList<>();
     private final Map<String, ClusterEndpoints> clusters = new LinkedHashMap<>();
@@ -82,13 +132,13 @@ final class Fixtures {
       name = ServiceName.of(parts[0], parts[1]);
     }
 
-    ServiceBuilder port(String portName, int port) {
+    public ServiceBuilder port(String portName, int port) {
       ports.add(new ServicePortSpec(portName, port, "TCP", null));
       return this;
     }
 
     /** Endpoints of one cluster: address:targetPort strings, all ready. */
-    ServiceBuilder cluster(
+    public ServiceBuilder cluster(
         String cluster, int priority, int weight, String portName, String... endpoints) {
       List<FederatedEndpoint> list = new ArrayList<>();
       for (String e : endpoints) {
@@ -104,7 +154,15 @@ final class Fixtures {
       return this;
     }
 
-    FederatedService build() {
+    /** Endpoints of one cluster exactly as given (readiness, several or odd ports). */
+    public ServiceBuilder clusterEndpoints(
+        String cluster, int priority, int weight, FederatedEndpoint... endpoints) {
+      clusters.put(
+          cluster, new ClusterEndpoints(cluster, priority, weight, false, List.of(endpoints)));
+      return this;
+    }
+
+    public FederatedService build() {
       return new FederatedService(name, ports, clusters, List.of());
     }
   }

@@ -149,6 +149,8 @@ public final class ProxyCompiler {
         continue;
       }
       String prefix = "/";
+      // Counted, not inferred from the prefix so far: a first prefix "/" is still a prefix.
+      int prefixes = 0;
       for (HTTPProxySpec.MatchCondition c :
           r.getConditions() == null ? List.<HTTPProxySpec.MatchCondition>of() : r.getConditions()) {
         if (c == null || c.getPrefix() == null) {
@@ -157,18 +159,21 @@ public final class ProxyCompiler {
                   "Valid",
                   "RouteConditionUnsupported",
                   where + ": only prefix conditions are supported"));
+          continue;
+        }
+        prefixes++;
+        if (prefixes > 1) {
+          errors.add(
+              new ProxyVerdict.Error(
+                  "Valid",
+                  "PathMatchConditionsNotValid",
+                  where + ": more than one prefix condition"));
         } else if (!c.getPrefix().startsWith("/")) {
           errors.add(
               new ProxyVerdict.Error(
                   "Valid",
                   "PathMatchConditionsNotValid",
                   where + ": prefix \"" + c.getPrefix() + "\" must start with /"));
-        } else if (!prefix.equals("/")) {
-          errors.add(
-              new ProxyVerdict.Error(
-                  "Valid",
-                  "PathMatchConditionsNotValid",
-                  where + ": more than one prefix condition"));
         } else {
           prefix = c.getPrefix();
         }

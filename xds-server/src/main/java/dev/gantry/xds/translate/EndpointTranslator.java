@@ -12,12 +12,16 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.regex.Pattern;
 
 /**
  * ClusterLoadAssignments: one locality per source cluster (region = cluster name) with that
  * cluster's priority and weight; endpoints at the target port named like the service port.
  */
 public final class EndpointTranslator {
+  private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+  private static final Pattern IPV4 = Pattern.compile("(" + OCTET + "\\.){3}" + OCTET);
+
   private EndpointTranslator() {}
 
   public static ClusterLoadAssignment translate(Upstream upstream) {
@@ -31,7 +35,7 @@ public final class EndpointTranslator {
               .setLoadBalancingWeight(UInt32Value.of(cluster.weight()));
       for (FederatedEndpoint e : cluster.endpoints()) {
         Integer port = targetPort(upstream, e);
-        if (port == null || !e.address().matches("[0-9a-fA-F:.]+")) {
+        if (port == null || !ipLiteral(e.address())) {
           // No port of that name in its slice, or an FQDN endpoint: not an IP Envoy can dial.
           continue;
         }
@@ -52,6 +56,17 @@ public final class EndpointTranslator {
       }
     }
     return cla.build();
+  }
+
+  /**
+   * Whether Envoy can dial {@code address} as given. Host names never contain ':', so anything else
+   * must be four decimal octets: a name spelled with hex digits only ("cafe.be") is not an address,
+   * and one such endpoint would make Envoy reject the whole assignment.
+   */
+  static boolean ipLiteral(String address) {
+    return address.indexOf(':') >= 0
+        ? address.matches("[0-9a-fA-F:.]+")
+        : IPV4.matcher(address).matches();
   }
 
   /** The endpoint's port for the service port: by name, or the only port when unnamed. */

@@ -1,0 +1,96 @@
+package dev.gantry.xds.translate;
+
+import static dev.gantry.xds.Fixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.xds.model.Upstream;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ClusterTranslatorTest {
+  static final FederatedService KUARD =
+      service("demo/kuard").port("http", 80).cluster("east", 0, 1, "http", "10.0.0.1:8080").build();
+  static final FederatedService EAST_KUARD =
+      service("demo/east-kuard")
+          .port("http", 80)
+          .cluster("east", 0, 1, "http", "10.0.0.1:8080")
+          .build();
+
+  record Case(String name, List<Upstream> upstreams, List<Cluster> expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void translates(Case c) {
+    assertThat(ClusterTranslator.translate(c.upstreams())).isEqualTo(c.expected());
+  }
+
+  static Stream<Case> cases() {
+    Upstream kuard = new Upstream("demo/kuard/80/486e3713fa", KUARD, KUARD.ports().get(0), true);
+    Upstream eastKuard =
+        new Upstream("demo/east-kuard/80/d18b3d96ed", EAST_KUARD, EAST_KUARD.ports().get(0), false);
+    Upstream kuard8080 =
+        new Upstream("demo/kuard/8080/53d67814e7", KUARD, KUARD.ports().get(0), true);
+    return Stream.of(
+        new Case("no upstreams, no clusters", List.of(), List.of()),
+        new Case(
+            "EDS over ADS, round robin weighted by locality, outlier detection ejecting up to all",
+            List.of(kuard),
+            List.of(expected("demo/kuard/80/486e3713fa", "demo_kuard_80_486e3713fa"))),
+        new Case(
+            "a mirror's cluster has the same shape",
+            List.of(eastKuard),
+            List.of(expected("demo/east-kuard/80/d18b3d96ed", "demo_east-kuard_80_d18b3d96ed"))),
+        new Case(
+            "sorted by name whatever the input order",
+            List.of(kuard8080, kuard, eastKuard),
+            List.of(
+                expected("demo/east-kuard/80/d18b3d96ed", "demo_east-kuard_80_d18b3d96ed"),
+                expected("demo/kuard/80/486e3713fa", "demo_kuard_80_486e3713fa"),
+                expected("demo/kuard/8080/53d67814e7", "demo_kuard_8080_53d67814e7"))));
+  }
+
+  private static Cluster expected(String name, String altStatName) {
+    return Cluster.newBuilder()
+        .setName(name)
+        .setAltStatName(altStatName)
+        .setType(Cluster.DiscoveryType.EDS)
+        .setEdsClusterConfig(
+            Cluster.EdsClusterConfig.newBuilder()
+                .setServiceName(name)
+                .setEdsConfig(
+                    ConfigSource.newBuilder()
+                        .setResourceApiVersion(ApiVersion.V3)
+                        .setAds(AggregatedConfigSource.newBuilder())))
+        .setConnectTimeout(Duration.newBuilder().setSeconds(2))
+        .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+        .setCommonLbConfig(
+            Cluster.CommonLbConfig.newBuilder()
+                .setLocalityWeightedLbConfig(
+                    Cluster.CommonLbConfig.LocalityWeightedLbConfig.newBuilder()))
+        .setOutlierDetection(
+            OutlierDetection.newBuilder()
+                .setConsecutive5Xx(UInt32Value.of(3))
+                .setConsecutiveGatewayFailure(UInt32Value.of(3))
+                .setConsecutiveLocalOriginFailure(UInt32Value.of(3))
+                .setSplitExternalLocalOriginErrors(true)
+                .setInterval(Duration.newBuilder().setSeconds(2))
+                .setBaseEjectionTime(Duration.newBuilder().setSeconds(10))
+                .setMaxEjectionPercent(UInt32Value.of(100)))
+        .build();
+  }
+}

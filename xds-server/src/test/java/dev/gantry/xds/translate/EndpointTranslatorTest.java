@@ -1,0 +1,209 @@
+package dev.gantry.xds.translate;
+
+import static dev.gantry.xds.Fixtures.endpoint;
+import static dev.gantry.xds.Fixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.UInt32Value;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.ServicePortSpec;
+import dev.gantry.xds.model.Upstream;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EndpointTranslatorTest {
+  static final String NAME = "demo/kuard/80/486e3713fa";
+
+  record Case(String name, Upstream upstream, ClusterLoadAssignment expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void translates(Case c) {
+    assertThat(EndpointTranslator.translate(c.upstream())).isEqualTo(c.expected());
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case(
+            "one locality per cluster, region is the cluster, with its priority and weight",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .cluster("west", 1, 1, "http", "10.1.0.1:8080")
+                    .cluster("east", 0, 3, "http", "10.0.0.2:8080", "10.0.0.1:8080")
+                    .build(),
+                "http"),
+            cla(
+                locality("east", 0, 3, healthy("10.0.0.1", 8080), healthy("10.0.0.2", 8080)),
+                locality("west", 1, 1, healthy("10.1.0.1", 8080)))),
+        new Case(
+            "ready endpoints are HEALTHY, unready ones UNHEALTHY",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", true, Map.of("http", 8080)),
+                        endpoint("10.0.0.2", false, Map.of("http", 8080)))
+                    .build(),
+                "http"),
+            cla(
+                locality(
+                    "east",
+                    0,
+                    1,
+                    healthy("10.0.0.1", 8080),
+                    lbEndpoint("10.0.0.2", 8080, HealthStatus.UNHEALTHY)))),
+        new Case(
+            "target port is the endpoint's port named like the service port",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .port("admin", 9000)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", true, Map.of("http", 8080, "admin", 9090)))
+                    .build(),
+                "admin"),
+            cla(locality("east", 0, 1, healthy("10.0.0.1", 9090)))),
+        new Case(
+            "a single unnamed endpoint port serves a single-port service",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints("east", 0, 1, endpoint("10.0.0.1", true, Map.of("", 8080)))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
+        new Case(
+            "an endpoint without the port's name is skipped when the service has several ports",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .port("admin", 9000)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", true, Map.of("", 8080)),
+                        endpoint("10.0.0.2", true, Map.of("admin", 9090)))
+                    .build(),
+                "admin"),
+            cla(locality("east", 0, 1, healthy("10.0.0.2", 9090)))),
+        new Case(
+            "FQDN endpoints are skipped, even one spelled with hex digits only",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("kuard.east.example.com", true, Map.of("http", 8080)),
+                        endpoint("cafe.be", true, Map.of("http", 8080)),
+                        endpoint("10.0.0.1", true, Map.of("http", 8080)))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
+        new Case(
+            "a dotted quad out of range is not an address and is skipped",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.256", true, Map.of("http", 8080)),
+                        endpoint("10.0.0.255", true, Map.of("http", 8080)))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("10.0.0.255", 8080)))),
+        new Case(
+            "IPv6 endpoints are kept",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints("east", 0, 1, endpoint("fd00::1", true, Map.of("http", 8080)))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("fd00::1", 8080)))),
+        new Case(
+            "a cluster without usable endpoints gets no locality",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .cluster("east", 0, 1, "http")
+                    .clusterEndpoints(
+                        "north", 0, 1, endpoint("north.example.com", true, Map.of("http", 8080)))
+                    .cluster("west", 0, 1, "http", "10.1.0.1:8080")
+                    .build(),
+                "http"),
+            cla(locality("west", 0, 1, healthy("10.1.0.1", 8080)))),
+        new Case(
+            "no endpoints anywhere: the cluster name alone",
+            upstream(
+                service("demo/kuard").port("http", 80).cluster("east", 0, 1, "http").build(),
+                "http"),
+            cla()));
+  }
+
+  private static Upstream upstream(FederatedService service, String portName) {
+    ServicePortSpec port =
+        service.ports().stream().filter(p -> p.name().equals(portName)).findFirst().orElseThrow();
+    return new Upstream(NAME, service, port, true);
+  }
+
+  private static ClusterLoadAssignment cla(LocalityLbEndpoints... localities) {
+    return ClusterLoadAssignment.newBuilder()
+        .setClusterName(NAME)
+        .addAllEndpoints(List.of(localities))
+        .build();
+  }
+
+  private static LocalityLbEndpoints locality(
+      String region, int priority, int weight, LbEndpoint... endpoints) {
+    return LocalityLbEndpoints.newBuilder()
+        .setLocality(Locality.newBuilder().setRegion(region))
+        .setPriority(priority)
+        .setLoadBalancingWeight(UInt32Value.of(weight))
+        .addAllLbEndpoints(List.of(endpoints))
+        .build();
+  }
+
+  private static LbEndpoint healthy(String address, int port) {
+    return lbEndpoint(address, port, HealthStatus.HEALTHY);
+  }
+
+  private static LbEndpoint lbEndpoint(String address, int port, HealthStatus health) {
+    return LbEndpoint.newBuilder()
+        .setHealthStatus(health)
+        .setEndpoint(
+            Endpoint.newBuilder()
+                .setAddress(
+                    Address.newBuilder()
+                        .setSocketAddress(
+                            SocketAddress.newBuilder().setAddress(address).setPortValue(port))))
+        .build();
+  }
+}

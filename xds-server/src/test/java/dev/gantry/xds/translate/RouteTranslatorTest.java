@@ -1,0 +1,145 @@
+package dev.gantry.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.model.RoutingTable;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RouteTranslatorTest {
+  static final String KUARD = "demo/kuard/80/486e3713fa";
+  static final String EAST_KUARD = "demo/east-kuard/80/d18b3d96ed";
+
+  record Case(String name, RoutingTable table, RouteConfiguration expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void translates(Case c) {
+    assertThat(RouteTranslator.translate(c.table())).isEqualTo(c.expected());
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case(
+            "empty table: the ingress_http configuration without hosts",
+            table(),
+            RouteConfiguration.newBuilder().setName("ingress_http").build()),
+        new Case(
+            "one cluster: a plain cluster action; domains are the fqdn with and without port",
+            table(vhost("kuard.example.com", route("/", to(KUARD, 1)))),
+            config(
+                VirtualHost.newBuilder()
+                    .setName("kuard.example.com")
+                    .addDomains("kuard.example.com")
+                    .addDomains("kuard.example.com:*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(RouteAction.newBuilder().setCluster(KUARD)))
+                    .build())),
+        new Case(
+            "several clusters: weighted_clusters with the table's weights, zero included",
+            table(
+                vhost(
+                    "split.example.com",
+                    route("/", to(EAST_KUARD, 80), to(KUARD, 20)),
+                    route("/x"))),
+            config(
+                VirtualHost.newBuilder()
+                    .setName("split.example.com")
+                    .addDomains("split.example.com")
+                    .addDomains("split.example.com:*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(
+                                RouteAction.newBuilder()
+                                    .setWeightedClusters(
+                                        WeightedCluster.newBuilder()
+                                            .addClusters(weight(EAST_KUARD, 80))
+                                            .addClusters(weight(KUARD, 20)))))
+                    .build())),
+        new Case(
+            "hosts and routes keep the table's order; a route without clusters is left out",
+            table(
+                vhost(
+                    "a.example.com",
+                    route("/api", to(KUARD, 1)),
+                    route("/empty"),
+                    route("/", to(EAST_KUARD, 1))),
+                vhost("b.example.com", route("/", to(KUARD, 1), to(EAST_KUARD, 0)))),
+            config(
+                VirtualHost.newBuilder()
+                    .setName("a.example.com")
+                    .addDomains("a.example.com")
+                    .addDomains("a.example.com:*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/api"))
+                            .setRoute(RouteAction.newBuilder().setCluster(KUARD)))
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(RouteAction.newBuilder().setCluster(EAST_KUARD)))
+                    .build(),
+                VirtualHost.newBuilder()
+                    .setName("b.example.com")
+                    .addDomains("b.example.com")
+                    .addDomains("b.example.com:*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(
+                                RouteAction.newBuilder()
+                                    .setWeightedClusters(
+                                        WeightedCluster.newBuilder()
+                                            .addClusters(weight(KUARD, 1))
+                                            .addClusters(weight(EAST_KUARD, 0)))))
+                    .build())));
+  }
+
+  private static RouteConfiguration config(VirtualHost... hosts) {
+    return RouteConfiguration.newBuilder()
+        .setName("ingress_http")
+        .addAllVirtualHosts(List.of(hosts))
+        .build();
+  }
+
+  private static WeightedCluster.ClusterWeight weight(String cluster, int weight) {
+    return WeightedCluster.ClusterWeight.newBuilder()
+        .setName(cluster)
+        .setWeight(UInt32Value.of(weight))
+        .build();
+  }
+
+  private static RoutingTable table(RoutingTable.VirtualHost... hosts) {
+    return new RoutingTable(List.of(hosts), Map.of());
+  }
+
+  private static RoutingTable.VirtualHost vhost(String fqdn, RoutingTable.Route... routes) {
+    return new RoutingTable.VirtualHost(fqdn, List.of(routes));
+  }
+
+  private static RoutingTable.Route route(String prefix, RoutingTable.WeightedCluster... clusters) {
+    return new RoutingTable.Route(prefix, List.of(clusters));
+  }
+
+  private static RoutingTable.WeightedCluster to(String cluster, long weight) {
+    return new RoutingTable.WeightedCluster(cluster, weight);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.gantry.xds.translate;
+
+import static dev.gantry.xds.Fixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.model.Upstream;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class XdsAssemblerTest {
+  static final String KUARD = "demo/kuard/80/486e3713fa";
+  static final String EAST_KUARD = "demo/east-kuard/80/d18b3d96ed";
+  static final String WEST_KUARD = "demo/west-kuard/80/6931ad86ab";
+
+  static final FederatedService KUARD_BOTH =
+      service("demo/kuard")
+          .port("http", 80)
+          .cluster("east", 0, 1, "http", "10.0.0.1:8080")
+          .cluster("west", 0, 1, "http", "10.1.0.1:8080")
+          .build();
+  static final FederatedService KUARD_WEST_SCALED =
+      service("demo/kuard")
+          .port("http", 80)
+          .cluster("east", 0, 1, "http", "10.0.0.1:8080")
+          .cluster("west", 0, 1, "http", "10.1.0.1:8080", "10.1.0.2:8080")
+          .build();
+  static final FederatedService EAST_MIRROR =
+      service("demo/east-kuard")
+          .port("http", 80)
+          .cluster("east", 0, 1, "http", "10.0.0.1:8080")
+          .build();
+  static final FederatedService WEST_MIRROR =
+      service("demo/west-kuard")
+          .port("http", 80)
+          .cluster("west", 0, 1, "http", "10.1.0.1:8080")
+          .build();
+
+  private final XdsAssembler assembler = new XdsAssembler("0.0.0.0", 8080);
+
+  @Test
+  void firstAssemblyBuildsEverythingFromTheTranslators() {
+    RoutingTable table = table(KUARD_BOTH, 80);
+
+    XdsAssembler.Assembly a = assembler.assemble(table);
+
+    assertThat(a.fullRebuild()).isTrue();
+    assertThat(a.endpointsRebuilt()).isEqualTo(2);
+    Snapshot s = a.snapshot();
+    assertThat(s.listeners().resources().values())
+        .containsExactlyElementsOf(ListenerTranslator.translate("0.0.0.0", 8080));
+    assertThat(s.routes().resources().values()).containsExactly(RouteTranslator.translate(table));
+    assertThat(s.clusters().resources().values())
+        .containsExactlyInAnyOrderElementsOf(
+            ClusterTranslator.translate(table.upstreams().values()));
+    assertThat(s.endpoints().resources().values())
+        .containsExactlyInAnyOrder(
+            EndpointTranslator.translate(table.upstreams().get(EAST_KUARD)),
+            EndpointTranslator.translate(table.upstreams().get(KUARD)));
+    assertThat(s.listeners().version())
+        .isEqualTo(Versions.of(ListenerTranslator.translate("0.0.0.0", 8080)));
+    assertThat(s.routes().version())
+        .isEqualTo(Versions.of(List.of(RouteTranslator.translate(table))));
+    assertThat(s.clusters().version())
+        .isEqualTo(Versions.of(ClusterTranslator.translate(table.upstreams().values())));
+  }
+
+  @Test
+  void sameTableAgainRebuildsNothingAndKeepsEveryVersion() {
+    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+
+    XdsAssembler.Assembly again = assembler.assemble(table(KUARD_BOTH, 80));
+
+    assertThat(again.fullRebuild()).isFalse();
+    assertThat(again.endpointsRebuilt()).isZero();
+    assertThat(versions(again.snapshot())).isEqualTo(versions(first));
+  }
+
+  @Test
+  void endpointOnlyChangeRebuildsOnlyTheChangedAssignment() {
+    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+
+    RoutingTable scaled = table(KUARD_WEST_SCALED, 80);
+    XdsAssembler.Assembly second = assembler.assemble(scaled);
+
+    assertThat(second.fullRebuild()).isFalse();
+    assertThat(second.endpointsRebuilt()).isEqualTo(1);
+    Snapshot s = second.snapshot();
+    assertThat(s.clusters().version()).isEqualTo(first.clusters().version());
+    assertThat(s.listeners().version()).isEqualTo(first.listeners().version());
+    assertThat(s.routes().version()).isEqualTo(first.routes().version());
+    assertThat(s.endpoints().version()).isNotEqualTo(first.endpoints().version());
+    assertThat(s.endpoints().resources().get(KUARD))
+        .isEqualTo(EndpointTranslator.translate(scaled.upstreams().get(KUARD)))
+        .isNotEqualTo(first.endpoints().resources().get(KUARD));
+    // The untouched assignment is the very one built before, not a rebuilt copy.
+    assertThat(s.endpoints().resources().get(EAST_KUARD))
+        .isSameAs(first.endpoints().resources().get(EAST_KUARD));
+  }
+
+  @Test
+  void endpointChangeBackRestoresTheFirstEndpointVersion() {
+    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+    assembler.assemble(table(KUARD_WEST_SCALED, 80));
+
+    XdsAssembler.Assembly back = assembler.assemble(table(KUARD_BOTH, 80));
+
+    assertThat(back.endpointsRebuilt()).isEqualTo(1);
+    assertThat(versions(back.snapshot())).isEqualTo(versions(first));
+  }
+
+  @Test
+  void routeChangeIsAFullRebuild() {
+    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+
+    RoutingTable reweighted = table(KUARD_BOTH, 50);
+    XdsAssembler.Assembly second = assembler.assemble(reweighted);
+
+    assertThat(second.fullRebuild()).isTrue();
+    assertThat(second.snapshot().routes().resources().values())
+        .containsExactly(RouteTranslator.translate(reweighted));
+    assertThat(second.snapshot().routes().version()).isNotEqualTo(first.routes().version());
+    // Versions come from content: what did not change keeps its version through a full rebuild.
+    assertThat(second.snapshot().clusters().version()).isEqualTo(first.clusters().version());
+    assertThat(second.snapshot().listeners().version()).isEqualTo(first.listeners().version());
+    assertThat(second.snapshot().endpoints().version()).isEqualTo(first.endpoints().version());
+  }
+
+  @Test
+  void newUpstreamIsAFullRebuildThatBuildsOnlyItsAssignment() {
+    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+
+    RoutingTable withWest = withWestRoute(table(KUARD_BOTH, 80));
+    XdsAssembler.Assembly second = assembler.assemble(withWest);
+
+    assertThat(second.fullRebuild()).isTrue();
+    assertThat(second.endpointsRebuilt()).isEqualTo(1);
+    assertThat(second.snapshot().clusters().resources())
+        .containsOnlyKeys(EAST_KUARD, KUARD, WEST_KUARD);
+    assertThat(second.snapshot().endpoints().resources().get(WEST_KUARD))
+        .isEqualTo(EndpointTranslator.translate(withWest.upstreams().get(WEST_KUARD)));
+    assertThat(second.snapshot().clusters().version()).isNotEqualTo(first.clusters().version());
+  }
+
+  @Test
+  void removedUpstreamLeavesTheSnapshotAndIsRebuiltWhenItReturns() {
+    RoutingTable withWest = withWestRoute(table(KUARD_BOTH, 80));
+    assembler.assemble(withWest);
+
+    XdsAssembler.Assembly without = assembler.assemble(table(KUARD_BOTH, 80));
+    XdsAssembler.Assembly back = assembler.assemble(withWest);
+
+    assertThat(without.snapshot().endpoints().resources()).containsOnlyKeys(EAST_KUARD, KUARD);
+    assertThat(without.snapshot().clusters().resources()).containsOnlyKeys(EAST_KUARD, KUARD);
+    assertThat(back.fullRebuild()).isTrue();
+    assertThat(back.endpointsRebuilt()).isEqualTo(1);
+  }
+
+  private static List<String> versions(Snapshot s) {
+    return List.of(
+        s.listeners().version(),
+        s.routes().version(),
+        s.clusters().version(),
+        s.endpoints().version());
+  }
+
+  /** kuard.example.com: "/" split between the federated kuard and east's mirror. */
+  private static RoutingTable table(FederatedService kuard, long kuardWeight) {
+    Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    upstreams.put(KUARD, new Upstream(KUARD, kuard, kuard.ports().get(0), true));
+    upstreams.put(
+        EAST_KUARD, new Upstream(EAST_KUARD, EAST_MIRROR, EAST_MIRROR.ports().get(0), false));
+    return new RoutingTable(
+        List.of(
+            new RoutingTable.VirtualHost(
+                "kuard.example.com",
+                List.of(
+                    new RoutingTable.Route(
+                        "/",
+                        List.of(
+                            new RoutingTable.WeightedCluster(KUARD, kuardWeight),
+                            new RoutingTable.WeightedCluster(EAST_KUARD, 100 - kuardWeight)))))),
+        upstreams);
+  }
+
+  /** The same table plus west.example.com routed to west's mirror. */
+  private static RoutingTable withWestRoute(RoutingTable table) {
+    Map<String, Upstream> upstreams = new LinkedHashMap<>(table.upstreams());
+    upstreams.put(
+        WEST_KUARD, new Upstream(WEST_KUARD, WEST_MIRROR, WEST_MIRROR.ports().get(0), false));
+    List<RoutingTable.VirtualHost> hosts = new ArrayList<>(table.virtualHosts());
+    hosts.add(
+        new RoutingTable.VirtualHost(
+            "west.example.com",
+            List.of(
+                new RoutingTable.Route(
+                    "/", List.of(new RoutingTable.WeightedCluster(WEST_KUARD, 1))))));
+    return new RoutingTable(hosts, upstreams);
+  }
+}
