@@ -22,6 +22,7 @@ import dev.gantry.api.crd.RemoteClusterStatus;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.Tools;

@@ -3,17 +3,15 @@ package dev.gantry.discoverer;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
+import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.KubeCluster;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** Starts discoverers in the test JVM against test-bed clusters, with test-friendly timings. */
 final class DiscovererHarness {
@@ -21,35 +19,7 @@ final class DiscovererHarness {
 
   /** Installs the RemoteCluster CRD (generated from the api module) into the hub, once. */
   static void installCrd(KubernetesClient hub) {
-    if (hub.apiextensions().v1().customResourceDefinitions().withName(RemoteCluster.CRD_NAME).get()
-        != null) {
-      return;
-    }
-    try (InputStream yaml =
-        RemoteCluster.class.getResourceAsStream(
-            "/META-INF/fabric8/" + RemoteCluster.CRD_NAME + "-v1.yml")) {
-      CustomResourceDefinition crd =
-          hub.apiextensions().v1().customResourceDefinitions().load(yaml).item();
-      hub.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-      hub.apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(RemoteCluster.CRD_NAME)
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  "Established".equals(x.getType())
-                                      && "True".equals(x.getStatus())),
-              30,
-              TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Crds.install(hub, RemoteCluster.CRD_NAME);
   }
 
   /** Writes a kubeconfig to a file a discoverer can watch. */

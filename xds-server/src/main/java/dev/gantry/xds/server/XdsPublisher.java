@@ -30,7 +30,10 @@ public final class XdsPublisher {
   private List<HTTPProxy> proxies = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
   private boolean scheduled;
+  private boolean proxiesListed;
+  private boolean federationListed;
   private volatile long builds;
+  private volatile boolean complete;
 
   public XdsPublisher(
       ScheduledExecutorService executor,
@@ -49,19 +52,23 @@ public final class XdsPublisher {
     this.verdicts = verdicts;
   }
 
+  /** Every HTTPProxy in the hub, as listed by a synced cache. */
   public void proxiesChanged(List<HTTPProxy> current) {
     List<HTTPProxy> copy = List.copyOf(current);
     executor.execute(
         () -> {
           proxies = copy;
+          proxiesListed = true;
           schedule();
         });
   }
 
+  /** A complete snapshot from a synced aggregator. */
   public void federationChanged(FederationSnapshot snapshot) {
     executor.execute(
         () -> {
           federation = snapshot;
+          federationListed = true;
           schedule();
         });
   }
@@ -81,6 +88,7 @@ public final class XdsPublisher {
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       server.publish(assembly.snapshot());
       builds++;
+      complete = proxiesListed && federationListed;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(result.verdicts());
     } catch (RuntimeException e) {
@@ -91,5 +99,10 @@ public final class XdsPublisher {
   /** Snapshots published so far. */
   public long builds() {
     return builds;
+  }
+
+  /** Whether the snapshot served was built from listed HTTPProxies and a synced federation. */
+  public boolean servesCompleteState() {
+    return complete;
   }
 }

@@ -1,0 +1,227 @@
+package dev.gantry.xds;
+
+import dev.gantry.aggregator.Aggregator;
+import dev.gantry.aggregator.mcs.ServiceImportPublisher;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.http.HealthServer;
+import dev.gantry.xds.model.ProxyCompiler;
+import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.server.XdsMetrics;
+import dev.gantry.xds.server.XdsPublisher;
+import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.status.ProxyStatusWriter;
+import dev.gantry.xds.translate.XdsAssembler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub process: the aggregator in-process, HTTPProxy watching, the xDS server, HTTPProxy status
+ * and the MCS ServiceImport view, plus metrics and probes.
+ */
+public final class Hub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+  private static final Duration STATUS_RETRY = Duration.ofSeconds(2);
+
+  private final HubConfig config;
+  private final KubernetesClient hub;
+  private final Clock clock = Clock.systemUTC();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final ScheduledExecutorService xdsExecutor = executor("xds-build");
+  private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
+  private final ScheduledExecutorService importsExecutor = executor("service-imports");
+  private final ScheduledExecutorService statusExecutor = executor("proxy-status");
+  private final AtomicReference<List<ProxyVerdict>> pendingVerdicts = new AtomicReference<>();
+  private volatile boolean proxiesListed;
+  private XdsServer server;
+  private XdsPublisher publisher;
+  private Aggregator aggregator;
+  private ServiceImportPublisher imports;
+  private SharedIndexInformer<HTTPProxy> proxies;
+  private ProxyStatusWriter statusWriter;
+  private HealthServer health;
+
+  public Hub(HubConfig config, KubernetesClient hub) {
+    this.config = config;
+    this.hub = hub;
+  }
+
+  private static ScheduledExecutorService executor(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "gantry-" + name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  public Hub start() {
+    server = new XdsServer(config.xdsAddress(), metrics).start();
+    proxies = hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0);
+    statusWriter =
+        new ProxyStatusWriter(
+            hub, clock, (namespace, name) -> proxies.getStore().getByKey(namespace + "/" + name));
+    publisher =
+        new XdsPublisher(
+            xdsExecutor,
+            config.holdoff(),
+            new ProxyCompiler(config.ingressClass()),
+            new XdsAssembler(config.envoyHttpAddress(), config.envoyHttpPort()),
+            server,
+            metrics,
+            this::verdictsChanged);
+    imports = new ServiceImportPublisher(hub, importsExecutor, clock).start();
+    aggregator =
+        new Aggregator(
+                hub,
+                aggregatorExecutor,
+                clock,
+                config.holdoff(),
+                config.staleEndpointTtl(),
+                snapshot -> {
+                  publisher.federationChanged(snapshot);
+                  imports.accept(snapshot);
+                })
+            .start();
+    proxies.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(HTTPProxy obj) {
+            proxiesChanged();
+          }
+
+          @Override
+          public void onUpdate(HTTPProxy before, HTTPProxy after) {
+            // Our own status writes come back as updates; only spec and metadata matter.
+            if (!Objects.equals(before.getSpec(), after.getSpec())
+                || !Objects.equals(
+                    before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+                || !Objects.equals(
+                    before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {
+              proxiesChanged();
+            }
+          }
+
+          @Override
+          public void onDelete(HTTPProxy obj, boolean deletedFinalStateUnknown) {
+            proxiesChanged();
+          }
+        });
+    proxies
+        .start()
+        .thenRun(
+            () -> {
+              proxiesListed = true;
+              proxiesChanged();
+            });
+    if (config.adminAddress() != null) {
+      health =
+          new HealthServer(
+              config.adminAddress(),
+              metrics::scrape,
+              () -> new HealthServer.Check(true, "ok"),
+              () ->
+                  ready()
+                      ? new HealthServer.Check(true, "ok")
+                      : new HealthServer.Check(
+                          false, "waiting for the first snapshot built from synced caches"));
+    }
+    log.info(
+        "hub up: xDS on port {}, ingress class {}, Envoy listener {}:{}",
+        server.port(),
+        config.ingressClass(),
+        config.envoyHttpAddress(),
+        config.envoyHttpPort());
+    return this;
+  }
+
+  private void proxiesChanged() {
+    // Until the first list completes the store is partial; the list's completion publishes it.
+    if (proxiesListed) {
+      publisher.proxiesChanged(proxies.getStore().list());
+    }
+  }
+
+  /** Status writes are blocking I/O: off the build thread, only the latest verdicts. */
+  private void verdictsChanged(List<ProxyVerdict> verdicts) {
+    if (pendingVerdicts.getAndSet(verdicts) == null) {
+      statusExecutor.execute(this::writeStatus);
+    }
+  }
+
+  private void writeStatus() {
+    List<ProxyVerdict> verdicts = pendingVerdicts.getAndSet(null);
+    if (verdicts == null) {
+      return;
+    }
+    ProxyStatusWriter.Outcome outcome = statusWriter.write(verdicts);
+    // Retry the same verdicts later, unless newer ones arrived meanwhile (they win).
+    if (outcome.failed() > 0 && pendingVerdicts.compareAndSet(null, verdicts)) {
+      statusExecutor.schedule(this::writeStatus, STATUS_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Ready once the caches have listed and a snapshot built from them is served. */
+  public boolean ready() {
+    return aggregator != null
+        && aggregator.hasSynced()
+        && proxiesListed
+        && publisher.servesCompleteState();
+  }
+
+  public int xdsPort() {
+    return server.port();
+  }
+
+  public int adminPort() {
+    return health == null ? -1 : health.port();
+  }
+
+  public XdsMetrics metrics() {
+    return metrics;
+  }
+
+  /** The aggregator's latest federation snapshot. */
+  public FederationSnapshot federation() {
+    return aggregator.current();
+  }
+
+  @Override
+  public void close() {
+    if (health != null) {
+      health.close();
+    }
+    if (proxies != null) {
+      proxies.close();
+    }
+    if (aggregator != null) {
+      aggregator.close();
+    }
+    if (imports != null) {
+      imports.close();
+    }
+    for (ScheduledExecutorService e :
+        List.of(xdsExecutor, aggregatorExecutor, importsExecutor, statusExecutor)) {
+      e.shutdownNow();
+      try {
+        e.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}

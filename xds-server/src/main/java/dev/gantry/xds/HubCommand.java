@@ -1,0 +1,138 @@
+package dev.gantry.xds;
+
+import dev.gantry.api.cli.FlagValues;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gantry-hub}: the aggregator and the xDS server, in the hub cluster. */
+@Command(
+    name = "gantry-hub",
+    mixinStandardHelpOptions = true,
+    version = "gantry-hub 0.1.0",
+    description =
+        "Serves Envoy over ADS (state of the world and Delta) from HTTPProxies and the federated services of the hub.")
+public final class HubCommand implements Callable<Integer> {
+  @Option(
+      names = "--hub-kubeconfig",
+      description = "Kubeconfig of the hub (default: in-cluster, then ~/.kube/config).")
+  Path hubKubeconfig;
+
+  @Option(
+      names = "--xds-address",
+      defaultValue = "0.0.0.0:8001",
+      description = "host:port of the xDS gRPC server (default: ${DEFAULT-VALUE}).")
+  String xdsAddress;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = "127.0.0.1:8002",
+      description = "host:port of /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(
+      names = "--holdoff",
+      defaultValue = "10ms",
+      description =
+          "How long changes are batched before one snapshot build (default: ${DEFAULT-VALUE}).")
+  String holdoff;
+
+  @Option(
+      names = "--stale-endpoint-ttl",
+      description = "How long a stale cluster's endpoints keep receiving traffic (default: keep).")
+  String staleEndpointTtl;
+
+  @Option(
+      names = "--ingress-class",
+      defaultValue = "gantry",
+      description = "HTTPProxies of this class are served (default: ${DEFAULT-VALUE}).")
+  String ingressClass;
+
+  @Option(
+      names = "--envoy-http-address",
+      defaultValue = "0.0.0.0",
+      description = "Address of Envoy's ingress_http listener (default: ${DEFAULT-VALUE}).")
+  String envoyHttpAddress;
+
+  @Option(
+      names = "--envoy-http-port",
+      defaultValue = "8080",
+      description = "Port of Envoy's ingress_http listener (default: ${DEFAULT-VALUE}).")
+  int envoyHttpPort;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    return new CommandLine(new HubCommand())
+        .setExecutionExceptionHandler(
+            (ex, cmd, parsed) -> {
+              if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 2;
+              }
+              throw ex;
+            })
+        .execute(args);
+  }
+
+  HubConfig config() {
+    return new HubConfig(
+        address("--xds-address", xdsAddress),
+        address("--admin-address", adminAddress),
+        duration("--holdoff", holdoff),
+        staleEndpointTtl == null ? null : duration("--stale-endpoint-ttl", staleEndpointTtl),
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    HubConfig config = config();
+    Config clientConfig;
+    if (hubKubeconfig != null) {
+      try {
+        clientConfig = Config.fromKubeconfig(Files.readString(hubKubeconfig));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read --hub-kubeconfig " + hubKubeconfig + ": " + e.getMessage());
+      }
+    } else {
+      clientConfig = Config.autoConfigure(null);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    Hub hub = new Hub(config, client).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  hub.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "hub-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  static InetSocketAddress address(String flag, String value) {
+    return FlagValues.address(flag, value);
+  }
+
+  static Duration duration(String flag, String value) {
+    return FlagValues.duration(flag, value);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.gantry.xds;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Settings of the hub process, from {@link HubCommand}'s flags or tests.
+ *
+ * @param staleEndpointTtl how long a stale cluster keeps contributing endpoints; null = forever
+ * @param adminAddress where /metrics, /healthz and /readyz are served; null = not served
+ */
+public record HubConfig(
+    InetSocketAddress xdsAddress,
+    InetSocketAddress adminAddress,
+    Duration holdoff,
+    Duration staleEndpointTtl,
+    String ingressClass,
+    String envoyHttpAddress,
+    int envoyHttpPort) {
+  public HubConfig {
+    if (holdoff.isNegative()) {
+      throw new IllegalArgumentException("--holdoff must not be negative");
+    }
+    if (ingressClass == null || ingressClass.isBlank()) {
+      throw new IllegalArgumentException("--ingress-class must not be empty");
+    }
+    if (envoyHttpPort < 1 || envoyHttpPort > 65535) {
+      throw new IllegalArgumentException("--envoy-http-port must be 1-65535");
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.gantry.xds.status;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.xds.model.ProxyVerdict;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes HTTPProxy status as Contour does ({@code currentStatus}, {@code description}, a {@code
+ * Valid} condition with errors and {@code observedGeneration}), only when it changed.
+ */
+public final class ProxyStatusWriter {
+  private static final Logger log = LoggerFactory.getLogger(ProxyStatusWriter.class);
+
+  private final KubernetesClient hub;
+  private final Clock clock;
+  private final BiFunction<String, String, HTTPProxy> cached;
+
+  /**
+   * @param cached the HTTPProxy {@code (namespace, name)} as an informer last saw it, or null
+   */
+  public ProxyStatusWriter(
+      KubernetesClient hub, Clock clock, BiFunction<String, String, HTTPProxy> cached) {
+    this.hub = hub;
+    this.clock = clock;
+    this.cached = cached;
+  }
+
+  /** The status for a verdict; the transition time is kept when the condition did not change. */
+  public static HTTPProxyStatus statusFor(
+      ProxyVerdict verdict, HTTPProxyStatus previous, String now) {
+    HTTPProxyStatus status = new HTTPProxyStatus();
+    status.setCurrentStatus(verdict.currentStatus());
+    status.setDescription(verdict.description());
+    HTTPProxyStatus.DetailedCondition valid = new HTTPProxyStatus.DetailedCondition();
+    valid.setType("Valid");
+    valid.setStatus(verdict.valid() ? "True" : "False");
+    valid.setObservedGeneration(verdict.generation());
+    valid.setReason(verdict.valid() ? "Valid" : "ErrorPresent");
+    valid.setMessage(
+        verdict.valid() ? "Valid HTTPProxy" : "At least one error present, see Errors for details");
+    List<HTTPProxyStatus.SubCondition> errors = new ArrayList<>();
+    for (ProxyVerdict.Error e : verdict.errors()) {
+      errors.add(new HTTPProxyStatus.SubCondition(e.type() + "Error", e.reason(), e.message()));
+    }
+    valid.setErrors(errors);
+    HTTPProxyStatus.DetailedCondition before =
+        previous == null || previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> "Valid".equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    valid.setLastTransitionTime(
+        before != null
+                && Objects.equals(before.getStatus(), valid.getStatus())
+                && before.getLastTransitionTime() != null
+            ? before.getLastTransitionTime()
+            : now);
+    status.setConditions(List.of(valid));
+    return status;
+  }
+
+  /** What one {@link #write} did. */
+  public record Outcome(int written, int failed) {}
+
+  /**
+   * Writes each verdict's status where it differs from what the cache holds. A failed write (a
+   * conflict with a newer version, the hub away) is logged and counted; the caller retries.
+   */
+  public Outcome write(List<ProxyVerdict> verdicts) {
+    int written = 0;
+    int failed = 0;
+    for (ProxyVerdict verdict : verdicts) {
+      try {
+        HTTPProxy current = cached.apply(verdict.namespace(), verdict.name());
+        if (current == null) {
+          continue;
+        }
+        HTTPProxyStatus next = statusFor(verdict, current.getStatus(), clock.instant().toString());
+        if (next.equals(current.getStatus())) {
+          continue;
+        }
+        HTTPProxy copy = new HTTPProxy();
+        copy.setMetadata(current.getMetadata());
+        copy.setSpec(current.getSpec());
+        copy.setStatus(next);
+        hub.resources(HTTPProxy.class)
+            .inNamespace(verdict.namespace())
+            .resource(copy)
+            .updateStatus();
+        written++;
+        if (!verdict.valid()) {
+          log.info("{}: {}: {}", verdict.key(), verdict.currentStatus(), verdict.description());
+        }
+      } catch (KubernetesClientException e) {
+        failed++;
+        log.warn("{}: status not written, will retry: {}", verdict.key(), e.getMessage());
+      }
+    }
+    return new Outcome(written, failed);
+  }
+}
