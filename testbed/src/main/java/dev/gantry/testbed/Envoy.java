@@ -78,6 +78,37 @@ public final class Envoy implements AutoCloseable {
     return envoy;
   }
 
+  /**
+   * A bootstrap that takes everything from an xDS server on loopback over ADS.
+   *
+   * @param apiType {@code GRPC} (state of the world) or {@code DELTA_GRPC} (incremental)
+   */
+  public static String adsBootstrap(String nodeId, String apiType, int xdsPort) {
+    return """
+        node: {id: %1$s, cluster: gantry}
+        dynamic_resources:
+          ads_config:
+            api_type: %2$s
+            transport_api_version: V3
+            grpc_services: [{envoy_grpc: {cluster_name: xds}}]
+          cds_config: {ads: {}, resource_api_version: V3}
+          lds_config: {ads: {}, resource_api_version: V3}
+        static_resources:
+          clusters:
+          - name: xds
+            type: STATIC
+            connect_timeout: 1s
+            typed_extension_protocol_options:
+              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                explicit_http_config: {http2_protocol_options: {}}
+            load_assignment:
+              cluster_name: xds
+              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %3$d}}}}]}]
+        """
+        .formatted(nodeId, apiType, xdsPort);
+  }
+
   /** GET on the admin interface, e.g. {@code /clusters} or {@code /config_dump}. */
   public String admin(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =

@@ -1,0 +1,366 @@
+package dev.gantry.e2e;
+
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.discoverer.Discoverer;
+import dev.gantry.discoverer.DiscovererConfig;
+import dev.gantry.discoverer.mirror.LabelSelector;
+import dev.gantry.discoverer.mirror.MirrorScope;
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.KubeCluster;
+import dev.gantry.testbed.ManagedProcess;
+import dev.gantry.testbed.NetworkNamespace;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.Hub;
+import dev.gantry.xds.HubConfig;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The whole of Gantry on one machine, from real parts: a discoverer per remote cluster and the hub
+ * process (in this JVM), an Envoy bootstrapped over ADS (its own process), and HTTP backends in
+ * network namespaces registered as endpoints in the remote clusters. Used by the end-to-end tests
+ * and the demo.
+ *
+ * <p>Every backend answers with its own name (e.g. {@code east-1}), so a response tells which
+ * cluster served it. Services live in {@link #NAMESPACE}, listen on port 80 and target port {@link
+ * #BACKEND_PORT}.
+ */
+public final class LocalGantry implements AutoCloseable {
+  public static final String NAMESPACE = "demo";
+  public static final int BACKEND_PORT = 8080;
+
+  private final Testbed testbed;
+  private final KubeCluster hubCluster;
+  private final Path dir;
+  private final int httpPort = Ports.freeLoopbackPort();
+  private final Map<String, Discoverer> discoverers = new TreeMap<>();
+  private final Map<String, NetworkNamespace> backends = new LinkedHashMap<>();
+  private final Map<String, ManagedProcess> backendProcesses = new LinkedHashMap<>();
+  private final List<Envoy> envoys = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private Hub hub;
+
+  private LocalGantry(Testbed testbed, String hubName) {
+    this.testbed = testbed;
+    this.hubCluster = testbed.cluster(hubName);
+    this.dir = testbed.directory().resolve("gantry");
+  }
+
+  /**
+   * Starts the hub process and a discoverer for each remote cluster of {@code testbed}, and waits
+   * until the hub serves a snapshot built from synced caches.
+   */
+  public static LocalGantry start(Testbed testbed, String hubName, List<String> remotes) {
+    LocalGantry gantry = new LocalGantry(testbed, hubName);
+    try {
+      gantry.startAll(remotes);
+      return gantry;
+    } catch (RuntimeException e) {
+      gantry.close();
+      throw e;
+    }
+  }
+
+  private void startAll(List<String> remotes) {
+    KubernetesClient hubClient = hubCluster.client();
+    Crds.install(hubClient, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    createNamespace(hubClient);
+    for (String remote : remotes) {
+      KubeCluster cluster = testbed.cluster(remote);
+      createNamespace(cluster.client());
+      discoverers.put(
+          remote,
+          new Discoverer(
+                  DiscovererConfig.builder(remote, cluster.adminKubeconfigFile())
+                      .hubKubeconfig(hubCluster.adminKubeconfigFile())
+                      .scope(
+                          new MirrorScope(Set.of(NAMESPACE), Set.of(), LabelSelector.everything()))
+                      .metricsAddress(new InetSocketAddress("127.0.0.1", 0))
+                      .intervals(
+                          Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1))
+                      .build())
+              .start());
+    }
+    hub =
+        new Hub(
+                new HubConfig(
+                    new InetSocketAddress("127.0.0.1", 0),
+                    new InetSocketAddress("127.0.0.1", 0),
+                    Duration.ofMillis(10),
+                    null,
+                    "gantry",
+                    "127.0.0.1",
+                    httpPort),
+                hubClient)
+            .start();
+    awaitTrue("the hub to be ready", Duration.ofSeconds(60), hub::ready);
+  }
+
+  private static void createNamespace(KubernetesClient client) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .serverSideApply();
+  }
+
+  /**
+   * Starts an Envoy that takes its configuration from the hub over ADS.
+   *
+   * @param apiType {@code GRPC} (state of the world) or {@code DELTA_GRPC}
+   */
+  public Envoy startEnvoy(String name, String apiType) {
+    Envoy envoy = Envoy.start(name, Envoy.adsBootstrap(name, apiType, hub.xdsPort()), dir);
+    envoys.add(envoy);
+    return envoy;
+  }
+
+  /** Stops an Envoy started by {@link #startEnvoy}. */
+  public void stopEnvoy(Envoy envoy) {
+    envoys.remove(envoy);
+    envoy.close();
+  }
+
+  /**
+   * Starts an HTTP backend answering {@code name} in a network namespace of its own.
+   *
+   * @return its address, the one to put in an EndpointSlice
+   */
+  public String startBackend(String name) {
+    NetworkNamespace ns = NetworkNamespace.create();
+    backends.put(name, ns);
+    backendProcesses.put(
+        name, ns.httpBackend(name, BACKEND_PORT, name, dir.resolve(name + ".log")));
+    awaitTrue(
+        "backend " + name + " to answer",
+        Duration.ofSeconds(20),
+        () -> name.equals(direct(ns.address())));
+    return ns.address();
+  }
+
+  /**
+   * Stops a backend's process without touching the endpoints that name it (a dead endpoint: its
+   * address refuses connections). The namespace stays until {@link #close()}, so its address never
+   * routes anywhere else.
+   */
+  public void stopBackend(String name) {
+    ManagedProcess process = backendProcesses.remove(name);
+    if (process != null) {
+      process.stop();
+    }
+  }
+
+  public String backendAddress(String name) {
+    return backends.get(name).address();
+  }
+
+  private String direct(String address) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + address + ":" + BACKEND_PORT + "/"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.body();
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /**
+   * Writes {@code service} (port 80, name {@code http}) and its one EndpointSlice in {@code
+   * cluster}, with the named backends as ready endpoints; an empty list leaves no endpoints.
+   */
+  public void publishService(String cluster, String service, List<String> backendNames) {
+    KubernetesClient client = testbed.cluster(cluster).client();
+    client
+        .services()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(service)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .withNewTargetPort(BACKEND_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build())
+        .serverSideApply();
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (String backend : backendNames) {
+      endpoints.add(
+          new EndpointBuilder()
+              .withAddresses(backendAddress(backend))
+              .withNewConditions()
+              .withReady(true)
+              .withServing(true)
+              .withTerminating(false)
+              .endConditions()
+              .withZone(cluster + "-a")
+              .build());
+    }
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(service + "-slice")
+                .withNamespace(NAMESPACE)
+                .addToLabels("kubernetes.io/service-name", service)
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(BACKEND_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .withEndpoints(endpoints)
+                .build())
+        .serverSideApply();
+  }
+
+  /** Creates or replaces an HTTPProxy in the hub from YAML. */
+  public HTTPProxy applyProxy(String yaml) {
+    KubernetesClient client = hubCluster.client();
+    HTTPProxy proxy =
+        client
+            .resources(HTTPProxy.class)
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .item();
+    return client
+        .resources(HTTPProxy.class)
+        .inNamespace(proxy.getMetadata().getNamespace())
+        .resource(proxy)
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  /** The HTTPProxy as stored in the hub, with the status the hub wrote. */
+  public HTTPProxy proxy(String namespace, String name) {
+    return hubCluster
+        .client()
+        .resources(HTTPProxy.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  /** GET through the Envoys' {@code ingress_http} listener. */
+  public HttpResponse<String> get(String host, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Sends {@code requests} GETs and counts the answers: the body of a 200 (the backend's name), or
+   * {@code status-<code>}, or {@code error} when the request failed.
+   */
+  public Map<String, Integer> tally(String host, String path, int requests) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (int i = 0; i < requests; i++) {
+      String key;
+      try {
+        HttpResponse<String> r = get(host, path);
+        key = r.statusCode() == 200 ? r.body() : "status-" + r.statusCode();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (Exception e) {
+        key = "error";
+      }
+      counts.merge(key, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public KubernetesClient hubClient() {
+    return hubCluster.client();
+  }
+
+  public KubernetesClient remoteClient(String cluster) {
+    return testbed.cluster(cluster).client();
+  }
+
+  public Discoverer discoverer(String cluster) {
+    return discoverers.get(cluster);
+  }
+
+  public Testbed testbed() {
+    return testbed;
+  }
+
+  private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + what, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    envoys.forEach(Envoy::close);
+    envoys.clear();
+    if (hub != null) {
+      hub.close();
+    }
+    discoverers.values().forEach(Discoverer::close);
+    discoverers.clear();
+    backends.values().forEach(NetworkNamespace::close);
+    backends.clear();
+  }
+}

@@ -1,0 +1,253 @@
+package dev.gantry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.RemoteClusterSpec;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.WithClusters;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Remote clusters east and west, a hub, a discoverer per remote, the hub process and a real Envoy
+ * over ADS, with HTTP backends in network namespaces: traffic flows from Envoy to backends in both
+ * clusters as HTTPProxies and EndpointSlices say. The tests share one system and run in order, each
+ * leaving it as the next expects.
+ */
+@WithClusters({"east", "west", "hub"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FederationEndToEndIT {
+  private static final Duration CONVERGE = Duration.ofSeconds(30);
+  private static final String FEDERATED_HOST = "kuard.gantry.test";
+  private static final String SPLIT_HOST = "split.gantry.test";
+
+  private LocalGantry gantry;
+  private Envoy envoy;
+
+  @BeforeAll
+  void start(Testbed testbed) {
+    gantry = LocalGantry.start(testbed, "hub", List.of("east", "west"));
+    gantry.startBackend("east-1");
+    gantry.startBackend("west-1");
+    gantry.publishService("east", "kuard", List.of("east-1"));
+    gantry.publishService("west", "kuard", List.of("west-1"));
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: kuard, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: kuard.gantry.test}
+          routes:
+          - conditions: [{prefix: /}]
+            services: [{name: kuard, port: 80}]
+        """);
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: split, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: split.gantry.test}
+          routes:
+          - conditions: [{prefix: /}]
+            services:
+            - {name: east-kuard, port: 80, weight: 80}
+            - {name: west-kuard, port: 80, weight: 20}
+        """);
+    envoy = gantry.startEnvoy("envoy-sotw", "GRPC");
+  }
+
+  @AfterAll
+  void stop() {
+    if (gantry != null) {
+      gantry.close();
+    }
+  }
+
+  private void awaitAnswers(String host, String... backends) {
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> assertThat(gantry.tally(host, "/", 20).keySet()).containsOnly(backends));
+  }
+
+  @Test
+  @Order(1)
+  void federatedServiceAnswersFromBothClusters() {
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+
+    HTTPProxy proxy = gantry.proxy("demo", "kuard");
+    assertThat(proxy.getStatus().getCurrentStatus()).isEqualTo("valid");
+    ServiceImport view =
+        gantry
+            .hubClient()
+            .resources(ServiceImport.class)
+            .inNamespace("demo")
+            .withName("kuard")
+            .get();
+    assertThat(view.getStatus().getClusters())
+        .extracting(c -> c.getCluster())
+        .containsExactly("east", "west");
+    assertThat(gantry.hub().metrics().scrape())
+        .contains("gantry_xds_streams{mode=\"sotw\"} 1")
+        .doesNotContain("gantry_xds_nacks_total");
+  }
+
+  @Test
+  @Order(2)
+  void invalidProxyIsReportedWhileTheOthersKeepServing() {
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: broken, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: broken.gantry.test}
+          routes:
+          - conditions: [{prefix: /}]
+            services: [{name: nowhere, port: 80}]
+        """);
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              HTTPProxy broken = gantry.proxy("demo", "broken");
+              assertThat(broken.getStatus()).isNotNull();
+              assertThat(broken.getStatus().getCurrentStatus()).isEqualTo("invalid");
+              assertThat(broken.getStatus().getDescription()).contains("nowhere");
+            });
+    assertThat(gantry.tally("broken.gantry.test", "/", 5)).containsOnlyKeys("status-404");
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+  }
+
+  @Test
+  @Order(3)
+  void weightsSplitTrafficBetweenClusterMirrors() {
+    awaitAnswers(SPLIT_HOST, "east-1", "west-1");
+
+    Map<String, Integer> counts = gantry.tally(SPLIT_HOST, "/", 1000);
+
+    // 80 % of 1,000 within ±10 %: 720-880 (six standard deviations of a fair 80/20 draw).
+    assertThat(counts).containsOnlyKeys("east-1", "west-1");
+    assertThat(counts.get("east-1")).isBetween(720, 880);
+  }
+
+  @Test
+  @Order(4)
+  void anEndpointAddedInARemoteClusterStartsReceivingTraffic() {
+    gantry.startBackend("east-2");
+    gantry.publishService("east", "kuard", List.of("east-1", "east-2"));
+
+    awaitAnswers(FEDERATED_HOST, "east-1", "east-2", "west-1");
+  }
+
+  @Test
+  @Order(5)
+  void aDeadEndpointIsEjectedByOutlierDetection() throws Exception {
+    String dead = gantry.backendAddress("east-2");
+    gantry.stopBackend("east-2"); // its endpoint stays in the EndpointSlice
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(gantry.tally(FEDERATED_HOST, "/", 20))
+                  .containsOnlyKeys("east-1", "west-1");
+              assertThat(envoy.admin("/clusters"))
+                  .contains(dead + ":8080::health_flags::/failed_outlier_check");
+            });
+    // Ejected for 10 s and more after each return: at most one re-ejection's 3 failures here.
+    Map<String, Integer> counts = gantry.tally(FEDERATED_HOST, "/", 200);
+    assertThat(counts.getOrDefault("status-503", 0) + counts.getOrDefault("error", 0))
+        .isLessThanOrEqualTo(3);
+    gantry.publishService("east", "kuard", List.of("east-1"));
+  }
+
+  @Test
+  @Order(6)
+  void whenOneClusterLosesAllEndpointsTheOtherTakesAllTrafficWithoutFailures() {
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+
+    gantry.publishService("east", "kuard", List.of());
+
+    awaitAnswers(FEDERATED_HOST, "west-1");
+    assertThat(gantry.tally(FEDERATED_HOST, "/", 300)).containsOnly(Map.entry("west-1", 300));
+    gantry.publishService("east", "kuard", List.of("east-1"));
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+  }
+
+  @Test
+  @Order(7)
+  void clusterPriorityFromRemoteClusterMakesTheOtherClusterAFailover() {
+    setPriority("west", 1);
+
+    awaitAnswers(FEDERATED_HOST, "east-1");
+
+    gantry.publishService("east", "kuard", List.of());
+    awaitAnswers(FEDERATED_HOST, "west-1");
+    assertThat(gantry.tally(FEDERATED_HOST, "/", 100)).containsOnly(Map.entry("west-1", 100));
+
+    gantry.publishService("east", "kuard", List.of("east-1"));
+    setPriority("west", 0);
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+  }
+
+  private void setPriority(String cluster, int priority) {
+    gantry
+        .hubClient()
+        .resources(RemoteCluster.class)
+        .withName(cluster)
+        .edit(
+            rc -> {
+              RemoteClusterSpec spec =
+                  rc.getSpec() == null ? new RemoteClusterSpec() : rc.getSpec();
+              spec.setPriority(priority);
+              rc.setSpec(spec);
+              return rc;
+            });
+  }
+
+  @Test
+  @Order(8)
+  void deltaAndStateOfTheWorldEnvoysConvergeToTheSameRouting() throws Exception {
+    String sotwRoutes = routes(envoy);
+    Map<String, Integer> sotwSplit = gantry.tally(SPLIT_HOST, "/", 200);
+    gantry.stopEnvoy(envoy);
+
+    envoy = gantry.startEnvoy("envoy-delta", "DELTA_GRPC");
+
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+    assertThat(routes(envoy)).isEqualTo(sotwRoutes);
+    assertThat(gantry.tally(SPLIT_HOST, "/", 200).keySet()).isEqualTo(sotwSplit.keySet());
+    assertThat(gantry.tally("broken.gantry.test", "/", 5)).containsOnlyKeys("status-404");
+    assertThat(gantry.hub().metrics().scrape())
+        .contains("gantry_xds_streams{mode=\"delta\"} 1")
+        .doesNotContain("gantry_xds_nacks_total");
+  }
+
+  /** The route configuration Envoy received, without its version and timestamps. */
+  private static String routes(Envoy envoy) throws Exception {
+    String dump = envoy.admin("/config_dump?resource=dynamic_route_configs");
+    return dump.replaceAll("\"version_info\": \"[^\"]*\"", "")
+        .replaceAll("\"last_updated\": \"[^\"]*\"", "");
+  }
+}
