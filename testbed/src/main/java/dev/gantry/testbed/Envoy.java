@@ -109,6 +109,43 @@ public final class Envoy implements AutoCloseable {
         .formatted(nodeId, apiType, xdsPort);
   }
 
+  /** A static Envoy bootstrap: one listener routing everything to one loopback backend. */
+  public static String staticBootstrap(int listenerPort, int backendPort) {
+    return """
+        static_resources:
+          listeners:
+          - name: ingress_http
+            address: {socket_address: {address: 127.0.0.1, port_value: %d}}
+            filter_chains:
+            - filters:
+              - name: envoy.filters.network.http_connection_manager
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                  stat_prefix: ingress_http
+                  route_config:
+                    virtual_hosts:
+                    - name: static
+                      domains: ["*"]
+                      routes:
+                      - match: {prefix: "/"}
+                        route: {cluster: backend}
+                  http_filters:
+                  - name: envoy.filters.http.router
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+          clusters:
+          - name: backend
+            type: STATIC
+            connect_timeout: 1s
+            load_assignment:
+              cluster_name: backend
+              endpoints:
+              - lb_endpoints:
+                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
+        """
+        .formatted(listenerPort, backendPort);
+  }
+
   /** GET on the admin interface, e.g. {@code /clusters} or {@code /config_dump}. */
   public String admin(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =

@@ -35,7 +35,7 @@ class EnvoyIT {
         });
     backend.start();
     int listenerPort = Ports.freeLoopbackPort();
-    String bootstrap = TestbedDemo.staticBootstrap(listenerPort, backend.getAddress().getPort());
+    String bootstrap = Envoy.staticBootstrap(listenerPort, backend.getAddress().getPort());
     Path dir = Testbed.workDirectory().resolve("envoy-" + ThreeClustersIT.shortId());
     try (Envoy envoy = Envoy.start("envoy-smoke", bootstrap, dir)) {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
