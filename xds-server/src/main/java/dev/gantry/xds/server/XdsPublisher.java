@@ -86,7 +86,7 @@ public final class XdsPublisher {
     try {
       ProxyCompiler.Result result = compiler.compile(proxies, federation);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
-      server.publish(assembly.snapshot());
+      server.publish(assembly.snapshot(), assembly.proxyless());
       builds++;
       complete = proxiesListed && federationListed;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());

@@ -16,13 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The xDS endpoint Envoy (and grpc-java's xDS client) connect to: java-control-plane's discovery
  * server over gRPC, ADS with state of the world and Delta on the same port (chosen per stream by
- * the client), plus the per-type services. Every node gets the same snapshot.
+ * the client), plus the per-type services. Envoys and proxyless gRPC clients each get their own
+ * snapshot (see {@link ClientGroup}).
  */
 public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
-  private static final String GROUP = "gantry";
-
-  private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+  private final SimpleCache<String> cache = new SimpleCache<>(new ClientGroup());
   private final Server server;
 
   public XdsServer(InetSocketAddress address, XdsMetrics metrics) {
@@ -40,7 +39,9 @@ public final class XdsServer implements AutoCloseable {
   public XdsServer start() {
     // Clients finish initialising on their first response: give them an empty configuration
     // until the first real snapshot is built.
-    publish(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(), "empty"));
+    Snapshot empty =
+        Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(), "empty");
+    publish(empty, empty);
     try {
       server.start();
     } catch (IOException e) {
@@ -54,9 +55,10 @@ public final class XdsServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Makes {@code snapshot} what every connected and future client receives. */
-  public void publish(Snapshot snapshot) {
-    cache.setSnapshot(GROUP, snapshot);
+  /** Makes the snapshots what every connected and future client of each kind receives. */
+  public void publish(Snapshot envoy, Snapshot proxyless) {
+    cache.setSnapshot(ClientGroup.ENVOY, envoy);
+    cache.setSnapshot(ClientGroup.PROXYLESS, proxyless);
   }
 
   @Override

@@ -15,14 +15,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns routing tables into xDS snapshots. When only endpoints changed since the last table, the
- * listeners, routes and clusters (and their versions) are reused and only the changed
- * ClusterLoadAssignments are rebuilt. Each type's version is a hash of its content. Used by one
- * thread at a time.
+ * Turns routing tables into xDS snapshots: one for Envoy (the {@code ingress_http} socket listener)
+ * and one for proxyless gRPC clients (an API listener and a route configuration per fqdn), sharing
+ * clusters and endpoints. When only endpoints changed since the last table, the listeners, routes
+ * and clusters (and their versions) are reused and only the changed ClusterLoadAssignments are
+ * rebuilt. Each type's version is a hash of its content. Used by one thread at a time.
  */
 public final class XdsAssembler {
-  /** A built snapshot and what was rebuilt to make it. */
-  public record Assembly(Snapshot snapshot, boolean fullRebuild, int endpointsRebuilt) {}
+  /**
+   * The built snapshots and what was rebuilt to make them.
+   *
+   * @param snapshot what Envoy receives
+   * @param proxyless what proxyless gRPC clients receive
+   */
+  public record Assembly(
+      Snapshot snapshot, Snapshot proxyless, boolean fullRebuild, int endpointsRebuilt) {}
 
   private record UpstreamShape(String name, Object port, boolean federated) {}
 
@@ -33,9 +40,13 @@ public final class XdsAssembler {
   private Shape lastShape;
   private List<Listener> listeners;
   private List<RouteConfiguration> routes;
+  private List<Listener> apiListeners;
+  private List<RouteConfiguration> hostRoutes;
   private List<Cluster> clusters;
   private String listenersVersion;
   private String routesVersion;
+  private String apiListenersVersion;
+  private String hostRoutesVersion;
   private String clustersVersion;
   private final Map<String, FederatedService> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
@@ -51,9 +62,13 @@ public final class XdsAssembler {
     if (full) {
       listeners = ListenerTranslator.translate(listenerAddress, listenerPort);
       routes = List.of(RouteTranslator.translate(table));
+      apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
+      hostRoutes = RouteTranslator.perHost(table);
       clusters = ClusterTranslator.translate(table.upstreams().values());
       listenersVersion = Versions.of(listeners);
       routesVersion = Versions.of(routes);
+      apiListenersVersion = Versions.of(apiListeners);
+      hostRoutesVersion = Versions.of(hostRoutes);
       clustersVersion = Versions.of(clusters);
       lastShape = shape;
     }
@@ -73,19 +88,32 @@ public final class XdsAssembler {
     lastServices.keySet().retainAll(seen.keySet());
     lastServices.putAll(seen);
     lastAssignments.keySet().retainAll(seen.keySet());
+    String assignmentsVersion = Versions.of(assignments);
     Snapshot snapshot =
         Snapshot.create(
             clusters,
             clustersVersion,
             assignments,
-            Versions.of(assignments),
+            assignmentsVersion,
             listeners,
             listenersVersion,
             routes,
             routesVersion,
             List.of(),
             "none");
-    return new Assembly(snapshot, full, rebuilt);
+    Snapshot proxyless =
+        Snapshot.create(
+            clusters,
+            clustersVersion,
+            assignments,
+            assignmentsVersion,
+            apiListeners,
+            apiListenersVersion,
+            hostRoutes,
+            hostRoutesVersion,
+            List.of(),
+            "none");
+    return new Assembly(snapshot, proxyless, full, rebuilt);
   }
 
   private static Shape shape(RoutingTable table) {

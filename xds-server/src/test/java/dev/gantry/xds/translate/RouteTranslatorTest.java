@@ -113,6 +113,75 @@ class RouteTranslatorTest {
                     .build())));
   }
 
+  record PerHostCase(String name, RoutingTable table, List<RouteConfiguration> expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("perHostCases")
+  void translatesOneConfigurationPerHost(PerHostCase c) {
+    assertThat(RouteTranslator.perHost(c.table())).isEqualTo(c.expected());
+  }
+
+  static Stream<PerHostCase> perHostCases() {
+    return Stream.of(
+        new PerHostCase("empty table: no configurations", table(), List.of()),
+        new PerHostCase(
+            "one host: a configuration named by the fqdn holding only that host",
+            table(vhost("kuard.example.com", route("/", to(KUARD, 1)))),
+            List.of(
+                RouteConfiguration.newBuilder()
+                    .setName("kuard.example.com")
+                    .addVirtualHosts(
+                        VirtualHost.newBuilder()
+                            .setName("kuard.example.com")
+                            .addDomains("kuard.example.com")
+                            .addDomains("kuard.example.com:*")
+                            .addRoutes(
+                                Route.newBuilder()
+                                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                    .setRoute(RouteAction.newBuilder().setCluster(KUARD))))
+                    .build())),
+        new PerHostCase(
+            "several hosts: sorted by fqdn whatever the table's order; routes as in ingress_http",
+            table(
+                vhost("b.example.com", route("/", to(KUARD, 1), to(EAST_KUARD, 0))),
+                vhost("a.example.com", route("/api", to(KUARD, 1)), route("/empty"))),
+            List.of(
+                RouteConfiguration.newBuilder()
+                    .setName("a.example.com")
+                    .addVirtualHosts(
+                        VirtualHost.newBuilder()
+                            .setName("a.example.com")
+                            .addDomains("a.example.com")
+                            .addDomains("a.example.com:*")
+                            .addRoutes(
+                                Route.newBuilder()
+                                    .setMatch(RouteMatch.newBuilder().setPrefix("/api"))
+                                    .setRoute(RouteAction.newBuilder().setCluster(KUARD))))
+                    .build(),
+                RouteConfiguration.newBuilder()
+                    .setName("b.example.com")
+                    .addVirtualHosts(
+                        VirtualHost.newBuilder()
+                            .setName("b.example.com")
+                            .addDomains("b.example.com")
+                            .addDomains("b.example.com:*")
+                            .addRoutes(
+                                Route.newBuilder()
+                                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                    .setRoute(
+                                        RouteAction.newBuilder()
+                                            .setWeightedClusters(
+                                                WeightedCluster.newBuilder()
+                                                    .addClusters(weight(KUARD, 1))
+                                                    .addClusters(weight(EAST_KUARD, 0))))))
+                    .build())));
+  }
+
   private static RouteConfiguration config(VirtualHost... hosts) {
     return RouteConfiguration.newBuilder()
         .setName("ingress_http")

@@ -161,6 +161,46 @@ class XdsAssemblerTest {
     assertThat(back.endpointsRebuilt()).isEqualTo(1);
   }
 
+  @Test
+  void proxylessSnapshotHasApiListenersAndPerHostRoutesAndSharesClustersAndEndpoints() {
+    RoutingTable table = withWestRoute(table(KUARD_BOTH, 80));
+
+    XdsAssembler.Assembly a = assembler.assemble(table);
+
+    Snapshot envoy = a.snapshot();
+    Snapshot grpc = a.proxyless();
+    assertThat(grpc.listeners().resources().values())
+        .containsExactlyElementsOf(ListenerTranslator.apiListeners(table.virtualHosts()));
+    assertThat(grpc.listeners().resources())
+        .containsOnlyKeys("kuard.example.com", "west.example.com");
+    assertThat(grpc.routes().resources().values())
+        .containsExactlyElementsOf(RouteTranslator.perHost(table));
+    assertThat(grpc.listeners().version())
+        .isEqualTo(Versions.of(ListenerTranslator.apiListeners(table.virtualHosts())));
+    assertThat(grpc.routes().version()).isEqualTo(Versions.of(RouteTranslator.perHost(table)));
+    assertThat(grpc.clusters().resources()).isEqualTo(envoy.clusters().resources());
+    assertThat(grpc.clusters().version()).isEqualTo(envoy.clusters().version());
+    assertThat(grpc.endpoints().resources()).isEqualTo(envoy.endpoints().resources());
+    assertThat(grpc.endpoints().version()).isEqualTo(envoy.endpoints().version());
+    // Envoy's snapshot is what it was before gRPC clients were served.
+    assertThat(envoy.listeners().resources()).containsOnlyKeys("ingress_http");
+    assertThat(envoy.routes().resources()).containsOnlyKeys("ingress_http");
+  }
+
+  @Test
+  void routeChangeKeepsTheApiListenersVersionAndEndpointChangeKeepsBothProxylessVersions() {
+    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).proxyless();
+
+    Snapshot scaled = assembler.assemble(table(KUARD_WEST_SCALED, 80)).proxyless();
+    Snapshot reweighted = assembler.assemble(table(KUARD_WEST_SCALED, 50)).proxyless();
+
+    assertThat(scaled.listeners().version()).isEqualTo(first.listeners().version());
+    assertThat(scaled.routes().version()).isEqualTo(first.routes().version());
+    assertThat(scaled.endpoints().version()).isNotEqualTo(first.endpoints().version());
+    assertThat(reweighted.listeners().version()).isEqualTo(first.listeners().version());
+    assertThat(reweighted.routes().version()).isNotEqualTo(first.routes().version());
+  }
+
   private static List<String> versions(Snapshot s) {
     return List.of(
         s.listeners().version(),

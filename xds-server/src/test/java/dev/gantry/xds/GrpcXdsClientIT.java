@@ -1,0 +1,218 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.xds.model.ProxyCompiler;
+import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.server.XdsMetrics;
+import dev.gantry.xds.server.XdsPublisher;
+import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.translate.XdsAssembler;
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The xDS server driving grpc-java's own xDS client ({@code xds:///<fqdn>}) to two gRPC backends
+ * standing for clusters east and west, from federation snapshots built in the test (endpoints on
+ * loopback: no apiserver is involved here). grpc-xds 1.62 shades its Envoy protos, so the client
+ * runs in this JVM next to java-control-plane.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GrpcXdsClientIT {
+  private static final String FQDN = "greeter.example.com";
+  private static final String BOOTSTRAP_PROPERTY = "io.grpc.xds.bootstrapConfig";
+
+  /** A unary method answering with the backend's name: no generated code needed. */
+  private static final MethodDescriptor<String, String> WHO =
+      MethodDescriptor.<String, String>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName("gantry.test.Backend", "Who"))
+          .setRequestMarshaller(new Utf8Marshaller())
+          .setResponseMarshaller(new Utf8Marshaller())
+          .build();
+
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
+  private final List<Server> backends = new ArrayList<>();
+  private XdsServer server;
+  private XdsPublisher publisher;
+  private ManagedChannel channel;
+  private String east;
+  private String west;
+
+  @BeforeAll
+  void start() {
+    east = "127.0.0.1:" + backend("east");
+    west = "127.0.0.1:" + backend("west");
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    publisher =
+        new XdsPublisher(
+            executor,
+            Duration.ofMillis(10),
+            new ProxyCompiler("gantry"),
+            // The Envoy listener is never bound: no Envoy connects here.
+            new XdsAssembler("127.0.0.1", 8080),
+            server,
+            metrics,
+            verdicts::set);
+    publisher.proxiesChanged(proxies());
+    publisher.federationChanged(snapshot(true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
+    // grpc-xds reads the bootstrap once, when its first xDS channel starts resolving.
+    System.setProperty(BOOTSTRAP_PROPERTY, bootstrap(server.port()));
+    channel = Grpc.newChannelBuilder("xds:///" + FQDN, InsecureChannelCredentials.create()).build();
+  }
+
+  @AfterAll
+  void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    System.clearProperty(BOOTSTRAP_PROPERTY);
+    server.close();
+    executor.shutdownNow();
+    for (Server backend : backends) {
+      backend.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The bootstrap a proxyless client needs: the xDS server over plaintext, and a node. */
+  static String bootstrap(int xdsPort) {
+    return """
+        {
+          "xds_servers": [{
+            "server_uri": "127.0.0.1:%d",
+            "channel_creds": [{"type": "insecure"}],
+            "server_features": ["xds_v3"]
+          }],
+          "node": {"id": "grpc-it", "cluster": "gantry"}
+        }
+        """
+        .formatted(xdsPort);
+  }
+
+  private int backend(String name) {
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("gantry.test.Backend")
+            .addMethod(
+                WHO,
+                ServerCalls.asyncUnaryCall(
+                    (request, response) -> {
+                      response.onNext(name);
+                      response.onCompleted();
+                    }))
+            .build();
+    try {
+      Server backend =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .addService(service)
+              .build()
+              .start();
+      backends.add(backend);
+      return backend.getPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private FederationSnapshot snapshot(boolean eastUp) {
+    FederatedService greeter =
+        Fixtures.service("demo/greeter")
+            .port("grpc", 50051)
+            .cluster("east", 0, 1, "grpc", eastUp ? new String[] {east} : new String[0])
+            .cluster("west", 0, 1, "grpc", west)
+            .build();
+    return new FederationSnapshot(Map.of(ServiceName.of("demo", "greeter"), greeter), Map.of());
+  }
+
+  private static List<HTTPProxy> proxies() {
+    return List.of(
+        Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build());
+  }
+
+  /** Which backends answered {@code calls} calls, with how many answers each. */
+  private Map<String, Integer> answers(int calls) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (int i = 0; i < calls; i++) {
+      String backend =
+          ClientCalls.blockingUnaryCall(
+              channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "who");
+      counts.merge(backend, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @Test
+  void grpcClientReachesBothClustersThenOnlyTheOneLeftWhenTheOtherLosesItsEndpoints() {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("east", "west"));
+    assertThat(verdicts.get()).singleElement().satisfies(v -> assertThat(v.valid()).isTrue());
+
+    publisher.federationChanged(snapshot(false));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("west"));
+
+    // grpc-java speaks state of the world only; it acknowledged every type it was sent.
+    assertThat(metrics.scrape())
+        .contains("gantry_xds_streams{mode=\"sotw\"} 1.0")
+        .contains("type=\"Listener\"")
+        .contains("type=\"RouteConfiguration\"")
+        .contains("type=\"Cluster\"")
+        .contains("type=\"ClusterLoadAssignment\"")
+        .doesNotContain("gantry_xds_nacks_total");
+  }
+
+  /** UTF-8 strings on the wire. */
+  private static final class Utf8Marshaller implements MethodDescriptor.Marshaller<String> {
+    @Override
+    public InputStream stream(String value) {
+      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String parse(InputStream stream) {
+      try {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
