@@ -9,6 +9,7 @@ import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.GrpcWho;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.ManagedProcess;
 import dev.gantry.testbed.NetworkNamespace;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.Server;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -52,6 +54,7 @@ import java.util.function.BooleanSupplier;
 public final class LocalGantry implements AutoCloseable {
   public static final String NAMESPACE = "demo";
   public static final int BACKEND_PORT = 8080;
+  public static final int GRPC_PORT = 50051;
 
   private final Testbed testbed;
   private final KubeCluster hubCluster;
@@ -60,6 +63,8 @@ public final class LocalGantry implements AutoCloseable {
   private final Map<String, Discoverer> discoverers = new TreeMap<>();
   private final Map<String, NetworkNamespace> backends = new LinkedHashMap<>();
   private final Map<String, ManagedProcess> backendProcesses = new LinkedHashMap<>();
+  private final Map<String, String> addresses = new LinkedHashMap<>();
+  private final List<Server> grpcBackends = new ArrayList<>();
   private final List<Envoy> envoys = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -154,6 +159,7 @@ public final class LocalGantry implements AutoCloseable {
   public String startBackend(String name) {
     NetworkNamespace ns = NetworkNamespace.create();
     backends.put(name, ns);
+    addresses.put(name, ns.address());
     backendProcesses.put(
         name, ns.httpBackend(name, BACKEND_PORT, name, dir.resolve(name + ".log")));
     awaitTrue(
@@ -175,8 +181,21 @@ public final class LocalGantry implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a gRPC backend ({@link GrpcWho}) answering {@code name} on port {@link #GRPC_PORT} of
+   * this machine's end of a new network namespace's veth pair: in this JVM, at an address the
+   * apiserver accepts.
+   */
+  public String startGrpcBackend(String name) {
+    NetworkNamespace ns = NetworkNamespace.create();
+    backends.put(name, ns);
+    grpcBackends.add(GrpcWho.serve(ns.hostAddress(), GRPC_PORT, name));
+    addresses.put(name, ns.hostAddress());
+    return ns.hostAddress();
+  }
+
   public String backendAddress(String name) {
-    return backends.get(name).address();
+    return addresses.get(name);
   }
 
   private String direct(String address) {
@@ -198,6 +217,15 @@ public final class LocalGantry implements AutoCloseable {
    * cluster}, with the named backends as ready endpoints; an empty list leaves no endpoints.
    */
   public void publishService(String cluster, String service, List<String> backendNames) {
+    publishService(cluster, service, "http", BACKEND_PORT, backendNames);
+  }
+
+  /**
+   * Writes {@code service} (port 80 named {@code portName}) and its one EndpointSlice in {@code
+   * cluster}, with the named backends as ready endpoints listening on {@code targetPort}.
+   */
+  public void publishService(
+      String cluster, String service, String portName, int targetPort, List<String> backendNames) {
     KubernetesClient client = testbed.cluster(cluster).client();
     client
         .services()
@@ -210,9 +238,9 @@ public final class LocalGantry implements AutoCloseable {
                 .endMetadata()
                 .withNewSpec()
                 .addNewPort()
-                .withName("http")
+                .withName(portName)
                 .withPort(80)
-                .withNewTargetPort(BACKEND_PORT)
+                .withNewTargetPort(targetPort)
                 .withProtocol("TCP")
                 .endPort()
                 .endSpec()
@@ -245,8 +273,8 @@ public final class LocalGantry implements AutoCloseable {
                 .endMetadata()
                 .withAddressType("IPv4")
                 .addNewPort()
-                .withName("http")
-                .withPort(BACKEND_PORT)
+                .withName(portName)
+                .withPort(targetPort)
                 .withProtocol("TCP")
                 .endPort()
                 .withEndpoints(endpoints)
@@ -360,6 +388,10 @@ public final class LocalGantry implements AutoCloseable {
     }
     discoverers.values().forEach(Discoverer::close);
     discoverers.clear();
+    for (Server server : grpcBackends) {
+      server.shutdownNow();
+    }
+    grpcBackends.clear();
     backends.values().forEach(NetworkNamespace::close);
     backends.clear();
   }

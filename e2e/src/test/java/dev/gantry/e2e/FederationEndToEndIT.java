@@ -8,11 +8,16 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterSpec;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.GrpcWho;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -242,6 +247,52 @@ class FederationEndToEndIT {
     assertThat(gantry.hub().metrics().scrape())
         .contains("gantry_xds_streams{mode=\"delta\"} 1")
         .doesNotContain("gantry_xds_nacks_total");
+  }
+
+  @Test
+  @Order(9)
+  void grpcJavaXdsClientCallsGrpcBackendsInBothClustersThroughTheHub() throws Exception {
+    gantry.startGrpcBackend("east-grpc");
+    gantry.startGrpcBackend("west-grpc");
+    gantry.publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of("east-grpc"));
+    gantry.publishService("west", "who", "grpc", LocalGantry.GRPC_PORT, List.of("west-grpc"));
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: who, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: who.gantry.test}
+          routes:
+          - conditions: [{prefix: /}]
+            services: [{name: who, port: 80}]
+        """);
+    System.setProperty(
+        "io.grpc.xds.bootstrapConfig", GrpcWho.xdsBootstrap("e2e-grpc", gantry.hub().xdsPort()));
+    ManagedChannel channel =
+        Grpc.newChannelBuilder("xds:///who.gantry.test", InsecureChannelCredentials.create())
+            .build();
+    try {
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () ->
+                  assertThat(GrpcWho.answers(channel, 20))
+                      .containsOnlyKeys("east-grpc", "west-grpc"));
+
+      gantry.publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of());
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> assertThat(GrpcWho.answers(channel, 20)).containsOnlyKeys("west-grpc"));
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      System.clearProperty("io.grpc.xds.bootstrapConfig");
+    }
+    assertThat(gantry.hub().metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
   }
 
   /** The route configuration Envoy received, without its version and timestamps. */

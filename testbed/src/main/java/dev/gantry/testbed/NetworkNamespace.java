@@ -71,6 +71,14 @@ public final class NetworkNamespace implements AutoCloseable {
     return "10.251." + subnet + ".2";
   }
 
+  /**
+   * The root namespace's end of the veth pair: an address of this machine that the apiserver
+   * accepts in EndpointSlices, for backends that run in the test JVM.
+   */
+  public String hostAddress() {
+    return "10.251." + subnet + ".1";
+  }
+
   public String name() {
     return name;
   }

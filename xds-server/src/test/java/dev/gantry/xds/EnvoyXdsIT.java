@@ -80,8 +80,12 @@ class EnvoyXdsIT {
     publisher.federationChanged(snapshot(true));
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     Path dir = Testbed.workDirectory().resolve("xds-" + System.nanoTime());
-    sotw = Envoy.start("envoy-sotw", bootstrap("GRPC", server.port()), dir);
-    delta = Envoy.start("envoy-delta", bootstrap("DELTA_GRPC", server.port()), dir);
+    sotw = Envoy.start("envoy-sotw", Envoy.adsBootstrap("envoy-GRPC", "GRPC", server.port()), dir);
+    delta =
+        Envoy.start(
+            "envoy-delta",
+            Envoy.adsBootstrap("envoy-DELTA_GRPC", "DELTA_GRPC", server.port()),
+            dir);
   }
 
   @AfterAll
@@ -91,32 +95,6 @@ class EnvoyXdsIT {
     server.close();
     executor.shutdownNow();
     backends.close();
-  }
-
-  static String bootstrap(String apiType, int xdsPort) {
-    return """
-        node: {id: envoy-%1$s, cluster: gantry}
-        dynamic_resources:
-          ads_config:
-            api_type: %1$s
-            transport_api_version: V3
-            grpc_services: [{envoy_grpc: {cluster_name: xds}}]
-          cds_config: {ads: {}, resource_api_version: V3}
-          lds_config: {ads: {}, resource_api_version: V3}
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds
-              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %2$d}}}}]}]
-        """
-        .formatted(apiType, xdsPort);
   }
 
   private FederationSnapshot snapshot(boolean eastUp) {

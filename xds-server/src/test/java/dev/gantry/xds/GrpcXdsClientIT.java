@@ -7,33 +7,22 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.testbed.GrpcWho;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
 import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.translate.XdsAssembler;
-import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,15 +42,6 @@ import org.junit.jupiter.api.TestInstance;
 class GrpcXdsClientIT {
   private static final String FQDN = "greeter.example.com";
   private static final String BOOTSTRAP_PROPERTY = "io.grpc.xds.bootstrapConfig";
-
-  /** A unary method answering with the backend's name: no generated code needed. */
-  private static final MethodDescriptor<String, String> WHO =
-      MethodDescriptor.<String, String>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName(MethodDescriptor.generateFullMethodName("gantry.test.Backend", "Who"))
-          .setRequestMarshaller(new Utf8Marshaller())
-          .setResponseMarshaller(new Utf8Marshaller())
-          .build();
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -92,7 +72,7 @@ class GrpcXdsClientIT {
     publisher.federationChanged(snapshot(true));
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     // grpc-xds reads the bootstrap once, when its first xDS channel starts resolving.
-    System.setProperty(BOOTSTRAP_PROPERTY, bootstrap(server.port()));
+    System.setProperty(BOOTSTRAP_PROPERTY, GrpcWho.xdsBootstrap("grpc-it", server.port()));
     channel = Grpc.newChannelBuilder("xds:///" + FQDN, InsecureChannelCredentials.create()).build();
   }
 
@@ -109,43 +89,10 @@ class GrpcXdsClientIT {
     }
   }
 
-  /** The bootstrap a proxyless client needs: the xDS server over plaintext, and a node. */
-  static String bootstrap(int xdsPort) {
-    return """
-        {
-          "xds_servers": [{
-            "server_uri": "127.0.0.1:%d",
-            "channel_creds": [{"type": "insecure"}],
-            "server_features": ["xds_v3"]
-          }],
-          "node": {"id": "grpc-it", "cluster": "gantry"}
-        }
-        """
-        .formatted(xdsPort);
-  }
-
   private int backend(String name) {
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder("gantry.test.Backend")
-            .addMethod(
-                WHO,
-                ServerCalls.asyncUnaryCall(
-                    (request, response) -> {
-                      response.onNext(name);
-                      response.onCompleted();
-                    }))
-            .build();
-    try {
-      Server backend =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-              .addService(service)
-              .build()
-              .start();
-      backends.add(backend);
-      return backend.getPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Server backend = GrpcWho.serve("127.0.0.1", 0, name);
+    backends.add(backend);
+    return backend.getPort();
   }
 
   private FederationSnapshot snapshot(boolean eastUp) {
@@ -163,16 +110,8 @@ class GrpcXdsClientIT {
         Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build());
   }
 
-  /** Which backends answered {@code calls} calls, with how many answers each. */
   private Map<String, Integer> answers(int calls) {
-    Map<String, Integer> counts = new TreeMap<>();
-    for (int i = 0; i < calls; i++) {
-      String backend =
-          ClientCalls.blockingUnaryCall(
-              channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "who");
-      counts.merge(backend, 1, Integer::sum);
-    }
-    return counts;
+    return GrpcWho.answers(channel, calls);
   }
 
   @Test
@@ -197,22 +136,5 @@ class GrpcXdsClientIT {
         .contains("type=\"Cluster\"")
         .contains("type=\"ClusterLoadAssignment\"")
         .doesNotContain("gantry_xds_nacks_total");
-  }
-
-  /** UTF-8 strings on the wire. */
-  private static final class Utf8Marshaller implements MethodDescriptor.Marshaller<String> {
-    @Override
-    public InputStream stream(String value) {
-      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String parse(InputStream stream) {
-      try {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

@@ -12,6 +12,8 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -25,8 +27,7 @@ public final class EndpointTranslator {
   private EndpointTranslator() {}
 
   public static ClusterLoadAssignment translate(Upstream upstream) {
-    ClusterLoadAssignment.Builder cla =
-        ClusterLoadAssignment.newBuilder().setClusterName(upstream.name());
+    List<LocalityLbEndpoints.Builder> localities = new ArrayList<>();
     for (ClusterEndpoints cluster : upstream.service().clusters().values()) {
       LocalityLbEndpoints.Builder locality =
           LocalityLbEndpoints.newBuilder()
@@ -52,8 +53,21 @@ public final class EndpointTranslator {
                                         .setPortValue(port)))));
       }
       if (locality.getLbEndpointsCount() > 0) {
-        cla.addEndpoints(locality);
+        localities.add(locality);
       }
+    }
+    // Priorities must be dense (0..n): gRPC rejects an assignment with gaps, and Envoy treats
+    // 0, 2 exactly as 0, 1. A cluster left without endpoints must not leave a hole.
+    List<Integer> present =
+        localities.stream()
+            .map(LocalityLbEndpoints.Builder::getPriority)
+            .distinct()
+            .sorted()
+            .toList();
+    ClusterLoadAssignment.Builder cla =
+        ClusterLoadAssignment.newBuilder().setClusterName(upstream.name());
+    for (LocalityLbEndpoints.Builder locality : localities) {
+      cla.addEndpoints(locality.setPriority(present.indexOf(locality.getPriority())));
     }
     return cla.build();
   }

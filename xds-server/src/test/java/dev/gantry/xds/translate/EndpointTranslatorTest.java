@@ -53,6 +53,19 @@ class EndpointTranslatorTest {
                 locality("east", 0, 3, healthy("10.0.0.1", 8080), healthy("10.0.0.2", 8080)),
                 locality("west", 1, 1, healthy("10.1.0.1", 8080)))),
         new Case(
+            "priorities are made dense: a cluster without endpoints leaves no gap",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .cluster("east", 0, 1, "http")
+                    .cluster("west", 1, 1, "http", "10.1.0.1:8080")
+                    .cluster("north", 5, 2, "http", "10.2.0.1:8080")
+                    .build(),
+                "http"),
+            cla(
+                locality("north", 1, 2, healthy("10.2.0.1", 8080)),
+                locality("west", 0, 1, healthy("10.1.0.1", 8080)))),
+        new Case(
             "ready endpoints are HEALTHY, unready ones UNHEALTHY",
             upstream(
                 service("demo/kuard")
