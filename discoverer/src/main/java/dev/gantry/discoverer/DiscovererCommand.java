@@ -1,5 +1,6 @@
 package dev.gantry.discoverer;
 
+import dev.gantry.api.cli.Commands;
 import dev.gantry.api.cli.FlagValues;
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
@@ -119,31 +120,12 @@ public final class DiscovererCommand implements Callable<Integer> {
 
   /** Parses and runs; returns the exit code (2 for bad flags, with the reason printed). */
   static int run(String... args) {
-    return execute(new CommandLine(new DiscovererCommand()), args);
+    return Commands.execute(new CommandLine(new DiscovererCommand()), args);
   }
 
   /** As {@link #run(String...)}, printing errors to {@code err} (a seam for tests). */
   static int run(PrintWriter err, String... args) {
-    return execute(new CommandLine(new DiscovererCommand()).setErr(err), args);
-  }
-
-  private static int execute(CommandLine commandLine, String... args) {
-    return commandLine
-        .setParameterExceptionHandler(
-            (ex, a) -> {
-              ex.getCommandLine().getErr().println("error: " + ex.getMessage());
-              ex.getCommandLine().getErr().println("see --help");
-              return 2;
-            })
-        .setExecutionExceptionHandler(
-            (ex, cmd, parsed) -> {
-              if (ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 2;
-              }
-              throw ex;
-            })
-        .execute(args);
+    return Commands.execute(new CommandLine(new DiscovererCommand()).setErr(err), args);
   }
 
   DiscovererConfig config() {

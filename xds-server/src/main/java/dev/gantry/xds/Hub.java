@@ -15,6 +15,10 @@ import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +56,8 @@ public final class Hub implements AutoCloseable {
   private ProxyStatusWriter statusWriter;
   private HealthServer health;
 
+  private JvmGcMetrics gcMetrics;
+
   public Hub(HubConfig config, KubernetesClient hub) {
     this.config = config;
     this.hub = hub;
@@ -67,6 +73,11 @@ public final class Hub implements AutoCloseable {
   }
 
   public Hub start() {
+    new JvmMemoryMetrics().bindTo(metrics.registry());
+    new JvmThreadMetrics().bindTo(metrics.registry());
+    new ProcessorMetrics().bindTo(metrics.registry());
+    gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(metrics.registry());
     server = new XdsServer(config.xdsAddress(), metrics).start();
     proxies = hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0);
     statusWriter =
@@ -199,6 +210,9 @@ public final class Hub implements AutoCloseable {
 
   @Override
   public void close() {
+    if (gcMetrics != null) {
+      gcMetrics.close();
+    }
     if (health != null) {
       health.close();
     }

@@ -1,10 +1,12 @@
 package dev.gantry.xds;
 
+import dev.gantry.api.cli.Commands;
 import dev.gantry.api.cli.FlagValues;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,17 +76,14 @@ public final class HubCommand implements Callable<Integer> {
     System.exit(run(args));
   }
 
+  /** Parses and runs; returns the exit code (2 for bad flags, with the reason printed). */
   static int run(String... args) {
-    return new CommandLine(new HubCommand())
-        .setExecutionExceptionHandler(
-            (ex, cmd, parsed) -> {
-              if (ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 2;
-              }
-              throw ex;
-            })
-        .execute(args);
+    return Commands.execute(new CommandLine(new HubCommand()), args);
+  }
+
+  /** As {@link #run(String...)}, printing errors to {@code err} (a seam for tests). */
+  static int run(PrintWriter err, String... args) {
+    return Commands.execute(new CommandLine(new HubCommand()).setErr(err), args);
   }
 
   HubConfig config() {
@@ -108,6 +107,9 @@ public final class HubCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "cannot read --hub-kubeconfig " + hubKubeconfig + ": " + e.getMessage());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "--hub-kubeconfig " + hubKubeconfig + " is not a kubeconfig: " + e.getMessage());
       }
     } else {
       clientConfig = Config.autoConfigure(null);

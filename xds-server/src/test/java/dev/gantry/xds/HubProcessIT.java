@@ -1,0 +1,163 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.KubeCluster;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code gantry-hub} as operators run it: a process with flags, serving an Envoy over ADS from the
+ * hub's HTTPProxies and Services, with probes, metrics, HTTPProxy status and a clean stop.
+ */
+@WithClusters({"hub"})
+class HubProcessIT {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void commandServesEnvoyWritesStatusAndStopsCleanly(Testbed testbed) throws Exception {
+    KubeCluster hub = testbed.cluster("hub");
+    KubernetesClient client = hub.client();
+    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    hubService(client);
+    client
+        .resources(HTTPProxy.class)
+        .inNamespace("shop")
+        .resource(
+            Fixtures.proxy("shop/web").fqdn("web.gantry.test").route("/", "web", 80, null).build())
+        .create();
+    Path dir = testbed.directory().resolve("hub-process");
+    Files.createDirectories(dir);
+    int xdsPort = Ports.freeLoopbackPort();
+    int adminPort = Ports.freeLoopbackPort();
+    Path log = dir.resolve("hub.log");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HubCommand.class.getName(),
+                "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
+                "--xds-address=127.0.0.1:" + xdsPort,
+                "--admin-address=127.0.0.1:" + adminPort,
+                "--envoy-http-address=127.0.0.1",
+                "--envoy-http-port=" + Ports.freeLoopbackPort())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> get(adminPort, "/readyz").statusCode() == 200);
+      assertThat(get(adminPort, "/healthz").statusCode()).isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .resources(HTTPProxy.class)
+                              .inNamespace("shop")
+                              .withName("web")
+                              .get()
+                              .getStatus())
+                      .isNotNull()
+                      .satisfies(s -> assertThat(s.getCurrentStatus()).isEqualTo("valid")));
+
+      try (Envoy envoy =
+          Envoy.start("envoy", Envoy.adsBootstrap("envoy-process-it", "GRPC", xdsPort), dir)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(() -> assertThat(envoy.admin("/clusters")).contains("198.18.0.10:8080"));
+      }
+      String metrics = get(adminPort, "/metrics").body();
+      assertThat(metrics)
+          .contains("gantry_xds_snapshot_build_duration_seconds_count")
+          .contains("gantry_xds_pushes_total")
+          .doesNotContain("gantry_xds_nacks_total")
+          .contains("jvm_memory_used_bytes");
+    } finally {
+      process.destroy();
+    }
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+    assertThat(process.exitValue()).as(Files.readString(log)).isIn(0, 143);
+    assertThat(Files.readString(log)).doesNotContain("Exception").contains("hub up: xDS on port");
+  }
+
+  /** The hub's own Service {@code shop/web} with one data-only endpoint (never contacted). */
+  private static void hubService(KubernetesClient client) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+        .create();
+    client
+        .services()
+        .inNamespace("shop")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace("shop")
+        .resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .addToLabels("kubernetes.io/service-name", "web")
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(8080)
+                .endPort()
+                .addNewEndpoint()
+                .withAddresses("198.18.0.10")
+                .withNewConditions()
+                .withReady(true)
+                .endConditions()
+                .endEndpoint()
+                .build())
+        .create();
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
