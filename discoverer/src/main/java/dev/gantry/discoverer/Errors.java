@@ -16,4 +16,14 @@ public final class Errors {
     String cause = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     return (top.strip() + " (" + root.getClass().getSimpleName() + ": " + cause.strip() + ")");
   }
+
+  /** Whether {@code t} comes from this thread being interrupted (the process is stopping). */
+  public static boolean interrupted(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -253,6 +253,11 @@ final class MirrorController implements AutoCloseable {
       reachable = true;
       staleSince = null;
     } catch (RuntimeException e) {
+      if (Errors.interrupted(e)) {
+        // Stopping: not a verdict on the remote.
+        Thread.currentThread().interrupt();
+        return;
+      }
       if (reachable) {
         log.warn(
             "cluster {}: remote apiserver unreachable, keeping mirrors as they are: {}",

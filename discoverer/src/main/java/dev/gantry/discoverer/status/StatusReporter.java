@@ -2,6 +2,7 @@ package dev.gantry.discoverer.status;
 
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterStatus;
+import dev.gantry.discoverer.Errors;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -164,11 +165,11 @@ public final class StatusReporter {
                 + " (mirroring goes on)",
             cluster,
             RemoteCluster.CRD_NAME);
+      } else if (Errors.interrupted(e)) {
+        // Stopping: the write is abandoned on purpose, the next start reports afresh.
+        Thread.currentThread().interrupt();
       } else if (e.getCode() != 404 && e.getCode() != 409) {
-        log.warn(
-            "RemoteCluster {}: status not written: {}",
-            cluster,
-            dev.gantry.discoverer.Errors.describe(e));
+        log.warn("RemoteCluster {}: status not written: {}", cluster, Errors.describe(e));
       }
       return false;
     }

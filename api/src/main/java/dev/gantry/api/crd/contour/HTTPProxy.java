@@ -1,5 +1,6 @@
 package dev.gantry.api.crd.contour;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -17,6 +18,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("HTTPProxy")
 @Plural("httpproxies")
 @ShortNames({"proxy", "proxies"})
+@AdditionalPrinterColumn(
+    name = "FQDN",
+    jsonPath = ".spec.virtualhost.fqdn",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.currentStatus",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Status Description",
+    jsonPath = ".status.description",
+    type = AdditionalPrinterColumn.Type.STRING)
 public class HTTPProxy extends CustomResource<HTTPProxySpec, HTTPProxyStatus>
     implements Namespaced {
   public static final String CRD_NAME = "httpproxies.projectcontour.io";
