@@ -140,6 +140,12 @@ public final class ProxyCompiler {
     String ns = p.getMetadata().getNamespace();
     List<HTTPProxySpec.Route> specRoutes =
         p.getSpec().getRoutes() == null ? List.of() : p.getSpec().getRoutes();
+    if (specRoutes.isEmpty()) {
+      // A root with nothing to serve would publish a virtual host that answers 404 to all.
+      errors.add(
+          new ProxyVerdict.Error(
+              "Valid", "NothingDefined", "HTTPProxy.spec.routes must be defined"));
+    }
     Map<String, RoutingTable.Route> byPrefix = new TreeMap<>();
     for (int i = 0; i < specRoutes.size(); i++) {
       HTTPProxySpec.Route r = specRoutes.get(i);

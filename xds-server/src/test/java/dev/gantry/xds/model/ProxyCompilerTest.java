@@ -328,6 +328,7 @@ class ProxyCompilerTest {
             "FQDNInvalid"),
         invalid(
             "empty fqdn", proxy("demo/a").fqdn("").route("/", "kuard", 80, null), "FQDNInvalid"),
+        invalid("no routes", proxy("demo/a").fqdn("kuard.example.com"), "NothingDefined"),
         invalid(
             "fqdn longer than 253 characters",
             proxy("demo/a").fqdn(longFqdn(254)).route("/", "kuard", 80, null),
