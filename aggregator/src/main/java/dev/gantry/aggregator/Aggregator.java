@@ -48,6 +48,7 @@ public final class Aggregator implements AutoCloseable {
   private final SharedIndexInformer<EndpointSlice> slices;
   private final OptionalInformer<RemoteCluster> remoteClusters;
   private final AtomicBoolean rebuildScheduled = new AtomicBoolean();
+  private volatile long lastRebuildNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile FederationSnapshot current = FederationSnapshot.empty();
   private volatile boolean synced;
   private volatile boolean closed;
@@ -59,7 +60,8 @@ public final class Aggregator implements AutoCloseable {
   /**
    * @param hub the hub apiserver; needs list/watch on services, endpointslices and remoteclusters
    * @param executor runs every rebuild and the listener; single-threaded
-   * @param holdoff how long to gather changes before a rebuild (e.g. 20 ms)
+   * @param holdoff the least time between two rebuilds (e.g. 10 ms): an isolated change is merged
+   *     at once, changes during the holdoff after a rebuild are merged together at its end
    * @param staleTtl how long a stale cluster keeps its endpoints; null keeps them forever
    * @param listener gets each snapshot that differs from the previous one, the first always
    */
@@ -116,7 +118,10 @@ public final class Aggregator implements AutoCloseable {
       return;
     }
     try {
-      executor.schedule(this::rebuild, holdoff.toNanos(), TimeUnit.NANOSECONDS);
+      // Leading edge: an isolated change is merged at once; changes arriving within the
+      // holdoff of the last rebuild wait for its end and are merged together.
+      long wait = lastRebuildNanos + holdoff.toNanos() - System.nanoTime();
+      executor.schedule(this::rebuild, Math.max(0, wait), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       rebuildScheduled.set(false); // shutting down
     }
@@ -137,6 +142,7 @@ public final class Aggregator implements AutoCloseable {
 
   private void rebuild() {
     rebuildScheduled.set(false);
+    lastRebuildNanos = System.nanoTime();
     if (closed || !services.hasSynced() || !slices.hasSynced() || !remoteClusters.hasSynced()) {
       return;
     }

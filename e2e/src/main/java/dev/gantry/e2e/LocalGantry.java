@@ -68,10 +68,12 @@ public final class LocalGantry implements AutoCloseable {
   private final List<Envoy> envoys = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Duration holdoff;
   private Hub hub;
 
-  private LocalGantry(Testbed testbed, String hubName) {
+  private LocalGantry(Testbed testbed, String hubName, Duration holdoff) {
     this.testbed = testbed;
+    this.holdoff = holdoff;
     this.hubCluster = testbed.cluster(hubName);
     this.dir = testbed.directory().resolve("gantry");
   }
@@ -81,7 +83,13 @@ public final class LocalGantry implements AutoCloseable {
    * until the hub serves a snapshot built from synced caches.
    */
   public static LocalGantry start(Testbed testbed, String hubName, List<String> remotes) {
-    LocalGantry gantry = new LocalGantry(testbed, hubName);
+    return start(testbed, hubName, remotes, Duration.ofMillis(10));
+  }
+
+  /** As {@link #start(Testbed, String, List)} with the hub's {@code --holdoff}. */
+  public static LocalGantry start(
+      Testbed testbed, String hubName, List<String> remotes, Duration holdoff) {
+    LocalGantry gantry = new LocalGantry(testbed, hubName, holdoff);
     try {
       gantry.startAll(remotes);
       return gantry;
@@ -116,7 +124,7 @@ public final class LocalGantry implements AutoCloseable {
                 new HubConfig(
                     new InetSocketAddress("127.0.0.1", 0),
                     new InetSocketAddress("127.0.0.1", 0),
-                    Duration.ofMillis(10),
+                    holdoff,
                     null,
                     "gantry",
                     "127.0.0.1",
@@ -226,6 +234,20 @@ public final class LocalGantry implements AutoCloseable {
    */
   public void publishService(
       String cluster, String service, String portName, int targetPort, List<String> backendNames) {
+    publishAddresses(
+        cluster,
+        service,
+        portName,
+        targetPort,
+        backendNames.stream().map(this::backendAddress).toList());
+  }
+
+  /**
+   * As {@link #publishService(String, String, String, int, List)}, with endpoint addresses given
+   * directly (e.g. data-only ones in 198.18.0.0/15 that nothing ever contacts).
+   */
+  public void publishAddresses(
+      String cluster, String service, String portName, int targetPort, List<String> addresses) {
     KubernetesClient client = testbed.cluster(cluster).client();
     client
         .services()
@@ -247,10 +269,10 @@ public final class LocalGantry implements AutoCloseable {
                 .build())
         .serverSideApply();
     List<Endpoint> endpoints = new ArrayList<>();
-    for (String backend : backendNames) {
+    for (String address : addresses) {
       endpoints.add(
           new EndpointBuilder()
-              .withAddresses(backendAddress(backend))
+              .withAddresses(address)
               .withNewConditions()
               .withReady(true)
               .withServing(true)

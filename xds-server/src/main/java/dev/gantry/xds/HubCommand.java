@@ -46,7 +46,8 @@ public final class HubCommand implements Callable<Integer> {
       names = "--holdoff",
       defaultValue = "10ms",
       description =
-          "How long changes are batched before one snapshot build (default: ${DEFAULT-VALUE}).")
+          "Least time between two snapshot builds: an isolated change is built at once, changes"
+              + " during the holdoff after a build are built together (default: ${DEFAULT-VALUE}).")
   String holdoff;
 
   @Option(

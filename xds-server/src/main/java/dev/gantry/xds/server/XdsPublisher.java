@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batches changes (HTTPProxies, federation snapshots) for a short holdoff, then compiles, assembles
- * and publishes one xDS snapshot. All state lives on one executor thread.
+ * Turns changes (HTTPProxies, federation snapshots) into xDS snapshots: compiles, assembles and
+ * publishes, at most once per holdoff (see {@link #schedule()}). All state lives on one executor
+ * thread.
  */
 public final class XdsPublisher {
   private static final Logger log = LoggerFactory.getLogger(XdsPublisher.class);
@@ -30,6 +31,7 @@ public final class XdsPublisher {
   private List<HTTPProxy> proxies = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
   private boolean scheduled;
+  private long lastBuildNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private boolean proxiesListed;
   private boolean federationListed;
   private volatile long builds;
@@ -73,22 +75,33 @@ public final class XdsPublisher {
         });
   }
 
+  /**
+   * Leading edge: an isolated change is built at once; changes arriving within the holdoff of the
+   * last build wait for its end and are built together, so builds never come closer than the
+   * holdoff.
+   */
   private void schedule() {
     if (!scheduled) {
       scheduled = true;
-      executor.schedule(this::build, holdoff.toNanos(), TimeUnit.NANOSECONDS);
+      long wait = lastBuildNanos + holdoff.toNanos() - System.nanoTime();
+      executor.schedule(this::build, Math.max(0, wait), TimeUnit.NANOSECONDS);
     }
   }
 
   private void build() {
     scheduled = false;
+    if (!proxiesListed || !federationListed) {
+      // Half the inputs would route to nothing and mark every proxy invalid: wait for both.
+      return;
+    }
+    lastBuildNanos = System.nanoTime();
     long start = System.nanoTime();
     try {
       ProxyCompiler.Result result = compiler.compile(proxies, federation);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       server.publish(assembly.snapshot(), assembly.proxyless());
       builds++;
-      complete = proxiesListed && federationListed;
+      complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(result.verdicts());
     } catch (RuntimeException e) {

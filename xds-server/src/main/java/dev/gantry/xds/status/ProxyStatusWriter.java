@@ -103,7 +103,17 @@ public final class ProxyStatusWriter {
         }
       } catch (KubernetesClientException e) {
         failed++;
-        log.warn("{}: status not written, will retry: {}", verdict.key(), e.getMessage());
+        if (e.getCode() == 409) {
+          // Our cache is behind the object (e.g. our own previous write): retried shortly.
+          log.debug("{}: status write met a newer version, will retry", verdict.key());
+        } else {
+          log.warn(
+              "{}: status not written, will retry: {}",
+              verdict.key(),
+              e.getStatus() != null && e.getStatus().getMessage() != null
+                  ? e.getStatus().getMessage()
+                  : e.getMessage());
+        }
       }
     }
     return new Outcome(written, failed);
