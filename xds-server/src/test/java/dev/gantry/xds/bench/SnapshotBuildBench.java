@@ -1,0 +1,149 @@
+package dev.gantry.xds.bench;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.xds.Fixtures;
+import dev.gantry.xds.model.ProxyCompiler;
+import dev.gantry.xds.translate.XdsAssembler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Benchmark (prints figures, asserts nothing): one xDS snapshot build (compile HTTPProxies against
+ * the federation, then assemble Envoy resources) for P HTTPProxies of 3 routes each, every route to
+ * its own federated service of 2 clusters × 3 endpoints, so 3·P Envoy clusters. Times a build from
+ * scratch, a rebuild after one endpoint changed (endpoint-only path) and a rebuild after one
+ * HTTPProxy changed. Run with {@code scripts/bench-xds [P]}.
+ */
+public final class SnapshotBuildBench {
+  private static final int WARMUP = 10;
+  private static final int RUNS = 50;
+
+  private SnapshotBuildBench() {}
+
+  public static void main(String[] args) {
+    int proxyCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    List<HTTPProxy> proxies = new ArrayList<>();
+    Map<ServiceName, FederatedService> federated = new HashMap<>();
+    for (int p = 0; p < proxyCount; p++) {
+      Fixtures.ProxyBuilder proxy = Fixtures.proxy("bench/proxy-" + p).fqdn("app-" + p + ".bench");
+      String[] prefixes = {"/", "/api", "/static"};
+      for (int r = 0; r < 3; r++) {
+        String name = "svc-" + p + "-" + r;
+        proxy.route(prefixes[r], name, 80, null);
+        federated.put(ServiceName.of("bench", name), service(name, p, r, 0));
+      }
+      proxies.add(proxy.build());
+    }
+    FederationSnapshot snapshot = new FederationSnapshot(federated, Map.of());
+    ProxyCompiler compiler = new ProxyCompiler("gantry");
+
+    // Endpoint-only: the same proxies, one service's endpoints changed each time.
+    XdsAssembler steady = new XdsAssembler("0.0.0.0", 8080);
+    steady.assemble(compiler.compile(proxies, snapshot).table());
+    int[] version = {0};
+    Supplier<FederationSnapshot> oneEndpointChanged =
+        () -> {
+          Map<ServiceName, FederatedService> next = new HashMap<>(federated);
+          next.put(ServiceName.of("bench", "svc-0-0"), service("svc-0-0", 0, 0, ++version[0]));
+          return new FederationSnapshot(next, Map.of());
+        };
+    // Proxy changed: one route's prefix differs each time.
+    int[] edit = {0};
+    Supplier<List<HTTPProxy>> oneProxyChanged =
+        () -> {
+          List<HTTPProxy> next = new ArrayList<>(proxies);
+          next.set(
+              0,
+              Fixtures.proxy("bench/proxy-0")
+                  .fqdn("app-0.bench")
+                  .route("/", "svc-0-0", 80, null)
+                  .route("/api-" + (++edit[0]), "svc-0-1", 80, null)
+                  .route("/static", "svc-0-2", 80, null)
+                  .build());
+          return next;
+        };
+
+    Runtime rt = Runtime.getRuntime();
+    long[] full =
+        time(
+            () ->
+                new XdsAssembler("0.0.0.0", 8080)
+                    .assemble(compiler.compile(proxies, snapshot).table()));
+    long[] endpoints =
+        time(() -> steady.assemble(compiler.compile(proxies, oneEndpointChanged.get()).table()));
+    long[] proxyEdit =
+        time(() -> steady.assemble(compiler.compile(oneProxyChanged.get(), snapshot).table()));
+    System.gc();
+    long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
+
+    int clusters =
+        steady
+            .assemble(compiler.compile(proxies, snapshot).table())
+            .snapshot()
+            .clusters()
+            .resources()
+            .size();
+    System.out.printf(
+        "snapshot build: %d HTTPProxies, %d routes, %d Envoy clusters, %d endpoints;"
+            + " %d runs after %d warm-up%n%n",
+        proxyCount, proxyCount * 3, clusters, clusters * 6, RUNS, WARMUP);
+    System.out.println("| build | p50 ms | p99 ms | vs full (p50) |");
+    System.out.println("|---|---|---|---|");
+    row("full, from scratch", full, full);
+    row("one endpoint changed", endpoints, full);
+    row("one HTTPProxy changed", proxyEdit, full);
+    System.out.printf("%nheap used after the runs (after GC): %d MiB%n", heapMb);
+  }
+
+  private static FederatedService service(String name, int p, int r, int version) {
+    String base = "10." + (p / 250) + "." + (p % 250) + ".";
+    return Fixtures.service("bench/" + name)
+        .port("http", 80)
+        .cluster(
+            "east",
+            0,
+            1,
+            "http",
+            base + (r * 10 + 1) + ":8080",
+            base + (r * 10 + 2) + ":8080",
+            base + (r * 10 + 3 + version % 5) + ":8080")
+        .cluster(
+            "west",
+            0,
+            1,
+            "http",
+            "1" + base + (r * 10 + 1) + ":8080",
+            "1" + base + (r * 10 + 2) + ":8080",
+            "1" + base + (r * 10 + 3) + ":8080")
+        .build();
+  }
+
+  private static long[] time(Runnable build) {
+    for (int i = 0; i < WARMUP; i++) {
+      build.run();
+    }
+    long[] nanos = new long[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+      long start = System.nanoTime();
+      build.run();
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return nanos;
+  }
+
+  private static void row(String name, long[] sorted, long[] full) {
+    long p50 = sorted[sorted.length / 2];
+    long p99 = sorted[(int) Math.ceil(0.99 * sorted.length) - 1];
+    System.out.printf(
+        "| %s | %.1f | %.1f | %.2f |%n",
+        name, p50 / 1e6, p99 / 1e6, (double) p50 / full[full.length / 2]);
+  }
+}
