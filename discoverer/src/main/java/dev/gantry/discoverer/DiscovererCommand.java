@@ -25,17 +25,17 @@ import picocli.CommandLine.Option;
     version = "gantry-discoverer 0.1.0",
     description =
         "Mirrors one remote cluster's Services and EndpointSlices into the hub cluster,"
-            + " as <cluster>-<service> in the same namespace.")
+            + " as <cluster>-<service> in the same namespace.",
+    subcommands = LinkCommand.class)
 public final class DiscovererCommand implements Callable<Integer> {
+  // Required, but checked in config(): picocli would also demand them of the link subcommand.
   @Option(
       names = "--cluster-name",
-      required = true,
       description = "Name of the remote cluster (a DNS-1123 label starting with a letter).")
   String clusterName;
 
   @Option(
       names = "--remote-kubeconfig",
-      required = true,
       description = "Kubeconfig of the remote cluster; re-read when the file changes.")
   Path remoteKubeconfig;
 
@@ -128,7 +128,19 @@ public final class DiscovererCommand implements Callable<Integer> {
     return Commands.execute(new CommandLine(new DiscovererCommand()).setErr(err), args);
   }
 
+  /** As {@link #run(String...)}, with output and errors captured (a seam for tests). */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    return Commands.execute(new CommandLine(new DiscovererCommand()).setOut(out).setErr(err), args);
+  }
+
   DiscovererConfig config() {
+    if (clusterName == null) {
+      throw new IllegalArgumentException("Missing required option: '--cluster-name=<clusterName>'");
+    }
+    if (remoteKubeconfig == null) {
+      throw new IllegalArgumentException(
+          "Missing required option: '--remote-kubeconfig=<remoteKubeconfig>'");
+    }
     // isReadable alone accepts a directory, which would only fail once mirroring starts (with
     // --leader-elect, after the lease is won) instead of here with exit code 2.
     if (!Files.isRegularFile(remoteKubeconfig) || !Files.isReadable(remoteKubeconfig)) {

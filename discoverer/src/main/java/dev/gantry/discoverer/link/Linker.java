@@ -1,0 +1,230 @@
+package dev.gantry.discoverer.link;
+
+import dev.gantry.api.Labels;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gives a discoverer a least-privilege identity in a remote cluster and packs it as the kubeconfig
+ * Secret the hub mounts: a ServiceAccount allowed only get/list/watch on Services and
+ * EndpointSlices, and a token bound to an anchor Secret in the remote. Each link mints a new token;
+ * the anchors of all but the two newest tokens are deleted, which revokes those tokens (the
+ * previous token keeps working until the hub's Secret volume has the new one).
+ */
+public final class Linker {
+  public static final String SERVICE_ACCOUNT = "gantry-discoverer";
+  public static final String ROLE = "gantry-discoverer";
+  static final String ANCHOR_LABEL = "gantry.dev/token-anchor";
+  static final int TOKENS_KEPT = 2;
+
+  /** What one link did. */
+  public record Result(Secret hubSecret, String anchor, List<String> revoked) {}
+
+  private Linker() {}
+
+  /**
+   * Creates or updates the identity in {@code remote} and mints a token.
+   *
+   * @param server the remote API URL as the hub will reach it
+   * @param caData base64 PEM of the remote's CA (the hub verifies the remote with it)
+   */
+  public static Result link(
+      KubernetesClient remote, LinkOptions options, String server, String caData) {
+    String ns = options.namespace();
+    remote
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+    remote
+        .serviceAccounts()
+        .inNamespace(ns)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(SERVICE_ACCOUNT)
+                .withNamespace(ns)
+                .withLabels(managed())
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    remote
+        .rbac()
+        .clusterRoles()
+        .resource(
+            new ClusterRoleBuilder()
+                .withNewMetadata()
+                .withName(ROLE)
+                .withLabels(managed())
+                .endMetadata()
+                .withRules(
+                    new PolicyRuleBuilder()
+                        .withApiGroups("")
+                        .withResources("services")
+                        .withVerbs("get", "list", "watch")
+                        .build(),
+                    new PolicyRuleBuilder()
+                        .withApiGroups("discovery.k8s.io")
+                        .withResources("endpointslices")
+                        .withVerbs("get", "list", "watch")
+                        .build())
+                .build())
+        .forceConflicts()
+        .serverSideApply();
+    remote
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(ROLE + "-" + ns)
+                .withLabels(managed())
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ROLE)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(SERVICE_ACCOUNT)
+                .withNamespace(ns)
+                .endSubject()
+                .build())
+        .forceConflicts()
+        .serverSideApply();
+
+    Secret anchor =
+        remote
+            .secrets()
+            .inNamespace(ns)
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withGenerateName(SERVICE_ACCOUNT + "-token-")
+                    .withNamespace(ns)
+                    .addToLabels(ANCHOR_LABEL, "true")
+                    .addToLabels(managed())
+                    .endMetadata()
+                    .withType("Opaque")
+                    .build())
+            .create();
+    String token =
+        remote
+            .serviceAccounts()
+            .inNamespace(ns)
+            .withName(SERVICE_ACCOUNT)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(options.tokenTtl().toSeconds())
+                    .withNewBoundObjectRef()
+                    .withApiVersion("v1")
+                    .withKind("Secret")
+                    .withName(anchor.getMetadata().getName())
+                    .withUid(anchor.getMetadata().getUid())
+                    .endBoundObjectRef()
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    List<String> revoked = revokeOld(remote, ns);
+    String kubeconfig =
+        kubeconfig(options.clusterName(), server, caData, token, SERVICE_ACCOUNT + "@" + ns);
+    return new Result(hubSecret(options, kubeconfig), anchor.getMetadata().getName(), revoked);
+  }
+
+  /** Deletes the anchors of all but the newest {@link #TOKENS_KEPT} tokens. */
+  private static List<String> revokeOld(KubernetesClient remote, String ns) {
+    List<Secret> anchors =
+        remote.secrets().inNamespace(ns).withLabel(ANCHOR_LABEL, "true").list().getItems().stream()
+            .sorted(
+                Comparator.comparing((Secret s) -> s.getMetadata().getCreationTimestamp())
+                    .thenComparing(s -> Long.parseLong(s.getMetadata().getResourceVersion()))
+                    .reversed())
+            .toList();
+    List<Secret> old = anchors.stream().skip(TOKENS_KEPT).toList();
+    for (Secret s : old) {
+      remote.secrets().inNamespace(ns).withName(s.getMetadata().getName()).delete();
+    }
+    return old.stream().map(s -> s.getMetadata().getName()).toList();
+  }
+
+  /** A kubeconfig with one cluster, one token user and one context, nothing else. */
+  static String kubeconfig(
+      String cluster, String server, String caData, String token, String user) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: %1$s
+          cluster:
+            server: %2$s
+            certificate-authority-data: %3$s
+        users:
+        - name: %4$s
+          user:
+            token: %5$s
+        contexts:
+        - name: %1$s
+          context:
+            cluster: %1$s
+            user: %4$s
+        current-context: %1$s
+        """
+        .formatted(cluster, server, caData, user, token);
+  }
+
+  /** The Secret the hub mounts into the cluster's discoverer, key {@code kubeconfig}. */
+  static Secret hubSecret(LinkOptions options, String kubeconfig) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(options.secretName())
+        .withNamespace(options.hubNamespace())
+        .addToLabels(Labels.CLUSTER, options.clusterName())
+        .addToLabels(managed())
+        .endMetadata()
+        .withType("Opaque")
+        .addToData(
+            "kubeconfig",
+            Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8)))
+        .build();
+  }
+
+  /** Applies the Secret in the hub, creating its namespace when missing. */
+  public static void apply(KubernetesClient hub, Secret secret) {
+    hub.namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(secret.getMetadata().getNamespace())
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    hub.secrets()
+        .inNamespace(secret.getMetadata().getNamespace())
+        .resource(secret)
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  private static Map<String, String> managed() {
+    return Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+  }
+
+  /** The options of one link. */
+  public record LinkOptions(
+      String clusterName,
+      String namespace,
+      Duration tokenTtl,
+      String hubNamespace,
+      String secretName) {}
+}

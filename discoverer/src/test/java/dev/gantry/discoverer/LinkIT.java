@@ -1,0 +1,195 @@
+package dev.gantry.discoverer;
+
+import static dev.gantry.discoverer.Fixtures.create;
+import static dev.gantry.discoverer.Fixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.testbed.KubeCluster;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code gantry-discoverer link} against real apiservers: the Secret it writes runs a discoverer
+ * that mirrors and can do nothing else in the remote; linking again rotates the token, the running
+ * discoverer takes the new one without a restart, and tokens older than the previous are revoked.
+ */
+@WithClusters({"east", "hub"})
+class LinkIT {
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run link(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 1];
+    all[0] = "link";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = DiscovererCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static String kubeconfigOf(Secret secret) {
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get("kubeconfig")), StandardCharsets.UTF_8);
+  }
+
+  private static KubernetesClient clientOf(String kubeconfig) {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+  }
+
+  private static Secret hubSecret(KubeCluster hub) {
+    return hub.client().secrets().inNamespace("gantry-system").withName("gantry-remote-east").get();
+  }
+
+  @Test
+  void linkedIdentityMirrorsCannotDoMoreAndRotatesWithoutARestart(Testbed testbed)
+      throws Exception {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    DiscovererHarness.installCrd(hub.client());
+    String ns = Fixtures.uniqueNamespace("link");
+    Fixtures.namespace(east.client(), ns);
+    String[] flags = {
+      "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+      "--cluster-name=east",
+      "--apply",
+      "--hub-kubeconfig=" + hub.adminKubeconfigFile()
+    };
+
+    Run first = link(flags);
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    Secret secret = hubSecret(hub);
+    assertThat(secret.getMetadata().getLabels()).containsEntry("gantry.dev/cluster", "east");
+    String firstKubeconfig = kubeconfigOf(secret);
+    String token = Config.fromKubeconfig(firstKubeconfig).getAutoOAuthToken();
+    assertThat(first.err()).contains("linked cluster east").doesNotContain(token);
+    assertThat(first.out()).isEmpty();
+
+    try (KubernetesClient linked = clientOf(firstKubeconfig)) {
+      assertThat(linked.services().inNamespace(ns).list().getItems()).isEmpty();
+      assertThat(linked.discovery().v1().endpointSlices().inAnyNamespace().list()).isNotNull();
+      assertThatThrownBy(() -> linked.secrets().inNamespace("kube-system").list())
+          .isInstanceOf(KubernetesClientException.class)
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> linked.secrets().inNamespace(ns).list())
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> create(linked, service(ns, "sneaky").build()))
+          .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+    }
+
+    // The file a Secret volume would hold.
+    Path file =
+        DiscovererHarness.kubeconfigFile(
+            testbed.directory().resolve(ns), "kubeconfig", firstKubeconfig);
+    try (Discoverer discoverer =
+        new Discoverer(DiscovererHarness.config("east", file, hub, ns).build()).start()) {
+      create(east.client(), service(ns, "web").build());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> hub.client().services().inNamespace(ns).withName("east-web").get() != null);
+
+      Run second = link(flags);
+      assertThat(second.exitCode()).as(second.err()).isZero();
+      String secondKubeconfig = kubeconfigOf(hubSecret(hub));
+      assertThat(secondKubeconfig).isNotEqualTo(firstKubeconfig);
+      Files.writeString(file, secondKubeconfig); // the kubelet updates the volume
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(discoverer.metrics().scrape())
+                      .contains(
+                          "gantry_discoverer_credential_rotations_total{cluster=\"east\"} 1.0"));
+      create(east.client(), service(ns, "api").build());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> hub.client().services().inNamespace(ns).withName("east-api").get() != null);
+
+      // A third link revokes the first token (two are kept: the current and the previous).
+      Run third = link(flags);
+      assertThat(third.exitCode()).as(third.err()).isZero();
+      assertThat(third.err()).contains("revoked");
+      try (KubernetesClient revoked = clientOf(firstKubeconfig);
+          KubernetesClient previous = clientOf(secondKubeconfig)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThatThrownBy(() -> revoked.services().inNamespace(ns).list())
+                        .satisfies(
+                            e ->
+                                assertThat(((KubernetesClientException) e).getCode())
+                                    .isEqualTo(401)));
+        assertThat(previous.services().inNamespace(ns).list().getItems()).hasSize(2);
+      }
+    }
+  }
+
+  @Test
+  void withoutApplyItPrintsASecretThatApplies(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+
+    Run run =
+        link(
+            "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+            "--cluster-name=east",
+            "--secret-name=printed-east",
+            "--hub-namespace=printed");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Secret printed = Serialization.unmarshal(run.out(), Secret.class);
+    assertThat(printed.getMetadata().getName()).isEqualTo("printed-east");
+    assertThat(kubeconfigOf(printed)).contains("server: " + east.apiServerUrl());
+    hub.client()
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName("printed")
+                .endMetadata()
+                .build())
+        .create();
+    assertThat(hub.client().secrets().inNamespace("printed").resource(printed).create())
+        .isNotNull();
+  }
+
+  @Test
+  void badInputExitsWithTwoAndOneLine(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+
+    Run badName =
+        link("--remote-kubeconfig=" + east.adminKubeconfigFile(), "--cluster-name=East_1");
+    Run missingFile = link("--remote-kubeconfig=/nonexistent/kubeconfig", "--cluster-name=east");
+    Run badTtl =
+        link(
+            "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+            "--cluster-name=east",
+            "--token-ttl=forever");
+
+    for (Run r : new Run[] {badName, missingFile, badTtl}) {
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).startsWith("error: ").doesNotContain("\tat ");
+    }
+    assertThat(badName.err()).contains("--cluster-name");
+    assertThat(missingFile.err()).contains("/nonexistent/kubeconfig");
+    assertThat(badTtl.err()).contains("--token-ttl: 'forever' is not a duration");
+  }
+}
