@@ -1,0 +1,20 @@
+{{- define "gantry.name" -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "gantry.labels" -}}
+app.kubernetes.io/name: gantry
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "gantry.tag" -}}
+{{- default .Chart.AppVersion .Values.image.tag -}}
+{{- end -}}
+
+{{/* The hub's xDS Service, as Envoy reaches it. */}}
+{{- define "gantry.xdsHost" -}}
+{{ include "gantry.name" . }}-hub.{{ .Release.Namespace }}.svc.cluster.local
+{{- end -}}

@@ -1,0 +1,36 @@
+package dev.gantry.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.testbed.Tools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The chart carries the CRDs exactly as the build generates them from the Java model. */
+class ChartCrdsTest {
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "remoteclusters.gantry.dev-v1.yml",
+        "httpproxies.projectcontour.io-v1.yml",
+        "serviceimports.multicluster.x-k8s.io-v1.yml"
+      })
+  void chartCopyIsTheGeneratedCrd(String file) throws IOException {
+    String generated;
+    try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + file)) {
+      assertThat(in).as("generated %s on the test classpath", file).isNotNull();
+      generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path copy = Tools.repositoryRoot().resolve("deploy/helm/gantry/files/crds").resolve(file);
+
+    assertThat(Files.readString(copy))
+        .as("%s differs from the generated CRD: run scripts/sync-crds", copy)
+        .isEqualTo(generated);
+  }
+}

@@ -1,0 +1,280 @@
+package dev.gantry.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.Tools;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Helm chart, checked with the real helm and a real hub apiserver: it lints, renders with
+ * default values and with three remote clusters, rejects a typo in values, every rendered object is
+ * accepted by the apiserver, and each ServiceAccount has exactly the permissions intended.
+ */
+@WithClusters({"hub"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChartIT {
+  private static final Path CHART = Tools.repositoryRoot().resolve("deploy/helm/gantry");
+  private static final String NS = "gantry-system";
+  private static final String THREE_REMOTES =
+      """
+      remoteClusters:
+      - {name: east, kubeconfigSecret: gantry-remote-east}
+      - {name: west, kubeconfigSecret: gantry-remote-west, namespaces: [shop, default], replicas: 2}
+      - {name: north, kubeconfigSecret: gantry-remote-north, serviceSelector: "app=web"}
+      """;
+
+  private KubernetesClient hub;
+  private Path dir;
+
+  private record Helm(int exitCode, String output) {}
+
+  private Helm helm(String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(Tools.require(Tools.resolve().helm()).toString()));
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Helm(p.exitValue(), out);
+  }
+
+  private Path values(String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  @BeforeAll
+  void install(Testbed testbed) throws Exception {
+    hub = testbed.cluster("hub").client();
+    dir = Files.createDirectories(testbed.directory().resolve("chart"));
+    for (String ns : List.of(NS, "shop", "gantry-defaults")) {
+      hub.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .serverSideApply();
+    }
+    apply(render("t", NS, values("three.yaml", THREE_REMOTES)));
+    apply(render("d", "gantry-defaults", null));
+  }
+
+  private String render(String release, String namespace, Path values) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("template", release, CHART.toString(), "-n", namespace));
+    if (values != null) {
+      args.addAll(List.of("-f", values.toString()));
+    }
+    Helm h = helm(args.toArray(String[]::new));
+    assertThat(h.exitCode()).as(h.output()).isZero();
+    return h.output();
+  }
+
+  /** Applies every object of a rendering, CRDs first; the apiserver validates each. */
+  private void apply(String manifests) {
+    List<HasMetadata> objects =
+        hub.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items();
+    for (HasMetadata o : objects) {
+      if (o instanceof CustomResourceDefinition crd) {
+        if (hub.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crd.getMetadata().getName())
+                .get()
+            == null) {
+          hub.resource(crd).create();
+        }
+        Crds.install(hub, crd.getMetadata().getName()); // waits until established
+      }
+    }
+    for (HasMetadata o : objects) {
+      if (!(o instanceof CustomResourceDefinition)) {
+        hub.resource(o).forceConflicts().serverSideApply();
+      }
+    }
+  }
+
+  @Test
+  void lintPasses() throws Exception {
+    Helm h = helm("lint", CHART.toString());
+
+    assertThat(h.exitCode()).as(h.output()).isZero();
+    assertThat(h.output()).contains("1 chart(s) linted, 0 chart(s) failed");
+  }
+
+  @Test
+  void aTypoInValuesFailsWithTheKeyNamed() throws Exception {
+    Helm h =
+        helm(
+            "template",
+            "t",
+            CHART.toString(),
+            "-f",
+            values("typo.yaml", "hub: {replica: 3}\n").toString());
+
+    assertThat(h.exitCode()).isNotZero();
+    assertThat(h.output()).contains("additional properties 'replica' not allowed");
+  }
+
+  @Test
+  void renderingsHaveOneDiscovererPerRemoteAndLeaderElectionOnlyWithReplicas() throws Exception {
+    String three = render("t", NS, values("three.yaml", THREE_REMOTES));
+    String defaults = render("d", NS, null);
+    String monitored =
+        render("m", NS, values("monitor.yaml", "metrics: {serviceMonitor: {enabled: true}}\n"));
+
+    assertThat(defaults).doesNotContain("-discoverer-").contains("name: d-hub", "name: d-envoy");
+    assertThat(three)
+        .contains(
+            "name: t-discoverer-east\n", "name: t-discoverer-west\n", "name: t-discoverer-north\n")
+        .contains("- --namespaces=shop,default", "- --service-selector=app=web");
+    assertThat(three.split("- --leader-elect\n", -1)).hasSize(2); // west only
+    assertThat(monitored).contains("kind: ServiceMonitor");
+    assertThat(defaults).doesNotContain("kind: ServiceMonitor");
+  }
+
+  @Test
+  void everyRenderedObjectIsInTheHub() {
+    assertThat(hub.apps().deployments().inNamespace(NS).list().getItems())
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "t-hub", "t-envoy", "t-discoverer-east", "t-discoverer-west", "t-discoverer-north");
+    assertThat(hub.rbac().roles().inNamespace("shop").withName("t-discoverer-west").get())
+        .isNotNull();
+    assertThat(hub.policy().v1().podDisruptionBudget().inNamespace(NS).withName("t-hub").get())
+        .isNotNull();
+    assertThat(hub.configMaps().inNamespace(NS).withName("t-dashboard").get().getData())
+        .containsKey("gantry.json");
+  }
+
+  record Can(
+      String who,
+      String verb,
+      String group,
+      String resource,
+      String sub,
+      String name,
+      String namespace,
+      boolean allowed) {
+    @Override
+    public String toString() {
+      return (allowed ? "" : "NOT ")
+          + who
+          + " "
+          + verb
+          + " "
+          + (group.isEmpty() ? "" : group + "/")
+          + resource
+          + (sub == null ? "" : "/" + sub)
+          + (name == null ? "" : " " + name)
+          + (namespace == null ? " (cluster)" : " in " + namespace);
+    }
+  }
+
+  private static Can can(String who, String verb, String group, String resource, String ns) {
+    return new Can(who, verb, group, resource, null, null, ns, true);
+  }
+
+  private static Can cannot(String who, String verb, String group, String resource, String ns) {
+    return new Can(who, verb, group, resource, null, null, ns, false);
+  }
+
+  static Stream<Can> permissions() {
+    String hubSa = "t-hub";
+    String east = "t-discoverer-east"; // all namespaces
+    String west = "t-discoverer-west"; // shop and default, two replicas
+    String envoy = "t-envoy";
+    return Stream.of(
+        // the hub: reads the hub, writes status and ServiceImports only
+        can(hubSa, "list", "", "services", null),
+        can(hubSa, "watch", "discovery.k8s.io", "endpointslices", null),
+        can(hubSa, "watch", "projectcontour.io", "httpproxies", null),
+        new Can(hubSa, "update", "projectcontour.io", "httpproxies", "status", null, "shop", true),
+        can(hubSa, "create", "multicluster.x-k8s.io", "serviceimports", "shop"),
+        can(hubSa, "list", "gantry.dev", "remoteclusters", null),
+        cannot(hubSa, "create", "", "services", "shop"),
+        cannot(hubSa, "update", "projectcontour.io", "httpproxies", "shop"),
+        cannot(hubSa, "get", "", "secrets", NS),
+        cannot(hubSa, "list", "", "secrets", null),
+        cannot(hubSa, "update", "gantry.dev", "remoteclusters", null),
+        // a discoverer of all namespaces
+        can(east, "create", "", "services", "anything"),
+        can(east, "delete", "discovery.k8s.io", "endpointslices", "anything"),
+        can(east, "create", "gantry.dev", "remoteclusters", null),
+        new Can(east, "get", "gantry.dev", "remoteclusters", null, "east", null, true),
+        new Can(east, "update", "gantry.dev", "remoteclusters", "status", "east", null, true),
+        new Can(east, "update", "gantry.dev", "remoteclusters", "status", "west", null, false),
+        new Can(east, "get", "gantry.dev", "remoteclusters", null, "west", null, false),
+        cannot(east, "delete", "gantry.dev", "remoteclusters", null),
+        can(east, "create", "", "namespaces", null),
+        cannot(east, "delete", "", "namespaces", null),
+        cannot(east, "get", "", "secrets", NS),
+        cannot(east, "list", "", "secrets", null),
+        cannot(east, "create", "", "configmaps", NS),
+        cannot(east, "create", "coordination.k8s.io", "leases", NS),
+        cannot(east, "update", "projectcontour.io", "httpproxies", "anything"),
+        // a discoverer of two namespaces, with leader election
+        can(west, "create", "", "services", "shop"),
+        can(west, "update", "discovery.k8s.io", "endpointslices", "default"),
+        cannot(west, "create", "", "services", "other"),
+        cannot(west, "list", "", "services", null),
+        can(west, "update", "coordination.k8s.io", "leases", NS),
+        cannot(west, "update", "coordination.k8s.io", "leases", "shop"),
+        cannot(west, "get", "", "secrets", "shop"),
+        // Envoy talks to the hub over xDS, not to the apiserver
+        cannot(envoy, "list", "", "services", null),
+        cannot(envoy, "get", "", "secrets", NS),
+        cannot(envoy, "list", "projectcontour.io", "httpproxies", null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("permissions")
+  void serviceAccountsHaveExactlyTheIntendedPermissions(Can c) {
+    SubjectAccessReview review =
+        hub.authorization()
+            .v1()
+            .subjectAccessReview()
+            .create(
+                new SubjectAccessReviewBuilder()
+                    .withNewSpec()
+                    .withUser("system:serviceaccount:" + NS + ":" + c.who())
+                    .withGroups(
+                        "system:serviceaccounts",
+                        "system:serviceaccounts:" + NS,
+                        "system:authenticated")
+                    .withNewResourceAttributes()
+                    .withVerb(c.verb())
+                    .withGroup(c.group())
+                    .withResource(c.resource())
+                    .withSubresource(c.sub())
+                    .withName(c.name())
+                    .withNamespace(c.namespace())
+                    .endResourceAttributes()
+                    .endSpec()
+                    .build());
+
+    assertThat(review.getStatus().getAllowed()).as(c.toString()).isEqualTo(c.allowed());
+  }
+}
