@@ -1,0 +1,167 @@
+package dev.gantry.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.KubeCluster;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.Tools;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The images Jib built (target/jib-image.tar of discoverer and xds-server), run without Docker:
+ * their layers unpacked into a root directory, the entrypoint run in it with chroot as the image's
+ * user. The hub's image serves /readyz against a real hub apiserver.
+ */
+@WithClusters({"hub"})
+class ImageIT {
+  private static final Path ROOT = Tools.repositoryRoot();
+
+  /** An unpacked image: its root file system and its config. */
+  private record Image(Path rootfs, JsonNode manifest, JsonNode config) {
+    List<String> entrypoint() {
+      List<String> args = new ArrayList<>();
+      config.path("config").path("Entrypoint").forEach(a -> args.add(a.asText()));
+      return args;
+    }
+  }
+
+  private static Image unpack(String module, Path into) throws Exception {
+    Path tar = ROOT.resolve(module).resolve("target/jib-image.tar");
+    assertThat(tar).as("built by mvn package -pl " + module).exists();
+    Path layout = Files.createDirectories(into.resolve("layout"));
+    Path rootfs = Files.createDirectories(into.resolve("rootfs"));
+    run(List.of("tar", "-xf", tar.toString(), "-C", layout.toString()));
+    JsonNode manifest =
+        Serialization.jsonMapper().readTree(layout.resolve("manifest.json").toFile()).get(0);
+    for (JsonNode layer : manifest.path("Layers")) {
+      run(
+          List.of(
+              "tar", "-xzf", layout.resolve(layer.asText()).toString(), "-C", rootfs.toString()));
+    }
+    Files.createDirectories(rootfs.resolve("proc"));
+    JsonNode config =
+        Serialization.jsonMapper()
+            .readTree(layout.resolve(manifest.path("Config").asText()).toFile());
+    return new Image(rootfs, manifest, config);
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(command + "\n" + out).isZero();
+    return out;
+  }
+
+  /** The image's entrypoint plus {@code args}, in its root, as its user, with /proc mounted. */
+  private static ProcessBuilder inImage(Image image, List<String> args) {
+    List<String> entry = new ArrayList<>(image.entrypoint());
+    entry.addAll(args);
+    String user = image.config().path("config").path("User").asText();
+    String script =
+        "mount -t proc proc \"$0/proc\" && exec chroot --userspec=" + user + " \"$0\" \"$@\"";
+    List<String> command =
+        new ArrayList<>(
+            List.of("unshare", "--mount", "--fork", "--kill-child", "sh", "-c", script));
+    command.add(image.rootfs().toString());
+    command.addAll(entry);
+    return new ProcessBuilder(command).redirectErrorStream(true);
+  }
+
+  private static String chartAppVersion() throws IOException {
+    return Files.readAllLines(ROOT.resolve("deploy/helm/gantry/Chart.yaml")).stream()
+        .filter(l -> l.startsWith("appVersion:"))
+        .map(l -> l.substring("appVersion:".length()).strip().replace("\"", ""))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void discovererImageIsTheChartsAndRunsAsNonRoot(Testbed testbed) throws Exception {
+    Image image = unpack("discoverer", testbed.directory().resolve("image-discoverer"));
+
+    assertThat(image.manifest().path("RepoTags").get(0).asText())
+        .isEqualTo("ghcr.io/gantry-dev/gantry-discoverer:" + chartAppVersion());
+    assertThat(image.config().path("config").path("User").asText()).isEqualTo("65532:65532");
+    assertThat(image.entrypoint())
+        .startsWith("/opt/java/bin/java")
+        .endsWith("dev.gantry.discoverer.DiscovererCommand");
+
+    Process version = inImage(image, List.of("--version")).start();
+    String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(version.exitValue()).as(out).isZero();
+    assertThat(out).contains("gantry-discoverer 0.1.0");
+
+    Process bad = inImage(image, List.of("--cluster-name", "East_1")).start();
+    String err = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(bad.exitValue()).as(err).isEqualTo(2);
+    assertThat(err).startsWith("error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void hubImageServesAgainstARealHub(Testbed testbed) throws Exception {
+    KubeCluster hub = testbed.cluster("hub");
+    Crds.install(hub.client(), RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    Image image = unpack("xds-server", testbed.directory().resolve("image-hub"));
+    assertThat(image.manifest().path("RepoTags").get(0).asText())
+        .isEqualTo("ghcr.io/gantry-dev/gantry-hub:" + chartAppVersion());
+    // The credentials a Secret volume would give the pod, readable by the image's user.
+    Path kubeconfig = image.rootfs().resolve("tmp/hub.kubeconfig");
+    Files.copy(hub.adminKubeconfigFile(), kubeconfig);
+    kubeconfig.toFile().setReadable(true, false);
+    int admin = Ports.freeLoopbackPort();
+
+    Process process =
+        inImage(
+                image,
+                List.of(
+                    "--hub-kubeconfig=/tmp/hub.kubeconfig",
+                    "--xds-address=127.0.0.1:" + Ports.freeLoopbackPort(),
+                    "--admin-address=127.0.0.1:" + admin))
+            .redirectOutput(testbed.directory().resolve("image-hub.log").toFile())
+            .start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  http.send(
+                              HttpRequest.newBuilder(
+                                      URI.create("http://127.0.0.1:" + admin + "/readyz"))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .statusCode()
+                      == 200);
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+    }
+    assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
+        .contains("hub up: xDS on port");
+  }
+}
