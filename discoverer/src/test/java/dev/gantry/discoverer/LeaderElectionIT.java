@@ -88,7 +88,11 @@ class LeaderElectionIT {
                   hub.client().services().inNamespace(ns).withName("east-after-failover").get()
                       != null);
       assertThat(standby.isMirroring()).isTrue();
-      assertThat(standby.metrics().hubWritesDone("service")).isEqualTo(1.0);
+      // The mirror is visible in the hub a moment before the writer counts its write.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(standby.metrics().hubWritesDone("service")).isEqualTo(1.0));
       assertThat(bothMirroring.get()).as("samples where both replicas were mirroring").isZero();
     } finally {
       watcher.shutdownNow();
