@@ -45,6 +45,7 @@ final class MirrorController implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
   private final KeyedWorkQueue<ServiceKey> queue;
+  private final Map<ServiceKey, Long> pendingSince = new ConcurrentHashMap<>();
   private final HubMirrors hubMirrors;
   private final MirrorReconciler reconciler;
   private final StatusReporter status;
@@ -140,6 +141,7 @@ final class MirrorController implements AutoCloseable {
 
   private void enqueueIfInScope(ServiceKey key) {
     if (config.scope().namespaceIncluded(key.namespace())) {
+      pendingSince.putIfAbsent(key, System.nanoTime());
       queue.add(key);
     }
   }
@@ -163,7 +165,12 @@ final class MirrorController implements AutoCloseable {
           queue.addAfter(key, Duration.ofMillis(200)); // never act on a partial picture
           continue;
         }
+        // Events from here on start a new wait: the queue hands the key out again after this.
+        Long pending = pendingSince.remove(key);
         MirrorReconciler.Outcome outcome = reconciler.reconcile(key, source);
+        if (pending != null && outcome.writes() > 0 && !outcome.again()) {
+          metrics.propagation(Duration.ofNanos(System.nanoTime() - pending));
+        }
         if (outcome.collisions().isEmpty()) {
           collisions.remove(key);
         } else {

@@ -64,6 +64,7 @@ class DiscovererProcessIT {
           .contains("# HELP gantry_discoverer_hub_writes_total Writes to the hub apiserver")
           .contains("gantry_discoverer_queue_depth{cluster=\"east\"}")
           .contains("gantry_discoverer_reconcile_duration_seconds_count")
+          .contains("gantry_discoverer_propagation_seconds_count{cluster=\"east\"}")
           .contains("gantry_discoverer_mirrored_objects{cluster=\"east\",resource=\"service\"} 1.0")
           .contains(
               "gantry_discoverer_mirrored_objects{cluster=\"east\",resource=\"endpointslice\"} 1.0")

@@ -18,6 +18,9 @@ public interface DiscovererMetrics {
   /** One reconcile of one Service key, with result {@code ok} or {@code error}. */
   void reconcile(Duration duration, String result);
 
+  /** From the remote event that made a key pending to its mirror written in the hub. */
+  void propagation(Duration duration);
+
   /** One write to the hub: verb (create, update, delete), resource, result (ok, conflict, ...). */
   void hubWrite(String verb, String resource, String result);
 

@@ -112,6 +112,18 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
   }
 
   @Override
+  public void propagation(Duration duration) {
+    Timer.builder("gantry.discoverer.propagation")
+        .description(
+            "From a remote event to its mirror written in the hub (the discoverer's hop of the"
+                + " propagation latency)")
+        .tags("cluster", cluster)
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(duration);
+  }
+
+  @Override
   public void hubWrite(String verb, String resource, String result) {
     Counter.builder("gantry.discoverer.hub.writes")
         .description("Writes to the hub apiserver by verb, resource and result")
