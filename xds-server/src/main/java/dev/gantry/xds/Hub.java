@@ -114,9 +114,8 @@ public final class Hub implements AutoCloseable {
 
           @Override
           public void onUpdate(HTTPProxy before, HTTPProxy after) {
-            // Our own status writes come back as updates; only spec and metadata matter.
-            if (!Objects.equals(before.getSpec(), after.getSpec())
-                || !Objects.equals(
+            // Our own status writes come back as updates: a spec change bumps the generation.
+            if (!Objects.equals(
                     before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
                 || !Objects.equals(
                     before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {

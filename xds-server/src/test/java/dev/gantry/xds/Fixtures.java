@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Fluent inputs for translation tests, like Contour's internal/fixture. Public so that the tests of
@@ -91,6 +92,20 @@ public final class Fixtures {
       return this;
     }
 
+    /** A route with the given conditions, then (service, port, weight) triples. */
+    public ProxyBuilder routeWhen(
+        List<HTTPProxySpec.MatchCondition> conditions, Object... services) {
+      HTTPProxySpec.Route route = new HTTPProxySpec.Route();
+      route.getConditions().addAll(conditions);
+      for (int i = 0; i < services.length; i += 3) {
+        route
+            .getServices()
+            .add(routeService((String) services[i], services[i + 1], services[i + 2]));
+      }
+      proxy.getSpec().getRoutes().add(route);
+      return this;
+    }
+
     /** A route exactly as given, null included: for input no well-behaved client writes. */
     public ProxyBuilder rawRoute(HTTPProxySpec.Route route) {
       proxy.getSpec().getRoutes().add(route);
@@ -109,6 +124,46 @@ public final class Fixtures {
     s.setPort((Integer) port);
     s.setWeight(weight == null ? null : ((Number) weight).longValue());
     return s;
+  }
+
+  // Route conditions, one field each.
+
+  public static HTTPProxySpec.MatchCondition prefix(String v) {
+    HTTPProxySpec.MatchCondition c = new HTTPProxySpec.MatchCondition();
+    c.setPrefix(v);
+    return c;
+  }
+
+  public static HTTPProxySpec.MatchCondition exact(String v) {
+    HTTPProxySpec.MatchCondition c = new HTTPProxySpec.MatchCondition();
+    c.setExact(v);
+    return c;
+  }
+
+  public static HTTPProxySpec.MatchCondition regex(String v) {
+    HTTPProxySpec.MatchCondition c = new HTTPProxySpec.MatchCondition();
+    c.setRegex(v);
+    return c;
+  }
+
+  public static HTTPProxySpec.MatchCondition header(
+      String name, Consumer<HTTPProxySpec.HeaderMatchCondition> how) {
+    HTTPProxySpec.HeaderMatchCondition h = new HTTPProxySpec.HeaderMatchCondition();
+    h.setName(name);
+    how.accept(h);
+    HTTPProxySpec.MatchCondition c = new HTTPProxySpec.MatchCondition();
+    c.setHeader(h);
+    return c;
+  }
+
+  public static HTTPProxySpec.MatchCondition query(
+      String name, Consumer<HTTPProxySpec.QueryParameterMatchCondition> how) {
+    HTTPProxySpec.QueryParameterMatchCondition q = new HTTPProxySpec.QueryParameterMatchCondition();
+    q.setName(name);
+    how.accept(q);
+    HTTPProxySpec.MatchCondition c = new HTTPProxySpec.MatchCondition();
+    c.setQueryParameter(q);
+    return c;
   }
 
   public static ServiceBuilder service(String key) {

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +147,7 @@ public final class ProxyCompiler {
           new ProxyVerdict.Error(
               "Valid", "NothingDefined", "HTTPProxy.spec.routes must be defined"));
     }
-    Map<String, RoutingTable.Route> byPrefix = new TreeMap<>();
+    Map<RoutingTable.Match, RoutingTable.Route> byMatch = new HashMap<>();
     for (int i = 0; i < specRoutes.size(); i++) {
       HTTPProxySpec.Route r = specRoutes.get(i);
       String where = "spec.routes[" + i + "]";
@@ -154,36 +155,7 @@ public final class ProxyCompiler {
         errors.add(new ProxyVerdict.Error("Valid", "RouteInvalid", where + " is empty"));
         continue;
       }
-      String prefix = "/";
-      // Counted, not inferred from the prefix so far: a first prefix "/" is still a prefix.
-      int prefixes = 0;
-      for (HTTPProxySpec.MatchCondition c :
-          r.getConditions() == null ? List.<HTTPProxySpec.MatchCondition>of() : r.getConditions()) {
-        if (c == null || c.getPrefix() == null) {
-          errors.add(
-              new ProxyVerdict.Error(
-                  "Valid",
-                  "RouteConditionUnsupported",
-                  where + ": only prefix conditions are supported"));
-          continue;
-        }
-        prefixes++;
-        if (prefixes > 1) {
-          errors.add(
-              new ProxyVerdict.Error(
-                  "Valid",
-                  "PathMatchConditionsNotValid",
-                  where + ": more than one prefix condition"));
-        } else if (!c.getPrefix().startsWith("/")) {
-          errors.add(
-              new ProxyVerdict.Error(
-                  "Valid",
-                  "PathMatchConditionsNotValid",
-                  where + ": prefix \"" + c.getPrefix() + "\" must start with /"));
-        } else {
-          prefix = c.getPrefix();
-        }
-      }
+      RoutingTable.Match match = MatchConditions.parse(r.getConditions(), where, errors);
       List<HTTPProxySpec.RouteService> services =
           r.getServices() == null ? List.of() : r.getServices();
       if (services.isEmpty()) {
@@ -213,21 +185,22 @@ public final class ProxyCompiler {
         upstreams.put(upstream.name(), upstream);
         clusters.add(new RoutingTable.WeightedCluster(upstream.name(), anyWeight ? weight : 1));
       }
-      if (byPrefix.containsKey(prefix)) {
+      if (match == null) {
+        continue;
+      }
+      if (byMatch.containsKey(match)) {
         errors.add(
             new ProxyVerdict.Error(
                 "Valid",
                 "DuplicateMatchConditions",
-                where + ": another route already matches prefix " + prefix));
+                where + ": another route has the same conditions"));
       }
-      byPrefix.put(prefix, new RoutingTable.Route(prefix, clusters));
+      byMatch.put(match, new RoutingTable.Route(match, clusters));
     }
-    List<RoutingTable.Route> routes = new ArrayList<>(byPrefix.values());
-    // Envoy takes the first match: longest prefix first, ties by text.
-    routes.sort(
-        Comparator.comparing((RoutingTable.Route r) -> -r.prefix().length())
-            .thenComparing(RoutingTable.Route::prefix));
-    return routes;
+    // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
+    return byMatch.values().stream()
+        .sorted(Comparator.comparing(RoutingTable.Route::match, MatchConditions.ENVOY_ORDER))
+        .toList();
   }
 
   /**

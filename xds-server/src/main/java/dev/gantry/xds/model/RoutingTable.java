@@ -28,12 +28,57 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     }
   }
 
-  /** A path prefix and the weighted Envoy clusters it goes to. */
-  public record Route(String prefix, List<WeightedCluster> clusters) {
+  /** What a request must match, and the weighted Envoy clusters it then goes to. */
+  public record Route(Match match, List<WeightedCluster> clusters) {
     public Route {
       clusters = List.copyOf(clusters);
     }
+
+    /** A route matching a path prefix only. */
+    public Route(String prefix, List<WeightedCluster> clusters) {
+      this(Match.prefix(prefix), clusters);
+    }
   }
+
+  /** How a path is compared. */
+  public enum PathKind {
+    PREFIX,
+    EXACT,
+    REGEX
+  }
+
+  /** All of it must hold: the path, every header condition and every query condition. */
+  public record Match(
+      PathKind pathKind, String path, List<HeaderMatch> headers, List<QueryMatch> queries) {
+    public Match {
+      headers = List.copyOf(headers);
+      queries = List.copyOf(queries);
+    }
+
+    public static Match prefix(String prefix) {
+      return new Match(PathKind.PREFIX, prefix, List.of(), List.of());
+    }
+  }
+
+  /** How a header or query value is compared. */
+  public enum ValueKind {
+    PRESENT,
+    EXACT,
+    PREFIX,
+    SUFFIX,
+    CONTAINS,
+    REGEX
+  }
+
+  /**
+   * A header condition: {@code kind} against {@code value} (null for PRESENT), negated by {@code
+   * invert} (notpresent, notexact, notcontains).
+   */
+  public record HeaderMatch(
+      String name, ValueKind kind, String value, boolean ignoreCase, boolean invert) {}
+
+  /** A query parameter condition: {@code kind} against {@code value} (null for PRESENT). */
+  public record QueryMatch(String name, ValueKind kind, String value, boolean ignoreCase) {}
 
   /** An Envoy cluster name with its share of the route's traffic. */
   public record WeightedCluster(String cluster, long weight) {}

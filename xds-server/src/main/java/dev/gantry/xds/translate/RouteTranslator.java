@@ -2,12 +2,16 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.model.RoutingTable;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.Comparator;
 import java.util.List;
 
@@ -56,12 +60,57 @@ public final class RouteTranslator {
       if (route.clusters().isEmpty()) {
         continue;
       }
-      vhost.addRoutes(
-          Route.newBuilder()
-              .setMatch(RouteMatch.newBuilder().setPrefix(route.prefix()))
-              .setRoute(action(route)));
+      vhost.addRoutes(Route.newBuilder().setMatch(match(route.match())).setRoute(action(route)));
     }
     return vhost.build();
+  }
+
+  static RouteMatch match(RoutingTable.Match m) {
+    RouteMatch.Builder match = RouteMatch.newBuilder();
+    switch (m.pathKind()) {
+      case PREFIX -> match.setPrefix(m.path());
+      case EXACT -> match.setPath(m.path());
+      case REGEX -> match.setSafeRegex(regex(m.path()));
+    }
+    for (RoutingTable.HeaderMatch h : m.headers()) {
+      HeaderMatcher.Builder header =
+          HeaderMatcher.newBuilder().setName(h.name()).setInvertMatch(h.invert());
+      if (h.kind() == RoutingTable.ValueKind.PRESENT) {
+        header.setPresentMatch(true);
+      } else {
+        header.setStringMatch(string(h.kind(), h.value(), h.ignoreCase()));
+      }
+      match.addHeaders(header);
+    }
+    for (RoutingTable.QueryMatch q : m.queries()) {
+      QueryParameterMatcher.Builder query = QueryParameterMatcher.newBuilder().setName(q.name());
+      if (q.kind() == RoutingTable.ValueKind.PRESENT) {
+        query.setPresentMatch(true);
+      } else {
+        query.setStringMatch(string(q.kind(), q.value(), q.ignoreCase()));
+      }
+      match.addQueryParameters(query);
+    }
+    return match.build();
+  }
+
+  private static StringMatcher string(
+      RoutingTable.ValueKind kind, String value, boolean ignoreCase) {
+    StringMatcher.Builder s = StringMatcher.newBuilder();
+    switch (kind) {
+      case EXACT -> s.setExact(value).setIgnoreCase(ignoreCase);
+      case PREFIX -> s.setPrefix(value).setIgnoreCase(ignoreCase);
+      case SUFFIX -> s.setSuffix(value).setIgnoreCase(ignoreCase);
+      case CONTAINS -> s.setContains(value).setIgnoreCase(ignoreCase);
+      case REGEX -> s.setSafeRegex(regex(value));
+      default -> throw new IllegalArgumentException("no string matcher for " + kind);
+    }
+    return s.build();
+  }
+
+  /** RE2, Envoy's only engine (the default, so no engine field is set). */
+  private static RegexMatcher regex(String regex) {
+    return RegexMatcher.newBuilder().setRegex(regex).build();
   }
 
   private static RouteAction action(RoutingTable.Route route) {

@@ -351,15 +351,15 @@ class ProxyCompilerTest {
             "PathMatchConditionsNotValid",
             "PathMatchConditionsNotValid"),
         invalid(
-            "condition without a prefix",
+            "empty condition",
             kuardHost()
                 .rawRoute(rawRoute(Arrays.asList(new HTTPProxySpec.MatchCondition()), kuard())),
-            "RouteConditionUnsupported"),
+            "PathMatchConditionsNotValid"),
         invalid(
             "null condition",
             kuardHost()
                 .rawRoute(rawRoute(Arrays.asList((HTTPProxySpec.MatchCondition) null), kuard())),
-            "RouteConditionUnsupported"),
+            "PathMatchConditionsNotValid"),
         invalid("route without services", kuardHost().route("/"), "NoServices"),
         invalid(
             "route with a null services list",

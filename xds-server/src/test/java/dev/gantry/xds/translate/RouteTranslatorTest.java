@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -210,5 +211,58 @@ class RouteTranslatorTest {
 
   private static RoutingTable.WeightedCluster to(String cluster, long weight) {
     return new RoutingTable.WeightedCluster(cluster, weight);
+  }
+
+  @Test
+  void matchesTranslateToEnvoyPathHeaderAndQueryMatchers() {
+    RoutingTable.Match match =
+        new RoutingTable.Match(
+            RoutingTable.PathKind.REGEX,
+            "/v[0-9]+/.*",
+            List.of(
+                new RoutingTable.HeaderMatch(
+                    "x-canary", RoutingTable.ValueKind.PRESENT, null, false, false),
+                new RoutingTable.HeaderMatch(
+                    "x-env", RoutingTable.ValueKind.EXACT, "Prod", true, true)),
+            List.of(
+                new RoutingTable.QueryMatch("debug", RoutingTable.ValueKind.PRESENT, null, false),
+                new RoutingTable.QueryMatch("v", RoutingTable.ValueKind.SUFFIX, "-rc", false)));
+
+    io.envoyproxy.envoy.config.route.v3.RouteMatch expected =
+        io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder()
+            .setSafeRegex(
+                io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder()
+                    .setRegex("/v[0-9]+/.*"))
+            .addHeaders(
+                io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+                    .setName("x-canary")
+                    .setPresentMatch(true))
+            .addHeaders(
+                io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder()
+                    .setName("x-env")
+                    .setInvertMatch(true)
+                    .setStringMatch(
+                        io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+                            .setExact("Prod")
+                            .setIgnoreCase(true)))
+            .addQueryParameters(
+                io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher.newBuilder()
+                    .setName("debug")
+                    .setPresentMatch(true))
+            .addQueryParameters(
+                io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher.newBuilder()
+                    .setName("v")
+                    .setStringMatch(
+                        io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+                            .setSuffix("-rc")))
+            .build();
+
+    assertThat(RouteTranslator.match(match)).isEqualTo(expected);
+    assertThat(
+            RouteTranslator.match(
+                    new RoutingTable.Match(
+                        RoutingTable.PathKind.EXACT, "/healthz", List.of(), List.of()))
+                .getPath())
+        .isEqualTo("/healthz");
   }
 }

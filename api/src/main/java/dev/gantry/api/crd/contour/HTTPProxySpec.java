@@ -80,11 +80,27 @@ public class HTTPProxySpec {
     }
   }
 
-  /** A match condition; this subset supports {@code prefix}. */
+  /**
+   * A match condition, as Contour's: exactly one of a path condition ({@code prefix}, {@code
+   * exact}, {@code regex}), a {@code header} or a {@code queryParameter}. A route's conditions must
+   * all match.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class MatchCondition {
     @JsonPropertyDescription("Path prefix the request must start with.")
     private String prefix;
+
+    @JsonPropertyDescription("Path the request must equal.")
+    private String exact;
+
+    @JsonPropertyDescription("Regular expression (RE2) the whole path must match.")
+    private String regex;
+
+    @JsonPropertyDescription("A header the request must (or must not) carry.")
+    private HeaderMatchCondition header;
+
+    @JsonPropertyDescription("A query parameter the request must carry.")
+    private QueryParameterMatchCondition queryParameter;
 
     public String getPrefix() {
       return prefix;
@@ -92,6 +108,233 @@ public class HTTPProxySpec {
 
     public void setPrefix(String prefix) {
       this.prefix = prefix;
+    }
+
+    public String getExact() {
+      return exact;
+    }
+
+    public void setExact(String exact) {
+      this.exact = exact;
+    }
+
+    public String getRegex() {
+      return regex;
+    }
+
+    public void setRegex(String regex) {
+      this.regex = regex;
+    }
+
+    public HeaderMatchCondition getHeader() {
+      return header;
+    }
+
+    public void setHeader(HeaderMatchCondition header) {
+      this.header = header;
+    }
+
+    public QueryParameterMatchCondition getQueryParameter() {
+      return queryParameter;
+    }
+
+    public void setQueryParameter(QueryParameterMatchCondition queryParameter) {
+      this.queryParameter = queryParameter;
+    }
+  }
+
+  /** Contour's header condition: a name and exactly one way to match it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeaderMatchCondition {
+    @JsonPropertyDescription("Header name, case-insensitive.")
+    private String name;
+
+    @JsonPropertyDescription("The header must be present.")
+    private Boolean present;
+
+    @JsonPropertyDescription("The header must be absent.")
+    private Boolean notpresent;
+
+    @JsonPropertyDescription("The header value must contain this.")
+    private String contains;
+
+    @JsonPropertyDescription("The header value must not contain this.")
+    private String notcontains;
+
+    @JsonPropertyDescription("The header value must equal this.")
+    private String exact;
+
+    @JsonPropertyDescription("The header value must not equal this.")
+    private String notexact;
+
+    @JsonPropertyDescription("The header value must match this regular expression (RE2).")
+    private String regex;
+
+    @JsonPropertyDescription("exact and notexact ignore case.")
+    private Boolean ignoreCase;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public Boolean getPresent() {
+      return present;
+    }
+
+    public void setPresent(Boolean present) {
+      this.present = present;
+    }
+
+    public Boolean getNotpresent() {
+      return notpresent;
+    }
+
+    public void setNotpresent(Boolean notpresent) {
+      this.notpresent = notpresent;
+    }
+
+    public String getContains() {
+      return contains;
+    }
+
+    public void setContains(String contains) {
+      this.contains = contains;
+    }
+
+    public String getNotcontains() {
+      return notcontains;
+    }
+
+    public void setNotcontains(String notcontains) {
+      this.notcontains = notcontains;
+    }
+
+    public String getExact() {
+      return exact;
+    }
+
+    public void setExact(String exact) {
+      this.exact = exact;
+    }
+
+    public String getNotexact() {
+      return notexact;
+    }
+
+    public void setNotexact(String notexact) {
+      this.notexact = notexact;
+    }
+
+    public String getRegex() {
+      return regex;
+    }
+
+    public void setRegex(String regex) {
+      this.regex = regex;
+    }
+
+    public Boolean getIgnoreCase() {
+      return ignoreCase;
+    }
+
+    public void setIgnoreCase(Boolean ignoreCase) {
+      this.ignoreCase = ignoreCase;
+    }
+  }
+
+  /** Contour's query parameter condition: a name and exactly one way to match it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class QueryParameterMatchCondition {
+    @JsonPropertyDescription("Query parameter name, case-sensitive.")
+    private String name;
+
+    @JsonPropertyDescription("The value must equal this.")
+    private String exact;
+
+    @JsonPropertyDescription("The value must start with this.")
+    private String prefix;
+
+    @JsonPropertyDescription("The value must end with this.")
+    private String suffix;
+
+    @JsonPropertyDescription("The value must match this regular expression (RE2).")
+    private String regex;
+
+    @JsonPropertyDescription("The value must contain this.")
+    private String contains;
+
+    @JsonPropertyDescription("The parameter must be present.")
+    private Boolean present;
+
+    @JsonPropertyDescription("exact, prefix, suffix and contains ignore case.")
+    private Boolean ignoreCase;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getExact() {
+      return exact;
+    }
+
+    public void setExact(String exact) {
+      this.exact = exact;
+    }
+
+    public String getPrefix() {
+      return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+      this.prefix = prefix;
+    }
+
+    public String getSuffix() {
+      return suffix;
+    }
+
+    public void setSuffix(String suffix) {
+      this.suffix = suffix;
+    }
+
+    public String getRegex() {
+      return regex;
+    }
+
+    public void setRegex(String regex) {
+      this.regex = regex;
+    }
+
+    public String getContains() {
+      return contains;
+    }
+
+    public void setContains(String contains) {
+      this.contains = contains;
+    }
+
+    public Boolean getPresent() {
+      return present;
+    }
+
+    public void setPresent(Boolean present) {
+      this.present = present;
+    }
+
+    public Boolean getIgnoreCase() {
+      return ignoreCase;
+    }
+
+    public void setIgnoreCase(Boolean ignoreCase) {
+      this.ignoreCase = ignoreCase;
     }
   }
 

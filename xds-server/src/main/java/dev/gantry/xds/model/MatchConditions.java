@@ -1,0 +1,314 @@
+package dev.gantry.xds.model;
+
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.xds.model.RoutingTable.HeaderMatch;
+import dev.gantry.xds.model.RoutingTable.Match;
+import dev.gantry.xds.model.RoutingTable.PathKind;
+import dev.gantry.xds.model.RoutingTable.QueryMatch;
+import dev.gantry.xds.model.RoutingTable.ValueKind;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A route's {@code conditions} as one {@link Match}, validated as Contour does: each condition is
+ * exactly one of a path ({@code prefix}, {@code exact}, {@code regex}), a {@code header} or a
+ * {@code queryParameter}; at most one path condition; header and query conditions complete and not
+ * contradicting each other; regular expressions valid for Envoy's RE2. Errors are added to the list
+ * and make the result null; nothing is thrown.
+ */
+public final class MatchConditions {
+  static final String PATH = "PathMatchConditionsNotValid";
+  static final String HEADER = "HeaderMatchConditionsNotValid";
+  static final String QUERY = "QueryParameterMatchConditionsNotValid";
+
+  /** Java regex syntax that RE2 refuses: lookaround, atomic groups, backreferences, possessives. */
+  private static final Pattern NOT_RE2 =
+      Pattern.compile("\\(\\?(=|!|<=|<!|>)|\\\\[1-9]|\\\\k<|[*+?}]\\+");
+
+  /** Envoy tries routes in order: exact paths, then regexes, then prefixes, longest first. */
+  public static final Comparator<Match> ENVOY_ORDER =
+      Comparator.comparing(
+              (Match m) -> m.pathKind().ordinal() == 0 ? 2 : m.pathKind().ordinal() - 1)
+          .thenComparing(m -> -m.path().length())
+          .thenComparing(Match::path)
+          .thenComparing(m -> -(m.headers().size() + m.queries().size()))
+          .thenComparing(Match::toString);
+
+  private MatchConditions() {}
+
+  public static Match parse(
+      List<HTTPProxySpec.MatchCondition> conditions,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    int before = errors.size();
+    PathKind kind = PathKind.PREFIX;
+    String path = "/";
+    int paths = 0;
+    List<HeaderMatch> headers = new ArrayList<>();
+    List<QueryMatch> queries = new ArrayList<>();
+    List<HTTPProxySpec.MatchCondition> list = conditions == null ? List.of() : conditions;
+    for (int i = 0; i < list.size(); i++) {
+      HTTPProxySpec.MatchCondition c = list.get(i);
+      String cwhere = where + ".conditions[" + i + "]";
+      int set =
+          c == null
+              ? 0
+              : count(
+                  c.getPrefix(), c.getExact(), c.getRegex(), c.getHeader(), c.getQueryParameter());
+      if (set != 1) {
+        errors.add(
+            error(
+                PATH,
+                cwhere
+                    + (set == 0
+                        ? " is empty: give one of prefix, exact, regex, header, queryParameter"
+                        : " sets more than one of prefix, exact, regex, header, queryParameter")));
+        continue;
+      }
+      if (c.getHeader() != null) {
+        HeaderMatch h = header(c.getHeader(), cwhere + ".header", errors);
+        if (h != null) {
+          headers.add(h);
+        }
+        continue;
+      }
+      if (c.getQueryParameter() != null) {
+        QueryMatch q = query(c.getQueryParameter(), cwhere + ".queryParameter", errors);
+        if (q != null) {
+          queries.add(q);
+        }
+        continue;
+      }
+      if (++paths > 1) {
+        errors.add(error(PATH, cwhere + ": more than one path condition (prefix, exact, regex)"));
+        continue;
+      }
+      if (c.getPrefix() != null) {
+        kind = PathKind.PREFIX;
+        path = c.getPrefix();
+        if (!path.startsWith("/")) {
+          errors.add(error(PATH, cwhere + ": prefix \"" + path + "\" must start with /"));
+        }
+      } else if (c.getExact() != null) {
+        kind = PathKind.EXACT;
+        path = c.getExact();
+        if (!path.startsWith("/")) {
+          errors.add(error(PATH, cwhere + ": exact \"" + path + "\" must start with /"));
+        }
+      } else {
+        kind = PathKind.REGEX;
+        path = c.getRegex();
+        String problem = regexProblem(path);
+        if (problem != null) {
+          errors.add(error(PATH, cwhere + ": regex " + problem));
+        }
+      }
+    }
+    contradictions(headers, where, errors);
+    queryDuplicates(queries, where, errors);
+    if (errors.size() > before) {
+      return null;
+    }
+    headers.sort(Comparator.comparing(HeaderMatch::toString));
+    queries.sort(Comparator.comparing(QueryMatch::toString));
+    return new Match(kind, path, headers, queries);
+  }
+
+  private static HeaderMatch header(
+      HTTPProxySpec.HeaderMatchCondition h, String where, List<ProxyVerdict.Error> errors) {
+    if (h.getName() == null || h.getName().isBlank()) {
+      errors.add(error(HEADER, where + ": name is required"));
+      return null;
+    }
+    String name = h.getName().strip().toLowerCase(Locale.ROOT);
+    int set =
+        count(
+            Boolean.TRUE.equals(h.getPresent()) ? "" : null,
+            Boolean.TRUE.equals(h.getNotpresent()) ? "" : null,
+            h.getContains(),
+            h.getNotcontains(),
+            h.getExact(),
+            h.getNotexact(),
+            h.getRegex());
+    if (set != 1) {
+      errors.add(
+          error(
+              HEADER,
+              where
+                  + " \""
+                  + name
+                  + "\": give exactly one of present, notpresent, contains, notcontains, exact,"
+                  + " notexact, regex"));
+      return null;
+    }
+    boolean ignoreCase = Boolean.TRUE.equals(h.getIgnoreCase());
+    if (Boolean.TRUE.equals(h.getPresent())) {
+      return new HeaderMatch(name, ValueKind.PRESENT, null, false, false);
+    }
+    if (Boolean.TRUE.equals(h.getNotpresent())) {
+      return new HeaderMatch(name, ValueKind.PRESENT, null, false, true);
+    }
+    if (h.getContains() != null) {
+      return new HeaderMatch(name, ValueKind.CONTAINS, h.getContains(), false, false);
+    }
+    if (h.getNotcontains() != null) {
+      return new HeaderMatch(name, ValueKind.CONTAINS, h.getNotcontains(), false, true);
+    }
+    if (h.getExact() != null) {
+      return new HeaderMatch(name, ValueKind.EXACT, h.getExact(), ignoreCase, false);
+    }
+    if (h.getNotexact() != null) {
+      return new HeaderMatch(name, ValueKind.EXACT, h.getNotexact(), ignoreCase, true);
+    }
+    String problem = regexProblem(h.getRegex());
+    if (problem != null) {
+      errors.add(error(HEADER, where + " \"" + name + "\": regex " + problem));
+      return null;
+    }
+    return new HeaderMatch(name, ValueKind.REGEX, h.getRegex(), false, false);
+  }
+
+  private static QueryMatch query(
+      HTTPProxySpec.QueryParameterMatchCondition q, String where, List<ProxyVerdict.Error> errors) {
+    if (q.getName() == null || q.getName().isBlank()) {
+      errors.add(error(QUERY, where + ": name is required"));
+      return null;
+    }
+    String name = q.getName();
+    int set =
+        count(
+            q.getExact(),
+            q.getPrefix(),
+            q.getSuffix(),
+            q.getRegex(),
+            q.getContains(),
+            Boolean.TRUE.equals(q.getPresent()) ? "" : null);
+    if (set != 1) {
+      errors.add(
+          error(
+              QUERY,
+              where
+                  + " \""
+                  + name
+                  + "\": give exactly one of exact, prefix, suffix, regex, contains, present"));
+      return null;
+    }
+    boolean ignoreCase = Boolean.TRUE.equals(q.getIgnoreCase());
+    if (q.getExact() != null) {
+      return new QueryMatch(name, ValueKind.EXACT, q.getExact(), ignoreCase);
+    }
+    if (q.getPrefix() != null) {
+      return new QueryMatch(name, ValueKind.PREFIX, q.getPrefix(), ignoreCase);
+    }
+    if (q.getSuffix() != null) {
+      return new QueryMatch(name, ValueKind.SUFFIX, q.getSuffix(), ignoreCase);
+    }
+    if (q.getContains() != null) {
+      return new QueryMatch(name, ValueKind.CONTAINS, q.getContains(), ignoreCase);
+    }
+    if (Boolean.TRUE.equals(q.getPresent())) {
+      return new QueryMatch(name, ValueKind.PRESENT, null, false);
+    }
+    String problem = regexProblem(q.getRegex());
+    if (problem != null) {
+      errors.add(error(QUERY, where + " \"" + name + "\": regex " + problem));
+      return null;
+    }
+    return new QueryMatch(name, ValueKind.REGEX, q.getRegex(), false);
+  }
+
+  /** Conditions no request can meet together, as Contour rejects them. */
+  private static void contradictions(
+      List<HeaderMatch> headers, String where, List<ProxyVerdict.Error> errors) {
+    for (int i = 0; i < headers.size(); i++) {
+      for (int j = i + 1; j < headers.size(); j++) {
+        HeaderMatch a = headers.get(i);
+        HeaderMatch b = headers.get(j);
+        if (!a.name().equals(b.name())) {
+          continue;
+        }
+        if (a.kind() == ValueKind.EXACT
+            && b.kind() == ValueKind.EXACT
+            && !a.invert()
+            && !b.invert()) {
+          errors.add(
+              error(
+                  HEADER,
+                  where + ": header \"" + a.name() + "\" has more than one exact condition"));
+        } else if (a.kind() == b.kind()
+            && a.invert() != b.invert()
+            && java.util.Objects.equals(a.value(), b.value())) {
+          errors.add(
+              error(
+                  HEADER,
+                  where
+                      + ": header \""
+                      + a.name()
+                      + "\" both must and must not "
+                      + (a.kind() == ValueKind.PRESENT
+                          ? "be present"
+                          : (a.kind() == ValueKind.EXACT ? "equal" : "contain")
+                              + " \""
+                              + a.value()
+                              + "\"")));
+        }
+      }
+    }
+  }
+
+  private static void queryDuplicates(
+      List<QueryMatch> queries, String where, List<ProxyVerdict.Error> errors) {
+    for (int i = 0; i < queries.size(); i++) {
+      for (int j = i + 1; j < queries.size(); j++) {
+        if (queries.get(i).name().equals(queries.get(j).name())
+            && queries.get(i).kind() == ValueKind.EXACT
+            && queries.get(j).kind() == ValueKind.EXACT) {
+          errors.add(
+              error(
+                  QUERY,
+                  where
+                      + ": query parameter \""
+                      + queries.get(i).name()
+                      + "\" has more than one exact condition"));
+        }
+      }
+    }
+  }
+
+  /** Null when Envoy (RE2) accepts {@code regex}, else why not. */
+  static String regexProblem(String regex) {
+    if (regex.isEmpty()) {
+      return "is empty";
+    }
+    try {
+      Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      return "\"" + regex + "\" is not valid: " + e.getDescription();
+    }
+    if (NOT_RE2.matcher(regex).find()) {
+      return "\""
+          + regex
+          + "\" uses lookaround, backreferences, atomic groups or possessive quantifiers, which"
+          + " RE2 does not support";
+    }
+    return null;
+  }
+
+  private static int count(Object... values) {
+    int n = 0;
+    for (Object v : values) {
+      if (v != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static ProxyVerdict.Error error(String reason, String message) {
+    return new ProxyVerdict.Error("Valid", reason, message);
+  }
+}
