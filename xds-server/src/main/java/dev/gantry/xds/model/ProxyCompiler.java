@@ -183,7 +183,12 @@ public final class ProxyCompiler {
           continue;
         }
         upstreams.put(upstream.name(), upstream);
-        clusters.add(new RoutingTable.WeightedCluster(upstream.name(), anyWeight ? weight : 1));
+        clusters.add(
+            new RoutingTable.WeightedCluster(
+                upstream.name(),
+                anyWeight ? weight : 1,
+                RoutePolicies.headers(s.getRequestHeadersPolicy(), false, swhere, errors),
+                RoutePolicies.headers(s.getResponseHeadersPolicy(), true, swhere, errors)));
       }
       if (match == null) {
         continue;
@@ -195,7 +200,14 @@ public final class ProxyCompiler {
                 "DuplicateMatchConditions",
                 where + ": another route has the same conditions"));
       }
-      byMatch.put(match, new RoutingTable.Route(match, clusters));
+      byMatch.put(
+          match,
+          new RoutingTable.Route(
+              match,
+              clusters,
+              RoutePolicies.headers(r.getRequestHeadersPolicy(), false, where, errors),
+              RoutePolicies.headers(r.getResponseHeadersPolicy(), true, where, errors),
+              RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors)));
     }
     // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
     return byMatch.values().stream()

@@ -28,15 +28,41 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     }
   }
 
-  /** What a request must match, and the weighted Envoy clusters it then goes to. */
-  public record Route(Match match, List<WeightedCluster> clusters) {
+  /**
+   * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
+   * its way and the prefix that replaces the matched one (null: path unchanged).
+   */
+  public record Route(
+      Match match,
+      List<WeightedCluster> clusters,
+      HeaderPolicy request,
+      HeaderPolicy response,
+      String prefixRewrite) {
     public Route {
       clusters = List.copyOf(clusters);
+    }
+
+    public Route(Match match, List<WeightedCluster> clusters) {
+      this(match, clusters, HeaderPolicy.NONE, HeaderPolicy.NONE, null);
     }
 
     /** A route matching a path prefix only. */
     public Route(String prefix, List<WeightedCluster> clusters) {
       this(Match.prefix(prefix), clusters);
+    }
+  }
+
+  /** Headers to set (replacing any value), sorted by name, and names to remove, sorted. */
+  public record HeaderPolicy(Map<String, String> set, List<String> remove) {
+    public static final HeaderPolicy NONE = new HeaderPolicy(Map.of(), List.of());
+
+    public HeaderPolicy {
+      set = java.util.Collections.unmodifiableMap(new TreeMap<>(set));
+      remove = remove.stream().sorted().toList();
+    }
+
+    public boolean isEmpty() {
+      return set.isEmpty() && remove.isEmpty();
     }
   }
 
@@ -80,6 +106,11 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   /** A query parameter condition: {@code kind} against {@code value} (null for PRESENT). */
   public record QueryMatch(String name, ValueKind kind, String value, boolean ignoreCase) {}
 
-  /** An Envoy cluster name with its share of the route's traffic. */
-  public record WeightedCluster(String cluster, long weight) {}
+  /** An Envoy cluster name with its share of the route's traffic and its own header changes. */
+  public record WeightedCluster(
+      String cluster, long weight, HeaderPolicy request, HeaderPolicy response) {
+    public WeightedCluster(String cluster, long weight) {
+      this(cluster, weight, HeaderPolicy.NONE, HeaderPolicy.NONE);
+    }
+  }
 }

@@ -2,6 +2,8 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.model.RoutingTable;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -60,7 +62,12 @@ public final class RouteTranslator {
       if (route.clusters().isEmpty()) {
         continue;
       }
-      vhost.addRoutes(Route.newBuilder().setMatch(match(route.match())).setRoute(action(route)));
+      Route.Builder r = Route.newBuilder().setMatch(match(route.match())).setRoute(action(route));
+      r.addAllRequestHeadersToAdd(headersToSet(route.request()))
+          .addAllRequestHeadersToRemove(route.request().remove())
+          .addAllResponseHeadersToAdd(headersToSet(route.response()))
+          .addAllResponseHeadersToRemove(route.response().remove());
+      vhost.addRoutes(r);
     }
     return vhost.build();
   }
@@ -114,16 +121,39 @@ public final class RouteTranslator {
   }
 
   private static RouteAction action(RoutingTable.Route route) {
-    if (route.clusters().size() == 1) {
-      return RouteAction.newBuilder().setCluster(route.clusters().get(0).cluster()).build();
+    RouteAction.Builder action = RouteAction.newBuilder();
+    if (route.prefixRewrite() != null) {
+      action.setPrefixRewrite(route.prefixRewrite());
+    }
+    boolean perCluster =
+        route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
+    if (route.clusters().size() == 1 && !perCluster) {
+      return action.setCluster(route.clusters().get(0).cluster()).build();
     }
     WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
     for (RoutingTable.WeightedCluster c : route.clusters()) {
       weighted.addClusters(
           WeightedCluster.ClusterWeight.newBuilder()
               .setName(c.cluster())
-              .setWeight(UInt32Value.of((int) c.weight())));
+              .setWeight(UInt32Value.of((int) c.weight()))
+              .addAllRequestHeadersToAdd(headersToSet(c.request()))
+              .addAllRequestHeadersToRemove(c.request().remove())
+              .addAllResponseHeadersToAdd(headersToSet(c.response()))
+              .addAllResponseHeadersToRemove(c.response().remove()));
     }
-    return RouteAction.newBuilder().setWeightedClusters(weighted).build();
+    return action.setWeightedClusters(weighted).build();
+  }
+
+  /** Set means replace: any value the header had is overwritten. */
+  static List<HeaderValueOption> headersToSet(RoutingTable.HeaderPolicy policy) {
+    return policy.set().entrySet().stream()
+        .map(
+            e ->
+                HeaderValueOption.newBuilder()
+                    .setHeader(HeaderValue.newBuilder().setKey(e.getKey()).setValue(e.getValue()))
+                    .setAppendAction(
+                        HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD)
+                    .build())
+        .toList();
   }
 }

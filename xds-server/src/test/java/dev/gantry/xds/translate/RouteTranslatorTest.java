@@ -265,4 +265,47 @@ class RouteTranslatorTest {
                 .getPath())
         .isEqualTo("/healthz");
   }
+
+  @Test
+  void policiesBecomeHeaderMutationsAndAPrefixRewrite() {
+    RoutingTable.HeaderPolicy request =
+        new RoutingTable.HeaderPolicy(java.util.Map.of("x-a", "1"), List.of("x-gone"));
+    RoutingTable.HeaderPolicy service =
+        new RoutingTable.HeaderPolicy(java.util.Map.of("x-svc", "east"), List.of());
+    RoutingTable.Route route =
+        new RoutingTable.Route(
+            RoutingTable.Match.prefix("/api"),
+            List.of(
+                new RoutingTable.WeightedCluster(
+                    "demo/kuard/80/abc", 1, service, RoutingTable.HeaderPolicy.NONE)),
+            request,
+            RoutingTable.HeaderPolicy.NONE,
+            "/v1");
+
+    io.envoyproxy.envoy.config.route.v3.Route translated =
+        RouteTranslator.translate(
+                new RoutingTable(
+                    List.of(new RoutingTable.VirtualHost("a.example.com", List.of(route))),
+                    java.util.Map.of()))
+            .getVirtualHosts(0)
+            .getRoutes(0);
+
+    assertThat(translated.getRequestHeadersToAddList())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.getHeader().getKey()).isEqualTo("x-a");
+              assertThat(h.getAppendAction())
+                  .isEqualTo(
+                      io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction
+                          .OVERWRITE_IF_EXISTS_OR_ADD);
+            });
+    assertThat(translated.getRequestHeadersToRemoveList()).containsExactly("x-gone");
+    assertThat(translated.getRoute().getPrefixRewrite()).isEqualTo("/v1");
+    // A service's own headers need a weighted cluster, even a single one.
+    assertThat(
+            translated.getRoute().getWeightedClusters().getClusters(0).getRequestHeadersToAddList())
+        .extracting(h -> h.getHeader().getKey() + "=" + h.getHeader().getValue())
+        .containsExactly("x-svc=east");
+  }
 }

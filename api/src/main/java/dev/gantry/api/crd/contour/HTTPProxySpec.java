@@ -63,6 +63,39 @@ public class HTTPProxySpec {
     private List<MatchCondition> conditions = new ArrayList<>();
     private List<RouteService> services = new ArrayList<>();
 
+    @JsonPropertyDescription("Headers set on or removed from the request before it goes upstream.")
+    private HeadersPolicy requestHeadersPolicy;
+
+    @JsonPropertyDescription("Headers set on or removed from the response.")
+    private HeadersPolicy responseHeadersPolicy;
+
+    @JsonPropertyDescription("How the path is rewritten before the request goes upstream.")
+    private PathRewritePolicy pathRewritePolicy;
+
+    public HeadersPolicy getRequestHeadersPolicy() {
+      return requestHeadersPolicy;
+    }
+
+    public void setRequestHeadersPolicy(HeadersPolicy requestHeadersPolicy) {
+      this.requestHeadersPolicy = requestHeadersPolicy;
+    }
+
+    public HeadersPolicy getResponseHeadersPolicy() {
+      return responseHeadersPolicy;
+    }
+
+    public void setResponseHeadersPolicy(HeadersPolicy responseHeadersPolicy) {
+      this.responseHeadersPolicy = responseHeadersPolicy;
+    }
+
+    public PathRewritePolicy getPathRewritePolicy() {
+      return pathRewritePolicy;
+    }
+
+    public void setPathRewritePolicy(PathRewritePolicy pathRewritePolicy) {
+      this.pathRewritePolicy = pathRewritePolicy;
+    }
+
     public List<MatchCondition> getConditions() {
       return conditions;
     }
@@ -348,6 +381,28 @@ public class HTTPProxySpec {
     private Integer port;
     private Long weight;
 
+    @JsonPropertyDescription("Headers set on or removed from requests sent to this service.")
+    private HeadersPolicy requestHeadersPolicy;
+
+    @JsonPropertyDescription("Headers set on or removed from responses of this service.")
+    private HeadersPolicy responseHeadersPolicy;
+
+    public HeadersPolicy getRequestHeadersPolicy() {
+      return requestHeadersPolicy;
+    }
+
+    public void setRequestHeadersPolicy(HeadersPolicy requestHeadersPolicy) {
+      this.requestHeadersPolicy = requestHeadersPolicy;
+    }
+
+    public HeadersPolicy getResponseHeadersPolicy() {
+      return responseHeadersPolicy;
+    }
+
+    public void setResponseHeadersPolicy(HeadersPolicy responseHeadersPolicy) {
+      this.responseHeadersPolicy = responseHeadersPolicy;
+    }
+
     public String getName() {
       return name;
     }
@@ -370,6 +425,106 @@ public class HTTPProxySpec {
 
     public void setWeight(Long weight) {
       this.weight = weight;
+    }
+  }
+
+  /** Contour's HeadersPolicy: headers to set (replacing any value) and header names to remove. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeadersPolicy {
+    private List<HeaderValue> set = new ArrayList<>();
+    private List<String> remove = new ArrayList<>();
+
+    public List<HeaderValue> getSet() {
+      return set;
+    }
+
+    public void setSet(List<HeaderValue> set) {
+      this.set = set;
+    }
+
+    public List<String> getRemove() {
+      return remove;
+    }
+
+    public void setRemove(List<String> remove) {
+      this.remove = remove;
+    }
+  }
+
+  /** A header name and value. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeaderValue {
+    private String name;
+    private String value;
+
+    public HeaderValue() {}
+
+    public HeaderValue(String name, String value) {
+      this.name = name;
+      this.value = value;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getValue() {
+      return value;
+    }
+
+    public void setValue(String value) {
+      this.value = value;
+    }
+  }
+
+  /** Contour's PathRewritePolicy: prefix replacements. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PathRewritePolicy {
+    private List<ReplacePrefix> replacePrefix = new ArrayList<>();
+
+    public List<ReplacePrefix> getReplacePrefix() {
+      return replacePrefix;
+    }
+
+    public void setReplacePrefix(List<ReplacePrefix> replacePrefix) {
+      this.replacePrefix = replacePrefix;
+    }
+  }
+
+  /**
+   * Replaces {@code prefix} (the route's prefix condition; empty means whichever prefix the route
+   * has) with {@code replacement}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ReplacePrefix {
+    private String prefix;
+    private String replacement;
+
+    public ReplacePrefix() {}
+
+    public ReplacePrefix(String prefix, String replacement) {
+      this.prefix = prefix;
+      this.replacement = replacement;
+    }
+
+    public String getPrefix() {
+      return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+      this.prefix = prefix;
+    }
+
+    public String getReplacement() {
+      return replacement;
+    }
+
+    public void setReplacement(String replacement) {
+      this.replacement = replacement;
     }
   }
 }

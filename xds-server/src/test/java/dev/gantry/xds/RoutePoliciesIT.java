@@ -1,0 +1,173 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.model.ProxyCompiler;
+import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.server.XdsMetrics;
+import dev.gantry.xds.server.XdsPublisher;
+import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.translate.XdsAssembler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Header policies (route and service level) and prefix rewriting through a real Envoy, against a
+ * backend that echoes what it received. No apiserver is involved, so the backend is on loopback.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RoutePoliciesIT {
+  private static final String HOST = "policies.example.com";
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
+  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpServer echo;
+  private XdsServer server;
+  private Envoy envoy;
+  private int port;
+
+  @BeforeAll
+  void start() throws Exception {
+    echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    echo.createContext(
+        "/",
+        exchange -> {
+          var h = exchange.getRequestHeaders();
+          String body =
+              "path="
+                  + exchange.getRequestURI().getPath()
+                  + ";x-added="
+                  + h.getFirst("x-added")
+                  + ";x-gone="
+                  + h.getFirst("x-gone")
+                  + ";x-svc="
+                  + h.getFirst("x-svc");
+          exchange.getResponseHeaders().add("x-backend-secret", "s");
+          exchange.getResponseHeaders().add("x-keep", "k");
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    echo.start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    port = Ports.freeLoopbackPort();
+    XdsPublisher publisher =
+        new XdsPublisher(
+            executor,
+            Duration.ofMillis(10),
+            new ProxyCompiler("gantry"),
+            new XdsAssembler("127.0.0.1", port),
+            server,
+            metrics,
+            verdicts::set);
+    publisher.proxiesChanged(List.of(proxy()));
+    publisher.federationChanged(
+        new FederationSnapshot(
+            Map.of(
+                ServiceName.of("demo", "echo"),
+                Fixtures.service("demo/echo")
+                    .port("http", 80)
+                    .cluster("east", 0, 1, "http", "127.0.0.1:" + echo.getAddress().getPort())
+                    .build()),
+            Map.of()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
+    envoy =
+        Envoy.start(
+            "envoy-policies",
+            Envoy.adsBootstrap("envoy-policies", "DELTA_GRPC", server.port()),
+            Testbed.workDirectory().resolve("policies-" + System.nanoTime()));
+  }
+
+  private static HTTPProxy proxy() {
+    HTTPProxySpec.RouteService service = Fixtures.routeService("echo", 80, null);
+    HTTPProxySpec.HeadersPolicy serviceRequest = new HTTPProxySpec.HeadersPolicy();
+    serviceRequest.getSet().add(new HTTPProxySpec.HeaderValue("X-Svc", "east"));
+    service.setRequestHeadersPolicy(serviceRequest);
+
+    HTTPProxySpec.Route route = new HTTPProxySpec.Route();
+    route.getConditions().add(Fixtures.prefix("/api"));
+    route.getServices().add(service);
+    HTTPProxySpec.HeadersPolicy request = new HTTPProxySpec.HeadersPolicy();
+    request.getSet().add(new HTTPProxySpec.HeaderValue("X-Added", "route"));
+    request.getRemove().add("X-Gone");
+    route.setRequestHeadersPolicy(request);
+    HTTPProxySpec.HeadersPolicy response = new HTTPProxySpec.HeadersPolicy();
+    response.getSet().add(new HTTPProxySpec.HeaderValue("X-Resp", "yes"));
+    response.getRemove().add("X-Backend-Secret");
+    route.setResponseHeadersPolicy(response);
+    HTTPProxySpec.PathRewritePolicy rewrite = new HTTPProxySpec.PathRewritePolicy();
+    rewrite.getReplacePrefix().add(new HTTPProxySpec.ReplacePrefix("/api", "/v1"));
+    route.setPathRewritePolicy(rewrite);
+
+    return Fixtures.proxy("demo/policies")
+        .fqdn(HOST)
+        .rawRoute(route)
+        .route("/", "echo", 80, null)
+        .build();
+  }
+
+  @AfterAll
+  void stop() {
+    envoy.close();
+    server.close();
+    executor.shutdownNow();
+    echo.stop(0);
+  }
+
+  private HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", HOST)
+            .timeout(Duration.ofSeconds(5));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void headersAreSetAndRemovedAndThePrefixIsReplaced() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+    assertThat(verdicts.get()).singleElement().satisfies(v -> assertThat(v.valid()).isTrue());
+
+    HttpResponse<String> api = get("/api/users", "X-Gone", "1", "X-Added", "client");
+
+    assertThat(api.body()).isEqualTo("path=/v1/users;x-added=route;x-gone=null;x-svc=east");
+    assertThat(api.headers().firstValue("x-resp")).hasValue("yes");
+    assertThat(api.headers().firstValue("x-backend-secret")).isEmpty();
+    assertThat(api.headers().firstValue("x-keep")).hasValue("k");
+
+    HttpResponse<String> other = get("/other", "X-Gone", "1");
+    assertThat(other.body()).isEqualTo("path=/other;x-added=null;x-gone=1;x-svc=null");
+    assertThat(other.headers().firstValue("x-backend-secret")).hasValue("s");
+    assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+}
