@@ -45,6 +45,8 @@ class RoutePoliciesIT {
   private final XdsMetrics metrics = new XdsMetrics();
   private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
   private final HttpClient http = HttpClient.newHttpClient();
+  private final java.util.concurrent.atomic.AtomicInteger flakyCalls =
+      new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer echo;
   private XdsServer server;
   private Envoy envoy;
@@ -56,6 +58,14 @@ class RoutePoliciesIT {
     echo.createContext(
         "/",
         exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          if (path.startsWith("/slow")) {
+            sleep(2000);
+          } else if (path.startsWith("/flaky") && flakyCalls.incrementAndGet() % 2 == 1) {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+          }
           var h = exchange.getRequestHeaders();
           String body =
               "path="
@@ -73,6 +83,7 @@ class RoutePoliciesIT {
           exchange.getResponseBody().write(bytes);
           exchange.close();
         });
+    echo.setExecutor(Executors.newFixedThreadPool(4));
     echo.start();
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
     port = Ports.freeLoopbackPort();
@@ -124,11 +135,36 @@ class RoutePoliciesIT {
     rewrite.getReplacePrefix().add(new HTTPProxySpec.ReplacePrefix("/api", "/v1"));
     route.setPathRewritePolicy(rewrite);
 
+    HTTPProxySpec.Route slow = new HTTPProxySpec.Route();
+    slow.getConditions().add(Fixtures.prefix("/slow"));
+    slow.getServices().add(Fixtures.routeService("echo", 80, null));
+    HTTPProxySpec.TimeoutPolicy timeout = new HTTPProxySpec.TimeoutPolicy();
+    timeout.setResponse("300ms");
+    slow.setTimeoutPolicy(timeout);
+
+    HTTPProxySpec.Route flaky = new HTTPProxySpec.Route();
+    flaky.getConditions().add(Fixtures.prefix("/flaky-retried"));
+    flaky.getServices().add(Fixtures.routeService("echo", 80, null));
+    HTTPProxySpec.RetryPolicy retry = new HTTPProxySpec.RetryPolicy();
+    retry.setCount(2L);
+    retry.getRetryOn().add("5xx");
+    flaky.setRetryPolicy(retry);
+
     return Fixtures.proxy("demo/policies")
         .fqdn(HOST)
         .rawRoute(route)
+        .rawRoute(slow)
+        .rawRoute(flaky)
         .route("/", "echo", 80, null)
         .build();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @AfterAll
@@ -169,5 +205,26 @@ class RoutePoliciesIT {
     assertThat(other.body()).isEqualTo("path=/other;x-added=null;x-gone=1;x-svc=null");
     assertThat(other.headers().firstValue("x-backend-secret")).hasValue("s");
     assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+
+  @Test
+  void aResponseTimeoutAnswers504AndRetriesHideAFailedTry() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+
+    assertThat(get("/slow").statusCode()).as("timeoutPolicy.response 300ms").isEqualTo(504);
+    // Every other call to /flaky fails: without a retry policy a client sees both.
+    List<Integer> plain = new java.util.ArrayList<>();
+    List<Integer> retried = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      plain.add(get("/flaky").statusCode());
+    }
+    for (int i = 0; i < 6; i++) {
+      retried.add(get("/flaky-retried").statusCode());
+    }
+    assertThat(plain).contains(503, 200);
+    assertThat(retried).containsOnly(200);
   }
 }

@@ -207,7 +207,9 @@ public final class ProxyCompiler {
               clusters,
               RoutePolicies.headers(r.getRequestHeadersPolicy(), false, where, errors),
               RoutePolicies.headers(r.getResponseHeadersPolicy(), true, where, errors),
-              RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors)));
+              RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors),
+              RoutePolicies.timeouts(r.getTimeoutPolicy(), where, errors),
+              RoutePolicies.retry(r.getRetryPolicy(), where, errors)));
     }
     // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
     return byMatch.values().stream()

@@ -22,6 +22,31 @@ public final class RoutePolicies {
   static final String REQUEST = "RequestHeadersPolicyInvalid";
   static final String RESPONSE = "ResponseHeadersPolicyInvalid";
   static final String REWRITE = "PathRewritePolicyNotValid";
+  static final String TIMEOUT = "TimeoutPolicyNotValid";
+  static final String RETRY = "RetryPolicyNotValid";
+
+  /** Go's duration syntax, as Contour parses it: 1h30m, 2.5s, 250ms; units h m s ms us ns. */
+  private static final Pattern GO_DURATION =
+      Pattern.compile("(\\d+(\\.\\d+)?(h|m|s|ms|us|µs|ns))+");
+
+  private static final Pattern GO_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
+
+  /** Envoy's HTTP and gRPC retry conditions that Contour accepts in retryOn. */
+  static final Set<String> RETRY_ON =
+      Set.of(
+          "5xx",
+          "gateway-error",
+          "reset",
+          "connect-failure",
+          "retriable-4xx",
+          "refused-stream",
+          "retriable-status-codes",
+          "retriable-headers",
+          "cancelled",
+          "deadline-exceeded",
+          "internal",
+          "resource-exhausted",
+          "unavailable");
 
   /** An HTTP header name (RFC 9110 token). */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -144,6 +169,123 @@ public final class RoutePolicies {
       return null;
     }
     return exact != null ? exact : any;
+  }
+
+  /** The route's timeouts; an invalid one is reported and the route keeps Envoy's default. */
+  public static RoutingTable.Timeouts timeouts(
+      HTTPProxySpec.TimeoutPolicy policy, String where, List<ProxyVerdict.Error> errors) {
+    if (policy == null) {
+      return RoutingTable.Timeouts.DEFAULT;
+    }
+    String field = where + ".timeoutPolicy";
+    if (policy.getIdleConnection() != null) {
+      errors.add(error(TIMEOUT, field + ".idleConnection is not supported yet"));
+    }
+    return new RoutingTable.Timeouts(
+        timeout(policy.getResponse(), field + ".response", errors),
+        timeout(policy.getIdle(), field + ".idle", errors));
+  }
+
+  /** Null for absent, ZERO for {@code infinity}, else the duration; errors for anything else. */
+  private static java.time.Duration timeout(
+      String value, String field, List<ProxyVerdict.Error> errors) {
+    if (value == null) {
+      return null;
+    }
+    if (value.equals("infinity") || value.equals("infinite")) {
+      return java.time.Duration.ZERO;
+    }
+    java.time.Duration d = goDuration(value);
+    if (d == null) {
+      errors.add(
+          error(
+              TIMEOUT,
+              field + ": \"" + value + "\" is not a duration (e.g. 30s, 1m30s, 250ms, infinity)"));
+    }
+    return d;
+  }
+
+  /** A Go duration string, or null when it is not one. */
+  static java.time.Duration goDuration(String value) {
+    if (value == null || !GO_DURATION.matcher(value).matches()) {
+      return null;
+    }
+    java.math.BigDecimal nanos = java.math.BigDecimal.ZERO;
+    java.util.regex.Matcher m = GO_PART.matcher(value);
+    while (m.find()) {
+      long unit =
+          switch (m.group(2)) {
+            case "h" -> 3_600_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "ms" -> 1_000_000L;
+            case "us", "µs" -> 1_000L;
+            default -> 1L;
+          };
+      nanos =
+          nanos.add(
+              new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unit)));
+    }
+    if (nanos.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      return null;
+    }
+    return java.time.Duration.ofNanos(nanos.longValue());
+  }
+
+  /** The route's retry policy, or null for none; an invalid one is reported. */
+  public static RoutingTable.Retry retry(
+      HTTPProxySpec.RetryPolicy policy, String where, List<ProxyVerdict.Error> errors) {
+    if (policy == null) {
+      return null;
+    }
+    String field = where + ".retryPolicy";
+    int before = errors.size();
+    long count = policy.getCount() == null ? 1 : policy.getCount();
+    if (count < 0 || count > 100) {
+      errors.add(error(RETRY, field + ".count: " + count + " is outside 0..100"));
+    }
+    java.time.Duration perTry = null;
+    if (policy.getPerTryTimeout() != null) {
+      perTry = goDuration(policy.getPerTryTimeout());
+      if (perTry == null) {
+        errors.add(
+            error(
+                RETRY,
+                field
+                    + ".perTryTimeout: \""
+                    + policy.getPerTryTimeout()
+                    + "\" is not a duration (e.g. 250ms, 1s)"));
+      }
+    }
+    List<String> on = policy.getRetryOn() == null ? List.of() : policy.getRetryOn();
+    for (String condition : on) {
+      if (!RETRY_ON.contains(condition)) {
+        errors.add(
+            error(
+                RETRY,
+                field
+                    + ".retryOn: \""
+                    + condition
+                    + "\" is not one of "
+                    + RETRY_ON.stream().sorted().toList()));
+      }
+    }
+    List<Long> codes =
+        policy.getRetriableStatusCodes() == null ? List.of() : policy.getRetriableStatusCodes();
+    for (Long code : codes) {
+      if (code == null || code < 100 || code > 599) {
+        errors.add(
+            error(RETRY, field + ".retriableStatusCodes: " + code + " is not an HTTP status code"));
+      }
+    }
+    if (errors.size() > before) {
+      return null;
+    }
+    return new RoutingTable.Retry(
+        on.isEmpty() ? List.of("5xx") : on,
+        (int) count,
+        perTry,
+        codes.stream().map(Long::intValue).toList());
   }
 
   private static ProxyVerdict.Error error(String reason, String message) {

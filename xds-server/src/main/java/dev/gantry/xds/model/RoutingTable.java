@@ -37,9 +37,20 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       List<WeightedCluster> clusters,
       HeaderPolicy request,
       HeaderPolicy response,
-      String prefixRewrite) {
+      String prefixRewrite,
+      Timeouts timeouts,
+      Retry retry) {
     public Route {
       clusters = List.copyOf(clusters);
+    }
+
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite) {
+      this(match, clusters, request, response, prefixRewrite, Timeouts.DEFAULT, null);
     }
 
     public Route(Match match, List<WeightedCluster> clusters) {
@@ -49,6 +60,26 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     /** A route matching a path prefix only. */
     public Route(String prefix, List<WeightedCluster> clusters) {
       this(Match.prefix(prefix), clusters);
+    }
+  }
+
+  /**
+   * Route timeouts; null leaves Envoy's default (response 15 s, idle unset), {@link
+   * java.time.Duration#ZERO} disables one ({@code infinity}).
+   */
+  public record Timeouts(java.time.Duration response, java.time.Duration idle) {
+    public static final Timeouts DEFAULT = new Timeouts(null, null);
+  }
+
+  /** A retry policy: Envoy's retry_on conditions, sorted, and how often and how long to try. */
+  public record Retry(
+      List<String> retryOn,
+      int count,
+      java.time.Duration perTryTimeout,
+      List<Integer> statusCodes) {
+    public Retry {
+      retryOn = retryOn.stream().distinct().sorted().toList();
+      statusCodes = statusCodes.stream().distinct().sorted().toList();
     }
   }
 

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -125,6 +126,23 @@ public final class RouteTranslator {
     if (route.prefixRewrite() != null) {
       action.setPrefixRewrite(route.prefixRewrite());
     }
+    if (route.timeouts().response() != null) {
+      action.setTimeout(protoDuration(route.timeouts().response()));
+    }
+    if (route.timeouts().idle() != null) {
+      action.setIdleTimeout(protoDuration(route.timeouts().idle()));
+    }
+    if (route.retry() != null) {
+      RetryPolicy.Builder retry =
+          RetryPolicy.newBuilder()
+              .setRetryOn(String.join(",", route.retry().retryOn()))
+              .setNumRetries(UInt32Value.of(route.retry().count()))
+              .addAllRetriableStatusCodes(route.retry().statusCodes());
+      if (route.retry().perTryTimeout() != null) {
+        retry.setPerTryTimeout(protoDuration(route.retry().perTryTimeout()));
+      }
+      action.setRetryPolicy(retry);
+    }
     boolean perCluster =
         route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
     if (route.clusters().size() == 1 && !perCluster) {
@@ -142,6 +160,13 @@ public final class RouteTranslator {
               .addAllResponseHeadersToRemove(c.response().remove()));
     }
     return action.setWeightedClusters(weighted).build();
+  }
+
+  private static com.google.protobuf.Duration protoDuration(java.time.Duration d) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds())
+        .setNanos(d.getNano())
+        .build();
   }
 
   /** Set means replace: any value the header had is overwritten. */

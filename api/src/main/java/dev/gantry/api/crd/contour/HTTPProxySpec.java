@@ -72,6 +72,28 @@ public class HTTPProxySpec {
     @JsonPropertyDescription("How the path is rewritten before the request goes upstream.")
     private PathRewritePolicy pathRewritePolicy;
 
+    @JsonPropertyDescription("Timeouts of this route.")
+    private TimeoutPolicy timeoutPolicy;
+
+    @JsonPropertyDescription("How failed requests of this route are retried.")
+    private RetryPolicy retryPolicy;
+
+    public TimeoutPolicy getTimeoutPolicy() {
+      return timeoutPolicy;
+    }
+
+    public void setTimeoutPolicy(TimeoutPolicy timeoutPolicy) {
+      this.timeoutPolicy = timeoutPolicy;
+    }
+
+    public RetryPolicy getRetryPolicy() {
+      return retryPolicy;
+    }
+
+    public void setRetryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = retryPolicy;
+    }
+
     public HeadersPolicy getRequestHeadersPolicy() {
       return requestHeadersPolicy;
     }
@@ -525,6 +547,91 @@ public class HTTPProxySpec {
 
     public void setReplacement(String replacement) {
       this.replacement = replacement;
+    }
+  }
+
+  /** Contour's TimeoutPolicy: durations like {@code 30s}, {@code 1m30s} or {@code infinity}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TimeoutPolicy {
+    @JsonPropertyDescription("Time to wait for the whole response (default 15s; infinity: none).")
+    private String response;
+
+    @JsonPropertyDescription("Time a request stream may be idle before it is reset.")
+    private String idle;
+
+    @JsonPropertyDescription("Time an upstream connection may be idle before it is closed.")
+    private String idleConnection;
+
+    public String getResponse() {
+      return response;
+    }
+
+    public void setResponse(String response) {
+      this.response = response;
+    }
+
+    public String getIdle() {
+      return idle;
+    }
+
+    public void setIdle(String idle) {
+      this.idle = idle;
+    }
+
+    public String getIdleConnection() {
+      return idleConnection;
+    }
+
+    public void setIdleConnection(String idleConnection) {
+      this.idleConnection = idleConnection;
+    }
+  }
+
+  /** Contour's RetryPolicy. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class RetryPolicy {
+    @JsonPropertyDescription("Retries allowed (default 1).")
+    private Long count;
+
+    @JsonPropertyDescription("Timeout of each try, e.g. 250ms.")
+    private String perTryTimeout;
+
+    @JsonPropertyDescription("Conditions that trigger a retry (default 5xx).")
+    private List<String> retryOn = new ArrayList<>();
+
+    @JsonPropertyDescription("Status codes retried with retryOn retriable-status-codes.")
+    private List<Long> retriableStatusCodes = new ArrayList<>();
+
+    public Long getCount() {
+      return count;
+    }
+
+    public void setCount(Long count) {
+      this.count = count;
+    }
+
+    public String getPerTryTimeout() {
+      return perTryTimeout;
+    }
+
+    public void setPerTryTimeout(String perTryTimeout) {
+      this.perTryTimeout = perTryTimeout;
+    }
+
+    public List<String> getRetryOn() {
+      return retryOn;
+    }
+
+    public void setRetryOn(List<String> retryOn) {
+      this.retryOn = retryOn;
+    }
+
+    public List<Long> getRetriableStatusCodes() {
+      return retriableStatusCodes;
+    }
+
+    public void setRetriableStatusCodes(List<Long> retriableStatusCodes) {
+      this.retriableStatusCodes = retriableStatusCodes;
     }
   }
 }
