@@ -268,6 +268,16 @@ public final class LocalGantry implements AutoCloseable {
                 .endSpec()
                 .build())
         .serverSideApply();
+    publishEndpointSlice(cluster, service, portName, targetPort, addresses);
+  }
+
+  /**
+   * Writes only {@code service}'s one EndpointSlice in {@code cluster} (the Service must exist,
+   * e.g. from {@link #publishAddresses}): one apiserver write, for timing a change of endpoints.
+   */
+  public void publishEndpointSlice(
+      String cluster, String service, String portName, int targetPort, List<String> addresses) {
+    KubernetesClient client = testbed.cluster(cluster).client();
     List<Endpoint> endpoints = new ArrayList<>();
     for (String address : addresses) {
       endpoints.add(

@@ -6,12 +6,17 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.model.ProxyCompiler;
+import dev.gantry.xds.model.RoutingTable;
 import dev.gantry.xds.translate.XdsAssembler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -71,15 +76,14 @@ public final class SnapshotBuildBench {
         };
 
     Runtime rt = Runtime.getRuntime();
-    long[] full =
+    Timings full =
         time(
-            () ->
-                new XdsAssembler("0.0.0.0", 8080)
-                    .assemble(compiler.compile(proxies, snapshot).table()));
-    long[] endpoints =
-        time(() -> steady.assemble(compiler.compile(proxies, oneEndpointChanged.get()).table()));
-    long[] proxyEdit =
-        time(() -> steady.assemble(compiler.compile(oneProxyChanged.get(), snapshot).table()));
+            () -> compiler.compile(proxies, snapshot).table(),
+            table -> new XdsAssembler("0.0.0.0", 8080).assemble(table));
+    Timings endpoints =
+        time(() -> compiler.compile(proxies, oneEndpointChanged.get()).table(), steady::assemble);
+    Timings proxyEdit =
+        time(() -> compiler.compile(oneProxyChanged.get(), snapshot).table(), steady::assemble);
     System.gc();
     long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
 
@@ -92,14 +96,23 @@ public final class SnapshotBuildBench {
             .size();
     System.out.printf(
         "snapshot build: %d HTTPProxies, %d routes, %d Envoy clusters, %d endpoints;"
-            + " %d runs after %d warm-up%n%n",
-        proxyCount, proxyCount * 3, clusters, clusters * 6, RUNS, WARMUP);
-    System.out.println("| build | p50 ms | p99 ms | vs full (p50) |");
-    System.out.println("|---|---|---|---|");
+            + " %d runs after %d warm-up; %d cores, load average %s%n%n",
+        proxyCount,
+        proxyCount * 3,
+        clusters,
+        clusters * 6,
+        RUNS,
+        WARMUP,
+        rt.availableProcessors(),
+        loadAverage());
+    System.out.println(
+        "| build | p50 ms | p99 ms | vs full (p50) | compile p50 ms | assemble p50 ms |");
+    System.out.println("|---|---|---|---|---|---|");
     row("full, from scratch", full, full);
     row("one endpoint changed", endpoints, full);
     row("one HTTPProxy changed", proxyEdit, full);
-    System.out.printf("%nheap used after the runs (after GC): %d MiB%n", heapMb);
+    System.out.printf(
+        "%nheap used after the runs (after GC): %d MiB; load average %s%n", heapMb, loadAverage());
   }
 
   private static FederatedService service(String name, int p, int r, int version) {
@@ -125,25 +138,54 @@ public final class SnapshotBuildBench {
         .build();
   }
 
-  private static long[] time(Runnable build) {
+  /** Sorted nanoseconds of each run: the whole build and its two steps. */
+  private record Timings(long[] total, long[] compile, long[] assemble) {}
+
+  /** Times compile (HTTPProxies + federation to a routing table), then assemble (Envoy types). */
+  private static Timings time(Supplier<RoutingTable> compile, Consumer<RoutingTable> assemble) {
     for (int i = 0; i < WARMUP; i++) {
-      build.run();
+      assemble.accept(compile.get());
     }
-    long[] nanos = new long[RUNS];
+    long[] total = new long[RUNS];
+    long[] compiled = new long[RUNS];
+    long[] assembled = new long[RUNS];
     for (int i = 0; i < RUNS; i++) {
       long start = System.nanoTime();
-      build.run();
-      nanos[i] = System.nanoTime() - start;
+      RoutingTable table = compile.get();
+      long mid = System.nanoTime();
+      assemble.accept(table);
+      long end = System.nanoTime();
+      total[i] = end - start;
+      compiled[i] = mid - start;
+      assembled[i] = end - mid;
     }
-    Arrays.sort(nanos);
-    return nanos;
+    Arrays.sort(total);
+    Arrays.sort(compiled);
+    Arrays.sort(assembled);
+    return new Timings(total, compiled, assembled);
   }
 
-  private static void row(String name, long[] sorted, long[] full) {
-    long p50 = sorted[sorted.length / 2];
-    long p99 = sorted[(int) Math.ceil(0.99 * sorted.length) - 1];
+  private static void row(String name, Timings t, Timings full) {
     System.out.printf(
-        "| %s | %.1f | %.1f | %.2f |%n",
-        name, p50 / 1e6, p99 / 1e6, (double) p50 / full[full.length / 2]);
+        "| %s | %.1f | %.1f | %.2f | %.1f | %.1f |%n",
+        name,
+        p50(t.total()) / 1e6,
+        t.total()[(int) Math.ceil(0.99 * RUNS) - 1] / 1e6,
+        (double) p50(t.total()) / p50(full.total()),
+        p50(t.compile()) / 1e6,
+        p50(t.assemble()) / 1e6);
+  }
+
+  private static long p50(long[] sorted) {
+    return sorted[sorted.length / 2];
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return String.join(" ", fields[0], fields[1], fields[2]);
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 }
