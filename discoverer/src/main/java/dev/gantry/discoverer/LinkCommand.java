@@ -7,11 +7,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,11 +36,18 @@ import picocli.CommandLine.Spec;
             + " EndpointSlices, mints a token for it and writes the kubeconfig Secret for the hub."
             + " Run it again to rotate the token.")
 final class LinkCommand implements Callable<Integer> {
+  /** The shortest token the TokenRequest API issues. */
+  static final Duration MIN_TOKEN_TTL = Duration.ofMinutes(10);
+
+  private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+  private static final String DNS_1123_SUBDOMAIN = DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*";
+
   @Spec CommandSpec spec;
 
   @Option(
       names = "--remote-kubeconfig",
-      description = "Admin kubeconfig of the remote cluster (default: ~/.kube/config).")
+      description =
+          "Admin kubeconfig of the remote cluster (default: $KUBECONFIG or ~/.kube/config).")
   Path remoteKubeconfig;
 
   @Option(names = "--context", description = "Context of that kubeconfig (default: current).")
@@ -81,7 +92,9 @@ final class LinkCommand implements Callable<Integer> {
 
   @Option(
       names = "--hub-kubeconfig",
-      description = "Kubeconfig of the hub for --apply (default: in-cluster, then ~/.kube/config).")
+      description =
+          "Kubeconfig of the hub for --apply (default: $KUBECONFIG or ~/.kube/config, else"
+              + " in-cluster).")
   Path hubKubeconfig;
 
   Linker.LinkOptions options() {
@@ -91,17 +104,39 @@ final class LinkCommand implements Callable<Integer> {
     }
     for (String[] label :
         new String[][] {{"--namespace", namespace}, {"--hub-namespace", hubNamespace}}) {
-      if (!label[1].matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      if (!label[1].matches(DNS_1123_LABEL)) {
         throw new IllegalArgumentException(
             label[0] + ": '" + label[1] + "' is not a namespace name (a DNS-1123 label)");
       }
     }
-    return new Linker.LinkOptions(
-        clusterName,
-        namespace,
-        FlagValues.duration("--token-ttl", tokenTtl),
-        hubNamespace,
-        secretName != null ? secretName : "gantry-remote-" + clusterName);
+    String name = secretName != null ? secretName : "gantry-remote-" + clusterName;
+    if (name.length() > 253 || !name.matches(DNS_1123_SUBDOMAIN)) {
+      throw new IllegalArgumentException(
+          "--secret-name: '" + name + "' is not a Secret name (a DNS-1123 subdomain)");
+    }
+    if (server != null) {
+      checkServer(server);
+    }
+    Duration ttl = FlagValues.duration("--token-ttl", tokenTtl);
+    // The apiserver refuses shorter ones; say so here rather than after the RBAC is written.
+    if (ttl.compareTo(MIN_TOKEN_TTL) < 0) {
+      throw new IllegalArgumentException("--token-ttl must be at least 10m");
+    }
+    return new Linker.LinkOptions(clusterName, namespace, ttl, hubNamespace, name);
+  }
+
+  /** The hub verifies the remote with its CA and sends it a bearer token: https only. */
+  static void checkServer(String server) {
+    URI uri;
+    try {
+      uri = new URI(server);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "--server: '" + server + "' is not an https URL (e.g. https://east.example.com:6443)");
+    }
   }
 
   @Override
@@ -110,17 +145,19 @@ final class LinkCommand implements Callable<Integer> {
     Config remoteConfig = config("--remote-kubeconfig", remoteKubeconfig, context);
     String url = server != null ? server : remoteConfig.getMasterUrl();
     String caData = caData(remoteConfig);
+    Config hubConfig = apply ? config("--hub-kubeconfig", hubKubeconfig, null) : null;
     Linker.Result result;
     try (KubernetesClient remote = new KubernetesClientBuilder().withConfig(remoteConfig).build()) {
       result = Linker.link(remote, options, url, caData);
+    } catch (KubernetesClientException e) {
+      return failed("the remote cluster at " + remoteConfig.getMasterUrl(), e);
     }
     Secret secret = result.hubSecret();
     if (apply) {
-      try (KubernetesClient hub =
-          new KubernetesClientBuilder()
-              .withConfig(config("--hub-kubeconfig", hubKubeconfig, null))
-              .build()) {
+      try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(hubConfig).build()) {
         Linker.apply(hub, secret);
+      } catch (KubernetesClientException e) {
+        return failed("the hub at " + hubConfig.getMasterUrl(), e);
       }
     } else {
       spec.commandLine().getOut().print(Serialization.asYaml(secret));
@@ -144,22 +181,56 @@ final class LinkCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Config config(String flag, Path file, String context) {
+  /**
+   * A refused or failed request (no admin rights in the remote, an unreachable hub) is an expected
+   * condition: one line and exit 1, no trace. Only the status goes out, never a request body.
+   */
+  private int failed(String where, KubernetesClientException e) {
+    String reason =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
+    spec.commandLine()
+        .getErr()
+        .printf("error: %s: %s%s%n", where, e.getCode() > 0 ? e.getCode() + " " : "", reason);
+    spec.commandLine().getErr().flush();
+    return 1;
+  }
+
+  /**
+   * The client configuration from {@code file}, or found as fabric8 finds it ($KUBECONFIG or
+   * ~/.kube/config, else in-cluster). A {@code context} the kubeconfig lacks is an error: fabric8
+   * would silently fall back to the current context, or to https://kubernetes.default.svc, and link
+   * the wrong cluster.
+   */
+  static Config config(String flag, Path file, String context) {
+    Config config;
     if (file == null) {
-      return context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+      config = Config.autoConfigure(context);
+    } else {
+      String content;
+      try {
+        content = Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read " + flag + " " + file + ": " + e.getMessage());
+      }
+      try {
+        config = Config.fromKubeconfig(context, content, file.toString());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(flag + " " + file + " is not a usable kubeconfig");
+      }
     }
-    String content;
-    try {
-      content = Files.readString(file);
-    } catch (IOException e) {
+    if (context != null
+        && (config.getContexts() == null
+            || config.getContexts().stream().noneMatch(c -> context.equals(c.getName())))) {
       throw new IllegalArgumentException(
-          "cannot read " + flag + " " + file + ": " + e.getMessage());
+          "--context: no context '"
+              + context
+              + "' in "
+              + (file != null ? file.toString() : "$KUBECONFIG or ~/.kube/config"));
     }
-    try {
-      return Config.fromKubeconfig(context, content, file.toString());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(flag + " " + file + " is not a usable kubeconfig");
-    }
+    return config;
   }
 
   /** The remote CA as base64 PEM, from inline data or a file. */

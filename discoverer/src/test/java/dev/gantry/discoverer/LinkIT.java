@@ -2,6 +2,7 @@ package dev.gantry.discoverer;
 
 import static dev.gantry.discoverer.Fixtures.create;
 import static dev.gantry.discoverer.Fixtures.service;
+import static java.nio.file.Files.readString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +11,7 @@ import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -82,6 +84,19 @@ class LinkIT {
     assertThat(first.err()).contains("linked cluster east").doesNotContain(token);
     assertThat(first.out()).isEmpty();
 
+    assertThat(east.client().rbac().clusterRoles().withName("gantry-discoverer").get().getRules())
+        .containsExactly(
+            new PolicyRuleBuilder()
+                .withApiGroups("")
+                .withResources("services")
+                .withVerbs("get", "list", "watch")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups("discovery.k8s.io")
+                .withResources("endpointslices")
+                .withVerbs("get", "list", "watch")
+                .build());
+
     try (KubernetesClient linked = clientOf(firstKubeconfig)) {
       assertThat(linked.services().inNamespace(ns).list().getItems()).isEmpty();
       assertThat(linked.discovery().v1().endpointSlices().inAnyNamespace().list()).isNotNull();
@@ -98,6 +113,17 @@ class LinkIT {
     Path file =
         DiscovererHarness.kubeconfigFile(
             testbed.directory().resolve(ns), "kubeconfig", firstKubeconfig);
+
+    // Linking with an identity that may not create RBAC is refused in one line, token unsaid.
+    Run refused = link("--remote-kubeconfig=" + file, "--cluster-name=east");
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
+    assertThat(refused.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("error: the remote cluster at " + east.apiServerUrl())
+        .contains("403")
+        .doesNotContain(token);
+    assertThat(refused.out()).isEmpty();
     try (Discoverer discoverer =
         new Discoverer(DiscovererHarness.config("east", file, hub, ns).build()).start()) {
       create(east.client(), service(ns, "web").build());
@@ -143,13 +169,17 @@ class LinkIT {
   }
 
   @Test
-  void withoutApplyItPrintsASecretThatApplies(Testbed testbed) {
+  void withoutApplyItPrintsASecretThatApplies(Testbed testbed) throws Exception {
     KubeCluster east = testbed.cluster("east");
     KubeCluster hub = testbed.cluster("hub");
+
+    String context =
+        Config.fromKubeconfig(readString(east.adminKubeconfigFile())).getCurrentContext().getName();
 
     Run run =
         link(
             "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+            "--context=" + context,
             "--cluster-name=east",
             "--secret-name=printed-east",
             "--hub-namespace=printed");
