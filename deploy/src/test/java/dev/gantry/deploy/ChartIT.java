@@ -83,6 +83,36 @@ class ChartIT {
   }
 
   @Test
+  void aRemoteListedTwiceOrTooLongForItsServiceNameFails() throws Exception {
+    Charts.Helm twice =
+        helm(
+            "template",
+            "t",
+            CHART.toString(),
+            "-f",
+            values(
+                    "twice.yaml",
+                    "remoteClusters:\n- {name: east, kubeconfigSecret: a}\n"
+                        + "- {name: east, kubeconfigSecret: b}\n")
+                .toString());
+    Charts.Helm tooLong =
+        helm(
+            "template",
+            "gantry",
+            CHART.toString(),
+            "-f",
+            values(
+                    "long.yaml",
+                    "remoteClusters:\n- {name: " + "a".repeat(40) + ", kubeconfigSecret: a}\n")
+                .toString());
+
+    assertThat(twice.exitCode()).isNotZero();
+    assertThat(twice.output()).contains("remoteClusters: east is listed twice");
+    assertThat(tooLong.exitCode()).isNotZero();
+    assertThat(tooLong.output()).contains("would exceed 63 characters");
+  }
+
+  @Test
   void renderingsHaveOneDiscovererPerRemoteAndLeaderElectionOnlyWithReplicas() throws Exception {
     String three = render("t", NS, values("three.yaml", THREE_REMOTES));
     String defaults = render("d", NS, null);
