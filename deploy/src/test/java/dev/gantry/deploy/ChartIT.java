@@ -1,25 +1,21 @@
 package dev.gantry.deploy;
 
+import static dev.gantry.deploy.Charts.CHART;
+import static dev.gantry.deploy.Charts.apply;
+import static dev.gantry.deploy.Charts.helm;
+import static dev.gantry.deploy.Charts.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.testbed.Tools;
 import dev.gantry.testbed.WithClusters;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @WithClusters({"hub"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChartIT {
-  private static final Path CHART = Tools.repositoryRoot().resolve("deploy/helm/gantry");
   private static final String NS = "gantry-system";
   private static final String THREE_REMOTES =
       """
@@ -47,22 +42,6 @@ class ChartIT {
 
   private KubernetesClient hub;
   private Path dir;
-
-  private record Helm(int exitCode, String output) {}
-
-  private Helm helm(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of(Tools.require(Tools.resolve().helm()).toString()));
-    command.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Helm(p.exitValue(), out);
-  }
 
   private Path values(String name, String yaml) throws IOException {
     return Files.writeString(dir.resolve(name), yaml);
@@ -77,48 +56,13 @@ class ChartIT {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .serverSideApply();
     }
-    apply(render("t", NS, values("three.yaml", THREE_REMOTES)));
-    apply(render("d", "gantry-defaults", null));
-  }
-
-  private String render(String release, String namespace, Path values) throws Exception {
-    List<String> args =
-        new ArrayList<>(List.of("template", release, CHART.toString(), "-n", namespace));
-    if (values != null) {
-      args.addAll(List.of("-f", values.toString()));
-    }
-    Helm h = helm(args.toArray(String[]::new));
-    assertThat(h.exitCode()).as(h.output()).isZero();
-    return h.output();
-  }
-
-  /** Applies every object of a rendering, CRDs first; the apiserver validates each. */
-  private void apply(String manifests) {
-    List<HasMetadata> objects =
-        hub.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items();
-    for (HasMetadata o : objects) {
-      if (o instanceof CustomResourceDefinition crd) {
-        if (hub.apiextensions()
-                .v1()
-                .customResourceDefinitions()
-                .withName(crd.getMetadata().getName())
-                .get()
-            == null) {
-          hub.resource(crd).create();
-        }
-        Crds.install(hub, crd.getMetadata().getName()); // waits until established
-      }
-    }
-    for (HasMetadata o : objects) {
-      if (!(o instanceof CustomResourceDefinition)) {
-        hub.resource(o).forceConflicts().serverSideApply();
-      }
-    }
+    apply(hub, render("t", NS, values("three.yaml", THREE_REMOTES)));
+    apply(hub, render("d", "gantry-defaults", null));
   }
 
   @Test
   void lintPasses() throws Exception {
-    Helm h = helm("lint", CHART.toString());
+    Charts.Helm h = helm("lint", CHART.toString());
 
     assertThat(h.exitCode()).as(h.output()).isZero();
     assertThat(h.output()).contains("1 chart(s) linted, 0 chart(s) failed");
@@ -126,7 +70,7 @@ class ChartIT {
 
   @Test
   void aTypoInValuesFailsWithTheKeyNamed() throws Exception {
-    Helm h =
+    Charts.Helm h =
         helm(
             "template",
             "t",
@@ -136,6 +80,36 @@ class ChartIT {
 
     assertThat(h.exitCode()).isNotZero();
     assertThat(h.output()).contains("additional properties 'replica' not allowed");
+  }
+
+  @Test
+  void aRemoteListedTwiceOrTooLongForItsServiceNameFails() throws Exception {
+    Charts.Helm twice =
+        helm(
+            "template",
+            "t",
+            CHART.toString(),
+            "-f",
+            values(
+                    "twice.yaml",
+                    "remoteClusters:\n- {name: east, kubeconfigSecret: a}\n"
+                        + "- {name: east, kubeconfigSecret: b}\n")
+                .toString());
+    Charts.Helm tooLong =
+        helm(
+            "template",
+            "gantry",
+            CHART.toString(),
+            "-f",
+            values(
+                    "long.yaml",
+                    "remoteClusters:\n- {name: " + "a".repeat(40) + ", kubeconfigSecret: a}\n")
+                .toString());
+
+    assertThat(twice.exitCode()).isNotZero();
+    assertThat(twice.output()).contains("remoteClusters: east is listed twice");
+    assertThat(tooLong.exitCode()).isNotZero();
+    assertThat(tooLong.output()).contains("would exceed 63 characters");
   }
 
   @Test
@@ -151,6 +125,8 @@ class ChartIT {
             "name: t-discoverer-east\n", "name: t-discoverer-west\n", "name: t-discoverer-north\n")
         .contains("- --namespaces=shop,default", "- --service-selector=app=web");
     assertThat(three.split("- --leader-elect\n", -1)).hasSize(2); // west only
+    // That label marks mirrors: the aggregator would try to federate the chart's own Services.
+    assertThat(three).doesNotContain("gantry.dev/cluster:");
     assertThat(monitored).contains("kind: ServiceMonitor");
     assertThat(defaults).doesNotContain("kind: ServiceMonitor");
   }
@@ -201,6 +177,10 @@ class ChartIT {
     return new Can(who, verb, group, resource, null, null, ns, false);
   }
 
+  private static Can lease(String who, String verb, String name, String ns, boolean allowed) {
+    return new Can(who, verb, "coordination.k8s.io", "leases", null, name, ns, allowed);
+  }
+
   static Stream<Can> permissions() {
     String hubSa = "t-hub";
     String east = "t-discoverer-east"; // all namespaces
@@ -240,7 +220,11 @@ class ChartIT {
         can(west, "update", "discovery.k8s.io", "endpointslices", "default"),
         cannot(west, "create", "", "services", "other"),
         cannot(west, "list", "", "services", null),
-        can(west, "update", "coordination.k8s.io", "leases", NS),
+        can(west, "create", "coordination.k8s.io", "leases", NS),
+        lease(west, "patch", "gantry-discoverer-west", NS, true), // how fabric8 renews
+        lease(west, "update", "gantry-discoverer-west", NS, true),
+        lease(west, "patch", "gantry-discoverer-east", NS, false),
+        lease(west, "get", "gantry-discoverer-west", "shop", false),
         cannot(west, "update", "coordination.k8s.io", "leases", "shop"),
         cannot(west, "get", "", "secrets", "shop"),
         // Envoy talks to the hub over xDS, not to the apiserver
