@@ -163,13 +163,16 @@ public final class ProxyCompiler {
             new ProxyVerdict.Error("Valid", "NoServices", where + ": route has no services"));
         continue;
       }
+      java.time.Duration idleConnection =
+          RoutePolicies.idleConnection(r.getTimeoutPolicy(), where, errors);
       List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
       boolean anyWeight =
           services.stream().anyMatch(s -> s != null && s.getWeight() != null && s.getWeight() > 0);
       for (int j = 0; j < services.size(); j++) {
         HTTPProxySpec.RouteService s = services.get(j);
         String swhere = where + ".services[" + j + "]";
-        Upstream upstream = resolve(ns, s, snapshot, swhere, errors);
+        Upstream upstream =
+            resolve(ns, s, snapshot, Upstream.Strategy.ROUND_ROBIN, idleConnection, swhere, errors);
         if (upstream == null) {
           continue;
         }
@@ -225,6 +228,8 @@ public final class ProxyCompiler {
       String ns,
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,
+      Upstream.Strategy strategy,
+      java.time.Duration idleConnection,
       String where,
       List<ProxyVerdict.Error> errors) {
     if (s == null || s.getName() == null || s.getName().isBlank()) {
@@ -263,15 +268,20 @@ public final class ProxyCompiler {
       return null;
     }
     boolean federated = !mirror;
+    // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
+    // asking for different ones get different clusters; the defaults add nothing, which keeps the
+    // names of clusters without policies as they were.
+    StringBuilder identity =
+        new StringBuilder(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
+    if (strategy != Upstream.Strategy.ROUND_ROBIN) {
+      identity.append("/lb=").append(strategy.contourName());
+    }
+    if (idleConnection != null) {
+      identity.append("/idleConnection=").append(idleConnection.toNanos());
+    }
     String clusterName =
-        ns
-            + "/"
-            + s.getName()
-            + "/"
-            + s.getPort()
-            + "/"
-            + shortHash(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
-    return new Upstream(clusterName, target, port, federated);
+        ns + "/" + s.getName() + "/" + s.getPort() + "/" + shortHash(identity.toString());
+    return new Upstream(clusterName, target, port, federated, strategy, idleConnection);
   }
 
   private ProxyVerdict verdict(
