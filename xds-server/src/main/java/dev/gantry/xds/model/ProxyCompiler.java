@@ -81,10 +81,12 @@ public final class ProxyCompiler {
                     new ProxyVerdict.Error(
                         "Valid",
                         "Orphaned",
-                        "this HTTPProxy is not part of a delegation chain from a root HTTPProxy"))));
+                        "this HTTPProxy is not part of a delegation chain from a root HTTPProxy")),
+                List.of()));
         continue;
       }
       List<ProxyVerdict.Error> errors = new ArrayList<>();
+      List<ProxyVerdict.Error> warnings = new ArrayList<>();
       String key = fqdn.toLowerCase(java.util.Locale.ROOT);
       if (byFqdn.get(key).size() > 1) {
         List<String> others =
@@ -108,13 +110,13 @@ public final class ProxyCompiler {
                 "spec.virtualhost.fqdn \"" + fqdn + "\" is not a valid host name"));
       }
       Map<String, Upstream> proxyUpstreams = new LinkedHashMap<>();
-      List<RoutingTable.Route> routes = routes(p, snapshot, errors, proxyUpstreams);
+      List<RoutingTable.Route> routes = routes(p, snapshot, errors, warnings, proxyUpstreams);
       if (errors.isEmpty()) {
         hosts.add(new RoutingTable.VirtualHost(key, routes));
         upstreams.putAll(proxyUpstreams);
-        verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of()));
+        verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of(), warnings));
       } else {
-        verdicts.add(verdict(p, ProxyVerdict.INVALID, errors.get(0).message(), errors));
+        verdicts.add(verdict(p, ProxyVerdict.INVALID, errors.get(0).message(), errors, warnings));
       }
     }
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
@@ -137,6 +139,7 @@ public final class ProxyCompiler {
       HTTPProxy p,
       FederationSnapshot snapshot,
       List<ProxyVerdict.Error> errors,
+      List<ProxyVerdict.Error> warnings,
       Map<String, Upstream> upstreams) {
     String ns = p.getMetadata().getNamespace();
     List<HTTPProxySpec.Route> specRoutes =
@@ -165,6 +168,8 @@ public final class ProxyCompiler {
       }
       java.time.Duration idleConnection =
           RoutePolicies.idleConnection(r.getTimeoutPolicy(), where, errors);
+      LoadBalancing.Choice balancing =
+          LoadBalancing.choose(r.getLoadBalancerPolicy(), where, warnings);
       List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
       boolean anyWeight =
           services.stream().anyMatch(s -> s != null && s.getWeight() != null && s.getWeight() > 0);
@@ -172,7 +177,7 @@ public final class ProxyCompiler {
         HTTPProxySpec.RouteService s = services.get(j);
         String swhere = where + ".services[" + j + "]";
         Upstream upstream =
-            resolve(ns, s, snapshot, Upstream.Strategy.ROUND_ROBIN, idleConnection, swhere, errors);
+            resolve(ns, s, snapshot, balancing.strategy(), idleConnection, swhere, errors);
         if (upstream == null) {
           continue;
         }
@@ -212,7 +217,8 @@ public final class ProxyCompiler {
               RoutePolicies.headers(r.getResponseHeadersPolicy(), true, where, errors),
               RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors),
               RoutePolicies.timeouts(r.getTimeoutPolicy(), where, errors),
-              RoutePolicies.retry(r.getRetryPolicy(), where, errors)));
+              RoutePolicies.retry(r.getRetryPolicy(), where, errors),
+              balancing.hashPolicies()));
     }
     // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
     return byMatch.values().stream()
@@ -285,7 +291,11 @@ public final class ProxyCompiler {
   }
 
   private ProxyVerdict verdict(
-      HTTPProxy p, String status, String description, List<ProxyVerdict.Error> errors) {
+      HTTPProxy p,
+      String status,
+      String description,
+      List<ProxyVerdict.Error> errors,
+      List<ProxyVerdict.Error> warnings) {
     Long generation = p.getMetadata().getGeneration();
     return new ProxyVerdict(
         p.getMetadata().getNamespace(),
@@ -293,7 +303,8 @@ public final class ProxyCompiler {
         generation == null ? 0 : generation,
         status,
         description,
-        errors);
+        errors,
+        warnings);
   }
 
   static String shortHash(String value) {

@@ -15,9 +15,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Envoy Clusters for upstreams: EDS over ADS, round robin across the endpoints of the localities
- * (one per source cluster) weighted by their cluster's weight, and outlier detection on so that
- * dead endpoints in one cluster are ejected and traffic moves to the others.
+ * Envoy Clusters for upstreams: EDS over ADS, the route's load balancing strategy (round robin by
+ * default) across the endpoints of the localities (one per source cluster) weighted by their
+ * cluster's weight, and outlier detection on so that dead endpoints in one cluster are ejected and
+ * traffic moves to the others.
  */
 public final class ClusterTranslator {
   private ClusterTranslator() {}
@@ -51,7 +52,7 @@ public final class ClusterTranslator {
                         .setResourceApiVersion(ApiVersion.V3))
                 .setServiceName(upstream.name()))
         .setConnectTimeout(Duration.newBuilder().setSeconds(2))
-        .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+        .setLbPolicy(lbPolicy(upstream.strategy()))
         .setCommonLbConfig(
             Cluster.CommonLbConfig.newBuilder()
                 .setLocalityWeightedLbConfig(
@@ -66,6 +67,16 @@ public final class ClusterTranslator {
                 .setBaseEjectionTime(Duration.newBuilder().setSeconds(10))
                 .setMaxEjectionPercent(UInt32Value.of(100)))
         .build();
+  }
+
+  /** Contour's mapping: the two hashing strategies are ring hash clusters. */
+  static Cluster.LbPolicy lbPolicy(Upstream.Strategy strategy) {
+    return switch (strategy) {
+      case ROUND_ROBIN -> Cluster.LbPolicy.ROUND_ROBIN;
+      case WEIGHTED_LEAST_REQUEST -> Cluster.LbPolicy.LEAST_REQUEST;
+      case RANDOM -> Cluster.LbPolicy.RANDOM;
+      case COOKIE, REQUEST_HASH -> Cluster.LbPolicy.RING_HASH;
+    };
   }
 
   /**

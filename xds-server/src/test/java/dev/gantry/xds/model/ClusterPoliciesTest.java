@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.crd.contour.LoadBalancerPolicy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.Fixtures;
@@ -19,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Route policies that land on Envoy clusters ({@code timeoutPolicy.idleConnection}), compiled
- * through {@link ProxyCompiler}: each distinct policy gets its own cluster, named by a hash that
- * covers it, and bad values make the proxy invalid.
+ * Route policies that land on Envoy clusters ({@code timeoutPolicy.idleConnection}, {@code
+ * loadBalancerPolicy}), compiled through {@link ProxyCompiler}: each distinct policy gets its own
+ * cluster, named by a hash that covers it, and bad values make the proxy invalid.
  */
 class ClusterPoliciesTest {
   static final FederatedService KUARD =
@@ -40,6 +41,108 @@ class ClusterPoliciesTest {
     public String toString() {
       return name;
     }
+  }
+
+  static final String COOKIE = "demo/kuard/80/48836b39c0";
+  static final String HASHED = "demo/kuard/80/c477814145";
+  static final String RANDOM = "demo/kuard/80/f672939a4b";
+  static final String LEAST = "demo/kuard/80/7a6c499059";
+  static final String COOKIE_IDLE_5M = "demo/kuard/80/c803b789df";
+
+  /**
+   * A load balancing case: the upstreams, each route's hash policies (in route order), warnings.
+   */
+  record LbCase(
+      String name,
+      HTTPProxy proxy,
+      Map<String, Upstream> upstreams,
+      List<List<RoutingTable.HashPolicy>> hashPolicies,
+      List<String> warnings) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<LbCase> balancing() {
+    RoutingTable.HashPolicy user =
+        new RoutingTable.HashPolicy(RoutingTable.HashKind.HEADER, "x-user", false);
+    return Stream.of(
+        new LbCase(
+            "Cookie: a ring hash cluster of its own and the session cookie on the route",
+            routes(route("/", r -> r.setLoadBalancerPolicy(lb("Cookie")))),
+            Map.of(COOKIE, upstream(COOKIE, Upstream.Strategy.COOKIE, null)),
+            List.of(List.of(RoutingTable.HashPolicy.SESSION_COOKIE)),
+            List.of()),
+        new LbCase(
+            "Random and WeightedLeastRequest: clusters of their own, no hash policies",
+            routes(
+                route("/random", r -> r.setLoadBalancerPolicy(lb("Random"))),
+                route("/least", r -> r.setLoadBalancerPolicy(lb("WeightedLeastRequest")))),
+            Map.of(
+                RANDOM, upstream(RANDOM, Upstream.Strategy.RANDOM, null),
+                LEAST, upstream(LEAST, Upstream.Strategy.WEIGHTED_LEAST_REQUEST, null)),
+            List.of(List.of(), List.of()),
+            List.of()),
+        new LbCase(
+            "RequestHash on a header; a round robin route to the same service keeps the plain"
+                + " cluster",
+            routes(
+                route("/", r -> {}),
+                route(
+                    "/hashed",
+                    r ->
+                        r.setLoadBalancerPolicy(
+                            lb("RequestHash", LoadBalancingTest.header("X-User", false))))),
+            Map.of(
+                PLAIN, upstream(PLAIN, Upstream.Strategy.ROUND_ROBIN, null),
+                HASHED, upstream(HASHED, Upstream.Strategy.REQUEST_HASH, null)),
+            List.of(List.of(user), List.of()),
+            List.of()),
+        new LbCase(
+            "a strategy and an idle connection timeout together make one cluster",
+            routes(
+                route(
+                    "/",
+                    r -> {
+                      r.setLoadBalancerPolicy(lb("Cookie"));
+                      r.setTimeoutPolicy(timeout("5m"));
+                    })),
+            Map.of(
+                COOKIE_IDLE_5M,
+                upstream(COOKIE_IDLE_5M, Upstream.Strategy.COOKIE, Duration.ofMinutes(5))),
+            List.of(List.of(RoutingTable.HashPolicy.SESSION_COOKIE)),
+            List.of()),
+        new LbCase(
+            "RequestHash with nothing to hash: round robin, still valid, with warnings",
+            routes(route("/", r -> r.setLoadBalancerPolicy(lb("RequestHash")))),
+            Map.of(PLAIN, upstream(PLAIN, Upstream.Strategy.ROUND_ROBIN, null)),
+            List.of(List.of()),
+            List.of(
+                "SpecError/IgnoredField: spec.routes[0].loadBalancerPolicy: ignoring invalid"
+                    + " request hash policy options, setting load balancer strategy to default"
+                    + " RoundRobin")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("balancing")
+  void balances(LbCase c) {
+    ProxyCompiler.Result result = new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT);
+
+    assertThat(result.table().upstreams()).isEqualTo(c.upstreams());
+    assertThat(result.table().virtualHosts().get(0).routes())
+        .extracting(RoutingTable.Route::hashPolicies)
+        .isEqualTo(c.hashPolicies());
+    ProxyVerdict verdict = result.verdicts().get(0);
+    assertThat(verdict.valid()).isTrue();
+    assertThat(verdict.warnings())
+        .extracting(w -> w.type() + "Error/" + w.reason() + ": " + w.message())
+        .isEqualTo(c.warnings());
+  }
+
+  static LoadBalancerPolicy lb(
+      String strategy, LoadBalancerPolicy.RequestHashPolicy... hashPolicies) {
+    return LoadBalancingTest.policy(strategy, hashPolicies);
   }
 
   static Stream<Case> cases() {

@@ -94,6 +94,22 @@ class ClusterTranslatorTest {
                                 .build()))
                     .build())),
         new Case(
+            "WeightedLeastRequest is least request",
+            List.of(strategy(Upstream.Strategy.WEIGHTED_LEAST_REQUEST)),
+            List.of(expected(Cluster.LbPolicy.LEAST_REQUEST))),
+        new Case(
+            "Random is random",
+            List.of(strategy(Upstream.Strategy.RANDOM)),
+            List.of(expected(Cluster.LbPolicy.RANDOM))),
+        new Case(
+            "Cookie is a ring hash (the route carries the hash policy)",
+            List.of(strategy(Upstream.Strategy.COOKIE)),
+            List.of(expected(Cluster.LbPolicy.RING_HASH))),
+        new Case(
+            "RequestHash is a ring hash",
+            List.of(strategy(Upstream.Strategy.REQUEST_HASH)),
+            List.of(expected(Cluster.LbPolicy.RING_HASH))),
+        new Case(
             "idleConnection infinity is a zero idle timeout (Envoy: none)",
             List.of(
                 new Upstream(
@@ -118,6 +134,17 @@ class ClusterTranslatorTest {
                                         .setHttpProtocolOptions(Http1ProtocolOptions.newBuilder()))
                                 .build()))
                     .build())));
+  }
+
+  private static Upstream strategy(Upstream.Strategy strategy) {
+    return new Upstream(
+        "demo/kuard/80/0123456789", KUARD, KUARD.ports().get(0), true, strategy, null);
+  }
+
+  private static Cluster expected(Cluster.LbPolicy policy) {
+    return expected("demo/kuard/80/0123456789", "demo_kuard_80_0123456789").toBuilder()
+        .setLbPolicy(policy)
+        .build();
   }
 
   private static Cluster expected(String name, String altStatName) {
