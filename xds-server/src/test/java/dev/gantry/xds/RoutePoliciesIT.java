@@ -150,11 +150,19 @@ class RoutePoliciesIT {
     retry.getRetryOn().add("5xx");
     flaky.setRetryPolicy(retry);
 
+    HTTPProxySpec.Route idle = new HTTPProxySpec.Route();
+    idle.getConditions().add(Fixtures.prefix("/idle"));
+    idle.getServices().add(Fixtures.routeService("echo", 80, null));
+    HTTPProxySpec.TimeoutPolicy idleConnection = new HTTPProxySpec.TimeoutPolicy();
+    idleConnection.setIdleConnection("300ms");
+    idle.setTimeoutPolicy(idleConnection);
+
     return Fixtures.proxy("demo/policies")
         .fqdn(HOST)
         .rawRoute(route)
         .rawRoute(slow)
         .rawRoute(flaky)
+        .rawRoute(idle)
         .route("/", "echo", 80, null)
         .build();
   }
@@ -205,6 +213,38 @@ class RoutePoliciesIT {
     assertThat(other.body()).isEqualTo("path=/other;x-added=null;x-gone=1;x-svc=null");
     assertThat(other.headers().firstValue("x-backend-secret")).hasValue("s");
     assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+
+  /** Envoy's {@code upstream_cx_idle_timeout} of each cluster of the proxy, by stat name. */
+  private Map<String, Long> idleTimeouts() throws Exception {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (String line : envoy.admin("/stats?filter=upstream_cx_idle_timeout$").split("\n")) {
+      int colon = line.indexOf(": ");
+      if (colon > 0 && line.startsWith("cluster.demo_echo_")) {
+        counts.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 2).trim()));
+      }
+    }
+    return counts;
+  }
+
+  @Test
+  void anIdleConnectionTimeoutClosesIdleUpstreamConnectionsOfItsRouteOnly() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+
+    assertThat(get("/idle").statusCode()).isEqualTo(200);
+    assertThat(get("/other").statusCode()).isEqualTo(200);
+
+    // The /idle route has a cluster of its own whose connection Envoy closes after 300 ms; the
+    // plain cluster keeps Envoy's default of an hour.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> idleTimeouts().values().stream().filter(n -> n > 0).count() == 1);
+    Map<String, Long> counts = idleTimeouts();
+    assertThat(counts).hasSize(2);
+    assertThat(counts.values()).containsExactlyInAnyOrder(0L, 1L);
   }
 
   @Test

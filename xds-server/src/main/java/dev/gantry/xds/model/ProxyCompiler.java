@@ -81,10 +81,12 @@ public final class ProxyCompiler {
                     new ProxyVerdict.Error(
                         "Valid",
                         "Orphaned",
-                        "this HTTPProxy is not part of a delegation chain from a root HTTPProxy"))));
+                        "this HTTPProxy is not part of a delegation chain from a root HTTPProxy")),
+                List.of()));
         continue;
       }
       List<ProxyVerdict.Error> errors = new ArrayList<>();
+      List<ProxyVerdict.Error> warnings = new ArrayList<>();
       String key = fqdn.toLowerCase(java.util.Locale.ROOT);
       if (byFqdn.get(key).size() > 1) {
         List<String> others =
@@ -108,13 +110,13 @@ public final class ProxyCompiler {
                 "spec.virtualhost.fqdn \"" + fqdn + "\" is not a valid host name"));
       }
       Map<String, Upstream> proxyUpstreams = new LinkedHashMap<>();
-      List<RoutingTable.Route> routes = routes(p, snapshot, errors, proxyUpstreams);
+      List<RoutingTable.Route> routes = routes(p, snapshot, errors, warnings, proxyUpstreams);
       if (errors.isEmpty()) {
         hosts.add(new RoutingTable.VirtualHost(key, routes));
         upstreams.putAll(proxyUpstreams);
-        verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of()));
+        verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of(), warnings));
       } else {
-        verdicts.add(verdict(p, ProxyVerdict.INVALID, errors.get(0).message(), errors));
+        verdicts.add(verdict(p, ProxyVerdict.INVALID, errors.get(0).message(), errors, warnings));
       }
     }
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
@@ -137,6 +139,7 @@ public final class ProxyCompiler {
       HTTPProxy p,
       FederationSnapshot snapshot,
       List<ProxyVerdict.Error> errors,
+      List<ProxyVerdict.Error> warnings,
       Map<String, Upstream> upstreams) {
     String ns = p.getMetadata().getNamespace();
     List<HTTPProxySpec.Route> specRoutes =
@@ -163,13 +166,18 @@ public final class ProxyCompiler {
             new ProxyVerdict.Error("Valid", "NoServices", where + ": route has no services"));
         continue;
       }
+      java.time.Duration idleConnection =
+          RoutePolicies.idleConnection(r.getTimeoutPolicy(), where, errors);
+      LoadBalancing.Choice balancing =
+          LoadBalancing.choose(r.getLoadBalancerPolicy(), where, warnings);
       List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
       boolean anyWeight =
           services.stream().anyMatch(s -> s != null && s.getWeight() != null && s.getWeight() > 0);
       for (int j = 0; j < services.size(); j++) {
         HTTPProxySpec.RouteService s = services.get(j);
         String swhere = where + ".services[" + j + "]";
-        Upstream upstream = resolve(ns, s, snapshot, swhere, errors);
+        Upstream upstream =
+            resolve(ns, s, snapshot, balancing.strategy(), idleConnection, swhere, errors);
         if (upstream == null) {
           continue;
         }
@@ -209,7 +217,8 @@ public final class ProxyCompiler {
               RoutePolicies.headers(r.getResponseHeadersPolicy(), true, where, errors),
               RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors),
               RoutePolicies.timeouts(r.getTimeoutPolicy(), where, errors),
-              RoutePolicies.retry(r.getRetryPolicy(), where, errors)));
+              RoutePolicies.retry(r.getRetryPolicy(), where, errors),
+              balancing.hashPolicies()));
     }
     // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
     return byMatch.values().stream()
@@ -225,6 +234,8 @@ public final class ProxyCompiler {
       String ns,
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,
+      Upstream.Strategy strategy,
+      java.time.Duration idleConnection,
       String where,
       List<ProxyVerdict.Error> errors) {
     if (s == null || s.getName() == null || s.getName().isBlank()) {
@@ -263,19 +274,28 @@ public final class ProxyCompiler {
       return null;
     }
     boolean federated = !mirror;
+    // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
+    // asking for different ones get different clusters; the defaults add nothing, which keeps the
+    // names of clusters without policies as they were.
+    StringBuilder identity =
+        new StringBuilder(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
+    if (strategy != Upstream.Strategy.ROUND_ROBIN) {
+      identity.append("/lb=").append(strategy.contourName());
+    }
+    if (idleConnection != null) {
+      identity.append("/idleConnection=").append(idleConnection.toNanos());
+    }
     String clusterName =
-        ns
-            + "/"
-            + s.getName()
-            + "/"
-            + s.getPort()
-            + "/"
-            + shortHash(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
-    return new Upstream(clusterName, target, port, federated);
+        ns + "/" + s.getName() + "/" + s.getPort() + "/" + shortHash(identity.toString());
+    return new Upstream(clusterName, target, port, federated, strategy, idleConnection);
   }
 
   private ProxyVerdict verdict(
-      HTTPProxy p, String status, String description, List<ProxyVerdict.Error> errors) {
+      HTTPProxy p,
+      String status,
+      String description,
+      List<ProxyVerdict.Error> errors,
+      List<ProxyVerdict.Error> warnings) {
     Long generation = p.getMetadata().getGeneration();
     return new ProxyVerdict(
         p.getMetadata().getNamespace(),
@@ -283,7 +303,8 @@ public final class ProxyCompiler {
         generation == null ? 0 : generation,
         status,
         description,
-        errors);
+        errors,
+        warnings);
   }
 
   static String shortHash(String value) {

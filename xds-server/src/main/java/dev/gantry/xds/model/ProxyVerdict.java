@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What the compiler concluded about one HTTPProxy, in Contour's terms: {@code valid}, {@code
- * invalid} or {@code orphaned}, with errors (type, reason, message).
+ * invalid} or {@code orphaned}, with errors (type, reason, message) and warnings (input ignored
+ * without making the proxy invalid).
  */
 public record ProxyVerdict(
     String namespace,
@@ -12,13 +13,26 @@ public record ProxyVerdict(
     long generation,
     String currentStatus,
     String description,
-    List<Error> errors) {
+    List<Error> errors,
+    List<Error> warnings) {
   public static final String VALID = "valid";
   public static final String INVALID = "invalid";
   public static final String ORPHANED = "orphaned";
 
   public ProxyVerdict {
     errors = List.copyOf(errors);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A verdict without warnings. */
+  public ProxyVerdict(
+      String namespace,
+      String name,
+      long generation,
+      String currentStatus,
+      String description,
+      List<Error> errors) {
+    this(namespace, name, generation, currentStatus, description, errors, List.of());
   }
 
   public boolean valid() {

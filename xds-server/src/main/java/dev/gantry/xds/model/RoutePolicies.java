@@ -178,12 +178,20 @@ public final class RoutePolicies {
       return RoutingTable.Timeouts.DEFAULT;
     }
     String field = where + ".timeoutPolicy";
-    if (policy.getIdleConnection() != null) {
-      errors.add(error(TIMEOUT, field + ".idleConnection is not supported yet"));
-    }
     return new RoutingTable.Timeouts(
         timeout(policy.getResponse(), field + ".response", errors),
         timeout(policy.getIdle(), field + ".idle", errors));
+  }
+
+  /**
+   * {@code timeoutPolicy.idleConnection}, a property of the route's Envoy clusters: null for
+   * Envoy's default, ZERO for {@code infinity}; an invalid value is reported.
+   */
+  public static java.time.Duration idleConnection(
+      HTTPProxySpec.TimeoutPolicy policy, String where, List<ProxyVerdict.Error> errors) {
+    return policy == null
+        ? null
+        : timeout(policy.getIdleConnection(), where + ".timeoutPolicy.idleConnection", errors);
   }
 
   /** Null for absent, ZERO for {@code infinity}, else the duration; errors for anything else. */

@@ -39,9 +39,22 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       HeaderPolicy response,
       String prefixRewrite,
       Timeouts timeouts,
-      Retry retry) {
+      Retry retry,
+      List<HashPolicy> hashPolicies) {
     public Route {
       clusters = List.copyOf(clusters);
+      hashPolicies = List.copyOf(hashPolicies);
+    }
+
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry) {
+      this(match, clusters, request, response, prefixRewrite, timeouts, retry, List.of());
     }
 
     public Route(
@@ -81,6 +94,27 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       retryOn = retryOn.stream().distinct().sorted().toList();
       statusCodes = statusCodes.stream().distinct().sorted().toList();
     }
+  }
+
+  /** What of a request Envoy hashes to pick an endpoint of a ring hash cluster. */
+  public enum HashKind {
+    HEADER,
+    QUERY_PARAMETER,
+    SOURCE_IP,
+    /** Contour's session affinity cookie, which Envoy sets when the request has none. */
+    COOKIE
+  }
+
+  /**
+   * One request attribute to hash, in the order given (Envoy combines them in that order).
+   *
+   * @param name the header, query parameter or cookie name; null for SOURCE_IP
+   * @param terminal when the attribute is present, later policies are not used
+   */
+  public record HashPolicy(HashKind kind, String name, boolean terminal) {
+    /** Contour's session affinity: a session cookie for path {@code /}. */
+    public static final HashPolicy SESSION_COOKIE =
+        new HashPolicy(HashKind.COOKIE, "X-Contour-Session-Affinity", false);
   }
 
   /** Headers to set (replacing any value), sorted by name, and names to remove, sorted. */

@@ -2,12 +2,58 @@ package dev.gantry.xds.model;
 
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServicePortSpec;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * One Envoy cluster: a service port, either federated (every cluster's endpoints, one locality
- * each) or one hub Service (a cluster's mirror, or the hub's own).
+ * each) or one hub Service (a cluster's mirror, or the hub's own), with the cluster-level policies
+ * a route asked for. Routes asking for different policies get different clusters, as in Contour.
  *
  * @param name the Envoy cluster name, Contour's shape {@code namespace/service/port/<hash>}
+ * @param strategy how Envoy picks an endpoint
+ * @param idleConnectionTimeout how long an upstream connection may stay idle; null keeps Envoy's
+ *     default (1 h), {@link Duration#ZERO} disables it ({@code infinity})
  */
 public record Upstream(
-    String name, FederatedService service, ServicePortSpec port, boolean federated) {}
+    String name,
+    FederatedService service,
+    ServicePortSpec port,
+    boolean federated,
+    Strategy strategy,
+    Duration idleConnectionTimeout) {
+  public Upstream {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(strategy, "strategy");
+  }
+
+  /** An upstream with Envoy's defaults: round robin, default idle connection timeout. */
+  public Upstream(String name, FederatedService service, ServicePortSpec port, boolean federated) {
+    this(name, service, port, federated, Strategy.ROUND_ROBIN, null);
+  }
+
+  /** Contour's {@code loadBalancerPolicy.strategy} values. */
+  public enum Strategy {
+    ROUND_ROBIN("RoundRobin"),
+    WEIGHTED_LEAST_REQUEST("WeightedLeastRequest"),
+    RANDOM("Random"),
+    COOKIE("Cookie"),
+    REQUEST_HASH("RequestHash");
+
+    private final String contourName;
+
+    Strategy(String contourName) {
+      this.contourName = contourName;
+    }
+
+    /** The name an HTTPProxy uses for this strategy. */
+    public String contourName() {
+      return contourName;
+    }
+
+    /** Whether Envoy picks by a hash of the request (a ring hash cluster). */
+    public boolean hashing() {
+      return this == COOKIE || this == REQUEST_HASH;
+    }
+  }
+}

@@ -52,6 +52,11 @@ public final class ProxyStatusWriter {
       errors.add(new HTTPProxyStatus.SubCondition(e.type() + "Error", e.reason(), e.message()));
     }
     valid.setErrors(errors);
+    List<HTTPProxyStatus.SubCondition> warnings = new ArrayList<>();
+    for (ProxyVerdict.Error w : verdict.warnings()) {
+      warnings.add(new HTTPProxyStatus.SubCondition(w.type() + "Error", w.reason(), w.message()));
+    }
+    valid.setWarnings(warnings);
     HTTPProxyStatus.DetailedCondition before =
         previous == null || previous.getConditions() == null
             ? null

@@ -143,6 +143,10 @@ public final class RouteTranslator {
       }
       action.setRetryPolicy(retry);
     }
+    // In the order given: Envoy combines the hashes in order, and a terminal one ends the list.
+    for (RoutingTable.HashPolicy h : route.hashPolicies()) {
+      action.addHashPolicy(hashPolicy(h));
+    }
     boolean perCluster =
         route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
     if (route.clusters().size() == 1 && !perCluster) {
@@ -160,6 +164,29 @@ public final class RouteTranslator {
               .addAllResponseHeadersToRemove(c.response().remove()));
     }
     return action.setWeightedClusters(weighted).build();
+  }
+
+  static RouteAction.HashPolicy hashPolicy(RoutingTable.HashPolicy h) {
+    RouteAction.HashPolicy.Builder policy =
+        RouteAction.HashPolicy.newBuilder().setTerminal(h.terminal());
+    switch (h.kind()) {
+      case HEADER ->
+          policy.setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName(h.name()));
+      case QUERY_PARAMETER ->
+          policy.setQueryParameter(
+              RouteAction.HashPolicy.QueryParameter.newBuilder().setName(h.name()));
+      case SOURCE_IP ->
+          policy.setConnectionProperties(
+              RouteAction.HashPolicy.ConnectionProperties.newBuilder().setSourceIp(true));
+      // Contour's session cookie: no TTL (a session cookie Envoy generates), path /.
+      case COOKIE ->
+          policy.setCookie(
+              RouteAction.HashPolicy.Cookie.newBuilder()
+                  .setName(h.name())
+                  .setTtl(com.google.protobuf.Duration.getDefaultInstance())
+                  .setPath("/"));
+    }
+    return policy.build();
   }
 
   private static com.google.protobuf.Duration protoDuration(java.time.Duration d) {

@@ -48,9 +48,36 @@ class TimeoutRetryPoliciesTest {
     assertThat(errors)
         .extracting(e -> e.reason() + ": " + e.message())
         .containsExactly(
-            "TimeoutPolicyNotValid: spec.routes[2].timeoutPolicy.idleConnection is not supported yet",
             "TimeoutPolicyNotValid: spec.routes[2].timeoutPolicy.response: \"soon\" is not a"
                 + " duration (e.g. 30s, 1m30s, 250ms, infinity)");
+  }
+
+  @ParameterizedTest(name = "''{0}''")
+  @CsvSource(
+      value = {"null, null", "5m, 300000", "1.5s, 1500", "infinity, 0", "infinite, 0"},
+      nullValues = "null")
+  void idleConnectionTimeouts(String text, Long millis) {
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+
+    Duration result =
+        RoutePolicies.idleConnection(timeout(null, null, text), "spec.routes[0]", errors);
+
+    assertThat(result).isEqualTo(millis == null ? null : Duration.ofMillis(millis));
+    assertThat(errors).isEmpty();
+  }
+
+  @Test
+  void anIdleConnectionTimeoutThatIsNoDurationIsReported() {
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+
+    assertThat(RoutePolicies.idleConnection(null, "spec.routes[1]", errors)).isNull();
+    RoutePolicies.idleConnection(timeout("1s", "1s", "often"), "spec.routes[1]", errors);
+
+    assertThat(errors)
+        .extracting(e -> e.reason() + ": " + e.message())
+        .containsExactly(
+            "TimeoutPolicyNotValid: spec.routes[1].timeoutPolicy.idleConnection: \"often\" is not"
+                + " a duration (e.g. 30s, 1m30s, 250ms, infinity)");
   }
 
   static HTTPProxySpec.RetryPolicy retry(

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import static dev.gantry.xds.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.FederatedService;
@@ -12,6 +13,8 @@ import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +64,87 @@ class ClusterTranslatorTest {
             List.of(
                 expected("demo/east-kuard/80/d18b3d96ed", "demo_east-kuard_80_d18b3d96ed"),
                 expected("demo/kuard/80/486e3713fa", "demo_kuard_80_486e3713fa"),
-                expected("demo/kuard/8080/53d67814e7", "demo_kuard_8080_53d67814e7"))));
+                expected("demo/kuard/8080/53d67814e7", "demo_kuard_8080_53d67814e7"))),
+        new Case(
+            "an idle connection timeout goes in the HTTP protocol options, HTTP/1.1 kept",
+            List.of(
+                new Upstream(
+                    "demo/kuard/80/0123456789",
+                    KUARD,
+                    KUARD.ports().get(0),
+                    true,
+                    Upstream.Strategy.ROUND_ROBIN,
+                    java.time.Duration.ofMillis(1500))),
+            List.of(
+                expected("demo/kuard/80/0123456789", "demo_kuard_80_0123456789").toBuilder()
+                    .putTypedExtensionProtocolOptions(
+                        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(
+                            HttpProtocolOptions.newBuilder()
+                                .setCommonHttpProtocolOptions(
+                                    io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions
+                                        .newBuilder()
+                                        .setIdleTimeout(
+                                            Duration.newBuilder()
+                                                .setSeconds(1)
+                                                .setNanos(500_000_000)))
+                                .setExplicitHttpConfig(
+                                    HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                                        .setHttpProtocolOptions(Http1ProtocolOptions.newBuilder()))
+                                .build()))
+                    .build())),
+        new Case(
+            "WeightedLeastRequest is least request",
+            List.of(strategy(Upstream.Strategy.WEIGHTED_LEAST_REQUEST)),
+            List.of(expected(Cluster.LbPolicy.LEAST_REQUEST))),
+        new Case(
+            "Random is random",
+            List.of(strategy(Upstream.Strategy.RANDOM)),
+            List.of(expected(Cluster.LbPolicy.RANDOM))),
+        new Case(
+            "Cookie is a ring hash (the route carries the hash policy)",
+            List.of(strategy(Upstream.Strategy.COOKIE)),
+            List.of(expected(Cluster.LbPolicy.RING_HASH))),
+        new Case(
+            "RequestHash is a ring hash",
+            List.of(strategy(Upstream.Strategy.REQUEST_HASH)),
+            List.of(expected(Cluster.LbPolicy.RING_HASH))),
+        new Case(
+            "idleConnection infinity is a zero idle timeout (Envoy: none)",
+            List.of(
+                new Upstream(
+                    "demo/kuard/80/0123456789",
+                    KUARD,
+                    KUARD.ports().get(0),
+                    true,
+                    Upstream.Strategy.ROUND_ROBIN,
+                    java.time.Duration.ZERO)),
+            List.of(
+                expected("demo/kuard/80/0123456789", "demo_kuard_80_0123456789").toBuilder()
+                    .putTypedExtensionProtocolOptions(
+                        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(
+                            HttpProtocolOptions.newBuilder()
+                                .setCommonHttpProtocolOptions(
+                                    io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions
+                                        .newBuilder()
+                                        .setIdleTimeout(Duration.getDefaultInstance()))
+                                .setExplicitHttpConfig(
+                                    HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                                        .setHttpProtocolOptions(Http1ProtocolOptions.newBuilder()))
+                                .build()))
+                    .build())));
+  }
+
+  private static Upstream strategy(Upstream.Strategy strategy) {
+    return new Upstream(
+        "demo/kuard/80/0123456789", KUARD, KUARD.ports().get(0), true, strategy, null);
+  }
+
+  private static Cluster expected(Cluster.LbPolicy policy) {
+    return expected("demo/kuard/80/0123456789", "demo_kuard_80_0123456789").toBuilder()
+        .setLbPolicy(policy)
+        .build();
   }
 
   private static Cluster expected(String name, String altStatName) {

@@ -308,4 +308,61 @@ class RouteTranslatorTest {
         .extracting(h -> h.getHeader().getKey() + "=" + h.getHeader().getValue())
         .containsExactly("x-svc=east");
   }
+
+  @Test
+  void hashPoliciesGoOnTheRouteActionInTheirOrder() {
+    RoutingTable.Route route =
+        new RoutingTable.Route(
+            RoutingTable.Match.prefix("/"),
+            List.of(new RoutingTable.WeightedCluster("demo/kuard/80/c477814145", 1)),
+            RoutingTable.HeaderPolicy.NONE,
+            RoutingTable.HeaderPolicy.NONE,
+            null,
+            RoutingTable.Timeouts.DEFAULT,
+            null,
+            List.of(
+                new RoutingTable.HashPolicy(RoutingTable.HashKind.HEADER, "x-user", true),
+                new RoutingTable.HashPolicy(
+                    RoutingTable.HashKind.QUERY_PARAMETER, "session", false),
+                new RoutingTable.HashPolicy(RoutingTable.HashKind.SOURCE_IP, null, false),
+                RoutingTable.HashPolicy.SESSION_COOKIE));
+
+    RouteAction action =
+        RouteTranslator.translate(
+                new RoutingTable(
+                    List.of(new RoutingTable.VirtualHost("a.example.com", List.of(route))),
+                    java.util.Map.of()))
+            .getVirtualHosts(0)
+            .getRoutes(0)
+            .getRoute();
+
+    assertThat(action)
+        .isEqualTo(
+            RouteAction.newBuilder()
+                .setCluster("demo/kuard/80/c477814145")
+                .addHashPolicy(
+                    RouteAction.HashPolicy.newBuilder()
+                        .setTerminal(true)
+                        .setHeader(
+                            RouteAction.HashPolicy.Header.newBuilder().setHeaderName("x-user")))
+                .addHashPolicy(
+                    RouteAction.HashPolicy.newBuilder()
+                        .setQueryParameter(
+                            RouteAction.HashPolicy.QueryParameter.newBuilder().setName("session")))
+                .addHashPolicy(
+                    RouteAction.HashPolicy.newBuilder()
+                        .setConnectionProperties(
+                            RouteAction.HashPolicy.ConnectionProperties.newBuilder()
+                                .setSourceIp(true)))
+                .addHashPolicy(
+                    RouteAction.HashPolicy.newBuilder()
+                        .setCookie(
+                            RouteAction.HashPolicy.Cookie.newBuilder()
+                                .setName("X-Contour-Session-Affinity")
+                                // Present and zero: Envoy sets a session cookie when none is sent.
+                                .setTtl(com.google.protobuf.Duration.newBuilder())
+                                .setPath("/")))
+                .build());
+    assertThat(action.getHashPolicy(3).getCookie().hasTtl()).isTrue();
+  }
 }

@@ -78,6 +78,17 @@ public class HTTPProxySpec {
     @JsonPropertyDescription("How failed requests of this route are retried.")
     private RetryPolicy retryPolicy;
 
+    @JsonPropertyDescription("How Envoy picks an endpoint of this route's services.")
+    private LoadBalancerPolicy loadBalancerPolicy;
+
+    public LoadBalancerPolicy getLoadBalancerPolicy() {
+      return loadBalancerPolicy;
+    }
+
+    public void setLoadBalancerPolicy(LoadBalancerPolicy loadBalancerPolicy) {
+      this.loadBalancerPolicy = loadBalancerPolicy;
+    }
+
     public TimeoutPolicy getTimeoutPolicy() {
       return timeoutPolicy;
     }

@@ -59,6 +59,7 @@ public class HTTPProxyStatus {
     private String reason;
     private String message;
     private List<SubCondition> errors = new ArrayList<>();
+    private List<SubCondition> warnings = new ArrayList<>();
 
     public String getType() {
       return type;
@@ -116,6 +117,15 @@ public class HTTPProxyStatus {
       this.errors = errors;
     }
 
+    /** Input that was ignored without making the proxy invalid, as Contour reports it. */
+    public List<SubCondition> getWarnings() {
+      return warnings;
+    }
+
+    public void setWarnings(List<SubCondition> warnings) {
+      this.warnings = warnings;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof DetailedCondition c
@@ -124,12 +134,13 @@ public class HTTPProxyStatus {
           && Objects.equals(observedGeneration, c.observedGeneration)
           && Objects.equals(reason, c.reason)
           && Objects.equals(message, c.message)
-          && Objects.equals(errors, c.errors);
+          && Objects.equals(errors, c.errors)
+          && Objects.equals(warnings, c.warnings);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(type, status, observedGeneration, reason, message, errors);
+      return Objects.hash(type, status, observedGeneration, reason, message, errors, warnings);
     }
   }
 
