@@ -89,6 +89,36 @@ class ImageIT {
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
 
+  /** What a command run to its end in the image printed, and its exit code. */
+  private record Run(int exitCode, String output) {}
+
+  private static Run runInImage(Image image, String... args) throws Exception {
+    Process p = inImage(image, List.of(args)).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out);
+  }
+
+  /**
+   * The config both images share (the parent pom's Jib section): tag, non-root user, the command as
+   * entrypoint with the container JVM flags, a writable working directory, labels.
+   */
+  private static void assertConfig(Image image, String name, String mainClass, String title)
+      throws IOException {
+    assertThat(image.manifest().path("RepoTags").get(0).asText())
+        .isEqualTo("ghcr.io/gantry-dev/" + name + ":" + chartAppVersion());
+    JsonNode config = image.config().path("config");
+    assertThat(config.path("User").asText()).isEqualTo("65532:65532");
+    assertThat(image.entrypoint())
+        .startsWith("/opt/java/bin/java")
+        .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError")
+        .endsWith(mainClass);
+    assertThat(config.path("WorkingDir").asText()).isEqualTo("/tmp");
+    assertThat(config.path("Env").toString()).contains("JAVA_HOME=/opt/java");
+    assertThat(config.path("Labels").path("org.opencontainers.image.title").asText())
+        .isEqualTo(title);
+  }
+
   private static String chartAppVersion() throws IOException {
     return Files.readAllLines(ROOT.resolve("deploy/helm/gantry/Chart.yaml")).stream()
         .filter(l -> l.startsWith("appVersion:"))
@@ -100,25 +130,20 @@ class ImageIT {
   @Test
   void discovererImageIsTheChartsAndRunsAsNonRoot(Testbed testbed) throws Exception {
     Image image = unpack("discoverer", testbed.directory().resolve("image-discoverer"));
+    assertConfig(
+        image, "gantry-discoverer", "dev.gantry.discoverer.DiscovererCommand", "gantry-discoverer");
 
-    assertThat(image.manifest().path("RepoTags").get(0).asText())
-        .isEqualTo("ghcr.io/gantry-dev/gantry-discoverer:" + chartAppVersion());
-    assertThat(image.config().path("config").path("User").asText()).isEqualTo("65532:65532");
-    assertThat(image.entrypoint())
-        .startsWith("/opt/java/bin/java")
-        .endsWith("dev.gantry.discoverer.DiscovererCommand");
+    Run help = runInImage(image, "--help");
+    assertThat(help.exitCode()).as(help.output()).isZero();
+    assertThat(help.output()).startsWith("Usage: gantry-discoverer").contains("link");
 
-    Process version = inImage(image, List.of("--version")).start();
-    String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(version.exitValue()).as(out).isZero();
-    assertThat(out).contains("gantry-discoverer 0.1.0");
+    Run version = runInImage(image, "--version");
+    assertThat(version.exitCode()).as(version.output()).isZero();
+    assertThat(version.output()).contains("gantry-discoverer 0.1.0");
 
-    Process bad = inImage(image, List.of("--cluster-name", "East_1")).start();
-    String err = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(bad.exitValue()).as(err).isEqualTo(2);
-    assertThat(err).startsWith("error: ").doesNotContain("\tat ");
+    Run bad = runInImage(image, "--cluster-name", "East_1");
+    assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
+    assertThat(bad.output()).startsWith("error: ").doesNotContain("\tat ");
   }
 
   @Test
@@ -126,8 +151,10 @@ class ImageIT {
     KubeCluster hub = testbed.cluster("hub");
     Crds.install(hub.client(), RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
     Image image = unpack("xds-server", testbed.directory().resolve("image-hub"));
-    assertThat(image.manifest().path("RepoTags").get(0).asText())
-        .isEqualTo("ghcr.io/gantry-dev/gantry-hub:" + chartAppVersion());
+    assertConfig(image, "gantry-hub", "dev.gantry.xds.HubCommand", "gantry-xds-server");
+    Run help = runInImage(image, "--help");
+    assertThat(help.exitCode()).as(help.output()).isZero();
+    assertThat(help.output()).startsWith("Usage: gantry-hub");
     // The credentials a Secret volume would give the pod, readable by the image's user.
     Path kubeconfig = image.rootfs().resolve("tmp/hub.kubeconfig");
     Files.copy(hub.adminKubeconfigFile(), kubeconfig);
@@ -161,7 +188,9 @@ class ImageIT {
       process.destroy();
       process.waitFor(20, TimeUnit.SECONDS);
     }
+    // The image's own logging config, not logback's default (everything at DEBUG).
     assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
-        .contains("hub up: xDS on port");
+        .contains("hub up: xDS on port")
+        .doesNotContain(" DEBUG ", "\tat ");
   }
 }
