@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,23 +75,71 @@ class ImageIT {
     return out;
   }
 
-  /** The image's entrypoint plus {@code args}, in its root, as its user, with /proc mounted. */
+  /**
+   * What a container runtime does with the image's config, done by Python (a prerequisite of the
+   * project): chroot into the root file system, change to WorkingDir, become User, exec the
+   * entrypoint with exactly the image's Env. chroot(1) alone would start in / with our environment.
+   */
+  private static final String EXEC_AS_RUNTIME =
+      String.join(
+          "\n",
+          "import os, sys",
+          "root, wd, user, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])",
+          "env = dict(e.split('=', 1) for e in sys.argv[5:5 + n])",
+          "argv = sys.argv[5 + n:]",
+          "uid, gid = (int(x) for x in user.split(':'))",
+          "os.chroot(root)",
+          "os.chdir(wd)",
+          "os.setgroups([])",
+          "os.setgid(gid)",
+          "os.setuid(uid)",
+          "os.execve(argv[0], argv, env)");
+
+  /**
+   * The image's entrypoint plus {@code args}, run as the image's config says, with /proc mounted in
+   * a mount namespace of its own.
+   */
   private static ProcessBuilder inImage(Image image, List<String> args) {
-    List<String> entry = new ArrayList<>(image.entrypoint());
-    entry.addAll(args);
-    String user = image.config().path("config").path("User").asText();
-    String script =
-        "mount -t proc proc \"$0/proc\" && exec chroot --userspec=" + user + " \"$0\" \"$@\"";
+    JsonNode config = image.config().path("config");
+    List<String> env = new ArrayList<>();
+    config.path("Env").forEach(e -> env.add(e.asText()));
     List<String> command =
         new ArrayList<>(
-            List.of("unshare", "--mount", "--fork", "--kill-child", "sh", "-c", script));
-    command.add(image.rootfs().toString());
-    command.addAll(entry);
+            List.of(
+                "unshare",
+                "--mount",
+                "--fork",
+                "--kill-child",
+                "sh",
+                "-c",
+                "mount -t proc proc \"$0/proc\" && exec \"$@\"",
+                image.rootfs().toString(),
+                "python3",
+                "-c",
+                EXEC_AS_RUNTIME,
+                image.rootfs().toString(),
+                config.path("WorkingDir").asText("/"),
+                config.path("User").asText(),
+                Integer.toString(env.size())));
+    command.addAll(env);
+    command.addAll(image.entrypoint());
+    command.addAll(args);
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
 
   /** What a command run to its end in the image printed, and its exit code. */
-  private record Run(int exitCode, String output) {}
+  private record Run(int exitCode, String output) {
+    /** The output without the JVM's note that it applied the image's JAVA_TOOL_OPTIONS. */
+    String program() {
+      return output
+          .lines()
+          .filter(l -> !l.startsWith(JVM_NOTE))
+          .map(l -> l + "\n")
+          .collect(Collectors.joining());
+    }
+  }
+
+  private static final String JVM_NOTE = "Picked up JAVA_TOOL_OPTIONS: ";
 
   private static Run runInImage(Image image, String... args) throws Exception {
     Process p = inImage(image, List.of(args)).start();
@@ -110,11 +159,12 @@ class ImageIT {
     JsonNode config = image.config().path("config");
     assertThat(config.path("User").asText()).isEqualTo("65532:65532");
     assertThat(image.entrypoint())
-        .startsWith("/opt/java/bin/java")
-        .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError")
-        .endsWith(mainClass);
+        .containsExactly("/opt/java/bin/java", "-cp", "@/app/jib-classpath-file", mainClass);
     assertThat(config.path("WorkingDir").asText()).isEqualTo("/tmp");
-    assertThat(config.path("Env").toString()).contains("JAVA_HOME=/opt/java");
+    assertThat(config.path("Env").toString())
+        .contains(
+            "JAVA_HOME=/opt/java",
+            "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
     assertThat(config.path("Labels").path("org.opencontainers.image.title").asText())
         .isEqualTo(title);
   }
@@ -135,15 +185,17 @@ class ImageIT {
 
     Run help = runInImage(image, "--help");
     assertThat(help.exitCode()).as(help.output()).isZero();
-    assertThat(help.output()).startsWith("Usage: gantry-discoverer").contains("link");
+    // The JVM in the image applied the container flags.
+    assertThat(help.output()).startsWith(JVM_NOTE + "-XX:MaxRAMPercentage=75");
+    assertThat(help.program()).startsWith("Usage: gantry-discoverer").contains("link");
 
     Run version = runInImage(image, "--version");
     assertThat(version.exitCode()).as(version.output()).isZero();
-    assertThat(version.output()).contains("gantry-discoverer 0.1.0");
+    assertThat(version.program()).isEqualTo("gantry-discoverer 0.1.0\n");
 
     Run bad = runInImage(image, "--cluster-name", "East_1");
     assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
-    assertThat(bad.output()).startsWith("error: ").doesNotContain("\tat ");
+    assertThat(bad.program()).startsWith("error: ").doesNotContain("\tat ");
   }
 
   @Test
@@ -154,7 +206,7 @@ class ImageIT {
     assertConfig(image, "gantry-hub", "dev.gantry.xds.HubCommand", "gantry-xds-server");
     Run help = runInImage(image, "--help");
     assertThat(help.exitCode()).as(help.output()).isZero();
-    assertThat(help.output()).startsWith("Usage: gantry-hub");
+    assertThat(help.program()).startsWith("Usage: gantry-hub");
     // The credentials a Secret volume would give the pod, readable by the image's user.
     Path kubeconfig = image.rootfs().resolve("tmp/hub.kubeconfig");
     Files.copy(hub.adminKubeconfigFile(), kubeconfig);
@@ -190,7 +242,7 @@ class ImageIT {
     }
     // The image's own logging config, not logback's default (everything at DEBUG).
     assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
-        .contains("hub up: xDS on port")
+        .contains(JVM_NOTE + "-XX:MaxRAMPercentage=75", "hub up: xDS on port")
         .doesNotContain(" DEBUG ", "\tat ");
   }
 }
