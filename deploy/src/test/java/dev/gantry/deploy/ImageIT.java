@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,19 +75,98 @@ class ImageIT {
     return out;
   }
 
-  /** The image's entrypoint plus {@code args}, in its root, as its user, with /proc mounted. */
+  /**
+   * What a container runtime does with the image's config, done by Python (a prerequisite of the
+   * project): chroot into the root file system, change to WorkingDir, become User, exec the
+   * entrypoint with exactly the image's Env. chroot(1) alone would start in / with our environment.
+   */
+  private static final String EXEC_AS_RUNTIME =
+      String.join(
+          "\n",
+          "import os, sys",
+          "root, wd, user, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])",
+          "env = dict(e.split('=', 1) for e in sys.argv[5:5 + n])",
+          "argv = sys.argv[5 + n:]",
+          "uid, gid = (int(x) for x in user.split(':'))",
+          "os.chroot(root)",
+          "os.chdir(wd)",
+          "os.setgroups([])",
+          "os.setgid(gid)",
+          "os.setuid(uid)",
+          "os.execve(argv[0], argv, env)");
+
+  /**
+   * The image's entrypoint plus {@code args}, run as the image's config says, with /proc mounted in
+   * a mount namespace of its own.
+   */
   private static ProcessBuilder inImage(Image image, List<String> args) {
-    List<String> entry = new ArrayList<>(image.entrypoint());
-    entry.addAll(args);
-    String user = image.config().path("config").path("User").asText();
-    String script =
-        "mount -t proc proc \"$0/proc\" && exec chroot --userspec=" + user + " \"$0\" \"$@\"";
+    JsonNode config = image.config().path("config");
+    List<String> env = new ArrayList<>();
+    config.path("Env").forEach(e -> env.add(e.asText()));
     List<String> command =
         new ArrayList<>(
-            List.of("unshare", "--mount", "--fork", "--kill-child", "sh", "-c", script));
-    command.add(image.rootfs().toString());
-    command.addAll(entry);
+            List.of(
+                "unshare",
+                "--mount",
+                "--fork",
+                "--kill-child",
+                "sh",
+                "-c",
+                "mount -t proc proc \"$0/proc\" && exec \"$@\"",
+                image.rootfs().toString(),
+                "python3",
+                "-c",
+                EXEC_AS_RUNTIME,
+                image.rootfs().toString(),
+                config.path("WorkingDir").asText("/"),
+                config.path("User").asText(),
+                Integer.toString(env.size())));
+    command.addAll(env);
+    command.addAll(image.entrypoint());
+    command.addAll(args);
     return new ProcessBuilder(command).redirectErrorStream(true);
+  }
+
+  /** What a command run to its end in the image printed, and its exit code. */
+  private record Run(int exitCode, String output) {
+    /** The output without the JVM's note that it applied the image's JAVA_TOOL_OPTIONS. */
+    String program() {
+      return output
+          .lines()
+          .filter(l -> !l.startsWith(JVM_NOTE))
+          .map(l -> l + "\n")
+          .collect(Collectors.joining());
+    }
+  }
+
+  private static final String JVM_NOTE = "Picked up JAVA_TOOL_OPTIONS: ";
+
+  private static Run runInImage(Image image, String... args) throws Exception {
+    Process p = inImage(image, List.of(args)).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out);
+  }
+
+  /**
+   * The config both images share (the parent pom's Jib section): tag, non-root user, the command as
+   * entrypoint with the container JVM flags, a writable working directory, labels.
+   */
+  private static void assertConfig(Image image, String name, String mainClass, String title)
+      throws IOException {
+    assertThat(image.manifest().path("RepoTags").get(0).asText())
+        .isEqualTo("ghcr.io/gantry-dev/" + name + ":" + chartAppVersion());
+    JsonNode config = image.config().path("config");
+    assertThat(config.path("User").asText()).isEqualTo("65532:65532");
+    assertThat(image.entrypoint())
+        .containsExactly("/opt/java/bin/java", "-cp", "@/app/jib-classpath-file", mainClass);
+    assertThat(config.path("WorkingDir").asText()).isEqualTo("/tmp");
+    assertThat(config.path("Env").toString())
+        .contains(
+            "JAVA_HOME=/opt/java",
+            "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+    assertThat(config.path("Labels").path("org.opencontainers.image.title").asText())
+        .isEqualTo(title);
   }
 
   private static String chartAppVersion() throws IOException {
@@ -100,25 +180,22 @@ class ImageIT {
   @Test
   void discovererImageIsTheChartsAndRunsAsNonRoot(Testbed testbed) throws Exception {
     Image image = unpack("discoverer", testbed.directory().resolve("image-discoverer"));
+    assertConfig(
+        image, "gantry-discoverer", "dev.gantry.discoverer.DiscovererCommand", "gantry-discoverer");
 
-    assertThat(image.manifest().path("RepoTags").get(0).asText())
-        .isEqualTo("ghcr.io/gantry-dev/gantry-discoverer:" + chartAppVersion());
-    assertThat(image.config().path("config").path("User").asText()).isEqualTo("65532:65532");
-    assertThat(image.entrypoint())
-        .startsWith("/opt/java/bin/java")
-        .endsWith("dev.gantry.discoverer.DiscovererCommand");
+    Run help = runInImage(image, "--help");
+    assertThat(help.exitCode()).as(help.output()).isZero();
+    // The JVM in the image applied the container flags.
+    assertThat(help.output()).startsWith(JVM_NOTE + "-XX:MaxRAMPercentage=75");
+    assertThat(help.program()).startsWith("Usage: gantry-discoverer").contains("link");
 
-    Process version = inImage(image, List.of("--version")).start();
-    String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(version.exitValue()).as(out).isZero();
-    assertThat(out).contains("gantry-discoverer 0.1.0");
+    Run version = runInImage(image, "--version");
+    assertThat(version.exitCode()).as(version.output()).isZero();
+    assertThat(version.program()).isEqualTo("gantry-discoverer 0.1.0\n");
 
-    Process bad = inImage(image, List.of("--cluster-name", "East_1")).start();
-    String err = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(bad.exitValue()).as(err).isEqualTo(2);
-    assertThat(err).startsWith("error: ").doesNotContain("\tat ");
+    Run bad = runInImage(image, "--cluster-name", "East_1");
+    assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
+    assertThat(bad.program()).startsWith("error: ").doesNotContain("\tat ");
   }
 
   @Test
@@ -126,8 +203,10 @@ class ImageIT {
     KubeCluster hub = testbed.cluster("hub");
     Crds.install(hub.client(), RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
     Image image = unpack("xds-server", testbed.directory().resolve("image-hub"));
-    assertThat(image.manifest().path("RepoTags").get(0).asText())
-        .isEqualTo("ghcr.io/gantry-dev/gantry-hub:" + chartAppVersion());
+    assertConfig(image, "gantry-hub", "dev.gantry.xds.HubCommand", "gantry-xds-server");
+    Run help = runInImage(image, "--help");
+    assertThat(help.exitCode()).as(help.output()).isZero();
+    assertThat(help.program()).startsWith("Usage: gantry-hub");
     // The credentials a Secret volume would give the pod, readable by the image's user.
     Path kubeconfig = image.rootfs().resolve("tmp/hub.kubeconfig");
     Files.copy(hub.adminKubeconfigFile(), kubeconfig);
@@ -161,7 +240,9 @@ class ImageIT {
       process.destroy();
       process.waitFor(20, TimeUnit.SECONDS);
     }
+    // The image's own logging config, not logback's default (everything at DEBUG).
     assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
-        .contains("hub up: xDS on port");
+        .contains(JVM_NOTE + "-XX:MaxRAMPercentage=75", "hub up: xDS on port")
+        .doesNotContain(" DEBUG ", "\tat ");
   }
 }
