@@ -166,6 +166,35 @@ public final class Fixtures {
     return c;
   }
 
+  /**
+   * A publisher for an xDS server whose Envoy listener is on {@code 127.0.0.1:listenerPort},
+   * holding off 10 ms, that has published {@code proxies} over {@code federation} when it returns.
+   */
+  public static dev.gantry.xds.server.XdsPublisher publishing(
+      java.util.concurrent.ScheduledExecutorService executor,
+      dev.gantry.xds.server.XdsServer server,
+      dev.gantry.xds.server.XdsMetrics metrics,
+      int listenerPort,
+      java.util.function.Consumer<List<dev.gantry.xds.model.ProxyVerdict>> verdicts,
+      List<HTTPProxy> proxies,
+      dev.gantry.api.federation.FederationSnapshot federation) {
+    dev.gantry.xds.server.XdsPublisher publisher =
+        new dev.gantry.xds.server.XdsPublisher(
+            executor,
+            java.time.Duration.ofMillis(10),
+            new dev.gantry.xds.model.ProxyCompiler("gantry"),
+            new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort),
+            server,
+            metrics,
+            verdicts);
+    publisher.proxiesChanged(proxies);
+    publisher.federationChanged(federation);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> publisher.builds() > 0);
+    return publisher;
+  }
+
   public static ServiceBuilder service(String key) {
     return new ServiceBuilder(key);
   }

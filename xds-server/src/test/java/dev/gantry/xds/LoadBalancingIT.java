@@ -11,12 +11,9 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
-import dev.gantry.xds.translate.XdsAssembler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,17 +58,13 @@ class LoadBalancingIT {
     int c = backends.start("c");
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
     port = Ports.freeLoopbackPort();
-    XdsPublisher publisher =
-        new XdsPublisher(
-            executor,
-            Duration.ofMillis(10),
-            new ProxyCompiler("gantry"),
-            new XdsAssembler("127.0.0.1", port),
-            server,
-            metrics,
-            verdicts::set);
-    publisher.proxiesChanged(List.of(proxy()));
-    publisher.federationChanged(
+    Fixtures.publishing(
+        executor,
+        server,
+        metrics,
+        port,
+        verdicts::set,
+        List.of(proxy()),
         new FederationSnapshot(
             Map.of(
                 ServiceName.of("demo", "who"),
@@ -81,7 +74,6 @@ class LoadBalancingIT {
                     .cluster("west", 0, 1, "http", "127.0.0.1:" + c)
                     .build()),
             Map.of()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     envoy =
         Envoy.start(
             "envoy-lb",

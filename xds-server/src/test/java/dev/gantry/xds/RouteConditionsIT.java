@@ -14,12 +14,9 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
-import dev.gantry.xds.translate.XdsAssembler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,16 +66,12 @@ class RouteConditionsIT {
     }
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
     port = Ports.freeLoopbackPort();
-    XdsPublisher publisher =
-        new XdsPublisher(
-            executor,
-            Duration.ofMillis(10),
-            new ProxyCompiler("gantry"),
-            new XdsAssembler("127.0.0.1", port),
-            server,
-            metrics,
-            verdicts::set);
-    publisher.proxiesChanged(
+    Fixtures.publishing(
+        executor,
+        server,
+        metrics,
+        port,
+        verdicts::set,
         List.of(
             Fixtures.proxy("demo/match")
                 .fqdn(HOST)
@@ -117,9 +110,8 @@ class RouteConditionsIT {
                     "rc",
                     80,
                     null)
-                .build()));
-    publisher.federationChanged(new FederationSnapshot(services, Map.of()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
+                .build()),
+        new FederationSnapshot(services, Map.of()));
     envoy =
         Envoy.start(
             "envoy-conditions",

@@ -11,12 +11,9 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
-import dev.gantry.xds.translate.XdsAssembler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +44,8 @@ class RoutePoliciesIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final java.util.concurrent.atomic.AtomicInteger flakyCalls =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.CountDownLatch release =
+      new java.util.concurrent.CountDownLatch(1);
   private HttpServer echo;
   private XdsServer server;
   private Envoy envoy;
@@ -60,7 +59,7 @@ class RoutePoliciesIT {
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           if (path.startsWith("/slow")) {
-            sleep(2000);
+            awaitRelease(); // answers only after Envoy's 300 ms response timeout
           } else if (path.startsWith("/flaky") && flakyCalls.incrementAndGet() % 2 == 1) {
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
@@ -87,17 +86,13 @@ class RoutePoliciesIT {
     echo.start();
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
     port = Ports.freeLoopbackPort();
-    XdsPublisher publisher =
-        new XdsPublisher(
-            executor,
-            Duration.ofMillis(10),
-            new ProxyCompiler("gantry"),
-            new XdsAssembler("127.0.0.1", port),
-            server,
-            metrics,
-            verdicts::set);
-    publisher.proxiesChanged(List.of(proxy()));
-    publisher.federationChanged(
+    Fixtures.publishing(
+        executor,
+        server,
+        metrics,
+        port,
+        verdicts::set,
+        List.of(proxy()),
         new FederationSnapshot(
             Map.of(
                 ServiceName.of("demo", "echo"),
@@ -106,7 +101,6 @@ class RoutePoliciesIT {
                     .cluster("east", 0, 1, "http", "127.0.0.1:" + echo.getAddress().getPort())
                     .build()),
             Map.of()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     envoy =
         Envoy.start(
             "envoy-policies",
@@ -167,9 +161,10 @@ class RoutePoliciesIT {
         .build();
   }
 
-  private static void sleep(long millis) {
+  /** Holds a /slow request until the test ends (at most 5 s): a backend that never answers. */
+  private void awaitRelease() {
     try {
-      Thread.sleep(millis);
+      release.await(5, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -177,6 +172,7 @@ class RoutePoliciesIT {
 
   @AfterAll
   void stop() {
+    release.countDown();
     envoy.close();
     server.close();
     executor.shutdownNow();
