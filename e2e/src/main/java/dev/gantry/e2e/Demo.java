@@ -113,18 +113,7 @@ public final class Demo {
     }
     gantry.publishService("east", "kuard", List.of("east-1", "east-2"));
     gantry.publishService("west", "kuard", List.of("west-1"));
-    gantry.applyProxy(
-        """
-        apiVersion: projectcontour.io/v1
-        kind: HTTPProxy
-        metadata: {name: kuard, namespace: demo}
-        spec:
-          ingressClassName: gantry
-          virtualhost: {fqdn: kuard.gantry.test}
-          routes:
-          - conditions: [{prefix: /}]
-            services: [{name: kuard, port: 80}]
-        """);
+    gantry.applyProxy("kuard", "kuard.gantry.test", "kuard");
     Envoy envoy = gantry.startEnvoy("envoy", "DELTA_GRPC");
     // Wait until Envoy routes to every backend, so the printed requests show the steady state.
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -314,6 +314,26 @@ public final class LocalGantry implements AutoCloseable {
         .serverSideApply();
   }
 
+  /**
+   * Routes {@code fqdn}, every path, to service {@code service} port 80 in {@link #NAMESPACE}: a
+   * federated name like {@code kuard} or one cluster's mirror like {@code east-kuard}.
+   */
+  public HTTPProxy applyProxy(String name, String fqdn, String service) {
+    return applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: %s, namespace: %s}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: %s}
+          routes:
+          - conditions: [{prefix: /}]
+            services: [{name: %s, port: 80}]
+        """
+            .formatted(name, NAMESPACE, fqdn, service));
+  }
+
   /** Creates or replaces an HTTPProxy in the hub from YAML. */
   public HTTPProxy applyProxy(String yaml) {
     KubernetesClient client = hubCluster.client();

@@ -50,18 +50,7 @@ class FederationEndToEndIT {
     gantry.startBackend("west-1");
     gantry.publishService("east", "kuard", List.of("east-1"));
     gantry.publishService("west", "kuard", List.of("west-1"));
-    gantry.applyProxy(
-        """
-        apiVersion: projectcontour.io/v1
-        kind: HTTPProxy
-        metadata: {name: kuard, namespace: demo}
-        spec:
-          ingressClassName: gantry
-          virtualhost: {fqdn: kuard.gantry.test}
-          routes:
-          - conditions: [{prefix: /}]
-            services: [{name: kuard, port: 80}]
-        """);
+    gantry.applyProxy("kuard", "kuard.gantry.test", "kuard");
     gantry.applyProxy(
         """
         apiVersion: projectcontour.io/v1
@@ -118,18 +107,7 @@ class FederationEndToEndIT {
   @Test
   @Order(2)
   void invalidProxyIsReportedWhileTheOthersKeepServing() {
-    gantry.applyProxy(
-        """
-        apiVersion: projectcontour.io/v1
-        kind: HTTPProxy
-        metadata: {name: broken, namespace: demo}
-        spec:
-          ingressClassName: gantry
-          virtualhost: {fqdn: broken.gantry.test}
-          routes:
-          - conditions: [{prefix: /}]
-            services: [{name: nowhere, port: 80}]
-        """);
+    gantry.applyProxy("broken", "broken.gantry.test", "nowhere");
 
     await()
         .atMost(CONVERGE)
@@ -256,18 +234,7 @@ class FederationEndToEndIT {
     gantry.startGrpcBackend("west-grpc");
     gantry.publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of("east-grpc"));
     gantry.publishService("west", "who", "grpc", LocalGantry.GRPC_PORT, List.of("west-grpc"));
-    gantry.applyProxy(
-        """
-        apiVersion: projectcontour.io/v1
-        kind: HTTPProxy
-        metadata: {name: who, namespace: demo}
-        spec:
-          ingressClassName: gantry
-          virtualhost: {fqdn: who.gantry.test}
-          routes:
-          - conditions: [{prefix: /}]
-            services: [{name: who, port: 80}]
-        """);
+    gantry.applyProxy("who", "who.gantry.test", "who");
     System.setProperty(
         "io.grpc.xds.bootstrapConfig", GrpcWho.xdsBootstrap("e2e-grpc", gantry.hub().xdsPort()));
     ManagedChannel channel =

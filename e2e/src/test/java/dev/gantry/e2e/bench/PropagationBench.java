@@ -73,18 +73,7 @@ public final class PropagationBench {
       List<String> addresses = new ArrayList<>(List.of("198.18.0.1"));
       gantry.publishAddresses("east", "kuard", "http", 8080, addresses);
       gantry.publishAddresses("west", "kuard", "http", 8080, List.of("198.19.0.1"));
-      gantry.applyProxy(
-          """
-          apiVersion: projectcontour.io/v1
-          kind: HTTPProxy
-          metadata: {name: kuard, namespace: demo}
-          spec:
-            ingressClassName: gantry
-            virtualhost: {fqdn: kuard.gantry.test}
-            routes:
-            - conditions: [{prefix: /}]
-              services: [{name: kuard, port: 80}]
-          """);
+      gantry.applyProxy("kuard", "kuard.gantry.test", "kuard");
       Map<String, Long> seenInHub = new ConcurrentHashMap<>();
       List<String[]> rows = new ArrayList<>();
       List<String> notes = new ArrayList<>();
