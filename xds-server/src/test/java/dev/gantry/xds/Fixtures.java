@@ -112,6 +112,19 @@ public final class Fixtures {
       return this;
     }
 
+    /** Changes the route added last, for the fields the route builders do not cover. */
+    public ProxyBuilder lastRoute(Consumer<HTTPProxySpec.Route> change) {
+      List<HTTPProxySpec.Route> routes = proxy.getSpec().getRoutes();
+      change.accept(routes.get(routes.size() - 1));
+      return this;
+    }
+
+    /** Changes the spec, for the fields the builders do not cover. */
+    public ProxyBuilder spec(Consumer<HTTPProxySpec> change) {
+      change.accept(proxy.getSpec());
+      return this;
+    }
+
     public HTTPProxy build() {
       return proxy;
     }

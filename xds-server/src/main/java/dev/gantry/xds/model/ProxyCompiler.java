@@ -160,21 +160,30 @@ public final class ProxyCompiler {
         continue;
       }
       RoutingTable.Match match = MatchConditions.parse(r.getConditions(), where, errors);
-      List<HTTPProxySpec.RouteService> services =
-          r.getServices() == null ? List.of() : r.getServices();
-      if (services.isEmpty()) {
-        errors.add(
-            new ProxyVerdict.Error(
-                ProxyVerdict.ROUTE_ERROR, "NoServices", where + ": route has no services"));
+      if (!RouteActions.oneAction(r, where, errors)) {
         continue;
       }
+      List<HTTPProxySpec.RouteService> services =
+          r.getServices() == null ? List.of() : r.getServices();
+      RouteActions.atMostOneMirror(services, where, errors);
+      RoutingTable.Redirect redirect =
+          RouteActions.redirect(r.getRequestRedirectPolicy(), where, errors);
+      RoutingTable.DirectResponse direct =
+          RouteActions.directResponse(r.getDirectResponsePolicy(), where, errors);
+      String mirror = null;
       java.time.Duration idleConnection =
           RoutePolicies.idleConnection(r.getTimeoutPolicy(), where, errors);
       LoadBalancing.Choice balancing =
           LoadBalancing.choose(r.getLoadBalancerPolicy(), where, warnings);
       List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
       boolean anyWeight =
-          services.stream().anyMatch(s -> s != null && s.getWeight() != null && s.getWeight() > 0);
+          services.stream()
+              .anyMatch(
+                  s ->
+                      s != null
+                          && !Boolean.TRUE.equals(s.getMirror())
+                          && s.getWeight() != null
+                          && s.getWeight() > 0);
       for (int j = 0; j < services.size(); j++) {
         HTTPProxySpec.RouteService s = services.get(j);
         String swhere = where + ".services[" + j + "]";
@@ -193,6 +202,10 @@ public final class ProxyCompiler {
           continue;
         }
         upstreams.put(upstream.name(), upstream);
+        if (Boolean.TRUE.equals(s.getMirror())) {
+          mirror = upstream.name();
+          continue;
+        }
         clusters.add(
             new RoutingTable.WeightedCluster(
                 upstream.name(),
@@ -202,6 +215,10 @@ public final class ProxyCompiler {
       }
       if (match == null) {
         continue;
+      }
+      if (clusters.isEmpty() && redirect == null && direct == null) {
+        // Only a mirror: like Contour, the route answers 503 itself.
+        direct = new RoutingTable.DirectResponse(503, "");
       }
       if (byMatch.containsKey(match)) {
         errors.add(
@@ -220,7 +237,9 @@ public final class ProxyCompiler {
               RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors),
               RoutePolicies.timeouts(r.getTimeoutPolicy(), where, errors),
               RoutePolicies.retry(r.getRetryPolicy(), where, errors),
-              balancing.hashPolicies()));
+              balancing.hashPolicies(),
+              new RoutingTable.Actions(
+                  mirror, Boolean.TRUE.equals(r.getEnableWebsockets()), redirect, direct)));
     }
     // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
     return byMatch.values().stream()

@@ -40,10 +40,33 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       String prefixRewrite,
       Timeouts timeouts,
       Retry retry,
-      List<HashPolicy> hashPolicies) {
+      List<HashPolicy> hashPolicies,
+      Actions actions) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
+      actions = actions == null ? Actions.NONE : actions;
+    }
+
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          Actions.NONE);
     }
 
     public Route(
@@ -95,6 +118,26 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       statusCodes = statusCodes.stream().distinct().sorted().toList();
     }
   }
+
+  /**
+   * What a route does besides forwarding to its clusters: a cluster receiving copies whose
+   * responses are dropped, WebSocket upgrades, or an answer of its own (a redirect or a fixed
+   * response) instead of forwarding.
+   */
+  public record Actions(
+      String mirrorCluster, boolean websockets, Redirect redirect, DirectResponse direct) {
+    public static final Actions NONE = new Actions(null, false, null, null);
+  }
+
+  /**
+   * A redirect: each non-null part replaces that part of the request's URL; {@code path} replaces
+   * the whole path, {@code prefix} the matched prefix. Status 301 or 302.
+   */
+  public record Redirect(
+      String scheme, String host, Integer port, String path, String prefix, int statusCode) {}
+
+  /** A fixed answer: a status and a body (may be empty). */
+  public record DirectResponse(int status, String body) {}
 
   /** What of a request Envoy hashes to pick an endpoint of a ring hash cluster. */
   public enum HashKind {

@@ -2,10 +2,13 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.model.RoutingTable;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -60,10 +63,17 @@ public final class RouteTranslator {
             .addDomains(host.fqdn())
             .addDomains(host.fqdn() + ":*");
     for (RoutingTable.Route route : host.routes()) {
-      if (route.clusters().isEmpty()) {
+      Route.Builder r = Route.newBuilder().setMatch(match(route.match()));
+      RoutingTable.Actions actions = route.actions();
+      if (actions.direct() != null) {
+        r.setDirectResponse(directResponse(actions.direct()));
+      } else if (actions.redirect() != null) {
+        r.setRedirect(redirect(actions.redirect()));
+      } else if (route.clusters().isEmpty()) {
         continue;
+      } else {
+        r.setRoute(action(route));
       }
-      Route.Builder r = Route.newBuilder().setMatch(match(route.match())).setRoute(action(route));
       r.addAllRequestHeadersToAdd(headersToSet(route.request()))
           .addAllRequestHeadersToRemove(route.request().remove())
           .addAllResponseHeadersToAdd(headersToSet(route.response()))
@@ -147,6 +157,13 @@ public final class RouteTranslator {
     for (RoutingTable.HashPolicy h : route.hashPolicies()) {
       action.addHashPolicy(hashPolicy(h));
     }
+    if (route.actions().mirrorCluster() != null) {
+      action.addRequestMirrorPolicies(
+          RouteAction.RequestMirrorPolicy.newBuilder().setCluster(route.actions().mirrorCluster()));
+    }
+    if (route.actions().websockets()) {
+      action.addUpgradeConfigs(RouteAction.UpgradeConfig.newBuilder().setUpgradeType("websocket"));
+    }
     boolean perCluster =
         route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
     if (route.clusters().size() == 1 && !perCluster) {
@@ -164,6 +181,40 @@ public final class RouteTranslator {
               .addAllResponseHeadersToRemove(c.response().remove()));
     }
     return action.setWeightedClusters(weighted).build();
+  }
+
+  static DirectResponseAction directResponse(RoutingTable.DirectResponse direct) {
+    DirectResponseAction.Builder answer =
+        DirectResponseAction.newBuilder().setStatus(direct.status());
+    if (!direct.body().isEmpty()) {
+      answer.setBody(DataSource.newBuilder().setInlineString(direct.body()));
+    }
+    return answer.build();
+  }
+
+  static RedirectAction redirect(RoutingTable.Redirect redirect) {
+    RedirectAction.Builder action =
+        RedirectAction.newBuilder()
+            .setResponseCode(
+                redirect.statusCode() == 302
+                    ? RedirectAction.RedirectResponseCode.FOUND
+                    : RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY);
+    if (redirect.scheme() != null) {
+      action.setSchemeRedirect(redirect.scheme());
+    }
+    if (redirect.host() != null) {
+      action.setHostRedirect(redirect.host());
+    }
+    if (redirect.port() != null) {
+      action.setPortRedirect(redirect.port());
+    }
+    if (redirect.path() != null) {
+      action.setPathRedirect(redirect.path());
+    }
+    if (redirect.prefix() != null) {
+      action.setPrefixRewrite(redirect.prefix());
+    }
+    return action.build();
   }
 
   static RouteAction.HashPolicy hashPolicy(RoutingTable.HashPolicy h) {

@@ -360,11 +360,11 @@ class ProxyCompilerTest {
             kuardHost()
                 .rawRoute(rawRoute(Arrays.asList((HTTPProxySpec.MatchCondition) null), kuard())),
             "PathMatchConditionsNotValid"),
-        invalid("route without services", kuardHost().route("/"), "NoServices"),
+        invalid("route without services", kuardHost().route("/"), "NoServicesPresent"),
         invalid(
             "route with a null services list",
             kuardHost().rawRoute(rawRouteWithServices(null)),
-            "NoServices"),
+            "NoServicesPresent"),
         invalid(
             "negative weight",
             kuardHost().route("/", "kuard", 80, -1, "east-kuard", 80, 10),
@@ -412,7 +412,7 @@ class ProxyCompilerTest {
             "FQDNInvalid",
             "ServiceUnresolvedReference",
             "ServicePortInvalid",
-            "NoServices"),
+            "NoServicesPresent"),
         new Case(
             "duplicate fqdn, whatever its case: both invalid, the others still serve",
             List.of(
