@@ -40,7 +40,110 @@ public final class MatchConditions {
 
   private MatchConditions() {}
 
+  /**
+   * What the includes on the way from the root add to every route of an included proxy: their
+   * prefixes, joined ("" for none), and their header and query conditions.
+   */
+  public record Inherited(String prefix, List<HeaderMatch> headers, List<QueryMatch> queries) {
+    public static final Inherited NONE = new Inherited("", List.of(), List.of());
+
+    public Inherited {
+      headers = List.copyOf(headers);
+      queries = List.copyOf(queries);
+    }
+
+    Inherited plus(Inherited more) {
+      List<HeaderMatch> h = new ArrayList<>(headers);
+      h.addAll(more.headers);
+      List<QueryMatch> q = new ArrayList<>(queries);
+      q.addAll(more.queries);
+      return new Inherited(collapse(prefix + more.prefix), h, q);
+    }
+
+    /** The match of a route with no conditions of its own, as the 502 of a missing include. */
+    public Match match() {
+      return new Match(
+          PathKind.PREFIX,
+          prefix.isEmpty() ? "/" : prefix,
+          headers.stream().sorted(Comparator.comparing(HeaderMatch::toString)).toList(),
+          queries.stream().sorted(Comparator.comparing(QueryMatch::toString)).toList());
+    }
+  }
+
+  /**
+   * An include's conditions, validated as Contour does: a prefix (at most one, starting with /),
+   * headers and query parameters; exact and regex paths are not allowed. Null when invalid.
+   */
+  public static Inherited include(
+      List<HTTPProxySpec.MatchCondition> conditions,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    int before = errors.size();
+    String prefix = "";
+    int prefixes = 0;
+    List<HeaderMatch> headers = new ArrayList<>();
+    List<QueryMatch> queries = new ArrayList<>();
+    List<HTTPProxySpec.MatchCondition> list = conditions == null ? List.of() : conditions;
+    for (int i = 0; i < list.size(); i++) {
+      HTTPProxySpec.MatchCondition c = list.get(i);
+      String cwhere = where + ".conditions[" + i + "]";
+      int set =
+          c == null
+              ? 0
+              : count(
+                  c.getPrefix(), c.getExact(), c.getRegex(), c.getHeader(), c.getQueryParameter());
+      if (set != 1) {
+        errors.add(
+            includeError(
+                cwhere
+                    + (set == 0
+                        ? " is empty: give one of prefix, header, queryParameter"
+                        : " sets more than one of prefix, header, queryParameter")));
+      } else if (c.getExact() != null || c.getRegex() != null) {
+        errors.add(
+            includeError(cwhere + ": exact and regex conditions are not allowed in includes"));
+      } else if (c.getHeader() != null) {
+        HeaderMatch h = header(c.getHeader(), cwhere + ".header", errors);
+        if (h != null) {
+          headers.add(h);
+        }
+      } else if (c.getQueryParameter() != null) {
+        QueryMatch q = query(c.getQueryParameter(), cwhere + ".queryParameter", errors);
+        if (q != null) {
+          queries.add(q);
+        }
+      } else if (++prefixes > 1) {
+        errors.add(includeError(cwhere + ": more than one prefix"));
+      } else if (!c.getPrefix().startsWith("/")) {
+        errors.add(includeError(cwhere + ": prefix \"" + c.getPrefix() + "\" must start with /"));
+      } else {
+        prefix = c.getPrefix();
+      }
+    }
+    contradictions(headers, where, errors);
+    queryDuplicates(queries, where, errors);
+    return errors.size() > before ? null : new Inherited(collapse(prefix), headers, queries);
+  }
+
+  /** Contour joins the prefixes of a delegation chain and folds repeated slashes. */
+  static String collapse(String path) {
+    return path.replaceAll("//+", "/");
+  }
+
   public static Match parse(
+      List<HTTPProxySpec.MatchCondition> conditions,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    return parse(Inherited.NONE, conditions, where, errors);
+  }
+
+  /**
+   * A route's conditions under what its includes add: the includes' prefix comes first (a route
+   * regex is matched after the prefix, taken literally), their headers and query conditions join
+   * the route's own.
+   */
+  public static Match parse(
+      Inherited inherited,
       List<HTTPProxySpec.MatchCondition> conditions,
       String where,
       List<ProxyVerdict.Error> errors) {
@@ -108,6 +211,17 @@ public final class MatchConditions {
         }
       }
     }
+    if (!inherited.prefix().isEmpty()) {
+      if (paths == 0) {
+        path = inherited.prefix();
+      } else if (kind == PathKind.REGEX) {
+        path = quote(inherited.prefix()) + path;
+      } else {
+        path = collapse(inherited.prefix() + path);
+      }
+    }
+    headers.addAll(0, inherited.headers());
+    queries.addAll(0, inherited.queries());
     contradictions(headers, where, errors);
     queryDuplicates(queries, where, errors);
     if (errors.size() > before) {
@@ -296,6 +410,22 @@ public final class MatchConditions {
           + " RE2 does not support";
     }
     return null;
+  }
+
+  /** A literal for RE2: every character but letters, digits and / escaped. */
+  static String quote(String literal) {
+    StringBuilder out = new StringBuilder();
+    for (char ch : literal.toCharArray()) {
+      if (!Character.isLetterOrDigit(ch) && ch != '/') {
+        out.append('\\');
+      }
+      out.append(ch);
+    }
+    return out.toString();
+  }
+
+  private static ProxyVerdict.Error includeError(String message) {
+    return new ProxyVerdict.Error(ProxyVerdict.INCLUDE_ERROR, PATH, message);
   }
 
   private static int count(Object... values) {

@@ -2,6 +2,7 @@ package dev.gantry.xds.model;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.crd.contour.Include;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
@@ -57,8 +58,10 @@ public final class ProxyCompiler {
                 Comparator.comparing((HTTPProxy p) -> p.getMetadata().getNamespace())
                     .thenComparing(p -> p.getMetadata().getName()))
             .toList();
+    Map<String, HTTPProxy> byKey = new HashMap<>();
     Map<String, List<HTTPProxy>> byFqdn = new TreeMap<>();
     for (HTTPProxy p : mine) {
+      byKey.put(key(p), p);
       String fqdn = fqdn(p);
       if (fqdn != null) {
         byFqdn
@@ -66,34 +69,19 @@ public final class ProxyCompiler {
             .add(p);
       }
     }
-    List<ProxyVerdict> verdicts = new ArrayList<>();
+    Map<String, Findings> findings = new HashMap<>();
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     Map<String, Upstream> upstreams = new TreeMap<>();
-    for (HTTPProxy p : mine) {
-      String fqdn = fqdn(p);
+    for (HTTPProxy root : mine) {
+      String fqdn = fqdn(root);
       if (fqdn == null) {
-        verdicts.add(
-            verdict(
-                p,
-                ProxyVerdict.ORPHANED,
-                "this HTTPProxy is not part of a delegation chain from a root HTTPProxy",
-                List.of(
-                    new ProxyVerdict.Error(
-                        ProxyVerdict.ORPHANED_ERROR,
-                        "Orphaned",
-                        "this HTTPProxy is not part of a delegation chain from a root HTTPProxy")),
-                List.of()));
         continue;
       }
-      List<ProxyVerdict.Error> errors = new ArrayList<>();
-      List<ProxyVerdict.Error> warnings = new ArrayList<>();
-      String key = fqdn.toLowerCase(java.util.Locale.ROOT);
-      if (byFqdn.get(key).size() > 1) {
-        List<String> others =
-            byFqdn.get(key).stream()
-                .map(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
-                .toList();
-        errors.add(
+      Findings f = findings.computeIfAbsent(key(root), k -> new Findings());
+      String host = fqdn.toLowerCase(java.util.Locale.ROOT);
+      if (byFqdn.get(host).size() > 1) {
+        List<String> others = byFqdn.get(host).stream().map(ProxyCompiler::key).toList();
+        f.fatal(
             new ProxyVerdict.Error(
                 ProxyVerdict.VIRTUAL_HOST_ERROR,
                 "DuplicateVhost",
@@ -102,25 +90,207 @@ public final class ProxyCompiler {
                     + "\" is used in multiple HTTPProxies: "
                     + String.join(", ", others)));
       }
-      if (!validFqdn(key)) {
-        errors.add(
+      if (!validFqdn(host)) {
+        f.fatal(
             new ProxyVerdict.Error(
                 ProxyVerdict.VIRTUAL_HOST_ERROR,
                 "FQDNInvalid",
                 "spec.virtualhost.fqdn \"" + fqdn + "\" is not a valid host name"));
       }
-      Map<String, Upstream> proxyUpstreams = new LinkedHashMap<>();
-      List<RoutingTable.Route> routes = routes(p, snapshot, errors, warnings, proxyUpstreams);
-      if (errors.isEmpty()) {
-        hosts.add(new RoutingTable.VirtualHost(key, routes));
-        upstreams.putAll(proxyUpstreams);
-        verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of(), warnings));
+      HTTPProxySpec spec = root.getSpec();
+      boolean noRoutes = spec.getRoutes() == null || spec.getRoutes().isEmpty();
+      boolean noIncludes = spec.getIncludes() == null || spec.getIncludes().isEmpty();
+      if (noRoutes && noIncludes && spec.getTcpproxy() == null) {
+        // A root with nothing to serve would publish a virtual host that answers 404 to all.
+        f.fatal(
+            new ProxyVerdict.Error(
+                ProxyVerdict.SPEC_ERROR,
+                "NothingDefined",
+                "HTTPProxy.spec.routes must be defined"));
+      }
+      Map<String, Upstream> hostUpstreams = new LinkedHashMap<>();
+      List<RoutingTable.Route> routes =
+          delegate(
+              root,
+              MatchConditions.Inherited.NONE,
+              List.of(key(root)),
+              byKey,
+              findings,
+              snapshot,
+              hostUpstreams);
+      if (!f.blocked && routes != null) {
+        hosts.add(
+            new RoutingTable.VirtualHost(
+                host,
+                routes.stream()
+                    .sorted(
+                        Comparator.comparing(
+                            RoutingTable.Route::match, MatchConditions.ENVOY_ORDER))
+                    .toList()));
+        upstreams.putAll(hostUpstreams);
+      }
+    }
+    List<ProxyVerdict> verdicts = new ArrayList<>();
+    for (HTTPProxy p : mine) {
+      Findings f = findings.get(key(p));
+      if (f == null) {
+        String message = "this HTTPProxy is not part of a delegation chain from a root HTTPProxy";
+        verdicts.add(
+            verdict(
+                p,
+                ProxyVerdict.ORPHANED,
+                message,
+                List.of(new ProxyVerdict.Error(ProxyVerdict.ORPHANED_ERROR, "Orphaned", message)),
+                List.of()));
+      } else if (f.errors.isEmpty()) {
+        verdicts.add(
+            verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of(), List.copyOf(f.warnings)));
       } else {
-        verdicts.add(verdict(p, ProxyVerdict.INVALID, errors.get(0).message(), errors, warnings));
+        List<ProxyVerdict.Error> errors = List.copyOf(f.errors);
+        verdicts.add(
+            verdict(
+                p, ProxyVerdict.INVALID, errors.get(0).message(), errors, List.copyOf(f.warnings)));
       }
     }
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
     return new Result(new RoutingTable(hosts, upstreams), verdicts);
+  }
+
+  /**
+   * What the compiler found about one proxy, over every delegation chain that reaches it: errors in
+   * order without repeats, and whether one of them keeps the proxy's own routes from serving.
+   * Include errors do not: like Contour, the proxy keeps serving its other routes.
+   */
+  private static final class Findings {
+    final java.util.Set<ProxyVerdict.Error> errors = new java.util.LinkedHashSet<>();
+    final java.util.Set<ProxyVerdict.Error> warnings = new java.util.LinkedHashSet<>();
+    boolean blocked;
+
+    void fatal(ProxyVerdict.Error error) {
+      errors.add(error);
+      blocked = true;
+    }
+  }
+
+  private static String key(HTTPProxy p) {
+    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+  }
+
+  /**
+   * The routes of {@code proxy} and of the proxies it includes, under the conditions the chain of
+   * includes adds; null when the proxy's own routes are invalid (its includes go with them).
+   */
+  private List<RoutingTable.Route> delegate(
+      HTTPProxy proxy,
+      MatchConditions.Inherited inherited,
+      List<String> chain,
+      Map<String, HTTPProxy> byKey,
+      Map<String, Findings> findings,
+      FederationSnapshot snapshot,
+      Map<String, Upstream> upstreams) {
+    Findings f = findings.computeIfAbsent(key(proxy), k -> new Findings());
+    String ns = proxy.getMetadata().getNamespace();
+    List<RoutingTable.Route> out = new ArrayList<>();
+    Map<String, Upstream> mine = new LinkedHashMap<>();
+    List<Include> includes =
+        proxy.getSpec().getIncludes() == null ? List.of() : proxy.getSpec().getIncludes();
+    java.util.Set<MatchConditions.Inherited> seen = new java.util.HashSet<>();
+    for (int i = 0; i < includes.size(); i++) {
+      Include include = includes.get(i);
+      String where = "spec.includes[" + i + "]";
+      List<ProxyVerdict.Error> errors = new ArrayList<>();
+      MatchConditions.Inherited conditions =
+          include == null ? null : MatchConditions.include(include.getConditions(), where, errors);
+      if (include == null || include.getName() == null || include.getName().isBlank()) {
+        f.errors.add(
+            new ProxyVerdict.Error(
+                ProxyVerdict.INCLUDE_ERROR, "IncludeNotFound", where + ": name is empty"));
+        continue;
+      }
+      if (conditions == null) {
+        f.errors.addAll(errors);
+        continue;
+      }
+      if (!seen.add(conditions)) {
+        f.errors.add(
+            new ProxyVerdict.Error(
+                ProxyVerdict.INCLUDE_ERROR,
+                "DuplicateMatchConditions",
+                where + ": duplicate conditions defined on an include"));
+        continue;
+      }
+      String targetNs =
+          include.getNamespace() == null || include.getNamespace().isBlank()
+              ? ns
+              : include.getNamespace();
+      String target = targetNs + "/" + include.getName();
+      MatchConditions.Inherited merged = inherited.plus(conditions);
+      HTTPProxy included = byKey.get(target);
+      boolean conditioned = include.getConditions() != null && !include.getConditions().isEmpty();
+      if (included == null || fqdn(included) != null || included.getSpec() == null) {
+        f.errors.add(
+            included == null || included.getSpec() == null
+                ? new ProxyVerdict.Error(
+                    ProxyVerdict.INCLUDE_ERROR,
+                    "IncludeNotFound",
+                    where + ": include " + target + " not found")
+                : new ProxyVerdict.Error(
+                    ProxyVerdict.INCLUDE_ERROR,
+                    "RootIncludesRoot",
+                    where
+                        + ": root httpproxy cannot include another root httpproxy ("
+                        + target
+                        + ")"));
+        if (conditioned) {
+          // Like Contour: what the include would have served answers 502, rather than falling
+          // through to a shorter prefix of the including proxy.
+          out.add(
+              new RoutingTable.Route(
+                  merged.match(),
+                  List.of(),
+                  RoutingTable.HeaderPolicy.NONE,
+                  RoutingTable.HeaderPolicy.NONE,
+                  null,
+                  RoutingTable.Timeouts.DEFAULT,
+                  null,
+                  List.of(),
+                  new RoutingTable.Actions(
+                      null, false, null, new RoutingTable.DirectResponse(502, ""))));
+        }
+        continue;
+      }
+      if (chain.contains(target)) {
+        List<String> cycle = new ArrayList<>(chain);
+        cycle.add(target);
+        findings
+            .computeIfAbsent(target, k -> new Findings())
+            .errors
+            .add(
+                new ProxyVerdict.Error(
+                    ProxyVerdict.INCLUDE_ERROR,
+                    "IncludeCreatesCycle",
+                    "include creates an include cycle: " + String.join(" -> ", cycle)));
+        continue;
+      }
+      List<String> longer = new ArrayList<>(chain);
+      longer.add(target);
+      List<RoutingTable.Route> sub =
+          delegate(included, merged, longer, byKey, findings, snapshot, mine);
+      if (sub != null) {
+        out.addAll(sub);
+      }
+    }
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+    List<ProxyVerdict.Error> warnings = new ArrayList<>();
+    List<RoutingTable.Route> own = routes(proxy, inherited, snapshot, errors, warnings, mine);
+    f.warnings.addAll(warnings);
+    if (!errors.isEmpty()) {
+      errors.forEach(f::fatal);
+      return null;
+    }
+    out.addAll(own);
+    upstreams.putAll(mine);
+    return out;
   }
 
   private static String fqdn(HTTPProxy p) {
@@ -137,6 +307,7 @@ public final class ProxyCompiler {
 
   private List<RoutingTable.Route> routes(
       HTTPProxy p,
+      MatchConditions.Inherited inherited,
       FederationSnapshot snapshot,
       List<ProxyVerdict.Error> errors,
       List<ProxyVerdict.Error> warnings,
@@ -144,12 +315,6 @@ public final class ProxyCompiler {
     String ns = p.getMetadata().getNamespace();
     List<HTTPProxySpec.Route> specRoutes =
         p.getSpec().getRoutes() == null ? List.of() : p.getSpec().getRoutes();
-    if (specRoutes.isEmpty()) {
-      // A root with nothing to serve would publish a virtual host that answers 404 to all.
-      errors.add(
-          new ProxyVerdict.Error(
-              ProxyVerdict.SPEC_ERROR, "NothingDefined", "HTTPProxy.spec.routes must be defined"));
-    }
     Map<RoutingTable.Match, RoutingTable.Route> byMatch = new HashMap<>();
     for (int i = 0; i < specRoutes.size(); i++) {
       HTTPProxySpec.Route r = specRoutes.get(i);
@@ -159,7 +324,7 @@ public final class ProxyCompiler {
             new ProxyVerdict.Error(ProxyVerdict.ROUTE_ERROR, "RouteInvalid", where + " is empty"));
         continue;
       }
-      RoutingTable.Match match = MatchConditions.parse(r.getConditions(), where, errors);
+      RoutingTable.Match match = MatchConditions.parse(inherited, r.getConditions(), where, errors);
       if (!RouteActions.oneAction(r, where, errors)) {
         continue;
       }
