@@ -53,6 +53,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class LocalGantry implements AutoCloseable {
   public static final String NAMESPACE = "demo";
+
+  /** A second namespace the discoverers mirror, for HTTPProxies delegating across namespaces. */
+  public static final String TEAM_NAMESPACE = "team";
+
   public static final int BACKEND_PORT = 8080;
   public static final int GRPC_PORT = 50051;
 
@@ -112,7 +116,10 @@ public final class LocalGantry implements AutoCloseable {
                   DiscovererConfig.builder(remote, cluster.adminKubeconfigFile())
                       .hubKubeconfig(hubCluster.adminKubeconfigFile())
                       .scope(
-                          new MirrorScope(Set.of(NAMESPACE), Set.of(), LabelSelector.everything()))
+                          new MirrorScope(
+                              Set.of(NAMESPACE, TEAM_NAMESPACE),
+                              Set.of(),
+                              LabelSelector.everything()))
                       .metricsAddress(new InetSocketAddress("127.0.0.1", 0))
                       .intervals(
                           Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1))
@@ -135,11 +142,12 @@ public final class LocalGantry implements AutoCloseable {
   }
 
   private static void createNamespace(KubernetesClient client) {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    for (String name : List.of(NAMESPACE, TEAM_NAMESPACE)) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .serverSideApply();
+    }
   }
 
   /**
@@ -248,15 +256,37 @@ public final class LocalGantry implements AutoCloseable {
    */
   public void publishAddresses(
       String cluster, String service, String portName, int targetPort, List<String> addresses) {
+    publishAddresses(cluster, NAMESPACE, service, portName, targetPort, addresses);
+  }
+
+  /** As {@link #publishService(String, String, List)} in {@code namespace}. */
+  public void publishService(
+      String cluster, String namespace, String service, List<String> backendNames) {
+    publishAddresses(
+        cluster,
+        namespace,
+        service,
+        "http",
+        BACKEND_PORT,
+        backendNames.stream().map(this::backendAddress).toList());
+  }
+
+  private void publishAddresses(
+      String cluster,
+      String namespace,
+      String service,
+      String portName,
+      int targetPort,
+      List<String> addresses) {
     KubernetesClient client = testbed.cluster(cluster).client();
     client
         .services()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .resource(
             new ServiceBuilder()
                 .withNewMetadata()
                 .withName(service)
-                .withNamespace(NAMESPACE)
+                .withNamespace(namespace)
                 .endMetadata()
                 .withNewSpec()
                 .addNewPort()
@@ -268,7 +298,7 @@ public final class LocalGantry implements AutoCloseable {
                 .endSpec()
                 .build())
         .serverSideApply();
-    publishEndpointSlice(cluster, service, portName, targetPort, addresses);
+    publishEndpointSlice(cluster, namespace, service, portName, targetPort, addresses);
   }
 
   /**
@@ -277,6 +307,16 @@ public final class LocalGantry implements AutoCloseable {
    */
   public void publishEndpointSlice(
       String cluster, String service, String portName, int targetPort, List<String> addresses) {
+    publishEndpointSlice(cluster, NAMESPACE, service, portName, targetPort, addresses);
+  }
+
+  private void publishEndpointSlice(
+      String cluster,
+      String namespace,
+      String service,
+      String portName,
+      int targetPort,
+      List<String> addresses) {
     KubernetesClient client = testbed.cluster(cluster).client();
     List<Endpoint> endpoints = new ArrayList<>();
     for (String address : addresses) {
@@ -295,12 +335,12 @@ public final class LocalGantry implements AutoCloseable {
         .discovery()
         .v1()
         .endpointSlices()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .resource(
             new EndpointSliceBuilder()
                 .withNewMetadata()
                 .withName(service + "-slice")
-                .withNamespace(NAMESPACE)
+                .withNamespace(namespace)
                 .addToLabels("kubernetes.io/service-name", service)
                 .endMetadata()
                 .withAddressType("IPv4")

@@ -268,4 +268,75 @@ class FederationEndToEndIT {
     return dump.replaceAll("\"version_info\": \"[^\"]*\"", "")
         .replaceAll("\"last_updated\": \"[^\"]*\"", "");
   }
+
+  @Test
+  @Order(10)
+  void delegationAcrossNamespacesServesEachTeamsRoutesAndReportsBrokenIncludes() {
+    gantry.startBackend("portal-1");
+    gantry.startBackend("blog-1");
+    gantry.publishService("west", "portal", List.of("portal-1"));
+    gantry.publishService("east", LocalGantry.TEAM_NAMESPACE, "blog", List.of("blog-1"));
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: portal, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: portal.gantry.test}
+          includes:
+          - {name: blog, namespace: team, conditions: [{prefix: /blog}]}
+          - {name: missing, conditions: [{prefix: /missing}]}
+          routes:
+          - services: [{name: portal, port: 80}]
+        """);
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: blog, namespace: team}
+        spec:
+          ingressClassName: gantry
+          routes:
+          - conditions: [{prefix: /}]
+            services: [{name: blog, port: 80}]
+        """);
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: lonely, namespace: team}
+        spec:
+          ingressClassName: gantry
+          routes:
+          - services: [{name: blog, port: 80}]
+        """);
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(gantry.tally("portal.gantry.test", "/blog/post", 5))
+                  .containsOnlyKeys("blog-1");
+              assertThat(gantry.tally("portal.gantry.test", "/", 5)).containsOnlyKeys("portal-1");
+              assertThat(gantry.tally("portal.gantry.test", "/missing/x", 5))
+                  .containsOnlyKeys("status-502");
+            });
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              HTTPProxy portal = gantry.proxy("demo", "portal");
+              assertThat(portal.getStatus().getCurrentStatus()).isEqualTo("invalid");
+              assertThat(portal.getStatus().getDescription())
+                  .isEqualTo("spec.includes[1]: include demo/missing not found");
+              assertThat(portal.getStatus().getConditions().get(0).getErrors())
+                  .extracting(e -> e.getType() + "/" + e.getReason())
+                  .containsExactly("IncludeError/IncludeNotFound");
+              assertThat(gantry.proxy("team", "blog").getStatus().getCurrentStatus())
+                  .isEqualTo("valid");
+              assertThat(gantry.proxy("team", "lonely").getStatus().getCurrentStatus())
+                  .isEqualTo("orphaned");
+            });
+  }
 }

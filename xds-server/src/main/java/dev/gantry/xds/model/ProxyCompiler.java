@@ -108,6 +108,10 @@ public final class ProxyCompiler {
                 "NothingDefined",
                 "HTTPProxy.spec.routes must be defined"));
       }
+      List<ProxyVerdict.Error> corsErrors = new ArrayList<>();
+      RoutingTable.Cors cors =
+          CorsPolicies.parse(spec.getVirtualhost().getCorsPolicy(), corsErrors);
+      corsErrors.forEach(f::fatal);
       Map<String, Upstream> hostUpstreams = new LinkedHashMap<>();
       List<RoutingTable.Route> routes =
           delegate(
@@ -126,7 +130,8 @@ public final class ProxyCompiler {
                     .sorted(
                         Comparator.comparing(
                             RoutingTable.Route::match, MatchConditions.ENVOY_ORDER))
-                    .toList()));
+                    .toList(),
+                cors));
         upstreams.putAll(hostUpstreams);
       }
     }

@@ -22,11 +22,39 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   }
 
   /** A host name and its routes, longest prefix first. */
-  public record VirtualHost(String fqdn, List<Route> routes) {
+  public record VirtualHost(String fqdn, List<Route> routes, Cors cors) {
     public VirtualHost {
       routes = List.copyOf(routes);
     }
+
+    public VirtualHost(String fqdn, List<Route> routes) {
+      this(fqdn, routes, null);
+    }
   }
+
+  /**
+   * Cross-origin resource sharing of a virtual host: the origins allowed, the methods and headers,
+   * how long a preflight answer may be cached (null: Envoy's default) and whether credentials and
+   * private network access are allowed.
+   */
+  public record Cors(
+      List<OriginMatch> origins,
+      List<String> allowMethods,
+      List<String> allowHeaders,
+      List<String> exposeHeaders,
+      Long maxAgeSeconds,
+      boolean allowCredentials,
+      boolean allowPrivateNetwork) {
+    public Cors {
+      origins = List.copyOf(origins);
+      allowMethods = List.copyOf(allowMethods);
+      allowHeaders = List.copyOf(allowHeaders);
+      exposeHeaders = List.copyOf(exposeHeaders);
+    }
+  }
+
+  /** An allowed origin: an exact origin, compared ignoring case, or an RE2 regular expression. */
+  public record OriginMatch(boolean exact, String value) {}
 
   /**
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on

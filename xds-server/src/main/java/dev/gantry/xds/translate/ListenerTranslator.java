@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -26,9 +27,17 @@ public final class ListenerTranslator {
   private ListenerTranslator() {}
 
   public static List<Listener> translate(String address, int port) {
+    HttpConnectionManager plain = httpConnectionManager(RouteTranslator.INGRESS_HTTP);
+    // Envoy runs the CORS filter before the router; it acts on virtual hosts with a policy only.
     HttpConnectionManager hcm =
-        httpConnectionManager(RouteTranslator.INGRESS_HTTP).toBuilder()
+        plain.toBuilder()
             .setStatPrefix(RouteTranslator.INGRESS_HTTP)
+            .clearHttpFilters()
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(RouteTranslator.CORS_FILTER)
+                    .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
+            .addAllHttpFilters(plain.getHttpFiltersList())
             .build();
     return List.of(
         Listener.newBuilder()

@@ -1,5 +1,7 @@
 package dev.gantry.xds.translate;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.model.RoutingTable;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -16,6 +18,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.Comparator;
@@ -28,12 +31,22 @@ import java.util.List;
 public final class RouteTranslator {
   public static final String INGRESS_HTTP = "ingress_http";
 
+  /** Envoy's CORS filter, which reads each virtual host's policy from its per-filter config. */
+  public static final String CORS_FILTER = "envoy.filters.http.cors";
+
   private RouteTranslator() {}
 
   public static RouteConfiguration translate(RoutingTable table) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(INGRESS_HTTP);
     for (RoutingTable.VirtualHost host : table.virtualHosts()) {
-      config.addVirtualHosts(virtualHost(host));
+      VirtualHost vhost = virtualHost(host);
+      if (host.cors() != null) {
+        vhost =
+            vhost.toBuilder()
+                .putTypedPerFilterConfig(CORS_FILTER, Any.pack(corsPolicy(host.cors())))
+                .build();
+      }
+      config.addVirtualHosts(vhost);
     }
     return config.build();
   }
@@ -181,6 +194,36 @@ public final class RouteTranslator {
               .addAllResponseHeadersToRemove(c.response().remove()));
     }
     return action.setWeightedClusters(weighted).build();
+  }
+
+  /**
+   * Envoy's CORS policy of a virtual host. Only Envoy gets it: proxyless gRPC clients run no CORS
+   * filter and would refuse a per-filter config they do not know.
+   */
+  static CorsPolicy corsPolicy(RoutingTable.Cors cors) {
+    CorsPolicy.Builder policy =
+        CorsPolicy.newBuilder()
+            .setAllowMethods(String.join(",", cors.allowMethods()))
+            .setAllowCredentials(BoolValue.of(cors.allowCredentials()));
+    for (RoutingTable.OriginMatch origin : cors.origins()) {
+      policy.addAllowOriginStringMatch(
+          origin.exact()
+              ? StringMatcher.newBuilder().setExact(origin.value()).setIgnoreCase(true).build()
+              : StringMatcher.newBuilder().setSafeRegex(regex(origin.value())).build());
+    }
+    if (!cors.allowHeaders().isEmpty()) {
+      policy.setAllowHeaders(String.join(",", cors.allowHeaders()));
+    }
+    if (!cors.exposeHeaders().isEmpty()) {
+      policy.setExposeHeaders(String.join(",", cors.exposeHeaders()));
+    }
+    if (cors.maxAgeSeconds() != null) {
+      policy.setMaxAge(Long.toString(cors.maxAgeSeconds()));
+    }
+    if (cors.allowPrivateNetwork()) {
+      policy.setAllowPrivateNetworkAccess(BoolValue.of(true));
+    }
+    return policy.build();
   }
 
   static DirectResponseAction directResponse(RoutingTable.DirectResponse direct) {

@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -39,7 +40,7 @@ class ListenerTranslatorTest {
   static Stream<Case> cases() {
     return Stream.of(
         new Case(
-            "ingress_http on 0.0.0.0:8080 takes its routes from RDS over ADS",
+            "ingress_http on 0.0.0.0:8080 takes its routes from RDS over ADS, CORS before the router",
             "0.0.0.0",
             8080,
             List.of(ingressHttp("0.0.0.0", 8080))),
@@ -111,6 +112,10 @@ class ListenerTranslatorTest {
                         ConfigSource.newBuilder()
                             .setResourceApiVersion(ApiVersion.V3)
                             .setAds(AggregatedConfigSource.newBuilder())))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.cors")
+                    .setTypedConfig(Any.pack(Cors.newBuilder().build())))
             .addHttpFilters(
                 HttpFilter.newBuilder()
                     .setName("envoy.filters.http.router")
