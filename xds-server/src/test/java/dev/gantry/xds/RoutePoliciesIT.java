@@ -66,6 +66,13 @@ class RoutePoliciesIT {
             return;
           }
           var h = exchange.getRequestHeaders();
+          if (path.startsWith("/host")) {
+            byte[] bytes = ("host=" + h.getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+            return;
+          }
           String body =
               "path="
                   + exchange.getRequestURI().getPath()
@@ -151,14 +158,49 @@ class RoutePoliciesIT {
     idleConnection.setIdleConnection("300ms");
     idle.setTimeoutPolicy(idleConnection);
 
+    HTTPProxySpec.Route host = new HTTPProxySpec.Route();
+    host.getConditions().add(Fixtures.prefix("/host"));
+    host.getServices().add(Fixtures.routeService("echo", 80, null));
+    HTTPProxySpec.HeadersPolicy setHost = new HTTPProxySpec.HeadersPolicy();
+    setHost.getSet().add(new HTTPProxySpec.HeaderValue("Host", "backend.internal"));
+    host.setRequestHeadersPolicy(setHost);
+
+    HTTPProxySpec.Route treatMissing = new HTTPProxySpec.Route();
+    treatMissing.getConditions().add(Fixtures.prefix("/tm"));
+    treatMissing
+        .getConditions()
+        .add(
+            Fixtures.header(
+                "x-env",
+                h -> {
+                  h.setNotexact("prod");
+                  h.setTreatMissingAsEmpty(true);
+                }));
+    treatMissing.getServices().add(Fixtures.routeService("echo", 80, null));
+    treatMissing.setResponseHeadersPolicy(tagged("tm"));
+    HTTPProxySpec.Route strict = new HTTPProxySpec.Route();
+    strict.getConditions().add(Fixtures.prefix("/strict"));
+    strict.getConditions().add(Fixtures.header("x-env", h -> h.setNotexact("prod")));
+    strict.getServices().add(Fixtures.routeService("echo", 80, null));
+    strict.setResponseHeadersPolicy(tagged("strict"));
+
     return Fixtures.proxy("demo/policies")
         .fqdn(HOST)
+        .rawRoute(host)
+        .rawRoute(treatMissing)
+        .rawRoute(strict)
         .rawRoute(route)
         .rawRoute(slow)
         .rawRoute(flaky)
         .rawRoute(idle)
         .route("/", "echo", 80, null)
         .build();
+  }
+
+  private static HTTPProxySpec.HeadersPolicy tagged(String route) {
+    HTTPProxySpec.HeadersPolicy policy = new HTTPProxySpec.HeadersPolicy();
+    policy.getSet().add(new HTTPProxySpec.HeaderValue("X-Route", route));
+    return policy;
   }
 
   /** Holds a /slow request until the test ends (at most 5 s): a backend that never answers. */
@@ -209,6 +251,28 @@ class RoutePoliciesIT {
     assertThat(other.body()).isEqualTo("path=/other;x-added=null;x-gone=1;x-svc=null");
     assertThat(other.headers().firstValue("x-backend-secret")).hasValue("s");
     assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+
+  @Test
+  void settingHostRewritesTheAuthorityTheBackendSees() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+    assertThat(get("/host").body()).isEqualTo("host=backend.internal");
+  }
+
+  @Test
+  void treatMissingAsEmptyLetsAMissingHeaderMatchNotexact() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+    assertThat(get("/tm").headers().firstValue("x-route")).hasValue("tm");
+    assertThat(get("/tm", "X-Env", "prod").headers().firstValue("x-route")).isEmpty();
+    // Without it, a missing header matches no header condition, negated or not.
+    assertThat(get("/strict").headers().firstValue("x-route")).isEmpty();
+    assertThat(get("/strict", "X-Env", "dev").headers().firstValue("x-route")).hasValue("strict");
   }
 
   /** Envoy's {@code upstream_cx_idle_timeout} of each cluster of the proxy, by stat name. */

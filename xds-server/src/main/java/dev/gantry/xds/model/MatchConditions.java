@@ -269,14 +269,17 @@ public final class MatchConditions {
     if (h.getContains() != null) {
       return new HeaderMatch(name, ValueKind.CONTAINS, h.getContains(), false, false);
     }
+    boolean treatMissingAsEmpty = Boolean.TRUE.equals(h.getTreatMissingAsEmpty());
     if (h.getNotcontains() != null) {
-      return new HeaderMatch(name, ValueKind.CONTAINS, h.getNotcontains(), false, true);
+      return new HeaderMatch(
+          name, ValueKind.CONTAINS, h.getNotcontains(), false, true, treatMissingAsEmpty);
+    }
+    if (h.getNotexact() != null) {
+      return new HeaderMatch(
+          name, ValueKind.EXACT, h.getNotexact(), ignoreCase, true, treatMissingAsEmpty);
     }
     if (h.getExact() != null) {
       return new HeaderMatch(name, ValueKind.EXACT, h.getExact(), ignoreCase, false);
-    }
-    if (h.getNotexact() != null) {
-      return new HeaderMatch(name, ValueKind.EXACT, h.getNotexact(), ignoreCase, true);
     }
     String problem = regexProblem(h.getRegex());
     if (problem != null) {

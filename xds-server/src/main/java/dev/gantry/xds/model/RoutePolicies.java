@@ -73,6 +73,13 @@ public final class RoutePolicies {
       HTTPProxySpec.HeaderValue h = sets.get(i);
       String name = h == null ? null : h.getName();
       String problem = nameProblem(name);
+      if (problem == null && name.equalsIgnoreCase("host")) {
+        if (response) {
+          problem = "the Host header cannot be set on responses";
+        } else if (h.getValue() == null || h.getValue().isBlank()) {
+          problem = "the Host header needs a value";
+        }
+      }
       if (problem != null) {
         errors.add(error(reason, field + ".set[" + i + "]: " + problem));
         continue;
@@ -90,6 +97,9 @@ public final class RoutePolicies {
     for (int i = 0; i < removes.size(); i++) {
       String name = removes.get(i);
       String problem = nameProblem(name);
+      if (problem == null && name.equalsIgnoreCase("host")) {
+        problem = "the Host header cannot be removed";
+      }
       if (problem != null) {
         errors.add(error(reason, field + ".remove[" + i + "]: " + problem));
         continue;
@@ -111,9 +121,6 @@ public final class RoutePolicies {
     }
     if (!TOKEN.matcher(name).matches()) {
       return "\"" + name + "\" is not a valid header name";
-    }
-    if (name.equalsIgnoreCase("host")) {
-      return "rewriting the Host header is not supported yet";
     }
     return null;
   }

@@ -234,10 +234,21 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
   /**
    * A header condition: {@code kind} against {@code value} (null for PRESENT), negated by {@code
-   * invert} (notpresent, notexact, notcontains).
+   * invert} (notpresent, notexact, notcontains); with {@code treatMissingAsEmpty} a missing header
+   * is compared as an empty value (so it matches notexact and notcontains of a non-empty value).
    */
   public record HeaderMatch(
-      String name, ValueKind kind, String value, boolean ignoreCase, boolean invert) {}
+      String name,
+      ValueKind kind,
+      String value,
+      boolean ignoreCase,
+      boolean invert,
+      boolean treatMissingAsEmpty) {
+    public HeaderMatch(
+        String name, ValueKind kind, String value, boolean ignoreCase, boolean invert) {
+      this(name, kind, value, ignoreCase, invert, false);
+    }
+  }
 
   /** A query parameter condition: {@code kind} against {@code value} (null for PRESENT). */
   public record QueryMatch(String name, ValueKind kind, String value, boolean ignoreCase) {}

@@ -34,6 +34,9 @@ public final class RouteTranslator {
   /** Envoy's CORS filter, which reads each virtual host's policy from its per-filter config. */
   public static final String CORS_FILTER = "envoy.filters.http.cors";
 
+  /** Setting Host rewrites the authority, as Envoy's {@code host_rewrite_literal}. */
+  private static final String HOST = "host";
+
   private RouteTranslator() {}
 
   public static RouteConfiguration translate(RoutingTable table) {
@@ -105,7 +108,10 @@ public final class RouteTranslator {
     }
     for (RoutingTable.HeaderMatch h : m.headers()) {
       HeaderMatcher.Builder header =
-          HeaderMatcher.newBuilder().setName(h.name()).setInvertMatch(h.invert());
+          HeaderMatcher.newBuilder()
+              .setName(h.name())
+              .setInvertMatch(h.invert())
+              .setTreatMissingHeaderAsEmpty(h.treatMissingAsEmpty());
       if (h.kind() == RoutingTable.ValueKind.PRESENT) {
         header.setPresentMatch(true);
       } else {
@@ -149,6 +155,10 @@ public final class RouteTranslator {
     if (route.prefixRewrite() != null) {
       action.setPrefixRewrite(route.prefixRewrite());
     }
+    String host = route.request().set().get(HOST);
+    if (host != null) {
+      action.setHostRewriteLiteral(host);
+    }
     if (route.timeouts().response() != null) {
       action.setTimeout(protoDuration(route.timeouts().response()));
     }
@@ -184,14 +194,19 @@ public final class RouteTranslator {
     }
     WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
     for (RoutingTable.WeightedCluster c : route.clusters()) {
-      weighted.addClusters(
+      WeightedCluster.ClusterWeight.Builder weight =
           WeightedCluster.ClusterWeight.newBuilder()
               .setName(c.cluster())
               .setWeight(UInt32Value.of((int) c.weight()))
               .addAllRequestHeadersToAdd(headersToSet(c.request()))
               .addAllRequestHeadersToRemove(c.request().remove())
               .addAllResponseHeadersToAdd(headersToSet(c.response()))
-              .addAllResponseHeadersToRemove(c.response().remove()));
+              .addAllResponseHeadersToRemove(c.response().remove());
+      String serviceHost = c.request().set().get(HOST);
+      if (serviceHost != null) {
+        weight.setHostRewriteLiteral(serviceHost);
+      }
+      weighted.addClusters(weight);
     }
     return action.setWeightedClusters(weighted).build();
   }
@@ -290,9 +305,10 @@ public final class RouteTranslator {
         .build();
   }
 
-  /** Set means replace: any value the header had is overwritten. */
+  /** Set means replace: any value the header had is overwritten. Host is a rewrite instead. */
   static List<HeaderValueOption> headersToSet(RoutingTable.HeaderPolicy policy) {
     return policy.set().entrySet().stream()
+        .filter(e -> !e.getKey().equals(HOST))
         .map(
             e ->
                 HeaderValueOption.newBuilder()

@@ -79,6 +79,28 @@ class MatchConditionsTest {
                     new HeaderMatch("x-id", ValueKind.REGEX, "[a-f0-9]{8}", false, false)),
                 List.of())),
         new Valid(
+            "treatMissingAsEmpty on notexact and notcontains",
+            List.of(
+                header(
+                    "x-env",
+                    h -> {
+                      h.setNotexact("prod");
+                      h.setTreatMissingAsEmpty(true);
+                    }),
+                header(
+                    "cookie",
+                    h -> {
+                      h.setNotcontains("beta");
+                      h.setTreatMissingAsEmpty(true);
+                    })),
+            new Match(
+                PathKind.PREFIX,
+                "/",
+                List.of(
+                    new HeaderMatch("cookie", ValueKind.CONTAINS, "beta", false, true, true),
+                    new HeaderMatch("x-env", ValueKind.EXACT, "prod", false, true, true)),
+                List.of())),
+        new Valid(
             "every query parameter kind",
             List.of(
                 query("a", q -> q.setExact("1")),

@@ -77,11 +77,29 @@ class RoutePoliciesTest {
             null,
             "RequestHeadersPolicyInvalid: spec.routes[0].requestHeadersPolicy.remove[0]: \"x-a\" is both set and removed"),
         new HeadersCase(
-            "Host",
+            "Host on requests: a rewrite of the authority",
             policy(List.<String[]>of(new String[] {"Host", "other.example.com"})),
             false,
+            new HeaderPolicy(Map.of("host", "other.example.com"), List.of()),
+            null),
+        new HeadersCase(
+            "Host on responses",
+            policy(List.<String[]>of(new String[] {"Host", "other.example.com"})),
+            true,
             null,
-            "RequestHeadersPolicyInvalid: spec.routes[0].requestHeadersPolicy.set[0]: rewriting the Host header is not supported yet"),
+            "ResponseHeadersPolicyInvalid: spec.routes[0].responseHeadersPolicy.set[0]: the Host header cannot be set on responses"),
+        new HeadersCase(
+            "Host without a value",
+            policy(List.<String[]>of(new String[] {"Host", " "})),
+            false,
+            null,
+            "RequestHeadersPolicyInvalid: spec.routes[0].requestHeadersPolicy.set[0]: the Host header needs a value"),
+        new HeadersCase(
+            "removing Host",
+            policy(List.of(), "host"),
+            false,
+            null,
+            "RequestHeadersPolicyInvalid: spec.routes[0].requestHeadersPolicy.remove[0]: the Host header cannot be removed"),
         new HeadersCase(
             "pseudo-header",
             policy(List.<String[]>of(new String[] {":path", "/x"})),

@@ -267,6 +267,55 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void settingHostRewritesTheAuthorityOnTheRouteOrPerService() {
+    RoutingTable.HeaderPolicy routeHost =
+        new RoutingTable.HeaderPolicy(
+            java.util.Map.of("host", "route.internal", "x-a", "1"), List.of());
+    RoutingTable.HeaderPolicy serviceHost =
+        new RoutingTable.HeaderPolicy(java.util.Map.of("host", "svc.internal"), List.of());
+    RoutingTable.Route route =
+        new RoutingTable.Route(
+            RoutingTable.Match.prefix("/"),
+            List.of(
+                new RoutingTable.WeightedCluster(
+                    "demo/a/80/abc", 1, serviceHost, RoutingTable.HeaderPolicy.NONE),
+                new RoutingTable.WeightedCluster("demo/b/80/abc", 1)),
+            routeHost,
+            RoutingTable.HeaderPolicy.NONE,
+            null);
+    io.envoyproxy.envoy.config.route.v3.Route translated =
+        RouteTranslator.translate(
+                new RoutingTable(
+                    List.of(new RoutingTable.VirtualHost("a.example.com", List.of(route))),
+                    java.util.Map.of()))
+            .getVirtualHosts(0)
+            .getRoutes(0);
+    assertThat(translated.getRoute().getHostRewriteLiteral()).isEqualTo("route.internal");
+    assertThat(translated.getRequestHeadersToAddList())
+        .extracting(h -> h.getHeader().getKey())
+        .containsExactly("x-a");
+    var clusters = translated.getRoute().getWeightedClusters().getClustersList();
+    assertThat(clusters.get(0).getHostRewriteLiteral()).isEqualTo("svc.internal");
+    assertThat(clusters.get(0).getRequestHeadersToAddList()).isEmpty();
+    assertThat(clusters.get(1).hasHostRewriteLiteral()).isFalse();
+  }
+
+  @Test
+  void treatMissingAsEmptyReachesTheHeaderMatcher() {
+    RoutingTable.Match match =
+        new RoutingTable.Match(
+            RoutingTable.PathKind.PREFIX,
+            "/",
+            List.of(
+                new RoutingTable.HeaderMatch(
+                    "x-env", RoutingTable.ValueKind.EXACT, "prod", false, true, true)),
+            List.of());
+    var header = RouteTranslator.match(match).getHeaders(0);
+    assertThat(header.getTreatMissingHeaderAsEmpty()).isTrue();
+    assertThat(header.getInvertMatch()).isTrue();
+  }
+
+  @Test
   void policiesBecomeHeaderMutationsAndAPrefixRewrite() {
     RoutingTable.HeaderPolicy request =
         new RoutingTable.HeaderPolicy(java.util.Map.of("x-a", "1"), List.of("x-gone"));
