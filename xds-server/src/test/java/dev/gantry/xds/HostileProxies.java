@@ -1,0 +1,340 @@
+package dev.gantry.xds;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * HTTPProxies no one should write: each with the status it must get, as "status" or "status:
+ * Type/Reason, ..." (the errors in order). Shared by {@code HostileInputTest} (the compiler alone)
+ * and {@code HostileInputIT} (an apiserver, the hub and Envoy). Each proxy is {@code demo/h<N>}
+ * with fqdn {@code h<N>.hostile.test} where its spec says FQDN; NAME is its own name.
+ */
+public final class HostileProxies {
+  /** A valid proxy that must keep serving next to the hostile ones. */
+  public static final String VALID_FQDN = "valid.hostile.test";
+
+  public record Case(String name, String expected, String yaml) {
+    @Override
+    public String toString() {
+      return name;
+    }
+
+    public String proxyName() {
+      return yaml.substring(yaml.indexOf("name: ") + 6, yaml.indexOf(','));
+    }
+  }
+
+  /** Cases the apiserver itself refuses (the CRD's schema): the hub never sees them. */
+  public record Refused(String name, String yaml) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private HostileProxies() {}
+
+  public static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    int[] n = {0};
+    for (String[] c : TABLE) {
+      String name = "h" + n[0]++;
+      cases.add(new Case(c[0], c[1], proxy(name, c[2])));
+    }
+    cases.add(
+        new Case(
+            "duplicate fqdn, first", "invalid: VirtualHostError/DuplicateVhost", dup("dup-a")));
+    cases.add(
+        new Case(
+            "duplicate fqdn, second", "invalid: VirtualHostError/DuplicateVhost", dup("dup-b")));
+    StringBuilder routes = new StringBuilder("  virtualhost: {fqdn: FQDN}\n  routes:\n");
+    for (int i = 0; i < 10_000; i++) {
+      routes
+          .append("  - {conditions: [{prefix: /r")
+          .append(i)
+          .append("}], services: [{name: kuard, port: 80}]}\n");
+    }
+    cases.add(new Case("10,000 routes", "valid", proxy("many", routes.toString())));
+    return cases;
+  }
+
+  public static List<Refused> refused() {
+    return List.of(
+        new Refused(
+            "a port that is a word",
+            proxy(
+                "r0",
+                "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: eighty}]}]\n")),
+        new Refused(
+            "routes that are not a list",
+            proxy("r1", "  virtualhost: {fqdn: FQDN}\n  routes: notalist\n")),
+        new Refused(
+            "a weight that is a word",
+            proxy(
+                "r2",
+                "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, weight: heavy}]}]\n")));
+  }
+
+  /** The valid proxy: every path of {@link #VALID_FQDN} to kuard. */
+  public static String valid() {
+    return """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: valid, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: valid.hostile.test}
+          routes: [{services: [{name: kuard, port: 80}]}]
+        """;
+  }
+
+  public static HTTPProxy parse(String yaml) {
+    return Serialization.unmarshal(yaml, HTTPProxy.class);
+  }
+
+  private static String dup(String name) {
+    return proxy(
+        name,
+        "  virtualhost: {fqdn: dup.hostile.test}\n  routes: [{services: [{name: kuard, port: 80}]}]\n");
+  }
+
+  private static String proxy(String name, String spec) {
+    return ("apiVersion: projectcontour.io/v1\n"
+            + "kind: HTTPProxy\n"
+            + "metadata: {name: NAME, namespace: demo}\n"
+            + "spec:\n"
+            + "  ingressClassName: gantry\n"
+            + spec)
+        .replace(
+            "LONGFQDN",
+            "a".repeat(60)
+                + "."
+                + "b".repeat(60)
+                + "."
+                + "c".repeat(60)
+                + "."
+                + "d".repeat(60)
+                + "."
+                + "e".repeat(56)
+                + ".test")
+        .replace("FQDN", name + ".hostile.test")
+        .replace("NAME", name);
+  }
+
+  private static final String[][] TABLE = {
+    {"a spec with nothing but the ingress class", "orphaned: Orphaned/Orphaned", ""},
+    {
+      "virtualhost without fqdn",
+      "orphaned: Orphaned/Orphaned",
+      "  virtualhost: {}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "empty fqdn",
+      "invalid: VirtualHostError/FQDNInvalid",
+      "  virtualhost: {fqdn: \"\"}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "fqdn with an underscore",
+      "invalid: VirtualHostError/FQDNInvalid",
+      "  virtualhost: {fqdn: bad_host.hostile.test}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "fqdn of 300 characters",
+      "invalid: VirtualHostError/FQDNInvalid",
+      "  virtualhost: {fqdn: LONGFQDN}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "fqdn with a trailing dot",
+      "invalid: VirtualHostError/FQDNInvalid",
+      "  virtualhost: {fqdn: \"FQDN.\"}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "fqdn with a slash",
+      "invalid: VirtualHostError/FQDNInvalid",
+      "  virtualhost: {fqdn: \"FQDN/x\"}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {"no routes", "invalid: SpecError/NothingDefined", "  virtualhost: {fqdn: FQDN}\n"},
+    {
+      "route without services",
+      "invalid: RouteError/NoServicesPresent",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{prefix: /}]}]\n"
+    },
+    {
+      "service without a name",
+      "invalid: ServiceError/ServiceUnresolvedReference",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{port: 80}]}]\n"
+    },
+    {
+      "service that does not exist",
+      "invalid: ServiceError/ServiceUnresolvedReference",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: nowhere, port: 80}]}]\n"
+    },
+    {
+      "port 0",
+      "invalid: ServiceError/ServicePortInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 0}]}]\n"
+    },
+    {
+      "port 70000",
+      "invalid: ServiceError/ServicePortInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 70000}]}]\n"
+    },
+    {
+      "port the service does not have",
+      "invalid: ServiceError/ServiceUnresolvedReference",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 81}]}]\n"
+    },
+    {
+      "negative weight",
+      "invalid: ServiceError/WeightInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, weight: -5}]}]\n"
+    },
+    {
+      "enormous weight",
+      "invalid: ServiceError/WeightInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, weight: 1000000000000}]}]\n"
+    },
+    {
+      "unbalanced regex",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{regex: \"/(a\"}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "lookahead regex RE2 refuses",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{regex: \"/(?=a)\"}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "prefix without a slash",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{prefix: api}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "two path conditions",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{prefix: /a}, {exact: /b}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "empty condition",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header without a name",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {exact: x}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header exact and notexact of one value",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {name: x-a, exact: \"1\"}}, {header: {name: x-a, notexact: \"1\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header present and notpresent",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {name: x-a, present: true}}, {header: {name: x-a, notpresent: true}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header with two matchers",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {name: x-a, exact: \"1\", contains: \"2\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "query parameter exact twice",
+      "invalid: RouteError/QueryParameterMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{queryParameter: {name: q, exact: \"1\"}}, {queryParameter: {name: q, exact: \"2\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "query parameter with a bad regex",
+      "invalid: RouteError/QueryParameterMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{queryParameter: {name: q, regex: \"[z-a]\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "two routes with the same conditions",
+      "invalid: RouteError/DuplicateMatchConditions",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{prefix: /a}], services: [{name: kuard, port: 80}]}, {conditions: [{prefix: /a}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "unknown load balancer strategy",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], loadBalancerPolicy: {strategy: Fastest}}]\n"
+    },
+    {
+      "negative retry count",
+      "invalid: RouteError/RetryPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], retryPolicy: {count: -1}}]\n"
+    },
+    {
+      "timeout that is not a duration",
+      "invalid: RouteError/TimeoutPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], timeoutPolicy: {response: forever}}]\n"
+    },
+    {
+      "request header with a space in its name",
+      "invalid: RouteError/RequestHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestHeadersPolicy: {set: [{name: \"bad header\", value: x}]}}]\n"
+    },
+    {
+      "Host on responses",
+      "invalid: RouteError/ResponseHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], responseHeadersPolicy: {set: [{name: Host, value: x}]}}]\n"
+    },
+    {
+      "rewrite of a prefix the route does not have",
+      "invalid: RouteError/PathRewritePolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{exact: /a}], services: [{name: kuard, port: 80}], pathRewritePolicy: {replacePrefix: [{replacement: /b}]}}]\n"
+    },
+    {
+      "two mirrors",
+      "invalid: ServiceError/OnlyOneMirror",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}, {name: kuard, port: 80, mirror: true}, {name: east-kuard, port: 80, mirror: true}]}]\n"
+    },
+    {
+      "redirect with status 307",
+      "invalid: RouteError/RequestRedirectPolicy",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{requestRedirectPolicy: {statusCode: 307}}]\n"
+    },
+    {
+      "direct response with status 99",
+      "invalid: RouteError/DirectResponsePolicy",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{directResponsePolicy: {statusCode: 99}}]\n"
+    },
+    {
+      "services and a redirect",
+      "invalid: RouteError/RouteActionCountNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestRedirectPolicy: {scheme: https}}]\n"
+    },
+    {
+      "include of a proxy that does not exist",
+      "invalid: IncludeError/IncludeNotFound",
+      "  virtualhost: {fqdn: FQDN}\n  includes: [{name: nowhere, conditions: [{prefix: /x}]}]\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "a root including itself",
+      "invalid: IncludeError/RootIncludesRoot",
+      "  virtualhost: {fqdn: FQDN}\n  includes: [{name: NAME, conditions: [{prefix: /x}]}]\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "include with an exact path",
+      "invalid: IncludeError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  includes: [{name: nowhere, conditions: [{exact: /x}]}]\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "CORS without origins",
+      "invalid: CORSError/PolicyDidNotParse",
+      "  virtualhost: {fqdn: FQDN, corsPolicy: {allowMethods: [GET]}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "CORS with a negative maxAge",
+      "invalid: CORSError/PolicyDidNotParse",
+      "  virtualhost: {fqdn: FQDN, corsPolicy: {allowOrigin: [\"*\"], allowMethods: [GET], maxAge: \"-1s\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "every error at once, each reported",
+      "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
+      "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"
+    }
+  };
+}
