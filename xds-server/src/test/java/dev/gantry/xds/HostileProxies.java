@@ -289,7 +289,7 @@ public final class HostileProxies {
     {
       "two mirrors",
       "invalid: ServiceError/OnlyOneMirror",
-      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}, {name: kuard, port: 80, mirror: true}, {name: east-kuard, port: 80, mirror: true}]}]\n"
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}, {name: kuard, port: 80, mirror: true}, {name: kuard, port: 80, mirror: true}]}]\n"
     },
     {
       "redirect with status 307",

@@ -1,0 +1,207 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.ManagedProcess;
+import dev.gantry.testbed.NetworkNamespace;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hostile HTTPProxies of {@link HostileProxies} written to a real apiserver next to a valid
+ * one, with the hub and a real Envoy running: the apiserver refuses what its schema forbids, the
+ * hub writes each of the others its precise status, the valid proxy keeps serving a backend in a
+ * network namespace throughout, and the hub stays up and ready.
+ */
+@WithClusters({"hub"})
+class HostileInputIT {
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void eachHostileProxyGetsItsStatusWhileTheValidOneKeepsServing(Testbed testbed) throws Exception {
+    KubernetesClient client = testbed.cluster("hub").client();
+    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    Path dir = testbed.directory().resolve("hostile");
+    Files.createDirectories(dir);
+    int httpPort = Ports.freeLoopbackPort();
+    try (NetworkNamespace ns = NetworkNamespace.create();
+        ManagedProcess backend = ns.httpBackend("kuard", 8080, "kuard", dir.resolve("kuard.log"));
+        Hub hub =
+            new Hub(
+                    new HubConfig(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        new InetSocketAddress("127.0.0.1", 0),
+                        Duration.ofMillis(10),
+                        null,
+                        "gantry",
+                        "127.0.0.1",
+                        httpPort),
+                    client)
+                .start();
+        Envoy envoy =
+            Envoy.start(
+                "envoy-hostile",
+                Envoy.adsBootstrap("envoy-hostile", "DELTA_GRPC", hub.xdsPort()),
+                dir)) {
+      kuard(client, ns.address());
+      apply(client, HostileProxies.valid());
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .until(() -> "kuard".equals(get(httpPort, HostileProxies.VALID_FQDN, "/").body()));
+
+      for (HostileProxies.Refused refused : HostileProxies.refused()) {
+        assertThatThrownBy(() -> applyUntyped(client, refused.yaml()))
+            .as(refused.name())
+            .isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+      }
+      Map<String, String> expected = new TreeMap<>();
+      for (HostileProxies.Case c : HostileProxies.cases()) {
+        apply(client, c.yaml());
+        expected.put(c.proxyName(), c.expected());
+      }
+
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(() -> assertThat(statuses(client, expected)).isEqualTo(expected));
+      assertThat(get(httpPort, HostileProxies.VALID_FQDN, "/").body()).isEqualTo("kuard");
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .until(() -> "kuard".equals(get(httpPort, "many.hostile.test", "/r9999").body()));
+      assertThat(hub.ready()).isTrue();
+      assertThat(hub.metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
+      backend.checkAlive();
+    }
+  }
+
+  /** Each proxy's status as the cases state it: "status" or "status: Type/Reason, ...". */
+  private static Map<String, String> statuses(KubernetesClient client, Map<String, String> names) {
+    Map<String, String> got = new TreeMap<>();
+    for (String name : names.keySet()) {
+      HTTPProxy proxy = client.resources(HTTPProxy.class).inNamespace("demo").withName(name).get();
+      HTTPProxyStatus status = proxy.getStatus();
+      if (status == null) {
+        got.put(name, "no status yet");
+        continue;
+      }
+      String errors =
+          status.getConditions().isEmpty()
+              ? ""
+              : status.getConditions().get(0).getErrors().stream()
+                  .map(e -> e.getType() + "/" + e.getReason())
+                  .collect(Collectors.joining(", "));
+      got.put(name, status.getCurrentStatus() + (errors.isEmpty() ? "" : ": " + errors));
+    }
+    return got;
+  }
+
+  private static void apply(KubernetesClient client, String yaml) {
+    HTTPProxy proxy =
+        client
+            .resources(HTTPProxy.class)
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .item();
+    client.resources(HTTPProxy.class).inNamespace("demo").resource(proxy).create();
+  }
+
+  /** Sends the YAML as it is, without the client's typed model: the apiserver judges it. */
+  private static void applyUntyped(KubernetesClient client, String yaml) {
+    GenericKubernetesResource proxy =
+        Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    client
+        .genericKubernetesResources("projectcontour.io/v1", "HTTPProxy")
+        .inNamespace("demo")
+        .resource(proxy)
+        .create();
+  }
+
+  /** The hub's own Service demo/kuard, port 80, served by the backend at {@code address}:8080. */
+  private static void kuard(KubernetesClient client, String address) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build())
+        .create();
+    client
+        .services()
+        .inNamespace("demo")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("kuard")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace("demo")
+        .resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName("kuard-1")
+                .addToLabels("kubernetes.io/service-name", "kuard")
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(8080)
+                .endPort()
+                .addNewEndpoint()
+                .withAddresses(address)
+                .withNewConditions()
+                .withReady(true)
+                .endConditions()
+                .endEndpoint()
+                .build())
+        .create();
+  }
+
+  private HttpResponse<String> get(int port, String host, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
