@@ -103,7 +103,8 @@ class UpstreamClusterTest {
                                     .build()))
                         .setTransportSocket(tls()))),
         new Case(
-            "health checks: Contour's defaults over HTTP/1.1, no panic mode, removed hosts go",
+            "health checks: Contour's defaults over HTTP/1.1 (also without traffic), no panic mode,"
+                + " removed hosts go",
             upstream(UpstreamProtocol.HTTP1, null, DEFAULTS),
             expected(
                 c ->
@@ -129,6 +130,7 @@ class UpstreamClusterTest {
                             io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
                                 .setTimeout(Duration.newBuilder().setSeconds(1))
                                 .setInterval(Duration.newBuilder().setSeconds(1))
+                                .setNoTrafficInterval(Duration.newBuilder().setSeconds(1))
                                 .setUnhealthyThreshold(UInt32Value.of(1))
                                 .setHealthyThreshold(UInt32Value.of(1))
                                 .setHttpHealthCheck(
@@ -196,6 +198,7 @@ class UpstreamClusterTest {
     return io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
         .setTimeout(Duration.newBuilder().setSeconds(policy.timeout().toSeconds()))
         .setInterval(Duration.newBuilder().setSeconds(policy.interval().toSeconds()))
+        .setNoTrafficInterval(Duration.newBuilder().setSeconds(policy.interval().toSeconds()))
         .setUnhealthyThreshold(UInt32Value.of((int) policy.unhealthyThreshold()))
         .setHealthyThreshold(UInt32Value.of((int) policy.healthyThreshold()))
         .setHttpHealthCheck(
