@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.crd.contour.HealthCheckPolicy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
@@ -41,6 +43,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcXdsClientIT {
   private static final String FQDN = "greeter.example.com";
+
+  /** The same service over h2c with active health checks, as an Envoy in front would need. */
+  private static final String H2C_FQDN = "greeter-h2c.example.com";
+
   private static final String BOOTSTRAP_PROPERTY = "io.grpc.xds.bootstrapConfig";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -106,8 +112,17 @@ class GrpcXdsClientIT {
   }
 
   private static List<HTTPProxy> proxies() {
+    HTTPProxySpec.Route h2c = new HTTPProxySpec.Route();
+    h2c.getConditions().add(Fixtures.prefix("/"));
+    HTTPProxySpec.RouteService service = Fixtures.routeService("greeter", 50051, null);
+    service.setProtocol("h2c");
+    h2c.getServices().add(service);
+    HealthCheckPolicy healthCheck = new HealthCheckPolicy();
+    healthCheck.setPath("/healthz");
+    h2c.setHealthCheckPolicy(healthCheck);
     return List.of(
-        Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build());
+        Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build(),
+        Fixtures.proxy("demo/greeter-h2c").fqdn(H2C_FQDN).rawRoute(h2c).build());
   }
 
   private Map<String, Integer> answers(int calls) {
@@ -120,13 +135,25 @@ class GrpcXdsClientIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("east", "west"));
-    assertThat(verdicts.get()).singleElement().satisfies(v -> assertThat(v.valid()).isTrue());
+    assertThat(verdicts.get()).hasSize(2).allSatisfy(v -> assertThat(v.valid()).isTrue());
 
     publisher.federationChanged(snapshot(false));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("west"));
+
+    // An h2c cluster with health checks (which grpc-java ignores) serves it like any other.
+    ManagedChannel h2c =
+        Grpc.newChannelBuilder("xds:///" + H2C_FQDN, InsecureChannelCredentials.create()).build();
+    try {
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(GrpcWho.answers(h2c, 10)).containsOnlyKeys("west"));
+    } finally {
+      h2c.shutdownNow();
+    }
 
     // grpc-java speaks state of the world only; it acknowledged every type it was sent.
     assertThat(metrics.scrape())

@@ -345,6 +345,11 @@ public final class ProxyCompiler {
           RoutePolicies.idleConnection(r.getTimeoutPolicy(), where, errors);
       LoadBalancing.Choice balancing =
           LoadBalancing.choose(r.getLoadBalancerPolicy(), where, warnings);
+      int beforeHealthCheck = errors.size();
+      HealthCheck healthCheck = HealthCheck.parse(r.getHealthCheckPolicy(), where, errors);
+      if (errors.size() > beforeHealthCheck) {
+        continue;
+      }
       List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
       boolean anyWeight =
           services.stream()
@@ -358,7 +363,13 @@ public final class ProxyCompiler {
         HTTPProxySpec.RouteService s = services.get(j);
         String swhere = where + ".services[" + j + "]";
         Upstream upstream =
-            resolve(ns, s, snapshot, balancing.strategy(), idleConnection, swhere, errors);
+            resolve(
+                ns,
+                s,
+                snapshot,
+                new ClusterPolicies(balancing.strategy(), idleConnection, healthCheck),
+                swhere,
+                errors);
         if (upstream == null) {
           continue;
         }
@@ -425,8 +436,7 @@ public final class ProxyCompiler {
       String ns,
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,
-      Upstream.Strategy strategy,
-      java.time.Duration idleConnection,
+      ClusterPolicies policies,
       String where,
       List<ProxyVerdict.Error> errors) {
     if (s == null || s.getName() == null || s.getName().isBlank()) {
@@ -443,6 +453,10 @@ public final class ProxyCompiler {
               ProxyVerdict.SERVICE_ERROR,
               "ServicePortInvalid",
               where + ": port " + s.getPort() + " is not 1-65535"));
+      return null;
+    }
+    UpstreamProtocol protocol = UpstreamProtocol.parse(s.getProtocol(), where, errors);
+    if (protocol == null) {
       return null;
     }
     ServiceName name = ServiceName.of(ns, s.getName());
@@ -474,16 +488,36 @@ public final class ProxyCompiler {
     // names of clusters without policies as they were.
     StringBuilder identity =
         new StringBuilder(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
+    Upstream.Strategy strategy = policies.strategy();
+    java.time.Duration idleConnection = policies.idleConnection();
     if (strategy != Upstream.Strategy.ROUND_ROBIN) {
       identity.append("/lb=").append(strategy.contourName());
     }
     if (idleConnection != null) {
       identity.append("/idleConnection=").append(idleConnection.toNanos());
     }
+    if (protocol != UpstreamProtocol.HTTP1) {
+      identity.append("/protocol=").append(protocol.contourName());
+    }
+    if (policies.healthCheck() != null) {
+      identity.append("/healthCheck=").append(policies.healthCheck().identity());
+    }
     String clusterName =
         ns + "/" + s.getName() + "/" + s.getPort() + "/" + shortHash(identity.toString());
-    return new Upstream(clusterName, target, port, federated, strategy, idleConnection);
+    return new Upstream(
+        clusterName,
+        target,
+        port,
+        federated,
+        strategy,
+        idleConnection,
+        protocol,
+        policies.healthCheck());
   }
+
+  /** What a route asks of its clusters, beyond the service port. */
+  private record ClusterPolicies(
+      Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {}
 
   private ProxyVerdict verdict(
       HTTPProxy p,

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param strategy how Envoy picks an endpoint
  * @param idleConnectionTimeout how long an upstream connection may stay idle; null keeps Envoy's
  *     default (1 h), {@link Duration#ZERO} disables it ({@code infinity})
+ * @param protocol how Envoy speaks to the endpoints (the service's {@code protocol})
+ * @param healthCheck active HTTP health checks of the endpoints (the route's {@code
+ *     healthCheckPolicy}); null for none
  */
 public record Upstream(
     String name,
@@ -21,10 +24,32 @@ public record Upstream(
     ServicePortSpec port,
     boolean federated,
     Strategy strategy,
-    Duration idleConnectionTimeout) {
+    Duration idleConnectionTimeout,
+    UpstreamProtocol protocol,
+    HealthCheck healthCheck) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** An upstream speaking HTTP/1.1 in clear text, without health checks. */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        UpstreamProtocol.HTTP1,
+        null);
   }
 
   /** An upstream with Envoy's defaults: round robin, default idle connection timeout. */

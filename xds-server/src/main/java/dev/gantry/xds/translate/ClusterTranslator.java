@@ -9,8 +9,9 @@ import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
-import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.v3.Percent;
 import java.util.Collection;
 import java.util.List;
 
@@ -18,7 +19,8 @@ import java.util.List;
  * Envoy Clusters for upstreams: EDS over ADS, the route's load balancing strategy (round robin by
  * default) across the endpoints of the localities (one per source cluster) weighted by their
  * cluster's weight, and outlier detection on so that dead endpoints in one cluster are ejected and
- * traffic moves to the others.
+ * traffic moves to the others. The service's protocol ({@link UpstreamProtocols}) and the route's
+ * active health checks ({@link HealthChecks}) come on top.
  */
 public final class ClusterTranslator {
   private ClusterTranslator() {}
@@ -30,15 +32,27 @@ public final class ClusterTranslator {
         .toList();
   }
 
-  /** The key under which Envoy expects the HTTP protocol options of an upstream. */
-  static final String HTTP_PROTOCOL_OPTIONS =
-      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
-
   static Cluster cluster(Upstream upstream) {
     Cluster.Builder cluster = Cluster.newBuilder();
-    if (upstream.idleConnectionTimeout() != null) {
+    HttpProtocolOptions httpOptions = UpstreamProtocols.httpOptions(upstream);
+    if (httpOptions != null) {
       cluster.putTypedExtensionProtocolOptions(
-          HTTP_PROTOCOL_OPTIONS, Any.pack(httpOptions(upstream.idleConnectionTimeout())));
+          UpstreamProtocols.HTTP_PROTOCOL_OPTIONS, Any.pack(httpOptions));
+    }
+    TransportSocket tls = UpstreamProtocols.transportSocket(upstream.protocol());
+    if (tls != null) {
+      cluster.setTransportSocket(tls);
+    }
+    Cluster.CommonLbConfig.Builder commonLb =
+        Cluster.CommonLbConfig.newBuilder()
+            .setLocalityWeightedLbConfig(
+                Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
+    if (upstream.healthCheck() != null) {
+      cluster.addHealthChecks(HealthChecks.of(upstream));
+      // As Contour: a removed endpoint goes at once even if it still passes its checks, and no
+      // panic mode, so that endpoints failing their checks get no traffic however many they are.
+      cluster.setIgnoreHealthOnHostRemoval(true);
+      commonLb.setHealthyPanicThreshold(Percent.newBuilder().setValue(0));
     }
     return cluster
         .setName(upstream.name())
@@ -53,10 +67,7 @@ public final class ClusterTranslator {
                 .setServiceName(upstream.name()))
         .setConnectTimeout(Duration.newBuilder().setSeconds(2))
         .setLbPolicy(lbPolicy(upstream.strategy()))
-        .setCommonLbConfig(
-            Cluster.CommonLbConfig.newBuilder()
-                .setLocalityWeightedLbConfig(
-                    Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance()))
+        .setCommonLbConfig(commonLb)
         .setOutlierDetection(
             OutlierDetection.newBuilder()
                 .setConsecutive5Xx(UInt32Value.of(3))
@@ -77,21 +88,5 @@ public final class ClusterTranslator {
       case RANDOM -> Cluster.LbPolicy.RANDOM;
       case COOKIE, REQUEST_HASH -> Cluster.LbPolicy.RING_HASH;
     };
-  }
-
-  /**
-   * Contour's idle connection timeout. Envoy wants an upstream protocol with these options; the
-   * clusters speak HTTP/1.1 to the backends whether or not the options are there, so say that.
-   */
-  private static HttpProtocolOptions httpOptions(java.time.Duration idle) {
-    return HttpProtocolOptions.newBuilder()
-        .setCommonHttpProtocolOptions(
-            io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
-                .setIdleTimeout(
-                    Duration.newBuilder().setSeconds(idle.getSeconds()).setNanos(idle.getNano())))
-        .setExplicitHttpConfig(
-            HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-                .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance()))
-        .build();
   }
 }

@@ -1,0 +1,41 @@
+package dev.gantry.xds.translate;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.model.HealthCheck;
+import dev.gantry.xds.model.Upstream;
+import io.envoyproxy.envoy.type.v3.CodecClientType;
+
+/**
+ * Envoy's active HTTP health checks for an upstream with a {@code healthCheckPolicy}, as Contour
+ * writes them (the checks speak the cluster's HTTP version, over its TLS socket if any), except
+ * that the interval holds for clusters that have not carried traffic yet too.
+ */
+final class HealthChecks {
+  private HealthChecks() {}
+
+  static io.envoyproxy.envoy.config.core.v3.HealthCheck of(Upstream upstream) {
+    HealthCheck policy = upstream.healthCheck();
+    return io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
+        .setTimeout(seconds(policy.timeout()))
+        .setInterval(seconds(policy.interval()))
+        // Envoy checks a cluster that has never carried traffic only every 60 s, and a new
+        // cluster's first round ends before any traffic, so its endpoints would keep their first
+        // result for a minute. Contour leaves that default; we check at the asked interval from
+        // the start, so that a failing endpoint is out before traffic arrives.
+        .setNoTrafficInterval(seconds(policy.interval()))
+        .setUnhealthyThreshold(UInt32Value.of((int) policy.unhealthyThreshold()))
+        .setHealthyThreshold(UInt32Value.of((int) policy.healthyThreshold()))
+        .setHttpHealthCheck(
+            io.envoyproxy.envoy.config.core.v3.HealthCheck.HttpHealthCheck.newBuilder()
+                .setPath(policy.path())
+                .setHost(policy.host())
+                .setCodecClientType(
+                    upstream.protocol().http2() ? CodecClientType.HTTP2 : CodecClientType.HTTP1))
+        .build();
+  }
+
+  private static Duration seconds(java.time.Duration d) {
+    return Duration.newBuilder().setSeconds(d.getSeconds()).build();
+  }
+}

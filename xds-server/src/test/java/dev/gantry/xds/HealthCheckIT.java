@@ -1,0 +1,212 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.crd.contour.HealthCheckPolicy;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.server.XdsMetrics;
+import dev.gantry.xds.server.XdsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A route's {@code healthCheckPolicy} through a real Envoy: two backends of one service, one per
+ * source cluster, the west one answering 503 on the health path until told otherwise. Envoy's
+ * active checks take it out, so all traffic goes east, and put it back once it answers 200. A
+ * second proxy with an invalid policy is reported and left out while the first serves. No apiserver
+ * is involved, so the backends are on loopback.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HealthCheckIT {
+  private static final String HOST = "checked.example.com";
+
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<HttpServer> backends = new ArrayList<>();
+  private final AtomicBoolean westHealthy = new AtomicBoolean(false);
+
+  /** Host headers of the health checks each backend received. */
+  private final Map<String, Set<String>> checkHosts = new ConcurrentHashMap<>();
+
+  private XdsServer server;
+  private Envoy envoy;
+  private int port;
+
+  @BeforeAll
+  void start() throws IOException {
+    int east = backend("east", new AtomicBoolean(true));
+    int west = backend("west", westHealthy);
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    port = Ports.freeLoopbackPort();
+    Fixtures.publishing(
+        executor,
+        server,
+        metrics,
+        port,
+        verdicts::set,
+        List.of(proxy("demo/checked", HOST, 1L), proxy("demo/broken", "broken.example.com", -1L)),
+        new FederationSnapshot(
+            Map.of(
+                ServiceName.of("demo", "who"),
+                Fixtures.service("demo/who")
+                    .port("http", 80)
+                    .cluster("east", 0, 1, "http", "127.0.0.1:" + east)
+                    .cluster("west", 0, 1, "http", "127.0.0.1:" + west)
+                    .build()),
+            Map.of()));
+    envoy =
+        Envoy.start(
+            "envoy-hc",
+            Envoy.adsBootstrap("envoy-hc", "GRPC", server.port()),
+            Testbed.workDirectory().resolve("hc-" + System.nanoTime()));
+  }
+
+  @AfterAll
+  void stop() {
+    if (envoy != null) {
+      envoy.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    executor.shutdownNow();
+    backends.forEach(b -> b.stop(0));
+  }
+
+  /** A backend answering its name on every path but {@code /healthz}: 200 or 503 by {@code up}. */
+  private int backend(String name, AtomicBoolean up) throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    backend.createContext(
+        "/",
+        exchange -> {
+          byte[] body = name.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    backend.createContext(
+        "/healthz",
+        exchange -> {
+          checkHosts
+              .computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet())
+              .add(exchange.getRequestHeaders().getFirst("Host"));
+          exchange.sendResponseHeaders(up.get() ? 200 : 503, -1);
+          exchange.close();
+        });
+    backend.setExecutor(Executors.newFixedThreadPool(2));
+    backend.start();
+    backends.add(backend);
+    return backend.getAddress().getPort();
+  }
+
+  private static HTTPProxy proxy(String key, String fqdn, long intervalSeconds) {
+    HealthCheckPolicy policy = new HealthCheckPolicy();
+    policy.setPath("/healthz");
+    policy.setIntervalSeconds(intervalSeconds);
+    policy.setTimeoutSeconds(1L);
+    policy.setUnhealthyThresholdCount(1L);
+    policy.setHealthyThresholdCount(1L);
+    HTTPProxySpec.Route route = new HTTPProxySpec.Route();
+    route.getConditions().add(Fixtures.prefix("/"));
+    route.getServices().add(Fixtures.routeService("who", 80, null));
+    route.setHealthCheckPolicy(policy);
+    return Fixtures.proxy(key).fqdn(fqdn).rawRoute(route).build();
+  }
+
+  /** The backends that answered {@code count} requests, all of which must succeed. */
+  private Set<String> answers(int count) throws Exception {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < count; i++) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                  .header("Host", HOST)
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      names.add(response.body());
+    }
+    return names;
+  }
+
+  @Test
+  void anEndpointFailingItsChecksGetsNoTrafficUntilItPassesAgain() {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(30)).containsExactly("east"));
+    // Both were checked, with Contour's default Host header.
+    assertThat(checkHosts)
+        .containsOnlyKeys("east", "west")
+        .allSatisfy((k, hosts) -> assertThat(hosts).containsExactly("contour-envoy-healthcheck"));
+
+    westHealthy.set(true);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(30)).containsExactlyInAnyOrder("east", "west"));
+
+    westHealthy.set(false);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(30)).containsExactly("east"));
+    assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+
+  @Test
+  void anInvalidPolicyIsReportedAndLeftOutWhileTheOtherProxyServes() {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(5)).contains("east"));
+    assertThat(verdicts.get())
+        .filteredOn(v -> v.name().equals("broken"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.valid()).isFalse();
+              assertThat(v.errors())
+                  .extracting(e -> e.type() + "/" + e.reason() + ": " + e.message())
+                  .containsExactly(
+                      "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
+                          + ".intervalSeconds: -1 is outside 1..86400 (0 or unset: 5)");
+            });
+    assertThat(verdicts.get())
+        .filteredOn(v -> v.name().equals("checked"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.valid()).isTrue());
+  }
+}
