@@ -124,6 +124,21 @@ public final class HostileProxies {
   }
 
   private static final String[][] TABLE = {
+    {
+      "unknown upstream protocol",
+      "invalid: ServiceError/UnsupportedProtocol",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, protocol: h3}]}]\n"
+    },
+    {
+      "health check without a path",
+      "invalid: RouteError/HealthCheckPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], healthCheckPolicy: {intervalSeconds: 5}}]\n"
+    },
+    {
+      "health check with a negative interval",
+      "invalid: RouteError/HealthCheckPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], healthCheckPolicy: {path: /healthz, intervalSeconds: -1}}]\n"
+    },
     {"a spec with nothing but the ingress class", "orphaned: Orphaned/Orphaned", ""},
     {
       "virtualhost without fqdn",
