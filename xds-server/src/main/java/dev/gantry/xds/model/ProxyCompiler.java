@@ -50,6 +50,17 @@ public final class ProxyCompiler {
   }
 
   public Result compile(List<HTTPProxy> proxies, FederationSnapshot snapshot) {
+    return compile(proxies, snapshot, Map.of());
+  }
+
+  /**
+   * As {@link #compile(List, FederationSnapshot)}, with the Secrets that {@code
+   * spec.virtualhost.tls.secretName} may name, by {@code namespace/name}.
+   */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      FederationSnapshot snapshot,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
     List<HTTPProxy> mine =
         proxies.stream()
             .filter(this::ours)
@@ -111,8 +122,10 @@ public final class ProxyCompiler {
       }
       Map<String, Upstream> proxyUpstreams = new LinkedHashMap<>();
       List<RoutingTable.Route> routes = routes(p, snapshot, errors, warnings, proxyUpstreams);
+      VirtualHostTls tls =
+          TlsCompiler.compile(p, secrets, snapshot, errors, warnings, proxyUpstreams);
       if (errors.isEmpty()) {
-        hosts.add(new RoutingTable.VirtualHost(key, routes));
+        hosts.add(new RoutingTable.VirtualHost(key, routes, tls));
         upstreams.putAll(proxyUpstreams);
         verdicts.add(verdict(p, ProxyVerdict.VALID, "Valid HTTPProxy", List.of(), warnings));
       } else {
@@ -144,7 +157,7 @@ public final class ProxyCompiler {
     String ns = p.getMetadata().getNamespace();
     List<HTTPProxySpec.Route> specRoutes =
         p.getSpec().getRoutes() == null ? List.of() : p.getSpec().getRoutes();
-    if (specRoutes.isEmpty()) {
+    if (specRoutes.isEmpty() && p.getSpec().getTcpproxy() == null) {
       // A root with nothing to serve would publish a virtual host that answers 404 to all.
       errors.add(
           new ProxyVerdict.Error(
@@ -232,7 +245,7 @@ public final class ProxyCompiler {
    * Resolves a route service: a hub Service by that name that is one cluster's mirror routes to
    * that cluster only; otherwise the federated service of that name (every cluster).
    */
-  private static Upstream resolve(
+  static Upstream resolve(
       String ns,
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,

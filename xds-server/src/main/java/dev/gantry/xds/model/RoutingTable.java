@@ -21,10 +21,17 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     upstreams = java.util.Collections.unmodifiableMap(new TreeMap<>(upstreams));
   }
 
-  /** A host name and its routes, longest prefix first. */
-  public record VirtualHost(String fqdn, List<Route> routes) {
+  /**
+   * A host name and its routes, longest prefix first, and its TLS (null: plain HTTP only; see
+   * {@link VirtualHostTls}).
+   */
+  public record VirtualHost(String fqdn, List<Route> routes, VirtualHostTls tls) {
     public VirtualHost {
       routes = List.copyOf(routes);
+    }
+
+    public VirtualHost(String fqdn, List<Route> routes) {
+      this(fqdn, routes, null);
     }
   }
 

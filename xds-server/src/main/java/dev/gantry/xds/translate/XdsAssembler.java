@@ -37,6 +37,9 @@ public final class XdsAssembler {
 
   private final String listenerAddress;
   private final int listenerPort;
+  private final int httpsPort;
+  private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets;
+  private String secretsVersion;
   private Shape lastShape;
   private List<Listener> listeners;
   private List<RouteConfiguration> routes;
@@ -52,16 +55,27 @@ public final class XdsAssembler {
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
   public XdsAssembler(String listenerAddress, int listenerPort) {
+    this(listenerAddress, listenerPort, 8443);
+  }
+
+  /** Envoy's {@code ingress_http} on {@code listenerPort}, {@code ingress_https} on the other. */
+  public XdsAssembler(String listenerAddress, int listenerPort, int httpsPort) {
     this.listenerAddress = listenerAddress;
     this.listenerPort = listenerPort;
+    this.httpsPort = httpsPort;
   }
 
   public Assembly assemble(RoutingTable table) {
     Shape shape = shape(table);
     boolean full = !shape.equals(lastShape);
     if (full) {
-      listeners = ListenerTranslator.translate(listenerAddress, listenerPort);
-      routes = List.of(RouteTranslator.translate(table));
+      listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
+      listeners.addAll(SecureListenerTranslator.translate(listenerAddress, httpsPort, table));
+      routes = new ArrayList<>();
+      routes.add(HttpsRedirects.apply(RouteTranslator.translate(table), table));
+      routes.addAll(SecureListenerTranslator.routes(table));
+      secrets = SecureListenerTranslator.secrets(table);
+      secretsVersion = Versions.of(secrets);
       apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
       hostRoutes = RouteTranslator.perHost(table);
       clusters = ClusterTranslator.translate(table.upstreams().values());
@@ -99,8 +113,8 @@ public final class XdsAssembler {
             listenersVersion,
             routes,
             routesVersion,
-            List.of(),
-            "none");
+            secrets,
+            secretsVersion);
     Snapshot proxyless =
         Snapshot.create(
             clusters,
