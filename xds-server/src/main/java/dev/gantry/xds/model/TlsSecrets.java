@@ -126,7 +126,7 @@ public final class TlsSecrets {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
         if (o instanceof PEMKeyPair pair) {
-          keys.add(jdkKey(pair.getPrivateKeyInfo()));
+          keys.add(jdkKey(withCurve(pair)));
         } else if (o instanceof PrivateKeyInfo info) {
           keys.add(jdkKey(info));
         } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
@@ -148,6 +148,20 @@ public final class TlsSecrets {
       throw new IllegalArgumentException("multiple private keys");
     }
     return keys.get(0);
+  }
+
+  /**
+   * A SEC1 EC key's PKCS#8 form may lack the curve in its algorithm identifier, which the JDK
+   * requires: take it from the key pair's public half, which names it.
+   */
+  private static PrivateKeyInfo withCurve(PEMKeyPair pair) throws IOException {
+    PrivateKeyInfo info = pair.getPrivateKeyInfo();
+    if (info.getPrivateKeyAlgorithm().getParameters() == null
+        && pair.getPublicKeyInfo() != null
+        && pair.getPublicKeyInfo().getAlgorithm().getParameters() != null) {
+      return new PrivateKeyInfo(pair.getPublicKeyInfo().getAlgorithm(), info.parsePrivateKey());
+    }
+    return info;
   }
 
   /** With the JDK's own providers (BouncyCastle parses, it is not registered as a provider). */
