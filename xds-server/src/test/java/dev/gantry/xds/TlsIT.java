@@ -407,9 +407,13 @@ class TlsIT {
     apply(
         TestCertificates.secret(
             NS + "/opaque", "Opaque", Map.of("tls.crt", good.certificatePem())));
+    // The apiserver insists that a kubernetes.io/tls Secret has both keys, not that they hold
+    // anything.
     apply(
         TestCertificates.secret(
-            NS + "/no-key", "kubernetes.io/tls", Map.of("tls.crt", good.certificatePem())));
+            NS + "/no-key",
+            "kubernetes.io/tls",
+            Map.of("tls.crt", good.certificatePem(), "tls.key", "")));
     apply(
         TestCertificates.secret(
             NS + "/garbage",
