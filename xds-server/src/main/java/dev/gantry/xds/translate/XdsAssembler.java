@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns routing tables into xDS snapshots: one for Envoy (the {@code ingress_http} socket listener)
- * and one for proxyless gRPC clients (an API listener and a route configuration per fqdn), sharing
- * clusters and endpoints. When only endpoints changed since the last table, the listeners, routes
- * and clusters (and their versions) are reused and only the changed ClusterLoadAssignments are
- * rebuilt. Each type's version is a hash of its content. Used by one thread at a time.
+ * Turns routing tables into xDS snapshots: one for Envoy (the {@code ingress_http} socket listener,
+ * and {@code ingress_https} with its SDS secrets when a virtual host has TLS) and one for proxyless
+ * gRPC clients (an API listener and a route configuration per fqdn), sharing clusters and
+ * endpoints. When only endpoints changed since the last table, the listeners, routes and clusters
+ * (and their versions) are reused and only the changed ClusterLoadAssignments are rebuilt. Each
+ * type's version is a hash of its content. Used by one thread at a time.
  */
 public final class XdsAssembler {
   /**
