@@ -128,6 +128,11 @@ class ChartIT {
     // That label marks mirrors: the aggregator would try to federate the chart's own Services.
     assertThat(three).doesNotContain("gantry.dev/cluster:");
     assertThat(monitored).contains("kind: ServiceMonitor");
+    // HTTPProxies with TLS: the hub's HTTPS listener port is the one Envoy and its Service expose
+    assertThat(defaults)
+        .contains("- --envoy-https-port=8443")
+        .contains("- {name: https, containerPort: 8443}")
+        .contains("- {name: https, port: 443, targetPort: https}");
     assertThat(defaults).doesNotContain("kind: ServiceMonitor");
   }
 
@@ -196,8 +201,13 @@ class ChartIT {
         can(hubSa, "list", "gantry.dev", "remoteclusters", null),
         cannot(hubSa, "create", "", "services", "shop"),
         cannot(hubSa, "update", "projectcontour.io", "httpproxies", "shop"),
-        cannot(hubSa, "get", "", "secrets", NS),
-        cannot(hubSa, "list", "", "secrets", null),
+        // Secrets: read, for HTTPProxies' TLS certificates; never written
+        can(hubSa, "get", "", "secrets", "shop"),
+        can(hubSa, "list", "", "secrets", null),
+        can(hubSa, "watch", "", "secrets", null),
+        cannot(hubSa, "create", "", "secrets", "shop"),
+        cannot(hubSa, "update", "", "secrets", NS),
+        cannot(hubSa, "delete", "", "secrets", NS),
         cannot(hubSa, "update", "gantry.dev", "remoteclusters", null),
         // a discoverer of all namespaces
         can(east, "create", "", "services", "anything"),

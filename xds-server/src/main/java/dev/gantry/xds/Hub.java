@@ -12,6 +12,7 @@ import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.status.ProxyStatusWriter;
 import dev.gantry.xds.translate.XdsAssembler;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -21,7 +22,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub process: the aggregator in-process, HTTPProxy watching, the xDS server, HTTPProxy status
- * and the MCS ServiceImport view, plus metrics and probes.
+ * The hub process: the aggregator in-process, HTTPProxy and Secret watching, the xDS server,
+ * HTTPProxy status and the MCS ServiceImport view, plus metrics and probes.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -48,6 +51,8 @@ public final class Hub implements AutoCloseable {
   private final ScheduledExecutorService statusExecutor = executor("proxy-status");
   private final AtomicReference<List<ProxyVerdict>> pendingVerdicts = new AtomicReference<>();
   private volatile boolean proxiesListed;
+  private volatile boolean secretsListed;
+  private SharedIndexInformer<Secret> secrets;
   private XdsServer server;
   private XdsPublisher publisher;
   private Aggregator aggregator;
@@ -88,7 +93,8 @@ public final class Hub implements AutoCloseable {
             xdsExecutor,
             config.holdoff(),
             new ProxyCompiler(config.ingressClass()),
-            new XdsAssembler(config.envoyHttpAddress(), config.envoyHttpPort()),
+            new XdsAssembler(
+                config.envoyHttpAddress(), config.envoyHttpPort(), config.envoyHttpsPort()),
             server,
             metrics,
             this::verdictsChanged);
@@ -135,6 +141,7 @@ public final class Hub implements AutoCloseable {
               proxiesListed = true;
               proxiesChanged();
             });
+    startSecrets();
     if (config.adminAddress() != null) {
       health =
           new HealthServer(
@@ -148,17 +155,72 @@ public final class Hub implements AutoCloseable {
                           false, "waiting for the first snapshot built from synced caches"));
     }
     log.info(
-        "hub up: xDS on port {}, ingress class {}, Envoy listener {}:{}",
+        "hub up: xDS on port {}, ingress class {}, Envoy listeners {}:{} (HTTP) and :{} (HTTPS)",
         server.port(),
         config.ingressClass(),
         config.envoyHttpAddress(),
-        config.envoyHttpPort());
+        config.envoyHttpPort(),
+        config.envoyHttpsPort());
     return this;
   }
 
+  /**
+   * Secrets, for {@code spec.virtualhost.tls.secretName}: all of them, so that a wrong type is
+   * reported as such, but only {@code kubernetes.io/tls} ones keep their data ({@link
+   * TlsSecretStore}).
+   */
+  private void startSecrets() {
+    secrets = hub.secrets().inAnyNamespace().runnableInformer(0).itemStore(new TlsSecretStore());
+    secrets.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Secret obj) {
+            secretsChanged();
+          }
+
+          @Override
+          public void onUpdate(Secret before, Secret after) {
+            if (!Objects.equals(
+                before.getMetadata().getResourceVersion(),
+                after.getMetadata().getResourceVersion())) {
+              secretsChanged();
+            }
+          }
+
+          @Override
+          public void onDelete(Secret obj, boolean deletedFinalStateUnknown) {
+            secretsChanged();
+          }
+        });
+    secrets
+        .start()
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                // Serve what needs no certificate; TLS proxies say their Secret is not found.
+                log.error(
+                    "cannot list Secrets ({}): HTTPProxies with TLS are reported invalid",
+                    failure.getMessage());
+              }
+              secretsListed = true;
+              secretsChanged();
+              proxiesChanged();
+            });
+  }
+
+  private void secretsChanged() {
+    if (secretsListed) {
+      Map<String, Secret> byKey = new HashMap<>();
+      for (Secret s : secrets.getStore().list()) {
+        byKey.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+      }
+      publisher.secretsChanged(byKey);
+    }
+  }
+
   private void proxiesChanged() {
-    // Until the first list completes the store is partial; the list's completion publishes it.
-    if (proxiesListed) {
+    // Until the first lists complete the stores are partial; their completion publishes them.
+    if (proxiesListed && secretsListed) {
       publisher.proxiesChanged(proxies.getStore().list());
     }
   }
@@ -187,6 +249,7 @@ public final class Hub implements AutoCloseable {
     return aggregator != null
         && aggregator.hasSynced()
         && proxiesListed
+        && secretsListed
         && publisher.servesCompleteState();
   }
 
@@ -217,6 +280,9 @@ public final class Hub implements AutoCloseable {
     }
     if (proxies != null) {
       proxies.close();
+    }
+    if (secrets != null) {
+      secrets.close();
     }
     if (aggregator != null) {
       aggregator.close();

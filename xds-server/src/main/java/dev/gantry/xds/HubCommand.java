@@ -73,6 +73,14 @@ public final class HubCommand implements Callable<Integer> {
       description = "Port of Envoy's ingress_http listener (default: ${DEFAULT-VALUE}).")
   int envoyHttpPort;
 
+  @Option(
+      names = "--envoy-https-port",
+      defaultValue = "8443",
+      description =
+          "Port of Envoy's ingress_https listener, for HTTPProxies with TLS (default:"
+              + " ${DEFAULT-VALUE}).")
+  int envoyHttpsPort;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -95,7 +103,8 @@ public final class HubCommand implements Callable<Integer> {
         staleEndpointTtl == null ? null : duration("--stale-endpoint-ttl", staleEndpointTtl),
         ingressClass,
         envoyHttpAddress,
-        envoyHttpPort);
+        envoyHttpPort,
+        envoyHttpsPort);
   }
 
   @Override

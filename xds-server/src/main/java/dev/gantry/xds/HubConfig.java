@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param staleEndpointTtl how long a stale cluster keeps contributing endpoints; null = forever
  * @param adminAddress where /metrics, /healthz and /readyz are served; null = not served
+ * @param envoyHttpsPort port of Envoy's ingress_https listener (TLS virtual hosts)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -16,7 +17,8 @@ public record HubConfig(
     Duration staleEndpointTtl,
     String ingressClass,
     String envoyHttpAddress,
-    int envoyHttpPort) {
+    int envoyHttpPort,
+    int envoyHttpsPort) {
   public HubConfig {
     if (holdoff.isNegative()) {
       throw new IllegalArgumentException("--holdoff must not be negative");
@@ -27,5 +29,32 @@ public record HubConfig(
     if (envoyHttpPort < 1 || envoyHttpPort > 65535) {
       throw new IllegalArgumentException("--envoy-http-port must be 1-65535");
     }
+    if (envoyHttpsPort < 1 || envoyHttpsPort > 65535) {
+      throw new IllegalArgumentException("--envoy-https-port must be 1-65535");
+    }
+    if (envoyHttpsPort == envoyHttpPort) {
+      throw new IllegalArgumentException(
+          "--envoy-https-port must differ from --envoy-http-port (" + envoyHttpPort + ")");
+    }
+  }
+
+  /** With Envoy's HTTPS listener on its default port, 8443. */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        8443);
   }
 }

@@ -106,6 +106,34 @@ public final class Fixtures {
       return this;
     }
 
+    /** {@code spec.virtualhost.tls} (after {@link #fqdn}); any argument may be null. */
+    public ProxyBuilder tls(String secretName, String minimumProtocolVersion, Boolean passthrough) {
+      dev.gantry.api.crd.contour.TLS tls = new dev.gantry.api.crd.contour.TLS();
+      tls.setSecretName(secretName);
+      tls.setMinimumProtocolVersion(minimumProtocolVersion);
+      tls.setPassthrough(passthrough);
+      proxy.getSpec().getVirtualhost().setTls(tls);
+      return this;
+    }
+
+    /** {@code spec.tcpproxy}: (service, port, weight) triples; none gives an empty tcpproxy. */
+    public ProxyBuilder tcpProxy(Object... services) {
+      dev.gantry.api.crd.contour.TCPProxy tcp = new dev.gantry.api.crd.contour.TCPProxy();
+      for (int i = 0; i < services.length; i += 3) {
+        tcp.getServices().add(routeService((String) services[i], services[i + 1], services[i + 2]));
+      }
+      proxy.getSpec().setTcpproxy(tcp);
+      return this;
+    }
+
+    /** A route on a prefix to one service that is also served over plain HTTP. */
+    public ProxyBuilder insecureRoute(String prefix, String service, int port) {
+      route(prefix, service, port, null);
+      List<HTTPProxySpec.Route> routes = proxy.getSpec().getRoutes();
+      routes.get(routes.size() - 1).setPermitInsecure(true);
+      return this;
+    }
+
     /** A route exactly as given, null included: for input no well-behaved client writes. */
     public ProxyBuilder rawRoute(HTTPProxySpec.Route route) {
       proxy.getSpec().getRoutes().add(route);

@@ -61,6 +61,14 @@ class HubCommandTest {
             List.of("--envoy-http-port", "http"),
             "error: Invalid value for option '--envoy-http-port': 'http' is not an int"),
         new Bad(
+            "HTTPS port out of range",
+            List.of("--envoy-https-port", "65536"),
+            "error: --envoy-https-port must be 1-65535"),
+        new Bad(
+            "HTTPS port the same as the HTTP port",
+            List.of("--envoy-http-port", "8443"),
+            "error: --envoy-https-port must differ from --envoy-http-port (8443)"),
+        new Bad(
             "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"));
   }
 
@@ -106,6 +114,7 @@ class HubCommandTest {
     assertThat(config.ingressClass()).isEqualTo("gantry");
     assertThat(config.envoyHttpAddress()).isEqualTo("0.0.0.0");
     assertThat(config.envoyHttpPort()).isEqualTo(8080);
+    assertThat(config.envoyHttpsPort()).isEqualTo(8443);
   }
 
   @Test
@@ -119,7 +128,8 @@ class HubCommandTest {
             "--stale-endpoint-ttl=5m",
             "--ingress-class=edge",
             "--envoy-http-address=127.0.0.1",
-            "--envoy-http-port=18080");
+            "--envoy-http-port=18080",
+            "--envoy-https-port=18443");
 
     HubConfig config = command.config();
 
@@ -132,6 +142,7 @@ class HubCommandTest {
                 Duration.ofMinutes(5),
                 "edge",
                 "127.0.0.1",
-                18080));
+                18080,
+                18443));
   }
 }

@@ -51,6 +51,17 @@ public final class ProxyCompiler {
   }
 
   public Result compile(List<HTTPProxy> proxies, FederationSnapshot snapshot) {
+    return compile(proxies, snapshot, Map.of());
+  }
+
+  /**
+   * As {@link #compile(List, FederationSnapshot)}, with the Secrets that {@code
+   * spec.virtualhost.tls.secretName} may name, by {@code namespace/name}.
+   */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      FederationSnapshot snapshot,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
     List<HTTPProxy> mine =
         proxies.stream()
             .filter(this::ours)
@@ -113,6 +124,12 @@ public final class ProxyCompiler {
           CorsPolicies.parse(spec.getVirtualhost().getCorsPolicy(), corsErrors);
       corsErrors.forEach(f::fatal);
       Map<String, Upstream> hostUpstreams = new LinkedHashMap<>();
+      List<ProxyVerdict.Error> tlsErrors = new ArrayList<>();
+      List<ProxyVerdict.Error> tlsWarnings = new ArrayList<>();
+      VirtualHostTls tls =
+          TlsCompiler.compile(root, secrets, snapshot, tlsErrors, tlsWarnings, hostUpstreams);
+      tlsErrors.forEach(f::fatal);
+      f.warnings.addAll(tlsWarnings);
       List<RoutingTable.Route> routes =
           delegate(
               root,
@@ -131,7 +148,8 @@ public final class ProxyCompiler {
                         Comparator.comparing(
                             RoutingTable.Route::match, MatchConditions.ENVOY_ORDER))
                     .toList(),
-                cors));
+                cors,
+                tls));
         upstreams.putAll(hostUpstreams);
       }
     }
@@ -420,7 +438,11 @@ public final class ProxyCompiler {
               RoutePolicies.retry(r.getRetryPolicy(), where, errors),
               balancing.hashPolicies(),
               new RoutingTable.Actions(
-                  mirror, Boolean.TRUE.equals(r.getEnableWebsockets()), redirect, direct)));
+                  mirror,
+                  Boolean.TRUE.equals(r.getEnableWebsockets()),
+                  redirect,
+                  direct,
+                  Boolean.TRUE.equals(r.getPermitInsecure()))));
     }
     // Envoy takes the first match: exact paths, regexes, then prefixes, longest first.
     return byMatch.values().stream()
@@ -432,7 +454,7 @@ public final class ProxyCompiler {
    * Resolves a route service: a hub Service by that name that is one cluster's mirror routes to
    * that cluster only; otherwise the federated service of that name (every cluster).
    */
-  private static Upstream resolve(
+  static Upstream resolve(
       String ns,
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,
@@ -516,8 +538,12 @@ public final class ProxyCompiler {
   }
 
   /** What a route asks of its clusters, beyond the service port. */
-  private record ClusterPolicies(
-      Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {}
+  record ClusterPolicies(
+      Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {
+    /** A plain round robin cluster, as a TCP proxy's. */
+    static final ClusterPolicies DEFAULT =
+        new ClusterPolicies(Upstream.Strategy.ROUND_ROBIN, null, null);
+  }
 
   private ProxyVerdict verdict(
       HTTPProxy p,

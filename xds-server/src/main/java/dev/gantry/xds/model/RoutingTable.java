@@ -21,14 +21,21 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     upstreams = java.util.Collections.unmodifiableMap(new TreeMap<>(upstreams));
   }
 
-  /** A host name and its routes, longest prefix first. */
-  public record VirtualHost(String fqdn, List<Route> routes, Cors cors) {
+  /**
+   * A host name and its routes, longest prefix first, its CORS policy (null: none) and its TLS
+   * (null: plain HTTP only; see {@link VirtualHostTls}).
+   */
+  public record VirtualHost(String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls) {
     public VirtualHost {
       routes = List.copyOf(routes);
     }
 
     public VirtualHost(String fqdn, List<Route> routes) {
-      this(fqdn, routes, null);
+      this(fqdn, routes, null, null);
+    }
+
+    public VirtualHost(String fqdn, List<Route> routes, VirtualHostTls tls) {
+      this(fqdn, routes, null, tls);
     }
   }
 
@@ -150,11 +157,20 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   /**
    * What a route does besides forwarding to its clusters: a cluster receiving copies whose
    * responses are dropped, WebSocket upgrades, or an answer of its own (a redirect or a fixed
-   * response) instead of forwarding.
+   * response) instead of forwarding; and whether a TLS host serves it over plain HTTP too.
    */
   public record Actions(
-      String mirrorCluster, boolean websockets, Redirect redirect, DirectResponse direct) {
-    public static final Actions NONE = new Actions(null, false, null, null);
+      String mirrorCluster,
+      boolean websockets,
+      Redirect redirect,
+      DirectResponse direct,
+      boolean permitInsecure) {
+    public static final Actions NONE = new Actions(null, false, null, null, false);
+
+    public Actions(
+        String mirrorCluster, boolean websockets, Redirect redirect, DirectResponse direct) {
+      this(mirrorCluster, websockets, redirect, direct, false);
+    }
   }
 
   /**

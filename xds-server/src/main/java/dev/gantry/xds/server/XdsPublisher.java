@@ -5,8 +5,10 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.translate.XdsAssembler;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,6 +32,7 @@ public final class XdsPublisher {
   private final Consumer<List<ProxyVerdict>> verdicts;
   private List<HTTPProxy> proxies = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
+  private Map<String, Secret> secrets = Map.of();
   private boolean scheduled;
   private long lastBuildNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private boolean proxiesListed;
@@ -65,6 +68,22 @@ public final class XdsPublisher {
         });
   }
 
+  /**
+   * Every Secret HTTPProxies may name, by {@code namespace/name}, as listed by a synced cache.
+   * Callers that serve TLS give the Secrets before the first {@link #proxiesChanged}: a proxy
+   * compiled without them would be reported invalid.
+   */
+  public void secretsChanged(Map<String, Secret> current) {
+    Map<String, Secret> copy = Map.copyOf(current);
+    executor.execute(
+        () -> {
+          secrets = copy;
+          if (proxiesListed) {
+            schedule();
+          }
+        });
+  }
+
   /** A complete snapshot from a synced aggregator. */
   public void federationChanged(FederationSnapshot snapshot) {
     executor.execute(
@@ -97,7 +116,7 @@ public final class XdsPublisher {
     lastBuildNanos = System.nanoTime();
     long start = System.nanoTime();
     try {
-      ProxyCompiler.Result result = compiler.compile(proxies, federation);
+      ProxyCompiler.Result result = compiler.compile(proxies, federation, secrets);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       server.publish(assembly.snapshot(), assembly.proxyless());
       builds++;

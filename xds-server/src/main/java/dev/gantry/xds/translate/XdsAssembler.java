@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns routing tables into xDS snapshots: one for Envoy (the {@code ingress_http} socket listener)
- * and one for proxyless gRPC clients (an API listener and a route configuration per fqdn), sharing
- * clusters and endpoints. When only endpoints changed since the last table, the listeners, routes
- * and clusters (and their versions) are reused and only the changed ClusterLoadAssignments are
- * rebuilt. Each type's version is a hash of its content. Used by one thread at a time.
+ * Turns routing tables into xDS snapshots: one for Envoy (the {@code ingress_http} socket listener,
+ * and {@code ingress_https} with its SDS secrets when a virtual host has TLS) and one for proxyless
+ * gRPC clients (an API listener and a route configuration per fqdn), sharing clusters and
+ * endpoints. When only endpoints changed since the last table, the listeners, routes and clusters
+ * (and their versions) are reused and only the changed ClusterLoadAssignments are rebuilt. Each
+ * type's version is a hash of its content. Used by one thread at a time.
  */
 public final class XdsAssembler {
   /**
@@ -37,6 +38,9 @@ public final class XdsAssembler {
 
   private final String listenerAddress;
   private final int listenerPort;
+  private final int httpsPort;
+  private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets;
+  private String secretsVersion;
   private Shape lastShape;
   private List<Listener> listeners;
   private List<RouteConfiguration> routes;
@@ -52,16 +56,27 @@ public final class XdsAssembler {
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
   public XdsAssembler(String listenerAddress, int listenerPort) {
+    this(listenerAddress, listenerPort, 8443);
+  }
+
+  /** Envoy's {@code ingress_http} on {@code listenerPort}, {@code ingress_https} on the other. */
+  public XdsAssembler(String listenerAddress, int listenerPort, int httpsPort) {
     this.listenerAddress = listenerAddress;
     this.listenerPort = listenerPort;
+    this.httpsPort = httpsPort;
   }
 
   public Assembly assemble(RoutingTable table) {
     Shape shape = shape(table);
     boolean full = !shape.equals(lastShape);
     if (full) {
-      listeners = ListenerTranslator.translate(listenerAddress, listenerPort);
-      routes = List.of(RouteTranslator.translate(table));
+      listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
+      listeners.addAll(SecureListenerTranslator.translate(listenerAddress, httpsPort, table));
+      routes = new ArrayList<>();
+      routes.add(HttpsRedirects.apply(RouteTranslator.translate(table), table));
+      routes.addAll(SecureListenerTranslator.routes(table));
+      secrets = SecureListenerTranslator.secrets(table);
+      secretsVersion = Versions.of(secrets);
       apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
       hostRoutes = RouteTranslator.perHost(table);
       clusters = ClusterTranslator.translate(table.upstreams().values());
@@ -99,8 +114,8 @@ public final class XdsAssembler {
             listenersVersion,
             routes,
             routesVersion,
-            List.of(),
-            "none");
+            secrets,
+            secretsVersion);
     Snapshot proxyless =
         Snapshot.create(
             clusters,

@@ -1,0 +1,69 @@
+package dev.gantry.xds.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a virtual host is served on Envoy's {@code ingress_https} listener: terminated with a
+ * certificate, or passed through by SNI to {@code tcpProxy}'s clusters.
+ *
+ * @param certificate the certificate to terminate with; null for passthrough
+ * @param minimumVersion the lowest TLS version a client may use (ignored for passthrough)
+ * @param permitInsecure matches of the routes that are also served over plain HTTP; the others
+ *     answer plain HTTP with a redirect to HTTPS
+ * @param tcpProxy clusters the (terminated or passed-through) TCP stream is balanced across; empty
+ *     when the host's routes serve HTTPS
+ */
+public record VirtualHostTls(
+    Certificate certificate,
+    Version minimumVersion,
+    List<RoutingTable.Match> permitInsecure,
+    List<RoutingTable.WeightedCluster> tcpProxy) {
+  public VirtualHostTls {
+    Objects.requireNonNull(minimumVersion, "minimumVersion");
+    permitInsecure = List.copyOf(permitInsecure);
+    tcpProxy = List.copyOf(tcpProxy);
+    if (certificate == null && tcpProxy.isEmpty()) {
+      throw new IllegalArgumentException("a passthrough virtual host needs tcpProxy clusters");
+    }
+  }
+
+  public boolean passthrough() {
+    return certificate == null;
+  }
+
+  /** The TLS versions HTTPProxy accepts as {@code minimumProtocolVersion}, as Contour does. */
+  public enum Version {
+    TLS_1_2("1.2"),
+    TLS_1_3("1.3");
+
+    private final String contourName;
+
+    Version(String contourName) {
+      this.contourName = contourName;
+    }
+
+    public String contourName() {
+      return contourName;
+    }
+  }
+
+  /**
+   * A validated {@code kubernetes.io/tls} Secret, served to Envoy over SDS under {@code name}
+   * ({@code namespace/name}: stable, so a rotated certificate changes the secret only, never the
+   * listener that refers to it).
+   */
+  public record Certificate(String name, String chainPem, String privateKeyPem) {
+    public Certificate {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(chainPem, "chainPem");
+      Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+      return "Certificate[" + name + "]";
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.gantry.xds;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Self-signed serving certificates made by the test (never committed key material), and {@code
+ * kubernetes.io/tls} Secrets holding them.
+ */
+public final class TestCertificates {
+  private static final SecureRandom random = new SecureRandom();
+
+  private TestCertificates() {}
+
+  /** A certificate with its key in PEM: the key as PKCS#1 ("RSA PRIVATE KEY"), SEC1 or PKCS#8. */
+  public record Issued(X509Certificate certificate, String certificatePem, String keyPem) {}
+
+  public static Issued rsa(String commonName, String... dnsNames) {
+    return issue(keyPair("RSA", 2048), commonName, false, dnsNames);
+  }
+
+  /** The same, with the key as PKCS#8 ("PRIVATE KEY"). */
+  public static Issued rsaPkcs8(String commonName, String... dnsNames) {
+    return issue(keyPair("RSA", 2048), commonName, true, dnsNames);
+  }
+
+  public static Issued rsa1024(String commonName) {
+    return issue(keyPair("RSA", 1024), commonName, false, commonName);
+  }
+
+  /** ECDSA P-256, the key as SEC1 ("EC PRIVATE KEY"). */
+  public static Issued ecdsa(String commonName, String... dnsNames) {
+    return issue(keyPair("EC", 256), commonName, false, dnsNames);
+  }
+
+  private static KeyPair keyPair(String algorithm, int bits) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+      if (algorithm.equals("EC")) {
+        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+      } else {
+        generator.initialize(bits, random);
+      }
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Issued issue(KeyPair key, String commonName, boolean pkcs8, String... dnsNames) {
+    try {
+      X500Name name = new X500Name("CN=" + commonName);
+      Instant now = Instant.now();
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              new BigInteger(64, random),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(2))),
+              name,
+              key.getPublic());
+      GeneralName[] sans = new GeneralName[dnsNames.length];
+      for (int i = 0; i < dnsNames.length; i++) {
+        sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+      }
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+      String signature =
+          key.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      X509Certificate certificate =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(new JcaContentSignerBuilder(signature).build(key.getPrivate())));
+      Object keyObject =
+          pkcs8
+              ? new JcaPKCS8Generator(key.getPrivate(), null).generate()
+              : key.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec
+                  ? sec1(ec)
+                  : key.getPrivate();
+      return new Issued(certificate, pem(certificate), pem(keyObject));
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new IllegalStateException("cannot make a test certificate", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot sign a test certificate", e);
+    }
+  }
+
+  /**
+   * SEC1 with the curve named, as openssl writes it (BouncyCastle's writer would drop the curve of
+   * a JDK key, leaving a key nobody can use).
+   */
+  private static org.bouncycastle.util.io.pem.PemObject sec1(
+      java.security.interfaces.ECPrivateKey key) throws IOException {
+    return new org.bouncycastle.util.io.pem.PemObject(
+        "EC PRIVATE KEY",
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+                256, key.getS(), org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1)
+            .getEncoded());
+  }
+
+  public static String pem(Object object) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(object);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** A Secret of {@code type} with the given data (values in clear; base64-encoded here). */
+  public static Secret secret(String namespaceAndName, String type, Map<String, String> data) {
+    String[] parts = namespaceAndName.split("/");
+    Map<String, String> encoded = new LinkedHashMap<>();
+    data.forEach(
+        (k, v) ->
+            encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(parts[0])
+        .withName(parts[1])
+        .endMetadata()
+        .withType(type)
+        .withData(encoded)
+        .build();
+  }
+
+  /** A {@code kubernetes.io/tls} Secret holding {@code issued}. */
+  public static Secret tlsSecret(String namespaceAndName, Issued issued) {
+    return secret(
+        namespaceAndName,
+        "kubernetes.io/tls",
+        Map.of("tls.crt", issued.certificatePem(), "tls.key", issued.keyPem()));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.gantry.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.model.VirtualHostTls;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Plain HTTP routes of TLS hosts: 301 to https unless permitInsecure. */
+class HttpsRedirectsTest {
+  private static final List<RoutingTable.WeightedCluster> WEB =
+      List.of(new RoutingTable.WeightedCluster("demo/web/80/abc", 1));
+  private static final RoutingTable.Route API = new RoutingTable.Route("/api", WEB);
+  private static final RoutingTable.Route ROOT = new RoutingTable.Route("/", WEB);
+  private static final VirtualHostTls.Certificate CERT =
+      new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
+
+  /** For each route of the host in order: true = still served, false = redirected. */
+  record Case(String name, VirtualHostTls tls, List<Boolean> served) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> cases() {
+    VirtualHostTls.Version v12 = VirtualHostTls.Version.TLS_1_2;
+    return Stream.of(
+        new Case("no TLS: every route served", null, List.of(true, true)),
+        new Case(
+            "TLS: every route redirected",
+            new VirtualHostTls(CERT, v12, List.of(), List.of()),
+            List.of(false, false)),
+        new Case(
+            "TLS with /api permitInsecure: /api served, / redirected",
+            new VirtualHostTls(CERT, v12, List.of(RoutingTable.Match.prefix("/api")), List.of()),
+            List.of(true, false)),
+        new Case(
+            "passthrough with routes: they are redirected too",
+            new VirtualHostTls(null, v12, List.of(), WEB),
+            List.of(false, false)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void tlsHostsRedirectPlainHttpExceptPermitInsecureRoutes(Case c) {
+    RoutingTable table =
+        new RoutingTable(
+            List.of(
+                new RoutingTable.VirtualHost("web.example", List.of(API, ROOT), c.tls()),
+                new RoutingTable.VirtualHost("plain.example", List.of(ROOT))),
+            Map.of());
+    RouteConfiguration plain = RouteTranslator.translate(table);
+
+    RouteConfiguration redirected = HttpsRedirects.apply(plain, table);
+
+    VirtualHost before = plain.getVirtualHosts(0);
+    VirtualHost after = redirected.getVirtualHosts(0);
+    assertThat(after.getName()).isEqualTo("web.example");
+    assertThat(after.getDomainsList()).isEqualTo(before.getDomainsList());
+    for (int i = 0; i < c.served().size(); i++) {
+      Route expected =
+          c.served().get(i)
+              ? before.getRoutes(i)
+              : Route.newBuilder()
+                  .setMatch(before.getRoutes(i).getMatch())
+                  .setRedirect(RedirectAction.newBuilder().setHttpsRedirect(true))
+                  .build();
+      assertThat(after.getRoutes(i)).isEqualTo(expected);
+    }
+    assertThat(redirected.getVirtualHosts(1)).isEqualTo(plain.getVirtualHosts(1));
+  }
+}

@@ -1,0 +1,287 @@
+package dev.gantry.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.model.VirtualHostTls;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The ingress_https listener, its route configurations and SDS secrets, compared whole. */
+class SecureListenerTranslatorTest {
+  private static final List<RoutingTable.WeightedCluster> WEB =
+      List.of(new RoutingTable.WeightedCluster("demo/web/80/abc", 1));
+  private static final List<RoutingTable.Route> ROUTES = List.of(new RoutingTable.Route("/", WEB));
+  private static final VirtualHostTls.Certificate CERT =
+      new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
+
+  private static ConfigSource ads() {
+    return ConfigSource.newBuilder()
+        .setAds(AggregatedConfigSource.getDefaultInstance())
+        .setResourceApiVersion(ApiVersion.V3)
+        .build();
+  }
+
+  private static RoutingTable.VirtualHost host(String fqdn, VirtualHostTls tls) {
+    return new RoutingTable.VirtualHost(fqdn, ROUTES, tls);
+  }
+
+  record Case(String name, RoutingTable.VirtualHost host, FilterChain chain) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static FilterChain.Builder sni(String fqdn) {
+    return FilterChain.newBuilder()
+        .setFilterChainMatch(FilterChainMatch.newBuilder().addServerNames(fqdn));
+  }
+
+  private static TransportSocket tls(TlsParameters.TlsProtocol minimum, boolean alpn) {
+    CommonTlsContext.Builder common =
+        CommonTlsContext.newBuilder()
+            .setTlsParams(
+                TlsParameters.newBuilder()
+                    .setTlsMinimumProtocolVersion(minimum)
+                    .setTlsMaximumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_3))
+            .addTlsCertificateSdsSecretConfigs(
+                SdsSecretConfig.newBuilder().setName("demo/cert").setSdsConfig(ads()));
+    if (alpn) {
+      common.addAlpnProtocols("h2").addAlpnProtocols("http/1.1");
+    }
+    return TransportSocket.newBuilder()
+        .setName("envoy.transport_sockets.tls")
+        .setTypedConfig(
+            Any.pack(DownstreamTlsContext.newBuilder().setCommonTlsContext(common).build()))
+        .build();
+  }
+
+  private static Filter hcm(String routeConfig) {
+    return Filter.newBuilder()
+        .setName("envoy.filters.network.http_connection_manager")
+        .setTypedConfig(
+            Any.pack(
+                HttpConnectionManager.newBuilder()
+                    .setStatPrefix("ingress_https")
+                    .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
+                    .addHttpFilters(
+                        HttpFilter.newBuilder()
+                            .setName("envoy.filters.http.router")
+                            .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                    .build()))
+        .build();
+  }
+
+  private static Filter tcp(TcpProxy proxy) {
+    return Filter.newBuilder()
+        .setName("envoy.filters.network.tcp_proxy")
+        .setTypedConfig(Any.pack(proxy))
+        .build();
+  }
+
+  static Stream<Case> chains() {
+    VirtualHostTls.Version v12 = VirtualHostTls.Version.TLS_1_2;
+    return Stream.of(
+        new Case(
+            "terminated: TLS 1.2 to 1.3, ALPN h2 and http/1.1, routes https/<fqdn>",
+            host("web.example", new VirtualHostTls(CERT, v12, List.of(), List.of())),
+            sni("web.example")
+                .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_2, true))
+                .addFilters(hcm("https/web.example"))
+                .build()),
+        new Case(
+            "terminated at TLS 1.3 only",
+            host(
+                "web.example",
+                new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_3, List.of(), List.of())),
+            sni("web.example")
+                .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_3, true))
+                .addFilters(hcm("https/web.example"))
+                .build()),
+        new Case(
+            "passthrough: no transport socket, a TCP proxy to the one cluster",
+            host("pass.example", new VirtualHostTls(null, v12, List.of(), WEB)),
+            sni("pass.example")
+                .addFilters(
+                    tcp(
+                        TcpProxy.newBuilder()
+                            .setStatPrefix("ingress_https")
+                            .setCluster("demo/web/80/abc")
+                            .build()))
+                .build()),
+        new Case(
+            "passthrough weighted: clusters of weight 0 left out",
+            host(
+                "pass.example",
+                new VirtualHostTls(
+                    null,
+                    v12,
+                    List.of(),
+                    List.of(
+                        new RoutingTable.WeightedCluster("a", 3),
+                        new RoutingTable.WeightedCluster("b", 0),
+                        new RoutingTable.WeightedCluster("c", 1)))),
+            sni("pass.example")
+                .addFilters(
+                    tcp(
+                        TcpProxy.newBuilder()
+                            .setStatPrefix("ingress_https")
+                            .setWeightedClusters(
+                                TcpProxy.WeightedCluster.newBuilder()
+                                    .addClusters(
+                                        TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
+                                            .setName("a")
+                                            .setWeight(3))
+                                    .addClusters(
+                                        TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
+                                            .setName("c")
+                                            .setWeight(1)))
+                            .build()))
+                .build()),
+        new Case(
+            "terminated, then a TCP proxy: no ALPN",
+            host("tcp.example", new VirtualHostTls(CERT, v12, List.of(), WEB)),
+            sni("tcp.example")
+                .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_2, false))
+                .addFilters(
+                    tcp(
+                        TcpProxy.newBuilder()
+                            .setStatPrefix("ingress_https")
+                            .setCluster("demo/web/80/abc")
+                            .build()))
+                .build()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("chains")
+  void oneFilterChainPerSniName(Case c) {
+    List<Listener> listeners =
+        SecureListenerTranslator.translate(
+            "0.0.0.0", 8443, new RoutingTable(List.of(c.host()), Map.of()));
+
+    assertThat(listeners)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getName()).isEqualTo("ingress_https");
+              assertThat(l.getAddress().getSocketAddress().getPortValue()).isEqualTo(8443);
+              assertThat(l.getListenerFiltersList())
+                  .singleElement()
+                  .satisfies(
+                      f ->
+                          assertThat(f.getName())
+                              .isEqualTo("envoy.filters.listener.tls_inspector"));
+              assertThat(l.getFilterChainsList()).containsExactly(c.chain());
+            });
+  }
+
+  @Test
+  void withoutTlsHostsThereIsNoHttpsListenerRouteOrSecret() {
+    RoutingTable table = new RoutingTable(List.of(host("plain.example", null)), Map.of());
+
+    assertThat(SecureListenerTranslator.translate("0.0.0.0", 8443, table)).isEmpty();
+    assertThat(SecureListenerTranslator.routes(table)).isEmpty();
+    assertThat(SecureListenerTranslator.secrets(table)).isEmpty();
+  }
+
+  @Test
+  void chainsAreSortedBySniAndTerminatedHostsGetTheirOwnRouteConfiguration() {
+    VirtualHostTls.Version v12 = VirtualHostTls.Version.TLS_1_2;
+    RoutingTable table =
+        new RoutingTable(
+            List.of(
+                host("z.example", new VirtualHostTls(CERT, v12, List.of(), List.of())),
+                host("a.example", new VirtualHostTls(CERT, v12, List.of(), List.of())),
+                host("pass.example", new VirtualHostTls(null, v12, List.of(), WEB)),
+                host("plain.example", null)),
+            Map.of());
+
+    assertThat(
+            SecureListenerTranslator.translate("0.0.0.0", 8443, table).get(0).getFilterChainsList())
+        .extracting(c -> c.getFilterChainMatch().getServerNames(0))
+        .containsExactly("a.example", "pass.example", "z.example");
+    List<RouteConfiguration> routes = SecureListenerTranslator.routes(table);
+    assertThat(routes)
+        .extracting(RouteConfiguration::getName)
+        .containsExactly("https/a.example", "https/z.example");
+    assertThat(routes.get(0).getVirtualHostsList())
+        .singleElement()
+        .satisfies(v -> assertThat(v.getDomainsList()).containsExactly("a.example", "a.example:*"));
+    // Two hosts share one Secret: Envoy gets it once.
+    assertThat(SecureListenerTranslator.secrets(table))
+        .extracting(Secret::getName)
+        .containsExactly("demo/cert");
+    assertThat(
+            SecureListenerTranslator.secrets(table)
+                .get(0)
+                .getTlsCertificate()
+                .getPrivateKey()
+                .getInlineString())
+        .isEqualTo("KEY");
+  }
+
+  @Test
+  void aRotatedCertificateChangesTheSecretOnlyNeverTheListenersOrRoutes() {
+    XdsAssembler assembler = new XdsAssembler("0.0.0.0", 8080, 8443);
+    VirtualHostTls.Version v12 = VirtualHostTls.Version.TLS_1_2;
+    Snapshot before =
+        assembler
+            .assemble(
+                new RoutingTable(
+                    List.of(
+                        host("web.example", new VirtualHostTls(CERT, v12, List.of(), List.of()))),
+                    Map.of()))
+            .snapshot();
+    VirtualHostTls.Certificate rotated =
+        new VirtualHostTls.Certificate("demo/cert", "CHAIN2", "KEY2");
+    Snapshot after =
+        assembler
+            .assemble(
+                new RoutingTable(
+                    List.of(
+                        host(
+                            "web.example", new VirtualHostTls(rotated, v12, List.of(), List.of()))),
+                    Map.of()))
+            .snapshot();
+
+    assertThat(after.listeners().version()).isEqualTo(before.listeners().version());
+    assertThat(after.routes().version()).isEqualTo(before.routes().version());
+    assertThat(after.secrets().version()).isNotEqualTo(before.secrets().version());
+    assertThat(
+            after
+                .secrets()
+                .resources()
+                .get("demo/cert")
+                .getTlsCertificate()
+                .getCertificateChain()
+                .getInlineString())
+        .isEqualTo("CHAIN2");
+    assertThat(after.listeners().resources()).containsOnlyKeys("ingress_http", "ingress_https");
+  }
+}
