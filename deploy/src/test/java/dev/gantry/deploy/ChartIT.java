@@ -196,6 +196,12 @@ class ChartIT {
         can(hubSa, "list", "gantry.dev", "remoteclusters", null),
         cannot(hubSa, "create", "", "services", "shop"),
         cannot(hubSa, "update", "projectcontour.io", "httpproxies", "shop"),
+        can(hubSa, "get", "networking.k8s.io", "ingresses", "shop"),
+        can(hubSa, "list", "networking.k8s.io", "ingresses", null),
+        can(hubSa, "watch", "networking.k8s.io", "ingresses", null),
+        new Can(hubSa, "update", "networking.k8s.io", "ingresses", "status", null, "shop", true),
+        cannot(hubSa, "update", "networking.k8s.io", "ingresses", "shop"),
+        cannot(hubSa, "create", "networking.k8s.io", "ingresses", "shop"),
         cannot(hubSa, "get", "", "secrets", NS),
         cannot(hubSa, "list", "", "secrets", null),
         cannot(hubSa, "update", "gantry.dev", "remoteclusters", null),
@@ -230,7 +236,8 @@ class ChartIT {
         // Envoy talks to the hub over xDS, not to the apiserver
         cannot(envoy, "list", "", "services", null),
         cannot(envoy, "get", "", "secrets", NS),
-        cannot(envoy, "list", "projectcontour.io", "httpproxies", null));
+        cannot(envoy, "list", "projectcontour.io", "httpproxies", null),
+        cannot(envoy, "list", "networking.k8s.io", "ingresses", null));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -12,6 +12,8 @@ import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.status.ProxyStatusWriter;
 import dev.gantry.xds.translate.XdsAssembler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -31,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub process: the aggregator in-process, HTTPProxy watching, the xDS server, HTTPProxy status
- * and the MCS ServiceImport view, plus metrics and probes.
+ * The hub process: the aggregator in-process, HTTPProxy and Ingress watching, the xDS server,
+ * HTTPProxy status and the MCS ServiceImport view, plus metrics and probes.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -48,11 +50,13 @@ public final class Hub implements AutoCloseable {
   private final ScheduledExecutorService statusExecutor = executor("proxy-status");
   private final AtomicReference<List<ProxyVerdict>> pendingVerdicts = new AtomicReference<>();
   private volatile boolean proxiesListed;
+  private volatile boolean ingressesListed;
   private XdsServer server;
   private XdsPublisher publisher;
   private Aggregator aggregator;
   private ServiceImportPublisher imports;
   private SharedIndexInformer<HTTPProxy> proxies;
+  private SharedIndexInformer<Ingress> ingresses;
   private ProxyStatusWriter statusWriter;
   private HealthServer health;
 
@@ -80,6 +84,7 @@ public final class Hub implements AutoCloseable {
     gcMetrics.bindTo(metrics.registry());
     server = new XdsServer(config.xdsAddress(), metrics).start();
     proxies = hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0);
+    ingresses = hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
     statusWriter =
         new ProxyStatusWriter(
             hub, clock, (namespace, name) -> proxies.getStore().getByKey(namespace + "/" + name));
@@ -105,34 +110,20 @@ public final class Hub implements AutoCloseable {
                   imports.accept(snapshot);
                 })
             .start();
-    proxies.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(HTTPProxy obj) {
-            proxiesChanged();
-          }
-
-          @Override
-          public void onUpdate(HTTPProxy before, HTTPProxy after) {
-            // Our own status writes come back as updates: a spec change bumps the generation.
-            if (!Objects.equals(
-                    before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
-                || !Objects.equals(
-                    before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {
-              proxiesChanged();
-            }
-          }
-
-          @Override
-          public void onDelete(HTTPProxy obj, boolean deletedFinalStateUnknown) {
-            proxiesChanged();
-          }
-        });
+    proxies.addEventHandler(specChanges());
+    ingresses.addEventHandler(specChanges());
     proxies
         .start()
         .thenRun(
             () -> {
               proxiesListed = true;
+              proxiesChanged();
+            });
+    ingresses
+        .start()
+        .thenRun(
+            () -> {
+              ingressesListed = true;
               proxiesChanged();
             });
     if (config.adminAddress() != null) {
@@ -156,10 +147,36 @@ public final class Hub implements AutoCloseable {
     return this;
   }
 
+  /** Enqueues a rebuild on changes of spec, generation or annotations (not of status). */
+  private <T extends HasMetadata> ResourceEventHandler<T> specChanges() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        proxiesChanged();
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        // Our own status writes come back as updates: a spec change bumps the generation.
+        if (!Objects.equals(
+                before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+            || !Objects.equals(
+                before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {
+          proxiesChanged();
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        proxiesChanged();
+      }
+    };
+  }
+
   private void proxiesChanged() {
-    // Until the first list completes the store is partial; the list's completion publishes it.
-    if (proxiesListed) {
-      publisher.proxiesChanged(proxies.getStore().list());
+    // Until the first lists complete the stores are partial; the last completion publishes them.
+    if (proxiesListed && ingressesListed) {
+      publisher.routesChanged(proxies.getStore().list(), ingresses.getStore().list());
     }
   }
 
@@ -187,6 +204,7 @@ public final class Hub implements AutoCloseable {
     return aggregator != null
         && aggregator.hasSynced()
         && proxiesListed
+        && ingressesListed
         && publisher.servesCompleteState();
   }
 
@@ -217,6 +235,9 @@ public final class Hub implements AutoCloseable {
     }
     if (proxies != null) {
       proxies.close();
+    }
+    if (ingresses != null) {
+      ingresses.close();
     }
     if (aggregator != null) {
       aggregator.close();
