@@ -56,7 +56,7 @@ public final class IngressCompiler {
     }
     Map<String, String> claimed = new TreeMap<>();
     for (HTTPProxy p : proxies) {
-      if (compiler.ours(p) && p.getSpec().getVirtualhost() != null) {
+      if (compiler.ours(p) && p.getSpec() != null && p.getSpec().getVirtualhost() != null) {
         String fqdn = p.getSpec().getVirtualhost().getFqdn();
         if (fqdn != null) {
           claimed.putIfAbsent(

@@ -171,6 +171,10 @@ class IngressCompilerTest {
                 Fixtures.proxy("demo/proxy")
                     .fqdn("p.example.com")
                     .route("/", "web", 80, null)
+                    .build(),
+                Fixtures.proxy("demo/half-written")
+                    .withoutSpec()
+                    .annotation("projectcontour.io/ingress.class", "gantry")
                     .build()),
             List.of(
                 ingress("demo/bad")
