@@ -161,7 +161,11 @@ public final class IngressConverter {
       Host h = e.getValue();
       if (h.routes.isEmpty()) {
         warnings.add(
-            new Warning(key, "host \"" + host + "\" has no path to serve and no defaultBackend"));
+            new Warning(
+                key,
+                "host \""
+                    + host
+                    + "\" has nothing left to serve (no valid path, no defaultBackend)"));
         continue;
       }
       String secret = secrets.get(host);

@@ -260,11 +260,11 @@ class IngressConverterTest {
             List.of(),
             List.of(
                 "demo/a: spec is missing",
-                "demo/b: host \"b.example.com\" has no path to serve and no defaultBackend",
+                "demo/b: host \"b.example.com\" has nothing left to serve (no valid path, no defaultBackend)",
                 "demo/c: spec.rules[0].http.paths[0].backend.service.port needs exactly one of"
                     + " number, name",
                 "demo/c: spec.rules[0].http.paths[1].backend.service.name is empty",
-                "demo/c: host \"c.example.com\" has no path to serve and no defaultBackend")),
+                "demo/c: host \"c.example.com\" has nothing left to serve (no valid path, no defaultBackend)")),
         new Case(
             "a bad Ingress does not stop another one; output is sorted by Ingress then host",
             List.of(
@@ -282,7 +282,7 @@ class IngressConverterTest {
                 "demo/ingress/z/z.example.com z.example.com: prefix / -> web:80"),
             List.of(
                 "demo/bad: spec.rules[0].http.paths[0].backend: service \"demo/nope\" is not found",
-                "demo/bad: host \"bad.example.com\" has no path to serve and no defaultBackend")));
+                "demo/bad: host \"bad.example.com\" has nothing left to serve (no valid path, no defaultBackend)")));
   }
 
   @Test
