@@ -208,6 +208,12 @@ class ChartIT {
         cannot(hubSa, "create", "", "secrets", "shop"),
         cannot(hubSa, "update", "", "secrets", NS),
         cannot(hubSa, "delete", "", "secrets", NS),
+        can(hubSa, "get", "networking.k8s.io", "ingresses", "shop"),
+        can(hubSa, "list", "networking.k8s.io", "ingresses", null),
+        can(hubSa, "watch", "networking.k8s.io", "ingresses", null),
+        new Can(hubSa, "update", "networking.k8s.io", "ingresses", "status", null, "shop", true),
+        cannot(hubSa, "update", "networking.k8s.io", "ingresses", "shop"),
+        cannot(hubSa, "create", "networking.k8s.io", "ingresses", "shop"),
         cannot(hubSa, "update", "gantry.dev", "remoteclusters", null),
         // a discoverer of all namespaces
         can(east, "create", "", "services", "anything"),
@@ -240,7 +246,8 @@ class ChartIT {
         // Envoy talks to the hub over xDS, not to the apiserver
         cannot(envoy, "list", "", "services", null),
         cannot(envoy, "get", "", "secrets", NS),
-        cannot(envoy, "list", "projectcontour.io", "httpproxies", null));
+        cannot(envoy, "list", "projectcontour.io", "httpproxies", null),
+        cannot(envoy, "list", "networking.k8s.io", "ingresses", null));
   }
 
   @ParameterizedTest(name = "{0}")

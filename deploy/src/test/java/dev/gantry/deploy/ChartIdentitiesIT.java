@@ -148,6 +148,17 @@ class ChartIdentitiesIT {
                   routes:
                   - conditions: [{prefix: /}]
                     services: [{name: kuard, port: 80}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: kuard, namespace: shop}
+                spec:
+                  ingressClassName: gantry
+                  rules:
+                  - host: kuard-ingress.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: kuard, port: {number: 80}}}}
                 """
                     .getBytes(StandardCharsets.UTF_8)))
         .create();
@@ -217,6 +228,9 @@ class ChartIdentitiesIT {
                 () -> {
                   assertThat(get(envoyAdmin, "/listeners").body()).contains("ingress_http");
                   assertThat(get(envoyAdmin, "/clusters").body()).contains("198.18.0.20:8080");
+                  // The hub's identity may watch Ingresses: the Ingress's host is served.
+                  assertThat(get(envoyAdmin, "/config_dump?resource=dynamic_route_configs").body())
+                      .contains("kuard-ingress.example.com");
                 });
         assertThat(get(envoyHealth, "/stats?filter=control_plane.connected_state").body())
             .contains("control_plane.connected_state: 1");

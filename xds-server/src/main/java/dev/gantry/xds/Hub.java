@@ -12,7 +12,9 @@ import dev.gantry.xds.server.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.status.ProxyStatusWriter;
 import dev.gantry.xds.translate.XdsAssembler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -34,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub process: the aggregator in-process, HTTPProxy and Secret watching, the xDS server,
- * HTTPProxy status and the MCS ServiceImport view, plus metrics and probes.
+ * The hub process: the aggregator in-process, HTTPProxy, Ingress and Secret watching, the xDS
+ * server, HTTPProxy status and the MCS ServiceImport view, plus metrics and probes.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -53,11 +55,13 @@ public final class Hub implements AutoCloseable {
   private volatile boolean proxiesListed;
   private volatile boolean secretsListed;
   private SharedIndexInformer<Secret> secrets;
+  private volatile boolean ingressesListed;
   private XdsServer server;
   private XdsPublisher publisher;
   private Aggregator aggregator;
   private ServiceImportPublisher imports;
   private SharedIndexInformer<HTTPProxy> proxies;
+  private SharedIndexInformer<Ingress> ingresses;
   private ProxyStatusWriter statusWriter;
   private HealthServer health;
 
@@ -85,6 +89,7 @@ public final class Hub implements AutoCloseable {
     gcMetrics.bindTo(metrics.registry());
     server = new XdsServer(config.xdsAddress(), metrics).start();
     proxies = hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0);
+    ingresses = hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
     statusWriter =
         new ProxyStatusWriter(
             hub, clock, (namespace, name) -> proxies.getStore().getByKey(namespace + "/" + name));
@@ -111,29 +116,8 @@ public final class Hub implements AutoCloseable {
                   imports.accept(snapshot);
                 })
             .start();
-    proxies.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(HTTPProxy obj) {
-            proxiesChanged();
-          }
-
-          @Override
-          public void onUpdate(HTTPProxy before, HTTPProxy after) {
-            // Our own status writes come back as updates: a spec change bumps the generation.
-            if (!Objects.equals(
-                    before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
-                || !Objects.equals(
-                    before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {
-              proxiesChanged();
-            }
-          }
-
-          @Override
-          public void onDelete(HTTPProxy obj, boolean deletedFinalStateUnknown) {
-            proxiesChanged();
-          }
-        });
+    proxies.addEventHandler(specChanges());
+    ingresses.addEventHandler(specChanges());
     proxies
         .start()
         .thenRun(
@@ -142,6 +126,13 @@ public final class Hub implements AutoCloseable {
               proxiesChanged();
             });
     startSecrets();
+    ingresses
+        .start()
+        .thenRun(
+            () -> {
+              ingressesListed = true;
+              proxiesChanged();
+            });
     if (config.adminAddress() != null) {
       health =
           new HealthServer(
@@ -218,10 +209,36 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  /** Enqueues a rebuild on changes of spec, generation or annotations (not of status). */
+  private <T extends HasMetadata> ResourceEventHandler<T> specChanges() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        proxiesChanged();
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        // Our own status writes come back as updates: a spec change bumps the generation.
+        if (!Objects.equals(
+                before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+            || !Objects.equals(
+                before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {
+          proxiesChanged();
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        proxiesChanged();
+      }
+    };
+  }
+
   private void proxiesChanged() {
-    // Until the first lists complete the stores are partial; their completion publishes them.
-    if (proxiesListed && secretsListed) {
-      publisher.proxiesChanged(proxies.getStore().list());
+    // Until the first lists complete the stores are partial; the last completion publishes them.
+    if (proxiesListed && ingressesListed && secretsListed) {
+      publisher.routesChanged(proxies.getStore().list(), ingresses.getStore().list());
     }
   }
 
@@ -250,6 +267,7 @@ public final class Hub implements AutoCloseable {
         && aggregator.hasSynced()
         && proxiesListed
         && secretsListed
+        && ingressesListed
         && publisher.servesCompleteState();
   }
 
@@ -283,6 +301,9 @@ public final class Hub implements AutoCloseable {
     }
     if (secrets != null) {
       secrets.close();
+    }
+    if (ingresses != null) {
+      ingresses.close();
     }
     if (aggregator != null) {
       aggregator.close();

@@ -58,7 +58,8 @@ public final class HubCommand implements Callable<Integer> {
   @Option(
       names = "--ingress-class",
       defaultValue = "gantry",
-      description = "HTTPProxies of this class are served (default: ${DEFAULT-VALUE}).")
+      description =
+          "HTTPProxies and Ingresses of this class are served (default: ${DEFAULT-VALUE}).")
   String ingressClass;
 
   @Option(

@@ -13,8 +13,13 @@ final class Backends implements AutoCloseable {
   private final List<HttpServer> servers = new ArrayList<>();
 
   int start(String name) {
+    return start(name, "127.0.0.1");
+  }
+
+  /** A backend on {@code address} (e.g. a test network namespace's host address). */
+  int start(String name, String address) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 0);
       server.createContext(
           "/",
           exchange -> {

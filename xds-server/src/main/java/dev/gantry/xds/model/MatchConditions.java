@@ -29,10 +29,18 @@ public final class MatchConditions {
   private static final Pattern NOT_RE2 =
       Pattern.compile("\\(\\?(=|!|<=|<!|>)|\\\\[1-9]|\\\\k<|[*+?}]\\+");
 
-  /** Envoy tries routes in order: exact paths, then regexes, then prefixes, longest first. */
+  /**
+   * Envoy tries routes in order: exact paths, then regexes, then prefixes (plain and path-element
+   * ones together, so the longest wins as Ingress asks), longest first.
+   */
   public static final Comparator<Match> ENVOY_ORDER =
       Comparator.comparing(
-              (Match m) -> m.pathKind().ordinal() == 0 ? 2 : m.pathKind().ordinal() - 1)
+              (Match m) ->
+                  switch (m.pathKind()) {
+                    case EXACT -> 0;
+                    case REGEX -> 1;
+                    case PREFIX, SEGMENT_PREFIX -> 2;
+                  })
           .thenComparing(m -> -m.path().length())
           .thenComparing(Match::path)
           .thenComparing(m -> -(m.headers().size() + m.queries().size()))

@@ -35,6 +35,10 @@ public final class ProxyCompiler {
     this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
   }
 
+  public String ingressClass() {
+    return ingressClass;
+  }
+
   /** The compiled table and the verdicts, both deterministic for the same input. */
   public record Result(RoutingTable table, List<ProxyVerdict> verdicts) {}
 

@@ -8,6 +8,9 @@ import java.util.TreeMap;
 
 /** What the valid HTTPProxies ask Envoy to do, before any Envoy type is involved. */
 public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream> upstreams) {
+  /** The virtual host of requests no other host matches (Ingress rules without a host). */
+  public static final String ANY_HOST = "*";
+
   public RoutingTable {
     virtualHosts = List.copyOf(virtualHosts);
     // Listeners and route configurations for proxyless clients are named by fqdn.
@@ -36,6 +39,16 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
     public VirtualHost(String fqdn, List<Route> routes, VirtualHostTls tls) {
       this(fqdn, routes, null, tls);
+    }
+
+    /** This host with other routes (Ingress hosts merged from several Ingresses). */
+    public VirtualHost withRoutes(List<Route> other) {
+      return new VirtualHost(fqdn, other, cors, tls);
+    }
+
+    /** This host under another name. */
+    public VirtualHost withFqdn(String other) {
+      return new VirtualHost(other, routes, cors, tls);
     }
   }
 
@@ -126,6 +139,20 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
     public Route(Match match, List<WeightedCluster> clusters) {
       this(match, clusters, HeaderPolicy.NONE, HeaderPolicy.NONE, null);
+    }
+
+    /** This route with another match (Ingress path types the HTTPProxy conditions lack). */
+    public Route withMatch(Match other) {
+      return new Route(
+          other,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions);
     }
 
     /** A route matching a path prefix only. */
@@ -222,7 +249,12 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   public enum PathKind {
     PREFIX,
     EXACT,
-    REGEX
+    REGEX,
+    /**
+     * A prefix of whole path elements (Ingress {@code pathType: Prefix}): {@code /foo} matches
+     * {@code /foo} and {@code /foo/bar}, not {@code /foobar}. The path never ends with {@code /}.
+     */
+    SEGMENT_PREFIX
   }
 
   /** All of it must hold: the path, every header condition and every query condition. */

@@ -2,10 +2,13 @@ package dev.gantry.xds.server;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.model.IngressCompiler;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.status.IngressWarningLog;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +28,14 @@ public final class XdsPublisher {
 
   private final ScheduledExecutorService executor;
   private final Duration holdoff;
-  private final ProxyCompiler compiler;
+  private final IngressCompiler compiler;
+  private final IngressWarningLog ingressWarnings = new IngressWarningLog();
   private final XdsAssembler assembler;
   private final XdsServer server;
   private final XdsMetrics metrics;
   private final Consumer<List<ProxyVerdict>> verdicts;
   private List<HTTPProxy> proxies = List.of();
+  private List<Ingress> ingresses = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
   private Map<String, Secret> secrets = Map.of();
   private boolean scheduled;
@@ -50,19 +55,26 @@ public final class XdsPublisher {
       Consumer<List<ProxyVerdict>> verdicts) {
     this.executor = executor;
     this.holdoff = holdoff;
-    this.compiler = compiler;
+    this.compiler = new IngressCompiler(compiler);
     this.assembler = assembler;
     this.server = server;
     this.metrics = metrics;
     this.verdicts = verdicts;
   }
 
-  /** Every HTTPProxy in the hub, as listed by a synced cache. */
+  /** Every HTTPProxy in the hub, as listed by a synced cache (and no Ingresses). */
   public void proxiesChanged(List<HTTPProxy> current) {
+    routesChanged(current, List.of());
+  }
+
+  /** Every HTTPProxy and every Ingress in the hub, as listed by synced caches. */
+  public void routesChanged(List<HTTPProxy> current, List<Ingress> currentIngresses) {
     List<HTTPProxy> copy = List.copyOf(current);
+    List<Ingress> ingressCopy = List.copyOf(currentIngresses);
     executor.execute(
         () -> {
           proxies = copy;
+          ingresses = ingressCopy;
           proxiesListed = true;
           schedule();
         });
@@ -116,13 +128,14 @@ public final class XdsPublisher {
     lastBuildNanos = System.nanoTime();
     long start = System.nanoTime();
     try {
-      ProxyCompiler.Result result = compiler.compile(proxies, federation, secrets);
+      IngressCompiler.Result result = compiler.compile(proxies, ingresses, federation, secrets);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       server.publish(assembly.snapshot(), assembly.proxyless());
       builds++;
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(result.verdicts());
+      ingressWarnings.update(result.warnings());
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
     }

@@ -73,11 +73,13 @@ public final class RouteTranslator {
   }
 
   private static VirtualHost virtualHost(RoutingTable.VirtualHost host) {
-    VirtualHost.Builder vhost =
-        VirtualHost.newBuilder()
-            .setName(host.fqdn())
-            .addDomains(host.fqdn())
-            .addDomains(host.fqdn() + ":*");
+    VirtualHost.Builder vhost = VirtualHost.newBuilder().setName(host.fqdn());
+    if (RoutingTable.ANY_HOST.equals(host.fqdn())) {
+      // Envoy's catch-all (Ingress rules without a host): "*" alone matches any port too.
+      vhost.addDomains(RoutingTable.ANY_HOST);
+    } else {
+      vhost.addDomains(host.fqdn()).addDomains(host.fqdn() + ":*");
+    }
     for (RoutingTable.Route route : host.routes()) {
       Route.Builder r = Route.newBuilder().setMatch(match(route.match()));
       RoutingTable.Actions actions = route.actions();
@@ -105,6 +107,7 @@ public final class RouteTranslator {
       case PREFIX -> match.setPrefix(m.path());
       case EXACT -> match.setPath(m.path());
       case REGEX -> match.setSafeRegex(regex(m.path()));
+      case SEGMENT_PREFIX -> match.setPathSeparatedPrefix(m.path());
     }
     for (RoutingTable.HeaderMatch h : m.headers()) {
       HeaderMatcher.Builder header =

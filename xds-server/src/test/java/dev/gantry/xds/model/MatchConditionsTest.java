@@ -296,4 +296,21 @@ class MatchConditionsTest {
 
     assertThat(sorted).containsExactly(healthz, versioned, apiCanary, api, root);
   }
+
+  @Test
+  void pathElementPrefixesSortWithPlainPrefixesLongestFirst() {
+    Match root = Match.prefix("/");
+    Match fooSegment = new Match(PathKind.SEGMENT_PREFIX, "/foo", List.of(), List.of());
+    Match fooBarPlain = Match.prefix("/foo/bar");
+    Match fo = Match.prefix("/fo");
+    Match exactFoo = new Match(PathKind.EXACT, "/foo", List.of(), List.of());
+
+    List<Match> sorted =
+        Stream.of(root, fo, fooSegment, exactFoo, fooBarPlain)
+            .sorted(MatchConditions.ENVOY_ORDER)
+            .toList();
+
+    // Kubernetes: the longest matching path wins, Exact before Prefix for the same path.
+    assertThat(sorted).containsExactly(exactFoo, fooBarPlain, fooSegment, fo, root);
+  }
 }

@@ -54,6 +54,30 @@ class RouteTranslatorTest {
                             .setRoute(RouteAction.newBuilder().setCluster(KUARD)))
                     .build())),
         new Case(
+            "Ingress: the host-less catch-all has domain * only; a path-element prefix is"
+                + " path_separated_prefix",
+            table(
+                vhost(
+                    RoutingTable.ANY_HOST,
+                    new RoutingTable.Route(
+                        new RoutingTable.Match(
+                            RoutingTable.PathKind.SEGMENT_PREFIX, "/foo", List.of(), List.of()),
+                        List.of(to(KUARD, 1))),
+                    route("/", to(EAST_KUARD, 1)))),
+            config(
+                VirtualHost.newBuilder()
+                    .setName("*")
+                    .addDomains("*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPathSeparatedPrefix("/foo"))
+                            .setRoute(RouteAction.newBuilder().setCluster(KUARD)))
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(RouteAction.newBuilder().setCluster(EAST_KUARD)))
+                    .build())),
+        new Case(
             "several clusters: weighted_clusters with the table's weights, zero included",
             table(
                 vhost(
