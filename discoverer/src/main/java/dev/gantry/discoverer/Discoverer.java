@@ -55,7 +55,7 @@ public final class Discoverer implements AutoCloseable {
             "cannot read --hub-kubeconfig " + config.hubKubeconfig() + ": " + e.getMessage(), e);
       }
     } else {
-      hubConfig = Config.autoConfigure(null); // in-cluster, then ~/.kube/config
+      hubConfig = Config.autoConfigure(null); // $KUBECONFIG or ~/.kube/config, else in-cluster
     }
     hubConfig.setConnectionTimeout(5_000);
     hubConfig.setRequestTimeout(15_000);
