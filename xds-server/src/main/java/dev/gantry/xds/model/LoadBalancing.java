@@ -157,6 +157,6 @@ public final class LoadBalancing {
   }
 
   private static ProxyVerdict.Error warning(String message) {
-    return new ProxyVerdict.Error("Spec", IGNORED, message);
+    return new ProxyVerdict.Error(ProxyVerdict.SPEC_ERROR, IGNORED, message);
   }
 }

@@ -309,6 +309,6 @@ public final class MatchConditions {
   }
 
   private static ProxyVerdict.Error error(String reason, String message) {
-    return new ProxyVerdict.Error("Valid", reason, message);
+    return new ProxyVerdict.Error(ProxyVerdict.ROUTE_ERROR, reason, message);
   }
 }

@@ -79,7 +79,7 @@ public final class ProxyCompiler {
                 "this HTTPProxy is not part of a delegation chain from a root HTTPProxy",
                 List.of(
                     new ProxyVerdict.Error(
-                        "Valid",
+                        ProxyVerdict.ORPHANED_ERROR,
                         "Orphaned",
                         "this HTTPProxy is not part of a delegation chain from a root HTTPProxy")),
                 List.of()));
@@ -95,7 +95,7 @@ public final class ProxyCompiler {
                 .toList();
         errors.add(
             new ProxyVerdict.Error(
-                "Valid",
+                ProxyVerdict.VIRTUAL_HOST_ERROR,
                 "DuplicateVhost",
                 "fqdn \""
                     + fqdn
@@ -105,7 +105,7 @@ public final class ProxyCompiler {
       if (!validFqdn(key)) {
         errors.add(
             new ProxyVerdict.Error(
-                "Valid",
+                ProxyVerdict.VIRTUAL_HOST_ERROR,
                 "FQDNInvalid",
                 "spec.virtualhost.fqdn \"" + fqdn + "\" is not a valid host name"));
       }
@@ -148,14 +148,15 @@ public final class ProxyCompiler {
       // A root with nothing to serve would publish a virtual host that answers 404 to all.
       errors.add(
           new ProxyVerdict.Error(
-              "Valid", "NothingDefined", "HTTPProxy.spec.routes must be defined"));
+              ProxyVerdict.SPEC_ERROR, "NothingDefined", "HTTPProxy.spec.routes must be defined"));
     }
     Map<RoutingTable.Match, RoutingTable.Route> byMatch = new HashMap<>();
     for (int i = 0; i < specRoutes.size(); i++) {
       HTTPProxySpec.Route r = specRoutes.get(i);
       String where = "spec.routes[" + i + "]";
       if (r == null) {
-        errors.add(new ProxyVerdict.Error("Valid", "RouteInvalid", where + " is empty"));
+        errors.add(
+            new ProxyVerdict.Error(ProxyVerdict.ROUTE_ERROR, "RouteInvalid", where + " is empty"));
         continue;
       }
       RoutingTable.Match match = MatchConditions.parse(r.getConditions(), where, errors);
@@ -163,7 +164,8 @@ public final class ProxyCompiler {
           r.getServices() == null ? List.of() : r.getServices();
       if (services.isEmpty()) {
         errors.add(
-            new ProxyVerdict.Error("Valid", "NoServices", where + ": route has no services"));
+            new ProxyVerdict.Error(
+                ProxyVerdict.ROUTE_ERROR, "NoServices", where + ": route has no services"));
         continue;
       }
       java.time.Duration idleConnection =
@@ -185,7 +187,7 @@ public final class ProxyCompiler {
         if (weight < 0 || weight > 1_000_000) {
           errors.add(
               new ProxyVerdict.Error(
-                  "Valid",
+                  ProxyVerdict.SERVICE_ERROR,
                   "WeightInvalid",
                   swhere + ": weight " + weight + " is outside 0..1000000"));
           continue;
@@ -204,7 +206,7 @@ public final class ProxyCompiler {
       if (byMatch.containsKey(match)) {
         errors.add(
             new ProxyVerdict.Error(
-                "Valid",
+                ProxyVerdict.ROUTE_ERROR,
                 "DuplicateMatchConditions",
                 where + ": another route has the same conditions"));
       }
@@ -241,13 +243,17 @@ public final class ProxyCompiler {
     if (s == null || s.getName() == null || s.getName().isBlank()) {
       errors.add(
           new ProxyVerdict.Error(
-              "Valid", "ServiceUnresolvedReference", where + ": service name is empty"));
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service name is empty"));
       return null;
     }
     if (s.getPort() == null || s.getPort() < 1 || s.getPort() > 65535) {
       errors.add(
           new ProxyVerdict.Error(
-              "Valid", "ServicePortInvalid", where + ": port " + s.getPort() + " is not 1-65535"));
+              ProxyVerdict.SERVICE_ERROR,
+              "ServicePortInvalid",
+              where + ": port " + s.getPort() + " is not 1-65535"));
       return null;
     }
     ServiceName name = ServiceName.of(ns, s.getName());
@@ -258,7 +264,7 @@ public final class ProxyCompiler {
     if (target == null) {
       errors.add(
           new ProxyVerdict.Error(
-              "Valid",
+              ProxyVerdict.SERVICE_ERROR,
               "ServiceUnresolvedReference",
               where + ": service \"" + name + "\" is not found"));
       return null;
@@ -268,7 +274,7 @@ public final class ProxyCompiler {
     if (port == null) {
       errors.add(
           new ProxyVerdict.Error(
-              "Valid",
+              ProxyVerdict.SERVICE_ERROR,
               "ServiceUnresolvedReference",
               where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
       return null;

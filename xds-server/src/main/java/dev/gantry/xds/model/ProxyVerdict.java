@@ -19,6 +19,17 @@ public record ProxyVerdict(
   public static final String INVALID = "invalid";
   public static final String ORPHANED = "orphaned";
 
+  // Error types of Contour's Valid condition.
+  public static final String SPEC_ERROR = "SpecError";
+  public static final String VIRTUAL_HOST_ERROR = "VirtualHostError";
+  public static final String ROUTE_ERROR = "RouteError";
+  public static final String SERVICE_ERROR = "ServiceError";
+  public static final String INCLUDE_ERROR = "IncludeError";
+  public static final String TLS_ERROR = "TLSError";
+  public static final String TCP_PROXY_ERROR = "TCPProxyError";
+  public static final String CORS_ERROR = "CORSError";
+  public static final String ORPHANED_ERROR = "Orphaned";
+
   public ProxyVerdict {
     errors = List.copyOf(errors);
     warnings = List.copyOf(warnings);
@@ -43,6 +54,9 @@ public record ProxyVerdict(
     return namespace + "/" + name;
   }
 
-  /** One reason a proxy is not valid. */
+  /**
+   * One reason a proxy is not valid: a Contour error type like {@link #ROUTE_ERROR}, a reason, a
+   * message.
+   */
   public record Error(String type, String reason, String message) {}
 }

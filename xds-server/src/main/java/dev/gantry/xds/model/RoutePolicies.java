@@ -297,6 +297,6 @@ public final class RoutePolicies {
   }
 
   private static ProxyVerdict.Error error(String reason, String message) {
-    return new ProxyVerdict.Error("Valid", reason, message);
+    return new ProxyVerdict.Error(ProxyVerdict.ROUTE_ERROR, reason, message);
   }
 }

@@ -49,12 +49,12 @@ public final class ProxyStatusWriter {
         verdict.valid() ? "Valid HTTPProxy" : "At least one error present, see Errors for details");
     List<HTTPProxyStatus.SubCondition> errors = new ArrayList<>();
     for (ProxyVerdict.Error e : verdict.errors()) {
-      errors.add(new HTTPProxyStatus.SubCondition(e.type() + "Error", e.reason(), e.message()));
+      errors.add(new HTTPProxyStatus.SubCondition(e.type(), e.reason(), e.message()));
     }
     valid.setErrors(errors);
     List<HTTPProxyStatus.SubCondition> warnings = new ArrayList<>();
     for (ProxyVerdict.Error w : verdict.warnings()) {
-      warnings.add(new HTTPProxyStatus.SubCondition(w.type() + "Error", w.reason(), w.message()));
+      warnings.add(new HTTPProxyStatus.SubCondition(w.type(), w.reason(), w.message()));
     }
     valid.setWarnings(warnings);
     HTTPProxyStatus.DetailedCondition before =

@@ -136,7 +136,7 @@ class ClusterPoliciesTest {
     ProxyVerdict verdict = result.verdicts().get(0);
     assertThat(verdict.valid()).isTrue();
     assertThat(verdict.warnings())
-        .extracting(w -> w.type() + "Error/" + w.reason() + ": " + w.message())
+        .extracting(w -> w.type() + "/" + w.reason() + ": " + w.message())
         .isEqualTo(c.warnings());
   }
 

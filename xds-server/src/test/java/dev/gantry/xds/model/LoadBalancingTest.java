@@ -135,7 +135,8 @@ class LoadBalancingTest {
 
     assertThat(choice).isEqualTo(c.expected());
     assertThat(warnings)
-        .allSatisfy(w -> assertThat(w.type() + "/" + w.reason()).isEqualTo("Spec/IgnoredField"));
+        .allSatisfy(
+            w -> assertThat(w.type() + "/" + w.reason()).isEqualTo("SpecError/IgnoredField"));
     assertThat(warnings).extracting(ProxyVerdict.Error::message).isEqualTo(c.warnings());
   }
 

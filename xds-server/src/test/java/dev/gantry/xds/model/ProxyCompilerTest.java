@@ -466,7 +466,9 @@ class ProxyCompilerTest {
                 7,
                 ProxyVerdict.INVALID,
                 message,
-                List.of(new ProxyVerdict.Error("Valid", "ServiceUnresolvedReference", message))));
+                List.of(
+                    new ProxyVerdict.Error(
+                        "ServiceError", "ServiceUnresolvedReference", message))));
   }
 
   @Test

@@ -20,7 +20,8 @@ class ProxyStatusWriterTest {
             ProxyVerdict.VALID,
             "Valid HTTPProxy",
             List.of(),
-            List.of(new ProxyVerdict.Error("Spec", "IgnoredField", "spec.routes[0]: ignored")));
+            List.of(
+                new ProxyVerdict.Error("SpecError", "IgnoredField", "spec.routes[0]: ignored")));
 
     HTTPProxyStatus status = ProxyStatusWriter.statusFor(verdict, null, NOW);
 
@@ -46,7 +47,7 @@ class ProxyStatusWriterTest {
             ProxyVerdict.VALID,
             "Valid HTTPProxy",
             List.of(),
-            List.of(new ProxyVerdict.Error("Spec", "IgnoredField", "ignored")));
+            List.of(new ProxyVerdict.Error("SpecError", "IgnoredField", "ignored")));
 
     HTTPProxyStatus before = ProxyStatusWriter.statusFor(without, null, NOW);
 

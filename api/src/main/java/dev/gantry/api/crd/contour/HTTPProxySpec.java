@@ -18,6 +18,29 @@ public class HTTPProxySpec {
   @JsonPropertyDescription("Routes of this proxy, matched by their conditions.")
   private List<Route> routes = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Other HTTPProxies whose routes this proxy serves, under the include's conditions.")
+  private List<Include> includes = new ArrayList<>();
+
+  @JsonPropertyDescription("Where a passthrough virtual host's TLS streams go.")
+  private TCPProxy tcpproxy;
+
+  public List<Include> getIncludes() {
+    return includes;
+  }
+
+  public void setIncludes(List<Include> includes) {
+    this.includes = includes;
+  }
+
+  public TCPProxy getTcpproxy() {
+    return tcpproxy;
+  }
+
+  public void setTcpproxy(TCPProxy tcpproxy) {
+    this.tcpproxy = tcpproxy;
+  }
+
   public String getIngressClassName() {
     return ingressClassName;
   }
@@ -47,6 +70,28 @@ public class HTTPProxySpec {
   public static class VirtualHost {
     @JsonPropertyDescription("Fully qualified domain name, e.g. kuard.example.com.")
     private String fqdn;
+
+    @JsonPropertyDescription("TLS termination or passthrough of this virtual host.")
+    private TLS tls;
+
+    @JsonPropertyDescription("Cross-origin resource sharing of this virtual host.")
+    private CORSPolicy corsPolicy;
+
+    public TLS getTls() {
+      return tls;
+    }
+
+    public void setTls(TLS tls) {
+      this.tls = tls;
+    }
+
+    public CORSPolicy getCorsPolicy() {
+      return corsPolicy;
+    }
+
+    public void setCorsPolicy(CORSPolicy corsPolicy) {
+      this.corsPolicy = corsPolicy;
+    }
 
     public String getFqdn() {
       return fqdn;
@@ -80,6 +125,61 @@ public class HTTPProxySpec {
 
     @JsonPropertyDescription("How Envoy picks an endpoint of this route's services.")
     private LoadBalancerPolicy loadBalancerPolicy;
+
+    @JsonPropertyDescription("Allow WebSocket upgrades on this route.")
+    private Boolean enableWebsockets;
+
+    @JsonPropertyDescription("Serve this route over plain HTTP even when the virtual host has TLS.")
+    private Boolean permitInsecure;
+
+    @JsonPropertyDescription("HTTP active health checks of this route's services.")
+    private HealthCheckPolicy healthCheckPolicy;
+
+    @JsonPropertyDescription("Answer with a redirect instead of routing to services.")
+    private RequestRedirectPolicy requestRedirectPolicy;
+
+    @JsonPropertyDescription("Answer with a fixed response instead of routing to services.")
+    private DirectResponsePolicy directResponsePolicy;
+
+    public Boolean getEnableWebsockets() {
+      return enableWebsockets;
+    }
+
+    public void setEnableWebsockets(Boolean enableWebsockets) {
+      this.enableWebsockets = enableWebsockets;
+    }
+
+    public Boolean getPermitInsecure() {
+      return permitInsecure;
+    }
+
+    public void setPermitInsecure(Boolean permitInsecure) {
+      this.permitInsecure = permitInsecure;
+    }
+
+    public HealthCheckPolicy getHealthCheckPolicy() {
+      return healthCheckPolicy;
+    }
+
+    public void setHealthCheckPolicy(HealthCheckPolicy healthCheckPolicy) {
+      this.healthCheckPolicy = healthCheckPolicy;
+    }
+
+    public RequestRedirectPolicy getRequestRedirectPolicy() {
+      return requestRedirectPolicy;
+    }
+
+    public void setRequestRedirectPolicy(RequestRedirectPolicy requestRedirectPolicy) {
+      this.requestRedirectPolicy = requestRedirectPolicy;
+    }
+
+    public DirectResponsePolicy getDirectResponsePolicy() {
+      return directResponsePolicy;
+    }
+
+    public void setDirectResponsePolicy(DirectResponsePolicy directResponsePolicy) {
+      this.directResponsePolicy = directResponsePolicy;
+    }
 
     public LoadBalancerPolicy getLoadBalancerPolicy() {
       return loadBalancerPolicy;
@@ -238,6 +338,17 @@ public class HTTPProxySpec {
 
     @JsonPropertyDescription("exact and notexact ignore case.")
     private Boolean ignoreCase;
+
+    @JsonPropertyDescription("Compare a missing header as an empty value.")
+    private Boolean treatMissingAsEmpty;
+
+    public Boolean getTreatMissingAsEmpty() {
+      return treatMissingAsEmpty;
+    }
+
+    public void setTreatMissingAsEmpty(Boolean treatMissingAsEmpty) {
+      this.treatMissingAsEmpty = treatMissingAsEmpty;
+    }
 
     public String getName() {
       return name;
@@ -413,6 +524,29 @@ public class HTTPProxySpec {
     private String name;
     private Integer port;
     private Long weight;
+
+    @JsonPropertyDescription(
+        "This service receives copies of the route's requests; its responses are dropped.")
+    private Boolean mirror;
+
+    @JsonPropertyDescription("Protocol to the service: h2c, h2 or tls; HTTP/1.1 when empty.")
+    private String protocol;
+
+    public Boolean getMirror() {
+      return mirror;
+    }
+
+    public void setMirror(Boolean mirror) {
+      this.mirror = mirror;
+    }
+
+    public String getProtocol() {
+      return protocol;
+    }
+
+    public void setProtocol(String protocol) {
+      this.protocol = protocol;
+    }
 
     @JsonPropertyDescription("Headers set on or removed from requests sent to this service.")
     private HeadersPolicy requestHeadersPolicy;

@@ -1,0 +1,74 @@
+package dev.gantry.api.crd.contour;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** HTTP active health checks of a route's services. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HealthCheckPolicy {
+  @JsonPropertyDescription("Path requested on each endpoint (required).")
+  private String path;
+
+  @JsonPropertyDescription("Host header of the check; contour-envoy-healthcheck when empty.")
+  private String host;
+
+  @JsonPropertyDescription("Seconds between checks (default 5).")
+  private Long intervalSeconds;
+
+  @JsonPropertyDescription("Seconds to wait for an answer (default 2).")
+  private Long timeoutSeconds;
+
+  @JsonPropertyDescription("Failed checks before an endpoint is unhealthy (default 3).")
+  private Long unhealthyThresholdCount;
+
+  @JsonPropertyDescription("Passed checks before an endpoint is healthy again (default 2).")
+  private Long healthyThresholdCount;
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  public Long getIntervalSeconds() {
+    return intervalSeconds;
+  }
+
+  public void setIntervalSeconds(Long intervalSeconds) {
+    this.intervalSeconds = intervalSeconds;
+  }
+
+  public Long getTimeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public void setTimeoutSeconds(Long timeoutSeconds) {
+    this.timeoutSeconds = timeoutSeconds;
+  }
+
+  public Long getUnhealthyThresholdCount() {
+    return unhealthyThresholdCount;
+  }
+
+  public void setUnhealthyThresholdCount(Long unhealthyThresholdCount) {
+    this.unhealthyThresholdCount = unhealthyThresholdCount;
+  }
+
+  public Long getHealthyThresholdCount() {
+    return healthyThresholdCount;
+  }
+
+  public void setHealthyThresholdCount(Long healthyThresholdCount) {
+    this.healthyThresholdCount = healthyThresholdCount;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.gantry.api.crd.contour;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** TLS of a virtual host: a certificate Secret to terminate with, or passthrough by SNI. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TLS {
+  @JsonPropertyDescription("A kubernetes.io/tls Secret, name or namespace/name.")
+  private String secretName;
+
+  @JsonPropertyDescription("Lowest TLS version accepted: 1.2 (default) or 1.3.")
+  private String minimumProtocolVersion;
+
+  @JsonPropertyDescription(
+      "Do not terminate: forward the TLS stream to tcpproxy's services by SNI.")
+  private Boolean passthrough;
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public String getMinimumProtocolVersion() {
+    return minimumProtocolVersion;
+  }
+
+  public void setMinimumProtocolVersion(String minimumProtocolVersion) {
+    this.minimumProtocolVersion = minimumProtocolVersion;
+  }
+
+  public Boolean getPassthrough() {
+    return passthrough;
+  }
+
+  public void setPassthrough(Boolean passthrough) {
+    this.passthrough = passthrough;
+  }
+}
