@@ -5,6 +5,7 @@ import dev.gantry.aggregator.mcs.ServiceImportPublisher;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.http.HealthServer;
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
@@ -42,6 +43,7 @@ public final class Hub implements AutoCloseable {
   private final KubernetesClient hub;
   private final Clock clock = Clock.systemUTC();
   private final XdsMetrics metrics = new XdsMetrics();
+  private final RetryingInformers informers = new RetryingInformers();
   private final ScheduledExecutorService xdsExecutor = executor("xds-build");
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
   private final ScheduledExecutorService importsExecutor = executor("service-imports");
@@ -79,7 +81,10 @@ public final class Hub implements AutoCloseable {
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(metrics.registry());
     server = new XdsServer(config.xdsAddress(), metrics).start();
-    proxies = hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0);
+    proxies =
+        informers.retrying(
+            hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0),
+            "HTTPProxies in the hub");
     statusWriter =
         new ProxyStatusWriter(
             hub, clock, (namespace, name) -> proxies.getStore().getByKey(namespace + "/" + name));
@@ -92,10 +97,11 @@ public final class Hub implements AutoCloseable {
             server,
             metrics,
             this::verdictsChanged);
-    imports = new ServiceImportPublisher(hub, importsExecutor, clock).start();
+    imports = new ServiceImportPublisher(hub, importsExecutor, clock, informers).start();
     aggregator =
         new Aggregator(
                 hub,
+                informers,
                 aggregatorExecutor,
                 clock,
                 config.holdoff(),
@@ -140,7 +146,9 @@ public final class Hub implements AutoCloseable {
           new HealthServer(
               config.adminAddress(),
               metrics::scrape,
-              () -> new HealthServer.Check(true, "ok"),
+              // An apiserver that is down is waited for (not ready); only a watch stopped for
+              // good, which nothing but a restart can mend, fails liveness.
+              informers::liveness,
               () ->
                   ready()
                       ? new HealthServer.Check(true, "ok")
