@@ -6,6 +6,7 @@ import dev.gantry.aggregator.merge.FederationMerger;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,6 +60,8 @@ public final class Aggregator implements AutoCloseable {
 
   /**
    * @param hub the hub apiserver; needs list/watch on services, endpointslices and remoteclusters
+   * @param informers how the informers outlast hub outages (they retry), and where they report
+   *     stopping for good
    * @param executor runs every rebuild and the listener; single-threaded
    * @param holdoff the least time between two rebuilds (e.g. 10 ms): an isolated change is merged
    *     at once, changes during the holdoff after a rebuild are merged together at its end
@@ -67,6 +70,7 @@ public final class Aggregator implements AutoCloseable {
    */
   public Aggregator(
       KubernetesClient hub,
+      RetryingInformers informers,
       ScheduledExecutorService executor,
       Clock clock,
       Duration holdoff,
@@ -77,13 +81,21 @@ public final class Aggregator implements AutoCloseable {
     this.holdoff = Objects.requireNonNull(holdoff, "holdoff");
     this.staleTtl = staleTtl;
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.services = hub.services().inAnyNamespace().runnableInformer(0);
-    this.slices = hub.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+    this.services =
+        informers.retrying(
+            hub.services().inAnyNamespace().runnableInformer(0), "Services in the hub");
+    this.slices =
+        informers.retrying(
+            hub.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
+            "EndpointSlices in the hub");
     this.remoteClusters =
         new OptionalInformer<>(
             hub,
             RemoteCluster.class,
-            () -> hub.resources(RemoteCluster.class).runnableInformer(0),
+            () ->
+                informers.retrying(
+                    hub.resources(RemoteCluster.class).runnableInformer(0),
+                    "RemoteClusters in the hub"),
             this::changed,
             clock,
             "every cluster gets priority 0, weight 1 and is never stale");

@@ -22,6 +22,7 @@ import dev.gantry.api.crd.RemoteClusterStatus;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
@@ -69,9 +70,13 @@ class AggregatorIT {
     hub = hubCluster.client();
     aggregatorThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "aggregator"));
     publisherThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "publisher"));
-    publisher = new ServiceImportPublisher(hub, publisherThread, Clock.systemUTC()).start();
+    RetryingInformers informers = new RetryingInformers();
+    publisher =
+        new ServiceImportPublisher(hub, publisherThread, Clock.systemUTC(), informers).start();
     aggregator =
-        new Aggregator(hub, aggregatorThread, clock, Duration.ofMillis(20), TTL, publisher).start();
+        new Aggregator(
+                hub, informers, aggregatorThread, clock, Duration.ofMillis(20), TTL, publisher)
+            .start();
 
     // Neither CRD exists yet: snapshots still come (clusters get defaults), nothing crashes.
     eventually().until(aggregator::hasSynced);

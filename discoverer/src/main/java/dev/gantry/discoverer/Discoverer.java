@@ -1,6 +1,7 @@
 package dev.gantry.discoverer;
 
 import dev.gantry.api.http.HealthServer;
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +30,7 @@ public final class Discoverer implements AutoCloseable {
   private final MicrometerDiscovererMetrics metrics;
   private final KubernetesClient hub;
   private final Clock clock;
+  private final RetryingInformers informers = new RetryingInformers();
   private final AtomicReference<MirrorController> active = new AtomicReference<>();
   private HealthServer health;
   private volatile CompletableFuture<?> election;
@@ -55,7 +57,7 @@ public final class Discoverer implements AutoCloseable {
             "cannot read --hub-kubeconfig " + config.hubKubeconfig() + ": " + e.getMessage(), e);
       }
     } else {
-      hubConfig = Config.autoConfigure(null); // in-cluster, then ~/.kube/config
+      hubConfig = Config.autoConfigure(null); // $KUBECONFIG or ~/.kube/config, else in-cluster
     }
     hubConfig.setConnectionTimeout(5_000);
     hubConfig.setRequestTimeout(15_000);
@@ -70,7 +72,9 @@ public final class Discoverer implements AutoCloseable {
           new HealthServer(
               config.metricsAddress(),
               metrics::scrape,
-              () -> new HealthServer.Check(true, "ok"),
+              // An apiserver that is down is waited for (not ready); only a watch stopped for
+              // good, which nothing but a restart can mend, fails liveness.
+              informers::liveness,
               this::readiness);
       log.info(
           "metrics and probes on http://{}:{}/",
@@ -101,7 +105,7 @@ public final class Discoverer implements AutoCloseable {
     if (closed || active.get() != null) {
       return;
     }
-    MirrorController controller = new MirrorController(config, hub, metrics, clock);
+    MirrorController controller = new MirrorController(config, hub, informers, metrics, clock);
     active.set(controller);
     controller.start();
   }

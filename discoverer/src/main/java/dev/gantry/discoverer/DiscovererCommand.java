@@ -41,7 +41,7 @@ public final class DiscovererCommand implements Callable<Integer> {
 
   @Option(
       names = "--hub-kubeconfig",
-      description = "Kubeconfig of the hub (default: in-cluster, then ~/.kube/config).")
+      description = "Kubeconfig of the hub (default: " + Commands.AUTO_KUBECONFIG + ").")
   Path hubKubeconfig;
 
   @Option(

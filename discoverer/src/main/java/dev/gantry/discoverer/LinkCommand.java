@@ -1,6 +1,7 @@
 package dev.gantry.discoverer;
 
 import dev.gantry.api.MirrorNames;
+import dev.gantry.api.cli.Commands;
 import dev.gantry.api.cli.FlagValues;
 import dev.gantry.discoverer.link.Linker;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -93,8 +94,7 @@ final class LinkCommand implements Callable<Integer> {
   @Option(
       names = "--hub-kubeconfig",
       description =
-          "Kubeconfig of the hub for --apply (default: $KUBECONFIG or ~/.kube/config, else"
-              + " in-cluster).")
+          "Kubeconfig of the hub for --apply (default: " + Commands.AUTO_KUBECONFIG + ").")
   Path hubKubeconfig;
 
   Linker.LinkOptions options() {

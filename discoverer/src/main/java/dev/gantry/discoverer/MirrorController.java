@@ -1,5 +1,6 @@
 package dev.gantry.discoverer;
 
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.hub.HubMirrors;
 import dev.gantry.discoverer.hub.HubWriter;
 import dev.gantry.discoverer.hub.MirrorReconciler;
@@ -42,6 +43,7 @@ final class MirrorController implements AutoCloseable {
   private final DiscovererConfig config;
   private final DiscovererMetrics metrics;
   private final Clock clock;
+  private final RetryingInformers informers;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
   private final KeyedWorkQueue<ServiceKey> queue;
@@ -69,8 +71,13 @@ final class MirrorController implements AutoCloseable {
   private String unreachableReason = "";
 
   MirrorController(
-      DiscovererConfig config, KubernetesClient hub, DiscovererMetrics metrics, Clock clock) {
+      DiscovererConfig config,
+      KubernetesClient hub,
+      RetryingInformers informers,
+      DiscovererMetrics metrics,
+      Clock clock) {
     this.config = config;
+    this.informers = informers;
     this.metrics = metrics;
     this.clock = clock;
     this.scheduler =
@@ -79,7 +86,8 @@ final class MirrorController implements AutoCloseable {
         Executors.newFixedThreadPool(
             config.workers(), r -> thread(r, "reconcile-" + config.clusterName()));
     this.queue = new KeyedWorkQueue<>(scheduler, Duration.ofMillis(200), Duration.ofSeconds(10));
-    this.hubMirrors = new HubMirrors(hub, config.clusterName(), config.scope().namespaces(), 0);
+    this.hubMirrors =
+        new HubMirrors(hub, informers, config.clusterName(), config.scope().namespaces(), 0);
     HubWriter writer =
         new HubWriter(
             hub,
@@ -134,7 +142,13 @@ final class MirrorController implements AutoCloseable {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(remoteConfig).build();
     RemoteSource source =
         new RemoteSource(
-            client, config.scope().namespaces(), 0, this::enqueueIfInScope, metrics::remoteEvent);
+            client,
+            informers,
+            config.clusterName(),
+            config.scope().namespaces(),
+            0,
+            this::enqueueIfInScope,
+            metrics::remoteEvent);
     source.start();
     return source;
   }

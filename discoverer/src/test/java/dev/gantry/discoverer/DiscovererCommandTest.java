@@ -126,6 +126,20 @@ class DiscovererCommandTest {
   }
 
   @Test
+  void helpSaysTheHubKubeconfigFallsBackToInClusterLast() {
+    // fabric8's Config.autoConfigure reads the kubeconfig files before the service account.
+    String[] help =
+        new CommandLine(new DiscovererCommand())
+            .getCommandSpec()
+            .findOption("--hub-kubeconfig")
+            .description();
+
+    assertThat(help)
+        .containsExactly(
+            "Kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config, else in-cluster).");
+  }
+
+  @Test
   void missingRemoteKubeconfigExitsWithTwoAndNamesTheFile() {
     Path missing = dir.resolve("missing.kubeconfig");
 

@@ -11,8 +11,10 @@ import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Outages of either side: mirrors are kept, status says stale, everything converges after. */
@@ -102,6 +104,67 @@ class FaultsIT {
                 assertThat(rc.getStatus().condition("Stale").getStatus()).isEqualTo("False");
                 assertThat(rc.getStatus().getStaleSince()).isNull();
               });
+    }
+  }
+
+  /**
+   * Regression: a discoverer started while its apiservers were unreachable gave up on their
+   * informers for good: never ready, yet live, so never restarted and never mirroring.
+   */
+  @Test
+  void discovererStartedBeforeBothApiserversWaitsForThemThenMirrors(Testbed testbed)
+      throws Exception {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    DiscovererHarness.installCrd(hub.client());
+    String ns = Fixtures.uniqueNamespace("both-late");
+    Fixtures.namespace(east.client(), ns);
+    create(east.client(), service(ns, "kuard").build());
+    create(east.client(), slice(ns, "kuard", "kuard-1", 11, 1).build());
+    Path dir = testbed.directory().resolve(ns);
+
+    east.stopApiServer();
+    hub.stopApiServer();
+    try (DiscovererProcess discoverer =
+        DiscovererProcess.start(
+            dir,
+            "discoverer-east",
+            List.of(),
+            List.of(
+                "--cluster-name=east",
+                "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+                "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
+                "--namespaces=" + ns))) {
+      Path log = discoverer.process().logFile();
+      await().atMost(Duration.ofSeconds(60)).until(() -> discoverer.status("/healthz") == 200);
+      // Both first lists have failed: before the fix those informers stopped here for good.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                String text = Files.readString(log);
+                return text.contains(" in the hub failed, retrying with backoff")
+                    && text.contains(" in remote cluster east failed, retrying with backoff");
+              });
+      assertThat(discoverer.status("/readyz")).isEqualTo(503);
+      assertThat(discoverer.status("/healthz")).isEqualTo(200);
+
+      east.startApiServer();
+      hub.startApiServer();
+
+      await().atMost(Duration.ofSeconds(120)).until(() -> discoverer.status("/readyz") == 200);
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> hub.client().services().inNamespace(ns).withName("east-kuard").get() != null);
+      assertThat(discoverer.status("/healthz")).isEqualTo(200);
+    } finally {
+      for (KubeCluster cluster : List.of(east, hub)) {
+        if (!cluster.isApiServerRunning()) {
+          cluster.startApiServer();
+        }
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.discoverer.link.Linker;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
@@ -24,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -166,6 +169,93 @@ class LinkIT {
         assertThat(previous.services().inNamespace(ns).list().getItems()).hasSize(2);
       }
     }
+  }
+
+  /**
+   * Regression: a link whose TokenRequest failed left its anchor behind, counted as one of the two
+   * newest tokens, so the next link revoked the previous token while the hub could still hold it.
+   */
+  @Test
+  void failedTokenRequestLeavesNoAnchorAndThePreviousTokenStaysValid(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    String ns = Fixtures.uniqueNamespace("link-failed");
+    String secretName = "gantry-remote-" + ns;
+    String[] flags = {
+      "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+      "--cluster-name=east",
+      "--namespace=" + ns,
+      "--secret-name=" + secretName,
+      "--apply",
+      "--hub-kubeconfig=" + hub.adminKubeconfigFile()
+    };
+    Supplier<String> hubKubeconfig =
+        () ->
+            kubeconfigOf(
+                hub.client().secrets().inNamespace("gantry-system").withName(secretName).get());
+
+    Run first = link(flags);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    String firstKubeconfig = hubKubeconfig.get();
+    List<String> firstAnchors = anchors(east, ns);
+    assertThat(firstAnchors).hasSize(1);
+
+    // The apiserver refuses expirations under 10 minutes (the command checks that before asking).
+    Linker.LinkOptions refused =
+        new Linker.LinkOptions("east", ns, Duration.ofMinutes(1), "gantry-system", secretName);
+    assertThatThrownBy(
+            () ->
+                Linker.link(
+                    east.client(),
+                    refused,
+                    east.apiServerUrl(),
+                    Config.fromKubeconfig(east.adminKubeconfig()).getCaCertData()))
+        .isInstanceOf(KubernetesClientException.class);
+    assertThat(anchors(east, ns))
+        .as("no anchor left by the failed request")
+        .isEqualTo(firstAnchors);
+
+    Run second = link(flags);
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.err()).doesNotContain("revoked");
+    String secondKubeconfig = hubKubeconfig.get();
+    assertThat(anchors(east, ns)).hasSize(2).containsAll(firstAnchors);
+    try (KubernetesClient previous = clientOf(firstKubeconfig)) {
+      assertThat(previous.services().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    Run third = link(flags);
+    assertThat(third.exitCode()).as(third.err()).isZero();
+    assertThat(third.err()).contains("revoked " + firstAnchors.get(0));
+    assertThat(anchors(east, ns)).hasSize(2).doesNotContainAnyElementsOf(firstAnchors);
+    try (KubernetesClient revoked = clientOf(firstKubeconfig);
+        KubernetesClient previous = clientOf(secondKubeconfig)) {
+      assertThat(previous.services().inNamespace(ns).list().getItems()).isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(() -> revoked.services().inNamespace(ns).list())
+                      .satisfies(
+                          e ->
+                              assertThat(((KubernetesClientException) e).getCode())
+                                  .isEqualTo(401)));
+    }
+  }
+
+  /** Names of every token anchor in {@code ns}, issued or not. */
+  private static List<String> anchors(KubeCluster east, String ns) {
+    return east
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .withLabel("gantry.dev/token-anchor")
+        .list()
+        .getItems()
+        .stream()
+        .map(s -> s.getMetadata().getName())
+        .sorted()
+        .toList();
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.gantry.aggregator.mcs.ServiceImportPublisher;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.http.HealthServer;
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
@@ -47,6 +48,7 @@ public final class Hub implements AutoCloseable {
   private final KubernetesClient hub;
   private final Clock clock = Clock.systemUTC();
   private final XdsMetrics metrics = new XdsMetrics();
+  private final RetryingInformers informers = new RetryingInformers();
   private final ScheduledExecutorService xdsExecutor = executor("xds-build");
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
   private final ScheduledExecutorService importsExecutor = executor("service-imports");
@@ -88,8 +90,14 @@ public final class Hub implements AutoCloseable {
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(metrics.registry());
     server = new XdsServer(config.xdsAddress(), metrics).start();
-    proxies = hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0);
-    ingresses = hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
+    proxies =
+        informers.retrying(
+            hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0),
+            "HTTPProxies in the hub");
+    ingresses =
+        informers.retrying(
+            hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0),
+            "Ingresses in the hub");
     statusWriter =
         new ProxyStatusWriter(
             hub, clock, (namespace, name) -> proxies.getStore().getByKey(namespace + "/" + name));
@@ -103,10 +111,11 @@ public final class Hub implements AutoCloseable {
             server,
             metrics,
             this::verdictsChanged);
-    imports = new ServiceImportPublisher(hub, importsExecutor, clock).start();
+    imports = new ServiceImportPublisher(hub, importsExecutor, clock, informers).start();
     aggregator =
         new Aggregator(
                 hub,
+                informers,
                 aggregatorExecutor,
                 clock,
                 config.holdoff(),
@@ -138,7 +147,9 @@ public final class Hub implements AutoCloseable {
           new HealthServer(
               config.adminAddress(),
               metrics::scrape,
-              () -> new HealthServer.Check(true, "ok"),
+              // An apiserver that is down is waited for (not ready); only a watch stopped for
+              // good, which nothing but a restart can mend, fails liveness.
+              informers::liveness,
               () ->
                   ready()
                       ? new HealthServer.Check(true, "ok")
@@ -161,7 +172,10 @@ public final class Hub implements AutoCloseable {
    * TlsSecretStore}).
    */
   private void startSecrets() {
-    secrets = hub.secrets().inAnyNamespace().runnableInformer(0).itemStore(new TlsSecretStore());
+    secrets =
+        informers.retrying(
+            hub.secrets().inAnyNamespace().runnableInformer(0).itemStore(new TlsSecretStore()),
+            "Secrets in the hub");
     secrets.addEventHandler(
         new ResourceEventHandler<>() {
           @Override

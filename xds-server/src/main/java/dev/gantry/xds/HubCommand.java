@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 public final class HubCommand implements Callable<Integer> {
   @Option(
       names = "--hub-kubeconfig",
-      description = "Kubeconfig of the hub (default: in-cluster, then ~/.kube/config).")
+      description = "Kubeconfig of the hub (default: " + Commands.AUTO_KUBECONFIG + ").")
   Path hubKubeconfig;
 
   @Option(

@@ -101,6 +101,20 @@ class HubCommandTest {
   }
 
   @Test
+  void helpSaysTheHubKubeconfigFallsBackToInClusterLast() {
+    // fabric8's Config.autoConfigure reads the kubeconfig files before the service account.
+    String[] help =
+        new CommandLine(new HubCommand())
+            .getCommandSpec()
+            .findOption("--hub-kubeconfig")
+            .description();
+
+    assertThat(help)
+        .containsExactly(
+            "Kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config, else in-cluster).");
+  }
+
+  @Test
   void defaultsAreLoopbackAdminAllInterfacesXdsAndTheGantryClass() {
     HubCommand command = new HubCommand();
     new CommandLine(command).parseArgs();

@@ -39,51 +39,20 @@ class HubProcessIT {
     KubeCluster hub = testbed.cluster("hub");
     KubernetesClient client = hub.client();
     Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
-    hubService(client);
-    client
-        .resources(HTTPProxy.class)
-        .inNamespace("shop")
-        .resource(
-            Fixtures.proxy("shop/web").fqdn("web.gantry.test").route("/", "web", 80, null).build())
-        .create();
+    hubServiceAndProxy(client, "shop");
     Path dir = testbed.directory().resolve("hub-process");
     Files.createDirectories(dir);
     int xdsPort = Ports.freeLoopbackPort();
     int adminPort = Ports.freeLoopbackPort();
     Path log = dir.resolve("hub.log");
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                HubCommand.class.getName(),
-                "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
-                "--xds-address=127.0.0.1:" + xdsPort,
-                "--admin-address=127.0.0.1:" + adminPort,
-                "--envoy-http-address=127.0.0.1",
-                "--envoy-http-port=" + Ports.freeLoopbackPort())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process process = startHub(hub, xdsPort, adminPort, log);
     try {
       await()
           .ignoreExceptions()
           .atMost(Duration.ofSeconds(60))
           .until(() -> get(adminPort, "/readyz").statusCode() == 200);
       assertThat(get(adminPort, "/healthz").statusCode()).isEqualTo(200);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          client
-                              .resources(HTTPProxy.class)
-                              .inNamespace("shop")
-                              .withName("web")
-                              .get()
-                              .getStatus())
-                      .isNotNull()
-                      .satisfies(s -> assertThat(s.getCurrentStatus()).isEqualTo("valid")));
+      awaitValidStatus(client, "shop");
 
       try (Envoy envoy =
           Envoy.start("envoy", Envoy.adsBootstrap("envoy-process-it", "GRPC", xdsPort), dir)) {
@@ -105,15 +74,109 @@ class HubProcessIT {
     assertThat(Files.readString(log)).doesNotContain("Exception").contains("hub up: xDS on port");
   }
 
-  /** The hub's own Service {@code shop/web} with one data-only endpoint (never contacted). */
-  private static void hubService(KubernetesClient client) {
+  /**
+   * Regression: a hub started while its apiserver was unreachable gave up on its informers for
+   * good, stayed unready yet live, and so was neither restarted nor ever serving.
+   */
+  @Test
+  void hubStartedBeforeItsApiserverWaitsForItThenServesAndWritesStatus(Testbed testbed)
+      throws Exception {
+    KubeCluster hub = testbed.cluster("hub");
+    KubernetesClient client = hub.client();
+    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    hubServiceAndProxy(client, "late");
+    Path dir = testbed.directory().resolve("hub-before-apiserver");
+    Files.createDirectories(dir);
+    int adminPort = Ports.freeLoopbackPort();
+    Path log = dir.resolve("hub.log");
+
+    hub.stopApiServer();
+    Process process = startHub(hub, Ports.freeLoopbackPort(), adminPort, log);
+    try {
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> get(adminPort, "/healthz").statusCode() == 200);
+      // Its first list has failed: before the fix the informers stopped here for good.
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(log).contains("failed, retrying with backoff"));
+      assertThat(get(adminPort, "/readyz").statusCode()).isEqualTo(503);
+      assertThat(get(adminPort, "/healthz").statusCode()).isEqualTo(200);
+
+      hub.startApiServer();
+
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> get(adminPort, "/readyz").statusCode() == 200);
+      awaitValidStatus(client, "late");
+      assertThat(get(adminPort, "/healthz").statusCode()).isEqualTo(200);
+    } finally {
+      if (!hub.isApiServerRunning()) {
+        hub.startApiServer();
+      }
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+    }
+  }
+
+  private static Process startHub(KubeCluster hub, int xdsPort, int adminPort, Path log)
+      throws Exception {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            HubCommand.class.getName(),
+            "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
+            "--xds-address=127.0.0.1:" + xdsPort,
+            "--admin-address=127.0.0.1:" + adminPort,
+            "--envoy-http-address=127.0.0.1",
+            "--envoy-http-port=" + Ports.freeLoopbackPort())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static void awaitValidStatus(KubernetesClient client, String ns) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(HTTPProxy.class)
+                            .inNamespace(ns)
+                            .withName("web")
+                            .get()
+                            .getStatus())
+                    .isNotNull()
+                    .satisfies(s -> assertThat(s.getCurrentStatus()).isEqualTo("valid")));
+  }
+
+  /** {@link #hubService} and an HTTPProxy {@code <ns>/web} routing to it. */
+  private static void hubServiceAndProxy(KubernetesClient client, String ns) {
+    hubService(client, ns);
+    client
+        .resources(HTTPProxy.class)
+        .inNamespace(ns)
+        .resource(
+            Fixtures.proxy(ns + "/web")
+                .fqdn(ns + ".gantry.test")
+                .route("/", "web", 80, null)
+                .build())
+        .create();
+  }
+
+  /** The hub's own Service {@code <ns>/web} with one data-only endpoint (never contacted). */
+  private static void hubService(KubernetesClient client, String ns) {
     client
         .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .create();
     client
         .services()
-        .inNamespace("shop")
+        .inNamespace(ns)
         .resource(
             new ServiceBuilder()
                 .withNewMetadata()
@@ -131,7 +194,7 @@ class HubProcessIT {
         .discovery()
         .v1()
         .endpointSlices()
-        .inNamespace("shop")
+        .inNamespace(ns)
         .resource(
             new EndpointSliceBuilder()
                 .withNewMetadata()

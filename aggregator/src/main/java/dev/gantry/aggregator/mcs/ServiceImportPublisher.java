@@ -4,6 +4,7 @@ import dev.gantry.aggregator.informer.OptionalInformer;
 import dev.gantry.api.Labels;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.api.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -55,7 +56,10 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   private Instant retryAt;
 
   public ServiceImportPublisher(
-      KubernetesClient hub, ScheduledExecutorService executor, Clock clock) {
+      KubernetesClient hub,
+      ScheduledExecutorService executor,
+      Clock clock,
+      RetryingInformers informers) {
     this.hub = hub;
     this.executor = executor;
     this.clock = clock;
@@ -63,7 +67,10 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
         new OptionalInformer<>(
             hub,
             ServiceImport.class,
-            () -> hub.resources(ServiceImport.class).inAnyNamespace().runnableInformer(0),
+            () ->
+                informers.retrying(
+                    hub.resources(ServiceImport.class).inAnyNamespace().runnableInformer(0),
+                    "ServiceImports in the hub"),
             this::changed,
             clock,
             "no ServiceImports are published");

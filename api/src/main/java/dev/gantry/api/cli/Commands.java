@@ -4,6 +4,12 @@ import picocli.CommandLine;
 
 /** How Gantry's commands turn bad input into exit code 2 and one clear line, never a trace. */
 public final class Commands {
+  /**
+   * Where a kubeconfig flag's default comes from: fabric8's {@code Config.autoConfigure} reads the
+   * kubeconfig files first and only without one falls back to the pod's service account.
+   */
+  public static final String AUTO_KUBECONFIG = "$KUBECONFIG or ~/.kube/config, else in-cluster";
+
   private Commands() {}
 
   /**

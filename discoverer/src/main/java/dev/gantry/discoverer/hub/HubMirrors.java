@@ -1,6 +1,7 @@
 package dev.gantry.discoverer.hub;
 
 import dev.gantry.api.Labels;
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.mirror.ServiceKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,7 +27,11 @@ public final class HubMirrors implements AutoCloseable {
   private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
 
   public HubMirrors(
-      KubernetesClient hub, String cluster, Set<String> namespaces, long resyncMillis) {
+      KubernetesClient hub,
+      RetryingInformers informers,
+      String cluster,
+      Set<String> namespaces,
+      long resyncMillis) {
     List<String> scopes =
         namespaces.isEmpty() ? List.of("") : new ArrayList<>(new TreeSet<>(namespaces));
     for (String ns : scopes) {
@@ -34,6 +39,7 @@ public final class HubMirrors implements AutoCloseable {
           (ns.isEmpty() ? hub.services().inAnyNamespace() : hub.services().inNamespace(ns))
               .withLabel(Labels.CLUSTER, cluster)
               .runnableInformer(resyncMillis);
+      informers.retrying(s, "mirror Services" + where(ns) + " in the hub");
       s.addIndexers(Map.of(BY_SOURCE, HubMirrors::source));
       SharedIndexInformer<EndpointSlice> e =
           (ns.isEmpty()
@@ -41,10 +47,15 @@ public final class HubMirrors implements AutoCloseable {
                   : hub.discovery().v1().endpointSlices().inNamespace(ns))
               .withLabel(Labels.CLUSTER, cluster)
               .runnableInformer(resyncMillis);
+      informers.retrying(e, "mirror EndpointSlices" + where(ns) + " in the hub");
       e.addIndexers(Map.of(BY_SOURCE, HubMirrors::source));
       services.add(s);
       slices.add(e);
     }
+  }
+
+  private static String where(String ns) {
+    return ns.isEmpty() ? "" : " of namespace " + ns;
   }
 
   private static List<String> source(HasMetadata o) {

@@ -21,13 +21,22 @@ import java.util.Map;
  * Gives a discoverer a least-privilege identity in a remote cluster and packs it as the kubeconfig
  * Secret the hub mounts: a ServiceAccount allowed only get/list/watch on Services and
  * EndpointSlices, and a token bound to an anchor Secret in the remote. Each link mints a new token;
- * the anchors of all but the two newest tokens are deleted, which revokes those tokens (the
+ * the anchors of all but the two newest issued tokens are deleted, which revokes those tokens (the
  * previous token keeps working until the hub's Secret volume has the new one).
  */
 public final class Linker {
   public static final String SERVICE_ACCOUNT = "gantry-discoverer";
   public static final String ROLE = "gantry-discoverer";
   static final String ANCHOR_LABEL = "gantry.dev/token-anchor";
+
+  /**
+   * The anchor label's value once its token is issued; links before this label value used it too.
+   */
+  static final String ANCHOR_ISSUED = "true";
+
+  /** The anchor label's value from creation until its token is issued. */
+  static final String ANCHOR_PENDING = "pending";
+
   static final int TOKENS_KEPT = 2;
 
   /** What one link did. */
@@ -102,6 +111,9 @@ public final class Linker {
         .forceConflicts()
         .serverSideApply();
 
+    // The anchor is created pending and marked issued only once its token exists: a failed
+    // TokenRequest must not leave an anchor that counts as one of the tokens kept, or the next
+    // link would revoke the previous token, which the hub may still be using.
     Secret anchor =
         remote
             .secrets()
@@ -111,12 +123,28 @@ public final class Linker {
                     .withNewMetadata()
                     .withGenerateName(SERVICE_ACCOUNT + "-token-")
                     .withNamespace(ns)
-                    .addToLabels(ANCHOR_LABEL, "true")
+                    .addToLabels(ANCHOR_LABEL, ANCHOR_PENDING)
                     .addToLabels(managed())
                     .endMetadata()
                     .withType("Opaque")
                     .build())
             .create();
+    String token;
+    try {
+      token = issueToken(remote, ns, anchor, options.tokenTtl());
+    } catch (RuntimeException e) {
+      deleteQuietly(remote, anchor, e);
+      throw e;
+    }
+    List<String> revoked = revokeOld(remote, ns);
+    String kubeconfig =
+        kubeconfig(options.clusterName(), server, caData, token, SERVICE_ACCOUNT + "@" + ns);
+    return new Result(hubSecret(options, kubeconfig), anchor.getMetadata().getName(), revoked);
+  }
+
+  /** Requests a token bound to {@code anchor}, then marks the anchor as holding an issued token. */
+  private static String issueToken(
+      KubernetesClient remote, String ns, Secret anchor, Duration ttl) {
     String token =
         remote
             .serviceAccounts()
@@ -125,7 +153,7 @@ public final class Linker {
             .tokenRequest(
                 new TokenRequestBuilder()
                     .withNewSpec()
-                    .withExpirationSeconds(options.tokenTtl().toSeconds())
+                    .withExpirationSeconds(ttl.toSeconds())
                     .withNewBoundObjectRef()
                     .withApiVersion("v1")
                     .withKind("Secret")
@@ -136,16 +164,50 @@ public final class Linker {
                     .build())
             .getStatus()
             .getToken();
-    List<String> revoked = revokeOld(remote, ns);
-    String kubeconfig =
-        kubeconfig(options.clusterName(), server, caData, token, SERVICE_ACCOUNT + "@" + ns);
-    return new Result(hubSecret(options, kubeconfig), anchor.getMetadata().getName(), revoked);
+    remote
+        .secrets()
+        .inNamespace(ns)
+        .withName(anchor.getMetadata().getName())
+        .edit(
+            s ->
+                new SecretBuilder(s)
+                    .editMetadata()
+                    .addToLabels(ANCHOR_LABEL, ANCHOR_ISSUED)
+                    .endMetadata()
+                    .build());
+    return token;
   }
 
-  /** Deletes the anchors of all but the newest {@link #TOKENS_KEPT} tokens. */
+  /**
+   * Deletes the anchor of a token that was never handed out (which revokes it, if it exists); a
+   * failure to do so is added to {@code cause}: a pending anchor is never counted anyway.
+   */
+  private static void deleteQuietly(
+      KubernetesClient remote, Secret anchor, RuntimeException cause) {
+    try {
+      remote
+          .secrets()
+          .inNamespace(anchor.getMetadata().getNamespace())
+          .withName(anchor.getMetadata().getName())
+          .delete();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /**
+   * Deletes the anchors of all but the newest {@link #TOKENS_KEPT} issued tokens. Pending anchors
+   * (a link that failed or is still running) are not tokens the hub can hold: never counted.
+   */
   private static List<String> revokeOld(KubernetesClient remote, String ns) {
     List<Secret> anchors =
-        remote.secrets().inNamespace(ns).withLabel(ANCHOR_LABEL, "true").list().getItems().stream()
+        remote
+            .secrets()
+            .inNamespace(ns)
+            .withLabel(ANCHOR_LABEL, ANCHOR_ISSUED)
+            .list()
+            .getItems()
+            .stream()
             .sorted(
                 Comparator.comparing((Secret s) -> s.getMetadata().getCreationTimestamp())
                     .thenComparing(s -> Long.parseLong(s.getMetadata().getResourceVersion()))

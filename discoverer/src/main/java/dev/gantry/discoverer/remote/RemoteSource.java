@@ -1,6 +1,7 @@
 package dev.gantry.discoverer.remote;
 
 import dev.gantry.api.Labels;
+import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.mirror.ServiceKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -30,11 +31,13 @@ public final class RemoteSource implements AutoCloseable {
   private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
 
   /**
-   * Starts informers. {@code enqueue} gets the key of every Service touched by an event; {@code
-   * event} gets (resource, type) for metrics.
+   * Makes informers (they retry while the remote is unreachable). {@code enqueue} gets the key of
+   * every Service touched by an event; {@code event} gets (resource, type) for metrics.
    */
   public RemoteSource(
       KubernetesClient client,
+      RetryingInformers informers,
+      String cluster,
       Set<String> namespaces,
       long resyncMillis,
       Consumer<ServiceKey> enqueue,
@@ -46,6 +49,8 @@ public final class RemoteSource implements AutoCloseable {
       SharedIndexInformer<Service> serviceInformer =
           (ns.isEmpty() ? client.services().inAnyNamespace() : client.services().inNamespace(ns))
               .runnableInformer(resyncMillis);
+      String where = (ns.isEmpty() ? "" : " of namespace " + ns) + " in remote cluster " + cluster;
+      informers.retrying(serviceInformer, "Services" + where);
       serviceInformer.addEventHandler(
           handler(
               "service",
@@ -56,6 +61,7 @@ public final class RemoteSource implements AutoCloseable {
                   ? client.discovery().v1().endpointSlices().inAnyNamespace()
                   : client.discovery().v1().endpointSlices().inNamespace(ns))
               .runnableInformer(resyncMillis);
+      informers.retrying(sliceInformer, "EndpointSlices" + where);
       sliceInformer.addIndexers(
           Map.of(
               BY_SERVICE,
