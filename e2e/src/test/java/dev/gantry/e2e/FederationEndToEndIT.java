@@ -287,6 +287,10 @@ class FederationEndToEndIT {
           includes:
           - {name: blog, namespace: team, conditions: [{prefix: /blog}]}
           - {name: missing, conditions: [{prefix: /missing}]}
+          - name: blog
+            namespace: team
+            conditions: [{prefix: /beta}, {header: {name: x-beta, present: true}}]
+          - {name: loop-a, namespace: team, conditions: [{prefix: /loop}]}
           routes:
           - services: [{name: portal, port: 80}]
         """);
@@ -301,6 +305,20 @@ class FederationEndToEndIT {
           - conditions: [{prefix: /}]
             services: [{name: blog, port: 80}]
         """);
+    for (String[] loop : new String[][] {{"loop-a", "loop-b"}, {"loop-b", "loop-a"}}) {
+      gantry.applyProxy(
+          """
+          apiVersion: projectcontour.io/v1
+          kind: HTTPProxy
+          metadata: {name: %s, namespace: team}
+          spec:
+            ingressClassName: gantry
+            includes: [{name: %s, conditions: [{prefix: /next}]}]
+            routes:
+            - services: [{name: blog, port: 80}]
+          """
+              .formatted(loop[0], loop[1]));
+    }
     gantry.applyProxy(
         """
         apiVersion: projectcontour.io/v1
@@ -321,6 +339,13 @@ class FederationEndToEndIT {
               assertThat(gantry.tally("portal.gantry.test", "/", 5)).containsOnlyKeys("portal-1");
               assertThat(gantry.tally("portal.gantry.test", "/missing/x", 5))
                   .containsOnlyKeys("status-502");
+              assertThat(getWith("portal.gantry.test", "/beta/x", "x-beta", "1").body())
+                  .isEqualTo("blog-1");
+              assertThat(gantry.tally("portal.gantry.test", "/beta/x", 3))
+                  .containsOnlyKeys("portal-1");
+              // The cycle is cut where it closes: /loop and /loop/next serve, nothing deeper.
+              assertThat(gantry.tally("portal.gantry.test", "/loop/next/x", 3))
+                  .containsOnlyKeys("blog-1");
             });
     await()
         .atMost(CONVERGE)
@@ -337,6 +362,102 @@ class FederationEndToEndIT {
                   .isEqualTo("valid");
               assertThat(gantry.proxy("team", "lonely").getStatus().getCurrentStatus())
                   .isEqualTo("orphaned");
+              assertThat(gantry.proxy("team", "loop-a").getStatus().getDescription())
+                  .isEqualTo(
+                      "include creates an include cycle: demo/portal -> team/loop-a -> team/loop-b"
+                          + " -> team/loop-a");
+              assertThat(gantry.proxy("team", "loop-b").getStatus().getCurrentStatus())
+                  .isEqualTo("valid");
             });
+  }
+
+  private java.net.http.HttpResponse<String> getWith(
+      String host, String path, String header, String value) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + gantry.httpPort() + path))
+                .header("Host", host)
+                .header(header, value)
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The sum of {@code upstream_rq_total} over Envoy's clusters of service {@code demo/<name>}. */
+  private long requestsTo(String service) throws Exception {
+    long total = 0;
+    for (String line : envoy.admin("/stats?filter=upstream_rq_total$").split("\n")) {
+      int colon = line.indexOf(": ");
+      if (colon > 0 && line.startsWith("cluster.demo_" + service + "_80_")) {
+        total += Long.parseLong(line.substring(colon + 2).trim());
+      }
+    }
+    return total;
+  }
+
+  @Test
+  @Order(11)
+  void mirrorsRedirectsDirectResponsesHeadersAndCorsWorkAcrossClusters() throws Exception {
+    gantry.applyProxy(
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: features, namespace: demo}
+        spec:
+          ingressClassName: gantry
+          virtualhost:
+            fqdn: features.gantry.test
+            corsPolicy: {allowOrigin: ["https://app.gantry.test"], allowMethods: [GET, PUT]}
+          routes:
+          - conditions: [{prefix: /mirrored}]
+            services:
+            - {name: portal, port: 80}
+            - {name: east-kuard, port: 80, mirror: true}
+          - conditions: [{prefix: /old}]
+            requestRedirectPolicy: {scheme: https, hostname: new.gantry.test, statusCode: 302}
+          - conditions: [{prefix: /gone}]
+            directResponsePolicy: {statusCode: 410, body: gone}
+          - services: [{name: portal, port: 80}]
+            responseHeadersPolicy: {set: [{name: X-Served-By, value: gantry}]}
+        """);
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(gantry.tally("features.gantry.test", "/", 5))
+                    .containsOnlyKeys("portal-1"));
+
+    long mirroredBefore = requestsTo("east-kuard");
+    assertThat(gantry.tally("features.gantry.test", "/mirrored/x", 10))
+        .containsOnlyKeys("portal-1");
+    await().atMost(CONVERGE).until(() -> requestsTo("east-kuard") >= mirroredBefore + 10);
+
+    var redirect = gantry.get("features.gantry.test", "/old/page");
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.headers().firstValue("location"))
+        .hasValue("https://new.gantry.test/old/page");
+    var gone = gantry.get("features.gantry.test", "/gone");
+    assertThat(gone.statusCode()).isEqualTo(410);
+    assertThat(gone.body()).isEqualTo("gone");
+    assertThat(gantry.get("features.gantry.test", "/").headers().firstValue("x-served-by"))
+        .hasValue("gantry");
+
+    java.net.http.HttpResponse<String> preflight =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + gantry.httpPort() + "/"))
+                    .header("Host", "features.gantry.test")
+                    .header("Origin", "https://app.gantry.test")
+                    .header("Access-Control-Request-Method", "PUT")
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://app.gantry.test");
+    assertThat(gantry.proxy("demo", "features").getStatus().getCurrentStatus()).isEqualTo("valid");
+    assertThat(gantry.hub().metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
   }
 }

@@ -7,24 +7,12 @@ import dev.gantry.api.crd.contour.CORSPolicy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
-import dev.gantry.testbed.Envoy;
-import dev.gantry.testbed.Ports;
-import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyVerdict;
-import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsServer;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,21 +26,13 @@ import org.junit.jupiter.api.TestInstance;
 class CorsIT {
   private static final String HOST = "cors.example.com";
   private static final String PLAIN = "plain.example.com";
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final XdsMetrics metrics = new XdsMetrics();
-  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
-  private final HttpClient http = HttpClient.newHttpClient();
   private Backends backends;
-  private XdsServer server;
-  private Envoy envoy;
-  private int port;
+  private LoopbackGateway gateway;
 
   @BeforeAll
   void start() throws Exception {
     backends = new Backends();
     int backend = backends.start("app");
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
-    port = Ports.freeLoopbackPort();
     CORSPolicy cors = new CORSPolicy();
     cors.setAllowOrigin(
         new ArrayList<>(List.of("https://app.example.com", "https://.*\\.trusted\\.test")));
@@ -69,26 +49,19 @@ class CorsIT {
             .build();
     HTTPProxy without =
         Fixtures.proxy("demo/plain").fqdn(PLAIN).route("/", "app", 80, null).build();
-    Fixtures.publishing(
-        executor,
-        server,
-        metrics,
-        port,
-        verdicts::set,
-        List.of(withCors, without),
-        new FederationSnapshot(
-            Map.of(
-                ServiceName.of("demo", "app"),
-                Fixtures.service("demo/app")
-                    .port("http", 80)
-                    .cluster("east", 0, 1, "http", "127.0.0.1:" + backend)
-                    .build()),
-            Map.of()));
-    envoy =
-        Envoy.start(
+    gateway =
+        LoopbackGateway.start(
             "envoy-cors",
-            Envoy.adsBootstrap("envoy-cors", "GRPC", server.port()),
-            Testbed.workDirectory().resolve("cors-" + System.nanoTime()));
+            "GRPC",
+            List.of(withCors, without),
+            new FederationSnapshot(
+                Map.of(
+                    ServiceName.of("demo", "app"),
+                    Fixtures.service("demo/app")
+                        .port("http", 80)
+                        .cluster("east", 0, 1, "http", "127.0.0.1:" + backend)
+                        .build()),
+                Map.of()));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -97,26 +70,21 @@ class CorsIT {
 
   @AfterAll
   void stop() {
-    envoy.close();
-    server.close();
-    executor.shutdownNow();
+    if (gateway != null) {
+      gateway.close();
+    }
     backends.close();
   }
 
   private HttpResponse<String> send(String host, String method, String origin, String... headers)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/items"))
-            .header("Host", host)
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .timeout(Duration.ofSeconds(5));
+    String[] all = headers;
     if (origin != null) {
-      request.header("Origin", origin);
+      all =
+          java.util.stream.Stream.concat(Stream.of("Origin", origin), Stream.of(headers))
+              .toArray(String[]::new);
     }
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return gateway.send(method, host, "/items", all);
   }
 
   private HttpResponse<String> preflight(String host, String origin) throws Exception {
@@ -132,7 +100,7 @@ class CorsIT {
 
   @Test
   void aPreflightFromAnAllowedOriginIsAnsweredByEnvoy() throws Exception {
-    assertThat(verdicts.get()).allSatisfy(v -> assertThat(v.valid()).isTrue());
+    assertThat(gateway.verdicts()).allSatisfy(v -> assertThat(v.valid()).isTrue());
     for (String origin : List.of("https://app.example.com", "https://eu.trusted.test")) {
       HttpResponse<String> response = preflight(HOST, origin);
       assertThat(response.statusCode()).isEqualTo(200);

@@ -9,17 +9,8 @@ import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.HealthCheckPolicy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
-import dev.gantry.testbed.Envoy;
-import dev.gantry.testbed.Ports;
-import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyVerdict;
-import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,9 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,58 +38,40 @@ import org.junit.jupiter.api.TestInstance;
 class HealthCheckIT {
   private static final String HOST = "checked.example.com";
 
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final XdsMetrics metrics = new XdsMetrics();
-  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<HttpServer> backends = new ArrayList<>();
   private final AtomicBoolean westHealthy = new AtomicBoolean(false);
 
   /** Host headers of the health checks each backend received. */
   private final Map<String, Set<String>> checkHosts = new ConcurrentHashMap<>();
 
-  private XdsServer server;
-  private Envoy envoy;
-  private int port;
+  private LoopbackGateway gateway;
 
   @BeforeAll
   void start() throws IOException {
     int east = backend("east", new AtomicBoolean(true));
     int west = backend("west", westHealthy);
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
-    port = Ports.freeLoopbackPort();
-    Fixtures.publishing(
-        executor,
-        server,
-        metrics,
-        port,
-        verdicts::set,
-        List.of(proxy("demo/checked", HOST, 1L), proxy("demo/broken", "broken.example.com", -1L)),
-        new FederationSnapshot(
-            Map.of(
-                ServiceName.of("demo", "who"),
-                Fixtures.service("demo/who")
-                    .port("http", 80)
-                    .cluster("east", 0, 1, "http", "127.0.0.1:" + east)
-                    .cluster("west", 0, 1, "http", "127.0.0.1:" + west)
-                    .build()),
-            Map.of()));
-    envoy =
-        Envoy.start(
+    gateway =
+        LoopbackGateway.start(
             "envoy-hc",
-            Envoy.adsBootstrap("envoy-hc", "GRPC", server.port()),
-            Testbed.workDirectory().resolve("hc-" + System.nanoTime()));
+            "GRPC",
+            List.of(
+                proxy("demo/checked", HOST, 1L), proxy("demo/broken", "broken.example.com", -1L)),
+            new FederationSnapshot(
+                Map.of(
+                    ServiceName.of("demo", "who"),
+                    Fixtures.service("demo/who")
+                        .port("http", 80)
+                        .cluster("east", 0, 1, "http", "127.0.0.1:" + east)
+                        .cluster("west", 0, 1, "http", "127.0.0.1:" + west)
+                        .build()),
+                Map.of()));
   }
 
   @AfterAll
   void stop() {
-    if (envoy != null) {
-      envoy.close();
+    if (gateway != null) {
+      gateway.close();
     }
-    if (server != null) {
-      server.close();
-    }
-    executor.shutdownNow();
     backends.forEach(b -> b.stop(0));
   }
 
@@ -148,13 +119,7 @@ class HealthCheckIT {
   private Set<String> answers(int count) throws Exception {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < count; i++) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                  .header("Host", HOST)
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = gateway.get(HOST, "/");
       assertThat(response.statusCode()).isEqualTo(200);
       names.add(response.body());
     }
@@ -183,7 +148,7 @@ class HealthCheckIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(30)).containsExactly("east"));
-    assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+    assertThat(gateway.metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
   }
 
   @Test
@@ -192,7 +157,7 @@ class HealthCheckIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(5)).contains("east"));
-    assertThat(verdicts.get())
+    assertThat(gateway.verdicts())
         .filteredOn(v -> v.name().equals("broken"))
         .singleElement()
         .satisfies(
@@ -204,7 +169,7 @@ class HealthCheckIT {
                       "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
                           + ".intervalSeconds: -1 is outside 1..86400 (0 or unset: 5)");
             });
-    assertThat(verdicts.get())
+    assertThat(gateway.verdicts())
         .filteredOn(v -> v.name().equals("checked"))
         .singleElement()
         .satisfies(v -> assertThat(v.valid()).isTrue());

@@ -10,6 +10,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.HubServices;
 import dev.gantry.testbed.ManagedProcess;
 import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
@@ -17,8 +18,6 @@ import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -154,46 +153,7 @@ class HostileInputIT {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build())
         .create();
-    client
-        .services()
-        .inNamespace("demo")
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("kuard")
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("http")
-                .withPort(80)
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace("demo")
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName("kuard-1")
-                .addToLabels("kubernetes.io/service-name", "kuard")
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(8080)
-                .endPort()
-                .addNewEndpoint()
-                .withAddresses(address)
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
-        .create();
+    HubServices.withEndpoint(client, "demo", "kuard", "http", 80, 8080, address);
   }
 
   private HttpResponse<String> get(int port, String host, String path) throws Exception {

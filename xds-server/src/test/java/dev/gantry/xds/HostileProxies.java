@@ -125,6 +125,21 @@ public final class HostileProxies {
 
   private static final String[][] TABLE = {
     {
+      "TLS with a Secret that does not exist",
+      "invalid: TLSError/SecretNotValid",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "TLS with an unknown minimum version (and a missing Secret: both reported)",
+      "invalid: TLSError/TLSConfigNotValid, TLSError/SecretNotValid",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, minimumProtocolVersion: \"1.1\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "passthrough without a tcpproxy",
+      "invalid: TLSError/TLSConfigNotValid",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "unknown upstream protocol",
       "invalid: ServiceError/UnsupportedProtocol",
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, protocol: h3}]}]\n"

@@ -8,13 +8,12 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.HubServices;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -174,46 +173,7 @@ class HubProcessIT {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .create();
-    client
-        .services()
-        .inNamespace(ns)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("web")
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("http")
-                .withPort(80)
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace(ns)
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName("web-1")
-                .addToLabels("kubernetes.io/service-name", "web")
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(8080)
-                .endPort()
-                .addNewEndpoint()
-                .withAddresses("198.18.0.10")
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
-        .create();
+    HubServices.withEndpoint(client, ns, "web", "http", 80, 8080, "198.18.0.10");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

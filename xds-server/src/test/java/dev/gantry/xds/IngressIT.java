@@ -10,13 +10,12 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.HubServices;
 import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
@@ -199,45 +198,6 @@ class IngressIT {
 
   /** A hub Service {@code name} (port 80, "http") whose one endpoint is the named backend. */
   private void service(String name, int backendPort) {
-    client
-        .services()
-        .inNamespace(NS)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("http")
-                .withPort(80)
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace(NS)
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName(name + "-1")
-                .addToLabels("kubernetes.io/service-name", name)
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(backendPort)
-                .endPort()
-                .addNewEndpoint()
-                .withAddresses(netns.hostAddress())
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
-        .create();
+    HubServices.withEndpoint(client, NS, name, "http", 80, backendPort, netns.hostAddress());
   }
 }

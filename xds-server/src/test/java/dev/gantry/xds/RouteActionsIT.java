@@ -9,12 +9,6 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.RequestRedirectPolicy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
-import dev.gantry.testbed.Envoy;
-import dev.gantry.testbed.Ports;
-import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyVerdict;
-import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsServer;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -23,9 +17,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,17 +39,11 @@ import org.junit.jupiter.api.TestInstance;
 class RouteActionsIT {
   private static final String HOST = "actions.example.com";
   private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final XdsMetrics metrics = new XdsMetrics();
-  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
-  private final HttpClient http = HttpClient.newHttpClient();
   private final ConcurrentLinkedQueue<String> mirrored = new ConcurrentLinkedQueue<>();
   private HttpServer main;
   private HttpServer mirror;
   private ServerSocket websocket;
-  private XdsServer server;
-  private Envoy envoy;
-  private int port;
+  private LoopbackGateway gateway;
 
   @BeforeAll
   void start() throws Exception {
@@ -70,29 +53,20 @@ class RouteActionsIT {
     Thread backend = new Thread(this::serveWebSockets, "websocket-backend");
     backend.setDaemon(true);
     backend.start();
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
-    port = Ports.freeLoopbackPort();
-    Fixtures.publishing(
-        executor,
-        server,
-        metrics,
-        port,
-        verdicts::set,
-        List.of(proxy()),
-        new FederationSnapshot(
-            Map.of(
-                service("main", main.getAddress().getPort()).name(),
-                service("main", main.getAddress().getPort()),
-                service("mirror", mirror.getAddress().getPort()).name(),
-                service("mirror", mirror.getAddress().getPort()),
-                service("ws", websocket.getLocalPort()).name(),
-                service("ws", websocket.getLocalPort())),
-            Map.of()));
-    envoy =
-        Envoy.start(
+    gateway =
+        LoopbackGateway.start(
             "envoy-actions",
-            Envoy.adsBootstrap("envoy-actions", "DELTA_GRPC", server.port()),
-            Testbed.workDirectory().resolve("actions-" + System.nanoTime()));
+            "DELTA_GRPC",
+            List.of(proxy()),
+            new FederationSnapshot(
+                Map.of(
+                    service("main", main.getAddress().getPort()).name(),
+                    service("main", main.getAddress().getPort()),
+                    service("mirror", mirror.getAddress().getPort()).name(),
+                    service("mirror", mirror.getAddress().getPort()),
+                    service("ws", websocket.getLocalPort()).name(),
+                    service("ws", websocket.getLocalPort())),
+                Map.of()));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -153,26 +127,21 @@ class RouteActionsIT {
 
   @AfterAll
   void stop() throws IOException {
-    envoy.close();
-    server.close();
-    executor.shutdownNow();
+    if (gateway != null) {
+      gateway.close();
+    }
     main.stop(0);
     mirror.stop(0);
     websocket.close();
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Host", HOST)
-            .timeout(Duration.ofSeconds(5))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return gateway.get(HOST, path);
   }
 
   @Test
   void theMirrorGetsACopyAndTheClientTheMainAnswer() throws Exception {
-    assertThat(verdicts.get()).singleElement().satisfies(v -> assertThat(v.valid()).isTrue());
+    assertThat(gateway.verdicts()).singleElement().satisfies(v -> assertThat(v.valid()).isTrue());
     HttpResponse<String> response = get("/mirrored/a");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("main");
@@ -198,7 +167,7 @@ class RouteActionsIT {
 
   @Test
   void webSocketsUpgradeOnlyWhereEnabled() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(5000);
       assertThat(upgrade(socket, "/ws")).startsWith("HTTP/1.1 101");
       OutputStream out = socket.getOutputStream();
@@ -216,7 +185,7 @@ class RouteActionsIT {
       in.readFully(echoed);
       assertThat(new String(echoed, StandardCharsets.UTF_8)).isEqualTo("hello");
     }
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(5000);
       assertThat(upgrade(socket, "/no-ws")).doesNotStartWith("HTTP/1.1 101");
     }

@@ -10,14 +10,14 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.HubServices;
 import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -144,46 +144,7 @@ class TlsIT {
 
   /** A hub Service with one endpoint: the backend in the network namespace. */
   private void service(String name, int port, int targetPort) {
-    client
-        .services()
-        .inNamespace(NS)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("p")
-                .withPort(port)
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace(NS)
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName(name + "-1")
-                .addToLabels("kubernetes.io/service-name", name)
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("p")
-                .withPort(targetPort)
-                .endPort()
-                .addNewEndpoint()
-                .withAddresses(backends.address())
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
-        .create();
+    HubServices.withEndpoint(client, NS, name, "p", port, targetPort, backends.address());
   }
 
   private void apply(HTTPProxy proxy) {
@@ -294,6 +255,56 @@ class TlsIT {
     assertThat(envoy.stat("listener_manager.listener_modified")).isEqualTo(modified);
     assertThat(envoy.stat("listener_manager.listener_added")).isEqualTo(added);
     assertThat(httpsListenerVersion()).isEqualTo(listenerVersion);
+  }
+
+  @Test
+  void anIngressTlsSectionTerminatesItsHostsWithTheSecret() throws Exception {
+    TestCertificates.Issued cert = TestCertificates.rsa("ing", "ing.tls.test");
+    apply(TestCertificates.tlsSecret(NS + "/ing-cert", cert));
+    client
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace(NS)
+        .resource(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withName("ing")
+                .endMetadata()
+                .withNewSpec()
+                .withIngressClassName("gantry")
+                .addNewTl()
+                .withHosts("ing.tls.test")
+                .withSecretName("ing-cert")
+                .endTl()
+                .addNewRule()
+                .withHost("ing.tls.test")
+                .withNewHttp()
+                .addNewPath()
+                .withPath("/")
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName("web")
+                .withNewPort()
+                .withNumber(80)
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .endSpec()
+                .build())
+        .serverSideApply();
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(presented("ing.tls.test")).isEqualTo(cert.certificate()));
+    assertThat(httpsGet("ing.tls.test", "/x")).startsWith("HTTP/1.1 200").endsWith("web-backend");
+    // Without ingress.kubernetes.io/force-ssl-redirect, plain HTTP keeps serving, as in Contour.
+    assertThat(httpGet("ing.tls.test", "/x").body()).isEqualTo("web-backend");
   }
 
   /** The version of ingress_https in Envoy's config dump. */

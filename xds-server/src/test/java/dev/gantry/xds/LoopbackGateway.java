@@ -1,0 +1,115 @@
+package dev.gantry.xds;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.server.XdsMetrics;
+import dev.gantry.xds.server.XdsServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The xDS server publishing fixed HTTPProxies over a fixed federation to a real Envoy, whose {@code
+ * ingress_http} listens on a loopback port: what the ITs without an apiserver (backends on
+ * loopback) share.
+ */
+final class LoopbackGateway implements AutoCloseable {
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final int port = Ports.freeLoopbackPort();
+  private XdsServer server;
+  private Envoy envoy;
+
+  private LoopbackGateway() {}
+
+  /**
+   * Publishes {@code proxies} over {@code federation} and starts Envoy {@code name} on ADS.
+   *
+   * @param apiType {@code GRPC} (state of the world) or {@code DELTA_GRPC}
+   */
+  static LoopbackGateway start(
+      String name, String apiType, List<HTTPProxy> proxies, FederationSnapshot federation) {
+    LoopbackGateway gateway = new LoopbackGateway();
+    try {
+      gateway.server =
+          new XdsServer(new InetSocketAddress("127.0.0.1", 0), gateway.metrics).start();
+      Fixtures.publishing(
+          gateway.executor,
+          gateway.server,
+          gateway.metrics,
+          gateway.port,
+          gateway.verdicts::set,
+          proxies,
+          federation);
+      gateway.envoy =
+          Envoy.start(
+              name,
+              Envoy.adsBootstrap(name, apiType, gateway.server.port()),
+              Testbed.workDirectory().resolve(name + "-" + System.nanoTime()));
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  /** The verdicts of the latest build. */
+  List<ProxyVerdict> verdicts() {
+    return verdicts.get();
+  }
+
+  XdsMetrics metrics() {
+    return metrics;
+  }
+
+  Envoy envoy() {
+    return envoy;
+  }
+
+  /** Envoy's {@code ingress_http} port on 127.0.0.1. */
+  int port() {
+    return port;
+  }
+
+  /** A request to Envoy's {@code ingress_http} for {@code host}, with header name/value pairs. */
+  HttpResponse<String> send(String method, String host, String path, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", host)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String host, String path, String... headers) throws Exception {
+    return send("GET", host, path, headers);
+  }
+
+  @Override
+  public void close() {
+    if (envoy != null) {
+      envoy.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    executor.shutdownNow();
+  }
+}
