@@ -78,4 +78,34 @@ class HttpsRedirectsTest {
     }
     assertThat(redirected.getVirtualHosts(1)).isEqualTo(plain.getVirtualHosts(1));
   }
+
+  @org.junit.jupiter.api.Test
+  void aRouteOfAnIncludedProxyCarriesItsOwnPermitInsecure() {
+    RoutingTable.Route insecure =
+        new RoutingTable.Route(
+            RoutingTable.Match.prefix("/blog/open"),
+            WEB,
+            RoutingTable.HeaderPolicy.NONE,
+            RoutingTable.HeaderPolicy.NONE,
+            null,
+            RoutingTable.Timeouts.DEFAULT,
+            null,
+            List.of(),
+            new RoutingTable.Actions(null, false, null, null, true));
+    RoutingTable table =
+        new RoutingTable(
+            List.of(
+                new RoutingTable.VirtualHost(
+                    "web.example",
+                    List.of(insecure, ROOT),
+                    new VirtualHostTls(
+                        CERT, VirtualHostTls.Version.TLS_1_2, List.of(), List.of()))),
+            Map.of());
+    RouteConfiguration plain = RouteTranslator.translate(table);
+
+    VirtualHost after = HttpsRedirects.apply(plain, table).getVirtualHosts(0);
+
+    assertThat(after.getRoutes(0)).isEqualTo(plain.getVirtualHosts(0).getRoutes(0));
+    assertThat(after.getRoutes(1).getRedirect().getHttpsRedirect()).isTrue();
+  }
 }
