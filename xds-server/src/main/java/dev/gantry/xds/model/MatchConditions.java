@@ -95,18 +95,9 @@ public final class MatchConditions {
     for (int i = 0; i < list.size(); i++) {
       HTTPProxySpec.MatchCondition c = list.get(i);
       String cwhere = where + ".conditions[" + i + "]";
-      int set =
-          c == null
-              ? 0
-              : count(
-                  c.getPrefix(), c.getExact(), c.getRegex(), c.getHeader(), c.getQueryParameter());
-      if (set != 1) {
-        errors.add(
-            includeError(
-                cwhere
-                    + (set == 0
-                        ? " is empty: give one of prefix, header, queryParameter"
-                        : " sets more than one of prefix, header, queryParameter")));
+      String shape = oneKind(c, "prefix, header, queryParameter");
+      if (shape != null) {
+        errors.add(includeError(cwhere + shape));
       } else if (c.getExact() != null || c.getRegex() != null) {
         errors.add(
             includeError(cwhere + ": exact and regex conditions are not allowed in includes"));
@@ -165,19 +156,9 @@ public final class MatchConditions {
     for (int i = 0; i < list.size(); i++) {
       HTTPProxySpec.MatchCondition c = list.get(i);
       String cwhere = where + ".conditions[" + i + "]";
-      int set =
-          c == null
-              ? 0
-              : count(
-                  c.getPrefix(), c.getExact(), c.getRegex(), c.getHeader(), c.getQueryParameter());
-      if (set != 1) {
-        errors.add(
-            error(
-                PATH,
-                cwhere
-                    + (set == 0
-                        ? " is empty: give one of prefix, exact, regex, header, queryParameter"
-                        : " sets more than one of prefix, exact, regex, header, queryParameter")));
+      String shape = oneKind(c, "prefix, exact, regex, header, queryParameter");
+      if (shape != null) {
+        errors.add(error(PATH, cwhere + shape));
         continue;
       }
       if (c.getHeader() != null) {
@@ -421,6 +402,22 @@ public final class MatchConditions {
           + " RE2 does not support";
     }
     return null;
+  }
+
+  /**
+   * Null when {@code c} is exactly one of a path, a header or a query condition; else what is wrong
+   * with it, {@code allowed} naming what it may be.
+   */
+  private static String oneKind(HTTPProxySpec.MatchCondition c, String allowed) {
+    int set =
+        c == null
+            ? 0
+            : count(
+                c.getPrefix(), c.getExact(), c.getRegex(), c.getHeader(), c.getQueryParameter());
+    if (set == 1) {
+      return null;
+    }
+    return (set == 0 ? " is empty: give one of " : " sets more than one of ") + allowed;
   }
 
   /** A literal for RE2: every character but letters, digits and / escaped. */
