@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.HealthCheckPolicy;
+import dev.gantry.api.crd.contour.LoadBalancerPolicy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
@@ -120,9 +121,29 @@ class GrpcXdsClientIT {
     HealthCheckPolicy healthCheck = new HealthCheckPolicy();
     healthCheck.setPath("/healthz");
     h2c.setHealthCheckPolicy(healthCheck);
-    return List.of(
-        Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build(),
-        Fixtures.proxy("demo/greeter-h2c").fqdn(H2C_FQDN).rawRoute(h2c).build());
+    List<HTTPProxy> proxies = new ArrayList<>();
+    proxies.add(
+        Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build());
+    proxies.add(Fixtures.proxy("demo/greeter-h2c").fqdn(H2C_FQDN).rawRoute(h2c).build());
+    for (String strategy : STRATEGIES) {
+      LoadBalancerPolicy policy = new LoadBalancerPolicy();
+      policy.setStrategy(strategy);
+      proxies.add(
+          Fixtures.proxy("demo/greeter-" + strategy.toLowerCase(java.util.Locale.ROOT))
+              .fqdn(strategyHost(strategy))
+              .route("/", "greeter", 50051, null)
+              .lastRoute(r -> r.setLoadBalancerPolicy(policy))
+              .build());
+    }
+    return proxies;
+  }
+
+  /** Load balancer strategies whose clusters a proxyless client gets like Envoy. */
+  private static final List<String> STRATEGIES =
+      List.of("Random", "WeightedLeastRequest", "Cookie", "RequestHash");
+
+  private static String strategyHost(String strategy) {
+    return "greeter-" + strategy.toLowerCase(java.util.Locale.ROOT) + ".example.com";
   }
 
   private Map<String, Integer> answers(int calls) {
@@ -135,7 +156,9 @@ class GrpcXdsClientIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("east", "west"));
-    assertThat(verdicts.get()).hasSize(2).allSatisfy(v -> assertThat(v.valid()).isTrue());
+    assertThat(verdicts.get())
+        .hasSize(2 + STRATEGIES.size())
+        .allSatisfy(v -> assertThat(v.valid()).isTrue());
 
     publisher.federationChanged(snapshot(false));
     await()
@@ -153,6 +176,24 @@ class GrpcXdsClientIT {
           .untilAsserted(() -> assertThat(GrpcWho.answers(h2c, 10)).containsOnlyKeys("west"));
     } finally {
       h2c.shutdownNow();
+    }
+
+    // Clusters of every load balancer strategy serve proxyless clients too.
+    for (String strategy : STRATEGIES) {
+      ManagedChannel balanced =
+          Grpc.newChannelBuilder(
+                  "xds:///" + strategyHost(strategy), InsecureChannelCredentials.create())
+              .build();
+      try {
+        await()
+            .ignoreExceptions()
+            .atMost(Duration.ofSeconds(20))
+            .alias(strategy)
+            .untilAsserted(
+                () -> assertThat(GrpcWho.answers(balanced, 10)).containsOnlyKeys("west"));
+      } finally {
+        balanced.shutdownNow();
+      }
     }
 
     // grpc-java speaks state of the world only; it acknowledged every type it was sent.

@@ -80,6 +80,30 @@ public final class ClusterTranslator {
         .build();
   }
 
+  /**
+   * The clusters as proxyless gRPC clients get them: grpc-java (1.62) takes round robin and ring
+   * hash clusters only and rejects {@code RANDOM} and {@code LEAST_REQUEST} ones (the latter unless
+   * an experimental flag is set in the client), so those are round robin for it, the nearest
+   * spread. The same list when no cluster needs a change.
+   */
+  public static List<Cluster> forProxyless(List<Cluster> clusters) {
+    if (clusters.stream().allMatch(ClusterTranslator::grpcBalances)) {
+      return clusters;
+    }
+    return clusters.stream()
+        .map(
+            c ->
+                grpcBalances(c)
+                    ? c
+                    : c.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build())
+        .toList();
+  }
+
+  private static boolean grpcBalances(Cluster c) {
+    return c.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN
+        || c.getLbPolicy() == Cluster.LbPolicy.RING_HASH;
+  }
+
   /** Contour's mapping: the two hashing strategies are ring hash clusters. */
   static Cluster.LbPolicy lbPolicy(Upstream.Strategy strategy) {
     return switch (strategy) {

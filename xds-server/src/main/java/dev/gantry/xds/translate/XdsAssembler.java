@@ -52,6 +52,8 @@ public final class XdsAssembler {
   private String apiListenersVersion;
   private String hostRoutesVersion;
   private String clustersVersion;
+  private List<Cluster> proxylessClusters;
+  private String proxylessClustersVersion;
   private final Map<String, FederatedService> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
@@ -85,6 +87,9 @@ public final class XdsAssembler {
       apiListenersVersion = Versions.of(apiListeners);
       hostRoutesVersion = Versions.of(hostRoutes);
       clustersVersion = Versions.of(clusters);
+      proxylessClusters = ClusterTranslator.forProxyless(clusters);
+      proxylessClustersVersion =
+          proxylessClusters == clusters ? clustersVersion : Versions.of(proxylessClusters);
       lastShape = shape;
     }
     List<ClusterLoadAssignment> assignments = new ArrayList<>();
@@ -118,8 +123,8 @@ public final class XdsAssembler {
             secretsVersion);
     Snapshot proxyless =
         Snapshot.create(
-            clusters,
-            clustersVersion,
+            proxylessClusters,
+            proxylessClustersVersion,
             assignments,
             assignmentsVersion,
             apiListeners,

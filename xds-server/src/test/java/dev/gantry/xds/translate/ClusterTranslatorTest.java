@@ -176,4 +176,26 @@ class ClusterTranslatorTest {
                 .setMaxEjectionPercent(UInt32Value.of(100)))
         .build();
   }
+
+  @org.junit.jupiter.api.Test
+  void proxylessClientsGetRoundRobinWhereGrpcHasNoSuchBalancer() {
+    List<Cluster> clusters =
+        Stream.of(
+                Cluster.LbPolicy.ROUND_ROBIN,
+                Cluster.LbPolicy.RANDOM,
+                Cluster.LbPolicy.LEAST_REQUEST,
+                Cluster.LbPolicy.RING_HASH)
+            .map(p -> Cluster.newBuilder().setName(p.name()).setLbPolicy(p).build())
+            .toList();
+
+    assertThat(ClusterTranslator.forProxyless(clusters))
+        .extracting(c -> c.getName() + "=" + c.getLbPolicy())
+        .containsExactly(
+            "ROUND_ROBIN=ROUND_ROBIN",
+            "RANDOM=ROUND_ROBIN",
+            "LEAST_REQUEST=ROUND_ROBIN",
+            "RING_HASH=RING_HASH");
+    List<Cluster> supported = List.of(clusters.get(0), clusters.get(3));
+    assertThat(ClusterTranslator.forProxyless(supported)).isSameAs(supported);
+  }
 }
