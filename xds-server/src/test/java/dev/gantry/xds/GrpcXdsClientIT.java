@@ -48,6 +48,12 @@ class GrpcXdsClientIT {
   /** The same service over h2c with active health checks, as an Envoy in front would need. */
   private static final String H2C_FQDN = "greeter-h2c.example.com";
 
+  /**
+   * The same service with {@code protocol: tls}: grpc-java refuses Envoy's upstream TLS context, so
+   * its clusters reach proxyless clients without it, and the client's credentials decide.
+   */
+  private static final String TLS_FQDN = "greeter-tls.example.com";
+
   private static final String BOOTSTRAP_PROPERTY = "io.grpc.xds.bootstrapConfig";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -125,9 +131,24 @@ class GrpcXdsClientIT {
     proxies.add(
         Fixtures.proxy("demo/greeter").fqdn(FQDN).route("/", "greeter", 50051, null).build());
     proxies.add(Fixtures.proxy("demo/greeter-h2c").fqdn(H2C_FQDN).rawRoute(h2c).build());
+    HTTPProxySpec.RouteService tls = Fixtures.routeService("greeter", 50051, null);
+    tls.setProtocol("tls");
+    proxies.add(
+        Fixtures.proxy("demo/greeter-tls")
+            .fqdn(TLS_FQDN)
+            .route("/")
+            .lastRoute(r -> r.getServices().add(tls))
+            .build());
     for (String strategy : STRATEGIES) {
       LoadBalancerPolicy policy = new LoadBalancerPolicy();
       policy.setStrategy(strategy);
+      if (strategy.equals("RequestHash")) {
+        LoadBalancerPolicy.RequestHashPolicy hash = new LoadBalancerPolicy.RequestHashPolicy();
+        LoadBalancerPolicy.HeaderHashOptions header = new LoadBalancerPolicy.HeaderHashOptions();
+        header.setHeaderName("x-user");
+        hash.setHeaderHashOptions(header);
+        policy.getRequestHashPolicies().add(hash);
+      }
       proxies.add(
           Fixtures.proxy("demo/greeter-" + strategy.toLowerCase(java.util.Locale.ROOT))
               .fqdn(strategyHost(strategy))
@@ -157,8 +178,12 @@ class GrpcXdsClientIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("east", "west"));
     assertThat(verdicts.get())
-        .hasSize(2 + STRATEGIES.size())
-        .allSatisfy(v -> assertThat(v.valid()).isTrue());
+        .hasSize(3 + STRATEGIES.size())
+        .allSatisfy(
+            v -> {
+              assertThat(v.valid()).isTrue();
+              assertThat(v.warnings()).isEmpty();
+            });
 
     publisher.federationChanged(snapshot(false));
     await()
@@ -176,6 +201,17 @@ class GrpcXdsClientIT {
           .untilAsserted(() -> assertThat(GrpcWho.answers(h2c, 10)).containsOnlyKeys("west"));
     } finally {
       h2c.shutdownNow();
+    }
+
+    ManagedChannel viaTls =
+        Grpc.newChannelBuilder("xds:///" + TLS_FQDN, InsecureChannelCredentials.create()).build();
+    try {
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(GrpcWho.answers(viaTls, 10)).containsOnlyKeys("west"));
+    } finally {
+      viaTls.shutdownNow();
     }
 
     // Clusters of every load balancer strategy serve proxyless clients too.

@@ -81,22 +81,35 @@ public final class ClusterTranslator {
   }
 
   /**
-   * The clusters as proxyless gRPC clients get them: grpc-java (1.62) takes round robin and ring
+   * The clusters as proxyless gRPC clients get them. grpc-java (1.62) takes round robin and ring
    * hash clusters only and rejects {@code RANDOM} and {@code LEAST_REQUEST} ones (the latter unless
-   * an experimental flag is set in the client), so those are round robin for it, the nearest
-   * spread. The same list when no cluster needs a change.
+   * an experimental flag is set in the client): those are round robin for it, the nearest spread.
+   * It also rejects an upstream TLS context without a certificate provider instance (the {@code h2}
+   * and {@code tls} protocols): there the transport socket is left out, and the client's own
+   * channel credentials decide how it reaches the backends, as gRPC does without xDS security. The
+   * same list when no cluster needs a change.
    */
   public static List<Cluster> forProxyless(List<Cluster> clusters) {
-    if (clusters.stream().allMatch(ClusterTranslator::grpcBalances)) {
+    if (clusters.stream().allMatch(ClusterTranslator::grpcTakes)) {
       return clusters;
     }
     return clusters.stream()
         .map(
-            c ->
-                grpcBalances(c)
-                    ? c
-                    : c.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build())
+            c -> {
+              if (grpcTakes(c)) {
+                return c;
+              }
+              Cluster.Builder b = c.toBuilder().clearTransportSocket();
+              if (!grpcBalances(c)) {
+                b.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+              }
+              return b.build();
+            })
         .toList();
+  }
+
+  private static boolean grpcTakes(Cluster c) {
+    return grpcBalances(c) && !c.hasTransportSocket();
   }
 
   private static boolean grpcBalances(Cluster c) {

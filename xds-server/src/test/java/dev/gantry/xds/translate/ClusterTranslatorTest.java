@@ -197,5 +197,14 @@ class ClusterTranslatorTest {
             "RING_HASH=RING_HASH");
     List<Cluster> supported = List.of(clusters.get(0), clusters.get(3));
     assertThat(ClusterTranslator.forProxyless(supported)).isSameAs(supported);
+    Cluster tls =
+        clusters.get(0).toBuilder()
+            .setTransportSocket(
+                io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
+                    .setName("envoy.transport_sockets.tls"))
+            .build();
+    assertThat(ClusterTranslator.forProxyless(List.of(tls)))
+        .singleElement()
+        .satisfies(c -> assertThat(c.hasTransportSocket()).isFalse());
   }
 }
