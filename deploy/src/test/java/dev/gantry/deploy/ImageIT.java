@@ -127,6 +127,21 @@ class ImageIT {
     return new ProcessBuilder(command).redirectErrorStream(true);
   }
 
+  /**
+   * Stops a process started by {@link #inImage}: {@code unshare --fork} ignores SIGTERM while it
+   * waits for its child, so the program in the image gets the signal itself, then unshare ends with
+   * it (and with {@code --kill-child}, takes any rest along).
+   */
+  private static void stop(Process process) throws InterruptedException {
+    List<ProcessHandle> tree = process.descendants().toList();
+    tree.forEach(ProcessHandle::destroy);
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      tree.forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
   /** What a command run to its end in the image printed, and its exit code. */
   private record Run(int exitCode, String output) {
     /** The output without the JVM's note that it applied the image's JAVA_TOOL_OPTIONS. */
@@ -237,9 +252,9 @@ class ImageIT {
                           .statusCode()
                       == 200);
     } finally {
-      process.destroy();
-      process.waitFor(20, TimeUnit.SECONDS);
+      stop(process);
     }
+    assertThat(process.isAlive()).as("the hub in the image stopped").isFalse();
     // The image's own logging config, not logback's default (everything at DEBUG).
     assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
         .contains(JVM_NOTE + "-XX:MaxRAMPercentage=75", "hub up: xDS on port")
