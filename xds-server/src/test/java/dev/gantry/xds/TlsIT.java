@@ -258,6 +258,26 @@ class TlsIT {
   }
 
   @Test
+  void aTerminatedHostWithATcpProxyForwardsTheDecryptedStream() throws Exception {
+    TestCertificates.Issued cert = TestCertificates.rsa("tcp", "tcp.tls.test");
+    apply(TestCertificates.tlsSecret(NS + "/tcp-cert", cert));
+    apply(
+        Fixtures.proxy(NS + "/tcp")
+            .fqdn("tcp.tls.test")
+            .tls("tcp-cert", null, null)
+            .tcpProxy("web", 80, null)
+            .build());
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(presented("tcp.tls.test")).isEqualTo(cert.certificate()));
+    // Envoy holds the certificate; the plain HTTP backend reads the bytes the client encrypted.
+    assertThat(httpsGet("tcp.tls.test", "/")).startsWith("HTTP/1.1 200").endsWith("web-backend");
+    assertThat(status("tcp").getCurrentStatus()).isEqualTo("valid");
+  }
+
+  @Test
   void anIngressTlsSectionTerminatesItsHostsWithTheSecret() throws Exception {
     TestCertificates.Issued cert = TestCertificates.rsa("ing", "ing.tls.test");
     apply(TestCertificates.tlsSecret(NS + "/ing-cert", cert));
