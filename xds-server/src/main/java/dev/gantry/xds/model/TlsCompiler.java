@@ -87,7 +87,7 @@ final class TlsCompiler {
     if (errors.size() > before) {
       return null;
     }
-    return new VirtualHostTls(certificate, minimum, permitInsecure(spec), clusters);
+    return new VirtualHostTls(certificate, minimum, clusters);
   }
 
   private static ProxyVerdict.Error tlsError(String reason, String message) {
@@ -205,23 +205,5 @@ final class TlsCompiler {
       clusters.add(new RoutingTable.WeightedCluster(upstream.name(), anyWeight ? weight : 1));
     }
     return clusters;
-  }
-
-  /** The match of every route with {@code permitInsecure: true}, in spec order. */
-  private static List<RoutingTable.Match> permitInsecure(HTTPProxySpec spec) {
-    List<RoutingTable.Match> matches = new ArrayList<>();
-    List<HTTPProxySpec.Route> routes = spec.getRoutes() == null ? List.of() : spec.getRoutes();
-    for (int i = 0; i < routes.size(); i++) {
-      HTTPProxySpec.Route r = routes.get(i);
-      if (r != null && Boolean.TRUE.equals(r.getPermitInsecure())) {
-        // Errors in the conditions were reported when the routes were compiled.
-        RoutingTable.Match match =
-            MatchConditions.parse(r.getConditions(), "spec.routes[" + i + "]", new ArrayList<>());
-        if (match != null) {
-          matches.add(match);
-        }
-      }
-    }
-    return matches;
   }
 }

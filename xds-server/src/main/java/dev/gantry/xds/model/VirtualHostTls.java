@@ -5,23 +5,18 @@ import java.util.Objects;
 
 /**
  * How a virtual host is served on Envoy's {@code ingress_https} listener: terminated with a
- * certificate, or passed through by SNI to {@code tcpProxy}'s clusters.
+ * certificate, or passed through by SNI to {@code tcpProxy}'s clusters. Which routes also serve
+ * plain HTTP is each route's {@link RoutingTable.Actions#permitInsecure()}.
  *
  * @param certificate the certificate to terminate with; null for passthrough
  * @param minimumVersion the lowest TLS version a client may use (ignored for passthrough)
- * @param permitInsecure matches of the routes that are also served over plain HTTP; the others
- *     answer plain HTTP with a redirect to HTTPS
  * @param tcpProxy clusters the (terminated or passed-through) TCP stream is balanced across; empty
  *     when the host's routes serve HTTPS
  */
 public record VirtualHostTls(
-    Certificate certificate,
-    Version minimumVersion,
-    List<RoutingTable.Match> permitInsecure,
-    List<RoutingTable.WeightedCluster> tcpProxy) {
+    Certificate certificate, Version minimumVersion, List<RoutingTable.WeightedCluster> tcpProxy) {
   public VirtualHostTls {
     Objects.requireNonNull(minimumVersion, "minimumVersion");
-    permitInsecure = List.copyOf(permitInsecure);
     tcpProxy = List.copyOf(tcpProxy);
     if (certificate == null && tcpProxy.isEmpty()) {
       throw new IllegalArgumentException("a passthrough virtual host needs tcpProxy clusters");

@@ -27,12 +27,9 @@ public final class HttpsRedirects {
       if (host.tls() != null) {
         insecureByHost.put(
             host.fqdn(),
-            java.util.stream.Stream.concat(
-                    host.tls().permitInsecure().stream(),
-                    // routes of included proxies carry their own permitInsecure
-                    host.routes().stream()
-                        .filter(r -> r.actions().permitInsecure())
-                        .map(RoutingTable.Route::match))
+            host.routes().stream()
+                .filter(r -> r.actions().permitInsecure())
+                .map(RoutingTable.Route::match)
                 .map(RouteTranslator::match)
                 .collect(Collectors.toSet()));
       }

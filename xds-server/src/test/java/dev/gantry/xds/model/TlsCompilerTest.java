@@ -58,7 +58,7 @@ class TlsCompilerTest {
   }
 
   private static VirtualHostTls terminated(VirtualHostTls.Version version) {
-    return new VirtualHostTls(SERVED, version, List.of(), List.of());
+    return new VirtualHostTls(SERVED, version, List.of());
   }
 
   static Stream<Case> cases() {
@@ -80,23 +80,18 @@ class TlsCompilerTest {
             web().tls("cert", "1.3", null).route("/", "web", 80, null),
             terminated(VirtualHostTls.Version.TLS_1_3)),
         valid(
-            "permitInsecure routes are listed by match",
+            "permitInsecure routes (marked on the routes, see below)",
             web()
                 .tls("cert", "1.2", false)
                 .route("/", "web", 80, null)
                 .insecureRoute("/.well-known", "web", 80),
-            new VirtualHostTls(
-                SERVED,
-                VirtualHostTls.Version.TLS_1_2,
-                List.of(RoutingTable.Match.prefix("/.well-known")),
-                List.of())),
+            terminated(VirtualHostTls.Version.TLS_1_2)),
         valid(
             "passthrough to tcpproxy's service, no routes needed",
             web().tls(null, null, true).tcpProxy("web", 443, null),
             new VirtualHostTls(
                 null,
                 VirtualHostTls.Version.TLS_1_2,
-                List.of(),
                 List.of(new RoutingTable.WeightedCluster(cluster, 1)))),
         invalid(
             "another namespace's Secret needs a delegation",
@@ -178,5 +173,25 @@ class TlsCompilerTest {
       assertThat(verdict.description()).isEqualTo(c.error().message());
       assertThat(result.table().virtualHosts()).isEmpty();
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void permitInsecureRoutesAreMarkedOnTheirRoutes() {
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry")
+            .compile(
+                List.of(
+                    web()
+                        .tls("cert", "1.2", false)
+                        .route("/", "web", 80, null)
+                        .insecureRoute("/.well-known", "web", 80)
+                        .build()),
+                SNAPSHOT,
+                SECRETS);
+
+    assertThat(result.table().virtualHosts().get(0).routes())
+        .filteredOn(r -> r.actions().permitInsecure())
+        .extracting(RoutingTable.Route::match)
+        .containsExactly(RoutingTable.Match.prefix("/.well-known"));
   }
 }

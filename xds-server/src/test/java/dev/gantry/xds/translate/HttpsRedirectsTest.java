@@ -23,8 +23,20 @@ class HttpsRedirectsTest {
   private static final VirtualHostTls.Certificate CERT =
       new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
 
+  private static final RoutingTable.Route INSECURE_API =
+      new RoutingTable.Route(
+          RoutingTable.Match.prefix("/api"),
+          WEB,
+          RoutingTable.HeaderPolicy.NONE,
+          RoutingTable.HeaderPolicy.NONE,
+          null,
+          RoutingTable.Timeouts.DEFAULT,
+          null,
+          List.of(),
+          new RoutingTable.Actions(null, false, null, null, true));
+
   /** For each route of the host in order: true = still served, false = redirected. */
-  record Case(String name, VirtualHostTls tls, List<Boolean> served) {
+  record Case(String name, VirtualHostTls tls, RoutingTable.Route api, List<Boolean> served) {
     @Override
     public String toString() {
       return name;
@@ -34,18 +46,21 @@ class HttpsRedirectsTest {
   static Stream<Case> cases() {
     VirtualHostTls.Version v12 = VirtualHostTls.Version.TLS_1_2;
     return Stream.of(
-        new Case("no TLS: every route served", null, List.of(true, true)),
+        new Case("no TLS: every route served", null, API, List.of(true, true)),
         new Case(
             "TLS: every route redirected",
-            new VirtualHostTls(CERT, v12, List.of(), List.of()),
+            new VirtualHostTls(CERT, v12, List.of()),
+            API,
             List.of(false, false)),
         new Case(
             "TLS with /api permitInsecure: /api served, / redirected",
-            new VirtualHostTls(CERT, v12, List.of(RoutingTable.Match.prefix("/api")), List.of()),
+            new VirtualHostTls(CERT, v12, List.of()),
+            INSECURE_API,
             List.of(true, false)),
         new Case(
             "passthrough with routes: they are redirected too",
-            new VirtualHostTls(null, v12, List.of(), WEB),
+            new VirtualHostTls(null, v12, WEB),
+            API,
             List.of(false, false)));
   }
 
@@ -55,7 +70,7 @@ class HttpsRedirectsTest {
     RoutingTable table =
         new RoutingTable(
             List.of(
-                new RoutingTable.VirtualHost("web.example", List.of(API, ROOT), c.tls()),
+                new RoutingTable.VirtualHost("web.example", List.of(c.api(), ROOT), c.tls()),
                 new RoutingTable.VirtualHost("plain.example", List.of(ROOT))),
             Map.of());
     RouteConfiguration plain = RouteTranslator.translate(table);
@@ -98,8 +113,7 @@ class HttpsRedirectsTest {
                 new RoutingTable.VirtualHost(
                     "web.example",
                     List.of(insecure, ROOT),
-                    new VirtualHostTls(
-                        CERT, VirtualHostTls.Version.TLS_1_2, List.of(), List.of()))),
+                    new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_2, List.of()))),
             Map.of());
     RouteConfiguration plain = RouteTranslator.translate(table);
 

@@ -110,7 +110,7 @@ class SecureListenerTranslatorTest {
     return Stream.of(
         new Case(
             "terminated: TLS 1.2 to 1.3, ALPN h2 and http/1.1, routes https/<fqdn>",
-            host("web.example", new VirtualHostTls(CERT, v12, List.of(), List.of())),
+            host("web.example", new VirtualHostTls(CERT, v12, List.of())),
             sni("web.example")
                 .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_2, true))
                 .addFilters(hcm("https/web.example"))
@@ -118,15 +118,14 @@ class SecureListenerTranslatorTest {
         new Case(
             "terminated at TLS 1.3 only",
             host(
-                "web.example",
-                new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_3, List.of(), List.of())),
+                "web.example", new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_3, List.of())),
             sni("web.example")
                 .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_3, true))
                 .addFilters(hcm("https/web.example"))
                 .build()),
         new Case(
             "passthrough: no transport socket, a TCP proxy to the one cluster",
-            host("pass.example", new VirtualHostTls(null, v12, List.of(), WEB)),
+            host("pass.example", new VirtualHostTls(null, v12, WEB)),
             sni("pass.example")
                 .addFilters(
                     tcp(
@@ -142,7 +141,6 @@ class SecureListenerTranslatorTest {
                 new VirtualHostTls(
                     null,
                     v12,
-                    List.of(),
                     List.of(
                         new RoutingTable.WeightedCluster("a", 3),
                         new RoutingTable.WeightedCluster("b", 0),
@@ -166,7 +164,7 @@ class SecureListenerTranslatorTest {
                 .build()),
         new Case(
             "terminated, then a TCP proxy: no ALPN",
-            host("tcp.example", new VirtualHostTls(CERT, v12, List.of(), WEB)),
+            host("tcp.example", new VirtualHostTls(CERT, v12, WEB)),
             sni("tcp.example")
                 .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_2, false))
                 .addFilters(
@@ -216,9 +214,9 @@ class SecureListenerTranslatorTest {
     RoutingTable table =
         new RoutingTable(
             List.of(
-                host("z.example", new VirtualHostTls(CERT, v12, List.of(), List.of())),
-                host("a.example", new VirtualHostTls(CERT, v12, List.of(), List.of())),
-                host("pass.example", new VirtualHostTls(null, v12, List.of(), WEB)),
+                host("z.example", new VirtualHostTls(CERT, v12, List.of())),
+                host("a.example", new VirtualHostTls(CERT, v12, List.of())),
+                host("pass.example", new VirtualHostTls(null, v12, WEB)),
                 host("plain.example", null)),
             Map.of());
 
@@ -254,8 +252,7 @@ class SecureListenerTranslatorTest {
         assembler
             .assemble(
                 new RoutingTable(
-                    List.of(
-                        host("web.example", new VirtualHostTls(CERT, v12, List.of(), List.of()))),
+                    List.of(host("web.example", new VirtualHostTls(CERT, v12, List.of()))),
                     Map.of()))
             .snapshot();
     VirtualHostTls.Certificate rotated =
@@ -264,9 +261,7 @@ class SecureListenerTranslatorTest {
         assembler
             .assemble(
                 new RoutingTable(
-                    List.of(
-                        host(
-                            "web.example", new VirtualHostTls(rotated, v12, List.of(), List.of()))),
+                    List.of(host("web.example", new VirtualHostTls(rotated, v12, List.of()))),
                     Map.of()))
             .snapshot();
 
