@@ -53,13 +53,13 @@ public final class IngressCompiler {
     return compile(proxies, ingresses, snapshot, Map.of());
   }
 
-  /** As above, with the Secrets TLS may name, by {@code namespace/name}. */
+  /** As above, with the validated Secrets TLS may name, by {@code namespace/name}. */
   public Result compile(
       List<HTTPProxy> proxies,
       List<Ingress> ingresses,
       FederationSnapshot snapshot,
-      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
-    ProxyCompiler.Result base = compiler.compile(proxies, snapshot, secrets);
+      Map<String, TlsSecrets.Outcome> certificates) {
+    ProxyCompiler.Result base = compiler.compile(proxies, snapshot, certificates);
     if (ingresses.isEmpty()) {
       return new Result(base.table(), base.verdicts(), List.of());
     }
@@ -91,7 +91,7 @@ public final class IngressCompiler {
                     + "; this Ingress's rules for it are ignored"));
         continue;
       }
-      Compiled one = compileOne(s, snapshot, secrets, warnings);
+      Compiled one = compileOne(s, snapshot, certificates, warnings);
       if (one == null) {
         continue;
       }
@@ -133,14 +133,14 @@ public final class IngressCompiler {
   private Compiled compileOne(
       IngressConverter.Synthetic s,
       FederationSnapshot snapshot,
-      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      Map<String, TlsSecrets.Outcome> certificates,
       List<IngressConverter.Warning> warnings) {
     boolean anyHost = s.host().equals(RoutingTable.ANY_HOST);
     HTTPProxySpec.VirtualHost vhost = s.proxy().getSpec().getVirtualhost();
     ProxyCompiler.Result result;
     try {
       vhost.setFqdn(anyHost ? ANY_HOST_STAND_IN : s.host());
-      result = compiler.compile(List.of(s.proxy()), snapshot, secrets);
+      result = compiler.compile(List.of(s.proxy()), snapshot, certificates);
     } finally {
       vhost.setFqdn(s.host());
     }

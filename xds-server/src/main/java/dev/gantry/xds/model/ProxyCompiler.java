@@ -60,12 +60,13 @@ public final class ProxyCompiler {
 
   /**
    * As {@link #compile(List, FederationSnapshot)}, with the Secrets that {@code
-   * spec.virtualhost.tls.secretName} may name, by {@code namespace/name}.
+   * spec.virtualhost.tls.secretName} may name, validated ({@link TlsSecrets#validateAll}), by
+   * {@code namespace/name}.
    */
   public Result compile(
       List<HTTPProxy> proxies,
       FederationSnapshot snapshot,
-      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
+      Map<String, TlsSecrets.Outcome> certificates) {
     List<HTTPProxy> mine =
         proxies.stream()
             .filter(this::ours)
@@ -131,7 +132,7 @@ public final class ProxyCompiler {
       List<ProxyVerdict.Error> tlsErrors = new ArrayList<>();
       List<ProxyVerdict.Error> tlsWarnings = new ArrayList<>();
       VirtualHostTls tls =
-          TlsCompiler.compile(root, secrets, snapshot, tlsErrors, tlsWarnings, hostUpstreams);
+          TlsCompiler.compile(root, certificates, snapshot, tlsErrors, tlsWarnings, hostUpstreams);
       tlsErrors.forEach(f::fatal);
       f.warnings.addAll(tlsWarnings);
       List<RoutingTable.Route> routes =

@@ -5,7 +5,6 @@ import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.TCPProxy;
 import dev.gantry.api.crd.contour.TLS;
 import dev.gantry.api.federation.FederationSnapshot;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +20,13 @@ final class TlsCompiler {
   /**
    * The host's TLS, or null when it has none or it is invalid ({@code errors} then says why).
    *
-   * @param secrets Secrets by {@code namespace/name}
+   * @param certificates validated Secrets by {@code namespace/name} ({@link
+   *     TlsSecrets#validateAll})
    * @param upstreams receives the clusters of {@code spec.tcpproxy}
    */
   static VirtualHostTls compile(
       HTTPProxy p,
-      Map<String, Secret> secrets,
+      Map<String, TlsSecrets.Outcome> certificates,
       FederationSnapshot snapshot,
       List<ProxyVerdict.Error> errors,
       List<ProxyVerdict.Error> warnings,
@@ -72,7 +72,7 @@ final class TlsCompiler {
     }
     VirtualHostTls.Certificate certificate = null;
     if (hasSecret) {
-      certificate = certificate(p, tls.getSecretName(), secrets, errors);
+      certificate = certificate(p, tls.getSecretName(), certificates, errors);
     }
     if (passthrough && tcp == null) {
       errors.add(
@@ -116,7 +116,7 @@ final class TlsCompiler {
   private static VirtualHostTls.Certificate certificate(
       HTTPProxy p,
       String secretName,
-      Map<String, Secret> secrets,
+      Map<String, TlsSecrets.Outcome> certificates,
       List<ProxyVerdict.Error> errors) {
     String ns = p.getMetadata().getNamespace();
     String name = secretName;
@@ -138,7 +138,7 @@ final class TlsCompiler {
       }
       name = secretName.substring(slash + 1);
     }
-    TlsSecrets.Outcome outcome = TlsSecrets.validate(secrets.get(ns + "/" + name));
+    TlsSecrets.Outcome outcome = certificates.getOrDefault(ns + "/" + name, TlsSecrets.NOT_FOUND);
     if (outcome.error() != null) {
       errors.add(
           tlsError(

@@ -44,10 +44,44 @@ public final class TlsSecrets {
     }
   }
 
+  /** What a name no Secret has stands for. */
+  public static final Outcome NOT_FOUND = Outcome.invalid("Secret not found");
+
+  /**
+   * Each Secret validated, by the same keys. Validation parses PEM and signs with the key, so it
+   * belongs where Secrets change, not in every build: an outcome in {@code previous} is kept when
+   * its Secret's resourceVersion is the same as in {@code previousSecrets}.
+   */
+  public static Map<String, Outcome> validateAll(
+      Map<String, Secret> secrets,
+      Map<String, Secret> previousSecrets,
+      Map<String, Outcome> previous) {
+    Map<String, Outcome> outcomes = new java.util.HashMap<>();
+    secrets.forEach(
+        (key, secret) -> {
+          Secret before = previousSecrets.get(key);
+          Outcome kept = previous.get(key);
+          boolean unchanged =
+              kept != null
+                  && before != null
+                  && java.util.Objects.equals(
+                      before.getMetadata().getResourceVersion(),
+                      secret.getMetadata().getResourceVersion())
+                  && secret.getMetadata().getResourceVersion() != null;
+          outcomes.put(key, unchanged ? kept : validate(secret));
+        });
+    return Map.copyOf(outcomes);
+  }
+
+  /** Each Secret validated, by the same keys. */
+  public static Map<String, Outcome> validateAll(Map<String, Secret> secrets) {
+    return validateAll(secrets, Map.of(), Map.of());
+  }
+
   /** Validates {@code secret} (null: not found), to be served under {@code namespace/name}. */
   public static Outcome validate(Secret secret) {
     if (secret == null) {
-      return Outcome.invalid("Secret not found");
+      return NOT_FOUND;
     }
     if (!TYPE.equals(secret.getType())) {
       return Outcome.invalid("Secret type is \"" + secret.getType() + "\", not \"" + TYPE + "\"");

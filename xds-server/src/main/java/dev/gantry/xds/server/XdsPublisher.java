@@ -5,6 +5,7 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.model.IngressCompiler;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.model.TlsSecrets;
 import dev.gantry.xds.status.IngressWarningLog;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -38,6 +39,7 @@ public final class XdsPublisher {
   private List<Ingress> ingresses = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
   private Map<String, Secret> secrets = Map.of();
+  private Map<String, TlsSecrets.Outcome> certificates = Map.of();
   private boolean scheduled;
   private long lastBuildNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private boolean proxiesListed;
@@ -89,6 +91,8 @@ public final class XdsPublisher {
     Map<String, Secret> copy = Map.copyOf(current);
     executor.execute(
         () -> {
+          // Validated here, once per change of a Secret, not in every build.
+          certificates = TlsSecrets.validateAll(copy, secrets, certificates);
           secrets = copy;
           if (proxiesListed) {
             schedule();
@@ -128,7 +132,8 @@ public final class XdsPublisher {
     lastBuildNanos = System.nanoTime();
     long start = System.nanoTime();
     try {
-      IngressCompiler.Result result = compiler.compile(proxies, ingresses, federation, secrets);
+      IngressCompiler.Result result =
+          compiler.compile(proxies, ingresses, federation, certificates);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       server.publish(assembly.snapshot(), assembly.proxyless());
       builds++;

@@ -7,7 +7,6 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.TestCertificates;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,12 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** HTTPProxy TLS and TCP proxy compilation: Contour's TLSError and TCPProxyError reasons. */
 class TlsCompilerTest {
   private static final TestCertificates.Issued CERT = TestCertificates.rsa("web", "web.example");
-  private static final Map<String, Secret> SECRETS =
-      Map.of(
-          "demo/cert",
-          TestCertificates.tlsSecret("demo/cert", CERT),
-          "other/cert",
-          TestCertificates.tlsSecret("other/cert", CERT));
+  private static final Map<String, TlsSecrets.Outcome> SECRETS =
+      TlsSecrets.validateAll(
+          Map.of(
+              "demo/cert",
+              TestCertificates.tlsSecret("demo/cert", CERT),
+              "other/cert",
+              TestCertificates.tlsSecret("other/cert", CERT)));
   private static final VirtualHostTls.Certificate SERVED =
       new VirtualHostTls.Certificate("demo/cert", CERT.certificatePem(), CERT.keyPem());
   private static final FederationSnapshot SNAPSHOT =

@@ -123,4 +123,32 @@ class TlsSecretsTest {
 
     assertThat(TlsSecrets.validate(secret).error()).isNull();
   }
+
+  private static Secret versioned(Secret secret, String resourceVersion) {
+    Secret copy = new io.fabric8.kubernetes.api.model.SecretBuilder(secret).build();
+    copy.getMetadata().setResourceVersion(resourceVersion);
+    return copy;
+  }
+
+  @Test
+  void validateAllKeepsTheOutcomesOfUnchangedSecretsAndRedoesChangedOnes() {
+    TestCertificates.Issued v1 = TestCertificates.rsa("a v1", "a.example");
+    TestCertificates.Issued v2 = TestCertificates.rsa("a v2", "a.example");
+    Map<String, Secret> first =
+        Map.of(
+            "demo/a", versioned(TestCertificates.tlsSecret("demo/a", v1), "1"),
+            "demo/b", versioned(TestCertificates.tlsSecret("demo/b", v1), "1"));
+    Map<String, TlsSecrets.Outcome> before = TlsSecrets.validateAll(first);
+
+    Map<String, Secret> second =
+        Map.of(
+            "demo/a", versioned(TestCertificates.tlsSecret("demo/a", v2), "2"),
+            "demo/b", versioned(TestCertificates.tlsSecret("demo/b", v1), "1"));
+    Map<String, TlsSecrets.Outcome> after = TlsSecrets.validateAll(second, first, before);
+
+    assertThat(after.get("demo/b")).isSameAs(before.get("demo/b"));
+    assertThat(after.get("demo/a")).isNotSameAs(before.get("demo/a"));
+    assertThat(after.get("demo/a").certificate().chainPem()).isEqualTo(v2.certificatePem());
+    assertThat(TlsSecrets.validateAll(Map.of(), first, before)).isEmpty();
+  }
 }
