@@ -396,13 +396,8 @@ public final class ProxyCompiler {
         if (upstream == null) {
           continue;
         }
-        long weight = s.getWeight() == null ? 0 : s.getWeight();
-        if (weight < 0 || weight > 1_000_000) {
-          errors.add(
-              new ProxyVerdict.Error(
-                  ProxyVerdict.SERVICE_ERROR,
-                  "WeightInvalid",
-                  swhere + ": weight " + weight + " is outside 0..1000000"));
+        Long weight = weight(s, ProxyVerdict.SERVICE_ERROR, swhere, errors);
+        if (weight == null) {
           continue;
         }
         upstreams.put(upstream.name(), upstream);
@@ -548,6 +543,22 @@ public final class ProxyCompiler {
     /** A plain round robin cluster, as a TCP proxy's. */
     static final ClusterPolicies DEFAULT =
         new ClusterPolicies(Upstream.Strategy.ROUND_ROBIN, null, null);
+  }
+
+  /**
+   * A service's weight (0 when unset), or null with an error of {@code type} when it is outside
+   * 0..1000000.
+   */
+  static Long weight(
+      HTTPProxySpec.RouteService s, String type, String where, List<ProxyVerdict.Error> errors) {
+    long weight = s.getWeight() == null ? 0 : s.getWeight();
+    if (weight < 0 || weight > 1_000_000) {
+      errors.add(
+          new ProxyVerdict.Error(
+              type, "WeightInvalid", where + ": weight " + weight + " is outside 0..1000000"));
+      return null;
+    }
+    return weight;
   }
 
   private ProxyVerdict verdict(

@@ -192,13 +192,10 @@ final class TlsCompiler {
       if (upstream == null) {
         continue;
       }
-      long weight = s.getWeight() == null ? 0 : s.getWeight();
-      if (weight < 0 || weight > 1_000_000) {
-        errors.add(
-            new ProxyVerdict.Error(
-                ProxyVerdict.TCP_PROXY_ERROR,
-                "WeightInvalid",
-                "spec.tcpproxy.services[" + i + "]: weight " + weight + " is outside 0..1000000"));
+      Long weight =
+          ProxyCompiler.weight(
+              s, ProxyVerdict.TCP_PROXY_ERROR, "spec.tcpproxy.services[" + i + "]", errors);
+      if (weight == null) {
         continue;
       }
       upstreams.put(upstream.name(), upstream);
