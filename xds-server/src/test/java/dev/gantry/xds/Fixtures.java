@@ -236,6 +236,26 @@ public final class Fixtures {
     return publisher;
   }
 
+  /**
+   * The hub in this JVM on a test bed cluster: xDS on a free loopback port, no admin server, 10 ms
+   * holdoff, ingress class {@code gantry}, Envoy listeners on 127.0.0.1 at the given ports.
+   */
+  public static dev.gantry.xds.Hub hub(
+      io.fabric8.kubernetes.client.KubernetesClient client, int httpPort, int httpsPort) {
+    return new dev.gantry.xds.Hub(
+            new dev.gantry.xds.HubConfig(
+                new java.net.InetSocketAddress("127.0.0.1", 0),
+                null,
+                java.time.Duration.ofMillis(10),
+                null,
+                "gantry",
+                "127.0.0.1",
+                httpPort,
+                httpsPort),
+            client)
+        .start();
+  }
+
   public static ServiceBuilder service(String key) {
     return new ServiceBuilder(key);
   }

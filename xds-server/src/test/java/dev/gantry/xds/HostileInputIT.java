@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,18 +55,7 @@ class HostileInputIT {
     int httpPort = Ports.freeLoopbackPort();
     try (NetworkNamespace ns = NetworkNamespace.create();
         ManagedProcess backend = ns.httpBackend("kuard", 8080, "kuard", dir.resolve("kuard.log"));
-        Hub hub =
-            new Hub(
-                    new HubConfig(
-                        new InetSocketAddress("127.0.0.1", 0),
-                        new InetSocketAddress("127.0.0.1", 0),
-                        Duration.ofMillis(10),
-                        null,
-                        "gantry",
-                        "127.0.0.1",
-                        httpPort),
-                    client)
-                .start();
+        Hub hub = Fixtures.hub(client, httpPort, Ports.freeLoopbackPort());
         Envoy envoy =
             Envoy.start(
                 "envoy-hostile",

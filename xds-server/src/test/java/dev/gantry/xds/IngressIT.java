@@ -18,7 +18,6 @@ import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,18 +61,7 @@ class IngressIT {
       service(name, backends.start(name, netns.hostAddress()));
     }
     port = Ports.freeLoopbackPort();
-    hub =
-        new Hub(
-                new HubConfig(
-                    new InetSocketAddress("127.0.0.1", 0),
-                    null,
-                    Duration.ofMillis(10),
-                    null,
-                    "gantry",
-                    "127.0.0.1",
-                    port),
-                client)
-            .start();
+    hub = Fixtures.hub(client, port, Ports.freeLoopbackPort());
     envoy =
         Envoy.start(
             "envoy-ingress",

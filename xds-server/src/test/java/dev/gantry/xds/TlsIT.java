@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,19 +95,7 @@ class TlsIT {
 
     httpPort = Ports.freeLoopbackPort();
     httpsPort = Ports.freeLoopbackPort();
-    hub =
-        new Hub(
-                new HubConfig(
-                    new InetSocketAddress("127.0.0.1", 0),
-                    null,
-                    Duration.ofMillis(10),
-                    null,
-                    "gantry",
-                    "127.0.0.1",
-                    httpPort,
-                    httpsPort),
-                client)
-            .start();
+    hub = Fixtures.hub(client, httpPort, httpsPort);
     await().atMost(Duration.ofSeconds(60)).until(hub::ready);
     envoy =
         Envoy.start("envoy-tls", Envoy.adsBootstrap("envoy-tls", "DELTA_GRPC", hub.xdsPort()), dir);
