@@ -265,6 +265,39 @@ class TlsIT {
   }
 
   @Test
+  void aCorsPolicyIsAppliedOverHttpsToo() throws Exception {
+    TestCertificates.Issued cert = TestCertificates.rsa("cors", "cors.tls.test");
+    apply(TestCertificates.tlsSecret(NS + "/cors-cert", cert));
+    dev.gantry.api.crd.contour.CORSPolicy cors = new dev.gantry.api.crd.contour.CORSPolicy();
+    cors.getAllowOrigin().add("https://app.tls.test");
+    cors.getAllowMethods().add("GET");
+    apply(
+        Fixtures.proxy(NS + "/cors")
+            .fqdn("cors.tls.test")
+            .spec(s -> s.getVirtualhost().setCorsPolicy(cors))
+            .tls("cors-cert", null, null)
+            .route("/", "web", 80, null)
+            .build());
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(presented("cors.tls.test")).isEqualTo(cert.certificate()));
+    try (SSLSocket socket = connect("cors.tls.test")) {
+      socket
+          .getOutputStream()
+          .write(
+              ("OPTIONS / HTTP/1.1\r\nHost: cors.tls.test\r\nOrigin: https://app.tls.test\r\n"
+                      + "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+              .toLowerCase(java.util.Locale.ROOT);
+      assertThat(response).contains("access-control-allow-origin: https://app.tls.test");
+    }
+  }
+
+  @Test
   void anIngressTlsSectionTerminatesItsHostsWithTheSecret() throws Exception {
     TestCertificates.Issued cert = TestCertificates.rsa("ing", "ing.tls.test");
     apply(TestCertificates.tlsSecret(NS + "/ing-cert", cert));

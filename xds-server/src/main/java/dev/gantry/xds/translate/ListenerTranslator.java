@@ -27,18 +27,8 @@ public final class ListenerTranslator {
   private ListenerTranslator() {}
 
   public static List<Listener> translate(String address, int port) {
-    HttpConnectionManager plain = httpConnectionManager(RouteTranslator.INGRESS_HTTP);
-    // Envoy runs the CORS filter before the router; it acts on virtual hosts with a policy only.
     HttpConnectionManager hcm =
-        plain.toBuilder()
-            .setStatPrefix(RouteTranslator.INGRESS_HTTP)
-            .clearHttpFilters()
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName(RouteTranslator.CORS_FILTER)
-                    .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
-            .addAllHttpFilters(plain.getHttpFiltersList())
-            .build();
+        envoyHttpConnectionManager(RouteTranslator.INGRESS_HTTP, RouteTranslator.INGRESS_HTTP);
     return List.of(
         Listener.newBuilder()
             .setName(RouteTranslator.INGRESS_HTTP)
@@ -73,6 +63,25 @@ public final class ListenerTranslator {
                             .setApiListener(Any.pack(httpConnectionManager(fqdn))))
                     .build())
         .toList();
+  }
+
+  /**
+   * The HTTP connection manager of Envoy's listeners ({@code ingress_http} and each {@code
+   * ingress_https} chain): routes from RDS, the CORS filter before the router (it acts on virtual
+   * hosts with a policy only). Proxyless gRPC clients get no CORS filter.
+   */
+  static HttpConnectionManager envoyHttpConnectionManager(
+      String routeConfigName, String statPrefix) {
+    HttpConnectionManager plain = httpConnectionManager(routeConfigName);
+    return plain.toBuilder()
+        .setStatPrefix(statPrefix)
+        .clearHttpFilters()
+        .addHttpFilters(
+            HttpFilter.newBuilder()
+                .setName(RouteTranslator.CORS_FILTER)
+                .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
+        .addAllHttpFilters(plain.getHttpFiltersList())
+        .build();
   }
 
   private static HttpConnectionManager httpConnectionManager(String routeConfigName) {

@@ -42,16 +42,20 @@ public final class RouteTranslator {
   public static RouteConfiguration translate(RoutingTable table) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(INGRESS_HTTP);
     for (RoutingTable.VirtualHost host : table.virtualHosts()) {
-      VirtualHost vhost = virtualHost(host);
-      if (host.cors() != null) {
-        vhost =
-            vhost.toBuilder()
-                .putTypedPerFilterConfig(CORS_FILTER, Any.pack(corsPolicy(host.cors())))
-                .build();
-      }
-      config.addVirtualHosts(vhost);
+      config.addVirtualHosts(envoyVirtualHost(host));
     }
     return config.build();
+  }
+
+  /** A virtual host as Envoy gets it, on HTTP and on HTTPS: with its CORS policy, if any. */
+  static VirtualHost envoyVirtualHost(RoutingTable.VirtualHost host) {
+    VirtualHost vhost = virtualHost(host);
+    if (host.cors() == null) {
+      return vhost;
+    }
+    return vhost.toBuilder()
+        .putTypedPerFilterConfig(CORS_FILTER, Any.pack(corsPolicy(host.cors())))
+        .build();
   }
 
   /**

@@ -16,11 +16,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
@@ -97,7 +93,10 @@ public final class SecureListenerTranslator {
         tls.tcpProxy().isEmpty()
             ? Filter.newBuilder()
                 .setName("envoy.filters.network.http_connection_manager")
-                .setTypedConfig(Any.pack(httpConnectionManager(host.fqdn())))
+                .setTypedConfig(
+                    Any.pack(
+                        ListenerTranslator.envoyHttpConnectionManager(
+                            routeConfigName(host.fqdn()), INGRESS_HTTPS)))
                 .build()
             : Filter.newBuilder()
                 .setName("envoy.filters.network.tcp_proxy")
@@ -129,23 +128,6 @@ public final class SecureListenerTranslator {
     return DownstreamTlsContext.newBuilder().setCommonTlsContext(common).build();
   }
 
-  private static HttpConnectionManager httpConnectionManager(String fqdn) {
-    return HttpConnectionManager.newBuilder()
-        .setStatPrefix(INGRESS_HTTPS)
-        .setRds(
-            Rds.newBuilder()
-                .setRouteConfigName(routeConfigName(fqdn))
-                .setConfigSource(
-                    ConfigSource.newBuilder()
-                        .setAds(AggregatedConfigSource.getDefaultInstance())
-                        .setResourceApiVersion(ApiVersion.V3)))
-        .addHttpFilters(
-            HttpFilter.newBuilder()
-                .setName("envoy.filters.http.router")
-                .setTypedConfig(Any.pack(Router.getDefaultInstance())))
-        .build();
-  }
-
   /** Envoy wants weights of at least 1 in a TCP proxy: clusters weighted 0 get no traffic. */
   static TcpProxy tcpProxy(List<RoutingTable.WeightedCluster> clusters) {
     TcpProxy.Builder proxy = TcpProxy.newBuilder().setStatPrefix(INGRESS_HTTPS);
@@ -173,8 +155,14 @@ public final class SecureListenerTranslator {
         secureHosts(table).stream()
             .filter(h -> !h.tls().passthrough() && h.tls().tcpProxy().isEmpty())
             .toList();
-    return RouteTranslator.perHost(new RoutingTable(terminated, Map.of())).stream()
-        .map(c -> c.toBuilder().setName(routeConfigName(c.getName())).build())
+    return terminated.stream()
+        .sorted(java.util.Comparator.comparing(RoutingTable.VirtualHost::fqdn))
+        .map(
+            host ->
+                RouteConfiguration.newBuilder()
+                    .setName(routeConfigName(host.fqdn()))
+                    .addVirtualHosts(RouteTranslator.envoyVirtualHost(host))
+                    .build())
         .toList();
   }
 

@@ -92,6 +92,13 @@ class SecureListenerTranslatorTest {
                     .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
                     .addHttpFilters(
                         HttpFilter.newBuilder()
+                            .setName("envoy.filters.http.cors")
+                            .setTypedConfig(
+                                Any.pack(
+                                    io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors
+                                        .getDefaultInstance())))
+                    .addHttpFilters(
+                        HttpFilter.newBuilder()
                             .setName("envoy.filters.http.router")
                             .setTypedConfig(Any.pack(Router.getDefaultInstance())))
                     .build()))
