@@ -88,6 +88,45 @@ class HostileInputIT {
           .ignoreExceptions()
           .atMost(CONVERGE)
           .until(() -> "kuard".equals(get(httpPort, "many.hostile.test", "/r9999").body()));
+      for (String name : expected.keySet()) {
+        HTTPProxy proxy =
+            client.resources(HTTPProxy.class).inNamespace("demo").withName(name).get();
+        assertThat(proxy.getStatus().getConditions().get(0).getObservedGeneration())
+            .as(name)
+            .isEqualTo(proxy.getMetadata().getGeneration());
+      }
+
+      // Fixed, a proxy turns valid and serves; its status follows the new generation.
+      String fixable =
+          HostileProxies.cases().stream()
+              .filter(c -> c.name().equals("service that does not exist"))
+              .findFirst()
+              .orElseThrow()
+              .proxyName();
+      client
+          .resources(HTTPProxy.class)
+          .inNamespace("demo")
+          .withName(fixable)
+          .edit(
+              p -> {
+                p.getSpec().getRoutes().get(0).getServices().get(0).setName("kuard");
+                return p;
+              });
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                HTTPProxy fixed =
+                    client.resources(HTTPProxy.class).inNamespace("demo").withName(fixable).get();
+                assertThat(fixed.getMetadata().getGeneration()).isEqualTo(2L);
+                assertThat(fixed.getStatus().getCurrentStatus()).isEqualTo("valid");
+                assertThat(fixed.getStatus().getConditions().get(0).getObservedGeneration())
+                    .isEqualTo(2L);
+              });
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .until(() -> "kuard".equals(get(httpPort, fixable + ".hostile.test", "/").body()));
       assertThat(hub.ready()).isTrue();
       assertThat(hub.metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
       backend.checkAlive();
