@@ -7,6 +7,7 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.informer.RetryingInformers;
+import dev.gantry.api.informer.TolerantInformer;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -93,9 +94,8 @@ public final class Aggregator implements AutoCloseable {
             hub,
             RemoteCluster.class,
             () ->
-                informers.retrying(
-                    hub.resources(RemoteCluster.class).runnableInformer(0),
-                    "RemoteClusters in the hub"),
+                TolerantInformer.of(
+                    hub, RemoteCluster.class, informers, "RemoteClusters in the hub"),
             this::changed,
             clock,
             "every cluster gets priority 0, weight 1 and is never stale");

@@ -31,6 +31,23 @@ public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Pat
         path("HELM", printed));
   }
 
+  /**
+   * Contour's own CRDs of the release {@code scripts/provision} names (its {@code
+   * examples/contour/01-crds.yaml}), for tests of the hub beside Contour.
+   */
+  public static Path contourCrds() {
+    Map<String, String> printed = new LinkedHashMap<>();
+    if (System.getenv("GANTRY_CONTOUR_CRDS") == null) {
+      printed.putAll(parse(runProvisionPrint()));
+    }
+    Path crds = path("CONTOUR_CRDS", printed);
+    if (!Files.isRegularFile(crds)) {
+      throw new IllegalStateException(
+          crds + " is missing: run scripts/provision (it fetches Contour's CRDs)");
+    }
+    return crds;
+  }
+
   /** Parses {@code KEY=value} lines as {@code scripts/provision --print} writes them. */
   static Map<String, String> parse(String output) {
     Map<String, String> values = new LinkedHashMap<>();

@@ -3,9 +3,11 @@ package dev.gantry.xds;
 import dev.gantry.aggregator.Aggregator;
 import dev.gantry.aggregator.mcs.ServiceImportPublisher;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.http.HealthServer;
 import dev.gantry.api.informer.RetryingInformers;
+import dev.gantry.api.informer.TolerantInformer;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
 import dev.gantry.xds.server.XdsMetrics;
@@ -62,7 +64,7 @@ public final class Hub implements AutoCloseable {
   private XdsPublisher publisher;
   private Aggregator aggregator;
   private ServiceImportPublisher imports;
-  private SharedIndexInformer<HTTPProxy> proxies;
+  private TolerantInformer<HTTPProxy> proxies;
   private SharedIndexInformer<Ingress> ingresses;
   private ProxyStatusWriter statusWriter;
   private HealthServer health;
@@ -90,17 +92,15 @@ public final class Hub implements AutoCloseable {
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(metrics.registry());
     server = new XdsServer(config.xdsAddress(), metrics).start();
-    proxies =
-        informers.retrying(
-            hub.resources(HTTPProxy.class).inAnyNamespace().runnableInformer(0),
-            "HTTPProxies in the hub");
+    // Read object by object: one proxy written against a richer CRD (Contour's) must not stop
+    // the watch of all of them.
+    proxies = TolerantInformer.of(hub, HTTPProxy.class, informers, "HTTPProxies in the hub");
     ingresses =
         informers.retrying(
             hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0),
             "Ingresses in the hub");
     statusWriter =
-        new ProxyStatusWriter(
-            hub, clock, (namespace, name) -> proxies.getStore().getByKey(namespace + "/" + name));
+        new ProxyStatusWriter(hub, clock, (namespace, name) -> cachedStatus(namespace, name));
     publisher =
         new XdsPublisher(
             xdsExecutor,
@@ -125,7 +125,7 @@ public final class Hub implements AutoCloseable {
                   imports.accept(snapshot);
                 })
             .start();
-    proxies.addEventHandler(specChanges());
+    proxies.informer().addEventHandler(specChanges());
     ingresses.addEventHandler(specChanges());
     proxies
         .start()
@@ -249,10 +249,32 @@ public final class Hub implements AutoCloseable {
     };
   }
 
+  /** A proxy's metadata and status as cached, whether or not it reads into our model. */
+  private ProxyStatusWriter.Current cachedStatus(String namespace, String name) {
+    HTTPProxy proxy = proxies.get(namespace, name);
+    if (proxy != null) {
+      return new ProxyStatusWriter.Current(proxy.getMetadata(), proxy.getStatus());
+    }
+    TolerantInformer.Unreadable raw = proxies.getUnreadable(namespace, name);
+    if (raw == null) {
+      return null;
+    }
+    HTTPProxyStatus status;
+    try {
+      status =
+          hub.getKubernetesSerialization()
+              .convertValue(
+                  raw.object().getAdditionalProperties().get("status"), HTTPProxyStatus.class);
+    } catch (IllegalArgumentException unreadableStatus) {
+      status = null; // rewritten whole
+    }
+    return new ProxyStatusWriter.Current(raw.object().getMetadata(), status);
+  }
+
   private void proxiesChanged() {
     // Until the first lists complete the stores are partial; the last completion publishes them.
     if (proxiesListed && ingressesListed && secretsListed) {
-      publisher.routesChanged(proxies.getStore().list(), ingresses.getStore().list());
+      publisher.routesChanged(proxies.list(), proxies.unreadable(), ingresses.getStore().list());
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.gantry.aggregator.informer;
 
+import dev.gantry.api.informer.TolerantInformer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +25,11 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
 
   private final KubernetesClient client;
   private final Class<T> type;
-  private final Supplier<SharedIndexInformer<T>> factory;
+  private final Supplier<TolerantInformer<T>> factory;
   private final Runnable onChange;
   private final Clock clock;
   private final String whileAbsent;
-  private volatile SharedIndexInformer<T> informer;
+  private volatile TolerantInformer<T> informer;
   private Instant nextCheck = Instant.MIN;
   private boolean absenceLogged;
   private volatile boolean resolved;
@@ -43,7 +43,7 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
   public OptionalInformer(
       KubernetesClient client,
       Class<T> type,
-      Supplier<SharedIndexInformer<T>> factory,
+      Supplier<TolerantInformer<T>> factory,
       Runnable onChange,
       Clock clock,
       String whileAbsent) {
@@ -88,8 +88,8 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
       }
       return false;
     }
-    SharedIndexInformer<T> started = factory.get();
-    started.addEventHandler(new ChangeHandler<>(onChange));
+    TolerantInformer<T> started = factory.get();
+    started.informer().addEventHandler(new ChangeHandler<>(onChange));
     started.start().thenRun(onChange);
     informer = started;
     if (absenceLogged) {
@@ -107,14 +107,14 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
    * informer has listed it. An absent kind has nothing more to wait for.
    */
   public boolean hasSynced() {
-    SharedIndexInformer<T> current = informer;
+    TolerantInformer<T> current = informer;
     return resolved && (current == null || current.hasSynced());
   }
 
   /** The cached objects, empty while the kind is absent. */
   public List<T> list() {
-    SharedIndexInformer<T> current = informer;
-    return current == null ? List.of() : current.getStore().list();
+    TolerantInformer<T> current = informer;
+    return current == null ? List.of() : current.list();
   }
 
   @Override

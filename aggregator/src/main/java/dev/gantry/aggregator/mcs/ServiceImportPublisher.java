@@ -5,6 +5,7 @@ import dev.gantry.api.Labels;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.informer.RetryingInformers;
+import dev.gantry.api.informer.TolerantInformer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -68,9 +69,8 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
             hub,
             ServiceImport.class,
             () ->
-                informers.retrying(
-                    hub.resources(ServiceImport.class).inAnyNamespace().runnableInformer(0),
-                    "ServiceImports in the hub"),
+                TolerantInformer.of(
+                    hub, ServiceImport.class, informers, "ServiceImports in the hub"),
             this::changed,
             clock,
             "no ServiceImports are published");

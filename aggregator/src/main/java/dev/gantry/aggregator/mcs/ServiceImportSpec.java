@@ -2,6 +2,7 @@ package dev.gantry.aggregator.mcs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -10,7 +11,7 @@ import java.util.List;
 
 /** Ports and type of an imported service (the upstream MCS spec, without session affinity). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ServiceImportSpec {
+public class ServiceImportSpec extends UnknownFields {
   /** The upstream enum: a cluster-set virtual IP, or endpoints addressed directly. */
   public enum Type {
     ClusterSetIP,
@@ -54,7 +55,7 @@ public class ServiceImportSpec {
 
   /** One port, as in a Service. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class Port {
+  public static class Port extends UnknownFields {
     private String name;
 
     @JsonPropertyDescription("TCP, UDP or SCTP; TCP when unset.")

@@ -2,13 +2,14 @@ package dev.gantry.aggregator.mcs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Which clusters currently export the service. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ServiceImportStatus {
+public class ServiceImportStatus extends UnknownFields {
   @JsonPropertyDescription("The clusters that export the service, the hub's own included.")
   private List<ClusterStatus> clusters = new ArrayList<>();
 
@@ -21,7 +22,7 @@ public class ServiceImportStatus {
   }
 
   /** One exporting cluster. */
-  public static class ClusterStatus {
+  public static class ClusterStatus extends UnknownFields {
     @Required private String cluster;
 
     public ClusterStatus() {}

@@ -44,8 +44,16 @@ public final class ProxyCompiler {
 
   /** Whether {@code proxy} belongs to this server's ingress class. */
   public boolean ours(HTTPProxy proxy) {
-    String byField = proxy.getSpec() == null ? null : proxy.getSpec().getIngressClassName();
-    Map<String, String> annotations = proxy.getMetadata().getAnnotations();
+    return ours(
+        proxy.getSpec() == null ? null : proxy.getSpec().getIngressClassName(),
+        proxy.getMetadata().getAnnotations());
+  }
+
+  /**
+   * Whether a proxy with this {@code spec.ingressClassName} (null when absent) and these
+   * annotations belongs to this server's ingress class; for proxies known only by their raw form.
+   */
+  public boolean ours(String byField, Map<String, String> annotations) {
     String byAnnotation =
         annotations == null
             ? null
@@ -217,6 +225,14 @@ public final class ProxyCompiler {
       FederationSnapshot snapshot,
       Map<String, Upstream> upstreams) {
     Findings f = findings.computeIfAbsent(key(proxy), k -> new Findings());
+    UnimplementedFields.Found unimplemented = UnimplementedFields.of(proxy);
+    f.warnings.addAll(unimplemented.warnings());
+    if (!unimplemented.errors().isEmpty()) {
+      // Fail closed: nothing of this proxy, nor what it includes, is served without the
+      // restriction it asks for.
+      unimplemented.errors().forEach(f::fatal);
+      return null;
+    }
     String ns = proxy.getMetadata().getNamespace();
     List<RoutingTable.Route> out = new ArrayList<>();
     Map<String, Upstream> mine = new LinkedHashMap<>();

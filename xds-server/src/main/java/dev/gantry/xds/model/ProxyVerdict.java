@@ -46,6 +46,16 @@ public record ProxyVerdict(
     this(namespace, name, generation, currentStatus, description, errors, List.of());
   }
 
+  /**
+   * The verdict on a proxy that does not read into our model ({@code problem} names the field):
+   * invalid, never served, whatever else it holds.
+   */
+  public static ProxyVerdict unreadable(
+      String namespace, String name, long generation, String problem) {
+    Error error = new Error(SPEC_ERROR, "FieldInvalid", problem + "; the proxy is not served");
+    return new ProxyVerdict(namespace, name, generation, INVALID, error.message(), List.of(error));
+  }
+
   public boolean valid() {
     return VALID.equals(currentStatus);
   }

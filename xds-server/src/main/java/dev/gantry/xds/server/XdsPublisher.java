@@ -2,6 +2,7 @@ package dev.gantry.xds.server;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.informer.TolerantInformer;
 import dev.gantry.xds.model.IngressCompiler;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
@@ -11,6 +12,7 @@ import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +31,7 @@ public final class XdsPublisher {
 
   private final ScheduledExecutorService executor;
   private final Duration holdoff;
+  private final ProxyCompiler proxyCompiler;
   private final IngressCompiler compiler;
   private final IngressWarningLog ingressWarnings = new IngressWarningLog();
   private final XdsAssembler assembler;
@@ -36,6 +39,7 @@ public final class XdsPublisher {
   private final XdsMetrics metrics;
   private final Consumer<List<ProxyVerdict>> verdicts;
   private List<HTTPProxy> proxies = List.of();
+  private List<TolerantInformer.Unreadable> unreadable = List.of();
   private List<Ingress> ingresses = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
   private Map<String, Secret> secrets = Map.of();
@@ -57,6 +61,7 @@ public final class XdsPublisher {
       Consumer<List<ProxyVerdict>> verdicts) {
     this.executor = executor;
     this.holdoff = holdoff;
+    this.proxyCompiler = compiler;
     this.compiler = new IngressCompiler(compiler);
     this.assembler = assembler;
     this.server = server;
@@ -66,16 +71,24 @@ public final class XdsPublisher {
 
   /** Every HTTPProxy in the hub, as listed by a synced cache (and no Ingresses). */
   public void proxiesChanged(List<HTTPProxy> current) {
-    routesChanged(current, List.of());
+    routesChanged(current, List.of(), List.of());
   }
 
-  /** Every HTTPProxy and every Ingress in the hub, as listed by synced caches. */
-  public void routesChanged(List<HTTPProxy> current, List<Ingress> currentIngresses) {
+  /**
+   * Every HTTPProxy and every Ingress in the hub, as listed by synced caches, and the HTTPProxies
+   * that do not read into our model (reported invalid when they are of our class).
+   */
+  public void routesChanged(
+      List<HTTPProxy> current,
+      List<TolerantInformer.Unreadable> currentUnreadable,
+      List<Ingress> currentIngresses) {
     List<HTTPProxy> copy = List.copyOf(current);
+    List<TolerantInformer.Unreadable> unreadableCopy = List.copyOf(currentUnreadable);
     List<Ingress> ingressCopy = List.copyOf(currentIngresses);
     executor.execute(
         () -> {
           proxies = copy;
+          unreadable = unreadableCopy;
           ingresses = ingressCopy;
           proxiesListed = true;
           schedule();
@@ -139,11 +152,36 @@ public final class XdsPublisher {
       builds++;
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
-      verdicts.accept(result.verdicts());
+      verdicts.accept(withUnreadable(result.verdicts()));
       ingressWarnings.update(result.warnings());
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
     }
+  }
+
+  /** The compiler's verdicts and one for each unreadable proxy of our class: never served. */
+  private List<ProxyVerdict> withUnreadable(List<ProxyVerdict> compiled) {
+    if (unreadable.isEmpty()) {
+      return compiled;
+    }
+    List<ProxyVerdict> all = new ArrayList<>(compiled);
+    for (TolerantInformer.Unreadable u : unreadable) {
+      Object spec = u.object().getAdditionalProperties().get("spec");
+      Object byField = spec instanceof Map<?, ?> m ? m.get("ingressClassName") : null;
+      if (proxyCompiler.ours(
+          byField instanceof String name ? name : null,
+          u.object().getMetadata().getAnnotations())) {
+        all.add(
+            ProxyVerdict.unreadable(
+                u.namespace(),
+                u.name(),
+                u.object().getMetadata().getGeneration() == null
+                    ? 0
+                    : u.object().getMetadata().getGeneration(),
+                u.problem()));
+      }
+    }
+    return all;
   }
 
   /** Snapshots published so far. */

@@ -3,8 +3,13 @@ package dev.gantry.xds.status;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import dev.gantry.xds.model.ProxyVerdict;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +25,21 @@ import org.slf4j.LoggerFactory;
 public final class ProxyStatusWriter {
   private static final Logger log = LoggerFactory.getLogger(ProxyStatusWriter.class);
 
+  private static final ResourceDefinitionContext HTTP_PROXIES =
+      ResourceDefinitionContext.fromResourceType(HTTPProxy.class);
+
   private final KubernetesClient hub;
   private final Clock clock;
-  private final BiFunction<String, String, HTTPProxy> cached;
+  private final BiFunction<String, String, Current> cached;
+
+  /** An HTTPProxy as an informer last saw it: its metadata and status (null when it has none). */
+  public record Current(ObjectMeta metadata, HTTPProxyStatus status) {}
 
   /**
    * @param cached the HTTPProxy {@code (namespace, name)} as an informer last saw it, or null
    */
   public ProxyStatusWriter(
-      KubernetesClient hub, Clock clock, BiFunction<String, String, HTTPProxy> cached) {
+      KubernetesClient hub, Clock clock, BiFunction<String, String, Current> cached) {
     this.hub = hub;
     this.clock = clock;
     this.cached = cached;
@@ -86,19 +97,25 @@ public final class ProxyStatusWriter {
     int failed = 0;
     for (ProxyVerdict verdict : verdicts) {
       try {
-        HTTPProxy current = cached.apply(verdict.namespace(), verdict.name());
+        Current current = cached.apply(verdict.namespace(), verdict.name());
         if (current == null) {
           continue;
         }
-        HTTPProxyStatus next = statusFor(verdict, current.getStatus(), clock.instant().toString());
-        if (next.equals(current.getStatus())) {
+        HTTPProxyStatus next = statusFor(verdict, current.status(), clock.instant().toString());
+        if (next.equals(current.status())) {
           continue;
         }
-        HTTPProxy copy = new HTTPProxy();
-        copy.setMetadata(current.getMetadata());
-        copy.setSpec(current.getSpec());
-        copy.setStatus(next);
-        hub.resources(HTTPProxy.class)
+        // Written as a raw object (the status subresource keeps the spec as stored): neither the
+        // request nor the answer goes through our model of the spec, which a proxy written
+        // against a richer CRD may not fit.
+        GenericKubernetesResource copy =
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion(HasMetadata.getApiVersion(HTTPProxy.class))
+                .withKind(HasMetadata.getKind(HTTPProxy.class))
+                .withMetadata(current.metadata())
+                .build();
+        copy.setAdditionalProperty("status", next);
+        hub.genericKubernetesResources(HTTP_PROXIES)
             .inNamespace(verdict.namespace())
             .resource(copy)
             .updateStatus();

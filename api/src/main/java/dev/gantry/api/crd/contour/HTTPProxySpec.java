@@ -2,12 +2,13 @@ package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.api.crd.UnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What an HTTPProxy asks for: a virtual host and its routes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class HTTPProxySpec {
+public class HTTPProxySpec extends UnknownFields {
   @JsonPropertyDescription(
       "The ingress class this proxy belongs to; Gantry serves its own class only.")
   private String ingressClassName;
@@ -67,7 +68,7 @@ public class HTTPProxySpec {
 
   /** The host name of a root proxy. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class VirtualHost {
+  public static class VirtualHost extends UnknownFields {
     @JsonPropertyDescription("Fully qualified domain name, e.g. kuard.example.com.")
     private String fqdn;
 
@@ -104,7 +105,7 @@ public class HTTPProxySpec {
 
   /** One route: when its conditions match, traffic goes to its services by weight. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class Route {
+  public static class Route extends UnknownFields {
     private List<MatchCondition> conditions = new ArrayList<>();
     private List<RouteService> services = new ArrayList<>();
 
@@ -252,7 +253,7 @@ public class HTTPProxySpec {
    * all match.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class MatchCondition {
+  public static class MatchCondition extends UnknownFields {
     @JsonPropertyDescription("Path prefix the request must start with.")
     private String prefix;
 
@@ -311,7 +312,7 @@ public class HTTPProxySpec {
 
   /** Contour's header condition: a name and exactly one way to match it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class HeaderMatchCondition {
+  public static class HeaderMatchCondition extends UnknownFields {
     @JsonPropertyDescription("Header name, case-insensitive.")
     private String name;
 
@@ -425,7 +426,7 @@ public class HTTPProxySpec {
 
   /** Contour's query parameter condition: a name and exactly one way to match it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class QueryParameterMatchCondition {
+  public static class QueryParameterMatchCondition extends UnknownFields {
     @JsonPropertyDescription("Query parameter name, case-sensitive.")
     private String name;
 
@@ -520,7 +521,7 @@ public class HTTPProxySpec {
    * east-kuard}, or a federated name like {@code kuard}), a port and a weight.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class RouteService {
+  public static class RouteService extends UnknownFields {
     private String name;
     private Integer port;
     private Long weight;
@@ -597,7 +598,7 @@ public class HTTPProxySpec {
 
   /** Contour's HeadersPolicy: headers to set (replacing any value) and header names to remove. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class HeadersPolicy {
+  public static class HeadersPolicy extends UnknownFields {
     private List<HeaderValue> set = new ArrayList<>();
     private List<String> remove = new ArrayList<>();
 
@@ -620,7 +621,7 @@ public class HTTPProxySpec {
 
   /** A header name and value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class HeaderValue {
+  public static class HeaderValue extends UnknownFields {
     private String name;
     private String value;
 
@@ -650,7 +651,7 @@ public class HTTPProxySpec {
 
   /** Contour's PathRewritePolicy: prefix replacements. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class PathRewritePolicy {
+  public static class PathRewritePolicy extends UnknownFields {
     private List<ReplacePrefix> replacePrefix = new ArrayList<>();
 
     public List<ReplacePrefix> getReplacePrefix() {
@@ -667,7 +668,7 @@ public class HTTPProxySpec {
    * has) with {@code replacement}.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class ReplacePrefix {
+  public static class ReplacePrefix extends UnknownFields {
     private String prefix;
     private String replacement;
 
@@ -697,7 +698,7 @@ public class HTTPProxySpec {
 
   /** Contour's TimeoutPolicy: durations like {@code 30s}, {@code 1m30s} or {@code infinity}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class TimeoutPolicy {
+  public static class TimeoutPolicy extends UnknownFields {
     @JsonPropertyDescription("Time to wait for the whole response (default 15s; infinity: none).")
     private String response;
 
@@ -734,7 +735,7 @@ public class HTTPProxySpec {
 
   /** Contour's RetryPolicy. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class RetryPolicy {
+  public static class RetryPolicy extends UnknownFields {
     @JsonPropertyDescription("Retries allowed (default 1).")
     private Long count;
 

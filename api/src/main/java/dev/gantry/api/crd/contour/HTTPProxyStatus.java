@@ -1,13 +1,14 @@
 package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.gantry.api.crd.UnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /** Status as Contour writes it: currentStatus, description and detailed conditions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class HTTPProxyStatus {
+public class HTTPProxyStatus extends UnknownFields {
   private String currentStatus;
   private String description;
   private List<DetailedCondition> conditions = new ArrayList<>();
@@ -51,7 +52,7 @@ public class HTTPProxyStatus {
 
   /** A condition with the errors that explain it (Contour's DetailedCondition). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class DetailedCondition {
+  public static class DetailedCondition extends UnknownFields {
     private String type;
     private String status;
     private Long observedGeneration;
@@ -146,17 +147,29 @@ public class HTTPProxyStatus {
 
   /** One error under a condition: type, reason, message. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class SubCondition {
+  public static class SubCondition extends UnknownFields {
     private String type;
+    // Contour's CRD requires it; Contour writes "True" for every error and warning.
+    private String status;
     private String reason;
     private String message;
 
     public SubCondition() {}
 
+    /** An error or warning that holds ({@code status: "True"}), as Contour writes them. */
     public SubCondition(String type, String reason, String message) {
       this.type = type;
+      this.status = "True";
       this.reason = reason;
       this.message = message;
+    }
+
+    public String getStatus() {
+      return status;
+    }
+
+    public void setStatus(String status) {
+      this.status = status;
     }
 
     public String getType() {
@@ -187,13 +200,14 @@ public class HTTPProxyStatus {
     public boolean equals(Object o) {
       return o instanceof SubCondition c
           && Objects.equals(type, c.type)
+          && Objects.equals(status, c.status)
           && Objects.equals(reason, c.reason)
           && Objects.equals(message, c.message);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(type, reason, message);
+      return Objects.hash(type, status, reason, message);
     }
   }
 }

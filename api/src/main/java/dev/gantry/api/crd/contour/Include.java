@@ -2,6 +2,7 @@ package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.api.crd.UnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  * conditions.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class Include {
+public class Include extends UnknownFields {
   @JsonPropertyDescription("Name of the included HTTPProxy.")
   private String name;
 

@@ -3,6 +3,7 @@ package dev.gantry.api.crd.contour;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.api.crd.UnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * request to hash. Its own file because HTTPProxySpec is long enough.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class LoadBalancerPolicy {
+public class LoadBalancerPolicy extends UnknownFields {
   @JsonPropertyDescription(
       "RoundRobin (default), WeightedLeastRequest, Random, Cookie or RequestHash; an unknown"
           + " name means RoundRobin.")
@@ -40,7 +41,7 @@ public class LoadBalancerPolicy {
 
   /** One request attribute to hash: exactly one of a header, a query parameter, the source IP. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class RequestHashPolicy {
+  public static class RequestHashPolicy extends UnknownFields {
     @JsonPropertyDescription(
         "When the attribute is present, no further hash policies are used for the request.")
     private Boolean terminal;
@@ -92,7 +93,7 @@ public class LoadBalancerPolicy {
 
   /** The header whose value is hashed; no hash is produced when it is absent. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class HeaderHashOptions {
+  public static class HeaderHashOptions extends UnknownFields {
     @JsonPropertyDescription("Name of the request header to hash.")
     private String headerName;
 
@@ -113,7 +114,7 @@ public class LoadBalancerPolicy {
 
   /** The query parameter whose value is hashed; no hash is produced when it is absent. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class QueryParameterHashOptions {
+  public static class QueryParameterHashOptions extends UnknownFields {
     @JsonPropertyDescription("Name of the query parameter to hash.")
     private String parameterName;
 

@@ -2,10 +2,11 @@ package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.gantry.api.crd.UnknownFields;
 
 /** Answer with a redirect instead of routing to services. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RequestRedirectPolicy {
+public class RequestRedirectPolicy extends UnknownFields {
   @JsonPropertyDescription("Scheme of the Location: http or https.")
   private String scheme;
 
