@@ -196,6 +196,7 @@ class EnvoyXdsIT {
 
     // All of east's endpoints go away: an endpoints-only rebuild, traffic goes to west.
     double fullBefore = count("gantry_xds_snapshot_build_duration_seconds_count{kind=\"full\"}");
+    Map<String, Double> pushedBefore = pushed();
     publisher.federationChanged(snapshot(false));
     await()
         .ignoreExceptions()
@@ -213,7 +214,30 @@ class EnvoyXdsIT {
                 assertThat(endpointDump(delta))
                     .isEqualTo(endpointDump(sotw))
                     .doesNotContain(east1));
+    // Each Envoy was sent the two assignments that changed (federated kuard and east's mirror),
+    // not west's, and no listener, route or cluster.
+    Map<String, Double> sent = pushed();
+    sent.replaceAll((series, total) -> total - pushedBefore.getOrDefault(series, 0.0));
+    sent.values().removeIf(delta -> delta == 0);
+    assertThat(sent)
+        .isEqualTo(
+            Map.of(
+                "mode=\"delta\",type=\"ClusterLoadAssignment\"", 2.0,
+                "mode=\"sotw\",type=\"ClusterLoadAssignment\"", 2.0));
     assertThat(metrics.scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+
+  /** Resources pushed so far, by the tags of {@code gantry_xds_pushed_resources_total}. */
+  private Map<String, Double> pushed() {
+    Map<String, Double> out = new TreeMap<>();
+    String prefix = "gantry_xds_pushed_resources_total{";
+    for (String line : metrics.scrape().split("\n")) {
+      if (line.startsWith(prefix)) {
+        int end = line.indexOf('}');
+        out.put(line.substring(prefix.length(), end), Double.parseDouble(line.substring(end + 2)));
+      }
+    }
+    return out;
   }
 
   private double count(String series) {

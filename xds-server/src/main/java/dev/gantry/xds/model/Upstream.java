@@ -33,6 +33,15 @@ public record Upstream(
     Objects.requireNonNull(protocol, "protocol");
   }
 
+  /**
+   * This upstream over {@code current}, the same service as now merged: for its endpoints, which
+   * change without any route changing.
+   */
+  public Upstream withService(FederatedService current) {
+    return new Upstream(
+        name, current, port, federated, strategy, idleConnectionTimeout, protocol, healthCheck);
+  }
+
   /** An upstream speaking HTTP/1.1 in clear text, without health checks. */
   public Upstream(
       String name,

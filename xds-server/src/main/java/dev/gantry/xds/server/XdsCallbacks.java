@@ -74,12 +74,20 @@ final class XdsCallbacks implements DiscoveryServerCallbacks {
   @Override
   public void onV3StreamResponse(
       long streamId, DiscoveryRequest request, DiscoveryResponse response) {
-    metrics.push("sotw", type(response.getTypeUrl()));
+    metrics.push(
+        "sotw",
+        type(response.getTypeUrl()),
+        response.getResourcesCount(),
+        response.getSerializedSize());
   }
 
   @Override
   public void onV3StreamDeltaResponse(
       long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
-    metrics.push("delta", type(response.getTypeUrl()));
+    metrics.push(
+        "delta",
+        type(response.getTypeUrl()),
+        response.getResourcesCount() + response.getRemovedResourcesCount(),
+        response.getSerializedSize());
   }
 }

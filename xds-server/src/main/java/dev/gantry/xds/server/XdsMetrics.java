@@ -53,13 +53,27 @@ public final class XdsMetrics {
         });
   }
 
-  /** A response pushed to a client, by mode and resource type URL's short name. */
-  public void push(String mode, String type) {
+  /**
+   * A response pushed to a client, by mode and resource type URL's short name, with how many
+   * resources it carried and its size on the wire.
+   */
+  public void push(String mode, String type, int resources, int bytes) {
     Counter.builder("gantry.xds.pushes")
         .description("xDS responses sent to clients by mode and type")
         .tags("mode", mode, "type", type)
         .register(registry)
         .increment();
+    Counter.builder("gantry.xds.pushed.resources")
+        .description("Resources carried by xDS responses, by mode and type")
+        .tags("mode", mode, "type", type)
+        .register(registry)
+        .increment(resources);
+    Counter.builder("gantry.xds.pushed.bytes")
+        .description("Serialized size of xDS responses sent, by mode and type")
+        .baseUnit("bytes")
+        .tags("mode", mode, "type", type)
+        .register(registry)
+        .increment(bytes);
   }
 
   /** A client rejected a response. */

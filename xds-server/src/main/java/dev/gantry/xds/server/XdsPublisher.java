@@ -1,20 +1,26 @@
 package dev.gantry.xds.server;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.informer.TolerantInformer;
 import dev.gantry.xds.model.IngressCompiler;
 import dev.gantry.xds.model.ProxyCompiler;
 import dev.gantry.xds.model.ProxyVerdict;
+import dev.gantry.xds.model.RoutingTable;
 import dev.gantry.xds.model.TlsSecrets;
+import dev.gantry.xds.model.Upstream;
 import dev.gantry.xds.status.IngressWarningLog;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,6 +48,10 @@ public final class XdsPublisher {
   private List<TolerantInformer.Unreadable> unreadable = List.of();
   private List<Ingress> ingresses = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
+  // What the last build used, and whether routes, Ingresses or Secrets changed since.
+  private FederationSnapshot built = FederationSnapshot.empty();
+  private boolean routesChanged = true;
+  private Map<ServiceKey, List<Upstream>> upstreamsByService = Map.of();
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
   private boolean scheduled;
@@ -90,6 +100,7 @@ public final class XdsPublisher {
           proxies = copy;
           unreadable = unreadableCopy;
           ingresses = ingressCopy;
+          routesChanged = true;
           proxiesListed = true;
           schedule();
         });
@@ -107,6 +118,7 @@ public final class XdsPublisher {
           // Validated here, once per change of a Secret, not in every build.
           certificates = TlsSecrets.validateAll(copy, secrets, certificates);
           secrets = copy;
+          routesChanged = true;
           if (proxiesListed) {
             schedule();
           }
@@ -145,10 +157,24 @@ public final class XdsPublisher {
     lastBuildNanos = System.nanoTime();
     long start = System.nanoTime();
     try {
+      FederationChanges changes =
+          routesChanged ? null : FederationChanges.between(built, federation);
+      if (changes != null && !changes.routing()) {
+        refreshEndpoints(changes);
+        built = federation;
+        return;
+      }
       IngressCompiler.Result result =
           compiler.compile(proxies, ingresses, federation, certificates);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
-      server.publish(assembly.snapshot(), assembly.proxyless());
+      // Endpoints of new clusters first: a client never waits for one it was told of.
+      server.endpoints().update(assembly.changed(), assembly.removed());
+      if (assembly.fullRebuild()) {
+        server.publish(assembly.snapshot(), assembly.proxyless());
+      }
+      upstreamsByService = byService(result.table());
+      built = federation;
+      routesChanged = false;
       builds++;
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
@@ -157,6 +183,51 @@ public final class XdsPublisher {
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
     }
+  }
+
+  /**
+   * Only endpoints changed (no service appeared, went or changed ports): the routes compiled last
+   * stay, and only the assignments of the upstreams of the changed services are rebuilt and sent.
+   */
+  private void refreshEndpoints(FederationChanges changes) {
+    if (changes.none()) {
+      return;
+    }
+    long start = System.nanoTime();
+    List<Upstream> refreshed = new ArrayList<>();
+    refresh(changes.federated(), true, federation.federated(), refreshed);
+    refresh(changes.hub(), false, federation.hubServices(), refreshed);
+    server.endpoints().update(assembler.refresh(refreshed), List.of());
+    builds++;
+    metrics.build(Duration.ofNanos(System.nanoTime() - start), false);
+  }
+
+  private void refresh(
+      Set<ServiceName> names,
+      boolean federated,
+      Map<ServiceName, FederatedService> services,
+      List<Upstream> out) {
+    for (ServiceName name : names) {
+      FederatedService now = services.get(name);
+      for (Upstream u :
+          upstreamsByService.getOrDefault(new ServiceKey(name, federated), List.of())) {
+        out.add(u.withService(now));
+      }
+    }
+  }
+
+  /** A service as an upstream names it: federated (every cluster) or one hub Service. */
+  private record ServiceKey(ServiceName name, boolean federated) {}
+
+  private static Map<ServiceKey, List<Upstream>> byService(RoutingTable table) {
+    Map<ServiceKey, List<Upstream>> index = new HashMap<>();
+    for (Upstream u : table.upstreams().values()) {
+      index
+          .computeIfAbsent(
+              new ServiceKey(u.service().name(), u.federated()), k -> new ArrayList<>())
+          .add(u);
+    }
+    return index;
   }
 
   /** The compiler's verdicts and one for each unreadable proxy of our class: never served. */

@@ -1,5 +1,13 @@
 package dev.gantry.xds.server;
 
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
@@ -9,7 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
   private final SimpleCache<String> cache = new SimpleCache<>(new ClientGroup());
+  private final EndpointCache endpoints = new EndpointCache();
   private final Server server;
 
   public XdsServer(InetSocketAddress address, XdsMetrics metrics) {
-    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(new XdsCallbacks(metrics)), cache);
+    V3DiscoveryServer discovery =
+        new V3DiscoveryServer(List.of(new XdsCallbacks(metrics)), new Watcher());
     server =
         NettyServerBuilder.forAddress(address)
             .addService(discovery.getAggregatedDiscoveryServiceImpl())
@@ -55,10 +68,72 @@ public final class XdsServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Makes the snapshots what every connected and future client of each kind receives. */
+  /**
+   * Makes the snapshots (listeners, routes, clusters, secrets: everything but endpoints) what every
+   * connected and future client of each kind receives. Publish the endpoints of new clusters first
+   * ({@link #endpoints()}), so a client never waits for an assignment of a cluster it was given.
+   */
   public void publish(Snapshot envoy, Snapshot proxyless) {
     cache.setSnapshot(ClientGroup.ENVOY, envoy);
     cache.setSnapshot(ClientGroup.PROXYLESS, proxyless);
+  }
+
+  /** The endpoints every client receives, sent as they change. */
+  public EndpointCache endpoints() {
+    return endpoints;
+  }
+
+  /** EDS from the endpoint cache, every other type from the snapshots. */
+  private final class Watcher implements ConfigWatcher {
+    @Override
+    public Watch createWatch(
+        boolean ads,
+        XdsRequest request,
+        Set<String> knownResourceNames,
+        Consumer<Response> responseConsumer,
+        boolean hasClusterChanged,
+        boolean allowDefaultEmptyEdsUpdate) {
+      if (request.getResourceType() == Resources.ResourceType.ENDPOINT) {
+        return endpoints.createWatch(
+            ads, request, responseConsumer, hasClusterChanged, allowDefaultEmptyEdsUpdate);
+      }
+      return cache.createWatch(
+          ads,
+          request,
+          knownResourceNames,
+          responseConsumer,
+          hasClusterChanged,
+          allowDefaultEmptyEdsUpdate);
+    }
+
+    @Override
+    public DeltaWatch createDeltaWatch(
+        DeltaXdsRequest request,
+        String requesterVersion,
+        Map<String, String> resourceVersions,
+        Set<String> pendingResources,
+        boolean isWildcard,
+        Consumer<DeltaResponse> responseConsumer,
+        boolean hasClusterChanged) {
+      if (request.getResourceType() == Resources.ResourceType.ENDPOINT) {
+        return endpoints.createDeltaWatch(
+            request,
+            requesterVersion,
+            resourceVersions,
+            pendingResources,
+            isWildcard,
+            responseConsumer,
+            hasClusterChanged);
+      }
+      return cache.createDeltaWatch(
+          request,
+          requesterVersion,
+          resourceVersions,
+          pendingResources,
+          isWildcard,
+          responseConsumer,
+          hasClusterChanged);
+    }
   }
 
   @Override

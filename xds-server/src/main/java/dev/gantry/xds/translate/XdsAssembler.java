@@ -13,24 +13,41 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns routing tables into xDS snapshots: one for Envoy (the {@code ingress_http} socket listener,
  * and {@code ingress_https} with its SDS secrets when a virtual host has TLS) and one for proxyless
  * gRPC clients (an API listener and a route configuration per fqdn), sharing clusters and
  * endpoints. When only endpoints changed since the last table, the listeners, routes and clusters
- * (and their versions) are reused and only the changed ClusterLoadAssignments are rebuilt. Each
- * type's version is a hash of its content. Used by one thread at a time.
+ * (and their versions) are reused and only the changed ClusterLoadAssignments are rebuilt; the
+ * assignments are not in the snapshots but handed out apart, with what changed. Each type's version
+ * is a hash of its content. Used by one thread at a time.
  */
 public final class XdsAssembler {
   /**
    * The built snapshots and what was rebuilt to make them.
    *
-   * @param snapshot what Envoy receives
-   * @param proxyless what proxyless gRPC clients receive
+   * @param snapshot what Envoy receives, but for endpoints
+   * @param proxyless what proxyless gRPC clients receive, but for endpoints
+   * @param fullRebuild whether listeners, routes and clusters were built anew (else the snapshots
+   *     are the previous ones)
+   * @param assignments every ClusterLoadAssignment, by cluster name (for both kinds of client)
+   * @param changed the assignments built anew since the last assembly
+   * @param removed the cluster names whose assignment is gone since the last assembly
    */
   public record Assembly(
-      Snapshot snapshot, Snapshot proxyless, boolean fullRebuild, int endpointsRebuilt) {}
+      Snapshot snapshot,
+      Snapshot proxyless,
+      boolean fullRebuild,
+      Map<String, ClusterLoadAssignment> assignments,
+      List<ClusterLoadAssignment> changed,
+      Set<String> removed) {
+    public int endpointsRebuilt() {
+      return changed.size();
+    }
+  }
 
   private record UpstreamShape(String name, Object port, boolean federated) {}
 
@@ -54,6 +71,8 @@ public final class XdsAssembler {
   private String clustersVersion;
   private List<Cluster> proxylessClusters;
   private String proxylessClustersVersion;
+  private Snapshot snapshot;
+  private Snapshot proxyless;
   private final Map<String, FederatedService> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
@@ -92,48 +111,71 @@ public final class XdsAssembler {
           proxylessClusters == clusters ? clustersVersion : Versions.of(proxylessClusters);
       lastShape = shape;
     }
-    List<ClusterLoadAssignment> assignments = new ArrayList<>();
-    int rebuilt = 0;
+    List<ClusterLoadAssignment> changed = new ArrayList<>();
     Map<String, FederatedService> seen = new HashMap<>();
     for (Upstream upstream : table.upstreams().values()) {
       ClusterLoadAssignment cla = lastAssignments.get(upstream.name());
       if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
         cla = EndpointTranslator.translate(upstream);
-        rebuilt++;
+        changed.add(cla);
       }
       seen.put(upstream.name(), upstream.service());
       lastAssignments.put(upstream.name(), cla);
-      assignments.add(cla);
     }
+    Set<String> removed = new TreeSet<>(lastAssignments.keySet());
+    removed.removeAll(seen.keySet());
     lastServices.keySet().retainAll(seen.keySet());
     lastServices.putAll(seen);
     lastAssignments.keySet().retainAll(seen.keySet());
-    String assignmentsVersion = Versions.of(assignments);
-    Snapshot snapshot =
-        Snapshot.create(
-            clusters,
-            clustersVersion,
-            assignments,
-            assignmentsVersion,
-            listeners,
-            listenersVersion,
-            routes,
-            routesVersion,
-            secrets,
-            secretsVersion);
-    Snapshot proxyless =
-        Snapshot.create(
-            proxylessClusters,
-            proxylessClustersVersion,
-            assignments,
-            assignmentsVersion,
-            apiListeners,
-            apiListenersVersion,
-            hostRoutes,
-            hostRoutesVersion,
-            List.of(),
-            "none");
-    return new Assembly(snapshot, proxyless, full, rebuilt);
+    if (full) {
+      // Endpoints travel apart (EndpointCache), so that an endpoint change sends only itself.
+      snapshot =
+          Snapshot.create(
+              clusters,
+              clustersVersion,
+              List.of(),
+              "none",
+              listeners,
+              listenersVersion,
+              routes,
+              routesVersion,
+              secrets,
+              secretsVersion);
+      proxyless =
+          Snapshot.create(
+              proxylessClusters,
+              proxylessClustersVersion,
+              List.of(),
+              "none",
+              apiListeners,
+              apiListenersVersion,
+              hostRoutes,
+              hostRoutesVersion,
+              List.of(),
+              "none");
+    }
+    return new Assembly(
+        snapshot, proxyless, full, Map.copyOf(lastAssignments), changed, Set.copyOf(removed));
+  }
+
+  /**
+   * The ClusterLoadAssignments of {@code upstreams} (upstreams of the last assembled table, over
+   * their services as now merged) rebuilt where their service changed; the listeners, routes and
+   * clusters stay as they are. What an endpoint change costs: its own services, nothing else.
+   */
+  public List<ClusterLoadAssignment> refresh(Iterable<Upstream> upstreams) {
+    List<ClusterLoadAssignment> changed = new ArrayList<>();
+    for (Upstream upstream : upstreams) {
+      if (!lastAssignments.containsKey(upstream.name())
+          || Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
+        continue;
+      }
+      ClusterLoadAssignment cla = EndpointTranslator.translate(upstream);
+      lastServices.put(upstream.name(), upstream.service());
+      lastAssignments.put(upstream.name(), cla);
+      changed.add(cla);
+    }
+    return changed;
   }
 
   private static Shape shape(RoutingTable table) {

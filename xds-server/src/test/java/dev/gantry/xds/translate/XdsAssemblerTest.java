@@ -58,10 +58,13 @@ class XdsAssemblerTest {
     assertThat(s.clusters().resources().values())
         .containsExactlyInAnyOrderElementsOf(
             ClusterTranslator.translate(table.upstreams().values()));
-    assertThat(s.endpoints().resources().values())
+    assertThat(a.changed())
         .containsExactlyInAnyOrder(
             EndpointTranslator.translate(table.upstreams().get(EAST_KUARD)),
             EndpointTranslator.translate(table.upstreams().get(KUARD)));
+    assertThat(a.assignments()).containsOnlyKeys(EAST_KUARD, KUARD);
+    // Endpoints travel apart, through the endpoint cache.
+    assertThat(s.endpoints().resources()).isEmpty();
     assertThat(s.listeners().version())
         .isEqualTo(Versions.of(ListenerTranslator.translate("0.0.0.0", 8080)));
     assertThat(s.routes().version())
@@ -83,7 +86,8 @@ class XdsAssemblerTest {
 
   @Test
   void endpointOnlyChangeRebuildsOnlyTheChangedAssignment() {
-    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+    XdsAssembler.Assembly firstAssembly = assembler.assemble(table(KUARD_BOTH, 80));
+    Snapshot first = firstAssembly.snapshot();
 
     RoutingTable scaled = table(KUARD_WEST_SCALED, 80);
     XdsAssembler.Assembly second = assembler.assemble(scaled);
@@ -91,27 +95,27 @@ class XdsAssemblerTest {
     assertThat(second.fullRebuild()).isFalse();
     assertThat(second.endpointsRebuilt()).isEqualTo(1);
     Snapshot s = second.snapshot();
-    assertThat(s.clusters().version()).isEqualTo(first.clusters().version());
-    assertThat(s.listeners().version()).isEqualTo(first.listeners().version());
-    assertThat(s.routes().version()).isEqualTo(first.routes().version());
-    assertThat(s.endpoints().version()).isNotEqualTo(first.endpoints().version());
-    assertThat(s.endpoints().resources().get(KUARD))
-        .isEqualTo(EndpointTranslator.translate(scaled.upstreams().get(KUARD)))
-        .isNotEqualTo(first.endpoints().resources().get(KUARD));
+    assertThat(s).isSameAs(first);
+    assertThat(second.changed())
+        .containsExactly(EndpointTranslator.translate(scaled.upstreams().get(KUARD)));
+    assertThat(second.assignments().get(KUARD))
+        .isNotEqualTo(firstAssembly.assignments().get(KUARD));
+    assertThat(second.removed()).isEmpty();
     // The untouched assignment is the very one built before, not a rebuilt copy.
-    assertThat(s.endpoints().resources().get(EAST_KUARD))
-        .isSameAs(first.endpoints().resources().get(EAST_KUARD));
+    assertThat(second.assignments().get(EAST_KUARD))
+        .isSameAs(firstAssembly.assignments().get(EAST_KUARD));
   }
 
   @Test
-  void endpointChangeBackRestoresTheFirstEndpointVersion() {
-    Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+  void endpointChangeBackRestoresTheFirstAssignment() {
+    XdsAssembler.Assembly first = assembler.assemble(table(KUARD_BOTH, 80));
     assembler.assemble(table(KUARD_WEST_SCALED, 80));
 
     XdsAssembler.Assembly back = assembler.assemble(table(KUARD_BOTH, 80));
 
     assertThat(back.endpointsRebuilt()).isEqualTo(1);
-    assertThat(versions(back.snapshot())).isEqualTo(versions(first));
+    assertThat(back.assignments()).isEqualTo(first.assignments());
+    assertThat(versions(back.snapshot())).isEqualTo(versions(first.snapshot()));
   }
 
   @Test
@@ -128,7 +132,7 @@ class XdsAssemblerTest {
     // Versions come from content: what did not change keeps its version through a full rebuild.
     assertThat(second.snapshot().clusters().version()).isEqualTo(first.clusters().version());
     assertThat(second.snapshot().listeners().version()).isEqualTo(first.listeners().version());
-    assertThat(second.snapshot().endpoints().version()).isEqualTo(first.endpoints().version());
+    assertThat(second.endpointsRebuilt()).isZero();
   }
 
   @Test
@@ -142,8 +146,8 @@ class XdsAssemblerTest {
     assertThat(second.endpointsRebuilt()).isEqualTo(1);
     assertThat(second.snapshot().clusters().resources())
         .containsOnlyKeys(EAST_KUARD, KUARD, WEST_KUARD);
-    assertThat(second.snapshot().endpoints().resources().get(WEST_KUARD))
-        .isEqualTo(EndpointTranslator.translate(withWest.upstreams().get(WEST_KUARD)));
+    assertThat(second.changed())
+        .containsExactly(EndpointTranslator.translate(withWest.upstreams().get(WEST_KUARD)));
     assertThat(second.snapshot().clusters().version()).isNotEqualTo(first.clusters().version());
   }
 
@@ -155,7 +159,8 @@ class XdsAssemblerTest {
     XdsAssembler.Assembly without = assembler.assemble(table(KUARD_BOTH, 80));
     XdsAssembler.Assembly back = assembler.assemble(withWest);
 
-    assertThat(without.snapshot().endpoints().resources()).containsOnlyKeys(EAST_KUARD, KUARD);
+    assertThat(without.assignments()).containsOnlyKeys(EAST_KUARD, KUARD);
+    assertThat(without.removed()).containsExactly(WEST_KUARD);
     assertThat(without.snapshot().clusters().resources()).containsOnlyKeys(EAST_KUARD, KUARD);
     assertThat(back.fullRebuild()).isTrue();
     assertThat(back.endpointsRebuilt()).isEqualTo(1);
@@ -180,15 +185,13 @@ class XdsAssemblerTest {
     assertThat(grpc.routes().version()).isEqualTo(Versions.of(RouteTranslator.perHost(table)));
     assertThat(grpc.clusters().resources()).isEqualTo(envoy.clusters().resources());
     assertThat(grpc.clusters().version()).isEqualTo(envoy.clusters().version());
-    assertThat(grpc.endpoints().resources()).isEqualTo(envoy.endpoints().resources());
-    assertThat(grpc.endpoints().version()).isEqualTo(envoy.endpoints().version());
     // Envoy's snapshot is what it was before gRPC clients were served.
     assertThat(envoy.listeners().resources()).containsOnlyKeys("ingress_http");
     assertThat(envoy.routes().resources()).containsOnlyKeys("ingress_http");
   }
 
   @Test
-  void routeChangeKeepsTheApiListenersVersionAndEndpointChangeKeepsBothProxylessVersions() {
+  void routeChangeKeepsTheApiListenersVersionAndEndpointChangeKeepsTheProxylessSnapshot() {
     Snapshot first = assembler.assemble(table(KUARD_BOTH, 80)).proxyless();
 
     Snapshot scaled = assembler.assemble(table(KUARD_WEST_SCALED, 80)).proxyless();
@@ -196,17 +199,12 @@ class XdsAssemblerTest {
 
     assertThat(scaled.listeners().version()).isEqualTo(first.listeners().version());
     assertThat(scaled.routes().version()).isEqualTo(first.routes().version());
-    assertThat(scaled.endpoints().version()).isNotEqualTo(first.endpoints().version());
     assertThat(reweighted.listeners().version()).isEqualTo(first.listeners().version());
     assertThat(reweighted.routes().version()).isNotEqualTo(first.routes().version());
   }
 
   private static List<String> versions(Snapshot s) {
-    return List.of(
-        s.listeners().version(),
-        s.routes().version(),
-        s.clusters().version(),
-        s.endpoints().version());
+    return List.of(s.listeners().version(), s.routes().version(), s.clusters().version());
   }
 
   /** kuard.example.com: "/" split between the federated kuard and east's mirror. */

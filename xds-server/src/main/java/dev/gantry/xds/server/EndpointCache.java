@@ -1,0 +1,311 @@
+package dev.gantry.xds.server;
+
+import com.google.common.hash.Hashing;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.WatchCancelledException;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * EDS for every client, answered with what changed only, as go-control-plane's LinearCache does:
+ * ClusterLoadAssignments by cluster name, each with a digest of its content and the cache version
+ * at which it last changed.
+ *
+ * <ul>
+ *   <li>State of the world: a response carries only the requested assignments that changed since
+ *       the version the client last accepted (legal for EDS, which is not a wildcard type). The
+ *       version names this cache, its counter and a digest of the requested names, so a client
+ *       whose subscription changed (a cluster added) gets every assignment it asks for, and one
+ *       from another cache (a restarted hub) starts over.
+ *   <li>Delta: a response carries the subscribed assignments whose digest differs from the one the
+ *       client holds, and those it holds that are gone.
+ * </ul>
+ *
+ * A client that rejected a response (NACK) is not sent the same again: it waits for the next
+ * change. Thread-safe; an update costs work in the number of assignments it changes and of open
+ * watches, never in the number of assignments held.
+ */
+public final class EndpointCache {
+  /** How many past updates are remembered to tell a client what changed since its version. */
+  private static final int HISTORY = 4096;
+
+  private record Entry(ClusterLoadAssignment assignment, String digest, long changedAt) {
+    VersionedResource<ClusterLoadAssignment> versioned() {
+      return VersionedResource.create(assignment, digest);
+    }
+  }
+
+  private record Update(long version, Set<String> names) {}
+
+  private record SotwWatch(Watch watch, Set<String> names, String namesDigest) {}
+
+  private record DeltaOpen(DeltaWatch watch, Map<String, String> held, Set<String> pending) {
+    boolean subscribed(String name) {
+      return held.containsKey(name) || pending.contains(name);
+    }
+  }
+
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final Deque<Update> history = new ArrayDeque<>();
+  private final Set<SotwWatch> sotwWatches = new HashSet<>();
+  private final Set<DeltaOpen> deltaWatches = new HashSet<>();
+  private long version;
+
+  /**
+   * Sets the assignments in {@code changed} (by cluster name; unchanged content is not an update)
+   * and drops those named in {@code removed}; answers the open watches they concern.
+   *
+   * @return how many assignments actually changed
+   */
+  public synchronized int update(
+      Collection<ClusterLoadAssignment> changed, Collection<String> removed) {
+    Set<String> names = new HashSet<>();
+    long next = version + 1;
+    for (ClusterLoadAssignment cla : changed) {
+      String digest = Hashing.sha256().hashBytes(cla.toByteArray()).toString().substring(0, 16);
+      Entry before = entries.get(cla.getClusterName());
+      if (before == null || !before.digest().equals(digest)) {
+        entries.put(cla.getClusterName(), new Entry(cla, digest, next));
+        names.add(cla.getClusterName());
+      }
+    }
+    for (String name : removed) {
+      if (entries.remove(name) != null) {
+        names.add(name);
+      }
+    }
+    if (names.isEmpty()) {
+      return 0;
+    }
+    version = next;
+    history.addLast(new Update(version, names));
+    if (history.size() > HISTORY) {
+      history.removeFirst();
+    }
+    answerSotw(names);
+    answerDelta(names);
+    return names.size();
+  }
+
+  /** The cluster names held, for tests. */
+  public synchronized Set<String> names() {
+    return Set.copyOf(entries.keySet());
+  }
+
+  /** A state-of-the-world EDS watch (see the class comment). */
+  public synchronized Watch createWatch(
+      boolean ads,
+      XdsRequest request,
+      Consumer<Response> responseConsumer,
+      boolean hasClusterChanged,
+      boolean allowDefaultEmptyEdsUpdate) {
+    Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, responseConsumer);
+    Set<String> names = new HashSet<>(request.getResourceNamesList());
+    String namesDigest = namesDigest(names);
+    SotwWatch open = new SotwWatch(watch, names, namesDigest);
+    Long since = sinceOf(request.getVersionInfo(), namesDigest);
+    if (request.hasErrorDetail()) {
+      since = version; // it rejected what we sent: only a new change is worth sending
+    } else if (hasClusterChanged) {
+      since = null; // Envoy re-warms changed clusters and waits for their assignments
+    }
+    Set<String> stale = since == null ? names : changedSince(since, names);
+    if (stale == null) {
+      stale = names;
+    }
+    if (!stale.isEmpty() && respond(open, stale)) {
+      return watch;
+    }
+    sotwWatches.add(open);
+    watch.setStop(() -> cancel(open));
+    return watch;
+  }
+
+  /** A Delta EDS watch (see the class comment). */
+  public synchronized DeltaWatch createDeltaWatch(
+      DeltaXdsRequest request,
+      String requesterVersion,
+      Map<String, String> resourceVersions,
+      Set<String> pendingResources,
+      boolean isWildcard,
+      Consumer<DeltaResponse> responseConsumer,
+      boolean hasClusterChanged) {
+    DeltaWatch watch =
+        new DeltaWatch(
+            request,
+            Map.copyOf(resourceVersions),
+            Set.copyOf(pendingResources),
+            requesterVersion,
+            isWildcard,
+            responseConsumer);
+    DeltaOpen open = new DeltaOpen(watch, watch.trackedResources(), watch.pendingResources());
+    if (!request.hasErrorDetail()) {
+      Set<String> candidates = new HashSet<>(open.pending());
+      candidates.addAll(open.held().keySet());
+      if (respondDelta(open, candidates)) {
+        return watch;
+      }
+    }
+    deltaWatches.add(open);
+    watch.setStop(() -> cancel(open));
+    return watch;
+  }
+
+  private synchronized void cancel(Object open) {
+    sotwWatches.remove(open);
+    deltaWatches.remove(open);
+  }
+
+  private void answerSotw(Set<String> changed) {
+    List<SotwWatch> answered = new ArrayList<>();
+    for (SotwWatch open : sotwWatches) {
+      Set<String> stale = new HashSet<>();
+      for (String name : changed) {
+        if (open.names().contains(name) && entries.containsKey(name)) {
+          stale.add(name);
+        }
+      }
+      if (!stale.isEmpty() && respond(open, stale)) {
+        answered.add(open);
+      }
+    }
+    answered.forEach(sotwWatches::remove);
+  }
+
+  private void answerDelta(Set<String> changed) {
+    List<DeltaOpen> answered = new ArrayList<>();
+    for (DeltaOpen open : deltaWatches) {
+      Set<String> candidates = new HashSet<>();
+      for (String name : changed) {
+        if (open.subscribed(name)) {
+          candidates.add(name);
+        }
+      }
+      if (!candidates.isEmpty() && respondDelta(open, candidates)) {
+        answered.add(open);
+      }
+    }
+    answered.forEach(deltaWatches::remove);
+  }
+
+  /** Sends the held assignments among {@code names}; false when none is held or it is gone. */
+  private boolean respond(SotwWatch open, Set<String> names) {
+    List<ClusterLoadAssignment> resources = new ArrayList<>();
+    for (String name : names) {
+      Entry e = entries.get(name);
+      if (e != null) {
+        resources.add(e.assignment());
+      }
+    }
+    if (resources.isEmpty()) {
+      return false;
+    }
+    resources.sort(java.util.Comparator.comparing(ClusterLoadAssignment::getClusterName));
+    String v = instance + ":" + version + ":" + open.namesDigest();
+    try {
+      open.watch().respond(Response.create(open.watch().request(), resources, v));
+      return true;
+    } catch (WatchCancelledException e) {
+      return true; // the stream is gone: nothing to wait for
+    }
+  }
+
+  /** Sends what differs among {@code names} from what the client holds; false when nothing. */
+  private boolean respondDelta(DeltaOpen open, Set<String> names) {
+    Map<String, VersionedResource<?>> resources = new LinkedHashMap<>();
+    List<String> removed = new ArrayList<>();
+    for (String name : names.stream().sorted().toList()) {
+      Entry e = entries.get(name);
+      String held = open.held().get(name);
+      if (e == null) {
+        if (held != null) {
+          removed.add(name);
+        }
+      } else if (!e.digest().equals(held)) {
+        resources.put(name, e.versioned());
+      }
+    }
+    if (resources.isEmpty() && removed.isEmpty()) {
+      return false;
+    }
+    try {
+      open.watch()
+          .respond(
+              DeltaResponse.create(
+                  open.watch().request(), resources, removed, instance + ":" + version));
+      return true;
+    } catch (WatchCancelledException e) {
+      return true;
+    }
+  }
+
+  /**
+   * The cache version a client's {@code version_info} says it holds for the names it asks for now,
+   * or null when it holds nothing we can vouch for (first request, another cache, another
+   * subscription).
+   */
+  private Long sinceOf(String versionInfo, String namesDigest) {
+    String[] parts = versionInfo.split(":");
+    if (parts.length != 3 || !parts[0].equals(instance) || !parts[2].equals(namesDigest)) {
+      return null;
+    }
+    try {
+      return Long.parseLong(parts[1]);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Those of {@code names} that changed after version {@code since}, or null when that is too long
+   * ago to tell.
+   */
+  private Set<String> changedSince(long since, Set<String> names) {
+    if (since >= version) {
+      return Set.of();
+    }
+    if (history.isEmpty() || history.peekFirst().version() > since + 1) {
+      return null;
+    }
+    Set<String> stale = new HashSet<>();
+    for (var it = history.descendingIterator(); it.hasNext(); ) {
+      Update u = it.next();
+      if (u.version() <= since) {
+        break;
+      }
+      for (String name : u.names()) {
+        if (names.contains(name) && entries.containsKey(name)) {
+          stale.add(name);
+        }
+      }
+    }
+    return stale;
+  }
+
+  /** An order-independent digest of a set of names. */
+  private static String namesDigest(Set<String> names) {
+    long sum = 0;
+    for (String name : names) {
+      sum += Hashing.murmur3_128().hashUnencodedChars(name).asLong();
+    }
+    return Long.toHexString(sum) + "x" + names.size();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.gantry.xds.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.rpc.Status;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What the EDS cache sends: only what changed, in both modes, and everything when it must. */
+class EndpointCacheTest {
+  private final EndpointCache cache = new EndpointCache();
+  private final List<Response> sotw = new ArrayList<>();
+  private final List<DeltaResponse> delta = new ArrayList<>();
+
+  private static ClusterLoadAssignment cla(String name, String address) {
+    return ClusterLoadAssignment.newBuilder()
+        .setClusterName(name)
+        .addEndpoints(
+            LocalityLbEndpoints.newBuilder()
+                .addLbEndpoints(
+                    LbEndpoint.newBuilder()
+                        .setEndpoint(
+                            Endpoint.newBuilder()
+                                .setAddress(
+                                    Address.newBuilder()
+                                        .setSocketAddress(
+                                            SocketAddress.newBuilder()
+                                                .setAddress(address)
+                                                .setPortValue(8080))))))
+        .build();
+  }
+
+  private Watch request(String version, boolean nack, String... names) {
+    DiscoveryRequest.Builder r =
+        DiscoveryRequest.newBuilder()
+            .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
+            .setVersionInfo(version)
+            .addAllResourceNames(List.of(names));
+    if (nack) {
+      r.setErrorDetail(Status.newBuilder().setMessage("rejected"));
+    }
+    return cache.createWatch(true, XdsRequest.create(r.build()), sotw::add, false, false);
+  }
+
+  private static List<String> names(Response r) {
+    return r.resources().stream().map(m -> ((ClusterLoadAssignment) m).getClusterName()).toList();
+  }
+
+  private String lastVersion() {
+    return sotw.get(sotw.size() - 1).version();
+  }
+
+  @Test
+  void firstRequestGetsEveryAssignmentItAsksForThenOnlyWhatChanges() {
+    cache.update(
+        List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2"), cla("c", "10.0.0.3")), Set.of());
+
+    request("", false, "a", "b");
+    assertThat(names(sotw.get(0))).containsExactly("a", "b");
+
+    request(lastVersion(), false, "a", "b"); // the ACK: an open watch
+    assertThat(sotw).hasSize(1);
+    cache.update(List.of(cla("c", "10.0.0.9")), Set.of()); // not asked for
+    assertThat(sotw).hasSize(1);
+    cache.update(List.of(cla("b", "10.0.0.9"), cla("a", "10.0.0.1")), Set.of()); // a unchanged
+    assertThat(sotw).hasSize(2);
+    assertThat(names(sotw.get(1))).containsExactly("b");
+  }
+
+  @Test
+  void aChangeWhileNoWatchIsOpenIsSentOnTheNextRequest() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    request("", false, "a", "b");
+    String acked = lastVersion();
+
+    cache.update(List.of(cla("a", "10.0.0.7")), Set.of());
+    request(acked, false, "a", "b");
+
+    assertThat(names(sotw.get(1))).containsExactly("a");
+  }
+
+  @Test
+  void aNewSubscriptionGetsEverythingItAsksFor() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    request("", false, "a");
+
+    request(lastVersion(), false, "a", "b"); // a cluster was added
+
+    assertThat(names(sotw.get(1))).containsExactly("a", "b");
+  }
+
+  @Test
+  void aRejectedResponseIsNotSentAgain() {
+    cache.update(List.of(cla("a", "10.0.0.1")), Set.of());
+    request("", false, "a");
+    String acked = lastVersion();
+    cache.update(List.of(cla("a", "10.0.0.2")), Set.of());
+    request(acked, false, "a");
+    assertThat(sotw).hasSize(2);
+
+    request(acked, true, "a"); // NACK of the second
+
+    assertThat(sotw).hasSize(2);
+    cache.update(List.of(cla("a", "10.0.0.3")), Set.of());
+    assertThat(sotw).hasSize(3);
+  }
+
+  @Test
+  void anotherCachesVersionStartsOver() {
+    cache.update(List.of(cla("a", "10.0.0.1")), Set.of());
+
+    request("0123abcd:5:1x1", false, "a");
+
+    assertThat(names(sotw.get(0))).containsExactly("a");
+  }
+
+  @Test
+  void deltaSendsWhatTheClientDoesNotHoldAndWhatIsGone() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    DeltaXdsRequest r =
+        DeltaXdsRequest.create(
+            DeltaDiscoveryRequest.newBuilder()
+                .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
+                .addResourceNamesSubscribe("a")
+                .addResourceNamesSubscribe("b")
+                .build());
+
+    cache.createDeltaWatch(r, "", Map.of(), Set.of("a", "b"), false, delta::add, false);
+    assertThat(delta.get(0).resources()).containsOnlyKeys("a", "b");
+    Map<String, String> held =
+        Map.of(
+            "a", delta.get(0).resources().get("a").version(),
+            "b", delta.get(0).resources().get("b").version());
+
+    cache.createDeltaWatch(r, delta.get(0).version(), held, Set.of(), false, delta::add, false);
+    assertThat(delta).hasSize(1);
+    cache.update(List.of(cla("b", "10.0.0.9")), Set.of("a"));
+
+    assertThat(delta).hasSize(2);
+    assertThat(delta.get(1).resources()).containsOnlyKeys("b");
+    assertThat(delta.get(1).removedResources()).containsExactly("a");
+  }
+}
