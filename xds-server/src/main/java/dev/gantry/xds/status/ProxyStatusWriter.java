@@ -134,7 +134,7 @@ public final class ProxyStatusWriter {
               verdict.key(),
               e.getStatus() != null && e.getStatus().getMessage() != null
                   ? e.getStatus().getMessage()
-                  : e.getMessage());
+                  : e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
         }
       }
     }

@@ -1,0 +1,574 @@
+package dev.gantry.e2e.bench;
+
+import dev.gantry.aggregator.mcs.ServiceImport;
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.e2e.LocalGantry;
+import dev.gantry.testbed.ClusterProvider;
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.Hub;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Benchmark at size (prints one table, asserts nothing): R remote apiservers of S Services × E
+ * data-only endpoints each (distinct addresses per cluster in 198.18.0.0/15, never contacted), a
+ * discoverer per remote and the hub (in this JVM, as {@link LocalGantry} runs them), the hub
+ * apiserver holding S HTTPProxies, each routing to the federated service of its number (R
+ * clusters), and a real Envoy over state-of-the-world ADS, then one over Delta.
+ *
+ * <p>Rows: the initial mirror; hub start to every proxy {@code valid}; a remote EndpointSlice
+ * change until Envoy's admin lists the new address, idle and while other changes run at a steady
+ * rate; a new hub Service and HTTPProxy until Envoy answers its host; hub CPU and bytes sent per
+ * change; memory. Run with {@code scripts/bench-scale [--remotes 3] [--services 1000] [--endpoints
+ * 10] [--changes 100] [--rate 50]}.
+ */
+public final class ScaleBench {
+  private static final String NS = LocalGantry.NAMESPACE;
+  private static final String FQDN = "%s.scale.test";
+
+  private final int remotes;
+  private final int services;
+  private final int endpointsPer;
+  private final int changes;
+  private final int rate;
+  private final List<String> clusters = new ArrayList<>();
+  private final Map<String, List<String>> slices = new LinkedHashMap<>();
+  private final AtomicInteger nextAddress = new AtomicInteger();
+  private final Random random = new Random(42);
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<String[]> rows = new ArrayList<>();
+
+  private ScaleBench(Map<String, Integer> flags) {
+    remotes = flags.get("remotes");
+    services = flags.get("services");
+    endpointsPer = flags.get("endpoints");
+    changes = flags.get("changes");
+    rate = flags.get("rate");
+    for (int r = 0; r < remotes; r++) {
+      clusters.add("r" + r);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, Integer> flags =
+        new LinkedHashMap<>(
+            Map.of("remotes", 3, "services", 1000, "endpoints", 10, "changes", 100, "rate", 50));
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      String key = args[i].replaceFirst("^--", "");
+      if (!flags.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "unknown flag " + args[i] + "; known: " + flags.keySet());
+      }
+      flags.put(key, Integer.parseInt(args[i + 1]));
+    }
+    new ScaleBench(flags).run();
+  }
+
+  private void run() throws Exception {
+    System.out.printf(
+        "scale benchmark: %d remotes × %d services × %d endpoints, %d HTTPProxies; %d changes per"
+            + " series, load %d changes/s; %d cores, load average %s, %s%n",
+        remotes,
+        services,
+        endpointsPer,
+        services,
+        changes,
+        rate,
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage(),
+        java.time.LocalDate.now());
+    List<String> names = new ArrayList<>(clusters);
+    names.add("hub");
+    try (Testbed testbed = Testbed.start(new ClusterProvider.LocalBinaryProvider(), names)) {
+      long start = System.nanoTime();
+      populate(testbed);
+      note("populated the remotes and the hub in %.1f s", seconds(start));
+
+      long gantryStart = System.nanoTime();
+      try (LocalGantry gantry =
+          LocalGantry.start(testbed, "hub", clusters, Duration.ofMillis(10))) {
+        KubernetesClient hub = testbed.cluster("hub").client();
+        int objects = remotes * services * 2;
+        awaitTrue(Duration.ofMinutes(10), () -> mirrored(hub) >= remotes * services);
+        double mirror = seconds(gantryStart);
+        rows.add(
+            row(
+                "initial mirror, discoverers started together",
+                "%.1f s (%d objects, %.0f objects/s)"
+                    .formatted(mirror, objects, objects / mirror)));
+        awaitTrue(Duration.ofMinutes(10), () -> allValid(hub));
+        rows.add(
+            row("hub start → all HTTPProxies valid", "%.1f s".formatted(seconds(gantryStart))));
+
+        for (String mode : List.of("GRPC", "DELTA_GRPC")) {
+          String label = mode.equals("GRPC") ? "SotW" : "Delta";
+          Envoy envoy = gantry.startEnvoy("envoy-scale-" + label.toLowerCase(Locale.ROOT), mode);
+          long envoyStart = System.nanoTime();
+          awaitTrue(Duration.ofMinutes(5), () -> clustersIn(envoy) >= services);
+          rows.add(
+              row(
+                  label + ": Envoy start → every cluster",
+                  "%.1f s".formatted(seconds(envoyStart))));
+          for (int i = 0; i < 10; i++) {
+            change(testbed, envoy); // warm-up: JIT, connections
+          }
+          Usage before = Usage.read(gantry.hub(), envoy);
+          long[] idle = series(testbed, envoy, changes);
+          Usage after = Usage.read(gantry.hub(), envoy);
+          rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
+          rows.add(row(label + ": hub per change, idle", after.minus(before, changes)));
+          long[] loaded;
+          try (Load load = new Load(testbed, rate)) {
+            loaded = series(testbed, envoy, changes);
+          }
+          rows.add(
+              row(
+                  label + ": endpoint change → in Envoy, " + rate + " other changes/s",
+                  percentiles(loaded)));
+          rows.add(
+              row(label + ": new Service + HTTPProxy → Envoy answers", newProxies(gantry, 20)));
+          gantry.stopEnvoy(envoy);
+        }
+        System.gc();
+        rows.add(row("JVM (hub + discoverers) RSS / heap used after GC", memory()));
+      }
+    }
+    System.out.println();
+    System.out.println("| measure | value |");
+    System.out.println("|---|---|");
+    rows.forEach(r -> System.out.println("| " + r[0] + " | " + r[1] + " |"));
+    System.out.println();
+    System.out.println("load average at the end " + loadAverage());
+  }
+
+  // ---- populating --------------------------------------------------------------------------
+
+  private void populate(Testbed testbed) throws Exception {
+    KubernetesClient hub = testbed.cluster("hub").client();
+    Crds.install(hub, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> work = new ArrayList<>();
+      for (String cluster : clusters) {
+        KubernetesClient client = testbed.cluster(cluster).client();
+        namespace(client);
+        for (int s = 0; s < services; s++) {
+          List<String> addresses = new ArrayList<>();
+          for (int e = 0; e < endpointsPer; e++) {
+            addresses.add(address(nextAddress.getAndIncrement()));
+          }
+          String key = cluster + "/" + s;
+          slices.put(key, addresses);
+          int service = s;
+          work.add(
+              pool.submit(
+                  () -> {
+                    service(client, "svc-" + service);
+                    slice(client, "svc-" + service, addresses);
+                  }));
+        }
+      }
+      namespace(hub);
+      for (int s = 0; s < services; s++) {
+        int service = s;
+        work.add(pool.submit(() -> proxy(hub, "p-" + service, "svc-" + service)));
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Address number {@code n} of 198.18.0.0/15, never .0 or .255. */
+  private static String address(int n) {
+    int host = n % 250 + 1;
+    int c = (n / 250) % 256;
+    int b = 18 + n / (250 * 256);
+    if (b > 19) {
+      throw new IllegalStateException("more endpoints than 198.18.0.0/15 holds at 250 per /24");
+    }
+    return "198." + b + "." + c + "." + host;
+  }
+
+  private static void namespace(KubernetesClient client) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .serverSideApply();
+  }
+
+  private static void service(KubernetesClient client, String name) {
+    retry(
+        () ->
+            client
+                .services()
+                .inNamespace(NS)
+                .resource(
+                    new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(NS)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withClusterIP("None")
+                        .addNewPort()
+                        .withName("http")
+                        .withPort(80)
+                        .withNewTargetPort(8080)
+                        .withProtocol("TCP")
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .serverSideApply());
+  }
+
+  private static void slice(KubernetesClient client, String service, List<String> addresses) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (String a : addresses) {
+      endpoints.add(
+          new EndpointBuilder()
+              .withAddresses(a)
+              .withNewConditions()
+              .withReady(true)
+              .endConditions()
+              .build());
+    }
+    retry(
+        () ->
+            client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(NS)
+                .resource(
+                    new EndpointSliceBuilder()
+                        .withNewMetadata()
+                        .withName(service + "-slice")
+                        .withNamespace(NS)
+                        .addToLabels("kubernetes.io/service-name", service)
+                        .endMetadata()
+                        .withAddressType("IPv4")
+                        .addNewPort()
+                        .withName("http")
+                        .withPort(8080)
+                        .withProtocol("TCP")
+                        .endPort()
+                        .withEndpoints(endpoints)
+                        .build())
+                .serverSideApply());
+  }
+
+  private static void proxy(KubernetesClient hub, String name, String service) {
+    String yaml =
+        """
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: %s, namespace: %s}
+        spec:
+          ingressClassName: gantry
+          virtualhost: {fqdn: %s}
+          routes: [{services: [{name: %s, port: 80}]}]
+        """
+            .formatted(name, NS, FQDN.formatted(name), service);
+    HTTPProxy p =
+        hub.resources(HTTPProxy.class)
+            .load(
+                new java.io.ByteArrayInputStream(
+                    yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .item();
+    retry(() -> hub.resources(HTTPProxy.class).inNamespace(NS).resource(p).serverSideApply());
+  }
+
+  /** Right after start an apiserver may refuse Services until its ServiceCIDR is ready. */
+  private static void retry(Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 20) {
+          throw e;
+        }
+        LockSupport.parkNanos(Duration.ofMillis(250L * attempt).toNanos());
+      }
+    }
+  }
+
+  // ---- measuring ---------------------------------------------------------------------------
+
+  private long mirrored(KubernetesClient hub) {
+    return hub.discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(NS)
+        .withLabel("endpointslice.kubernetes.io/managed-by", "discoverer.gantry.dev")
+        .list()
+        .getItems()
+        .size();
+  }
+
+  private boolean allValid(KubernetesClient hub) {
+    return hub.resources(HTTPProxy.class).inNamespace(NS).list().getItems().stream()
+            .filter(p -> p.getStatus() != null && "valid".equals(p.getStatus().getCurrentStatus()))
+            .count()
+        >= services;
+  }
+
+  private static int clustersIn(Envoy envoy) throws Exception {
+    String stats = envoy.admin("/stats?filter=cluster_manager.active_clusters");
+    String digits = stats.replaceAll("(?s).*active_clusters: (\\d+).*", "$1");
+    return digits.matches("\\d+") ? Integer.parseInt(digits) : 0;
+  }
+
+  /** {@code n} changes, each timed until Envoy lists the new address; nanoseconds, sorted. */
+  private long[] series(Testbed testbed, Envoy envoy, int n) throws Exception {
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      nanos[i] = change(testbed, envoy);
+    }
+    Arrays.sort(nanos);
+    return nanos;
+  }
+
+  /**
+   * Replaces the oldest address of one random service's slice in one random remote with a new one,
+   * and waits until Envoy lists it in that service's cluster.
+   */
+  private long change(Testbed testbed, Envoy envoy) throws Exception {
+    int s = random.nextInt(services);
+    String cluster = clusters.get(random.nextInt(remotes));
+    String fresh = edit(testbed, cluster, s);
+    long start = System.nanoTime();
+    slice(testbed.cluster(cluster).client(), "svc-" + s, snapshotOf(cluster, s));
+    String needle = "::" + fresh + ":8080::cx_active";
+    long deadline = start + Duration.ofSeconds(60).toNanos();
+    while (!envoy.admin("/clusters?filter=%5E" + NS + "/svc-" + s + "/").contains(needle)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Envoy did not get " + fresh + " within 60 s");
+      }
+      LockSupport.parkNanos(500_000);
+    }
+    return System.nanoTime() - start;
+  }
+
+  private synchronized String edit(Testbed testbed, String cluster, int s) {
+    List<String> addresses = slices.get(cluster + "/" + s);
+    String fresh = address(nextAddress.getAndIncrement());
+    addresses.remove(0);
+    addresses.add(fresh);
+    return fresh;
+  }
+
+  private synchronized List<String> snapshotOf(String cluster, int s) {
+    return List.copyOf(slices.get(cluster + "/" + s));
+  }
+
+  /** Changes to random services at a steady rate on a thread of its own, until closed. */
+  private final class Load implements AutoCloseable {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    Load(Testbed testbed, int perSecond) {
+      thread =
+          new Thread(
+              () -> {
+                long period = 1_000_000_000L / perSecond;
+                long next = System.nanoTime();
+                Random r = new Random(7);
+                while (running.get()) {
+                  int s = r.nextInt(services);
+                  String cluster = clusters.get(r.nextInt(remotes));
+                  edit(testbed, cluster, s);
+                  try {
+                    slice(testbed.cluster(cluster).client(), "svc-" + s, snapshotOf(cluster, s));
+                  } catch (RuntimeException e) {
+                    // a conflicting write of the measured series: the next one goes on
+                  }
+                  next += period;
+                  LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+                }
+              },
+              "bench-load");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join();
+    }
+  }
+
+  /** New hub Services (no endpoints) with an HTTPProxy each, until Envoy stops answering 404. */
+  private String newProxies(LocalGantry gantry, int n) throws Exception {
+    KubernetesClient hub = gantry.hubClient();
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      String name = "new-" + System.nanoTime();
+      long start = System.nanoTime();
+      service(hub, name);
+      proxy(hub, name, name);
+      long deadline = start + Duration.ofSeconds(60).toNanos();
+      while (status(gantry.httpPort(), FQDN.formatted(name)) == 404) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Envoy did not serve " + name + " within 60 s");
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return percentiles(nanos);
+  }
+
+  private int status(int port, String host) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Host", host)
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  /** Hub CPU (its own threads) and what the xDS server sent, read before and after a series. */
+  private record Usage(
+      long hubCpuNanos, double edsBytes, double otherBytes, double edsResources, long envoyRx) {
+    static Usage read(Hub hub, Envoy envoy) throws Exception {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpu = 0;
+      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (t != null
+            && (t.getThreadName().startsWith("gantry-")
+                || t.getThreadName().startsWith("grpc-")
+                || t.getThreadName().startsWith("vert.x-"))) {
+          long c = threads.getThreadCpuTime(t.getThreadId());
+          cpu += Math.max(0, c);
+        }
+      }
+      double eds = 0;
+      double other = 0;
+      double edsResources = 0;
+      for (Counter c : hub.metrics().registry().find("gantry.xds.pushed.bytes").counters()) {
+        if ("ClusterLoadAssignment".equals(c.getId().getTag("type"))) {
+          eds += c.count();
+        } else {
+          other += c.count();
+        }
+      }
+      for (Counter c : hub.metrics().registry().find("gantry.xds.pushed.resources").counters()) {
+        if ("ClusterLoadAssignment".equals(c.getId().getTag("type"))) {
+          edsResources += c.count();
+        }
+      }
+      // What Envoy read from the xDS connection, whatever the hub's own meters say.
+      String rx = envoy.admin("/stats?filter=%5Ecluster.xds.upstream_cx_rx_bytes_total$");
+      String digits = rx.replaceAll("(?s).*upstream_cx_rx_bytes_total: (\\d+).*", "$1");
+      return new Usage(
+          cpu, eds, other, edsResources, digits.matches("\\d+") ? Long.parseLong(digits) : -1);
+    }
+
+    String minus(Usage before, int n) {
+      return ("CPU %.2f ms (hub, discoverer and informer threads); Envoy read %.0f B from xDS;"
+              + " hub sent %.0f B of EDS (%.1f assignments), %.0f B of other types")
+          .formatted(
+              (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
+              (double) (envoyRx - before.envoyRx) / n,
+              (edsBytes - before.edsBytes) / n,
+              (edsResources - before.edsResources) / n,
+              (otherBytes - before.otherBytes) / n);
+    }
+  }
+
+  private static String memory() throws Exception {
+    String rss =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(l -> l.startsWith("VmRSS:"))
+            .findFirst()
+            .orElse("VmRSS: ? kB")
+            .replaceAll("\\s+", " ");
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return "%s / %d MB".formatted(rss.substring(7), heap / (1 << 20));
+  }
+
+  private static String percentiles(long[] sorted) {
+    return "p50 %s / p90 %s / p99 %s / max %s ms (n=%d)"
+        .formatted(
+            ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0), sorted.length);
+  }
+
+  private static String ms(long[] sorted, double q) {
+    int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+    return String.format("%.0f", sorted[Math.max(0, i)] / 1e6);
+  }
+
+  private static String[] row(String measure, String value) {
+    System.out.println("  " + measure + ": " + value);
+    return new String[] {measure, value};
+  }
+
+  private static void note(String format, Object... args) {
+    System.out.println("  " + format.formatted(args));
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static void awaitTrue(Duration timeout, Check check) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!check.ok()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+}
