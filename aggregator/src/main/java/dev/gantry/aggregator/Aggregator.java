@@ -1,30 +1,40 @@
 package dev.gantry.aggregator;
 
-import dev.gantry.aggregator.informer.ChangeHandler;
 import dev.gantry.aggregator.informer.OptionalInformer;
 import dev.gantry.aggregator.merge.FederationMerger;
+import dev.gantry.aggregator.merge.FederationState;
+import dev.gantry.api.Labels;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.FederationUpdate;
+import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.api.informer.TolerantInformer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +50,13 @@ public final class Aggregator implements AutoCloseable {
   public static final Duration TICK = Duration.ofSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
+  private static final String BY_SERVICE = "service";
 
   private final ScheduledExecutorService executor;
   private final Clock clock;
   private final Duration holdoff;
   private final Duration staleTtl;
-  private final Consumer<FederationSnapshot> listener;
+  private final Consumer<FederationUpdate> listener;
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
   private final OptionalInformer<RemoteCluster> remoteClusters;
@@ -55,9 +66,13 @@ public final class Aggregator implements AutoCloseable {
   private volatile boolean synced;
   private volatile boolean closed;
   private ScheduledFuture<?> ticks;
+  // Hub Service names whose Service or EndpointSlices changed since the last rebuild.
+  private final Set<ServiceName> dirty = ConcurrentHashMap.newKeySet();
   // Owned by the executor thread.
+  private final FederationState state = new FederationState();
   private Instant nextExpiry;
-  private Set<String> reportedProblems = Set.of();
+  private final Map<ServiceName, List<String>> reportedFederated = new HashMap<>();
+  private final Map<ServiceName, List<String>> reportedHub = new HashMap<>();
 
   /**
    * @param hub the hub apiserver; needs list/watch on services, endpointslices and remoteclusters
@@ -67,7 +82,8 @@ public final class Aggregator implements AutoCloseable {
    * @param holdoff the least time between two rebuilds (e.g. 10 ms): an isolated change is merged
    *     at once, changes during the holdoff after a rebuild are merged together at its end
    * @param staleTtl how long a stale cluster keeps its endpoints; null keeps them forever
-   * @param listener gets each snapshot that differs from the previous one, the first always
+   * @param listener gets each snapshot that differs from the previous one (the first always), with
+   *     what changed
    */
   public Aggregator(
       KubernetesClient hub,
@@ -76,7 +92,7 @@ public final class Aggregator implements AutoCloseable {
       Clock clock,
       Duration holdoff,
       Duration staleTtl,
-      Consumer<FederationSnapshot> listener) {
+      Consumer<FederationUpdate> listener) {
     this.executor = Objects.requireNonNull(executor, "executor");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.holdoff = Objects.requireNonNull(holdoff, "holdoff");
@@ -103,8 +119,10 @@ public final class Aggregator implements AutoCloseable {
 
   /** Starts watching; the first snapshot follows once every cache has listed the hub. */
   public Aggregator start() {
-    services.addEventHandler(new ChangeHandler<>(this::changed));
-    slices.addEventHandler(new ChangeHandler<>(this::changed));
+    slices.addIndexers(Map.of(BY_SERVICE, slice -> serviceKeys(slice)));
+    services.addEventHandler(
+        new Dirtying<>(s -> List.of(ServiceName.of(namespace(s), s.getMetadata().getName()))));
+    slices.addEventHandler(new Dirtying<>(Aggregator::servicesOf));
     services.start().thenRun(this::changed);
     slices.start().thenRun(this::changed);
     ticks = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -161,40 +179,119 @@ public final class Aggregator implements AutoCloseable {
     try {
       Instant now = clock.instant();
       List<RemoteCluster> clusters = remoteClusters.list();
-      FederationSnapshot next =
-          FederationMerger.merge(
-              services.getStore().list(), slices.getStore().list(), clusters, now, staleTtl);
+      Set<ServiceName> work = new HashSet<>();
+      for (ServiceName name : dirty) {
+        dirty.remove(name);
+        work.add(name);
+      }
+      if (!synced) {
+        // The first merge takes every Service the cache listed.
+        for (Service s : services.getStore().list()) {
+          work.add(ServiceName.of(namespace(s), s.getMetadata().getName()));
+        }
+      }
+      FederationUpdate update =
+          state.update(
+              work,
+              name -> services.getStore().getByKey(name.namespace() + "/" + name.name()),
+              name -> slices.getIndexer().byIndex(BY_SERVICE, name.namespace() + "/" + name.name()),
+              clusters,
+              now,
+              staleTtl);
       nextExpiry = FederationMerger.nextStaleExpiry(clusters, now, staleTtl);
-      if (synced && next.equals(current)) {
+      if (synced && update.none()) {
         return;
       }
-      current = next;
+      current = update.snapshot();
       synced = true;
-      logNewProblems(next);
+      logNewProblems(update);
       log.debug(
-          "snapshot: {} federated service(s), {} hub service(s)",
-          next.federated().size(),
-          next.hubServices().size());
-      listener.accept(next);
+          "snapshot: {} federated and {} hub service(s) changed",
+          update.changedFederated().size(),
+          update.changedHub().size());
+      listener.accept(update);
     } catch (RuntimeException e) {
       log.error("building or publishing the federation snapshot failed", e);
     }
   }
 
   /** Each problem once when it appears, not on every rebuild while it lasts. */
-  private void logNewProblems(FederationSnapshot snapshot) {
-    Set<String> problems = new HashSet<>();
-    for (FederatedService service : snapshot.federated().values()) {
-      service.problems().forEach(p -> problems.add(service.name() + ": " + p));
+  private void logNewProblems(FederationUpdate update) {
+    List<String> fresh = new ArrayList<>();
+    for (ServiceName name : update.changedFederated()) {
+      note(reportedFederated, name, update.snapshot().federated().get(name), fresh);
     }
-    for (FederatedService service : snapshot.hubServices().values()) {
-      service.problems().forEach(p -> problems.add(service.name() + ": " + p));
+    for (ServiceName name : update.changedHub()) {
+      note(reportedHub, name, update.snapshot().hubServices().get(name), fresh);
     }
-    problems.stream()
-        .filter(p -> !reportedProblems.contains(p))
-        .sorted()
-        .forEach(p -> log.warn("federation problem in {}", p));
-    reportedProblems = problems;
+    fresh.stream().sorted().forEach(p -> log.warn("federation problem in {}", p));
+  }
+
+  private static void note(
+      Map<ServiceName, List<String>> reported,
+      ServiceName name,
+      FederatedService service,
+      List<String> fresh) {
+    List<String> now = service == null ? List.of() : service.problems();
+    List<String> before = reported.getOrDefault(name, List.of());
+    for (String p : now) {
+      if (!before.contains(p)) {
+        fresh.add(name + ": " + p);
+      }
+    }
+    if (now.isEmpty()) {
+      reported.remove(name);
+    } else {
+      reported.put(name, now);
+    }
+  }
+
+  /** The hub Service names an EndpointSlice belongs to (by its service-name label). */
+  private static List<String> serviceKeys(EndpointSlice slice) {
+    return servicesOf(slice).stream().map(n -> n.namespace() + "/" + n.name()).toList();
+  }
+
+  private static List<ServiceName> servicesOf(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(Labels.SERVICE_NAME);
+    return service == null || namespace(slice) == null
+        ? List.of()
+        : List.of(ServiceName.of(namespace(slice), service));
+  }
+
+  private static String namespace(HasMetadata o) {
+    return o.getMetadata().getNamespace();
+  }
+
+  /**
+   * Marks the hub Services an event concerns (before and after an update) dirty and schedules a
+   * rebuild; fabric8's handler thread must not block.
+   */
+  private final class Dirtying<T> implements ResourceEventHandler<T> {
+    private final Function<T, List<ServiceName>> names;
+
+    Dirtying(Function<T, List<ServiceName>> names) {
+      this.names = names;
+    }
+
+    @Override
+    public void onAdd(T obj) {
+      dirty.addAll(names.apply(obj));
+      changed();
+    }
+
+    @Override
+    public void onUpdate(T oldObj, T newObj) {
+      dirty.addAll(names.apply(oldObj));
+      dirty.addAll(names.apply(newObj));
+      changed();
+    }
+
+    @Override
+    public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+      dirty.addAll(names.apply(obj));
+      changed();
+    }
   }
 
   @Override

@@ -120,9 +120,9 @@ public final class Hub implements AutoCloseable {
                 clock,
                 config.holdoff(),
                 config.staleEndpointTtl(),
-                snapshot -> {
-                  publisher.federationChanged(snapshot);
-                  imports.accept(snapshot);
+                update -> {
+                  publisher.federationChanged(update);
+                  imports.accept(update);
                 })
             .start();
     proxies.informer().addEventHandler(specChanges());

@@ -3,6 +3,7 @@ package dev.gantry.aggregator.mcs;
 import dev.gantry.aggregator.informer.OptionalInformer;
 import dev.gantry.api.Labels;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.api.informer.TolerantInformer;
@@ -80,6 +81,17 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   public ServiceImportPublisher start() {
     ticks = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /**
+   * Takes a new snapshot and what changed; any thread. ServiceImports say which clusters export a
+   * service and its ports: a change of endpoints only needs no look at them.
+   */
+  public void accept(FederationUpdate update) {
+    latest.set(update.snapshot());
+    if (update.shapeChanged() || reconciled == null) {
+      changed();
+    }
   }
 
   /** Takes a new snapshot; any thread. Only the latest is written if several arrive at once. */

@@ -39,7 +39,7 @@ public final class FederationMerger {
   private FederationMerger() {}
 
   /** What one hub Service adds: its own entry, and its cluster's part of a federated service. */
-  private record Contribution(
+  record Contribution(
       ServiceName hubName,
       ServiceName federatedName,
       boolean federates,
@@ -61,50 +61,22 @@ public final class FederationMerger {
       Collection<RemoteCluster> remoteClusters,
       Instant now,
       Duration staleTtl) {
-    Map<String, RemoteCluster> remotes = new HashMap<>();
-    for (RemoteCluster remote : remoteClusters) {
-      if (named(remote)) {
-        remotes.put(remote.getMetadata().getName(), remote);
+    Map<ServiceName, Service> byName = new HashMap<>();
+    for (Service service : services) {
+      if (named(service) && service.getMetadata().getNamespace() != null) {
+        byName.put(nameOf(service), service);
       }
     }
-    Map<String, ClusterPolicy> policies = new HashMap<>();
     Map<ServiceName, List<EndpointSlice>> slicesByService = slicesByService(slices);
-
-    Map<ServiceName, FederatedService> hubServices = new TreeMap<>();
-    Map<ServiceName, List<Contribution>> groups = new TreeMap<>();
-    List<Service> sorted =
-        services.stream()
-            .filter(s -> named(s) && s.getMetadata().getNamespace() != null)
-            .sorted(Comparator.comparing(FederationMerger::nameOf))
-            .toList();
-    for (Service service : sorted) {
-      String cluster = clusterOf(service);
-      ClusterPolicy policy =
-          policies.computeIfAbsent(
-              cluster, c -> ClusterPolicy.of(c, remotes.get(c), now, staleTtl));
-      Contribution c =
-          contribution(service, slicesByService.getOrDefault(nameOf(service), List.of()), policy);
-      hubServices.put(
-          c.hubName(),
-          new FederatedService(
-              c.hubName(),
-              c.ports(),
-              Map.of(c.cluster(), c.endpoints()),
-              sortedDistinct(c.problems())));
-      if (c.federatedName() != null) {
-        groups.computeIfAbsent(c.federatedName(), k -> new ArrayList<>()).add(c);
-      }
-    }
-
-    Map<ServiceName, FederatedService> federated = new TreeMap<>();
-    groups.forEach(
-        (name, contributions) -> {
-          FederatedService service = federate(name, contributions);
-          if (service != null) {
-            federated.put(name, service);
-          }
-        });
-    return new FederationSnapshot(federated, hubServices);
+    return new FederationState()
+        .update(
+            byName.keySet(),
+            byName::get,
+            name -> slicesByService.getOrDefault(name, List.of()),
+            remoteClusters,
+            now,
+            staleTtl)
+        .snapshot();
   }
 
   /**
@@ -116,8 +88,7 @@ public final class FederationMerger {
     return ClusterPolicy.nextExpiry(remoteClusters, now, staleTtl);
   }
 
-  private static Map<ServiceName, List<EndpointSlice>> slicesByService(
-      Collection<EndpointSlice> slices) {
+  static Map<ServiceName, List<EndpointSlice>> slicesByService(Collection<EndpointSlice> slices) {
     Map<ServiceName, List<EndpointSlice>> byService = new HashMap<>();
     for (EndpointSlice slice : slices) {
       // A slice without the label belongs to no Service (Kubernetes ignores it too).
@@ -134,12 +105,12 @@ public final class FederationMerger {
   }
 
   /** The cluster a hub Service stands for: its cluster label, or the hub's own. */
-  private static String clusterOf(Service service) {
+  static String clusterOf(Service service) {
     String label = labels(service).get(Labels.CLUSTER);
     return label == null ? FederationSnapshot.LOCAL_CLUSTER : label;
   }
 
-  private static Contribution contribution(
+  static Contribution contribution(
       Service service, List<EndpointSlice> slices, ClusterPolicy policy) {
     ServiceName hubName = nameOf(service);
     String subject = "service " + hubName;
@@ -200,7 +171,7 @@ public final class FederationMerger {
     return new Contribution(hubName, federatedName, federates, ports, clusterEndpoints, problems);
   }
 
-  private static FederatedService federate(ServiceName name, List<Contribution> contributions) {
+  static FederatedService federate(ServiceName name, List<Contribution> contributions) {
     List<String> problems = new ArrayList<>();
     Map<String, Contribution> byCluster = new TreeMap<>();
     for (Contribution c : contributions) {
@@ -247,15 +218,15 @@ public final class FederationMerger {
     return new FederatedService(name, ports, clusters, sortedDistinct(problems));
   }
 
-  private static boolean named(HasMetadata o) {
+  static boolean named(HasMetadata o) {
     return o != null && o.getMetadata() != null && o.getMetadata().getName() != null;
   }
 
-  private static ServiceName nameOf(HasMetadata o) {
+  static ServiceName nameOf(HasMetadata o) {
     return ServiceName.of(o.getMetadata().getNamespace(), o.getMetadata().getName());
   }
 
-  private static Map<String, String> labels(HasMetadata o) {
+  static Map<String, String> labels(HasMetadata o) {
     Map<String, String> labels = o.getMetadata().getLabels();
     return labels == null ? Map.of() : labels;
   }
@@ -264,7 +235,7 @@ public final class FederationMerger {
     return value == null ? "none" : "'" + value + "'";
   }
 
-  private static List<String> sortedDistinct(List<String> problems) {
+  static List<String> sortedDistinct(List<String> problems) {
     return problems.stream().distinct().sorted().toList();
   }
 }

@@ -1,8 +1,8 @@
 package dev.gantry.api.federation;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
 
 /**
  * The aggregator's immutable output, the one type the xDS server reads.
@@ -15,18 +15,46 @@ import java.util.TreeMap;
  *       ns/east-svc}, one cluster) and the hub's own Services alike, for routes that name one
  *       cluster's mirror.
  * </ul>
+ *
+ * Both maps are persistent ({@link PSortedMap}): the next snapshot shares everything but what
+ * changed ({@link #with}), so a change costs its own services, not a copy of the federation.
  */
 public record FederationSnapshot(
-    Map<ServiceName, FederatedService> federated, Map<ServiceName, FederatedService> hubServices) {
+    PSortedMap<ServiceName, FederatedService> federated,
+    PSortedMap<ServiceName, FederatedService> hubServices) {
   /** Cluster name under which the hub's own Services appear. */
   public static final String LOCAL_CLUSTER = "hub";
 
-  public FederationSnapshot {
-    federated = Collections.unmodifiableMap(new TreeMap<>(federated));
-    hubServices = Collections.unmodifiableMap(new TreeMap<>(hubServices));
+  private static final FederationSnapshot EMPTY =
+      new FederationSnapshot(TreePMap.empty(), TreePMap.empty());
+
+  /** A snapshot of these maps (copied, sorted by name). */
+  public FederationSnapshot(
+      Map<ServiceName, FederatedService> federated,
+      Map<ServiceName, FederatedService> hubServices) {
+    this(TreePMap.from(federated), TreePMap.from(hubServices));
   }
 
   public static FederationSnapshot empty() {
-    return new FederationSnapshot(Map.of(), Map.of());
+    return EMPTY;
+  }
+
+  /**
+   * This snapshot with the federated service and the hub Service of each name set to the given
+   * value, or removed where the value is null.
+   */
+  public FederationSnapshot with(
+      Map<ServiceName, FederatedService> federatedChanges,
+      Map<ServiceName, FederatedService> hubChanges) {
+    return new FederationSnapshot(
+        apply(federated, federatedChanges), apply(hubServices, hubChanges));
+  }
+
+  private static PSortedMap<ServiceName, FederatedService> apply(
+      PSortedMap<ServiceName, FederatedService> map, Map<ServiceName, FederatedService> changes) {
+    for (Map.Entry<ServiceName, FederatedService> e : changes.entrySet()) {
+      map = e.getValue() == null ? map.minus(e.getKey()) : map.plus(e.getKey(), e.getValue());
+    }
+    return map;
   }
 }

@@ -3,6 +3,7 @@ package dev.gantry.xds.server;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.informer.TolerantInformer;
 import dev.gantry.xds.model.IngressCompiler;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,9 +50,12 @@ public final class XdsPublisher {
   private List<TolerantInformer.Unreadable> unreadable = List.of();
   private List<Ingress> ingresses = List.of();
   private FederationSnapshot federation = FederationSnapshot.empty();
-  // What the last build used, and whether routes, Ingresses or Secrets changed since.
-  private FederationSnapshot built = FederationSnapshot.empty();
+  // What changed since the last build: routes, Ingresses or Secrets; services (by name), and
+  // whether any service changed shape (then routes are compiled again).
   private boolean routesChanged = true;
+  private boolean shapeChanged;
+  private final Set<ServiceName> changedFederated = new HashSet<>();
+  private final Set<ServiceName> changedHub = new HashSet<>();
   private Map<ServiceKey, List<Upstream>> upstreamsByService = Map.of();
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
@@ -125,14 +130,26 @@ public final class XdsPublisher {
         });
   }
 
-  /** A complete snapshot from a synced aggregator. */
+  /**
+   * A complete snapshot from a synced aggregator; what changed since the last one is found by
+   * comparing them (the aggregator says it instead, {@link #federationChanged(FederationUpdate)}).
+   */
   public void federationChanged(FederationSnapshot snapshot) {
-    executor.execute(
-        () -> {
-          federation = snapshot;
-          federationListed = true;
-          schedule();
-        });
+    executor.execute(() -> apply(FederationUpdate.between(federation, snapshot)));
+  }
+
+  /** A new snapshot from a synced aggregator, and what changed since the previous one. */
+  public void federationChanged(FederationUpdate update) {
+    executor.execute(() -> apply(update));
+  }
+
+  private void apply(FederationUpdate update) {
+    federation = update.snapshot();
+    federationListed = true;
+    changedFederated.addAll(update.changedFederated());
+    changedHub.addAll(update.changedHub());
+    shapeChanged |= update.shapeChanged();
+    schedule();
   }
 
   /**
@@ -157,11 +174,8 @@ public final class XdsPublisher {
     lastBuildNanos = System.nanoTime();
     long start = System.nanoTime();
     try {
-      FederationChanges changes =
-          routesChanged ? null : FederationChanges.between(built, federation);
-      if (changes != null && !changes.routing()) {
-        refreshEndpoints(changes);
-        built = federation;
+      if (!routesChanged && !shapeChanged) {
+        refreshEndpoints();
         return;
       }
       IngressCompiler.Result result =
@@ -173,8 +187,10 @@ public final class XdsPublisher {
         server.publish(assembly.snapshot(), assembly.proxyless());
       }
       upstreamsByService = byService(result.table());
-      built = federation;
       routesChanged = false;
+      shapeChanged = false;
+      changedFederated.clear();
+      changedHub.clear();
       builds++;
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
@@ -189,14 +205,16 @@ public final class XdsPublisher {
    * Only endpoints changed (no service appeared, went or changed ports): the routes compiled last
    * stay, and only the assignments of the upstreams of the changed services are rebuilt and sent.
    */
-  private void refreshEndpoints(FederationChanges changes) {
-    if (changes.none()) {
+  private void refreshEndpoints() {
+    if (changedFederated.isEmpty() && changedHub.isEmpty()) {
       return;
     }
     long start = System.nanoTime();
     List<Upstream> refreshed = new ArrayList<>();
-    refresh(changes.federated(), true, federation.federated(), refreshed);
-    refresh(changes.hub(), false, federation.hubServices(), refreshed);
+    refresh(changedFederated, true, federation.federated(), refreshed);
+    refresh(changedHub, false, federation.hubServices(), refreshed);
+    changedFederated.clear();
+    changedHub.clear();
     server.endpoints().update(assembler.refresh(refreshed), List.of());
     builds++;
     metrics.build(Duration.ofNanos(System.nanoTime() - start), false);
@@ -209,6 +227,9 @@ public final class XdsPublisher {
       List<Upstream> out) {
     for (ServiceName name : names) {
       FederatedService now = services.get(name);
+      if (now == null) {
+        continue; // gone: a change of shape, compiled instead
+      }
       for (Upstream u :
           upstreamsByService.getOrDefault(new ServiceKey(name, federated), List.of())) {
         out.add(u.withService(now));

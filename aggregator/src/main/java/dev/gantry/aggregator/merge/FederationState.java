@@ -1,0 +1,172 @@
+package dev.gantry.aggregator.merge;
+
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.FederationUpdate;
+import dev.gantry.api.federation.ServiceName;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The federation kept up to date service by service: told which hub Services changed (their Service
+ * or EndpointSlices), it merges those again, and the federated services they take part in, and
+ * nothing else; a cluster whose policy changed (its RemoteCluster, staleness, the TTL running out)
+ * has all its Services merged again. The result is a new {@link FederationSnapshot} sharing every
+ * unchanged service with the previous one, and what changed. Same output as {@link
+ * FederationMerger#merge} over the same objects. Not thread-safe: one owner.
+ */
+public final class FederationState {
+  private static final Comparator<EndpointSlice> BY_NAME =
+      Comparator.comparing(s -> s.getMetadata().getName());
+
+  private final Map<ServiceName, FederationMerger.Contribution> contributions = new HashMap<>();
+  private final Map<ServiceName, NavigableSet<ServiceName>> members = new HashMap<>();
+  private final Map<String, Set<ServiceName>> byCluster = new HashMap<>();
+  private final Map<String, ClusterPolicy> policies = new HashMap<>();
+  private FederationSnapshot snapshot = FederationSnapshot.empty();
+
+  public FederationSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * Merges again the hub Services named in {@code dirty} and those of clusters whose policy
+   * changed.
+   *
+   * @param services the hub Service of a name, or null when there is none
+   * @param slices the EndpointSlices labelled for a hub Service name
+   * @param remoteClusters every RemoteCluster, for cluster policies at {@code now}
+   * @param staleTtl how long a stale cluster keeps its endpoints; null keeps them forever
+   */
+  public FederationUpdate update(
+      Set<ServiceName> dirty,
+      Function<ServiceName, Service> services,
+      Function<ServiceName, List<EndpointSlice>> slices,
+      Collection<RemoteCluster> remoteClusters,
+      Instant now,
+      Duration staleTtl) {
+    Map<String, RemoteCluster> remotes = new HashMap<>();
+    for (RemoteCluster remote : remoteClusters) {
+      if (FederationMerger.named(remote)) {
+        remotes.put(remote.getMetadata().getName(), remote);
+      }
+    }
+    Set<ServiceName> work = new HashSet<>(dirty);
+    for (Map.Entry<String, ClusterPolicy> e : policies.entrySet()) {
+      ClusterPolicy now2 = ClusterPolicy.of(e.getKey(), remotes.get(e.getKey()), now, staleTtl);
+      if (!now2.equals(e.getValue())) {
+        e.setValue(now2);
+        work.addAll(byCluster.getOrDefault(e.getKey(), Set.of()));
+      }
+    }
+
+    Map<ServiceName, FederatedService> hubChanges = new HashMap<>();
+    Set<ServiceName> federatedDirty = new HashSet<>();
+    for (ServiceName name : work) {
+      FederationMerger.Contribution before = contributions.remove(name);
+      if (before != null) {
+        forget(name, before);
+        if (before.federatedName() != null) {
+          federatedDirty.add(before.federatedName());
+        }
+      }
+      Service service = services.apply(name);
+      if (service == null
+          || !FederationMerger.named(service)
+          || service.getMetadata().getNamespace() == null) {
+        hubChanges.put(name, null);
+        continue;
+      }
+      String cluster = FederationMerger.clusterOf(service);
+      ClusterPolicy policy =
+          policies.computeIfAbsent(
+              cluster, c -> ClusterPolicy.of(c, remotes.get(c), now, staleTtl));
+      List<EndpointSlice> own = new ArrayList<>(slices.apply(name));
+      own.sort(BY_NAME);
+      FederationMerger.Contribution after = FederationMerger.contribution(service, own, policy);
+      contributions.put(name, after);
+      byCluster.computeIfAbsent(after.cluster(), c -> new HashSet<>()).add(name);
+      if (after.federatedName() != null) {
+        members.computeIfAbsent(after.federatedName(), f -> new TreeSet<>()).add(name);
+        federatedDirty.add(after.federatedName());
+      }
+      hubChanges.put(
+          name,
+          new FederatedService(
+              after.hubName(),
+              after.ports(),
+              Map.of(after.cluster(), after.endpoints()),
+              FederationMerger.sortedDistinct(after.problems())));
+    }
+
+    Map<ServiceName, FederatedService> federatedChanges = new HashMap<>();
+    for (ServiceName name : federatedDirty) {
+      NavigableSet<ServiceName> of = members.get(name);
+      federatedChanges.put(
+          name,
+          of == null
+              ? null
+              : FederationMerger.federate(name, of.stream().map(contributions::get).toList()));
+    }
+
+    boolean[] shape = {false};
+    Set<ServiceName> changedFederated = keepChanges(federatedChanges, snapshot.federated(), shape);
+    Set<ServiceName> changedHub = keepChanges(hubChanges, snapshot.hubServices(), shape);
+    snapshot = snapshot.with(federatedChanges, hubChanges);
+    return new FederationUpdate(snapshot, changedFederated, changedHub, shape[0]);
+  }
+
+  /** Drops a hub Service's contribution from the indexes. */
+  private void forget(ServiceName name, FederationMerger.Contribution before) {
+    Set<ServiceName> ofCluster = byCluster.get(before.cluster());
+    if (ofCluster != null && ofCluster.remove(name) && ofCluster.isEmpty()) {
+      byCluster.remove(before.cluster());
+      policies.remove(before.cluster());
+    }
+    if (before.federatedName() != null) {
+      NavigableSet<ServiceName> of = members.get(before.federatedName());
+      if (of != null && of.remove(name) && of.isEmpty()) {
+        members.remove(before.federatedName());
+      }
+    }
+  }
+
+  /**
+   * Removes from {@code changes} what equals the current value (keeping the current instance
+   * shared), and returns the names that really changed.
+   */
+  private static Set<ServiceName> keepChanges(
+      Map<ServiceName, FederatedService> changes,
+      Map<ServiceName, FederatedService> current,
+      boolean[] shape) {
+    Set<ServiceName> changed = new HashSet<>();
+    changes
+        .entrySet()
+        .removeIf(
+            e -> {
+              FederatedService old = current.get(e.getKey());
+              if (Objects.equals(old, e.getValue())) {
+                return true;
+              }
+              changed.add(e.getKey());
+              shape[0] |= !FederationUpdate.sameShape(old, e.getValue());
+              return false;
+            });
+    return changed;
+  }
+}

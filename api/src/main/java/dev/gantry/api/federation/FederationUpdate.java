@@ -1,0 +1,70 @@
+package dev.gantry.api.federation;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A new federation snapshot and what changed since the one before it: the names of the federated
+ * services and hub Services that changed (appeared, went or differ), and whether any change is to a
+ * service's shape (it appeared or went, its ports or its set of clusters changed), which routes and
+ * ServiceImports depend on. Endpoints, their readiness and cluster priorities, weights and
+ * staleness are not shape: they change ClusterLoadAssignments only.
+ */
+public record FederationUpdate(
+    FederationSnapshot snapshot,
+    Set<ServiceName> changedFederated,
+    Set<ServiceName> changedHub,
+    boolean shapeChanged) {
+  public FederationUpdate {
+    Objects.requireNonNull(snapshot, "snapshot");
+    changedFederated = Set.copyOf(changedFederated);
+    changedHub = Set.copyOf(changedHub);
+  }
+
+  /** What changed from {@code before} to {@code after}, by comparing every service of both. */
+  public static FederationUpdate between(FederationSnapshot before, FederationSnapshot after) {
+    boolean[] shape = {false};
+    Set<ServiceName> federated = changed(before.federated(), after.federated(), shape);
+    Set<ServiceName> hub = changed(before.hubServices(), after.hubServices(), shape);
+    return new FederationUpdate(after, federated, hub, shape[0]);
+  }
+
+  /** Whether nothing changed. */
+  public boolean none() {
+    return changedFederated.isEmpty() && changedHub.isEmpty();
+  }
+
+  /** Whether the two agree on all that routes and ServiceImports read of a service. */
+  public static boolean sameShape(FederatedService a, FederatedService b) {
+    if (a == b) {
+      return true;
+    }
+    return a != null
+        && b != null
+        && a.ports().equals(b.ports())
+        && a.clusters().keySet().equals(b.clusters().keySet());
+  }
+
+  private static Set<ServiceName> changed(
+      Map<ServiceName, FederatedService> before,
+      Map<ServiceName, FederatedService> after,
+      boolean[] shape) {
+    Set<ServiceName> changed = new HashSet<>();
+    for (Map.Entry<ServiceName, FederatedService> e : after.entrySet()) {
+      FederatedService old = before.get(e.getKey());
+      if (!Objects.equals(old, e.getValue())) {
+        changed.add(e.getKey());
+        shape[0] |= !sameShape(old, e.getValue());
+      }
+    }
+    for (ServiceName name : before.keySet()) {
+      if (!after.containsKey(name)) {
+        changed.add(name);
+        shape[0] = true;
+      }
+    }
+    return changed;
+  }
+}
