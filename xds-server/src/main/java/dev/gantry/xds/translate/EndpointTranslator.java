@@ -42,7 +42,10 @@ public final class EndpointTranslator {
         }
         locality.addLbEndpoints(
             LbEndpoint.newBuilder()
-                .setHealthStatus(e.ready() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY)
+                .setHealthStatus(
+                    e.state() == FederatedEndpoint.State.READY
+                        ? HealthStatus.HEALTHY
+                        : HealthStatus.UNHEALTHY)
                 .setEndpoint(
                     Endpoint.newBuilder()
                         .setAddress(

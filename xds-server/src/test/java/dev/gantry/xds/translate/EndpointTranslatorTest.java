@@ -1,5 +1,7 @@
 package dev.gantry.xds.translate;
 
+import static dev.gantry.api.federation.FederatedEndpoint.State.NOT_READY;
+import static dev.gantry.api.federation.FederatedEndpoint.State.READY;
 import static dev.gantry.xds.Fixtures.endpoint;
 import static dev.gantry.xds.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,8 +76,8 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.1", true, Map.of("http", 8080)),
-                        endpoint("10.0.0.2", false, Map.of("http", 8080)))
+                        endpoint("10.0.0.1", READY, Map.of("http", 8080)),
+                        endpoint("10.0.0.2", NOT_READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(
@@ -95,7 +97,7 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.1", true, Map.of("http", 8080, "admin", 9090)))
+                        endpoint("10.0.0.1", READY, Map.of("http", 8080, "admin", 9090)))
                     .build(),
                 "admin"),
             cla(locality("east", 0, 1, healthy("10.0.0.1", 9090)))),
@@ -104,7 +106,7 @@ class EndpointTranslatorTest {
             upstream(
                 service("demo/kuard")
                     .port("http", 80)
-                    .clusterEndpoints("east", 0, 1, endpoint("10.0.0.1", true, Map.of("", 8080)))
+                    .clusterEndpoints("east", 0, 1, endpoint("10.0.0.1", READY, Map.of("", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
@@ -118,8 +120,8 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.1", true, Map.of("", 8080)),
-                        endpoint("10.0.0.2", true, Map.of("admin", 9090)))
+                        endpoint("10.0.0.1", READY, Map.of("", 8080)),
+                        endpoint("10.0.0.2", READY, Map.of("admin", 9090)))
                     .build(),
                 "admin"),
             cla(locality("east", 0, 1, healthy("10.0.0.2", 9090)))),
@@ -132,9 +134,9 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("kuard.east.example.com", true, Map.of("http", 8080)),
-                        endpoint("cafe.be", true, Map.of("http", 8080)),
-                        endpoint("10.0.0.1", true, Map.of("http", 8080)))
+                        endpoint("kuard.east.example.com", READY, Map.of("http", 8080)),
+                        endpoint("cafe.be", READY, Map.of("http", 8080)),
+                        endpoint("10.0.0.1", READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
@@ -147,8 +149,8 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.256", true, Map.of("http", 8080)),
-                        endpoint("10.0.0.255", true, Map.of("http", 8080)))
+                        endpoint("10.0.0.256", READY, Map.of("http", 8080)),
+                        endpoint("10.0.0.255", READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("10.0.0.255", 8080)))),
@@ -157,7 +159,8 @@ class EndpointTranslatorTest {
             upstream(
                 service("demo/kuard")
                     .port("http", 80)
-                    .clusterEndpoints("east", 0, 1, endpoint("fd00::1", true, Map.of("http", 8080)))
+                    .clusterEndpoints(
+                        "east", 0, 1, endpoint("fd00::1", READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("fd00::1", 8080)))),
@@ -168,7 +171,7 @@ class EndpointTranslatorTest {
                     .port("http", 80)
                     .cluster("east", 0, 1, "http")
                     .clusterEndpoints(
-                        "north", 0, 1, endpoint("north.example.com", true, Map.of("http", 8080)))
+                        "north", 0, 1, endpoint("north.example.com", READY, Map.of("http", 8080)))
                     .cluster("west", 0, 1, "http", "10.1.0.1:8080")
                     .build(),
                 "http"),
