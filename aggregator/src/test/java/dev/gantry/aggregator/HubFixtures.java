@@ -167,11 +167,32 @@ public final class HubFixtures {
 
     /** An endpoint with several addresses and the given ready condition (null: unset). */
     public SliceFixture endpoint(Boolean ready, String... addresses) {
+      return endpoint(ready, null, null, Arrays.asList(addresses));
+    }
+
+    /** An endpoint with the given conditions (null: unset). */
+    public SliceFixture endpoint(
+        Boolean ready, Boolean serving, Boolean terminating, String address) {
+      return endpoint(ready, serving, terminating, List.of(address));
+    }
+
+    /** One endpoint per address as a terminating pod that still answers has it. */
+    public SliceFixture servingTerminating(String... addresses) {
+      for (String address : addresses) {
+        endpoint(Boolean.FALSE, Boolean.TRUE, Boolean.TRUE, address);
+      }
+      return this;
+    }
+
+    private SliceFixture endpoint(
+        Boolean ready, Boolean serving, Boolean terminating, List<String> addresses) {
       builder.addToEndpoints(
           new EndpointBuilder()
-              .withAddresses(Arrays.asList(addresses))
+              .withAddresses(addresses)
               .withNewConditions()
               .withReady(ready)
+              .withServing(serving)
+              .withTerminating(terminating)
               .endConditions()
               .withZone("zone-a")
               .build());
@@ -226,11 +247,16 @@ public final class HubFixtures {
   // ---- expectations ----
 
   public static FederatedEndpoint ready(String address) {
-    return new FederatedEndpoint(address, HTTP_8080, true, "zone-a");
+    return new FederatedEndpoint(address, HTTP_8080, FederatedEndpoint.State.READY, "zone-a");
   }
 
   public static FederatedEndpoint notReady(String address) {
-    return new FederatedEndpoint(address, HTTP_8080, false, "zone-a");
+    return new FederatedEndpoint(address, HTTP_8080, FederatedEndpoint.State.NOT_READY, "zone-a");
+  }
+
+  public static FederatedEndpoint servingTerminating(String address) {
+    return new FederatedEndpoint(
+        address, HTTP_8080, FederatedEndpoint.State.SERVING_TERMINATING, "zone-a");
   }
 
   /** A locality with priority 0, the default weight, not stale. */

@@ -262,8 +262,8 @@ public final class Fixtures {
 
   /** An endpoint with its target port per service port name ("" for an unnamed port). */
   public static FederatedEndpoint endpoint(
-      String address, boolean ready, Map<String, Integer> portsByName) {
-    return new FederatedEndpoint(address, portsByName, ready, null);
+      String address, FederatedEndpoint.State state, Map<String, Integer> portsByName) {
+    return new FederatedEndpoint(address, portsByName, state, null);
   }
 
   /** A federated service or one hub Service, with its ports and per-cluster endpoints. */
@@ -292,7 +292,7 @@ public final class Fixtures {
             new FederatedEndpoint(
                 e.substring(0, colon),
                 Map.of(portName, Integer.parseInt(e.substring(colon + 1))),
-                true,
+                FederatedEndpoint.State.READY,
                 null));
       }
       clusters.put(cluster, new ClusterEndpoints(cluster, priority, weight, false, list));

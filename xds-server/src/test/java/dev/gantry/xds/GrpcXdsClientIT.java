@@ -7,6 +7,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.HealthCheckPolicy;
 import dev.gantry.api.crd.contour.LoadBalancerPolicy;
+import dev.gantry.api.federation.FederatedEndpoint;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
@@ -159,6 +160,26 @@ class GrpcXdsClientIT {
     return proxies;
   }
 
+  /**
+   * A proxyless client gets the endpoints Envoy gets: not-ready ones never, serving terminating
+   * ones only while no endpoint is ready (before, both came as UNHEALTHY, and the client had none
+   * left).
+   */
+  @Test
+  void grpcClientUsesServingTerminatingEndpointsOnlyWhileNoneIsReady() {
+    publisher.federationChanged(terminatingEast(FederatedEndpoint.State.NOT_READY));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("east"));
+
+    publisher.federationChanged(terminatingEast(FederatedEndpoint.State.READY));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("west"));
+  }
+
   /** Load balancer strategies whose clusters a proxyless client gets like Envoy. */
   private static final List<String> STRATEGIES =
       List.of("Random", "WeightedLeastRequest", "Cookie", "RequestHash");
@@ -171,8 +192,34 @@ class GrpcXdsClientIT {
     return GrpcWho.answers(channel, calls);
   }
 
+  /** East serving terminating and west in {@code westState}. */
+  private FederationSnapshot terminatingEast(FederatedEndpoint.State westState) {
+    FederatedService greeter =
+        Fixtures.service("demo/greeter")
+            .port("grpc", 50051)
+            .clusterEndpoints(
+                "east",
+                0,
+                1,
+                Fixtures.endpoint(
+                    host(east), FederatedEndpoint.State.SERVING_TERMINATING, grpcPort(east)))
+            .clusterEndpoints(
+                "west", 0, 1, Fixtures.endpoint(host(west), westState, grpcPort(west)))
+            .build();
+    return new FederationSnapshot(Map.of(ServiceName.of("demo", "greeter"), greeter), Map.of());
+  }
+
+  private static String host(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
+  }
+
+  private static Map<String, Integer> grpcPort(String hostPort) {
+    return Map.of("grpc", Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)));
+  }
+
   @Test
   void grpcClientReachesBothClustersThenOnlyTheOneLeftWhenTheOtherLosesItsEndpoints() {
+    publisher.federationChanged(snapshot(true));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))

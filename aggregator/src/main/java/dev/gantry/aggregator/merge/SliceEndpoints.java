@@ -2,6 +2,7 @@ package dev.gantry.aggregator.merge;
 
 import dev.gantry.api.federation.FederatedEndpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
@@ -16,11 +17,11 @@ final class SliceEndpoints {
 
   /**
    * Endpoints of {@code slices} (sorted by name by the caller). Each endpoint takes its slice's
-   * ports; readiness follows Kubernetes (a missing {@code ready} condition means ready).
+   * ports and the state its conditions give it ({@link #state}).
    */
   static List<FederatedEndpoint> of(List<EndpointSlice> slices, List<String> problems) {
     // Keyed by address: while the EndpointSlice controller moves an endpoint between slices it
-    // can appear in two; a ready copy wins, else the first in slice-name order.
+    // can appear in two; the copy in the better state wins, else the first in slice-name order.
     Map<String, FederatedEndpoint> byAddress = new LinkedHashMap<>();
     for (EndpointSlice slice : slices) {
       String subject =
@@ -33,22 +34,36 @@ final class SliceEndpoints {
         if (endpoint == null || endpoint.getAddresses() == null) {
           continue;
         }
-        boolean ready =
-            endpoint.getConditions() == null
-                || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
+        FederatedEndpoint.State state = state(endpoint.getConditions());
         for (String address : endpoint.getAddresses()) {
           if (address == null || address.isBlank()) {
             problems.add(subject + ": an endpoint has an empty address; skipped");
             continue;
           }
           FederatedEndpoint candidate =
-              new FederatedEndpoint(address, ports, ready, endpoint.getZone());
+              new FederatedEndpoint(address, ports, state, endpoint.getZone());
           byAddress.merge(
-              address, candidate, (old, now) -> !old.ready() && now.ready() ? now : old);
+              address, candidate, (old, now) -> now.state().betterThan(old.state()) ? now : old);
         }
       }
     }
     return new ArrayList<>(byAddress.values());
+  }
+
+  /**
+   * The state Kubernetes' EndpointConditions give an endpoint, read as kube-proxy reads them: a
+   * missing {@code ready} or {@code serving} means true, a missing {@code terminating} false (so an
+   * endpoint without conditions is ready).
+   */
+  static FederatedEndpoint.State state(EndpointConditions conditions) {
+    if (conditions == null || !Boolean.FALSE.equals(conditions.getReady())) {
+      return FederatedEndpoint.State.READY;
+    }
+    boolean serving = !Boolean.FALSE.equals(conditions.getServing());
+    boolean terminating = Boolean.TRUE.equals(conditions.getTerminating());
+    return serving && terminating
+        ? FederatedEndpoint.State.SERVING_TERMINATING
+        : FederatedEndpoint.State.NOT_READY;
   }
 
   private static Map<String, Integer> ports(

@@ -10,6 +10,7 @@ import static dev.gantry.aggregator.HubFixtures.notReady;
 import static dev.gantry.aggregator.HubFixtures.ready;
 import static dev.gantry.aggregator.HubFixtures.remoteCluster;
 import static dev.gantry.aggregator.HubFixtures.service;
+import static dev.gantry.aggregator.HubFixtures.servingTerminating;
 import static dev.gantry.aggregator.HubFixtures.snapshot;
 import static dev.gantry.aggregator.merge.MergeCase.NOW;
 import static dev.gantry.aggregator.merge.MergeCase.TTL;
@@ -108,6 +109,58 @@ class FederationMergerTest {
                         "shop/west-web",
                         List.of(HTTP),
                         locality("west", 1, 1, false, ready("198.18.2.1"), ready("198.18.2.2")))))),
+        new MergeCase(
+            "each cluster's endpoints keep the state their conditions give, with or without ready"
+                + " peers: what takes traffic is chosen per load assignment, across clusters",
+            MergeCase.Input.of(
+                mirror("east", "shop/web").port("http", 80),
+                mirrorSlice("east", "shop/web", "a")
+                    .notReady("198.18.1.1")
+                    .servingTerminating("198.18.1.2")
+                    .endpoint(false, true, false, "198.18.1.3")
+                    .endpoint(null, null, null, "198.18.1.4"),
+                mirror("west", "shop/web").port("http", 80),
+                mirrorSlice("west", "shop/web", "a")
+                    .ready("198.18.2.1")
+                    .endpoint(false, null, true, "198.18.2.2")
+                    .endpoint(false, false, true, "198.18.2.3")
+                    .withoutConditions("198.18.2.4")),
+            snapshot(
+                List.of(
+                    service(
+                        "shop/web",
+                        List.of(HTTP),
+                        locality(
+                            "east",
+                            notReady("198.18.1.1"),
+                            servingTerminating("198.18.1.2"),
+                            notReady("198.18.1.3"),
+                            ready("198.18.1.4")),
+                        locality(
+                            "west",
+                            ready("198.18.2.1"),
+                            servingTerminating("198.18.2.2"),
+                            notReady("198.18.2.3"),
+                            ready("198.18.2.4")))),
+                List.of(
+                    service(
+                        "shop/east-web",
+                        List.of(HTTP),
+                        locality(
+                            "east",
+                            notReady("198.18.1.1"),
+                            servingTerminating("198.18.1.2"),
+                            notReady("198.18.1.3"),
+                            ready("198.18.1.4"))),
+                    service(
+                        "shop/west-web",
+                        List.of(HTTP),
+                        locality(
+                            "west",
+                            ready("198.18.2.1"),
+                            servingTerminating("198.18.2.2"),
+                            notReady("198.18.2.3"),
+                            ready("198.18.2.4")))))),
         new MergeCase(
             "default/kubernetes is a hub service but never federated",
             MergeCase.Input.of(
@@ -211,13 +264,19 @@ class FederationMergerTest {
                         List.of(HTTP),
                         locality("west", 0, 1, true, ready("198.18.2.1")))))),
         new MergeCase(
-            "an address in two slices appears once, the ready copy winning; FQDN and IPv6"
-                + " addresses are kept as given",
+            "an address in two slices appears once, the copy in the better state winning; FQDN"
+                + " and IPv6 addresses are kept as given",
             MergeCase.Input.of(
                 hubService("shop/web").port("http", 80),
-                hubSlice("shop/web", "a").notReady("198.18.0.1"),
-                hubSlice("shop/web", "b").ready("198.18.0.1", "198.18.0.2"),
-                hubSlice("shop/web", "c").noPorts().port("http", 9090).ready("198.18.0.2"),
+                hubSlice("shop/web", "a").notReady("198.18.0.1").servingTerminating("198.18.0.3"),
+                hubSlice("shop/web", "b")
+                    .ready("198.18.0.1", "198.18.0.2")
+                    .notReady("198.18.0.3", "198.18.0.4"),
+                hubSlice("shop/web", "c")
+                    .noPorts()
+                    .port("http", 9090)
+                    .ready("198.18.0.2")
+                    .servingTerminating("198.18.0.4"),
                 hubService("shop/ext").port("http", 80),
                 hubSlice("shop/ext", "a").addressType("FQDN").ready("backend.example.com"),
                 hubSlice("shop/ext", "b").addressType("IPv6").ready("2001:db8::1")),
@@ -230,7 +289,16 @@ class FederationMergerTest {
                     service(
                         "shop/web",
                         List.of(HTTP),
-                        locality("hub", ready("198.18.0.1"), ready("198.18.0.2")))),
+                        locality(
+                            "hub",
+                            ready("198.18.0.1"),
+                            ready("198.18.0.2"),
+                            servingTerminating("198.18.0.3"),
+                            new FederatedEndpoint(
+                                "198.18.0.4",
+                                Map.of("http", 9090),
+                                FederatedEndpoint.State.SERVING_TERMINATING,
+                                "zone-a")))),
                 List.of(
                     service(
                         "shop/ext",
@@ -239,7 +307,16 @@ class FederationMergerTest {
                     service(
                         "shop/web",
                         List.of(HTTP),
-                        locality("hub", ready("198.18.0.1"), ready("198.18.0.2")))))));
+                        locality(
+                            "hub",
+                            ready("198.18.0.1"),
+                            ready("198.18.0.2"),
+                            servingTerminating("198.18.0.3"),
+                            new FederatedEndpoint(
+                                "198.18.0.4",
+                                Map.of("http", 9090),
+                                FederatedEndpoint.State.SERVING_TERMINATING,
+                                "zone-a")))))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -291,6 +368,9 @@ class FederationMergerTest {
     assertThat(snapshot.hubServices().values().iterator().next().clusters().get("hub").endpoints())
         .containsExactly(
             new FederatedEndpoint(
-                "198.18.0.1", Map.of("http", 8080, "grpc", 9001), true, "zone-a"));
+                "198.18.0.1",
+                Map.of("http", 8080, "grpc", 9001),
+                FederatedEndpoint.State.READY,
+                "zone-a"));
   }
 }

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedEndpoint;
+import dev.gantry.api.federation.FederatedEndpoint.State;
 import dev.gantry.xds.model.Upstream;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * ClusterLoadAssignments: one locality per source cluster (region = cluster name) with that
- * cluster's priority and weight; endpoints at the target port named like the service port.
+ * cluster's priority and weight; endpoints at the target port named like the service port, only
+ * those that may take traffic ({@link #admitted}).
  */
 public final class EndpointTranslator {
   private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -27,6 +29,7 @@ public final class EndpointTranslator {
   private EndpointTranslator() {}
 
   public static ClusterLoadAssignment translate(Upstream upstream) {
+    State admitted = admitted(upstream);
     List<LocalityLbEndpoints.Builder> localities = new ArrayList<>();
     for (ClusterEndpoints cluster : upstream.service().clusters().values()) {
       LocalityLbEndpoints.Builder locality =
@@ -35,14 +38,13 @@ public final class EndpointTranslator {
               .setPriority(cluster.priority())
               .setLoadBalancingWeight(UInt32Value.of(cluster.weight()));
       for (FederatedEndpoint e : cluster.endpoints()) {
-        Integer port = targetPort(upstream, e);
-        if (port == null || !ipLiteral(e.address())) {
-          // No port of that name in its slice, or an FQDN endpoint: not an IP Envoy can dial.
+        Integer port = dialablePort(upstream, e);
+        if (port == null || e.state() != admitted) {
           continue;
         }
         locality.addLbEndpoints(
             LbEndpoint.newBuilder()
-                .setHealthStatus(e.ready() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY)
+                .setHealthStatus(HealthStatus.HEALTHY)
                 .setEndpoint(
                     Endpoint.newBuilder()
                         .setAddress(
@@ -70,6 +72,35 @@ public final class EndpointTranslator {
       cla.addEndpoints(locality.setPriority(present.indexOf(locality.getPriority())));
     }
     return cla.build();
+  }
+
+  /**
+   * The one state whose endpoints go to Envoy: {@code READY}, or {@code SERVING_TERMINATING} when
+   * no ready endpoint Envoy can dial is left in the whole assignment, across all its clusters
+   * (kube-proxy's fallback across a whole Service). Other endpoints are left out rather than sent
+   * as UNHEALTHY: Envoy's panic mode sends traffic to unhealthy hosts too once fewer than half are
+   * healthy, and only clusters with active health checks turn it off. Those checks change nothing
+   * here: they can only take admitted endpoints out, and the choice never depends on them. (Envoy
+   * holds an endpoint new to it back until its first check passes, a fallback one too; the usual
+   * fallback, the last ready endpoint turning terminating, keeps its address and its results.)
+   */
+  static State admitted(Upstream upstream) {
+    for (ClusterEndpoints cluster : upstream.service().clusters().values()) {
+      for (FederatedEndpoint e : cluster.endpoints()) {
+        if (e.state() == State.READY && dialablePort(upstream, e) != null) {
+          return State.READY;
+        }
+      }
+    }
+    return State.SERVING_TERMINATING;
+  }
+
+  /**
+   * The port Envoy dials {@code e} at for the upstream's service port, or null when there is none:
+   * no port of that name in its slice, or an FQDN endpoint.
+   */
+  private static Integer dialablePort(Upstream upstream, FederatedEndpoint e) {
+    return ipLiteral(e.address()) ? targetPort(upstream, e) : null;
   }
 
   /**

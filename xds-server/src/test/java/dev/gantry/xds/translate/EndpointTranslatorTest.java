@@ -1,5 +1,8 @@
 package dev.gantry.xds.translate;
 
+import static dev.gantry.api.federation.FederatedEndpoint.State.NOT_READY;
+import static dev.gantry.api.federation.FederatedEndpoint.State.READY;
+import static dev.gantry.api.federation.FederatedEndpoint.State.SERVING_TERMINATING;
 import static dev.gantry.xds.Fixtures.endpoint;
 import static dev.gantry.xds.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class EndpointTranslatorTest {
   static final String NAME = "demo/kuard/80/486e3713fa";
+  static final Map<String, Integer> HTTP_8080 = Map.of("http", 8080);
 
   record Case(String name, Upstream upstream, ClusterLoadAssignment expected) {
     @Override
@@ -66,7 +70,8 @@ class EndpointTranslatorTest {
                 locality("north", 1, 2, healthy("10.2.0.1", 8080)),
                 locality("west", 0, 1, healthy("10.1.0.1", 8080)))),
         new Case(
-            "ready endpoints are HEALTHY, unready ones UNHEALTHY",
+            "regression, 3 of 4 endpoints not ready: only the ready one is sent, so Envoy's panic"
+                + " mode has no unready endpoint to spread traffic to",
             upstream(
                 service("demo/kuard")
                     .port("http", 80)
@@ -74,17 +79,103 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.1", true, Map.of("http", 8080)),
-                        endpoint("10.0.0.2", false, Map.of("http", 8080)))
+                        endpoint("10.0.0.1", READY, HTTP_8080),
+                        endpoint("10.0.0.2", NOT_READY, HTTP_8080))
+                    .clusterEndpoints(
+                        "west",
+                        0,
+                        1,
+                        endpoint("10.1.0.1", NOT_READY, HTTP_8080),
+                        endpoint("10.1.0.2", NOT_READY, HTTP_8080))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
+        new Case(
+            "serving terminating endpoints are left out while a ready peer is in the same cluster",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", SERVING_TERMINATING, HTTP_8080),
+                        endpoint("10.0.0.2", READY, HTTP_8080),
+                        endpoint("10.0.0.3", NOT_READY, HTTP_8080))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("10.0.0.2", 8080)))),
+        new Case(
+            "serving terminating endpoints are left out while a ready peer is in another cluster,"
+                + " even one of a lower priority: their cluster gets no locality",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", SERVING_TERMINATING, HTTP_8080),
+                        endpoint("10.0.0.2", NOT_READY, HTTP_8080))
+                    .clusterEndpoints("west", 1, 1, endpoint("10.1.0.1", READY, HTTP_8080))
+                    .build(),
+                "http"),
+            cla(locality("west", 0, 1, healthy("10.1.0.1", 8080)))),
+        new Case(
+            "with no ready endpoint in any cluster, the serving terminating ones of every cluster"
+                + " are sent HEALTHY; not-ready ones still are not",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        3,
+                        endpoint("10.0.0.1", NOT_READY, HTTP_8080),
+                        endpoint("10.0.0.2", SERVING_TERMINATING, HTTP_8080))
+                    .clusterEndpoints(
+                        "west",
+                        1,
+                        1,
+                        endpoint("10.1.0.1", SERVING_TERMINATING, HTTP_8080),
+                        endpoint("10.1.0.2", NOT_READY, HTTP_8080))
                     .build(),
                 "http"),
             cla(
-                locality(
-                    "east",
-                    0,
-                    1,
-                    healthy("10.0.0.1", 8080),
-                    lbEndpoint("10.0.0.2", 8080, HealthStatus.UNHEALTHY)))),
+                locality("east", 0, 3, healthy("10.0.0.2", 8080)),
+                locality("west", 1, 1, healthy("10.1.0.1", 8080)))),
+        new Case(
+            "a ready endpoint Envoy cannot dial (FQDN, or no port of that name) does not hold the"
+                + " serving terminating ones back",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .port("admin", 9000)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("kuard.east.example.com", READY, Map.of("http", 8080)),
+                        endpoint("10.0.0.1", READY, Map.of("admin", 9090)),
+                        endpoint("10.0.0.2", SERVING_TERMINATING, Map.of("http", 8080)))
+                    .build(),
+                "http"),
+            cla(locality("east", 0, 1, healthy("10.0.0.2", 8080)))),
+        new Case(
+            "only not-ready endpoints: none is sent",
+            upstream(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", NOT_READY, HTTP_8080),
+                        endpoint("10.0.0.2", NOT_READY, HTTP_8080))
+                    .clusterEndpoints("west", 0, 1, endpoint("10.1.0.1", NOT_READY, HTTP_8080))
+                    .build(),
+                "http"),
+            cla()),
         new Case(
             "target port is the endpoint's port named like the service port",
             upstream(
@@ -95,7 +186,7 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.1", true, Map.of("http", 8080, "admin", 9090)))
+                        endpoint("10.0.0.1", READY, Map.of("http", 8080, "admin", 9090)))
                     .build(),
                 "admin"),
             cla(locality("east", 0, 1, healthy("10.0.0.1", 9090)))),
@@ -104,7 +195,7 @@ class EndpointTranslatorTest {
             upstream(
                 service("demo/kuard")
                     .port("http", 80)
-                    .clusterEndpoints("east", 0, 1, endpoint("10.0.0.1", true, Map.of("", 8080)))
+                    .clusterEndpoints("east", 0, 1, endpoint("10.0.0.1", READY, Map.of("", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
@@ -118,8 +209,8 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.1", true, Map.of("", 8080)),
-                        endpoint("10.0.0.2", true, Map.of("admin", 9090)))
+                        endpoint("10.0.0.1", READY, Map.of("", 8080)),
+                        endpoint("10.0.0.2", READY, Map.of("admin", 9090)))
                     .build(),
                 "admin"),
             cla(locality("east", 0, 1, healthy("10.0.0.2", 9090)))),
@@ -132,9 +223,9 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("kuard.east.example.com", true, Map.of("http", 8080)),
-                        endpoint("cafe.be", true, Map.of("http", 8080)),
-                        endpoint("10.0.0.1", true, Map.of("http", 8080)))
+                        endpoint("kuard.east.example.com", READY, Map.of("http", 8080)),
+                        endpoint("cafe.be", READY, Map.of("http", 8080)),
+                        endpoint("10.0.0.1", READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("10.0.0.1", 8080)))),
@@ -147,8 +238,8 @@ class EndpointTranslatorTest {
                         "east",
                         0,
                         1,
-                        endpoint("10.0.0.256", true, Map.of("http", 8080)),
-                        endpoint("10.0.0.255", true, Map.of("http", 8080)))
+                        endpoint("10.0.0.256", READY, Map.of("http", 8080)),
+                        endpoint("10.0.0.255", READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("10.0.0.255", 8080)))),
@@ -157,7 +248,8 @@ class EndpointTranslatorTest {
             upstream(
                 service("demo/kuard")
                     .port("http", 80)
-                    .clusterEndpoints("east", 0, 1, endpoint("fd00::1", true, Map.of("http", 8080)))
+                    .clusterEndpoints(
+                        "east", 0, 1, endpoint("fd00::1", READY, Map.of("http", 8080)))
                     .build(),
                 "http"),
             cla(locality("east", 0, 1, healthy("fd00::1", 8080)))),
@@ -168,7 +260,7 @@ class EndpointTranslatorTest {
                     .port("http", 80)
                     .cluster("east", 0, 1, "http")
                     .clusterEndpoints(
-                        "north", 0, 1, endpoint("north.example.com", true, Map.of("http", 8080)))
+                        "north", 0, 1, endpoint("north.example.com", READY, Map.of("http", 8080)))
                     .cluster("west", 0, 1, "http", "10.1.0.1:8080")
                     .build(),
                 "http"),
@@ -205,12 +297,8 @@ class EndpointTranslatorTest {
   }
 
   private static LbEndpoint healthy(String address, int port) {
-    return lbEndpoint(address, port, HealthStatus.HEALTHY);
-  }
-
-  private static LbEndpoint lbEndpoint(String address, int port, HealthStatus health) {
     return LbEndpoint.newBuilder()
-        .setHealthStatus(health)
+        .setHealthStatus(HealthStatus.HEALTHY)
         .setEndpoint(
             Endpoint.newBuilder()
                 .setAddress(
