@@ -126,6 +126,10 @@ public final class LocalGantry implements AutoCloseable {
                       .build())
               .start());
     }
+    startHub();
+  }
+
+  private void startHub() {
     hub =
         new Hub(
                 new HubConfig(
@@ -136,9 +140,19 @@ public final class LocalGantry implements AutoCloseable {
                     "gantry",
                     "127.0.0.1",
                     httpPort),
-                hubClient)
+                hubCluster.client())
             .start();
     awaitTrue("the hub to be ready", Duration.ofSeconds(60), hub::ready);
+  }
+
+  /**
+   * Stops the hub process and starts a new one on the same hub apiserver and Envoy listener port;
+   * returns once it is ready. Envoys connected to the old one must be started again (the xDS port
+   * changes).
+   */
+  public void restartHub() {
+    hub.close();
+    startHub();
   }
 
   private static void createNamespace(KubernetesClient client) {

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   private static final Duration STATUS_RETRY = Duration.ofSeconds(2);
+  private static final int STATUS_WRITERS = 8;
 
   private final HubConfig config;
   private final KubernetesClient hub;
@@ -55,6 +57,16 @@ public final class Hub implements AutoCloseable {
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
   private final ScheduledExecutorService importsExecutor = executor("service-imports");
   private final ScheduledExecutorService statusExecutor = executor("proxy-status");
+  // Status writes in flight at once: enough to write a thousand proxies in seconds, few enough
+  // not to crowd the hub apiserver.
+  private final ExecutorService statusWriters =
+      Executors.newFixedThreadPool(
+          STATUS_WRITERS,
+          r -> {
+            Thread t = new Thread(r, "gantry-status-writer");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicReference<List<ProxyVerdict>> pendingVerdicts = new AtomicReference<>();
   private volatile boolean proxiesListed;
   private volatile boolean secretsListed;
@@ -100,7 +112,8 @@ public final class Hub implements AutoCloseable {
             hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0),
             "Ingresses in the hub");
     statusWriter =
-        new ProxyStatusWriter(hub, clock, (namespace, name) -> cachedStatus(namespace, name));
+        new ProxyStatusWriter(
+            hub, clock, (namespace, name) -> cachedStatus(namespace, name), statusWriters);
     publisher =
         new XdsPublisher(
             xdsExecutor,
@@ -347,8 +360,8 @@ public final class Hub implements AutoCloseable {
     if (imports != null) {
       imports.close();
     }
-    for (ScheduledExecutorService e :
-        List.of(xdsExecutor, aggregatorExecutor, importsExecutor, statusExecutor)) {
+    for (ExecutorService e :
+        List.of(xdsExecutor, aggregatorExecutor, importsExecutor, statusExecutor, statusWriters)) {
       e.shutdownNow();
       try {
         e.awaitTermination(5, TimeUnit.SECONDS);

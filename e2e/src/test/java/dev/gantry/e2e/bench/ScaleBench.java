@@ -130,7 +130,19 @@ public final class ScaleBench {
                     .formatted(mirror, objects, objects / mirror)));
         awaitTrue(Duration.ofMinutes(10), () -> allValid(hub));
         rows.add(
-            row("hub start → all HTTPProxies valid", "%.1f s".formatted(seconds(gantryStart))));
+            row(
+                "system start → all HTTPProxies valid (mirrors first)",
+                "%.1f s".formatted(seconds(gantryStart))));
+        // A hub restarted over a full hub apiserver, statuses cleared: the hub's own start.
+        clearStatuses(hub);
+        long hubStart = System.nanoTime();
+        gantry.restartHub();
+        double ready = seconds(hubStart);
+        awaitTrue(Duration.ofMinutes(10), () -> allValid(hub));
+        rows.add(
+            row(
+                "hub start → ready / → all HTTPProxies valid",
+                "%.1f s / %.1f s".formatted(ready, seconds(hubStart))));
 
         for (String mode : List.of("GRPC", "DELTA_GRPC")) {
           String label = mode.equals("GRPC") ? "SotW" : "Delta";
@@ -339,6 +351,31 @@ public final class ScaleBench {
         .list()
         .getItems()
         .size();
+  }
+
+  /** Every proxy's status emptied, so a hub started next must write them all. */
+  private void clearStatuses(KubernetesClient hub) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> work = new ArrayList<>();
+      for (HTTPProxy p : hub.resources(HTTPProxy.class).inNamespace(NS).list().getItems()) {
+        p.setStatus(null);
+        work.add(
+            pool.submit(
+                () ->
+                    retry(
+                        () ->
+                            hub.resources(HTTPProxy.class)
+                                .inNamespace(NS)
+                                .resource(p)
+                                .updateStatus())));
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private boolean allValid(KubernetesClient hub) {

@@ -14,6 +14,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,18 +34,25 @@ public final class ProxyStatusWriter {
   private final KubernetesClient hub;
   private final Clock clock;
   private final BiFunction<String, String, Current> cached;
+  private final ExecutorService writers;
 
   /** An HTTPProxy as an informer last saw it: its metadata and status (null when it has none). */
   public record Current(ObjectMeta metadata, HTTPProxyStatus status) {}
 
   /**
    * @param cached the HTTPProxy {@code (namespace, name)} as an informer last saw it, or null
+   * @param writers runs the writes of one {@link #write} side by side; its size bounds how many are
+   *     in flight (a thousand proxies at start are not written one at a time)
    */
   public ProxyStatusWriter(
-      KubernetesClient hub, Clock clock, BiFunction<String, String, Current> cached) {
+      KubernetesClient hub,
+      Clock clock,
+      BiFunction<String, String, Current> cached,
+      ExecutorService writers) {
     this.hub = hub;
     this.clock = clock;
     this.cached = cached;
+    this.writers = writers;
   }
 
   /** The status for a verdict; the transition time is kept when the condition did not change. */
@@ -89,55 +99,76 @@ public final class ProxyStatusWriter {
   public record Outcome(int written, int failed) {}
 
   /**
-   * Writes each verdict's status where it differs from what the cache holds. A failed write (a
-   * conflict with a newer version, the hub away) is logged and counted; the caller retries.
+   * Writes each verdict's status where it differs from what the cache holds, several at a time, and
+   * returns when all are done. A failed write (a conflict with a newer version, the hub away) is
+   * logged and counted; the caller retries.
    */
   public Outcome write(List<ProxyVerdict> verdicts) {
+    List<Future<Boolean>> writes = new ArrayList<>();
+    for (ProxyVerdict verdict : verdicts) {
+      Current current = cached.apply(verdict.namespace(), verdict.name());
+      if (current == null) {
+        continue;
+      }
+      HTTPProxyStatus next = statusFor(verdict, current.status(), clock.instant().toString());
+      if (!next.equals(current.status())) {
+        writes.add(writers.submit(() -> write(verdict, current, next)));
+      }
+    }
     int written = 0;
     int failed = 0;
-    for (ProxyVerdict verdict : verdicts) {
+    for (Future<Boolean> w : writes) {
       try {
-        Current current = cached.apply(verdict.namespace(), verdict.name());
-        if (current == null) {
-          continue;
-        }
-        HTTPProxyStatus next = statusFor(verdict, current.status(), clock.instant().toString());
-        if (next.equals(current.status())) {
-          continue;
-        }
-        // Written as a raw object (the status subresource keeps the spec as stored): neither the
-        // request nor the answer goes through our model of the spec, which a proxy written
-        // against a richer CRD may not fit.
-        GenericKubernetesResource copy =
-            new GenericKubernetesResourceBuilder()
-                .withApiVersion(HasMetadata.getApiVersion(HTTPProxy.class))
-                .withKind(HasMetadata.getKind(HTTPProxy.class))
-                .withMetadata(current.metadata())
-                .build();
-        copy.setAdditionalProperty("status", next);
-        hub.genericKubernetesResources(HTTP_PROXIES)
-            .inNamespace(verdict.namespace())
-            .resource(copy)
-            .updateStatus();
-        written++;
-        if (!verdict.valid()) {
-          log.info("{}: {}: {}", verdict.key(), verdict.currentStatus(), verdict.description());
-        }
-      } catch (KubernetesClientException e) {
-        failed++;
-        if (e.getCode() == 409) {
-          // Our cache is behind the object (e.g. our own previous write): retried shortly.
-          log.debug("{}: status write met a newer version, will retry", verdict.key());
+        if (w.get()) {
+          written++;
         } else {
-          log.warn(
-              "{}: status not written, will retry: {}",
-              verdict.key(),
-              e.getStatus() != null && e.getStatus().getMessage() != null
-                  ? e.getStatus().getMessage()
-                  : e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+          failed++;
         }
+      } catch (ExecutionException e) {
+        failed++;
+        log.warn("status write failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome(written, failed + 1);
       }
     }
     return new Outcome(written, failed);
+  }
+
+  /** One status write; false when it should be tried again. */
+  private boolean write(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
+    try {
+      // Written as a raw object (the status subresource keeps the spec as stored): neither the
+      // request nor the answer goes through our model of the spec, which a proxy written against
+      // a richer CRD may not fit.
+      GenericKubernetesResource copy =
+          new GenericKubernetesResourceBuilder()
+              .withApiVersion(HasMetadata.getApiVersion(HTTPProxy.class))
+              .withKind(HasMetadata.getKind(HTTPProxy.class))
+              .withMetadata(current.metadata())
+              .build();
+      copy.setAdditionalProperty("status", next);
+      hub.genericKubernetesResources(HTTP_PROXIES)
+          .inNamespace(verdict.namespace())
+          .resource(copy)
+          .updateStatus();
+      if (!verdict.valid()) {
+        log.info("{}: {}: {}", verdict.key(), verdict.currentStatus(), verdict.description());
+      }
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        // Our cache is behind the object (e.g. our own previous write): retried shortly.
+        log.debug("{}: status write met a newer version, will retry", verdict.key());
+      } else {
+        log.warn(
+            "{}: status not written, will retry: {}",
+            verdict.key(),
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+      }
+      return false;
+    }
   }
 }
