@@ -17,6 +17,13 @@ public final class Labels {
   /** Annotation holding the UID of the remote object a mirror was made from. */
   public static final String SOURCE_UID = "gantry.dev/source-uid";
 
+  /**
+   * Annotation on a mirrored EndpointSlice: when (RFC 3339, UTC) the discoverer saw the remote
+   * change this write carries. Set only on writes the change needs anyway; the hub measures from it
+   * the time to Envoy's acknowledgement ({@code gantry_propagation_seconds}).
+   */
+  public static final String REMOTE_EVENT_TIME = "gantry.dev/remote-event-time";
+
   /** Annotation on a remote Service; {@code "false"} keeps it out of the hub. */
   public static final String EXPORT = "gantry.dev/export";
 

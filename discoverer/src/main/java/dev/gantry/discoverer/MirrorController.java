@@ -47,7 +47,11 @@ final class MirrorController implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
   private final KeyedWorkQueue<ServiceKey> queue;
-  private final Map<ServiceKey, Long> pendingSince = new ConcurrentHashMap<>();
+  private final Map<ServiceKey, Pending> pendingSince = new ConcurrentHashMap<>();
+
+  /** When a key's first unhandled remote event came: for the metric, and on the wall clock. */
+  private record Pending(long nanos, Instant seen) {}
+
   private final HubMirrors hubMirrors;
   private final MirrorReconciler reconciler;
   private final StatusReporter status;
@@ -155,7 +159,7 @@ final class MirrorController implements AutoCloseable {
 
   private void enqueueIfInScope(ServiceKey key) {
     if (config.scope().namespaceIncluded(key.namespace())) {
-      pendingSince.putIfAbsent(key, System.nanoTime());
+      pendingSince.putIfAbsent(key, new Pending(System.nanoTime(), clock.instant()));
       queue.add(key);
     }
   }
@@ -180,10 +184,11 @@ final class MirrorController implements AutoCloseable {
           continue;
         }
         // Events from here on start a new wait: the queue hands the key out again after this.
-        Long pending = pendingSince.remove(key);
-        MirrorReconciler.Outcome outcome = reconciler.reconcile(key, source);
+        Pending pending = pendingSince.remove(key);
+        MirrorReconciler.Outcome outcome =
+            reconciler.reconcile(key, source, pending == null ? null : pending.seen());
         if (pending != null && outcome.writes() > 0 && !outcome.again()) {
-          metrics.propagation(Duration.ofNanos(System.nanoTime() - pending));
+          metrics.propagation(Duration.ofNanos(System.nanoTime() - pending.nanos()));
         }
         if (outcome.collisions().isEmpty()) {
           collisions.remove(key);

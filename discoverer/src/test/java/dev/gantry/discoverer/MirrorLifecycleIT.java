@@ -6,6 +6,7 @@ import static dev.gantry.discoverer.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.api.Labels;
 import dev.gantry.api.MirrorNames;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +115,16 @@ class MirrorLifecycleIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .until(() -> mirrorSlices("east-web").size() == 1);
+    // The write carries when the discoverer saw the remote change, for the hub's propagation
+    // metric: a time of this run.
+    Instant seen =
+        Instant.parse(
+            mirrorSlices("east-web")
+                .get(0)
+                .getMetadata()
+                .getAnnotations()
+                .get(Labels.REMOTE_EVENT_TIME));
+    assertThat(seen).isBetween(Instant.now().minusSeconds(60), Instant.now());
 
     remote
         .services()

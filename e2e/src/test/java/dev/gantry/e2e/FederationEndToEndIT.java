@@ -141,6 +141,14 @@ class FederationEndToEndIT {
     gantry.publishService("east", "kuard", List.of("east-1", "east-2"));
 
     awaitAnswers(FEDERATED_HOST, "east-1", "east-2", "west-1");
+    // The hub measured the change from east's discoverer seeing it to Envoy's ACK.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(gantry.hub().metrics().scrape())
+                    .containsPattern(
+                        "gantry_propagation_seconds_count\\{cluster=\"east\",mode=\"sotw\",?\\} [1-9]"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.gantry.aggregator.merge;
 
+import dev.gantry.api.Labels;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,6 +40,8 @@ public final class FederationState {
   private final Map<ServiceName, NavigableSet<ServiceName>> members = new HashMap<>();
   private final Map<String, Set<ServiceName>> byCluster = new HashMap<>();
   private final Map<String, ClusterPolicy> policies = new HashMap<>();
+  // The latest remote event time reported per hub Service: a stamp is reported once.
+  private final Map<ServiceName, Instant> reported = new HashMap<>();
   private FederationSnapshot snapshot = FederationSnapshot.empty();
 
   public FederationSnapshot snapshot() {
@@ -76,6 +80,7 @@ public final class FederationState {
     }
 
     Map<ServiceName, FederatedService> hubChanges = new HashMap<>();
+    Map<ServiceName, Instant> seen = new HashMap<>();
     Set<ServiceName> federatedDirty = new HashSet<>();
     for (ServiceName name : work) {
       FederationMerger.Contribution before = contributions.remove(name);
@@ -90,6 +95,7 @@ public final class FederationState {
           || !FederationMerger.named(service)
           || service.getMetadata().getNamespace() == null) {
         hubChanges.put(name, null);
+        reported.remove(name);
         continue;
       }
       String cluster = FederationMerger.clusterOf(service);
@@ -99,6 +105,11 @@ public final class FederationState {
       List<EndpointSlice> own = new ArrayList<>(slices.apply(name));
       own.sort(BY_NAME);
       FederationMerger.Contribution after = FederationMerger.contribution(service, own, policy);
+      Instant stamp = dirty.contains(name) ? latestStamp(own) : null;
+      if (stamp != null && !stamp.equals(reported.get(name))) {
+        reported.put(name, stamp);
+        seen.put(name, stamp);
+      }
       contributions.put(name, after);
       byCluster.computeIfAbsent(after.cluster(), c -> new HashSet<>()).add(name);
       if (after.federatedName() != null) {
@@ -128,7 +139,39 @@ public final class FederationState {
     Set<ServiceName> changedFederated = keepChanges(federatedChanges, snapshot.federated(), shape);
     Set<ServiceName> changedHub = keepChanges(hubChanges, snapshot.hubServices(), shape);
     snapshot = snapshot.with(federatedChanges, hubChanges);
-    return new FederationUpdate(snapshot, changedFederated, changedHub, shape[0]);
+    Map<ServiceName, Map<String, Instant>> seenHub = new HashMap<>();
+    Map<ServiceName, Map<String, Instant>> seenFederated = new HashMap<>();
+    for (Map.Entry<ServiceName, Instant> e : seen.entrySet()) {
+      FederationMerger.Contribution c = contributions.get(e.getKey());
+      if (changedHub.contains(e.getKey())) {
+        seenHub.put(e.getKey(), Map.of(c.cluster(), e.getValue()));
+      }
+      if (c.federatedName() != null && changedFederated.contains(c.federatedName())) {
+        seenFederated
+            .computeIfAbsent(c.federatedName(), k -> new HashMap<>())
+            .merge(c.cluster(), e.getValue(), (a, b) -> a.isBefore(b) ? a : b);
+      }
+    }
+    return new FederationUpdate(
+        snapshot, changedFederated, changedHub, shape[0], seenFederated, seenHub);
+  }
+
+  /** The latest remote event time the discoverer stamped on these slices, or null. */
+  private static Instant latestStamp(List<EndpointSlice> slices) {
+    Instant latest = null;
+    for (EndpointSlice slice : slices) {
+      Map<String, String> annotations = slice.getMetadata().getAnnotations();
+      String value = annotations == null ? null : annotations.get(Labels.REMOTE_EVENT_TIME);
+      if (value != null) {
+        try {
+          Instant t = Instant.parse(value);
+          latest = latest == null || t.isAfter(latest) ? t : latest;
+        } catch (DateTimeParseException e) {
+          // not ours to judge: no time, no measure
+        }
+      }
+    }
+    return latest;
   }
 
   /** Drops a hub Service's contribution from the indexes. */

@@ -1,5 +1,7 @@
 package dev.gantry.api.federation;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -11,16 +13,39 @@ import java.util.Set;
  * service's shape (it appeared or went, its ports or its set of clusters changed), which routes and
  * ServiceImports depend on. Endpoints, their readiness and cluster priorities, weights and
  * staleness are not shape: they change ClusterLoadAssignments only.
+ *
+ * <p>{@code seenFederated} and {@code seenHub} say, for changed services, when their discoverer saw
+ * the remote change, by cluster (from the mirrors' {@code gantry.dev/remote-event-time}).
  */
 public record FederationUpdate(
     FederationSnapshot snapshot,
     Set<ServiceName> changedFederated,
     Set<ServiceName> changedHub,
-    boolean shapeChanged) {
+    boolean shapeChanged,
+    Map<ServiceName, Map<String, Instant>> seenFederated,
+    Map<ServiceName, Map<String, Instant>> seenHub) {
   public FederationUpdate {
     Objects.requireNonNull(snapshot, "snapshot");
     changedFederated = Set.copyOf(changedFederated);
     changedHub = Set.copyOf(changedHub);
+    seenFederated = deepCopy(seenFederated);
+    seenHub = deepCopy(seenHub);
+  }
+
+  /** An update without remote event times. */
+  public FederationUpdate(
+      FederationSnapshot snapshot,
+      Set<ServiceName> changedFederated,
+      Set<ServiceName> changedHub,
+      boolean shapeChanged) {
+    this(snapshot, changedFederated, changedHub, shapeChanged, Map.of(), Map.of());
+  }
+
+  private static Map<ServiceName, Map<String, Instant>> deepCopy(
+      Map<ServiceName, Map<String, Instant>> seen) {
+    Map<ServiceName, Map<String, Instant>> copy = new HashMap<>();
+    seen.forEach((name, byCluster) -> copy.put(name, Map.copyOf(byCluster)));
+    return Map.copyOf(copy);
   }
 
   /** What changed from {@code before} to {@code after}, by comparing every service of both. */

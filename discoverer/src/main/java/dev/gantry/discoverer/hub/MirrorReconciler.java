@@ -1,13 +1,18 @@
 package dev.gantry.discoverer.hub;
 
+import dev.gantry.api.Labels;
 import dev.gantry.discoverer.mirror.DesiredMirror;
 import dev.gantry.discoverer.mirror.HubWrite;
 import dev.gantry.discoverer.mirror.MirrorDiff;
 import dev.gantry.discoverer.mirror.MirrorPlanner;
 import dev.gantry.discoverer.mirror.ServiceKey;
 import dev.gantry.discoverer.remote.RemoteSource;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +36,22 @@ public final class MirrorReconciler {
     this.writer = writer;
   }
 
-  public Outcome reconcile(ServiceKey key, RemoteSource remote) {
+  /**
+   * @param seen when the remote change that asked for this reconcile was seen, or null (a resync):
+   *     stamped on the EndpointSlice writes the change needs anyway, never a write of its own
+   */
+  public Outcome reconcile(ServiceKey key, RemoteSource remote, Instant seen) {
     DesiredMirror desired = planner.plan(key, remote.service(key), remote.slices(key));
     List<HubWrite> writes = MirrorDiff.diff(desired, hub.service(key), hub.slices(key));
     List<String> collisions = new ArrayList<>();
     boolean again = false;
     int done = 0;
     for (HubWrite write : writes) {
+      if (seen != null
+          && write.verb() != HubWrite.Verb.DELETE
+          && write.object() instanceof EndpointSlice slice) {
+        stamp(slice, seen);
+      }
       HubWriter.Result result = writer.execute(write);
       switch (result.outcome()) {
         case DONE -> {
@@ -63,5 +77,13 @@ public final class MirrorReconciler {
           desired.isPresent() ? "" : " (mirror removed: " + desired.absentReason() + ")");
     }
     return new Outcome(done, collisions, again);
+  }
+
+  private static void stamp(EndpointSlice slice, Instant seen) {
+    Map<String, String> annotations = slice.getMetadata().getAnnotations();
+    Map<String, String> stamped =
+        annotations == null ? new HashMap<>() : new HashMap<>(annotations);
+    stamped.put(Labels.REMOTE_EVENT_TIME, seen.toString());
+    slice.getMetadata().setAnnotations(stamped);
   }
 }

@@ -171,6 +171,10 @@ public final class ScaleBench {
                   percentiles(loaded)));
           rows.add(
               row(label + ": new Service + HTTPProxy → Envoy answers", newProxies(gantry, 20)));
+          rows.add(
+              row(
+                  label + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)",
+                  propagationMeter(gantry.hub(), mode.equals("GRPC") ? "sotw" : "delta")));
           gantry.stopEnvoy(envoy);
         }
         System.gc();
@@ -550,6 +554,25 @@ public final class ScaleBench {
               (edsResources - before.edsResources) / n,
               (otherBytes - before.otherBytes) / n);
     }
+  }
+
+  /** The hub's own measure of remote change → Envoy ACK, over this mode's changes so far. */
+  private static String propagationMeter(Hub hub, String mode) {
+    var timers = hub.metrics().registry().find("gantry.propagation").tag("mode", mode).timers();
+    long count = timers.stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    if (count == 0) {
+      return "n/a (not measured by this build)";
+    }
+    double totalMs =
+        timers.stream()
+            .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+            .sum();
+    double maxMs =
+        timers.stream()
+            .mapToDouble(t -> t.max(java.util.concurrent.TimeUnit.MILLISECONDS))
+            .max()
+            .orElse(0);
+    return "%d changes, mean %.0f ms, max %.0f ms".formatted(count, totalMs / count, maxMs);
   }
 
   private static String memory() throws Exception {

@@ -10,6 +10,9 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.WatchCancelledException;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,6 +57,21 @@ public final class EndpointCache {
 
   private record Update(long version, Set<String> names) {}
 
+  /** A remote change carried by an assignment from a version on, for the propagation metric. */
+  private record Event(long version, String assignment, String cluster, Instant seen) {}
+
+  /** Told how long a remote change took to be acknowledged by a client. */
+  public interface Propagation {
+    /**
+     * @param cluster the remote cluster of the change
+     * @param mode {@code sotw} or {@code delta}
+     */
+    void acknowledged(String cluster, String mode, Duration sinceSeen);
+  }
+
+  /** How many remote changes are remembered until their acknowledgement. */
+  private static final int EVENTS = 65_536;
+
   private record SotwWatch(Watch watch, Set<String> names, String namesDigest) {}
 
   private record DeltaOpen(DeltaWatch watch, Map<String, String> held, Set<String> pending) {
@@ -63,11 +81,29 @@ public final class EndpointCache {
   }
 
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final Clock clock;
+  private final Propagation propagation;
+  private final Deque<Event> events = new ArrayDeque<>();
+  private final Map<String, Long> acked = new HashMap<>();
   private final Map<String, Entry> entries = new HashMap<>();
   private final Deque<Update> history = new ArrayDeque<>();
   private final Set<SotwWatch> sotwWatches = new HashSet<>();
   private final Set<DeltaOpen> deltaWatches = new HashSet<>();
   private long version;
+
+  /** A cache that reports nothing of propagation. */
+  public EndpointCache() {
+    this(Clock.systemUTC(), (cluster, mode, sinceSeen) -> {});
+  }
+
+  /**
+   * @param propagation told, per client acknowledgement of a version, how long each remote change
+   *     it carries took since its discoverer saw it
+   */
+  public EndpointCache(Clock clock, Propagation propagation) {
+    this.clock = clock;
+    this.propagation = propagation;
+  }
 
   /**
    * Sets the assignments in {@code changed} (by cluster name; unchanged content is not an update)
@@ -77,6 +113,17 @@ public final class EndpointCache {
    */
   public synchronized int update(
       Collection<ClusterLoadAssignment> changed, Collection<String> removed) {
+    return update(changed, removed, Map.of());
+  }
+
+  /**
+   * As {@link #update(Collection, Collection)}, with when the remote changes the assignments carry
+   * were seen, by assignment name and cluster: reported once each client acknowledges them.
+   */
+  public synchronized int update(
+      Collection<ClusterLoadAssignment> changed,
+      Collection<String> removed,
+      Map<String, Map<String, Instant>> seen) {
     Set<String> names = new HashSet<>();
     long next = version + 1;
     for (ClusterLoadAssignment cla : changed) {
@@ -96,6 +143,13 @@ public final class EndpointCache {
       return 0;
     }
     version = next;
+    for (String name : names) {
+      seen.getOrDefault(name, Map.of())
+          .forEach((cluster, at) -> events.addLast(new Event(next, name, cluster, at)));
+    }
+    while (events.size() > EVENTS) {
+      events.removeFirst();
+    }
     history.addLast(new Update(version, names));
     if (history.size() > HISTORY) {
       history.removeFirst();
@@ -122,6 +176,9 @@ public final class EndpointCache {
     String namesDigest = namesDigest(names);
     SotwWatch open = new SotwWatch(watch, names, namesDigest);
     Long since = sinceOf(request.getVersionInfo(), namesDigest);
+    if (!request.hasErrorDetail()) {
+      acknowledged("sotw", request.v3Request().getNode().getId(), request.getVersionInfo(), names);
+    }
     if (request.hasErrorDetail()) {
       since = version; // it rejected what we sent: only a new change is worth sending
     } else if (hasClusterChanged) {
@@ -158,6 +215,12 @@ public final class EndpointCache {
             responseConsumer);
     DeltaOpen open = new DeltaOpen(watch, watch.trackedResources(), watch.pendingResources());
     if (!request.hasErrorDetail()) {
+      // Asked for only once every response was answered: this request acknowledges the last.
+      acknowledged(
+          "delta",
+          request.v3Request().getNode().getId(),
+          requesterVersion,
+          watch.trackedResources().keySet());
       Set<String> candidates = new HashSet<>(open.pending());
       candidates.addAll(open.held().keySet());
       if (respondDelta(open, candidates)) {
@@ -254,6 +317,43 @@ public final class EndpointCache {
       return true;
     } catch (WatchCancelledException e) {
       return true;
+    }
+  }
+
+  /**
+   * A client acknowledged {@code versionInfo}: reports the remote changes it carried to this
+   * client's assignments since the client's previous acknowledgement. A client's first is only
+   * remembered (what it got at its start is not a propagation).
+   */
+  private void acknowledged(String mode, String node, String versionInfo, Set<String> names) {
+    String[] parts = versionInfo.split(":");
+    if (parts.length < 2 || !parts[0].equals(instance)) {
+      return;
+    }
+    long ackedVersion;
+    try {
+      ackedVersion = Long.parseLong(parts[1]);
+    } catch (NumberFormatException e) {
+      return;
+    }
+    String client = mode + "/" + node;
+    Long last = acked.get(client);
+    if (last != null && ackedVersion <= last) {
+      return;
+    }
+    acked.put(client, ackedVersion);
+    if (last == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    for (var it = events.descendingIterator(); it.hasNext(); ) {
+      Event e = it.next();
+      if (e.version() <= last) {
+        break;
+      }
+      if (e.version() <= ackedVersion && names.contains(e.assignment())) {
+        propagation.acknowledged(e.cluster(), mode, Duration.between(e.seen(), now));
+      }
     }
   }
 

@@ -85,6 +85,23 @@ public final class XdsMetrics {
         .increment();
   }
 
+  /**
+   * A remote endpoint change acknowledged by a client: the time from its discoverer seeing it in
+   * the remote cluster to the client's ACK of the xDS version that carries it.
+   */
+  public void propagation(String cluster, String mode, Duration sinceSeen) {
+    Timer.builder("gantry.propagation")
+        .description(
+            "Remote EndpointSlice change seen by the discoverer until an xDS client acknowledged"
+                + " it, by remote cluster and ADS mode")
+        .tags("cluster", cluster, "mode", mode)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(sinceSeen.isNegative() ? Duration.ZERO : sinceSeen);
+  }
+
   /** One snapshot build: full (listeners, routes, clusters) or endpoints only. */
   public void build(Duration duration, boolean full) {
     Timer.builder("gantry.xds.snapshot.build.duration")

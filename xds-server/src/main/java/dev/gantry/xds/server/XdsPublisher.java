@@ -14,9 +14,11 @@ import dev.gantry.xds.model.TlsSecrets;
 import dev.gantry.xds.model.Upstream;
 import dev.gantry.xds.status.IngressWarningLog;
 import dev.gantry.xds.translate.XdsAssembler;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +58,8 @@ public final class XdsPublisher {
   private boolean shapeChanged;
   private final Set<ServiceName> changedFederated = new HashSet<>();
   private final Set<ServiceName> changedHub = new HashSet<>();
+  // When the remote changes not yet sent were seen, per service and cluster.
+  private final Map<ServiceKey, Map<String, Instant>> unsent = new HashMap<>();
   private Map<ServiceKey, List<Upstream>> upstreamsByService = Map.of();
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
@@ -149,7 +153,39 @@ public final class XdsPublisher {
     changedFederated.addAll(update.changedFederated());
     changedHub.addAll(update.changedHub());
     shapeChanged |= update.shapeChanged();
+    remember(update.seenFederated(), true);
+    remember(update.seenHub(), false);
     schedule();
+  }
+
+  /** Keeps, per service and cluster, the earliest remote change not yet sent. */
+  private void remember(Map<ServiceName, Map<String, Instant>> seen, boolean federated) {
+    seen.forEach(
+        (name, byCluster) ->
+            byCluster.forEach(
+                (cluster, at) ->
+                    unsent
+                        .computeIfAbsent(new ServiceKey(name, federated), k -> new HashMap<>())
+                        .merge(cluster, at, (a, b) -> a.isBefore(b) ? a : b)));
+  }
+
+  /** The remote changes the given assignments carry, by assignment name; forgets them. */
+  private Map<String, Map<String, Instant>> seenFor(
+      List<ClusterLoadAssignment> assignments, Map<String, Upstream> upstreams) {
+    if (unsent.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Map<String, Instant>> seen = new HashMap<>();
+    for (ClusterLoadAssignment cla : assignments) {
+      Upstream u = upstreams.get(cla.getClusterName());
+      Map<String, Instant> byCluster =
+          u == null ? null : unsent.get(new ServiceKey(u.service().name(), u.federated()));
+      if (byCluster != null) {
+        seen.put(cla.getClusterName(), byCluster);
+      }
+    }
+    unsent.clear();
+    return seen;
   }
 
   /**
@@ -182,7 +218,12 @@ public final class XdsPublisher {
           compiler.compile(proxies, ingresses, federation, certificates);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
-      server.endpoints().update(assembly.changed(), assembly.removed());
+      server
+          .endpoints()
+          .update(
+              assembly.changed(),
+              assembly.removed(),
+              seenFor(assembly.changed(), result.table().upstreams()));
       if (assembly.fullRebuild()) {
         server.publish(assembly.snapshot(), assembly.proxyless());
       }
@@ -215,7 +256,10 @@ public final class XdsPublisher {
     refresh(changedHub, false, federation.hubServices(), refreshed);
     changedFederated.clear();
     changedHub.clear();
-    server.endpoints().update(assembler.refresh(refreshed), List.of());
+    List<ClusterLoadAssignment> changed = assembler.refresh(refreshed);
+    Map<String, Upstream> byName = new HashMap<>();
+    refreshed.forEach(u -> byName.put(u.name(), u));
+    server.endpoints().update(changed, List.of(), seenFor(changed, byName));
     builds++;
     metrics.build(Duration.ofNanos(System.nanoTime() - start), false);
   }

@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class XdsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
   private final SimpleCache<String> cache = new SimpleCache<>(new ClientGroup());
-  private final EndpointCache endpoints = new EndpointCache();
+  private final EndpointCache endpoints;
   private final Server server;
 
   public XdsServer(InetSocketAddress address, XdsMetrics metrics) {
+    endpoints = new EndpointCache(Clock.systemUTC(), metrics::propagation);
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(List.of(new XdsCallbacks(metrics)), new Watcher());
     server =

@@ -10,6 +10,7 @@ import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
@@ -17,6 +18,9 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +29,13 @@ import org.junit.jupiter.api.Test;
 
 /** What the EDS cache sends: only what changed, in both modes, and everything when it must. */
 class EndpointCacheTest {
-  private final EndpointCache cache = new EndpointCache();
+  private final List<String> acknowledged = new ArrayList<>();
+  private final Instant now = Instant.parse("2026-12-05T10:00:00Z");
+  private final EndpointCache cache =
+      new EndpointCache(
+          Clock.fixed(now, ZoneOffset.UTC),
+          (cluster, mode, since) ->
+              acknowledged.add(mode + " " + cluster + " " + since.toMillis()));
   private final List<Response> sotw = new ArrayList<>();
   private final List<DeltaResponse> delta = new ArrayList<>();
 
@@ -50,6 +60,7 @@ class EndpointCacheTest {
   private Watch request(String version, boolean nack, String... names) {
     DiscoveryRequest.Builder r =
         DiscoveryRequest.newBuilder()
+            .setNode(Node.newBuilder().setId("envoy-1"))
             .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
             .setVersionInfo(version)
             .addAllResourceNames(List.of(names));
@@ -129,6 +140,23 @@ class EndpointCacheTest {
     request("0123abcd:5:1x1", false, "a");
 
     assertThat(names(sotw.get(0))).containsExactly("a");
+  }
+
+  @Test
+  void anAcknowledgementReportsTheRemoteChangesItCarriedOnceEach() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    request("", false, "a", "b");
+    request(lastVersion(), false, "a", "b"); // first ACK: remembered, nothing reported
+    assertThat(acknowledged).isEmpty();
+
+    cache.update(
+        List.of(cla("a", "10.0.0.3")), Set.of(), Map.of("a", Map.of("east", now.minusMillis(40))));
+    cache.update(
+        List.of(cla("c", "10.0.0.4")), Set.of(), Map.of("c", Map.of("west", now.minusMillis(9))));
+    request(lastVersion(), false, "a", "b"); // ACK of the response carrying a
+    request(lastVersion(), false, "a", "b"); // the same version again
+
+    assertThat(acknowledged).containsExactly("sotw east 40"); // c is not this client's
   }
 
   @Test
