@@ -1,9 +1,5 @@
 package dev.gantry.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -11,6 +7,12 @@ import java.util.regex.Pattern;
  * ns/east-svc}, shortened to a 63-character DNS-1035 label with a content hash when longer.
  */
 public final class MirrorNames {
+  /**
+   * The cluster name under which the hub's own Services take part in federated services: no remote
+   * cluster may have it.
+   */
+  public static final String LOCAL_CLUSTER = "hub";
+
   /** Longest Service name Kubernetes accepts (a DNS-1035 label). */
   public static final int MAX_LENGTH = 63;
 
@@ -35,6 +37,9 @@ public final class MirrorNames {
       return ("cluster name '%s' must consist of lower-case letters, digits and '-', start with a"
               + " letter and end with a letter or digit")
           .formatted(clusterName);
+    }
+    if (LOCAL_CLUSTER.equals(clusterName)) {
+      return "cluster name '%s' is reserved for the hub's own Services".formatted(clusterName);
     }
     return null;
   }
@@ -62,11 +67,6 @@ public final class MirrorNames {
   }
 
   static String sha256Hex(String value) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return Digests.sha256Hex(value);
   }
 }

@@ -53,6 +53,10 @@ class DiscovererCommandTest {
             "error: --cluster-name: cluster name 'East_1' must consist of lower-case letters,"
                 + " digits and '-', start with a letter and end with a letter or digit"),
         new Bad(
+            "cluster name the hub's own Services have",
+            List.of("--cluster-name", "hub", "--remote-kubeconfig", KUBECONFIG),
+            "error: --cluster-name: cluster name 'hub' is reserved for the hub's own Services"),
+        new Bad(
             "cluster name starting with a digit",
             List.of("--cluster-name", "1east", "--remote-kubeconfig", KUBECONFIG),
             "error: --cluster-name: cluster name '1east' must consist of lower-case letters,"

@@ -129,13 +129,13 @@ public final class FederationMerger {
         federatedName = ServiceName.of(hubName.namespace(), source);
       }
       String clusterProblem = MirrorNames.clusterNameProblem(clusterLabel);
-      if (clusterProblem != null) {
-        problems.add(subject + ": " + clusterProblem + "; not federated");
-      } else if (FederationSnapshot.LOCAL_CLUSTER.equals(clusterLabel)) {
+      if (FederationSnapshot.LOCAL_CLUSTER.equals(clusterLabel)) {
         // Taking it would mix a remote's endpoints into the locality of the hub's own.
         problems.add(
             "%s: remote cluster '%s' is named like the hub's own cluster; not federated"
                 .formatted(subject, clusterLabel));
+      } else if (clusterProblem != null) {
+        problems.add(subject + ": " + clusterProblem + "; not federated");
       }
       federates = federatedName != null && problems.isEmpty();
     }

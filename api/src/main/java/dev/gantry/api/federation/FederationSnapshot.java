@@ -1,5 +1,6 @@
 package dev.gantry.api.federation;
 
+import dev.gantry.api.MirrorNames;
 import java.util.Map;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
@@ -23,7 +24,7 @@ public record FederationSnapshot(
     PSortedMap<ServiceName, FederatedService> federated,
     PSortedMap<ServiceName, FederatedService> hubServices) {
   /** Cluster name under which the hub's own Services appear. */
-  public static final String LOCAL_CLUSTER = "hub";
+  public static final String LOCAL_CLUSTER = MirrorNames.LOCAL_CLUSTER;
 
   private static final FederationSnapshot EMPTY =
       new FederationSnapshot(TreePMap.empty(), TreePMap.empty());

@@ -1,10 +1,9 @@
 package dev.gantry.discoverer.remote;
 
+import dev.gantry.api.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -53,11 +52,6 @@ public final class KubeconfigFileWatcher {
   }
 
   private static byte[] hash(String content) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(content).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 }

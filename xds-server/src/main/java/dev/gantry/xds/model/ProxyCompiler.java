@@ -1,5 +1,6 @@
 package dev.gantry.xds.model;
 
+import dev.gantry.api.Digests;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.Include;
@@ -7,13 +8,9 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.federation.ServicePortSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -595,12 +592,6 @@ public final class ProxyCompiler {
   }
 
   static String shortHash(String value) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(value).substring(0, 10);
   }
 }

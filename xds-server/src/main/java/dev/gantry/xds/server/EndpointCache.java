@@ -1,6 +1,7 @@
 package dev.gantry.xds.server;
 
 import com.google.common.hash.Hashing;
+import dev.gantry.xds.translate.Versions;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
@@ -127,7 +128,7 @@ public final class EndpointCache {
     Set<String> names = new HashSet<>();
     long next = version + 1;
     for (ClusterLoadAssignment cla : changed) {
-      String digest = Hashing.sha256().hashBytes(cla.toByteArray()).toString().substring(0, 16);
+      String digest = Versions.of(List.of(cla));
       Entry before = entries.get(cla.getClusterName());
       if (before == null || !before.digest().equals(digest)) {
         entries.put(cla.getClusterName(), new Entry(cla, digest, next));
