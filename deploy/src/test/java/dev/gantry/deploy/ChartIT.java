@@ -137,6 +137,26 @@ class ChartIT {
   }
 
   @Test
+  void xdsIsMutualTlsByDefaultBehindANetworkPolicyAndPlainTextOnlyWhenAsked() throws Exception {
+    String defaults = render("d", NS, null);
+    String plain = render("p", NS, values("plain.yaml", "xds: {tls: {enabled: false}}\n"));
+
+    assertThat(defaults)
+        .contains("name: d-xds-hub\n", "name: d-xds-envoy\n", "type: kubernetes.io/tls")
+        .contains(
+            "- --xds-tls-cert=/etc/gantry/xds/tls.crt",
+            "- --xds-tls-key=/etc/gantry/xds/tls.key",
+            "- --xds-tls-ca=/etc/gantry/xds/ca.crt")
+        .contains("name: envoy.transport_sockets.tls", "{filename: /etc/envoy-xds/tls.crt}")
+        .contains("kind: NetworkPolicy", "app.kubernetes.io/component: envoy")
+        .doesNotContain("--xds-insecure");
+    assertThat(plain)
+        .contains("- --xds-insecure")
+        .doesNotContain("name: p-xds-hub\n")
+        .doesNotContain("envoy.transport_sockets.tls");
+  }
+
+  @Test
   void everyRenderedObjectIsInTheHub() {
     assertThat(hub.apps().deployments().inNamespace(NS).list().getItems())
         .extracting(d -> d.getMetadata().getName())

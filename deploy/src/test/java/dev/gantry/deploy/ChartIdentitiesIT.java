@@ -21,6 +21,7 @@ import dev.gantry.xds.HubCommand;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
@@ -170,7 +171,11 @@ class ChartIdentitiesIT {
             Map.of(
                 "--xds-address", "127.0.0.1:" + xdsPort,
                 "--admin-address", "127.0.0.1:" + adminPort,
-                "--envoy-http-port", String.valueOf(Ports.freeLoopbackPort())));
+                "--envoy-http-port", String.valueOf(Ports.freeLoopbackPort()),
+                // The chart's xDS TLS pair and CA, from the Secret it rendered, as mounted.
+                "--xds-tls-cert", secretFile("g-xds-hub", "tls.crt").toString(),
+                "--xds-tls-key", secretFile("g-xds-hub", "tls.key").toString(),
+                "--xds-tls-ca", secretFile("g-xds-hub", "ca.crt").toString()));
     args.add("--envoy-http-address=127.0.0.1");
     args.add("--hub-kubeconfig=" + tokenKubeconfig("g-hub"));
 
@@ -193,6 +198,9 @@ class ChartIdentitiesIT {
                     .isNotNull();
               });
 
+      for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+        secretFile("g-xds-envoy", key);
+      }
       int envoyAdmin = Ports.freeLoopbackPort();
       int envoyHealth = Ports.freeLoopbackPort();
       String bootstrap =
@@ -203,7 +211,8 @@ class ChartIdentitiesIT {
                   "port_value: 8001", "port_value: " + xdsPort,
                   "port_value: 9001", "port_value: " + envoyAdmin,
                   "address: 0.0.0.0, port_value: 8002",
-                      "address: 127.0.0.1, port_value: " + envoyHealth));
+                      "address: 127.0.0.1, port_value: " + envoyHealth,
+                  "/etc/envoy-xds/", secretFile("g-xds-envoy", "tls.crt").getParent() + "/"));
       Path bootstrapFile = Files.writeString(dir.resolve("envoy.yaml"), bootstrap);
       List<String> envoyCommand = new ArrayList<>();
       envoyCommand.add(Tools.require(Tools.resolve().envoy()).toString());
@@ -278,6 +287,19 @@ class ChartIdentitiesIT {
       out = out.replace(e.getKey(), e.getValue());
     }
     return out;
+  }
+
+  /** A key of a rendered Secret, written where its volume would put it. */
+  private Path secretFile(String secret, String key) throws Exception {
+    Secret s =
+        rendered.stream()
+            .filter(o -> o instanceof Secret && o.getMetadata().getName().equals(secret))
+            .map(Secret.class::cast)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Secret " + secret + " rendered"));
+    Path file = dir.resolve(secret).resolve(key);
+    Files.createDirectories(file.getParent());
+    return Files.write(file, java.util.Base64.getDecoder().decode(s.getData().get(key)));
   }
 
   private Path tokenKubeconfig(String serviceAccount) throws Exception {

@@ -234,6 +234,7 @@ class ImageIT {
                 List.of(
                     "--hub-kubeconfig=/tmp/hub.kubeconfig",
                     "--xds-address=127.0.0.1:" + Ports.freeLoopbackPort(),
+                    "--xds-insecure",
                     "--admin-address=127.0.0.1:" + admin))
             .redirectOutput(testbed.directory().resolve("image-hub.log").toFile())
             .start();

@@ -109,6 +109,35 @@ public final class Envoy implements AutoCloseable {
         .formatted(nodeId, apiType, xdsPort);
   }
 
+  /**
+   * As {@link #adsBootstrap}, over mutual TLS: Envoy presents {@code certificate}/{@code key}
+   * (files; null for none) and trusts the hub's certificate only if {@code ca} signed it.
+   */
+  public static String adsBootstrapTls(
+      String nodeId, String apiType, int xdsPort, Path certificate, Path key, Path ca) {
+    StringBuilder tls = new StringBuilder();
+    tls.append("    transport_socket:\n")
+        .append("      name: envoy.transport_sockets.tls\n")
+        .append("      typed_config:\n")
+        .append("        \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3")
+        .append(".UpstreamTlsContext\n")
+        .append("        common_tls_context:\n");
+    if (certificate != null) {
+      tls.append("          tls_certificates:\n")
+          .append("          - certificate_chain: {filename: ")
+          .append(certificate)
+          .append("}\n")
+          .append("            private_key: {filename: ")
+          .append(key)
+          .append("}\n");
+    }
+    tls.append("          validation_context:\n")
+        .append("            trusted_ca: {filename: ")
+        .append(ca)
+        .append("}\n");
+    return adsBootstrap(nodeId, apiType, xdsPort) + tls;
+  }
+
   /** A static Envoy bootstrap: one listener routing everything to one loopback backend. */
   public static String staticBootstrap(int listenerPort, int backendPort) {
     return """

@@ -103,7 +103,13 @@ public final class Hub implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics.registry());
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(metrics.registry());
-    server = new XdsServer(config.xdsAddress(), metrics).start();
+    if (config.xdsTls() == null) {
+      log.warn(
+          "xDS is served in plain text (--xds-insecure): anyone who can reach port {} gets every"
+              + " route and TLS private key; use --xds-tls-cert, --xds-tls-key, --xds-tls-ca",
+          config.xdsAddress().getPort());
+    }
+    server = new XdsServer(config.xdsAddress(), metrics, config.xdsTls()).start();
     // Read object by object: one proxy written against a richer CRD (Contour's) must not stop
     // the watch of all of them.
     proxies = TolerantInformer.of(hub, HTTPProxy.class, informers, "HTTPProxies in the hub");

@@ -2,6 +2,7 @@ package dev.gantry.xds;
 
 import dev.gantry.api.cli.Commands;
 import dev.gantry.api.cli.FlagValues;
+import dev.gantry.xds.server.XdsTls;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -82,6 +83,37 @@ public final class HubCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int envoyHttpsPort;
 
+  @Option(
+      names = "--xds-tls-cert",
+      description =
+          "PEM certificate (with its chain) the xDS port presents; re-read when it changes.")
+  Path xdsTlsCert;
+
+  @Option(
+      names = "--xds-tls-key",
+      description = "PEM private key (PKCS#8) of --xds-tls-cert; re-read when it changes.")
+  Path xdsTlsKey;
+
+  @Option(
+      names = "--xds-tls-ca",
+      description =
+          "PEM CA that signs the certificates of the xDS clients (Envoy); a client without one"
+              + " is refused at the handshake. Re-read when it changes.")
+  Path xdsTlsCa;
+
+  @Option(
+      names = "--xds-tls-reload",
+      defaultValue = "30s",
+      description = "How often the xDS TLS files are read again (default: ${DEFAULT-VALUE}).")
+  String xdsTlsReload;
+
+  @Option(
+      names = "--xds-insecure",
+      description =
+          "Serve xDS in plain text, without TLS or client authentication: anyone who can reach"
+              + " the port gets every route and TLS private key. For tests and demos only.")
+  boolean xdsInsecure;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -97,15 +129,52 @@ public final class HubCommand implements Callable<Integer> {
   }
 
   HubConfig config() {
+    // The other flags are judged first: their errors are the more specific.
+    HubConfig plain =
+        new HubConfig(
+            address("--xds-address", xdsAddress),
+            address("--admin-address", adminAddress),
+            duration("--holdoff", holdoff),
+            staleEndpointTtl == null ? null : duration("--stale-endpoint-ttl", staleEndpointTtl),
+            ingressClass,
+            envoyHttpAddress,
+            envoyHttpPort,
+            envoyHttpsPort);
     return new HubConfig(
-        address("--xds-address", xdsAddress),
-        address("--admin-address", adminAddress),
-        duration("--holdoff", holdoff),
-        staleEndpointTtl == null ? null : duration("--stale-endpoint-ttl", staleEndpointTtl),
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort);
+        plain.xdsAddress(),
+        plain.adminAddress(),
+        plain.holdoff(),
+        plain.staleEndpointTtl(),
+        plain.ingressClass(),
+        plain.envoyHttpAddress(),
+        plain.envoyHttpPort(),
+        plain.envoyHttpsPort(),
+        xdsTls());
+  }
+
+  /** Mutual TLS from the three files, or null with --xds-insecure; anything else is refused. */
+  private XdsTls xdsTls() {
+    boolean anyTls = xdsTlsCert != null || xdsTlsKey != null || xdsTlsCa != null;
+    if (xdsInsecure) {
+      if (anyTls) {
+        throw new IllegalArgumentException(
+            "--xds-insecure serves plain text: it takes no --xds-tls-cert, --xds-tls-key or"
+                + " --xds-tls-ca");
+      }
+      return null;
+    }
+    if (xdsTlsCert == null || xdsTlsKey == null || xdsTlsCa == null) {
+      throw new IllegalArgumentException(
+          "xDS is served over mutual TLS: give --xds-tls-cert, --xds-tls-key and --xds-tls-ca"
+              + " (gantry certgen makes them), or --xds-insecure for plain text (tests and demos"
+              + " only)");
+    }
+    for (Path file : new Path[] {xdsTlsCert, xdsTlsKey, xdsTlsCa}) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("cannot read xDS TLS file " + file);
+      }
+    }
+    return new XdsTls(xdsTlsCert, xdsTlsKey, xdsTlsCa, duration("--xds-tls-reload", xdsTlsReload));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.gantry.xds;
 
+import dev.gantry.xds.server.XdsTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
  * @param staleEndpointTtl how long a stale cluster keeps contributing endpoints; null = forever
  * @param adminAddress where /metrics, /healthz and /readyz are served; null = not served
  * @param envoyHttpsPort port of Envoy's ingress_https listener (TLS virtual hosts)
+ * @param xdsTls mutual TLS of the xDS port; null serves it in plain text
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -18,7 +20,8 @@ public record HubConfig(
     String ingressClass,
     String envoyHttpAddress,
     int envoyHttpPort,
-    int envoyHttpsPort) {
+    int envoyHttpsPort,
+    XdsTls xdsTls) {
   public HubConfig {
     if (holdoff.isNegative()) {
       throw new IllegalArgumentException("--holdoff must not be negative");
@@ -36,6 +39,28 @@ public record HubConfig(
       throw new IllegalArgumentException(
           "--envoy-https-port must differ from --envoy-http-port (" + envoyHttpPort + ")");
     }
+  }
+
+  /** xDS in plain text, for tests and demos on loopback. */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort,
+      int envoyHttpsPort) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        null);
   }
 
   /** With Envoy's HTTPS listener on its default port, 8443. */

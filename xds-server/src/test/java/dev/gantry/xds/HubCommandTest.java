@@ -2,6 +2,7 @@ package dev.gantry.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.xds.server.XdsTls;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -69,7 +70,31 @@ class HubCommandTest {
             List.of("--envoy-http-port", "8443"),
             "error: --envoy-https-port must differ from --envoy-http-port (8443)"),
         new Bad(
-            "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"));
+            "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"),
+        new Bad(
+            "neither TLS nor --xds-insecure",
+            List.of(),
+            "error: xDS is served over mutual TLS: give --xds-tls-cert, --xds-tls-key and"
+                + " --xds-tls-ca (gantry certgen makes them), or --xds-insecure for plain text"
+                + " (tests and demos only)"),
+        new Bad(
+            "TLS without its CA",
+            List.of("--xds-tls-cert", "/etc/hosts", "--xds-tls-key", "/etc/hosts"),
+            "error: xDS is served over mutual TLS: give --xds-tls-cert, --xds-tls-key and"
+                + " --xds-tls-ca (gantry certgen makes them), or --xds-insecure for plain text"
+                + " (tests and demos only)"),
+        new Bad(
+            "--xds-insecure with a TLS file",
+            List.of("--xds-insecure", "--xds-tls-ca", "/etc/hosts"),
+            "error: --xds-insecure serves plain text: it takes no --xds-tls-cert, --xds-tls-key"
+                + " or --xds-tls-ca"),
+        new Bad(
+            "a TLS file that is not there",
+            List.of(
+                "--xds-tls-cert", "/nonexistent/tls.crt",
+                "--xds-tls-key", "/etc/hosts",
+                "--xds-tls-ca", "/etc/hosts"),
+            "error: cannot read xDS TLS file /nonexistent/tls.crt"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -92,7 +117,8 @@ class HubCommandTest {
     for (Path file : List.of(missing, broken)) {
       StringWriter err = new StringWriter();
       int exitCode =
-          HubCommand.run(new PrintWriter(err, true), "--hub-kubeconfig", file.toString());
+          HubCommand.run(
+              new PrintWriter(err, true), "--xds-insecure", "--hub-kubeconfig", file.toString());
 
       assertThat(exitCode).as(err.toString()).isEqualTo(2);
       assertThat(err.toString()).startsWith("error: ").contains(file.toString());
@@ -117,7 +143,7 @@ class HubCommandTest {
   @Test
   void defaultsAreLoopbackAdminAllInterfacesXdsAndTheGantryClass() {
     HubCommand command = new HubCommand();
-    new CommandLine(command).parseArgs();
+    new CommandLine(command).parseArgs("--xds-insecure");
 
     HubConfig config = command.config();
 
@@ -129,6 +155,7 @@ class HubCommandTest {
     assertThat(config.envoyHttpAddress()).isEqualTo("0.0.0.0");
     assertThat(config.envoyHttpPort()).isEqualTo(8080);
     assertThat(config.envoyHttpsPort()).isEqualTo(8443);
+    assertThat(config.xdsTls()).isNull();
   }
 
   @Test
@@ -143,7 +170,11 @@ class HubCommandTest {
             "--ingress-class=edge",
             "--envoy-http-address=127.0.0.1",
             "--envoy-http-port=18080",
-            "--envoy-https-port=18443");
+            "--envoy-https-port=18443",
+            "--xds-tls-cert=/etc/hosts",
+            "--xds-tls-key=/etc/hostname",
+            "--xds-tls-ca=/etc/passwd",
+            "--xds-tls-reload=5s");
 
     HubConfig config = command.config();
 
@@ -157,6 +188,11 @@ class HubCommandTest {
                 "edge",
                 "127.0.0.1",
                 18080,
-                18443));
+                18443,
+                new XdsTls(
+                    Path.of("/etc/hosts"),
+                    Path.of("/etc/hostname"),
+                    Path.of("/etc/passwd"),
+                    Duration.ofSeconds(5))));
   }
 }

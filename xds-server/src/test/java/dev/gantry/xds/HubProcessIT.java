@@ -129,6 +129,7 @@ class HubProcessIT {
             HubCommand.class.getName(),
             "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
             "--xds-address=127.0.0.1:" + xdsPort,
+            "--xds-insecure",
             "--admin-address=127.0.0.1:" + adminPort,
             "--envoy-http-address=127.0.0.1",
             "--envoy-http-port=" + Ports.freeLoopbackPort())

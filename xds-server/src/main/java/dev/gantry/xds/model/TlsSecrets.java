@@ -133,7 +133,7 @@ public final class TlsSecrets {
   }
 
   /** Every PEM block must be a parseable CERTIFICATE; at least one must be there. */
-  static List<X509Certificate> certificates(String pem) {
+  public static List<X509Certificate> certificates(String pem) {
     List<X509Certificate> out = new ArrayList<>();
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
@@ -155,7 +155,7 @@ public final class TlsSecrets {
   }
 
   /** Exactly one unencrypted key (PKCS#8, PKCS#1 RSA or SEC1 EC); EC PARAMETERS are ignored. */
-  static PrivateKey privateKey(String pem) {
+  public static PrivateKey privateKey(String pem) {
     List<PrivateKey> keys = new ArrayList<>();
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {

@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,13 +38,41 @@ public final class XdsServer implements AutoCloseable {
   private final SimpleCache<String> cache = new SimpleCache<>(new ClientGroup());
   private final EndpointCache endpoints;
   private final Server server;
+  private Runnable stopReload = () -> {};
+  private ScheduledExecutorService reloader;
+  private final boolean tls;
 
+  /** Plain text, for tests and demos on loopback: anyone who can connect gets everything. */
   public XdsServer(InetSocketAddress address, XdsMetrics metrics) {
+    this(address, metrics, null);
+  }
+
+  /**
+   * @param tls mutual TLS of the port; null serves plain text (anyone who can connect gets every
+   *     secret the snapshot holds)
+   */
+  public XdsServer(InetSocketAddress address, XdsMetrics metrics, XdsTls tls) {
     endpoints = new EndpointCache(Clock.systemUTC(), metrics::propagation);
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(List.of(new XdsCallbacks(metrics)), new Watcher());
+    NettyServerBuilder builder;
+    this.tls = tls != null;
+    if (tls == null) {
+      builder = NettyServerBuilder.forAddress(address);
+    } else {
+      reloader =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "gantry-xds-tls-reload");
+                t.setDaemon(true);
+                return t;
+              });
+      XdsTls.Credentials credentials = tls.credentials(reloader);
+      stopReload = credentials.stop();
+      builder = NettyServerBuilder.forAddress(address, credentials.credentials());
+    }
     server =
-        NettyServerBuilder.forAddress(address)
+        builder
             .addService(discovery.getAggregatedDiscoveryServiceImpl())
             .addService(discovery.getClusterDiscoveryServiceImpl())
             .addService(discovery.getEndpointDiscoveryServiceImpl())
@@ -62,7 +92,10 @@ public final class XdsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve xDS on " + server.getListenSockets(), e);
     }
-    log.info("serving xDS (ADS, state of the world and Delta) on {}", server.getListenSockets());
+    log.info(
+        "serving xDS (ADS, state of the world and Delta) on {} {}",
+        server.getListenSockets(),
+        tls ? "over mutual TLS" : "in plain text");
     return this;
   }
 
@@ -140,6 +173,10 @@ public final class XdsServer implements AutoCloseable {
 
   @Override
   public void close() {
+    stopReload.run();
+    if (reloader != null) {
+      reloader.shutdownNow();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
