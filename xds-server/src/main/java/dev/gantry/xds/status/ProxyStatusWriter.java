@@ -13,7 +13,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -35,6 +37,7 @@ public final class ProxyStatusWriter {
   private final Clock clock;
   private final BiFunction<String, String, Current> cached;
   private final ExecutorService writers;
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
 
   /** An HTTPProxy as an informer last saw it: its metadata and status (null when it has none). */
   public record Current(ObjectMeta metadata, HTTPProxyStatus status) {}
@@ -106,7 +109,7 @@ public final class ProxyStatusWriter {
   public Outcome write(List<ProxyVerdict> verdicts) {
     List<Future<Boolean>> writes = new ArrayList<>();
     for (ProxyVerdict verdict : verdicts) {
-      Current current = cached.apply(verdict.namespace(), verdict.name());
+      Current current = ours(verdict.key(), cached.apply(verdict.namespace(), verdict.name()));
       if (current == null) {
         continue;
       }
@@ -135,6 +138,37 @@ public final class ProxyStatusWriter {
     return new Outcome(written, failed);
   }
 
+  /**
+   * The proxy as the cache shows it, or, while the cache has not yet seen our last write to it, as
+   * that write left it: so verdicts that follow each other quickly are not written twice (the
+   * second time against a version the first made stale, a conflict and a retry).
+   */
+  private Current ours(String key, Current cachedNow) {
+    if (cachedNow == null) {
+      written.remove(key);
+      return null;
+    }
+    Written last = written.get(key);
+    String version = cachedNow.metadata().getResourceVersion();
+    if (last == null || version == null) {
+      return cachedNow;
+    }
+    if (version.equals(last.basedOn())) {
+      ObjectMeta after =
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(cachedNow.metadata())
+              .withResourceVersion(last.resultVersion())
+              .build();
+      return new Current(after, last.status());
+    }
+    if (!version.equals(last.resultVersion())) {
+      written.remove(key); // someone else wrote since: the cache is the truth
+    }
+    return cachedNow;
+  }
+
+  /** Our last successful write to a proxy: on which version, what, and the version it made. */
+  private record Written(String basedOn, HTTPProxyStatus status, String resultVersion) {}
+
   /** One status write; false when it should be tried again. */
   private boolean write(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
     try {
@@ -148,10 +182,19 @@ public final class ProxyStatusWriter {
               .withMetadata(current.metadata())
               .build();
       copy.setAdditionalProperty("status", next);
-      hub.genericKubernetesResources(HTTP_PROXIES)
-          .inNamespace(verdict.namespace())
-          .resource(copy)
-          .updateStatus();
+      GenericKubernetesResource result =
+          hub.genericKubernetesResources(HTTP_PROXIES)
+              .inNamespace(verdict.namespace())
+              .resource(copy)
+              .updateStatus();
+      String basedOn = current.metadata().getResourceVersion();
+      String resultVersion =
+          result == null || result.getMetadata() == null
+              ? null
+              : result.getMetadata().getResourceVersion();
+      if (basedOn != null && resultVersion != null) {
+        written.put(verdict.key(), new Written(basedOn, next, resultVersion));
+      }
       if (!verdict.valid()) {
         log.info("{}: {}: {}", verdict.key(), verdict.currentStatus(), verdict.description());
       }
