@@ -54,7 +54,7 @@ class HostileInputIT {
     Files.createDirectories(dir);
     int httpPort = Ports.freeLoopbackPort();
     try (NetworkNamespace ns = NetworkNamespace.create();
-        ManagedProcess backend = ns.httpBackend("kuard", 8080, "kuard", dir.resolve("kuard.log"));
+        ManagedProcess backend = echoingKuard(ns, dir.resolve("kuard.log"));
         Hub hub = Fixtures.hub(client, httpPort, Ports.freeLoopbackPort());
         Envoy envoy =
             Envoy.start(
@@ -88,6 +88,26 @@ class HostileInputIT {
           .ignoreExceptions()
           .atMost(CONVERGE)
           .until(() -> "kuard".equals(get(httpPort, "many.hostile.test", "/r9999").body()));
+
+      // "100%" is escaped for Envoy and arrives as written: at the backend and at the client.
+      String percent = proxyName("request header value 100%, served escaped");
+      HttpResponse<String> discounted =
+          await()
+              .ignoreExceptions()
+              .atMost(CONVERGE)
+              .until(
+                  () -> get(httpPort, percent + ".hostile.test", "/"),
+                  r -> "kuard".equals(r.body()));
+      assertThat(discounted.headers().firstValue("x-seen-discount")).hasValue("100%");
+      assertThat(discounted.headers().firstValue("x-rate")).hasValue("50%");
+      // A proxy added after all of them is served: Envoy took every configuration since.
+      apply(
+          client,
+          HostileProxies.valid().replace("name: valid", "name: late").replace("valid.", "late."));
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .until(() -> "kuard".equals(get(httpPort, "late.hostile.test", "/").body()));
       for (String name : expected.keySet()) {
         HTTPProxy proxy =
             client.resources(HTTPProxy.class).inNamespace("demo").withName(name).get();
@@ -97,12 +117,7 @@ class HostileInputIT {
       }
 
       // Fixed, a proxy turns valid and serves; its status follows the new generation.
-      String fixable =
-          HostileProxies.cases().stream()
-              .filter(c -> c.name().equals("service that does not exist"))
-              .findFirst()
-              .orElseThrow()
-              .proxyName();
+      String fixable = proxyName("service that does not exist");
       client
           .resources(HTTPProxy.class)
           .inNamespace("demo")
@@ -131,6 +146,33 @@ class HostileInputIT {
       assertThat(hub.metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
       backend.checkAlive();
     }
+  }
+
+  private static String proxyName(String caseName) {
+    return HostileProxies.cases().stream()
+        .filter(c -> c.name().equals(caseName))
+        .findFirst()
+        .orElseThrow()
+        .proxyName();
+  }
+
+  /**
+   * kuard in the namespace on 8080: answers "kuard" and echoes the request's {@code x-discount}
+   * header as {@code x-seen-discount}, so that a test sees what Envoy sent the backend.
+   */
+  private static ManagedProcess echoingKuard(NetworkNamespace ns, Path log) {
+    String script =
+        "import http.server,sys\n"
+            + "class H(http.server.BaseHTTPRequestHandler):\n"
+            + "  protocol_version='HTTP/1.1'\n"
+            + "  def do_GET(self):\n"
+            + "    self.send_response(200);self.send_header('Content-Length','5')\n"
+            + "    d=self.headers.get('x-discount')\n"
+            + "    if d is not None: self.send_header('x-seen-discount',d)\n"
+            + "    self.end_headers();self.wfile.write(b'kuard')\n"
+            + "  def log_message(self,*a): pass\n"
+            + "http.server.ThreadingHTTPServer((sys.argv[1],8080),H).serve_forever()\n";
+    return ns.exec("kuard", java.util.List.of("python3", "-c", script, ns.address()), log);
   }
 
   /** Each proxy's status as the cases state it: "status" or "status: Type/Reason, ...". */

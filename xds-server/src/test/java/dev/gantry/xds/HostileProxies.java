@@ -119,6 +119,9 @@ public final class HostileProxies {
                 + "."
                 + "e".repeat(56)
                 + ".test")
+        .replace("LONGVALUE", "v".repeat(9_000))
+        .replace("LONGNAME", "n".repeat(1_100))
+        .replace("PERCENTS", "\"" + "%".repeat(8_192) + "\"")
         .replace("FQDN", name + ".hostile.test")
         .replace("NAME", name);
   }
@@ -360,6 +363,131 @@ public final class HostileProxies {
       "CORS with a negative maxAge",
       "invalid: CORSError/PolicyDidNotParse",
       "  virtualhost: {fqdn: FQDN, corsPolicy: {allowOrigin: [\"*\"], allowMethods: [GET], maxAge: \"-1s\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "request header value 100%, served escaped",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestHeadersPolicy: {set: [{name: x-discount, value: \"100%\"}]}, responseHeadersPolicy: {set: [{name: x-rate, value: \"50%\"}]}}]\n"
+    },
+    {
+      "header values with the dynamic values we allow",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestHeadersPolicy: {set: [{name: x-client, value: \"%DOWNSTREAM_REMOTE_ADDRESS% %REQ(x-a?x-b):10% %CONTOUR_NAMESPACE%\"}]}, responseHeadersPolicy: {set: [{name: x-served-by, value: \"%HOSTNAME% %UNKNOWN_THING% 5%\"}]}}]\n"
+    },
+    {
+      "request header value with a newline",
+      "invalid: RouteError/RequestHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestHeadersPolicy: {set: [{name: x-a, value: \"a\\nInjected: b\"}]}}]\n"
+    },
+    {
+      "response header value with a control character",
+      "invalid: RouteError/ResponseHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], responseHeadersPolicy: {set: [{name: x-a, value: \"a\\u0001b\"}]}}]\n"
+    },
+    {
+      "service request header value with DEL",
+      "invalid: RouteError/RequestHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, requestHeadersPolicy: {set: [{name: x-a, value: \"a\\u007fb\"}]}}]}]\n"
+    },
+    {
+      "request header value of 9,000 bytes",
+      "invalid: RouteError/RequestHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestHeadersPolicy: {set: [{name: x-a, value: LONGVALUE}]}}]\n"
+    },
+    {
+      "response header value of 9,000 bytes",
+      "invalid: RouteError/ResponseHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], responseHeadersPolicy: {set: [{name: x-a, value: LONGVALUE}]}}]\n"
+    },
+    {
+      "service response header of 8,192 percent signs, at Envoy's limit once escaped",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, responseHeadersPolicy: {set: [{name: x-a, value: PERCENTS}]}}]}]\n"
+    },
+    {
+      "Host value with a carriage return",
+      "invalid: RouteError/RequestHeadersPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], requestHeadersPolicy: {set: [{name: Host, value: \"a\\rb\"}]}}]\n"
+    },
+    {
+      "regex with a program larger than Envoy allows",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{regex: \"/[a-z]{200}\"}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "regex with a Unicode class",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{regex: \"/\\\\pL+\"}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "regex Java accepts and RE2 does not (\\\\Z)",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{regex: \"/a\\\\Z\"}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "regex with a repetition over 1000",
+      "invalid: RouteError/PathMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{regex: \"/a{1001}\"}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header regex too large for Envoy",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {name: x-a, regex: \"(?:.?){100}\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "query regex too large for Envoy",
+      "invalid: RouteError/QueryParameterMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{queryParameter: {name: q, regex: \"[0-9]{150}\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "CORS origin regex too large for Envoy",
+      "invalid: CORSError/PolicyDidNotParse",
+      "  virtualhost: {fqdn: FQDN, corsPolicy: {allowOrigin: [\"https://[a-z]{120}\\\\.test\"], allowMethods: [GET]}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header condition with an empty contains",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {name: x-a, contains: \"\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "header condition on a name with a newline",
+      "invalid: RouteError/HeaderMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{header: {name: \"x-a\\nb\", exact: \"1\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "query condition with an empty prefix",
+      "invalid: RouteError/QueryParameterMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{queryParameter: {name: q, prefix: \"\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "query condition on a name of 1,100 bytes",
+      "invalid: RouteError/QueryParameterMatchConditionsNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{queryParameter: {name: LONGNAME, exact: \"1\"}}], services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "prefix replacement with a newline",
+      "invalid: RouteError/PathRewritePolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{conditions: [{prefix: /a}], services: [{name: kuard, port: 80}], pathRewritePolicy: {replacePrefix: [{replacement: \"/b\\nc\"}]}}]\n"
+    },
+    {
+      "redirect path with a newline",
+      "invalid: RouteError/RequestRedirectPolicy",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{requestRedirectPolicy: {path: \"/a\\nb\"}}]\n"
+    },
+    {
+      "direct response body over Envoy's 4 KiB",
+      "invalid: RouteError/DirectResponsePolicy",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{directResponsePolicy: {statusCode: 200, body: LONGVALUE}}]\n"
+    },
+    {
+      "health check path with a newline",
+      "invalid: RouteError/HealthCheckPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], healthCheckPolicy: {path: \"/h\\nx\"}}]\n"
+    },
+    {
+      "the longest Go timeouts",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], timeoutPolicy: {response: 2562047h, idle: 2562047h, idleConnection: 2562047h}, retryPolicy: {count: 1, perTryTimeout: 2562047h}}]\n"
     },
     {
       "every error at once, each reported",

@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A route's {@code conditions} as one {@link Match}, validated as Contour does: each condition is
@@ -25,9 +24,11 @@ public final class MatchConditions {
   static final String HEADER = "HeaderMatchConditionsNotValid";
   static final String QUERY = "QueryParameterMatchConditionsNotValid";
 
-  /** Java regex syntax that RE2 refuses: lookaround, atomic groups, backreferences, possessives. */
-  private static final Pattern NOT_RE2 =
-      Pattern.compile("\\(\\?(=|!|<=|<!|>)|\\\\[1-9]|\\\\k<|[*+?}]\\+");
+  /** An HTTP header name (RFC 9110 token): Envoy compares nothing else with a header. */
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  /** Envoy refuses a longer query parameter name ({@code QueryParameterMatcher.name}). */
+  static final int MAX_QUERY_NAME_BYTES = 1024;
 
   /**
    * Envoy tries routes in order: exact paths, then regexes, then prefixes (plain and path-element
@@ -204,7 +205,12 @@ public final class MatchConditions {
       if (paths == 0) {
         path = inherited.prefix();
       } else if (kind == PathKind.REGEX) {
-        path = quote(inherited.prefix()) + path;
+        path = Re2Regexes.quote(inherited.prefix()) + path;
+        // The include's prefix adds to the program: the whole must still fit Envoy's limit.
+        String problem = errors.size() > before ? null : regexProblem(path);
+        if (problem != null) {
+          errors.add(error(PATH, where + ": regex under the includes' prefix " + problem));
+        }
       } else {
         path = collapse(inherited.prefix() + path);
       }
@@ -228,6 +234,10 @@ public final class MatchConditions {
       return null;
     }
     String name = h.getName().strip().toLowerCase(Locale.ROOT);
+    if (!TOKEN.matcher(name).matches()) {
+      errors.add(error(HEADER, where + ".name: \"" + name + "\" is not a valid header name"));
+      return null;
+    }
     int set =
         count(
             Boolean.TRUE.equals(h.getPresent()) ? "" : null,
@@ -249,6 +259,14 @@ public final class MatchConditions {
       return null;
     }
     boolean ignoreCase = Boolean.TRUE.equals(h.getIgnoreCase());
+    // Envoy refuses an empty contains matcher (StringMatcher.contains has min_len 1).
+    for (String[] v :
+        new String[][] {{"contains", h.getContains()}, {"notcontains", h.getNotcontains()}}) {
+      if ("".equals(v[1])) {
+        errors.add(error(HEADER, where + "." + v[0] + " of \"" + name + "\": must not be empty"));
+        return null;
+      }
+    }
     if (Boolean.TRUE.equals(h.getPresent())) {
       return new HeaderMatch(name, ValueKind.PRESENT, null, false, false);
     }
@@ -285,6 +303,18 @@ public final class MatchConditions {
       return null;
     }
     String name = q.getName();
+    int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_QUERY_NAME_BYTES) {
+      errors.add(
+          error(
+              QUERY,
+              where
+                  + ".name: "
+                  + bytes
+                  + " bytes long, more than Envoy's "
+                  + MAX_QUERY_NAME_BYTES));
+      return null;
+    }
     int set =
         count(
             q.getExact(),
@@ -304,6 +334,16 @@ public final class MatchConditions {
       return null;
     }
     boolean ignoreCase = Boolean.TRUE.equals(q.getIgnoreCase());
+    // Envoy refuses empty prefix, suffix and contains matchers (min_len 1).
+    for (String[] v :
+        new String[][] {
+          {"prefix", q.getPrefix()}, {"suffix", q.getSuffix()}, {"contains", q.getContains()}
+        }) {
+      if ("".equals(v[1])) {
+        errors.add(error(QUERY, where + "." + v[0] + " of \"" + name + "\": must not be empty"));
+        return null;
+      }
+    }
     if (q.getExact() != null) {
       return new QueryMatch(name, ValueKind.EXACT, q.getExact(), ignoreCase);
     }
@@ -387,21 +427,7 @@ public final class MatchConditions {
 
   /** Null when Envoy (RE2) accepts {@code regex}, else why not. */
   static String regexProblem(String regex) {
-    if (regex.isEmpty()) {
-      return "is empty";
-    }
-    try {
-      Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      return "\"" + regex + "\" is not valid: " + e.getDescription();
-    }
-    if (NOT_RE2.matcher(regex).find()) {
-      return "\""
-          + regex
-          + "\" uses lookaround, backreferences, atomic groups or possessive quantifiers, which"
-          + " RE2 does not support";
-    }
-    return null;
+    return Re2Regexes.problem(regex);
   }
 
   /**
@@ -418,18 +444,6 @@ public final class MatchConditions {
       return null;
     }
     return (set == 0 ? " is empty: give one of " : " sets more than one of ") + allowed;
-  }
-
-  /** A literal for RE2: every character but letters, digits and / escaped. */
-  static String quote(String literal) {
-    StringBuilder out = new StringBuilder();
-    for (char ch : literal.toCharArray()) {
-      if (!Character.isLetterOrDigit(ch) && ch != '/') {
-        out.append('\\');
-      }
-      out.append(ch);
-    }
-    return out.toString();
   }
 
   private static ProxyVerdict.Error includeError(String message) {

@@ -354,6 +354,7 @@ public final class ProxyCompiler {
       List<ProxyVerdict.Error> warnings,
       Map<String, Upstream> upstreams) {
     String ns = p.getMetadata().getNamespace();
+    Map<String, String> variables = Map.of(HeaderValues.NAMESPACE, ns);
     List<HTTPProxySpec.Route> specRoutes =
         p.getSpec().getRoutes() == null ? List.of() : p.getSpec().getRoutes();
     Map<RoutingTable.Match, RoutingTable.Route> byMatch = new HashMap<>();
@@ -418,12 +419,19 @@ public final class ProxyCompiler {
           mirror = upstream.name();
           continue;
         }
+        Map<String, String> serviceVariables =
+            Map.of(
+                HeaderValues.NAMESPACE, ns,
+                HeaderValues.SERVICE_NAME, s.getName(),
+                HeaderValues.SERVICE_PORT, String.valueOf(s.getPort()));
         clusters.add(
             new RoutingTable.WeightedCluster(
                 upstream.name(),
                 anyWeight ? weight : 1,
-                RoutePolicies.headers(s.getRequestHeadersPolicy(), false, swhere, errors),
-                RoutePolicies.headers(s.getResponseHeadersPolicy(), true, swhere, errors)));
+                RoutePolicies.headers(
+                    s.getRequestHeadersPolicy(), false, serviceVariables, swhere, errors),
+                RoutePolicies.headers(
+                    s.getResponseHeadersPolicy(), true, serviceVariables, swhere, errors)));
       }
       if (match == null) {
         continue;
@@ -444,8 +452,8 @@ public final class ProxyCompiler {
           new RoutingTable.Route(
               match,
               clusters,
-              RoutePolicies.headers(r.getRequestHeadersPolicy(), false, where, errors),
-              RoutePolicies.headers(r.getResponseHeadersPolicy(), true, where, errors),
+              RoutePolicies.headers(r.getRequestHeadersPolicy(), false, variables, where, errors),
+              RoutePolicies.headers(r.getResponseHeadersPolicy(), true, variables, where, errors),
               RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors),
               RoutePolicies.timeouts(r.getTimeoutPolicy(), where, errors),
               RoutePolicies.retry(r.getRetryPolicy(), where, errors),

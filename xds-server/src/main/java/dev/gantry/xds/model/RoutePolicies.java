@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Header policies ({@code requestHeadersPolicy}, {@code responseHeadersPolicy}, on routes and on
- * services) and {@code pathRewritePolicy}, validated like Contour's. Errors are added to the list
- * and the policy is left out; nothing is thrown.
+ * services) and {@code pathRewritePolicy}, validated like Contour's, header values escaped for
+ * Envoy ({@link HeaderValues}). Errors are added to the list and the policy is left out; nothing is
+ * thrown.
  */
 public final class RoutePolicies {
   static final String REQUEST = "RequestHeadersPolicyInvalid";
@@ -54,11 +55,26 @@ public final class RoutePolicies {
   private RoutePolicies() {}
 
   /**
-   * @param response whether the policy applies to responses ({@code responseHeadersPolicy})
+   * As {@link #headers(HTTPProxySpec.HeadersPolicy, boolean, Map, String, List)} without variables.
    */
   public static HeaderPolicy headers(
       HTTPProxySpec.HeadersPolicy policy,
       boolean response,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    return headers(policy, response, Map.of(), where, errors);
+  }
+
+  /**
+   * The policy with each value as Envoy's format string, except Host's, which is a literal.
+   *
+   * @param response whether the policy applies to responses ({@code responseHeadersPolicy})
+   * @param variables Contour's variables that values may name, e.g. {@code CONTOUR_NAMESPACE}
+   */
+  public static HeaderPolicy headers(
+      HTTPProxySpec.HeadersPolicy policy,
+      boolean response,
+      Map<String, String> variables,
       String where,
       List<ProxyVerdict.Error> errors) {
     if (policy == null) {
@@ -84,12 +100,24 @@ public final class RoutePolicies {
         errors.add(error(reason, field + ".set[" + i + "]: " + problem));
         continue;
       }
+      String raw = h.getValue() == null ? "" : h.getValue();
+      boolean host = name.equalsIgnoreCase("host");
+      // Host becomes Envoy's host_rewrite_literal, which is not a format string.
+      String value = host ? raw : HeaderValues.escape(raw, variables);
+      problem = HeaderValues.problem(raw);
+      if (problem == null && !host) {
+        problem = HeaderValues.escapedProblem(value);
+      }
+      if (problem != null) {
+        errors.add(error(reason, field + ".set[" + i + "].value of \"" + name + "\": " + problem));
+        continue;
+      }
       String key = name.toLowerCase(Locale.ROOT);
       if (set.containsKey(key)) {
         errors.add(error(reason, field + ".set[" + i + "]: duplicate header \"" + name + "\""));
         continue;
       }
-      set.put(key, h.getValue() == null ? "" : h.getValue());
+      set.put(key, value);
     }
     List<String> remove = new ArrayList<>();
     List<String> removes = policy.getRemove() == null ? List.of() : policy.getRemove();
@@ -152,6 +180,14 @@ public final class RoutePolicies {
       HTTPProxySpec.ReplacePrefix r = entries.get(i);
       if (r == null || r.getReplacement() == null || r.getReplacement().isEmpty()) {
         errors.add(error(REWRITE, field + "[" + i + "]: replacement is empty"));
+        return null;
+      }
+      if (HeaderValues.problem(r.getReplacement()) != null) {
+        // Envoy's prefix_rewrite is validated as a header value; it refuses CR, LF and NUL.
+        errors.add(
+            error(
+                REWRITE,
+                field + "[" + i + "].replacement: " + HeaderValues.problem(r.getReplacement())));
         return null;
       }
       String prefix = r.getPrefix() == null ? "" : r.getPrefix();

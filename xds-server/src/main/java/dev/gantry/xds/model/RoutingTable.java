@@ -231,7 +231,10 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
         new HashPolicy(HashKind.COOKIE, "X-Contour-Session-Affinity", false);
   }
 
-  /** Headers to set (replacing any value), sorted by name, and names to remove, sorted. */
+  /**
+   * Headers to set (replacing any value), sorted by name, and names to remove, sorted. Each value
+   * is Envoy's format string ({@link HeaderValues#escape}) except that of {@code host}, a literal.
+   */
   public record HeaderPolicy(Map<String, String> set, List<String> remove) {
     public static final HeaderPolicy NONE = new HeaderPolicy(Map.of(), List.of());
 
