@@ -129,7 +129,8 @@ public final class LocalGantry implements AutoCloseable {
     startHub();
   }
 
-  private void startHub() {
+  /** Starts the hub process (after {@link #stopHub}); returns once it is ready. */
+  public void startHub() {
     hub =
         new Hub(
                 new HubConfig(
@@ -151,8 +152,13 @@ public final class LocalGantry implements AutoCloseable {
    * changes).
    */
   public void restartHub() {
-    hub.close();
+    stopHub();
     startHub();
+  }
+
+  /** Stops the hub process; Envoys connected to it lose their xDS server. */
+  public void stopHub() {
+    hub.close();
   }
 
   private static void createNamespace(KubernetesClient client) {

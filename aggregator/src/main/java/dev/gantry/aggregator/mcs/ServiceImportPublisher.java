@@ -159,6 +159,9 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     boolean failed = false;
     Set<ServiceName> colliding = new HashSet<>();
     for (Map.Entry<ServiceName, ServiceImportView> entry : desired.entrySet()) {
+      if (closed) {
+        return; // stopping: the next process takes over
+      }
       ServiceImport existing = actual.get(entry.getKey());
       if (existing != null && !managed(existing)) {
         reportCollision(entry.getKey(), colliding);
@@ -251,7 +254,12 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
       // Raced with another writer: the informer will show its change; look again then.
       log.debug("{} ServiceImport {} raced another writer: {}", action, name, e.getMessage());
     } else {
-      log.warn("{} ServiceImport {} failed: {}", action, name, e.getMessage());
+      log.warn(
+          "{} ServiceImport {} failed: {}{}",
+          action,
+          name,
+          e.getMessage(),
+          e.getCause() == null ? "" : ": " + e.getCause());
     }
     return false;
   }
