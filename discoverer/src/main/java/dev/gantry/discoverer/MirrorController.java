@@ -11,6 +11,7 @@ import dev.gantry.discoverer.queue.KeyedWorkQueue;
 import dev.gantry.discoverer.remote.KubeconfigFileWatcher;
 import dev.gantry.discoverer.remote.RemoteSource;
 import dev.gantry.discoverer.status.ClusterState;
+import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,6 +74,7 @@ final class MirrorController implements AutoCloseable {
   private volatile boolean reachable = true;
   private Instant staleSince;
   private String unreachableReason = "";
+  private RemoteProblem remoteProblem = RemoteProblem.UNREACHABLE;
 
   MirrorController(
       DiscovererConfig config,
@@ -292,6 +294,7 @@ final class MirrorController implements AutoCloseable {
         staleSince = now;
       }
       reachable = false;
+      remoteProblem = RemoteProblem.of(e);
       unreachableReason = Errors.describe(e);
     }
     metrics.remoteReachable(reachable);
@@ -337,6 +340,7 @@ final class MirrorController implements AutoCloseable {
         remote.hasSynced(),
         reachable,
         staleSince,
+        remoteProblem,
         unreachableReason,
         lastSync,
         queue.idle(),

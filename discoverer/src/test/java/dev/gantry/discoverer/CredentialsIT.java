@@ -307,4 +307,76 @@ class CredentialsIT {
       assertThat(discoverer.metrics().scrape()).doesNotContain("result=\"error\"}");
     }
   }
+
+  @Test
+  void aRevokedTokenMissingRbacAndADownApiserverAreToldApartInTheReadyCondition(Testbed testbed)
+      throws IOException {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    DiscovererHarness.installCrd(hub.client());
+    String ns = Fixtures.uniqueNamespace("problems");
+    Fixtures.namespace(east.client(), ns);
+    String group = "system:serviceaccounts:" + ns;
+    grantRemoteRead(
+        east.client(),
+        "gantry-remote-read",
+        new SubjectBuilder()
+            .withKind("Group")
+            .withName(group)
+            .withApiGroup("rbac.authorization.k8s.io"));
+    Path kubeconfig =
+        DiscovererHarness.kubeconfigFile(
+            testbed.directory().resolve(ns), "remote", east.kubeconfigForServiceAccount(ns, "sa"));
+
+    try (Discoverer discoverer =
+        new Discoverer(DiscovererHarness.config("probed", kubeconfig, hub, ns).build()).start()) {
+      awaitReady(hub, "True", "Mirroring");
+
+      // The RBAC the link grants taken away: 403.
+      east.client().rbac().clusterRoleBindings().list().getItems().stream()
+          .filter(
+              b ->
+                  b.getSubjects() != null
+                      && b.getSubjects().stream().anyMatch(x -> group.equals(x.getName())))
+          .forEach(b -> east.client().rbac().clusterRoleBindings().resource(b).delete());
+      awaitReady(hub, "False", "RemoteForbidden");
+
+      // The identity deleted, so its token is revoked: 401.
+      east.client().serviceAccounts().inNamespace(ns).withName("sa").delete();
+      awaitReady(hub, "False", "RemoteUnauthorized");
+
+      // No apiserver at all.
+      east.stopApiServer();
+      try {
+        awaitReady(hub, "False", "RemoteUnreachable");
+      } finally {
+        east.startApiServer();
+      }
+    }
+  }
+
+  private static void awaitReady(KubeCluster hub, String status, String reason) {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        hub
+                            .client()
+                            .resources(RemoteCluster.class)
+                            .withName("probed")
+                            .get()
+                            .getStatus()
+                            .getConditions()
+                            .stream()
+                            .filter(c -> "Ready".equals(c.getType()))
+                            .findFirst()
+                            .orElseThrow())
+                    .satisfies(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo(status);
+                          assertThat(c.getReason()).isEqualTo(reason);
+                        }));
+  }
 }

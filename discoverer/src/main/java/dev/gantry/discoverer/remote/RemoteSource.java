@@ -4,6 +4,7 @@ import dev.gantry.api.Labels;
 import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.mirror.ServiceKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +28,7 @@ public final class RemoteSource implements AutoCloseable {
   private static final String BY_SERVICE = "byService";
 
   private final KubernetesClient client;
+  private final String probeNamespace;
   private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
   private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
 
@@ -45,6 +47,7 @@ public final class RemoteSource implements AutoCloseable {
     this.client = client;
     List<String> scopes =
         namespaces.isEmpty() ? List.of("") : new ArrayList<>(new TreeSet<>(namespaces));
+    this.probeNamespace = scopes.get(0);
     for (String ns : scopes) {
       SharedIndexInformer<Service> serviceInformer =
           (ns.isEmpty() ? client.services().inAnyNamespace() : client.services().inNamespace(ns))
@@ -167,7 +170,12 @@ public final class RemoteSource implements AutoCloseable {
 
   /** A cheap request that proves the apiserver answers with these credentials. */
   public void probe() {
-    client.getKubernetesVersion();
+    // What the discoverer must be allowed to do, so a revoked token (401) and missing RBAC (403)
+    // show as such; /version would answer either.
+    (probeNamespace.isEmpty()
+            ? client.services().inAnyNamespace()
+            : client.services().inNamespace(probeNamespace))
+        .list(new ListOptionsBuilder().withLimit(1L).build());
   }
 
   @Override

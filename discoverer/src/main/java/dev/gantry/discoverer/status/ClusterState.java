@@ -12,6 +12,7 @@ public record ClusterState(
     boolean remoteSynced,
     boolean reachable,
     Instant staleSince,
+    RemoteProblem problem,
     String unreachableReason,
     Instant lastSync,
     boolean queueIdle,

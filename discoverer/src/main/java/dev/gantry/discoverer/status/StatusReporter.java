@@ -58,11 +58,13 @@ public final class StatusReporter {
             previous,
             "Ready",
             ready,
-            ready ? "Mirroring" : (!state.reachable() ? "RemoteUnreachable" : "InitialSyncPending"),
+            ready
+                ? "Mirroring"
+                : (!state.reachable() ? state.problem().reason() : "InitialSyncPending"),
             ready
                 ? "the remote cluster is watched and mirrored"
                 : !state.reachable()
-                    ? "the remote apiserver does not answer: " + state.unreachableReason()
+                    ? state.problem().meaning() + ": " + state.unreachableReason()
                     : "waiting for the first full sync",
             now));
     String failureList = summarize(state.failures());
@@ -86,7 +88,7 @@ public final class StatusReporter {
             previous,
             "Stale",
             stale,
-            stale ? "RemoteUnreachable" : "RemoteReachable",
+            stale ? state.problem().reason() : "RemoteReachable",
             stale
                 ? "mirrors are kept as last seen; stale since " + state.staleSince()
                 : "mirrors follow the remote cluster",

@@ -85,12 +85,54 @@ class StatusReporterTest {
                     "Ready",
                     "False",
                     "RemoteUnreachable",
-                    "the remote apiserver does not answer: connect timed out"),
+                    "the remote apiserver does not answer (down or out of reach): connect timed out"),
                 condition("Synced", "True", "AllMirrored", "every Service in scope is mirrored"),
                 condition(
                     "Stale",
                     "True",
                     "RemoteUnreachable",
+                    "mirrors are kept as last seen; stale since 2025-03-01T10:05:00Z"))),
+        new Case(
+            "remote refusing the token after a sync",
+            healthy()
+                .reachable(false)
+                .staleSince(STALE_SINCE)
+                .problem(RemoteProblem.UNAUTHORIZED)
+                .unreachableReason("Unauthorized")
+                .build(),
+            List.of(
+                condition(
+                    "Ready",
+                    "False",
+                    "RemoteUnauthorized",
+                    "the remote apiserver refuses the discoverer's credentials (expired or revoked"
+                        + " token; run link again): Unauthorized"),
+                condition("Synced", "True", "AllMirrored", "every Service in scope is mirrored"),
+                condition(
+                    "Stale",
+                    "True",
+                    "RemoteUnauthorized",
+                    "mirrors are kept as last seen; stale since 2025-03-01T10:05:00Z"))),
+        new Case(
+            "remote forbidding the identity after a sync",
+            healthy()
+                .reachable(false)
+                .staleSince(STALE_SINCE)
+                .problem(RemoteProblem.FORBIDDEN)
+                .unreachableReason("services is forbidden")
+                .build(),
+            List.of(
+                condition(
+                    "Ready",
+                    "False",
+                    "RemoteForbidden",
+                    "the discoverer's identity may not list Services in the remote cluster (RBAC"
+                        + " missing; run link again): services is forbidden"),
+                condition("Synced", "True", "AllMirrored", "every Service in scope is mirrored"),
+                condition(
+                    "Stale",
+                    "True",
+                    "RemoteForbidden",
                     "mirrors are kept as last seen; stale since 2025-03-01T10:05:00Z"))),
         new Case(
             "remote unreachable before the first sync",
@@ -106,7 +148,7 @@ class StatusReporterTest {
                     "Ready",
                     "False",
                     "RemoteUnreachable",
-                    "the remote apiserver does not answer: connection refused"),
+                    "the remote apiserver does not answer (down or out of reach): connection refused"),
                 condition(
                     "Synced",
                     "False",
@@ -278,6 +320,13 @@ class StatusReporterTest {
     private boolean reachable = true;
     private Instant staleSince;
     private String unreachableReason;
+    private RemoteProblem problem = RemoteProblem.UNREACHABLE;
+
+    StateBuilder problem(RemoteProblem v) {
+      problem = v;
+      return this;
+    }
+
     private Instant lastSync = SYNCED_AT;
     private int services = 3;
     private int slices = 5;
@@ -330,6 +379,7 @@ class StatusReporterTest {
           remoteSynced,
           reachable,
           staleSince,
+          problem,
           unreachableReason,
           lastSync,
           true,
