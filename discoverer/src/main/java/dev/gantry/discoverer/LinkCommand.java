@@ -97,6 +97,11 @@ final class LinkCommand implements Callable<Integer> {
           "Kubeconfig of the hub for --apply (default: " + Commands.AUTO_KUBECONFIG + ").")
   Path hubKubeconfig;
 
+  @Option(
+      names = "--hub-context",
+      description = "Context of the hub's kubeconfig for --apply (default: its current one).")
+  String hubContext;
+
   Linker.LinkOptions options() {
     String problem = MirrorNames.clusterNameProblem(clusterName);
     if (problem != null) {
@@ -145,7 +150,16 @@ final class LinkCommand implements Callable<Integer> {
     Config remoteConfig = config("--remote-kubeconfig", remoteKubeconfig, context);
     String url = server != null ? server : remoteConfig.getMasterUrl();
     String caData = caData(remoteConfig);
-    Config hubConfig = apply ? config("--hub-kubeconfig", hubKubeconfig, null) : null;
+    Config hubConfig = apply ? config("--hub-kubeconfig", hubKubeconfig, hubContext) : null;
+    if (hubConfig != null && sameServer(hubConfig.getMasterUrl(), remoteConfig.getMasterUrl())) {
+      // Both sides resolved to one cluster (e.g. the same current context): the Secret with the
+      // remote's token would be written into the remote itself.
+      throw new IllegalArgumentException(
+          "--apply would write the Secret into the remote cluster itself (the hub and the remote"
+              + " both resolve to "
+              + remoteConfig.getMasterUrl()
+              + "): name the hub with --hub-context or --hub-kubeconfig");
+    }
     Linker.Result result;
     try (KubernetesClient remote = new KubernetesClientBuilder().withConfig(remoteConfig).build()) {
       result = Linker.link(remote, options, url, caData);
@@ -225,12 +239,17 @@ final class LinkCommand implements Callable<Integer> {
         && (config.getContexts() == null
             || config.getContexts().stream().noneMatch(c -> context.equals(c.getName())))) {
       throw new IllegalArgumentException(
-          "--context: no context '"
+          (flag.equals("--hub-kubeconfig") ? "--hub-context" : "--context")
+              + ": no context '"
               + context
               + "' in "
               + (file != null ? file.toString() : "$KUBECONFIG or ~/.kube/config"));
     }
     return config;
+  }
+
+  private static boolean sameServer(String a, String b) {
+    return a != null && b != null && a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
   }
 
   /** The remote CA as base64 PEM, from inline data or a file. */

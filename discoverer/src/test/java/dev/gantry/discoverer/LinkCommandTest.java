@@ -178,6 +178,28 @@ class LinkCommandTest {
   }
 
   @Test
+  void applyRefusesAHubThatIsTheRemoteItself() {
+    // Both sides from one kubeconfig's current context: the remote's token would land in it.
+    Run same = link(withRequired("--apply", "--hub-kubeconfig", KUBECONFIG));
+    // The hub named by its context: past the check, the remote (a closed port) fails instead.
+    Run named =
+        link(withRequired("--apply", "--hub-kubeconfig", KUBECONFIG, "--hub-context", "east"));
+    Run unknown =
+        link(withRequired("--apply", "--hub-kubeconfig", KUBECONFIG, "--hub-context", "nope"));
+
+    assertThat(same.exitCode()).isEqualTo(2);
+    assertThat(same.errLines())
+        .containsExactly(
+            "error: --apply would write the Secret into the remote cluster itself (the hub and"
+                + " the remote both resolve to https://127.0.0.2:1/): name the hub with"
+                + " --hub-context or --hub-kubeconfig");
+    assertThat(named.exitCode()).isEqualTo(1);
+    assertThat(named.err()).startsWith("error: the remote cluster at https://127.0.0.2:1/");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.errLines().get(0)).startsWith("error: --hub-context: no context 'nope'");
+  }
+
+  @Test
   void invalidKubeconfigExitsWithTwoWithoutEchoingIt() throws IOException {
     Path garbage = Files.writeString(dir.resolve("garbage"), "token: [s3cret\n");
 
