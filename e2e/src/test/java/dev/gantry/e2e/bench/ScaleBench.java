@@ -70,7 +70,7 @@ public final class ScaleBench {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<String[]> rows = new ArrayList<>();
 
-  private ScaleBench(Map<String, Integer> flags) {
+  ScaleBench(Map<String, Integer> flags) {
     remotes = flags.get("remotes");
     services = flags.get("services");
     endpointsPer = flags.get("endpoints");
@@ -82,6 +82,11 @@ public final class ScaleBench {
   }
 
   public static void main(String[] args) throws Exception {
+    new ScaleBench(flags(args)).run();
+  }
+
+  /** The flags given over the defaults. */
+  static Map<String, Integer> flags(String... args) {
     Map<String, Integer> flags =
         new LinkedHashMap<>(
             Map.of("remotes", 3, "services", 1000, "endpoints", 10, "changes", 100, "rate", 50));
@@ -93,10 +98,11 @@ public final class ScaleBench {
       }
       flags.put(key, Integer.parseInt(args[i + 1]));
     }
-    new ScaleBench(flags).run();
+    return flags;
   }
 
-  private void run() throws Exception {
+  /** Runs the benchmark, prints the table and returns its rows (measure, value). */
+  List<String[]> run() throws Exception {
     System.out.printf(
         "scale benchmark: %d remotes × %d services × %d endpoints, %d HTTPProxies; %d changes per"
             + " series, load %d changes/s; %d cores, load average %s, %s%n",
@@ -188,6 +194,7 @@ public final class ScaleBench {
     rows.forEach(r -> System.out.println("| " + r[0] + " | " + r[1] + " |"));
     System.out.println();
     System.out.println("load average at the end " + loadAverage());
+    return rows;
   }
 
   // ---- populating --------------------------------------------------------------------------

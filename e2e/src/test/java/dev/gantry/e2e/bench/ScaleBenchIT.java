@@ -1,0 +1,46 @@
+package dev.gantry.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code scripts/bench-scale} at its smallest size, as a smoke test of the benchmark and of the
+ * property it exists for: an endpoint change sends each Envoy one ClusterLoadAssignment and no
+ * other type, in both ADS modes. Asserts no time: figures come from the benchmark at size.
+ */
+class ScaleBenchIT {
+  @Test
+  void theSmallestSizeRunsAndAnEndpointChangeSendsOneAssignmentInBothModes() throws Exception {
+    List<String[]> rows =
+        new ScaleBench(
+                ScaleBench.flags(
+                    "--remotes",
+                    "2",
+                    "--services",
+                    "20",
+                    "--endpoints",
+                    "2",
+                    "--changes",
+                    "5",
+                    "--rate",
+                    "2"))
+            .run();
+
+    Map<String, String> byMeasure = new LinkedHashMap<>();
+    rows.forEach(r -> byMeasure.put(r[0], r[1]));
+    for (String mode : List.of("SotW", "Delta")) {
+      assertThat(byMeasure.get(mode + ": endpoint change → in Envoy, idle")).contains("(n=5)");
+      assertThat(byMeasure.get(mode + ": hub per change, idle"))
+          .contains("(1.0 assignments)")
+          .endsWith(", 0 B of other types");
+      assertThat(
+              byMeasure.get(mode + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)"))
+          .doesNotContain("n/a");
+    }
+    assertThat(byMeasure).containsKey("hub start → ready / → all HTTPProxies valid");
+  }
+}
