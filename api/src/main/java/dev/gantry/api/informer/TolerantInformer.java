@@ -144,7 +144,7 @@ public final class TolerantInformer<T extends HasMetadata> implements AutoClosea
         Unreadable now = new Unreadable(object, describe(e));
         Unreadable before = unreadable.put(key, now);
         if (before == null || !Objects.equals(before.problem(), now.problem())) {
-          log.warn("{}: {} {} does not read and is left out: {}", key, what, key, now.problem());
+          log.warn("{}: one of the {} does not read and is left out: {}", key, what, now.problem());
         }
       }
       return super.put(

@@ -4,7 +4,6 @@ import dev.gantry.api.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +16,11 @@ public final class KubeconfigFileWatcher {
   private static final Logger log = LoggerFactory.getLogger(KubeconfigFileWatcher.class);
 
   private final Path file;
-  private byte[] lastHash;
+  private String lastHash;
 
   public KubeconfigFileWatcher(Path file) {
     this.file = file;
-    this.lastHash = hash(read());
+    this.lastHash = Digests.sha256Hex(read());
   }
 
   /** Reads the file; a clear error when it is missing or unreadable. */
@@ -44,14 +43,10 @@ public final class KubeconfigFileWatcher {
       log.debug("kubeconfig {} not readable right now: {}", file, e.getMessage());
       return;
     }
-    byte[] hash = hash(content);
-    if (!Arrays.equals(hash, lastHash)) {
+    String hash = Digests.sha256Hex(content);
+    if (!hash.equals(lastHash)) {
       lastHash = hash;
       onChange.accept(content);
     }
-  }
-
-  private static byte[] hash(String content) {
-    return Digests.sha256Hex(content).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 }

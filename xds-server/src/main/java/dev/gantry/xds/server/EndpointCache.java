@@ -160,11 +160,6 @@ public final class EndpointCache {
     return names.size();
   }
 
-  /** The cluster names held, for tests. */
-  public synchronized Set<String> names() {
-    return Set.copyOf(entries.keySet());
-  }
-
   /** A state-of-the-world EDS watch (see the class comment). */
   public synchronized Watch createWatch(
       boolean ads,
