@@ -1,6 +1,5 @@
 package dev.gantry.aggregator;
 
-import dev.gantry.aggregator.informer.OptionalInformer;
 import dev.gantry.aggregator.merge.FederationMerger;
 import dev.gantry.aggregator.merge.FederationState;
 import dev.gantry.api.Labels;
@@ -9,8 +8,10 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
-import dev.gantry.api.informer.RetryingInformers;
-import dev.gantry.api.informer.TolerantInformer;
+import dev.gantry.runtime.Holdoff;
+import dev.gantry.runtime.informer.OptionalInformer;
+import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.runtime.informer.TolerantInformer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -28,11 +29,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -60,8 +59,7 @@ public final class Aggregator implements AutoCloseable {
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
   private final OptionalInformer<RemoteCluster> remoteClusters;
-  private final AtomicBoolean rebuildScheduled = new AtomicBoolean();
-  private volatile long lastRebuildNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+  private final Holdoff rebuilds;
   private volatile FederationSnapshot current = FederationSnapshot.empty();
   private volatile boolean synced;
   private volatile boolean closed;
@@ -98,6 +96,7 @@ public final class Aggregator implements AutoCloseable {
     this.holdoff = Objects.requireNonNull(holdoff, "holdoff");
     this.staleTtl = staleTtl;
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.rebuilds = new Holdoff(executor, holdoff, this::rebuild);
     this.services =
         informers.retrying(
             hub.services().inAnyNamespace().runnableInformer(0), "Services in the hub");
@@ -144,16 +143,8 @@ public final class Aggregator implements AutoCloseable {
   }
 
   private void changed() {
-    if (closed || !rebuildScheduled.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      // Leading edge: an isolated change is merged at once; changes arriving within the
-      // holdoff of the last rebuild wait for its end and are merged together.
-      long wait = lastRebuildNanos + holdoff.toNanos() - System.nanoTime();
-      executor.schedule(this::rebuild, Math.max(0, wait), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      rebuildScheduled.set(false); // shutting down
+    if (!closed) {
+      rebuilds.request();
     }
   }
 
@@ -162,7 +153,7 @@ public final class Aggregator implements AutoCloseable {
       remoteClusters.poll();
       Instant expiry = nextExpiry;
       if (!synced || (expiry != null && clock.instant().isAfter(expiry))) {
-        rebuild();
+        rebuilds.runNow();
       }
     } catch (RuntimeException e) {
       // An escaping exception would cancel the periodic task for good.
@@ -171,8 +162,6 @@ public final class Aggregator implements AutoCloseable {
   }
 
   private void rebuild() {
-    rebuildScheduled.set(false);
-    lastRebuildNanos = System.nanoTime();
     if (closed || !services.hasSynced() || !slices.hasSynced() || !remoteClusters.hasSynced()) {
       return;
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.aggregator.mcs.ServiceImport;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Ports;
@@ -30,9 +30,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The images Jib built (target/jib-image.tar of discoverer and xds-server), run without Docker:
- * their layers unpacked into a root directory, the entrypoint run in it with chroot as the image's
- * user. The hub's image serves /readyz against a real hub apiserver.
+ * The images Jib built (target/jib-image.tar of discoverer and hub), run without Docker: their
+ * layers unpacked into a root directory, the entrypoint run in it with chroot as the image's user.
+ * The hub's image serves /readyz against a real hub apiserver.
  */
 @WithClusters({"hub"})
 class ImageIT {
@@ -217,8 +217,8 @@ class ImageIT {
   void hubImageServesAgainstARealHub(Testbed testbed) throws Exception {
     KubeCluster hub = testbed.cluster("hub");
     Crds.install(hub.client(), RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
-    Image image = unpack("xds-server", testbed.directory().resolve("image-hub"));
-    assertConfig(image, "gantry-hub", "dev.gantry.xds.HubCommand", "gantry-xds-server");
+    Image image = unpack("hub", testbed.directory().resolve("image-hub"));
+    assertConfig(image, "gantry-hub", "dev.gantry.hub.HubCommand", "gantry-hub");
     Run help = runInImage(image, "--help");
     assertThat(help.exitCode()).as(help.output()).isZero();
     assertThat(help.program()).startsWith("Usage: gantry-hub");

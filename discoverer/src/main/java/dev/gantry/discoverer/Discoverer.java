@@ -1,8 +1,8 @@
 package dev.gantry.discoverer;
 
-import dev.gantry.api.http.HealthServer;
-import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics;
+import dev.gantry.runtime.HealthServer;
+import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -1,14 +1,13 @@
 package dev.gantry.discoverer;
 
-import dev.gantry.api.cli.Commands;
-import dev.gantry.api.cli.FlagValues;
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
+import dev.gantry.runtime.cli.Commands;
+import dev.gantry.runtime.cli.FlagValues;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -152,7 +151,7 @@ public final class DiscovererCommand implements Callable<Integer> {
     return DiscovererConfig.builder(clusterName, remoteKubeconfig)
         .hubKubeconfig(hubKubeconfig)
         .scope(new MirrorScope(include, exclude, LabelSelector.parse(serviceSelector)))
-        .resyncPeriod(parseDuration("--resync-period", resyncPeriod))
+        .resyncPeriod(FlagValues.duration("--resync-period", resyncPeriod))
         .hubRate(hubQps, hubBurst)
         .workers(workers)
         .metricsAddress(parseAddress(metricsAddress))
@@ -175,11 +174,6 @@ public final class DiscovererCommand implements Callable<Integer> {
     discoverer.start();
     stopped.await();
     return 0;
-  }
-
-  /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 250ms} or ISO-8601 ({@code PT10M}). */
-  static Duration parseDuration(String flag, String value) {
-    return FlagValues.duration(flag, value);
   }
 
   static InetSocketAddress parseAddress(String value) {

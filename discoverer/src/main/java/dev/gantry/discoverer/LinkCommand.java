@@ -1,9 +1,9 @@
 package dev.gantry.discoverer;
 
 import dev.gantry.api.MirrorNames;
-import dev.gantry.api.cli.Commands;
-import dev.gantry.api.cli.FlagValues;
 import dev.gantry.discoverer.link.Linker;
+import dev.gantry.runtime.cli.Commands;
+import dev.gantry.runtime.cli.FlagValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,5 @@
 package dev.gantry.discoverer;
 
-import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.hub.HubMirrors;
 import dev.gantry.discoverer.hub.HubWriter;
 import dev.gantry.discoverer.hub.MirrorReconciler;
@@ -13,6 +12,7 @@ import dev.gantry.discoverer.remote.RemoteSource;
 import dev.gantry.discoverer.status.ClusterState;
 import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
+import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -105,7 +105,7 @@ class LinkCommandTest {
         new Bad(
             "--token-ttl that is not a duration",
             withRequired("--token-ttl", "forever"),
-            "error: --token-ttl: 'forever' is not a duration (e.g. 90s, 10m, 1h)"),
+            "error: --token-ttl: 'forever' is not a duration (e.g. 90s, 10m, 1h30m)"),
         new Bad(
             "--token-ttl shorter than the TokenRequest API issues",
             withRequired("--token-ttl", "5m"),

@@ -1,12 +1,14 @@
 package dev.gantry.e2e;
 
-import dev.gantry.aggregator.mcs.ServiceImport;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.discoverer.Discoverer;
 import dev.gantry.discoverer.DiscovererConfig;
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
+import dev.gantry.hub.Hub;
+import dev.gantry.hub.HubConfig;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.GrpcWho;
@@ -15,8 +17,6 @@ import dev.gantry.testbed.ManagedProcess;
 import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.Hub;
-import dev.gantry.xds.HubConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;

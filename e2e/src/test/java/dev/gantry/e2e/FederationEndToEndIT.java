@@ -3,10 +3,10 @@ package dev.gantry.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.aggregator.mcs.ServiceImport;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterSpec;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.GrpcWho;
 import dev.gantry.testbed.Testbed;

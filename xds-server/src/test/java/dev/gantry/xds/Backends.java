@@ -9,15 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** HTTP backends on loopback that answer with their own name. */
-final class Backends implements AutoCloseable {
+public final class Backends implements AutoCloseable {
   private final List<HttpServer> servers = new ArrayList<>();
 
-  int start(String name) {
+  public int start(String name) {
     return start(name, "127.0.0.1");
   }
 
   /** A backend on {@code address} (e.g. a test network namespace's host address). */
-  int start(String name, String address) {
+  public int start(String name, String address) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 0);
       server.createContext(

@@ -211,19 +211,19 @@ public final class Fixtures {
    * A publisher for an xDS server whose Envoy listener is on {@code 127.0.0.1:listenerPort},
    * holding off 10 ms, that has published {@code proxies} over {@code federation} when it returns.
    */
-  public static dev.gantry.xds.server.XdsPublisher publishing(
+  public static dev.gantry.xds.publish.XdsPublisher publishing(
       java.util.concurrent.ScheduledExecutorService executor,
       dev.gantry.xds.server.XdsServer server,
-      dev.gantry.xds.server.XdsMetrics metrics,
+      dev.gantry.xds.publish.XdsMetrics metrics,
       int listenerPort,
-      java.util.function.Consumer<List<dev.gantry.xds.model.ProxyVerdict>> verdicts,
+      java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
       List<HTTPProxy> proxies,
       dev.gantry.api.federation.FederationSnapshot federation) {
-    dev.gantry.xds.server.XdsPublisher publisher =
-        new dev.gantry.xds.server.XdsPublisher(
+    dev.gantry.xds.publish.XdsPublisher publisher =
+        new dev.gantry.xds.publish.XdsPublisher(
             executor,
             java.time.Duration.ofMillis(10),
-            new dev.gantry.xds.model.ProxyCompiler("gantry"),
+            new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"),
             new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort),
             server,
             metrics,
@@ -234,26 +234,6 @@ public final class Fixtures {
         .atMost(java.time.Duration.ofSeconds(10))
         .until(() -> publisher.builds() > 0);
     return publisher;
-  }
-
-  /**
-   * The hub in this JVM on a test bed cluster: xDS on a free loopback port, no admin server, 10 ms
-   * holdoff, ingress class {@code gantry}, Envoy listeners on 127.0.0.1 at the given ports.
-   */
-  public static dev.gantry.xds.Hub hub(
-      io.fabric8.kubernetes.client.KubernetesClient client, int httpPort, int httpsPort) {
-    return new dev.gantry.xds.Hub(
-            new dev.gantry.xds.HubConfig(
-                new java.net.InetSocketAddress("127.0.0.1", 0),
-                null,
-                java.time.Duration.ofMillis(10),
-                null,
-                "gantry",
-                "127.0.0.1",
-                httpPort,
-                httpsPort),
-            client)
-        .start();
   }
 
   public static ServiceBuilder service(String key) {

@@ -9,10 +9,10 @@ import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.Pki;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.model.ProxyCompiler;
-import dev.gantry.xds.model.ProxyVerdict;
-import dev.gantry.xds.server.XdsMetrics;
-import dev.gantry.xds.server.XdsPublisher;
+import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.publish.XdsMetrics;
+import dev.gantry.xds.publish.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.XdsAssembler;
@@ -290,7 +290,7 @@ class XdsTlsIT {
   /** grpc-java's key manager takes PKCS#8 keys only: the key file as PKCS#8 PEM. */
   private java.io.File pkcs8(Path key) throws Exception {
     java.security.PrivateKey parsed =
-        dev.gantry.xds.model.TlsSecrets.privateKey(Files.readString(key));
+        dev.gantry.xds.tls.TlsSecrets.privateKey(Files.readString(key));
     Path out = Files.createTempFile(dir, "pkcs8-", ".key");
     Files.writeString(
         out,

@@ -1,12 +1,13 @@
 package dev.gantry.aggregator.mcs;
 
-import dev.gantry.aggregator.informer.OptionalInformer;
 import dev.gantry.api.Labels;
+import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
-import dev.gantry.api.informer.RetryingInformers;
-import dev.gantry.api.informer.TolerantInformer;
+import dev.gantry.runtime.informer.OptionalInformer;
+import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.runtime.informer.TolerantInformer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

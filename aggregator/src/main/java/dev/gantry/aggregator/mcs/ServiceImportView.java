@@ -1,6 +1,9 @@
 package dev.gantry.aggregator.mcs;
 
 import dev.gantry.api.Labels;
+import dev.gantry.api.crd.mcs.ServiceImport;
+import dev.gantry.api.crd.mcs.ServiceImportSpec;
+import dev.gantry.api.crd.mcs.ServiceImportStatus;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;

@@ -8,6 +8,8 @@ import static dev.gantry.aggregator.HubFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.Labels;
+import dev.gantry.api.crd.mcs.ServiceImport;
+import dev.gantry.api.crd.mcs.ServiceImportSpec;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.federation.ServicePortSpec;

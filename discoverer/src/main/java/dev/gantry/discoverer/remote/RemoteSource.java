@@ -1,8 +1,8 @@
 package dev.gantry.discoverer.remote;
 
 import dev.gantry.api.Labels;
-import dev.gantry.api.informer.RetryingInformers;
 import dev.gantry.discoverer.mirror.ServiceKey;
+import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Service;

@@ -1,14 +1,14 @@
 package dev.gantry.e2e.bench;
 
-import dev.gantry.aggregator.mcs.ServiceImport;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.e2e.LocalGantry;
+import dev.gantry.hub.Hub;
 import dev.gantry.testbed.ClusterProvider;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.Testbed;
-import dev.gantry.xds.Hub;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;

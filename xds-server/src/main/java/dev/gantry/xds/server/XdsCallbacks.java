@@ -1,5 +1,6 @@
 package dev.gantry.xds.server;
 
+import dev.gantry.xds.publish.XdsMetrics;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;

@@ -1,5 +1,7 @@
 package dev.gantry.xds.server;
 
+import dev.gantry.xds.publish.XdsMetrics;
+import dev.gantry.xds.publish.XdsSink;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
@@ -11,12 +13,15 @@ import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the client), plus the per-type services. Envoys and proxyless gRPC clients each get their own
  * snapshot (see {@link ClientGroup}).
  */
-public final class XdsServer implements AutoCloseable {
+public final class XdsServer implements XdsSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
   private final SimpleCache<String> cache = new SimpleCache<>(new ClientGroup());
   private final EndpointCache endpoints;
@@ -108,9 +113,18 @@ public final class XdsServer implements AutoCloseable {
    * connected and future client of each kind receives. Publish the endpoints of new clusters first
    * ({@link #endpoints()}), so a client never waits for an assignment of a cluster it was given.
    */
+  @Override
   public void publish(Snapshot envoy, Snapshot proxyless) {
     cache.setSnapshot(ClientGroup.ENVOY, envoy);
     cache.setSnapshot(ClientGroup.PROXYLESS, proxyless);
+  }
+
+  @Override
+  public void endpoints(
+      Collection<ClusterLoadAssignment> changed,
+      Collection<String> removed,
+      Map<String, Map<String, Instant>> seen) {
+    endpoints.update(changed, removed, seen);
   }
 
   /** The endpoints every client receives, sent as they change. */

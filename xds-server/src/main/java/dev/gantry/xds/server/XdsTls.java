@@ -1,7 +1,7 @@
 package dev.gantry.xds.server;
 
 import dev.gantry.api.Digests;
-import dev.gantry.xds.model.TlsSecrets;
+import dev.gantry.xds.tls.TlsSecrets;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.util.AdvancedTlsX509KeyManager;

@@ -4,7 +4,7 @@ import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedEndpoint;
 import dev.gantry.api.federation.FederatedEndpoint.State;
-import dev.gantry.xds.model.Upstream;
+import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Locality;

@@ -2,8 +2,8 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
-import dev.gantry.xds.model.HealthCheck;
-import dev.gantry.xds.model.Upstream;
+import dev.gantry.xds.ir.HealthCheck;
+import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.type.v3.CodecClientType;
 
 /**

@@ -1,6 +1,6 @@
 package dev.gantry.xds.translate;
 
-import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;

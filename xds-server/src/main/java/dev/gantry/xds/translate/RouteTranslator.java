@@ -3,7 +3,7 @@ package dev.gantry.xds.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
-import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;

@@ -1,8 +1,8 @@
 package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
-import dev.gantry.xds.model.RoutingTable;
-import dev.gantry.xds.model.VirtualHostTls;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.VirtualHostTls;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;

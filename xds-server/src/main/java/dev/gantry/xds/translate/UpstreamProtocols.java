@@ -2,8 +2,8 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
-import dev.gantry.xds.model.Upstream;
-import dev.gantry.xds.model.UpstreamProtocol;
+import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.UpstreamProtocol;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;

@@ -1,8 +1,8 @@
 package dev.gantry.xds.translate;
 
 import dev.gantry.api.federation.FederatedService;
-import dev.gantry.xds.model.RoutingTable;
-import dev.gantry.xds.model.Upstream;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;

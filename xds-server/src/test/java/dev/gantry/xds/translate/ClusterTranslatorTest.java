@@ -7,7 +7,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.FederatedService;
-import dev.gantry.xds.model.Upstream;
+import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;

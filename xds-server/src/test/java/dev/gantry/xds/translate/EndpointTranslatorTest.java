@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServicePortSpec;
-import dev.gantry.xds.model.Upstream;
+import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Locality;

@@ -2,8 +2,8 @@ package dev.gantry.xds.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.xds.model.RoutingTable;
-import dev.gantry.xds.model.VirtualHostTls;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.VirtualHostTls;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;

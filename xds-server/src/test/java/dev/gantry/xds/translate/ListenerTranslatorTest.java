@@ -3,7 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
-import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;

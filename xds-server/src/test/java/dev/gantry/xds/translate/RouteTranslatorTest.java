@@ -3,7 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.UInt32Value;
-import dev.gantry.xds.model.RoutingTable;
+import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;

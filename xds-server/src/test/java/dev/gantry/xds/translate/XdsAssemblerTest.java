@@ -4,8 +4,8 @@ import static dev.gantry.xds.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.federation.FederatedService;
-import dev.gantry.xds.model.RoutingTable;
-import dev.gantry.xds.model.Upstream;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,0 +1,218 @@
+package dev.gantry.hub;
+
+import dev.gantry.runtime.cli.Commands;
+import dev.gantry.runtime.cli.FlagValues;
+import dev.gantry.xds.server.XdsTls;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gantry-hub}: the aggregator and the xDS server, in the hub cluster. */
+@Command(
+    name = "gantry-hub",
+    mixinStandardHelpOptions = true,
+    version = "gantry-hub 0.1.0",
+    description =
+        "Serves Envoy over ADS (state of the world and Delta) from HTTPProxies and the federated services of the hub.")
+public final class HubCommand implements Callable<Integer> {
+  @Option(
+      names = "--hub-kubeconfig",
+      description = "Kubeconfig of the hub (default: " + Commands.AUTO_KUBECONFIG + ").")
+  Path hubKubeconfig;
+
+  @Option(
+      names = "--xds-address",
+      defaultValue = "0.0.0.0:8001",
+      description = "host:port of the xDS gRPC server (default: ${DEFAULT-VALUE}).")
+  String xdsAddress;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = "127.0.0.1:8002",
+      description = "host:port of /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(
+      names = "--holdoff",
+      defaultValue = "10ms",
+      description =
+          "Least time between two snapshot builds: an isolated change is built at once, changes"
+              + " during the holdoff after a build are built together (default: ${DEFAULT-VALUE}).")
+  String holdoff;
+
+  @Option(
+      names = "--stale-endpoint-ttl",
+      description = "How long a stale cluster's endpoints keep receiving traffic (default: keep).")
+  String staleEndpointTtl;
+
+  @Option(
+      names = "--ingress-class",
+      defaultValue = "gantry",
+      description =
+          "HTTPProxies and Ingresses of this class are served (default: ${DEFAULT-VALUE}).")
+  String ingressClass;
+
+  @Option(
+      names = "--envoy-http-address",
+      defaultValue = "0.0.0.0",
+      description = "Address of Envoy's ingress_http listener (default: ${DEFAULT-VALUE}).")
+  String envoyHttpAddress;
+
+  @Option(
+      names = "--envoy-http-port",
+      defaultValue = "8080",
+      description = "Port of Envoy's ingress_http listener (default: ${DEFAULT-VALUE}).")
+  int envoyHttpPort;
+
+  @Option(
+      names = "--envoy-https-port",
+      defaultValue = "8443",
+      description =
+          "Port of Envoy's ingress_https listener, for HTTPProxies with TLS (default:"
+              + " ${DEFAULT-VALUE}).")
+  int envoyHttpsPort;
+
+  @Option(
+      names = "--xds-tls-cert",
+      description =
+          "PEM certificate (with its chain) the xDS port presents; re-read when it changes.")
+  Path xdsTlsCert;
+
+  @Option(
+      names = "--xds-tls-key",
+      description = "PEM private key (PKCS#8) of --xds-tls-cert; re-read when it changes.")
+  Path xdsTlsKey;
+
+  @Option(
+      names = "--xds-tls-ca",
+      description =
+          "PEM CA that signs the certificates of the xDS clients (Envoy); a client without one"
+              + " is refused at the handshake. Re-read when it changes.")
+  Path xdsTlsCa;
+
+  @Option(
+      names = "--xds-tls-reload",
+      defaultValue = "30s",
+      description = "How often the xDS TLS files are read again (default: ${DEFAULT-VALUE}).")
+  String xdsTlsReload;
+
+  @Option(
+      names = "--xds-insecure",
+      description =
+          "Serve xDS in plain text, without TLS or client authentication: anyone who can reach"
+              + " the port gets every route and TLS private key. For tests and demos only.")
+  boolean xdsInsecure;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Parses and runs; returns the exit code (2 for bad flags, with the reason printed). */
+  static int run(String... args) {
+    return Commands.execute(new CommandLine(new HubCommand()), args);
+  }
+
+  /** As {@link #run(String...)}, printing errors to {@code err} (a seam for tests). */
+  static int run(PrintWriter err, String... args) {
+    return Commands.execute(new CommandLine(new HubCommand()).setErr(err), args);
+  }
+
+  HubConfig config() {
+    // The other flags are judged first: their errors are the more specific.
+    HubConfig plain =
+        new HubConfig(
+            address("--xds-address", xdsAddress),
+            address("--admin-address", adminAddress),
+            FlagValues.duration("--holdoff", holdoff),
+            staleEndpointTtl == null
+                ? null
+                : FlagValues.duration("--stale-endpoint-ttl", staleEndpointTtl),
+            ingressClass,
+            envoyHttpAddress,
+            envoyHttpPort,
+            envoyHttpsPort);
+    return new HubConfig(
+        plain.xdsAddress(),
+        plain.adminAddress(),
+        plain.holdoff(),
+        plain.staleEndpointTtl(),
+        plain.ingressClass(),
+        plain.envoyHttpAddress(),
+        plain.envoyHttpPort(),
+        plain.envoyHttpsPort(),
+        xdsTls());
+  }
+
+  /** Mutual TLS from the three files, or null with --xds-insecure; anything else is refused. */
+  private XdsTls xdsTls() {
+    boolean anyTls = xdsTlsCert != null || xdsTlsKey != null || xdsTlsCa != null;
+    if (xdsInsecure) {
+      if (anyTls) {
+        throw new IllegalArgumentException(
+            "--xds-insecure serves plain text: it takes no --xds-tls-cert, --xds-tls-key or"
+                + " --xds-tls-ca");
+      }
+      return null;
+    }
+    if (xdsTlsCert == null || xdsTlsKey == null || xdsTlsCa == null) {
+      throw new IllegalArgumentException(
+          "xDS is served over mutual TLS: give --xds-tls-cert, --xds-tls-key and --xds-tls-ca"
+              + " (gantry certgen makes them), or --xds-insecure for plain text (tests and demos"
+              + " only)");
+    }
+    for (Path file : new Path[] {xdsTlsCert, xdsTlsKey, xdsTlsCa}) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("cannot read xDS TLS file " + file);
+      }
+    }
+    return new XdsTls(
+        xdsTlsCert, xdsTlsKey, xdsTlsCa, FlagValues.duration("--xds-tls-reload", xdsTlsReload));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    HubConfig config = config();
+    Config clientConfig;
+    if (hubKubeconfig != null) {
+      try {
+        clientConfig = Config.fromKubeconfig(Files.readString(hubKubeconfig));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read --hub-kubeconfig " + hubKubeconfig + ": " + e.getMessage());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "--hub-kubeconfig " + hubKubeconfig + " is not a kubeconfig: " + e.getMessage());
+      }
+    } else {
+      clientConfig = Config.autoConfigure(null);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    Hub hub = new Hub(config, client).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  hub.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "hub-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  static InetSocketAddress address(String flag, String value) {
+    return FlagValues.address(flag, value);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.gantry.hub;
+
+import dev.gantry.xds.server.XdsTls;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Settings of the hub process, from {@link HubCommand}'s flags or tests.
+ *
+ * @param staleEndpointTtl how long a stale cluster keeps contributing endpoints; null = forever
+ * @param adminAddress where /metrics, /healthz and /readyz are served; null = not served
+ * @param envoyHttpsPort port of Envoy's ingress_https listener (TLS virtual hosts)
+ * @param xdsTls mutual TLS of the xDS port; null serves it in plain text
+ */
+public record HubConfig(
+    InetSocketAddress xdsAddress,
+    InetSocketAddress adminAddress,
+    Duration holdoff,
+    Duration staleEndpointTtl,
+    String ingressClass,
+    String envoyHttpAddress,
+    int envoyHttpPort,
+    int envoyHttpsPort,
+    XdsTls xdsTls) {
+  public HubConfig {
+    if (holdoff.isNegative()) {
+      throw new IllegalArgumentException("--holdoff must not be negative");
+    }
+    if (ingressClass == null || ingressClass.isBlank()) {
+      throw new IllegalArgumentException("--ingress-class must not be empty");
+    }
+    if (envoyHttpPort < 1 || envoyHttpPort > 65535) {
+      throw new IllegalArgumentException("--envoy-http-port must be 1-65535");
+    }
+    if (envoyHttpsPort < 1 || envoyHttpsPort > 65535) {
+      throw new IllegalArgumentException("--envoy-https-port must be 1-65535");
+    }
+    if (envoyHttpsPort == envoyHttpPort) {
+      throw new IllegalArgumentException(
+          "--envoy-https-port must differ from --envoy-http-port (" + envoyHttpPort + ")");
+    }
+  }
+
+  /** xDS in plain text, for tests and demos on loopback. */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort,
+      int envoyHttpsPort) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        null);
+  }
+
+  /** With Envoy's HTTPS listener on its default port, 8443. */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        8443);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.gantry.hub;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.xds.ir.ProxyVerdict;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes HTTPProxy status as Contour does ({@code currentStatus}, {@code description}, a {@code
+ * Valid} condition with errors and {@code observedGeneration}), only when it changed.
+ */
+public final class ProxyStatusWriter {
+  private static final Logger log = LoggerFactory.getLogger(ProxyStatusWriter.class);
+
+  private static final ResourceDefinitionContext HTTP_PROXIES =
+      ResourceDefinitionContext.fromResourceType(HTTPProxy.class);
+
+  private final KubernetesClient hub;
+  private final Clock clock;
+  private final BiFunction<String, String, Current> cached;
+  private final ExecutorService writers;
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
+
+  /** An HTTPProxy as an informer last saw it: its metadata and status (null when it has none). */
+  public record Current(ObjectMeta metadata, HTTPProxyStatus status) {}
+
+  /**
+   * @param cached the HTTPProxy {@code (namespace, name)} as an informer last saw it, or null
+   * @param writers runs the writes of one {@link #write} side by side; its size bounds how many are
+   *     in flight (a thousand proxies at start are not written one at a time)
+   */
+  public ProxyStatusWriter(
+      KubernetesClient hub,
+      Clock clock,
+      BiFunction<String, String, Current> cached,
+      ExecutorService writers) {
+    this.hub = hub;
+    this.clock = clock;
+    this.cached = cached;
+    this.writers = writers;
+  }
+
+  /** The status for a verdict; the transition time is kept when the condition did not change. */
+  public static HTTPProxyStatus statusFor(
+      ProxyVerdict verdict, HTTPProxyStatus previous, String now) {
+    HTTPProxyStatus status = new HTTPProxyStatus();
+    status.setCurrentStatus(verdict.currentStatus());
+    status.setDescription(verdict.description());
+    HTTPProxyStatus.DetailedCondition valid = new HTTPProxyStatus.DetailedCondition();
+    valid.setType("Valid");
+    valid.setStatus(verdict.valid() ? "True" : "False");
+    valid.setObservedGeneration(verdict.generation());
+    valid.setReason(verdict.valid() ? "Valid" : "ErrorPresent");
+    valid.setMessage(
+        verdict.valid() ? "Valid HTTPProxy" : "At least one error present, see Errors for details");
+    List<HTTPProxyStatus.SubCondition> errors = new ArrayList<>();
+    for (ProxyVerdict.Error e : verdict.errors()) {
+      errors.add(new HTTPProxyStatus.SubCondition(e.type(), e.reason(), e.message()));
+    }
+    valid.setErrors(errors);
+    List<HTTPProxyStatus.SubCondition> warnings = new ArrayList<>();
+    for (ProxyVerdict.Error w : verdict.warnings()) {
+      warnings.add(new HTTPProxyStatus.SubCondition(w.type(), w.reason(), w.message()));
+    }
+    valid.setWarnings(warnings);
+    HTTPProxyStatus.DetailedCondition before =
+        previous == null || previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> "Valid".equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    valid.setLastTransitionTime(
+        before != null
+                && Objects.equals(before.getStatus(), valid.getStatus())
+                && before.getLastTransitionTime() != null
+            ? before.getLastTransitionTime()
+            : now);
+    status.setConditions(List.of(valid));
+    return status;
+  }
+
+  /** What one {@link #write} did. */
+  public record Outcome(int written, int failed) {}
+
+  /**
+   * Writes each verdict's status where it differs from what the cache holds, several at a time, and
+   * returns when all are done. A failed write (a conflict with a newer version, the hub away) is
+   * logged and counted; the caller retries.
+   */
+  public Outcome write(List<ProxyVerdict> verdicts) {
+    List<Future<Boolean>> writes = new ArrayList<>();
+    for (ProxyVerdict verdict : verdicts) {
+      Current current = ours(verdict.key(), cached.apply(verdict.namespace(), verdict.name()));
+      if (current == null) {
+        continue;
+      }
+      HTTPProxyStatus next = statusFor(verdict, current.status(), clock.instant().toString());
+      if (!next.equals(current.status())) {
+        writes.add(writers.submit(() -> write(verdict, current, next)));
+      }
+    }
+    int written = 0;
+    int failed = 0;
+    for (Future<Boolean> w : writes) {
+      try {
+        if (w.get()) {
+          written++;
+        } else {
+          failed++;
+        }
+      } catch (ExecutionException e) {
+        failed++;
+        log.warn("status write failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome(written, failed + 1);
+      }
+    }
+    return new Outcome(written, failed);
+  }
+
+  /**
+   * The proxy as the cache shows it, or, while the cache has not yet seen our last write to it, as
+   * that write left it: so verdicts that follow each other quickly are not written twice (the
+   * second time against a version the first made stale, a conflict and a retry).
+   */
+  private Current ours(String key, Current cachedNow) {
+    if (cachedNow == null) {
+      written.remove(key);
+      return null;
+    }
+    Written last = written.get(key);
+    String version = cachedNow.metadata().getResourceVersion();
+    if (last == null || version == null) {
+      return cachedNow;
+    }
+    if (version.equals(last.basedOn())) {
+      ObjectMeta after =
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(cachedNow.metadata())
+              .withResourceVersion(last.resultVersion())
+              .build();
+      return new Current(after, last.status());
+    }
+    if (!version.equals(last.resultVersion())) {
+      written.remove(key); // someone else wrote since: the cache is the truth
+    }
+    return cachedNow;
+  }
+
+  /** Our last successful write to a proxy: on which version, what, and the version it made. */
+  private record Written(String basedOn, HTTPProxyStatus status, String resultVersion) {}
+
+  /** One status write; false when it should be tried again. */
+  private boolean write(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
+    try {
+      // Written as a raw object (the status subresource keeps the spec as stored): neither the
+      // request nor the answer goes through our model of the spec, which a proxy written against
+      // a richer CRD may not fit.
+      GenericKubernetesResource copy =
+          new GenericKubernetesResourceBuilder()
+              .withApiVersion(HasMetadata.getApiVersion(HTTPProxy.class))
+              .withKind(HasMetadata.getKind(HTTPProxy.class))
+              .withMetadata(current.metadata())
+              .build();
+      copy.setAdditionalProperty("status", next);
+      GenericKubernetesResource result =
+          hub.genericKubernetesResources(HTTP_PROXIES)
+              .inNamespace(verdict.namespace())
+              .resource(copy)
+              .updateStatus();
+      String basedOn = current.metadata().getResourceVersion();
+      String resultVersion =
+          result == null || result.getMetadata() == null
+              ? null
+              : result.getMetadata().getResourceVersion();
+      if (basedOn != null && resultVersion != null) {
+        written.put(verdict.key(), new Written(basedOn, next, resultVersion));
+      }
+      if (!verdict.valid()) {
+        log.info("{}: {}: {}", verdict.key(), verdict.currentStatus(), verdict.description());
+      }
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        // Our cache is behind the object (e.g. our own previous write): retried shortly.
+        log.debug("{}: status write met a newer version, will retry", verdict.key());
+      } else {
+        log.warn(
+            "{}: status not written, will retry: {}",
+            verdict.key(),
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.gantry.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.xds.server.XdsTls;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class HubCommandTest {
+  @TempDir Path dir;
+
+  record Bad(String name, List<String> args, String error) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Bad> badFlags() {
+    return Stream.of(
+        new Bad(
+            "holdoff not a duration",
+            List.of("--holdoff", "soon"),
+            "error: --holdoff: 'soon' is not a duration (e.g. 90s, 10m, 1h30m)"),
+        new Bad(
+            "negative holdoff",
+            List.of("--holdoff", "PT-1S"),
+            "error: --holdoff must not be negative"),
+        new Bad(
+            "stale TTL not a duration",
+            List.of("--stale-endpoint-ttl", "1d"),
+            "error: --stale-endpoint-ttl: '1d' is not a duration (e.g. 90s, 10m, 1h30m)"),
+        new Bad(
+            "xDS address without a port",
+            List.of("--xds-address", "localhost"),
+            "error: --xds-address: 'localhost' is not host:port"),
+        new Bad(
+            "admin port out of range",
+            List.of("--admin-address", "127.0.0.1:70000"),
+            "error: --admin-address: '127.0.0.1:70000' is not host:port"),
+        new Bad(
+            "empty ingress class",
+            List.of("--ingress-class", " "),
+            "error: --ingress-class must not be empty"),
+        new Bad(
+            "Envoy port out of range",
+            List.of("--envoy-http-port", "0"),
+            "error: --envoy-http-port must be 1-65535"),
+        new Bad(
+            "Envoy port not a number",
+            List.of("--envoy-http-port", "http"),
+            "error: Invalid value for option '--envoy-http-port': 'http' is not an int"),
+        new Bad(
+            "HTTPS port out of range",
+            List.of("--envoy-https-port", "65536"),
+            "error: --envoy-https-port must be 1-65535"),
+        new Bad(
+            "HTTPS port the same as the HTTP port",
+            List.of("--envoy-http-port", "8443"),
+            "error: --envoy-https-port must differ from --envoy-http-port (8443)"),
+        new Bad(
+            "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"),
+        new Bad(
+            "neither TLS nor --xds-insecure",
+            List.of(),
+            "error: xDS is served over mutual TLS: give --xds-tls-cert, --xds-tls-key and"
+                + " --xds-tls-ca (gantry certgen makes them), or --xds-insecure for plain text"
+                + " (tests and demos only)"),
+        new Bad(
+            "TLS without its CA",
+            List.of("--xds-tls-cert", "/etc/hosts", "--xds-tls-key", "/etc/hosts"),
+            "error: xDS is served over mutual TLS: give --xds-tls-cert, --xds-tls-key and"
+                + " --xds-tls-ca (gantry certgen makes them), or --xds-insecure for plain text"
+                + " (tests and demos only)"),
+        new Bad(
+            "--xds-insecure with a TLS file",
+            List.of("--xds-insecure", "--xds-tls-ca", "/etc/hosts"),
+            "error: --xds-insecure serves plain text: it takes no --xds-tls-cert, --xds-tls-key"
+                + " or --xds-tls-ca"),
+        new Bad(
+            "a TLS file that is not there",
+            List.of(
+                "--xds-tls-cert", "/nonexistent/tls.crt",
+                "--xds-tls-key", "/etc/hosts",
+                "--xds-tls-ca", "/etc/hosts"),
+            "error: cannot read xDS TLS file /nonexistent/tls.crt"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badFlags")
+  void badFlagsExitWithTwoAndSayWhy(Bad c) {
+    StringWriter err = new StringWriter();
+
+    int exitCode = HubCommand.run(new PrintWriter(err, true), c.args().toArray(String[]::new));
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString().lines()).first().isEqualTo(c.error());
+    assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void missingOrBrokenHubKubeconfigExitsWithTwoAndNamesTheFile() throws Exception {
+    Path missing = dir.resolve("missing.kubeconfig");
+    Path broken = Files.writeString(dir.resolve("broken.kubeconfig"), "clusters: [oops");
+
+    for (Path file : List.of(missing, broken)) {
+      StringWriter err = new StringWriter();
+      int exitCode =
+          HubCommand.run(
+              new PrintWriter(err, true), "--xds-insecure", "--hub-kubeconfig", file.toString());
+
+      assertThat(exitCode).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString()).startsWith("error: ").contains(file.toString());
+      assertThat(err.toString()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void helpSaysTheHubKubeconfigFallsBackToInClusterLast() {
+    // fabric8's Config.autoConfigure reads the kubeconfig files before the service account.
+    String[] help =
+        new CommandLine(new HubCommand())
+            .getCommandSpec()
+            .findOption("--hub-kubeconfig")
+            .description();
+
+    assertThat(help)
+        .containsExactly(
+            "Kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config, else in-cluster).");
+  }
+
+  @Test
+  void defaultsAreLoopbackAdminAllInterfacesXdsAndTheGantryClass() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command).parseArgs("--xds-insecure");
+
+    HubConfig config = command.config();
+
+    assertThat(config.xdsAddress()).isEqualTo(new InetSocketAddress("0.0.0.0", 8001));
+    assertThat(config.adminAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 8002));
+    assertThat(config.holdoff()).isEqualTo(Duration.ofMillis(10));
+    assertThat(config.staleEndpointTtl()).isNull();
+    assertThat(config.ingressClass()).isEqualTo("gantry");
+    assertThat(config.envoyHttpAddress()).isEqualTo("0.0.0.0");
+    assertThat(config.envoyHttpPort()).isEqualTo(8080);
+    assertThat(config.envoyHttpsPort()).isEqualTo(8443);
+    assertThat(config.xdsTls()).isNull();
+  }
+
+  @Test
+  void flagsBecomeTheConfig() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--xds-address=127.0.0.1:18001",
+            "--admin-address=127.0.0.1:18002",
+            "--holdoff=25ms",
+            "--stale-endpoint-ttl=5m",
+            "--ingress-class=edge",
+            "--envoy-http-address=127.0.0.1",
+            "--envoy-http-port=18080",
+            "--envoy-https-port=18443",
+            "--xds-tls-cert=/etc/hosts",
+            "--xds-tls-key=/etc/hostname",
+            "--xds-tls-ca=/etc/passwd",
+            "--xds-tls-reload=5s");
+
+    HubConfig config = command.config();
+
+    assertThat(config)
+        .isEqualTo(
+            new HubConfig(
+                new InetSocketAddress("127.0.0.1", 18001),
+                new InetSocketAddress("127.0.0.1", 18002),
+                Duration.ofMillis(25),
+                Duration.ofMinutes(5),
+                "edge",
+                "127.0.0.1",
+                18080,
+                18443,
+                new XdsTls(
+                    Path.of("/etc/hosts"),
+                    Path.of("/etc/hostname"),
+                    Path.of("/etc/passwd"),
+                    Duration.ofSeconds(5))));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.gantry.hub;
+
+/** The hub process in this JVM, as the hub's integration tests start it. */
+final class HubFixtures {
+  private HubFixtures() {}
+
+  /**
+   * The hub in this JVM on a test bed cluster: xDS on a free loopback port, no admin server, 10 ms
+   * holdoff, ingress class {@code gantry}, Envoy listeners on 127.0.0.1 at the given ports.
+   */
+  public static Hub hub(
+      io.fabric8.kubernetes.client.KubernetesClient client, int httpPort, int httpsPort) {
+    return new Hub(
+            new HubConfig(
+                new java.net.InetSocketAddress("127.0.0.1", 0),
+                null,
+                java.time.Duration.ofMillis(10),
+                null,
+                "gantry",
+                "127.0.0.1",
+                httpPort,
+                httpsPort),
+            client)
+        .start();
+  }
+}

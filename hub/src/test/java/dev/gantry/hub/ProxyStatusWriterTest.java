@@ -1,0 +1,59 @@
+package dev.gantry.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.xds.ir.ProxyVerdict;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProxyStatusWriterTest {
+  private static final String NOW = "2026-11-22T12:00:00Z";
+
+  @Test
+  void warningsAreReportedOnAValidProxyAsContourDoes() {
+    ProxyVerdict verdict =
+        new ProxyVerdict(
+            "demo",
+            "a",
+            2,
+            ProxyVerdict.VALID,
+            "Valid HTTPProxy",
+            List.of(),
+            List.of(
+                new ProxyVerdict.Error("SpecError", "IgnoredField", "spec.routes[0]: ignored")));
+
+    HTTPProxyStatus status = ProxyStatusWriter.statusFor(verdict, null, NOW);
+
+    HTTPProxyStatus.DetailedCondition valid = status.getConditions().get(0);
+    assertThat(status.getCurrentStatus()).isEqualTo("valid");
+    assertThat(valid.getStatus()).isEqualTo("True");
+    assertThat(valid.getErrors()).isEmpty();
+    assertThat(valid.getWarnings())
+        .containsExactly(
+            new HTTPProxyStatus.SubCondition(
+                "SpecError", "IgnoredField", "spec.routes[0]: ignored"));
+  }
+
+  @Test
+  void aChangedWarningIsAChangedStatus() {
+    ProxyVerdict without =
+        new ProxyVerdict("demo", "a", 2, ProxyVerdict.VALID, "Valid HTTPProxy", List.of());
+    ProxyVerdict with =
+        new ProxyVerdict(
+            "demo",
+            "a",
+            2,
+            ProxyVerdict.VALID,
+            "Valid HTTPProxy",
+            List.of(),
+            List.of(new ProxyVerdict.Error("SpecError", "IgnoredField", "ignored")));
+
+    HTTPProxyStatus before = ProxyStatusWriter.statusFor(without, null, NOW);
+
+    assertThat(ProxyStatusWriter.statusFor(with, before, NOW).getConditions())
+        .isNotEqualTo(before.getConditions());
+    assertThat(ProxyStatusWriter.statusFor(without, before, NOW).getConditions())
+        .isEqualTo(before.getConditions());
+  }
+}

@@ -1,0 +1,139 @@
+package dev.gantry.xds.compile;
+
+import dev.gantry.api.Digests;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.api.federation.ServicePortSpec;
+import dev.gantry.xds.ir.HealthCheck;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.UpstreamProtocol;
+import java.util.List;
+
+/**
+ * Where a service a route names is found, in one place for every front end: a hub Service that is
+ * one cluster's mirror ({@code <cluster>-<svc>}) routes to that cluster only; any other name is the
+ * federated service of that name (every cluster). Also the Envoy cluster name, which covers the
+ * cluster-level policies.
+ */
+public final class ServiceResolver {
+  private ServiceResolver() {}
+
+  /**
+   * Resolves a route service: a hub Service by that name that is one cluster's mirror routes to
+   * that cluster only; otherwise the federated service of that name (every cluster).
+   */
+  public static Upstream resolve(
+      String ns,
+      HTTPProxySpec.RouteService s,
+      FederationSnapshot snapshot,
+      ClusterPolicies policies,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    if (s == null || s.getName() == null || s.getName().isBlank()) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service name is empty"));
+      return null;
+    }
+    if (s.getPort() == null || s.getPort() < 1 || s.getPort() > 65535) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServicePortInvalid",
+              where + ": port " + s.getPort() + " is not 1-65535"));
+      return null;
+    }
+    UpstreamProtocol protocol = UpstreamProtocol.parse(s.getProtocol(), where, errors);
+    if (protocol == null) {
+      return null;
+    }
+    ServiceName name = ServiceName.of(ns, s.getName());
+    FederatedService hubService = snapshot.hubServices().get(name);
+    boolean mirror =
+        hubService != null && !hubService.clusters().containsKey(FederationSnapshot.LOCAL_CLUSTER);
+    FederatedService target = mirror ? hubService : snapshot.federated().get(name);
+    if (target == null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\" is not found"));
+      return null;
+    }
+    ServicePortSpec port =
+        target.ports().stream().filter(p -> p.port() == s.getPort()).findFirst().orElse(null);
+    if (port == null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
+      return null;
+    }
+    boolean federated = !mirror;
+    // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
+    // asking for different ones get different clusters; the defaults add nothing, which keeps the
+    // names of clusters without policies as they were.
+    StringBuilder identity =
+        new StringBuilder(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
+    Upstream.Strategy strategy = policies.strategy();
+    java.time.Duration idleConnection = policies.idleConnection();
+    if (strategy != Upstream.Strategy.ROUND_ROBIN) {
+      identity.append("/lb=").append(strategy.contourName());
+    }
+    if (idleConnection != null) {
+      identity.append("/idleConnection=").append(idleConnection.toNanos());
+    }
+    if (protocol != UpstreamProtocol.HTTP1) {
+      identity.append("/protocol=").append(protocol.contourName());
+    }
+    if (policies.healthCheck() != null) {
+      identity.append("/healthCheck=").append(policies.healthCheck().identity());
+    }
+    String clusterName =
+        ns + "/" + s.getName() + "/" + s.getPort() + "/" + shortHash(identity.toString());
+    return new Upstream(
+        clusterName,
+        target,
+        port,
+        federated,
+        strategy,
+        idleConnection,
+        protocol,
+        policies.healthCheck());
+  }
+
+  /** What a route asks of its clusters, beyond the service port. */
+  public record ClusterPolicies(
+      Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {
+    /** A plain round robin cluster, as a TCP proxy's. */
+    public static final ClusterPolicies DEFAULT =
+        new ClusterPolicies(Upstream.Strategy.ROUND_ROBIN, null, null);
+  }
+
+  /**
+   * A service's weight (0 when unset), or null with an error of {@code type} when it is outside
+   * 0..1000000.
+   */
+  public static Long weight(
+      HTTPProxySpec.RouteService s, String type, String where, List<ProxyVerdict.Error> errors) {
+    long weight = s.getWeight() == null ? 0 : s.getWeight();
+    if (weight < 0 || weight > 1_000_000) {
+      errors.add(
+          new ProxyVerdict.Error(
+              type, "WeightInvalid", where + ": weight " + weight + " is outside 0..1000000"));
+      return null;
+    }
+    return weight;
+  }
+
+  /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */
+  public static String shortHash(String value) {
+    return Digests.sha256Hex(value).substring(0, 10);
+  }
+}

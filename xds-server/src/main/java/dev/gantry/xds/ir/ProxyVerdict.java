@@ -1,0 +1,72 @@
+package dev.gantry.xds.ir;
+
+import java.util.List;
+
+/**
+ * What the compiler concluded about one HTTPProxy, in Contour's terms: {@code valid}, {@code
+ * invalid} or {@code orphaned}, with errors (type, reason, message) and warnings (input ignored
+ * without making the proxy invalid).
+ */
+public record ProxyVerdict(
+    String namespace,
+    String name,
+    long generation,
+    String currentStatus,
+    String description,
+    List<Error> errors,
+    List<Error> warnings) {
+  public static final String VALID = "valid";
+  public static final String INVALID = "invalid";
+  public static final String ORPHANED = "orphaned";
+
+  // Error types of Contour's Valid condition.
+  public static final String SPEC_ERROR = "SpecError";
+  public static final String VIRTUAL_HOST_ERROR = "VirtualHostError";
+  public static final String ROUTE_ERROR = "RouteError";
+  public static final String SERVICE_ERROR = "ServiceError";
+  public static final String INCLUDE_ERROR = "IncludeError";
+  public static final String TLS_ERROR = "TLSError";
+  public static final String TCP_PROXY_ERROR = "TCPProxyError";
+  public static final String CORS_ERROR = "CORSError";
+  public static final String ORPHANED_ERROR = "Orphaned";
+
+  public ProxyVerdict {
+    errors = List.copyOf(errors);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A verdict without warnings. */
+  public ProxyVerdict(
+      String namespace,
+      String name,
+      long generation,
+      String currentStatus,
+      String description,
+      List<Error> errors) {
+    this(namespace, name, generation, currentStatus, description, errors, List.of());
+  }
+
+  /**
+   * The verdict on a proxy that does not read into our model ({@code problem} names the field):
+   * invalid, never served, whatever else it holds.
+   */
+  public static ProxyVerdict unreadable(
+      String namespace, String name, long generation, String problem) {
+    Error error = new Error(SPEC_ERROR, "FieldInvalid", problem + "; the proxy is not served");
+    return new ProxyVerdict(namespace, name, generation, INVALID, error.message(), List.of(error));
+  }
+
+  public boolean valid() {
+    return VALID.equals(currentStatus);
+  }
+
+  public String key() {
+    return namespace + "/" + name;
+  }
+
+  /**
+   * One reason a proxy is not valid: a Contour error type like {@link #ROUTE_ERROR}, a reason, a
+   * message.
+   */
+  public record Error(String type, String reason, String message) {}
+}

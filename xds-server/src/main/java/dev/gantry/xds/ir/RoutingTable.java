@@ -1,0 +1,314 @@
+package dev.gantry.xds.ir;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** What the valid HTTPProxies ask Envoy to do, before any Envoy type is involved. */
+public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream> upstreams) {
+  /** The virtual host of requests no other host matches (Ingress rules without a host). */
+  public static final String ANY_HOST = "*";
+
+  public RoutingTable {
+    virtualHosts = List.copyOf(virtualHosts);
+    // Listeners and route configurations for proxyless clients are named by fqdn.
+    Set<String> fqdns = new HashSet<>();
+    for (VirtualHost host : virtualHosts) {
+      if (!fqdns.add(host.fqdn())) {
+        throw new IllegalArgumentException(
+            "virtualHosts: fqdn \"" + host.fqdn() + "\" appears more than once");
+      }
+    }
+    upstreams = java.util.Collections.unmodifiableMap(new TreeMap<>(upstreams));
+  }
+
+  /**
+   * A host name and its routes, longest prefix first, its CORS policy (null: none) and its TLS
+   * (null: plain HTTP only; see {@link VirtualHostTls}).
+   */
+  public record VirtualHost(String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls) {
+    public VirtualHost {
+      routes = List.copyOf(routes);
+    }
+
+    public VirtualHost(String fqdn, List<Route> routes) {
+      this(fqdn, routes, null, null);
+    }
+
+    public VirtualHost(String fqdn, List<Route> routes, VirtualHostTls tls) {
+      this(fqdn, routes, null, tls);
+    }
+
+    /** This host with other routes (Ingress hosts merged from several Ingresses). */
+    public VirtualHost withRoutes(List<Route> other) {
+      return new VirtualHost(fqdn, other, cors, tls);
+    }
+
+    /** This host under another name. */
+    public VirtualHost withFqdn(String other) {
+      return new VirtualHost(other, routes, cors, tls);
+    }
+  }
+
+  /**
+   * Cross-origin resource sharing of a virtual host: the origins allowed, the methods and headers,
+   * how long a preflight answer may be cached (null: Envoy's default) and whether credentials and
+   * private network access are allowed.
+   */
+  public record Cors(
+      List<OriginMatch> origins,
+      List<String> allowMethods,
+      List<String> allowHeaders,
+      List<String> exposeHeaders,
+      Long maxAgeSeconds,
+      boolean allowCredentials,
+      boolean allowPrivateNetwork) {
+    public Cors {
+      origins = List.copyOf(origins);
+      allowMethods = List.copyOf(allowMethods);
+      allowHeaders = List.copyOf(allowHeaders);
+      exposeHeaders = List.copyOf(exposeHeaders);
+    }
+  }
+
+  /** An allowed origin: an exact origin, compared ignoring case, or an RE2 regular expression. */
+  public record OriginMatch(boolean exact, String value) {}
+
+  /**
+   * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
+   * its way and the prefix that replaces the matched one (null: path unchanged).
+   */
+  public record Route(
+      Match match,
+      List<WeightedCluster> clusters,
+      HeaderPolicy request,
+      HeaderPolicy response,
+      String prefixRewrite,
+      Timeouts timeouts,
+      Retry retry,
+      List<HashPolicy> hashPolicies,
+      Actions actions) {
+    public Route {
+      clusters = List.copyOf(clusters);
+      hashPolicies = List.copyOf(hashPolicies);
+      actions = actions == null ? Actions.NONE : actions;
+    }
+
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          Actions.NONE);
+    }
+
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry) {
+      this(match, clusters, request, response, prefixRewrite, timeouts, retry, List.of());
+    }
+
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite) {
+      this(match, clusters, request, response, prefixRewrite, Timeouts.DEFAULT, null);
+    }
+
+    public Route(Match match, List<WeightedCluster> clusters) {
+      this(match, clusters, HeaderPolicy.NONE, HeaderPolicy.NONE, null);
+    }
+
+    /** This route with another match (Ingress path types the HTTPProxy conditions lack). */
+    public Route withMatch(Match other) {
+      return new Route(
+          other,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions);
+    }
+
+    /** A route matching a path prefix only. */
+    public Route(String prefix, List<WeightedCluster> clusters) {
+      this(Match.prefix(prefix), clusters);
+    }
+  }
+
+  /**
+   * Route timeouts; null leaves Envoy's default (response 15 s, idle unset), {@link
+   * java.time.Duration#ZERO} disables one ({@code infinity}).
+   */
+  public record Timeouts(java.time.Duration response, java.time.Duration idle) {
+    public static final Timeouts DEFAULT = new Timeouts(null, null);
+  }
+
+  /** A retry policy: Envoy's retry_on conditions, sorted, and how often and how long to try. */
+  public record Retry(
+      List<String> retryOn,
+      int count,
+      java.time.Duration perTryTimeout,
+      List<Integer> statusCodes) {
+    public Retry {
+      retryOn = retryOn.stream().distinct().sorted().toList();
+      statusCodes = statusCodes.stream().distinct().sorted().toList();
+    }
+  }
+
+  /**
+   * What a route does besides forwarding to its clusters: a cluster receiving copies whose
+   * responses are dropped, WebSocket upgrades, or an answer of its own (a redirect or a fixed
+   * response) instead of forwarding; and whether a TLS host serves it over plain HTTP too.
+   */
+  public record Actions(
+      String mirrorCluster,
+      boolean websockets,
+      Redirect redirect,
+      DirectResponse direct,
+      boolean permitInsecure) {
+    public static final Actions NONE = new Actions(null, false, null, null, false);
+
+    public Actions(
+        String mirrorCluster, boolean websockets, Redirect redirect, DirectResponse direct) {
+      this(mirrorCluster, websockets, redirect, direct, false);
+    }
+  }
+
+  /**
+   * A redirect: each non-null part replaces that part of the request's URL; {@code path} replaces
+   * the whole path, {@code prefix} the matched prefix. Status 301 or 302.
+   */
+  public record Redirect(
+      String scheme, String host, Integer port, String path, String prefix, int statusCode) {}
+
+  /** A fixed answer: a status and a body (may be empty). */
+  public record DirectResponse(int status, String body) {}
+
+  /** What of a request Envoy hashes to pick an endpoint of a ring hash cluster. */
+  public enum HashKind {
+    HEADER,
+    QUERY_PARAMETER,
+    SOURCE_IP,
+    /** Contour's session affinity cookie, which Envoy sets when the request has none. */
+    COOKIE
+  }
+
+  /**
+   * One request attribute to hash, in the order given (Envoy combines them in that order).
+   *
+   * @param name the header, query parameter or cookie name; null for SOURCE_IP
+   * @param terminal when the attribute is present, later policies are not used
+   */
+  public record HashPolicy(HashKind kind, String name, boolean terminal) {
+    /** Contour's session affinity: a session cookie for path {@code /}. */
+    public static final HashPolicy SESSION_COOKIE =
+        new HashPolicy(HashKind.COOKIE, "X-Contour-Session-Affinity", false);
+  }
+
+  /**
+   * Headers to set (replacing any value), sorted by name, and names to remove, sorted. Each value
+   * is Envoy's format string ({@link HeaderValues#escape}) except that of {@code host}, a literal.
+   */
+  public record HeaderPolicy(Map<String, String> set, List<String> remove) {
+    public static final HeaderPolicy NONE = new HeaderPolicy(Map.of(), List.of());
+
+    public HeaderPolicy {
+      set = java.util.Collections.unmodifiableMap(new TreeMap<>(set));
+      remove = remove.stream().sorted().toList();
+    }
+
+    public boolean isEmpty() {
+      return set.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  /** How a path is compared. */
+  public enum PathKind {
+    PREFIX,
+    EXACT,
+    REGEX,
+    /**
+     * A prefix of whole path elements (Ingress {@code pathType: Prefix}): {@code /foo} matches
+     * {@code /foo} and {@code /foo/bar}, not {@code /foobar}. The path never ends with {@code /}.
+     */
+    SEGMENT_PREFIX
+  }
+
+  /** All of it must hold: the path, every header condition and every query condition. */
+  public record Match(
+      PathKind pathKind, String path, List<HeaderMatch> headers, List<QueryMatch> queries) {
+    public Match {
+      headers = List.copyOf(headers);
+      queries = List.copyOf(queries);
+    }
+
+    public static Match prefix(String prefix) {
+      return new Match(PathKind.PREFIX, prefix, List.of(), List.of());
+    }
+  }
+
+  /** How a header or query value is compared. */
+  public enum ValueKind {
+    PRESENT,
+    EXACT,
+    PREFIX,
+    SUFFIX,
+    CONTAINS,
+    REGEX
+  }
+
+  /**
+   * A header condition: {@code kind} against {@code value} (null for PRESENT), negated by {@code
+   * invert} (notpresent, notexact, notcontains); with {@code treatMissingAsEmpty} a missing header
+   * is compared as an empty value (so it matches notexact and notcontains of a non-empty value).
+   */
+  public record HeaderMatch(
+      String name,
+      ValueKind kind,
+      String value,
+      boolean ignoreCase,
+      boolean invert,
+      boolean treatMissingAsEmpty) {
+    public HeaderMatch(
+        String name, ValueKind kind, String value, boolean ignoreCase, boolean invert) {
+      this(name, kind, value, ignoreCase, invert, false);
+    }
+  }
+
+  /** A query parameter condition: {@code kind} against {@code value} (null for PRESENT). */
+  public record QueryMatch(String name, ValueKind kind, String value, boolean ignoreCase) {}
+
+  /** An Envoy cluster name with its share of the route's traffic and its own header changes. */
+  public record WeightedCluster(
+      String cluster, long weight, HeaderPolicy request, HeaderPolicy response) {
+    public WeightedCluster(String cluster, long weight) {
+      this(cluster, weight, HeaderPolicy.NONE, HeaderPolicy.NONE);
+    }
+  }
+}

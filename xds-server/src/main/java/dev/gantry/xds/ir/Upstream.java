@@ -1,0 +1,93 @@
+package dev.gantry.xds.ir;
+
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.ServicePortSpec;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One Envoy cluster: a service port, either federated (every cluster's endpoints, one locality
+ * each) or one hub Service (a cluster's mirror, or the hub's own), with the cluster-level policies
+ * a route asked for. Routes asking for different policies get different clusters, as in Contour.
+ *
+ * @param name the Envoy cluster name, Contour's shape {@code namespace/service/port/<hash>}
+ * @param strategy how Envoy picks an endpoint
+ * @param idleConnectionTimeout how long an upstream connection may stay idle; null keeps Envoy's
+ *     default (1 h), {@link Duration#ZERO} disables it ({@code infinity})
+ * @param protocol how Envoy speaks to the endpoints (the service's {@code protocol})
+ * @param healthCheck active HTTP health checks of the endpoints (the route's {@code
+ *     healthCheckPolicy}); null for none
+ */
+public record Upstream(
+    String name,
+    FederatedService service,
+    ServicePortSpec port,
+    boolean federated,
+    Strategy strategy,
+    Duration idleConnectionTimeout,
+    UpstreamProtocol protocol,
+    HealthCheck healthCheck) {
+  public Upstream {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /**
+   * This upstream over {@code current}, the same service as now merged: for its endpoints, which
+   * change without any route changing.
+   */
+  public Upstream withService(FederatedService current) {
+    return new Upstream(
+        name, current, port, federated, strategy, idleConnectionTimeout, protocol, healthCheck);
+  }
+
+  /** An upstream speaking HTTP/1.1 in clear text, without health checks. */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        UpstreamProtocol.HTTP1,
+        null);
+  }
+
+  /** An upstream with Envoy's defaults: round robin, default idle connection timeout. */
+  public Upstream(String name, FederatedService service, ServicePortSpec port, boolean federated) {
+    this(name, service, port, federated, Strategy.ROUND_ROBIN, null);
+  }
+
+  /** Contour's {@code loadBalancerPolicy.strategy} values. */
+  public enum Strategy {
+    ROUND_ROBIN("RoundRobin"),
+    WEIGHTED_LEAST_REQUEST("WeightedLeastRequest"),
+    RANDOM("Random"),
+    COOKIE("Cookie"),
+    REQUEST_HASH("RequestHash");
+
+    private final String contourName;
+
+    Strategy(String contourName) {
+      this.contourName = contourName;
+    }
+
+    /** The name an HTTPProxy uses for this strategy. */
+    public String contourName() {
+      return contourName;
+    }
+
+    /** Whether Envoy picks by a hash of the request (a ring hash cluster). */
+    public boolean hashing() {
+      return this == COOKIE || this == REQUEST_HASH;
+    }
+  }
+}

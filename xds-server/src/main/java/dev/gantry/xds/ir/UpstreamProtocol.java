@@ -1,0 +1,62 @@
+package dev.gantry.xds.ir;
+
+import java.util.List;
+
+/**
+ * How Envoy speaks to a route service's endpoints: Contour's {@code services[].protocol}. Absent,
+ * HTTP/1.1 in clear text; {@code h2c} HTTP/2 in clear text (gRPC backends); {@code h2} HTTP/2 over
+ * TLS with ALPN {@code h2}; {@code tls} HTTP/1.1 over TLS. As in Contour without {@code
+ * upstreamValidation}, the backend's certificate is not verified.
+ */
+public enum UpstreamProtocol {
+  HTTP1(null),
+  H2C("h2c"),
+  H2("h2"),
+  TLS("tls");
+
+  private final String contourName;
+
+  UpstreamProtocol(String contourName) {
+    this.contourName = contourName;
+  }
+
+  /** The value an HTTPProxy uses; null for the default. */
+  public String contourName() {
+    return contourName;
+  }
+
+  /** Whether the cluster speaks HTTP/2 to its endpoints. */
+  public boolean http2() {
+    return this == H2C || this == H2;
+  }
+
+  /** Whether connections to the endpoints are TLS. */
+  public boolean tls() {
+    return this == H2 || this == TLS;
+  }
+
+  /**
+   * The protocol a service asks for; null (with a {@code ServiceError}/{@code UnsupportedProtocol}
+   * added to {@code errors}) for a value Contour does not know. Contour's CRD limits the field to
+   * these three values; a proxy written before, or against another CRD, may still carry others.
+   *
+   * @param where the service's path, e.g. {@code spec.routes[0].services[1]}
+   */
+  public static UpstreamProtocol parse(
+      String value, String where, List<ProxyVerdict.Error> errors) {
+    if (value == null || value.isEmpty()) {
+      return HTTP1;
+    }
+    for (UpstreamProtocol p : values()) {
+      if (value.equals(p.contourName)) {
+        return p;
+      }
+    }
+    errors.add(
+        new ProxyVerdict.Error(
+            ProxyVerdict.SERVICE_ERROR,
+            "UnsupportedProtocol",
+            where + ".protocol: unsupported protocol \"" + value + "\" (h2, h2c or tls)"));
+    return null;
+  }
+}

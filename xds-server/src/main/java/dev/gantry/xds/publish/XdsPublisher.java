@@ -1,0 +1,305 @@
+package dev.gantry.xds.publish;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.FederationUpdate;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.runtime.Holdoff;
+import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.compile.ingress.IngressCompiler;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.tls.TlsSecrets;
+import dev.gantry.xds.translate.XdsAssembler;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns changes (HTTPProxies, federation snapshots) into xDS snapshots: compiles, assembles and
+ * publishes, at most once per holdoff (see {@link #schedule()}). All state lives on one executor
+ * thread.
+ */
+public final class XdsPublisher {
+  private static final Logger log = LoggerFactory.getLogger(XdsPublisher.class);
+
+  private final ScheduledExecutorService executor;
+  private final Holdoff builds;
+  private final ProxyCompiler proxyCompiler;
+  private final IngressCompiler compiler;
+  private final IngressWarningLog ingressWarnings = new IngressWarningLog();
+  private final XdsAssembler assembler;
+  private final XdsSink sink;
+  private final XdsMetrics metrics;
+  private final Consumer<List<ProxyVerdict>> verdicts;
+  private List<HTTPProxy> proxies = List.of();
+  private List<UnreadableProxy> unreadable = List.of();
+  private List<Ingress> ingresses = List.of();
+  private FederationSnapshot federation = FederationSnapshot.empty();
+  // What changed since the last build: routes, Ingresses or Secrets; services (by name), and
+  // whether any service changed shape (then routes are compiled again).
+  private boolean routesChanged = true;
+  private boolean shapeChanged;
+  private final Set<ServiceName> changedFederated = new HashSet<>();
+  private final Set<ServiceName> changedHub = new HashSet<>();
+  // When the remote changes not yet sent were seen, per service and cluster.
+  private final Map<ServiceKey, Map<String, Instant>> unsent = new HashMap<>();
+  private Map<ServiceKey, List<Upstream>> upstreamsByService = Map.of();
+  private Map<String, Secret> secrets = Map.of();
+  private Map<String, TlsSecrets.Outcome> certificates = Map.of();
+  private boolean proxiesListed;
+  private boolean federationListed;
+  private volatile long buildCount;
+  private volatile boolean complete;
+
+  public XdsPublisher(
+      ScheduledExecutorService executor,
+      Duration holdoff,
+      ProxyCompiler compiler,
+      XdsAssembler assembler,
+      XdsSink sink,
+      XdsMetrics metrics,
+      Consumer<List<ProxyVerdict>> verdicts) {
+    this.executor = executor;
+    this.builds = new Holdoff(executor, holdoff, this::build);
+    this.proxyCompiler = compiler;
+    this.compiler = new IngressCompiler(compiler);
+    this.assembler = assembler;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.verdicts = verdicts;
+  }
+
+  /** Every HTTPProxy in the hub, as listed by a synced cache (and no Ingresses). */
+  public void proxiesChanged(List<HTTPProxy> current) {
+    routesChanged(current, List.of(), List.of());
+  }
+
+  /**
+   * Every HTTPProxy and every Ingress in the hub, as listed by synced caches, and the HTTPProxies
+   * that do not read into our model (reported invalid when they are of our class).
+   */
+  public void routesChanged(
+      List<HTTPProxy> current,
+      List<UnreadableProxy> currentUnreadable,
+      List<Ingress> currentIngresses) {
+    List<HTTPProxy> copy = List.copyOf(current);
+    List<UnreadableProxy> unreadableCopy = List.copyOf(currentUnreadable);
+    List<Ingress> ingressCopy = List.copyOf(currentIngresses);
+    executor.execute(
+        () -> {
+          proxies = copy;
+          unreadable = unreadableCopy;
+          ingresses = ingressCopy;
+          routesChanged = true;
+          proxiesListed = true;
+          schedule();
+        });
+  }
+
+  /**
+   * Every Secret HTTPProxies may name, by {@code namespace/name}, as listed by a synced cache.
+   * Callers that serve TLS give the Secrets before the first {@link #proxiesChanged}: a proxy
+   * compiled without them would be reported invalid.
+   */
+  public void secretsChanged(Map<String, Secret> current) {
+    Map<String, Secret> copy = Map.copyOf(current);
+    executor.execute(
+        () -> {
+          // Validated here, once per change of a Secret, not in every build.
+          certificates = TlsSecrets.validateAll(copy, secrets, certificates);
+          secrets = copy;
+          routesChanged = true;
+          if (proxiesListed) {
+            schedule();
+          }
+        });
+  }
+
+  /**
+   * A complete snapshot from a synced aggregator; what changed since the last one is found by
+   * comparing them (the aggregator says it instead, {@link #federationChanged(FederationUpdate)}).
+   */
+  public void federationChanged(FederationSnapshot snapshot) {
+    executor.execute(() -> apply(FederationUpdate.between(federation, snapshot)));
+  }
+
+  /** A new snapshot from a synced aggregator, and what changed since the previous one. */
+  public void federationChanged(FederationUpdate update) {
+    executor.execute(() -> apply(update));
+  }
+
+  private void apply(FederationUpdate update) {
+    federation = update.snapshot();
+    federationListed = true;
+    changedFederated.addAll(update.changedFederated());
+    changedHub.addAll(update.changedHub());
+    shapeChanged |= update.shapeChanged();
+    remember(update.seenFederated(), true);
+    remember(update.seenHub(), false);
+    schedule();
+  }
+
+  /** Keeps, per service and cluster, the earliest remote change not yet sent. */
+  private void remember(Map<ServiceName, Map<String, Instant>> seen, boolean federated) {
+    seen.forEach(
+        (name, byCluster) ->
+            byCluster.forEach(
+                (cluster, at) ->
+                    unsent
+                        .computeIfAbsent(new ServiceKey(name, federated), k -> new HashMap<>())
+                        .merge(cluster, at, (a, b) -> a.isBefore(b) ? a : b)));
+  }
+
+  /** The remote changes the given assignments carry, by assignment name; forgets them. */
+  private Map<String, Map<String, Instant>> seenFor(
+      List<ClusterLoadAssignment> assignments, Map<String, Upstream> upstreams) {
+    if (unsent.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Map<String, Instant>> seen = new HashMap<>();
+    for (ClusterLoadAssignment cla : assignments) {
+      Upstream u = upstreams.get(cla.getClusterName());
+      Map<String, Instant> byCluster =
+          u == null ? null : unsent.get(new ServiceKey(u.service().name(), u.federated()));
+      if (byCluster != null) {
+        seen.put(cla.getClusterName(), byCluster);
+      }
+    }
+    unsent.clear();
+    return seen;
+  }
+
+  /** Builds at once, or at the end of the holdoff of the last build (see {@link Holdoff}). */
+  private void schedule() {
+    builds.request();
+  }
+
+  private void build() {
+    if (!proxiesListed || !federationListed) {
+      // Half the inputs would route to nothing and mark every proxy invalid: wait for both.
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      if (!routesChanged && !shapeChanged) {
+        refreshEndpoints();
+        return;
+      }
+      IngressCompiler.Result result =
+          compiler.compile(proxies, ingresses, federation, certificates);
+      XdsAssembler.Assembly assembly = assembler.assemble(result.table());
+      // Endpoints of new clusters first: a client never waits for one it was told of.
+      sink.endpoints(
+          assembly.changed(),
+          assembly.removed(),
+          seenFor(assembly.changed(), result.table().upstreams()));
+      if (assembly.fullRebuild()) {
+        sink.publish(assembly.snapshot(), assembly.proxyless());
+      }
+      upstreamsByService = byService(result.table());
+      routesChanged = false;
+      shapeChanged = false;
+      changedFederated.clear();
+      changedHub.clear();
+      buildCount++;
+      complete = true;
+      metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
+      verdicts.accept(withUnreadable(result.verdicts()));
+      ingressWarnings.update(result.warnings());
+    } catch (RuntimeException e) {
+      log.error("building the xDS snapshot failed; the previous one keeps serving", e);
+    }
+  }
+
+  /**
+   * Only endpoints changed (no service appeared, went or changed ports): the routes compiled last
+   * stay, and only the assignments of the upstreams of the changed services are rebuilt and sent.
+   */
+  private void refreshEndpoints() {
+    if (changedFederated.isEmpty() && changedHub.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    List<Upstream> refreshed = new ArrayList<>();
+    refresh(changedFederated, true, federation.federated(), refreshed);
+    refresh(changedHub, false, federation.hubServices(), refreshed);
+    changedFederated.clear();
+    changedHub.clear();
+    List<ClusterLoadAssignment> changed = assembler.refresh(refreshed);
+    Map<String, Upstream> byName = new HashMap<>();
+    refreshed.forEach(u -> byName.put(u.name(), u));
+    sink.endpoints(changed, List.of(), seenFor(changed, byName));
+    buildCount++;
+    metrics.build(Duration.ofNanos(System.nanoTime() - start), false);
+  }
+
+  private void refresh(
+      Set<ServiceName> names,
+      boolean federated,
+      Map<ServiceName, FederatedService> services,
+      List<Upstream> out) {
+    for (ServiceName name : names) {
+      FederatedService now = services.get(name);
+      if (now == null) {
+        continue; // gone: a change of shape, compiled instead
+      }
+      for (Upstream u :
+          upstreamsByService.getOrDefault(new ServiceKey(name, federated), List.of())) {
+        out.add(u.withService(now));
+      }
+    }
+  }
+
+  /** A service as an upstream names it: federated (every cluster) or one hub Service. */
+  private record ServiceKey(ServiceName name, boolean federated) {}
+
+  private static Map<ServiceKey, List<Upstream>> byService(RoutingTable table) {
+    Map<ServiceKey, List<Upstream>> index = new HashMap<>();
+    for (Upstream u : table.upstreams().values()) {
+      index
+          .computeIfAbsent(
+              new ServiceKey(u.service().name(), u.federated()), k -> new ArrayList<>())
+          .add(u);
+    }
+    return index;
+  }
+
+  /** The compiler's verdicts and one for each unreadable proxy of our class: never served. */
+  private List<ProxyVerdict> withUnreadable(List<ProxyVerdict> compiled) {
+    if (unreadable.isEmpty()) {
+      return compiled;
+    }
+    List<ProxyVerdict> all = new ArrayList<>(compiled);
+    for (UnreadableProxy u : unreadable) {
+      if (proxyCompiler.ours(u.ingressClassName(), u.annotations())) {
+        all.add(ProxyVerdict.unreadable(u.namespace(), u.name(), u.generation(), u.problem()));
+      }
+    }
+    return all;
+  }
+
+  /** Snapshots published so far. */
+  public long builds() {
+    return buildCount;
+  }
+
+  /** Whether the snapshot served was built from listed HTTPProxies and a synced federation. */
+  public boolean servesCompleteState() {
+    return complete;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.gantry.xds.compile.httpproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.xds.ir.ProxyVerdict;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Fields of Contour's HTTPProxy that Gantry does not implement: those that restrict access make the
+ * proxy invalid and unserved (fail closed), the others are warnings naming the field.
+ */
+class UnimplementedFieldsTest {
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of(
+            "vhost IP allow list",
+            "virtualhost: {fqdn: a.test, ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]}\n"
+                + "routes: [{services: [{name: kuard, port: 80}]}]",
+            "invalid",
+            List.of("spec.virtualhost.ipAllowPolicy"),
+            List.of()),
+        Arguments.of(
+            "external authorization and client certificates",
+            "virtualhost:\n"
+                + "  fqdn: a.test\n"
+                + "  authorization: {extensionRef: {name: authz}}\n"
+                + "  tls: {secretName: s, clientValidation: {caSecret: ca}}\n"
+                + "routes: [{services: [{name: kuard, port: 80}]}]",
+            "invalid",
+            List.of("spec.virtualhost.authorization", "spec.virtualhost.tls.clientValidation"),
+            List.of()),
+        Arguments.of(
+            "route JWT, IP deny, rate limit, auth policy",
+            "virtualhost: {fqdn: a.test}\n"
+                + "routes:\n"
+                + "- services: [{name: kuard, port: 80}]\n"
+                + "  jwtVerificationPolicy: {require: p}\n"
+                + "  ipDenyPolicy: [{cidr: 10.0.0.0/8, source: Remote}]\n"
+                + "  rateLimitPolicy: {local: {requests: 1, unit: second}}\n"
+                + "  authPolicy: {disabled: true}",
+            "invalid",
+            List.of(
+                "spec.routes[0].authPolicy",
+                "spec.routes[0].ipDenyPolicy",
+                "spec.routes[0].jwtVerificationPolicy",
+                "spec.routes[0].rateLimitPolicy"),
+            List.of()),
+        Arguments.of(
+            "upstream validation",
+            "virtualhost: {fqdn: a.test}\n"
+                + "routes: [{services: [{name: kuard, port: 80, validation: {caSecret: ca, subjectName: k}}]}]",
+            "invalid",
+            List.of("spec.routes[0].services[0].validation"),
+            List.of()),
+        Arguments.of(
+            "cookie rewriting and slow start: warnings only",
+            "virtualhost: {fqdn: a.test}\n"
+                + "routes:\n"
+                + "- services: [{name: kuard, port: 80, slowStartPolicy: {window: 1s}}]\n"
+                + "  cookieRewritePolicies: [{name: c}]",
+            "valid",
+            List.of(),
+            List.of(
+                "spec.routes[0].cookieRewritePolicies",
+                "spec.routes[0].services[0].slowStartPolicy")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void restrictingFieldsFailClosedOthersWarn(
+      String name, String spec, String status, List<String> errors, List<String> warnings) {
+    HTTPProxy proxy =
+        Serialization.unmarshal(
+            "apiVersion: projectcontour.io/v1\nkind: HTTPProxy\n"
+                + "metadata: {name: p, namespace: demo}\nspec:\n  ingressClassName: gantry\n"
+                + spec.indent(2),
+            HTTPProxy.class);
+
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry").compile(List.of(proxy), ProxyCompilerTest.SNAPSHOT);
+
+    ProxyVerdict verdict = result.verdicts().get(0);
+    assertThat(verdict.currentStatus()).isEqualTo(status);
+    assertThat(verdict.errors())
+        .filteredOn(e -> e.reason().equals("NotImplemented"))
+        .extracting(e -> e.message().substring(0, e.message().indexOf(' ')))
+        .containsExactlyElementsOf(errors);
+    assertThat(verdict.warnings())
+        .extracting(e -> e.message().substring(0, e.message().indexOf(' ')))
+        .containsExactlyElementsOf(warnings);
+    assertThat(result.table().virtualHosts()).hasSize(status.equals("valid") ? 1 : 0);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.gantry.xds.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.Fixtures;
+import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.translate.XdsAssembler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** When snapshots are built: never from half the inputs, at once when idle, then held off. */
+class XdsPublisherTest {
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final List<List<ProxyVerdict>> verdicts = new CopyOnWriteArrayList<>();
+  // Not started: publish() only fills the snapshot cache.
+  private final XdsServer server =
+      new XdsServer(new InetSocketAddress("127.0.0.1", 0), new XdsMetrics());
+
+  private XdsPublisher publisher(Duration holdoff) {
+    return new XdsPublisher(
+        executor,
+        holdoff,
+        new ProxyCompiler("gantry"),
+        new XdsAssembler("127.0.0.1", 8080),
+        server,
+        new XdsMetrics(),
+        verdicts::add);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    executor.shutdownNow();
+    executor.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** Runs after everything the executor holds now (which is not yet scheduled later). */
+  private void drain() throws Exception {
+    executor.submit(() -> {}).get(5, TimeUnit.SECONDS);
+    executor.submit(() -> {}).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void nothingIsBuiltUntilProxiesAndFederationHaveBothArrived() throws Exception {
+    XdsPublisher publisher = publisher(Duration.ZERO);
+
+    publisher.proxiesChanged(
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    drain();
+
+    assertThat(publisher.builds()).isZero();
+    assertThat(verdicts).as("no proxy is judged against an empty federation").isEmpty();
+    assertThat(publisher.servesCompleteState()).isFalse();
+
+    publisher.federationChanged(FederationSnapshot.empty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
+    assertThat(publisher.servesCompleteState()).isTrue();
+  }
+
+  @Test
+  void anIsolatedChangeIsBuiltAtOnceAndLaterOnesWaitForTheHoldoff() throws Exception {
+    // A holdoff of an hour: a build within seconds can only be the leading edge.
+    XdsPublisher publisher = publisher(Duration.ofHours(1));
+    publisher.proxiesChanged(List.of());
+    publisher.federationChanged(FederationSnapshot.empty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
+
+    publisher.federationChanged(FederationSnapshot.empty());
+    publisher.proxiesChanged(List.of());
+    drain();
+
+    assertThat(publisher.builds()).as("held off until an hour after the first build").isEqualTo(1);
+  }
+}
