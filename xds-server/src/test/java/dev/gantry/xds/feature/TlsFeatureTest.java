@@ -1,0 +1,165 @@
+package dev.gantry.xds.feature;
+
+import static dev.gantry.xds.feature.Expect.edsCluster;
+
+import org.junit.jupiter.api.Test;
+
+/** Virtual hosts on Envoy's HTTPS listener: terminated with a Secret, or passed through by SNI. */
+class TlsFeatureTest {
+  @Test
+  void tlsHostIsTerminatedWithItsSecretAndPlainHttpRedirectsUnlessPermitted() {
+    FeatureResult out =
+        FeatureHarness.build(
+            Federations.standard(),
+            FeatureHarness.tlsSecret("demo/secure-tls", "secure.example.com"),
+            """
+            apiVersion: projectcontour.io/v1
+            kind: HTTPProxy
+            metadata: {name: secure, namespace: demo}
+            spec:
+              ingressClassName: gantry
+              virtualhost:
+                fqdn: secure.example.com
+                tls: {secretName: secure-tls}
+              routes:
+              - services: [{name: kuard, port: 80}]
+              - conditions: [{prefix: /.well-known/acme-challenge}]
+                permitInsecure: true
+                services: [{name: echo, port: 80}]
+            """);
+
+    // One filter chain per TLS host, chosen by SNI, with the certificate from SDS (a rotated
+    // Secret changes the secret only) and its own route configuration.
+    out.assertListeners(
+        Expect.ingressHttpListener()
+            + """
+            - name: ingress_https
+              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
+              listener_filters:
+              - name: envoy.filters.listener.tls_inspector
+                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
+              filter_chains:
+              - filter_chain_match: {server_names: [secure.example.com]}
+                transport_socket:
+                  name: envoy.transport_sockets.tls
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                    common_tls_context:
+                      tls_params: {tls_minimum_protocol_version: TLSv1_2, tls_maximum_protocol_version: TLSv1_3}
+                      tls_certificate_sds_secret_configs:
+                      - name: demo/secure-tls
+                        sds_config: {ads: {}, resource_api_version: V3}
+                      alpn_protocols: [h2, http/1.1]
+                filters:
+                - name: envoy.filters.network.http_connection_manager
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                    stat_prefix: ingress_https
+                    rds:
+                      config_source: {ads: {}, resource_api_version: V3}
+                      route_config_name: https/secure.example.com
+                    http_filters:
+                    - name: envoy.filters.http.cors
+                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}
+                    - name: envoy.filters.http.router
+                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+            """);
+    // Over HTTPS every route serves. Over plain HTTP only the route that permits it does; the
+    // others answer 301 to the same URL on https.
+    out.assertRoutes(
+        """
+        - name: https/secure.example.com
+          virtual_hosts:
+          - name: secure.example.com
+            domains: [secure.example.com, "secure.example.com:*"]
+            routes:
+            - match: {prefix: /.well-known/acme-challenge}
+              route: {cluster: demo/echo/80/<hash>}
+            - match: {prefix: /}
+              route: {cluster: demo/kuard/80/<hash>}
+        - name: ingress_http
+          virtual_hosts:
+          - name: secure.example.com
+            domains: [secure.example.com, "secure.example.com:*"]
+            routes:
+            - match: {prefix: /.well-known/acme-challenge}
+              route: {cluster: demo/echo/80/<hash>}
+            - match: {prefix: /}
+              redirect: {https_redirect: true}
+        """);
+    out.assertSecrets(
+        """
+        - name: demo/secure-tls
+          tls_certificate:
+            certificate_chain: {inline_string: <tls.crt of demo/secure-tls>}
+            private_key: {inline_string: <tls.key of demo/secure-tls>}
+        """);
+    out.assertClusters(edsCluster("demo/echo/80") + edsCluster("demo/kuard/80"));
+    out.assertStatuses(Expect.valid("demo/secure"));
+  }
+
+  @Test
+  void passthroughHostForwardsTheTlsStreamToItsTcpProxyService() {
+    FeatureResult out =
+        FeatureHarness.build(
+            Federations.standard(),
+            """
+            apiVersion: projectcontour.io/v1
+            kind: HTTPProxy
+            metadata: {name: passthrough, namespace: demo}
+            spec:
+              ingressClassName: gantry
+              virtualhost:
+                fqdn: tcp.example.com
+                tls: {passthrough: true}
+              tcpproxy:
+                services: [{name: tlsapp, port: 443}]
+            """);
+
+    // Chosen by SNI, not decrypted: no transport socket, no certificate, no HTTP.
+    out.assertListeners(
+        Expect.ingressHttpListener()
+            + """
+            - name: ingress_https
+              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
+              listener_filters:
+              - name: envoy.filters.listener.tls_inspector
+                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
+              filter_chains:
+              - filter_chain_match: {server_names: [tcp.example.com]}
+                filters:
+                - name: envoy.filters.network.tcp_proxy
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                    stat_prefix: ingress_https
+                    cluster: demo/tlsapp/443/<hash>
+            """);
+    // The host has no routes. Plain HTTP to it answers 404 as it would without the empty host
+    // (Contour leaves the host out of ingress_http).
+    out.assertRoutes(
+        """
+        - name: ingress_http
+          virtual_hosts:
+          - name: tcp.example.com
+            domains: [tcp.example.com, "tcp.example.com:*"]
+        """);
+    out.assertSecrets("[]");
+    out.assertClusters(edsCluster("demo/tlsapp/443"));
+    out.assertEndpoints(
+        """
+        - cluster_name: demo/tlsapp/443/<hash>
+          endpoints:
+          - locality: {region: east}
+            lb_endpoints:
+            - endpoint: {address: {socket_address: {address: 10.1.2.1, port_value: 8443}}}
+              health_status: HEALTHY
+            load_balancing_weight: 1
+          - locality: {region: west}
+            lb_endpoints:
+            - endpoint: {address: {socket_address: {address: 10.2.2.1, port_value: 8443}}}
+              health_status: HEALTHY
+            load_balancing_weight: 3
+        """);
+    out.assertStatuses(Expect.valid("demo/passthrough"));
+  }
+}
