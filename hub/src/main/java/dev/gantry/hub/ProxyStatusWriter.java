@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -58,46 +57,6 @@ public final class ProxyStatusWriter {
     this.writers = writers;
   }
 
-  /** The status for a verdict; the transition time is kept when the condition did not change. */
-  public static HTTPProxyStatus statusFor(
-      ProxyVerdict verdict, HTTPProxyStatus previous, String now) {
-    HTTPProxyStatus status = new HTTPProxyStatus();
-    status.setCurrentStatus(verdict.currentStatus());
-    status.setDescription(verdict.description());
-    HTTPProxyStatus.DetailedCondition valid = new HTTPProxyStatus.DetailedCondition();
-    valid.setType("Valid");
-    valid.setStatus(verdict.valid() ? "True" : "False");
-    valid.setObservedGeneration(verdict.generation());
-    valid.setReason(verdict.valid() ? "Valid" : "ErrorPresent");
-    valid.setMessage(
-        verdict.valid() ? "Valid HTTPProxy" : "At least one error present, see Errors for details");
-    List<HTTPProxyStatus.SubCondition> errors = new ArrayList<>();
-    for (ProxyVerdict.Error e : verdict.errors()) {
-      errors.add(new HTTPProxyStatus.SubCondition(e.type(), e.reason(), e.message()));
-    }
-    valid.setErrors(errors);
-    List<HTTPProxyStatus.SubCondition> warnings = new ArrayList<>();
-    for (ProxyVerdict.Error w : verdict.warnings()) {
-      warnings.add(new HTTPProxyStatus.SubCondition(w.type(), w.reason(), w.message()));
-    }
-    valid.setWarnings(warnings);
-    HTTPProxyStatus.DetailedCondition before =
-        previous == null || previous.getConditions() == null
-            ? null
-            : previous.getConditions().stream()
-                .filter(c -> "Valid".equals(c.getType()))
-                .findFirst()
-                .orElse(null);
-    valid.setLastTransitionTime(
-        before != null
-                && Objects.equals(before.getStatus(), valid.getStatus())
-                && before.getLastTransitionTime() != null
-            ? before.getLastTransitionTime()
-            : now);
-    status.setConditions(List.of(valid));
-    return status;
-  }
-
   /** What one {@link #write} did. */
   public record Outcome(int written, int failed) {}
 
@@ -113,7 +72,7 @@ public final class ProxyStatusWriter {
       if (current == null) {
         continue;
       }
-      HTTPProxyStatus next = statusFor(verdict, current.status(), clock.instant().toString());
+      HTTPProxyStatus next = verdict.status(current.status(), clock.instant().toString());
       if (!next.equals(current.status())) {
         writes.add(writers.submit(() -> write(verdict, current, next)));
       }

@@ -23,7 +23,7 @@ class ProxyStatusWriterTest {
             List.of(
                 new ProxyVerdict.Error("SpecError", "IgnoredField", "spec.routes[0]: ignored")));
 
-    HTTPProxyStatus status = ProxyStatusWriter.statusFor(verdict, null, NOW);
+    HTTPProxyStatus status = verdict.status(null, NOW);
 
     HTTPProxyStatus.DetailedCondition valid = status.getConditions().get(0);
     assertThat(status.getCurrentStatus()).isEqualTo("valid");
@@ -49,11 +49,9 @@ class ProxyStatusWriterTest {
             List.of(),
             List.of(new ProxyVerdict.Error("SpecError", "IgnoredField", "ignored")));
 
-    HTTPProxyStatus before = ProxyStatusWriter.statusFor(without, null, NOW);
+    HTTPProxyStatus before = without.status(null, NOW);
 
-    assertThat(ProxyStatusWriter.statusFor(with, before, NOW).getConditions())
-        .isNotEqualTo(before.getConditions());
-    assertThat(ProxyStatusWriter.statusFor(without, before, NOW).getConditions())
-        .isEqualTo(before.getConditions());
+    assertThat(with.status(before, NOW).getConditions()).isNotEqualTo(before.getConditions());
+    assertThat(without.status(before, NOW).getConditions()).isEqualTo(before.getConditions());
   }
 }

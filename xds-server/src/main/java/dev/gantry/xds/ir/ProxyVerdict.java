@@ -1,6 +1,9 @@
 package dev.gantry.xds.ir;
 
+import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the compiler concluded about one HTTPProxy, in Contour's terms: {@code valid}, {@code
@@ -69,4 +72,46 @@ public record ProxyVerdict(
    * message.
    */
   public record Error(String type, String reason, String message) {}
+
+  /**
+   * The HTTPProxy status that says this verdict, as Contour writes it; the transition time is kept
+   * when the condition did not change.
+   */
+  public HTTPProxyStatus status(HTTPProxyStatus previous, String now) {
+    HTTPProxyStatus status = new HTTPProxyStatus();
+    status.setCurrentStatus(currentStatus());
+    status.setDescription(description());
+    HTTPProxyStatus.DetailedCondition valid = new HTTPProxyStatus.DetailedCondition();
+    valid.setType("Valid");
+    valid.setStatus(valid() ? "True" : "False");
+    valid.setObservedGeneration(generation());
+    valid.setReason(valid() ? "Valid" : "ErrorPresent");
+    valid.setMessage(
+        valid() ? "Valid HTTPProxy" : "At least one error present, see Errors for details");
+    List<HTTPProxyStatus.SubCondition> errors = new ArrayList<>();
+    for (Error e : errors()) {
+      errors.add(new HTTPProxyStatus.SubCondition(e.type(), e.reason(), e.message()));
+    }
+    valid.setErrors(errors);
+    List<HTTPProxyStatus.SubCondition> warnings = new ArrayList<>();
+    for (Error w : warnings()) {
+      warnings.add(new HTTPProxyStatus.SubCondition(w.type(), w.reason(), w.message()));
+    }
+    valid.setWarnings(warnings);
+    HTTPProxyStatus.DetailedCondition before =
+        previous == null || previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> "Valid".equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    valid.setLastTransitionTime(
+        before != null
+                && Objects.equals(before.getStatus(), valid.getStatus())
+                && before.getLastTransitionTime() != null
+            ? before.getLastTransitionTime()
+            : now);
+    status.setConditions(List.of(valid));
+    return status;
+  }
 }

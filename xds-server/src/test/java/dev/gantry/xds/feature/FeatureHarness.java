@@ -6,12 +6,11 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.TestCertificates;
-import dev.gantry.xds.model.IngressCompiler;
-import dev.gantry.xds.model.IngressConverter;
-import dev.gantry.xds.model.ProxyCompiler;
-import dev.gantry.xds.model.ProxyVerdict;
-import dev.gantry.xds.model.TlsSecrets;
-import dev.gantry.xds.status.ProxyStatusWriter;
+import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.compile.ingress.IngressCompiler;
+import dev.gantry.xds.compile.ingress.IngressConverter;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.tls.TlsSecrets;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -119,7 +118,7 @@ public final class FeatureHarness {
     Map<String, String> renames = hashRenames(snapshot.clusters().resources().keySet());
     Map<String, HTTPProxyStatus> statuses = new TreeMap<>();
     for (ProxyVerdict verdict : compiled.verdicts()) {
-      statuses.put(verdict.key(), ProxyStatusWriter.statusFor(verdict, null, null));
+      statuses.put(verdict.key(), verdict.status(null, null));
     }
     List<String> warnings = new ArrayList<>();
     for (IngressConverter.Warning w : compiled.warnings()) {
