@@ -140,7 +140,9 @@ public final class LocalGantry implements AutoCloseable {
                     null,
                     "gantry",
                     "127.0.0.1",
-                    httpPort),
+                    httpPort,
+                    8443,
+                    null),
                 hubCluster.client())
             .start();
     awaitTrue("the hub to be ready", Duration.ofSeconds(60), hub::ready);

@@ -129,8 +129,7 @@ public final class HubCommand implements Callable<Integer> {
 
   HubConfig config() {
     // The other flags are judged first: their errors are the more specific.
-    HubConfig plain =
-        new HubConfig(
+    return new HubConfig(
             address("--xds-address", xdsAddress),
             address("--admin-address", adminAddress),
             FlagValues.duration("--holdoff", holdoff),
@@ -140,17 +139,9 @@ public final class HubCommand implements Callable<Integer> {
             ingressClass,
             envoyHttpAddress,
             envoyHttpPort,
-            envoyHttpsPort);
-    return new HubConfig(
-        plain.xdsAddress(),
-        plain.adminAddress(),
-        plain.holdoff(),
-        plain.staleEndpointTtl(),
-        plain.ingressClass(),
-        plain.envoyHttpAddress(),
-        plain.envoyHttpPort(),
-        plain.envoyHttpsPort(),
-        xdsTls());
+            envoyHttpsPort,
+            null)
+        .withXdsTls(xdsTls());
   }
 
   /** Mutual TLS from the three files, or null with --xds-insecure; anything else is refused. */

@@ -41,17 +41,9 @@ public record HubConfig(
     }
   }
 
-  /** xDS in plain text, for tests and demos on loopback. */
-  public HubConfig(
-      InetSocketAddress xdsAddress,
-      InetSocketAddress adminAddress,
-      Duration holdoff,
-      Duration staleEndpointTtl,
-      String ingressClass,
-      String envoyHttpAddress,
-      int envoyHttpPort,
-      int envoyHttpsPort) {
-    this(
+  /** The same settings with the xDS port served over {@code tls} (null: plain text). */
+  public HubConfig withXdsTls(XdsTls tls) {
+    return new HubConfig(
         xdsAddress,
         adminAddress,
         holdoff,
@@ -60,26 +52,6 @@ public record HubConfig(
         envoyHttpAddress,
         envoyHttpPort,
         envoyHttpsPort,
-        null);
-  }
-
-  /** With Envoy's HTTPS listener on its default port, 8443. */
-  public HubConfig(
-      InetSocketAddress xdsAddress,
-      InetSocketAddress adminAddress,
-      Duration holdoff,
-      Duration staleEndpointTtl,
-      String ingressClass,
-      String envoyHttpAddress,
-      int envoyHttpPort) {
-    this(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        8443);
+        tls);
   }
 }

@@ -19,7 +19,8 @@ final class HubFixtures {
                 "gantry",
                 "127.0.0.1",
                 httpPort,
-                httpsPort),
+                httpsPort,
+                null),
             client)
         .start();
   }

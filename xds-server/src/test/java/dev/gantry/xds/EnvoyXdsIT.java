@@ -76,8 +76,8 @@ class EnvoyXdsIT {
             metrics,
             verdicts::set);
     // A Delta client gets nothing until there is something to send: publish before connecting.
-    publisher.proxiesChanged(proxies());
-    publisher.federationChanged(snapshot(true));
+    Feeds.proxies(publisher, proxies());
+    Feeds.federation(publisher, snapshot(true));
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     Path dir = Testbed.workDirectory().resolve("xds-" + System.nanoTime());
     sotw = Envoy.start("envoy-sotw", Envoy.adsBootstrap("envoy-GRPC", "GRPC", server.port()), dir);
@@ -154,8 +154,8 @@ class EnvoyXdsIT {
   @Test
   void sotwAndDeltaEnvoysConvergeToTheSameRoutingAndEndpointChangesAreEndpointOnly()
       throws Exception {
-    publisher.proxiesChanged(proxies());
-    publisher.federationChanged(snapshot(true));
+    Feeds.proxies(publisher, proxies());
+    Feeds.federation(publisher, snapshot(true));
 
     for (int port : new int[] {sotwPort}) {
       await()
@@ -197,7 +197,7 @@ class EnvoyXdsIT {
     // All of east's endpoints go away: an endpoints-only rebuild, traffic goes to west.
     double fullBefore = count("gantry_xds_snapshot_build_duration_seconds_count{kind=\"full\"}");
     Map<String, Double> pushedBefore = pushed();
-    publisher.federationChanged(snapshot(false));
+    Feeds.federation(publisher, snapshot(false));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))

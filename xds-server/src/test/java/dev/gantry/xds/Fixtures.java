@@ -228,8 +228,8 @@ public final class Fixtures {
             server,
             metrics,
             verdicts);
-    publisher.proxiesChanged(proxies);
-    publisher.federationChanged(federation);
+    Feeds.proxies(publisher, proxies);
+    Feeds.federation(publisher, federation);
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(10))
         .until(() -> publisher.builds() > 0);

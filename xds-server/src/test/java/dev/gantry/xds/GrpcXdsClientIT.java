@@ -82,8 +82,8 @@ class GrpcXdsClientIT {
             server,
             metrics,
             verdicts::set);
-    publisher.proxiesChanged(proxies());
-    publisher.federationChanged(snapshot(true));
+    Feeds.proxies(publisher, proxies());
+    Feeds.federation(publisher, snapshot(true));
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     // grpc-xds reads the bootstrap once, when its first xDS channel starts resolving.
     System.setProperty(BOOTSTRAP_PROPERTY, GrpcWho.xdsBootstrap("grpc-it", server.port()));
@@ -167,13 +167,13 @@ class GrpcXdsClientIT {
    */
   @Test
   void grpcClientUsesServingTerminatingEndpointsOnlyWhileNoneIsReady() {
-    publisher.federationChanged(terminatingEast(FederatedEndpoint.State.NOT_READY));
+    Feeds.federation(publisher, terminatingEast(FederatedEndpoint.State.NOT_READY));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(20)).containsOnlyKeys("east"));
 
-    publisher.federationChanged(terminatingEast(FederatedEndpoint.State.READY));
+    Feeds.federation(publisher, terminatingEast(FederatedEndpoint.State.READY));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
@@ -219,7 +219,7 @@ class GrpcXdsClientIT {
 
   @Test
   void grpcClientReachesBothClustersThenOnlyTheOneLeftWhenTheOtherLosesItsEndpoints() {
-    publisher.federationChanged(snapshot(true));
+    Feeds.federation(publisher, snapshot(true));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -232,7 +232,7 @@ class GrpcXdsClientIT {
               assertThat(v.warnings()).isEmpty();
             });
 
-    publisher.federationChanged(snapshot(false));
+    Feeds.federation(publisher, snapshot(false));
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))

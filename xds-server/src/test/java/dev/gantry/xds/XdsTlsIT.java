@@ -101,8 +101,8 @@ class XdsTlsIT {
             server,
             metrics,
             verdicts::set);
-    publisher.proxiesChanged(List.of(proxy("kuard", "kuard.example.com")));
-    publisher.federationChanged(federation());
+    Feeds.proxies(publisher, List.of(proxy("kuard", "kuard.example.com")));
+    Feeds.federation(publisher, federation());
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() > 0);
     envoy =
         Envoy.start(
@@ -178,7 +178,8 @@ class XdsTlsIT {
                     .isEqualTo(renewed.certificate().getSerialNumber()));
 
     // Envoy's stream went on: a change made after the renewal reaches it.
-    publisher.proxiesChanged(
+    Feeds.proxies(
+        publisher,
         List.of(proxy("kuard", "kuard.example.com"), proxy("after", "after.example.com")));
     await()
         .ignoreExceptions()

@@ -84,11 +84,6 @@ public final class XdsPublisher {
     this.verdicts = verdicts;
   }
 
-  /** Every HTTPProxy in the hub, as listed by a synced cache (and no Ingresses). */
-  public void proxiesChanged(List<HTTPProxy> current) {
-    routesChanged(current, List.of(), List.of());
-  }
-
   /**
    * Every HTTPProxy and every Ingress in the hub, as listed by synced caches, and the HTTPProxies
    * that do not read into our model (reported invalid when they are of our class).
@@ -113,7 +108,7 @@ public final class XdsPublisher {
 
   /**
    * Every Secret HTTPProxies may name, by {@code namespace/name}, as listed by a synced cache.
-   * Callers that serve TLS give the Secrets before the first {@link #proxiesChanged}: a proxy
+   * Callers that serve TLS give the Secrets before the first {@link #routesChanged}: a proxy
    * compiled without them would be reported invalid.
    */
   public void secretsChanged(Map<String, Secret> current) {
@@ -128,14 +123,6 @@ public final class XdsPublisher {
             schedule();
           }
         });
-  }
-
-  /**
-   * A complete snapshot from a synced aggregator; what changed since the last one is found by
-   * comparing them (the aggregator says it instead, {@link #federationChanged(FederationUpdate)}).
-   */
-  public void federationChanged(FederationSnapshot snapshot) {
-    executor.execute(() -> apply(FederationUpdate.between(federation, snapshot)));
   }
 
   /** A new snapshot from a synced aggregator, and what changed since the previous one. */

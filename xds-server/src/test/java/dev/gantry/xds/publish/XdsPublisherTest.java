@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.Feeds;
 import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -54,7 +55,8 @@ class XdsPublisherTest {
   void nothingIsBuiltUntilProxiesAndFederationHaveBothArrived() throws Exception {
     XdsPublisher publisher = publisher(Duration.ZERO);
 
-    publisher.proxiesChanged(
+    Feeds.proxies(
+        publisher,
         List.of(
             Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
     drain();
@@ -63,7 +65,7 @@ class XdsPublisherTest {
     assertThat(verdicts).as("no proxy is judged against an empty federation").isEmpty();
     assertThat(publisher.servesCompleteState()).isFalse();
 
-    publisher.federationChanged(FederationSnapshot.empty());
+    Feeds.federation(publisher, FederationSnapshot.empty());
     await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
     assertThat(publisher.servesCompleteState()).isTrue();
   }
@@ -72,12 +74,12 @@ class XdsPublisherTest {
   void anIsolatedChangeIsBuiltAtOnceAndLaterOnesWaitForTheHoldoff() throws Exception {
     // A holdoff of an hour: a build within seconds can only be the leading edge.
     XdsPublisher publisher = publisher(Duration.ofHours(1));
-    publisher.proxiesChanged(List.of());
-    publisher.federationChanged(FederationSnapshot.empty());
+    Feeds.proxies(publisher, List.of());
+    Feeds.federation(publisher, FederationSnapshot.empty());
     await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
 
-    publisher.federationChanged(FederationSnapshot.empty());
-    publisher.proxiesChanged(List.of());
+    Feeds.federation(publisher, FederationSnapshot.empty());
+    Feeds.proxies(publisher, List.of());
     drain();
 
     assertThat(publisher.builds()).as("held off until an hour after the first build").isEqualTo(1);
