@@ -1,6 +1,15 @@
 package dev.gantry.discoverer.link;
 
 import dev.gantry.api.Labels;
+import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.Cluster;
+import io.fabric8.kubernetes.api.model.ClusterBuilder;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.Context;
+import io.fabric8.kubernetes.api.model.ContextBuilder;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedCluster;
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -10,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -220,29 +230,24 @@ public final class Linker {
     return old.stream().map(s -> s.getMetadata().getName()).toList();
   }
 
-  /** A kubeconfig with one cluster, one token user and one context, nothing else. */
+  /**
+   * A kubeconfig with one cluster, one token user and one context named as the cluster, nothing
+   * else.
+   */
   static String kubeconfig(
       String cluster, String server, String caData, String token, String user) {
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: %1$s
-          cluster:
-            server: %2$s
-            certificate-authority-data: %3$s
-        users:
-        - name: %4$s
-          user:
-            token: %5$s
-        contexts:
-        - name: %1$s
-          context:
-            cluster: %1$s
-            user: %4$s
-        current-context: %1$s
-        """
-        .formatted(cluster, server, caData, user, token);
+    Cluster remote =
+        new ClusterBuilder().withServer(server).withCertificateAuthorityData(caData).build();
+    Context context = new ContextBuilder().withCluster(cluster).withUser(user).build();
+    return Serialization.asYaml(
+        new ConfigBuilder()
+            .withApiVersion("v1")
+            .withKind("Config")
+            .withClusters(new NamedCluster(remote, cluster))
+            .withUsers(new NamedAuthInfo(user, new AuthInfoBuilder().withToken(token).build()))
+            .withContexts(new NamedContext(context, cluster))
+            .withCurrentContext(cluster)
+            .build());
   }
 
   /** The Secret the hub mounts into the cluster's discoverer, key {@code kubeconfig}. */
