@@ -1,11 +1,11 @@
 package dev.gantry.discoverer;
 
+import dev.gantry.api.federation.ServiceName;
 import dev.gantry.discoverer.hub.HubMirrors;
 import dev.gantry.discoverer.hub.HubWriter;
 import dev.gantry.discoverer.hub.MirrorReconciler;
 import dev.gantry.discoverer.metrics.DiscovererMetrics;
 import dev.gantry.discoverer.mirror.MirrorPlanner;
-import dev.gantry.discoverer.mirror.ServiceKey;
 import dev.gantry.discoverer.queue.KeyedWorkQueue;
 import dev.gantry.discoverer.remote.KubeconfigFileWatcher;
 import dev.gantry.discoverer.remote.RemoteSource;
@@ -47,8 +47,8 @@ final class MirrorController implements AutoCloseable {
   private final RetryingInformers informers;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
-  private final KeyedWorkQueue<ServiceKey> queue;
-  private final Map<ServiceKey, Pending> pendingSince = new ConcurrentHashMap<>();
+  private final KeyedWorkQueue<ServiceName> queue;
+  private final Map<ServiceName, Pending> pendingSince = new ConcurrentHashMap<>();
 
   /** When a key's first unhandled remote event came: for the metric, and on the wall clock. */
   private record Pending(long nanos, Instant seen) {}
@@ -57,8 +57,8 @@ final class MirrorController implements AutoCloseable {
   private final MirrorReconciler reconciler;
   private final StatusReporter status;
   private final KubeconfigFileWatcher kubeconfigWatcher;
-  private final Map<ServiceKey, String> collisions = new ConcurrentHashMap<>();
-  private final Map<ServiceKey, String> failures = new ConcurrentHashMap<>();
+  private final Map<ServiceName, String> collisions = new ConcurrentHashMap<>();
+  private final Map<ServiceName, String> failures = new ConcurrentHashMap<>();
 
   private volatile RemoteSource remote;
   private volatile boolean initialSyncDone;
@@ -159,7 +159,7 @@ final class MirrorController implements AutoCloseable {
     return source;
   }
 
-  private void enqueueIfInScope(ServiceKey key) {
+  private void enqueueIfInScope(ServiceName key) {
     if (config.scope().namespaceIncluded(key.namespace())) {
       pendingSince.putIfAbsent(key, new Pending(System.nanoTime(), clock.instant()));
       queue.add(key);
@@ -168,7 +168,7 @@ final class MirrorController implements AutoCloseable {
 
   private void work() {
     while (running) {
-      ServiceKey key;
+      ServiceName key;
       try {
         key = queue.take().orElse(null);
       } catch (InterruptedException e) {
@@ -262,7 +262,7 @@ final class MirrorController implements AutoCloseable {
 
   /** Every key on either side: remote Services and hub mirrors whose source may be gone. */
   private void enqueueFullSync(String why) {
-    Set<ServiceKey> keys = new TreeSet<>(remote.serviceKeys());
+    Set<ServiceName> keys = new TreeSet<>(remote.serviceKeys());
     keys.addAll(hubMirrors.sourceKeys());
     log.info("cluster {}: {}: {} key(s)", config.clusterName(), why, keys.size());
     keys.forEach(this::enqueueIfInScope);

@@ -111,9 +111,9 @@ public final class Demo {
     for (String backend : List.of("east-1", "east-2", "west-1")) {
       gantry.startBackend(backend);
     }
-    gantry.publishService("east", "kuard", List.of("east-1", "east-2"));
-    gantry.publishService("west", "kuard", List.of("west-1"));
-    gantry.applyProxy("kuard", "kuard.gantry.test", "kuard");
+    gantry.objects().publishService("east", "kuard", List.of("east-1", "east-2"));
+    gantry.objects().publishService("west", "kuard", List.of("west-1"));
+    gantry.objects().applyProxy("kuard", "kuard.gantry.test", "kuard");
     Envoy envoy = gantry.startEnvoy("envoy", "DELTA_GRPC");
     // Wait until Envoy routes to every backend, so the printed requests show the steady state.
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

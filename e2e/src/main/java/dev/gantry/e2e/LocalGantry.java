@@ -18,19 +18,13 @@ import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Server;
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +43,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Every backend answers with its own name (e.g. {@code east-1}), so a response tells which
  * cluster served it. Services live in {@link #NAMESPACE}, listen on port 80 and target port {@link
- * #BACKEND_PORT}.
+ * #BACKEND_PORT}; {@link #objects()} writes them and the HTTPProxies that route to them.
  */
 public final class LocalGantry implements AutoCloseable {
   public static final String NAMESPACE = "demo";
@@ -73,6 +67,7 @@ public final class LocalGantry implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Duration holdoff;
+  private final ClusterObjects objects;
   private Hub hub;
 
   private LocalGantry(Testbed testbed, String hubName, Duration holdoff) {
@@ -80,6 +75,7 @@ public final class LocalGantry implements AutoCloseable {
     this.holdoff = holdoff;
     this.hubCluster = testbed.cluster(hubName);
     this.dir = testbed.directory().resolve("gantry");
+    this.objects = new ClusterObjects(testbed, hubCluster, addresses::get);
   }
 
   /**
@@ -250,178 +246,6 @@ public final class LocalGantry implements AutoCloseable {
     }
   }
 
-  /**
-   * Writes {@code service} (port 80, name {@code http}) and its one EndpointSlice in {@code
-   * cluster}, with the named backends as ready endpoints; an empty list leaves no endpoints.
-   */
-  public void publishService(String cluster, String service, List<String> backendNames) {
-    publishService(cluster, service, "http", BACKEND_PORT, backendNames);
-  }
-
-  /**
-   * Writes {@code service} (port 80 named {@code portName}) and its one EndpointSlice in {@code
-   * cluster}, with the named backends as ready endpoints listening on {@code targetPort}.
-   */
-  public void publishService(
-      String cluster, String service, String portName, int targetPort, List<String> backendNames) {
-    publishAddresses(
-        cluster,
-        service,
-        portName,
-        targetPort,
-        backendNames.stream().map(this::backendAddress).toList());
-  }
-
-  /**
-   * As {@link #publishService(String, String, String, int, List)}, with endpoint addresses given
-   * directly (e.g. data-only ones in 198.18.0.0/15 that nothing ever contacts).
-   */
-  public void publishAddresses(
-      String cluster, String service, String portName, int targetPort, List<String> addresses) {
-    publishAddresses(cluster, NAMESPACE, service, portName, targetPort, addresses);
-  }
-
-  /** As {@link #publishService(String, String, List)} in {@code namespace}. */
-  public void publishService(
-      String cluster, String namespace, String service, List<String> backendNames) {
-    publishAddresses(
-        cluster,
-        namespace,
-        service,
-        "http",
-        BACKEND_PORT,
-        backendNames.stream().map(this::backendAddress).toList());
-  }
-
-  private void publishAddresses(
-      String cluster,
-      String namespace,
-      String service,
-      String portName,
-      int targetPort,
-      List<String> addresses) {
-    KubernetesClient client = testbed.cluster(cluster).client();
-    client
-        .services()
-        .inNamespace(namespace)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName(service)
-                .withNamespace(namespace)
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName(portName)
-                .withPort(80)
-                .withNewTargetPort(targetPort)
-                .withProtocol("TCP")
-                .endPort()
-                .endSpec()
-                .build())
-        .serverSideApply();
-    publishEndpointSlice(cluster, namespace, service, portName, targetPort, addresses);
-  }
-
-  /**
-   * Writes only {@code service}'s one EndpointSlice in {@code cluster} (the Service must exist,
-   * e.g. from {@link #publishAddresses}): one apiserver write, for timing a change of endpoints.
-   */
-  public void publishEndpointSlice(
-      String cluster, String service, String portName, int targetPort, List<String> addresses) {
-    publishEndpointSlice(cluster, NAMESPACE, service, portName, targetPort, addresses);
-  }
-
-  private void publishEndpointSlice(
-      String cluster,
-      String namespace,
-      String service,
-      String portName,
-      int targetPort,
-      List<String> addresses) {
-    KubernetesClient client = testbed.cluster(cluster).client();
-    List<Endpoint> endpoints = new ArrayList<>();
-    for (String address : addresses) {
-      endpoints.add(
-          new EndpointBuilder()
-              .withAddresses(address)
-              .withNewConditions()
-              .withReady(true)
-              .withServing(true)
-              .withTerminating(false)
-              .endConditions()
-              .withZone(cluster + "-a")
-              .build());
-    }
-    client
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace(namespace)
-        .resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName(service + "-slice")
-                .withNamespace(namespace)
-                .addToLabels("kubernetes.io/service-name", service)
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName(portName)
-                .withPort(targetPort)
-                .withProtocol("TCP")
-                .endPort()
-                .withEndpoints(endpoints)
-                .build())
-        .serverSideApply();
-  }
-
-  /**
-   * Routes {@code fqdn}, every path, to service {@code service} port 80 in {@link #NAMESPACE}: a
-   * federated name like {@code kuard} or one cluster's mirror like {@code east-kuard}.
-   */
-  public HTTPProxy applyProxy(String name, String fqdn, String service) {
-    return applyProxy(
-        """
-        apiVersion: projectcontour.io/v1
-        kind: HTTPProxy
-        metadata: {name: %s, namespace: %s}
-        spec:
-          ingressClassName: gantry
-          virtualhost: {fqdn: %s}
-          routes:
-          - conditions: [{prefix: /}]
-            services: [{name: %s, port: 80}]
-        """
-            .formatted(name, NAMESPACE, fqdn, service));
-  }
-
-  /** Creates or replaces an HTTPProxy in the hub from YAML. */
-  public HTTPProxy applyProxy(String yaml) {
-    KubernetesClient client = hubCluster.client();
-    HTTPProxy proxy =
-        client
-            .resources(HTTPProxy.class)
-            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-            .item();
-    return client
-        .resources(HTTPProxy.class)
-        .inNamespace(proxy.getMetadata().getNamespace())
-        .resource(proxy)
-        .forceConflicts()
-        .serverSideApply();
-  }
-
-  /** The HTTPProxy as stored in the hub, with the status the hub wrote. */
-  public HTTPProxy proxy(String namespace, String name) {
-    return hubCluster
-        .client()
-        .resources(HTTPProxy.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .get();
-  }
-
   /** GET through the Envoys' {@code ingress_http} listener. */
   public HttpResponse<String> get(String host, String path) throws Exception {
     return http.send(
@@ -476,6 +300,11 @@ public final class LocalGantry implements AutoCloseable {
 
   public Testbed testbed() {
     return testbed;
+  }
+
+  /** Writes Services and EndpointSlices into the remotes and HTTPProxies into the hub. */
+  public ClusterObjects objects() {
+    return objects;
   }
 
   private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {

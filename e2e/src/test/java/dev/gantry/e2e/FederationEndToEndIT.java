@@ -48,11 +48,13 @@ class FederationEndToEndIT {
     gantry = LocalGantry.start(testbed, "hub", List.of("east", "west"));
     gantry.startBackend("east-1");
     gantry.startBackend("west-1");
-    gantry.publishService("east", "kuard", List.of("east-1"));
-    gantry.publishService("west", "kuard", List.of("west-1"));
-    gantry.applyProxy("kuard", "kuard.gantry.test", "kuard");
-    gantry.applyProxy(
-        """
+    gantry.objects().publishService("east", "kuard", List.of("east-1"));
+    gantry.objects().publishService("west", "kuard", List.of("west-1"));
+    gantry.objects().applyProxy("kuard", "kuard.gantry.test", "kuard");
+    gantry
+        .objects()
+        .applyProxy(
+            """
         apiVersion: projectcontour.io/v1
         kind: HTTPProxy
         metadata: {name: split, namespace: demo}
@@ -87,7 +89,7 @@ class FederationEndToEndIT {
   void federatedServiceAnswersFromBothClusters() {
     awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
 
-    HTTPProxy proxy = gantry.proxy("demo", "kuard");
+    HTTPProxy proxy = gantry.objects().proxy("demo", "kuard");
     assertThat(proxy.getStatus().getCurrentStatus()).isEqualTo("valid");
     ServiceImport view =
         gantry
@@ -107,13 +109,13 @@ class FederationEndToEndIT {
   @Test
   @Order(2)
   void invalidProxyIsReportedWhileTheOthersKeepServing() {
-    gantry.applyProxy("broken", "broken.gantry.test", "nowhere");
+    gantry.objects().applyProxy("broken", "broken.gantry.test", "nowhere");
 
     await()
         .atMost(CONVERGE)
         .untilAsserted(
             () -> {
-              HTTPProxy broken = gantry.proxy("demo", "broken");
+              HTTPProxy broken = gantry.objects().proxy("demo", "broken");
               assertThat(broken.getStatus()).isNotNull();
               assertThat(broken.getStatus().getCurrentStatus()).isEqualTo("invalid");
               assertThat(broken.getStatus().getDescription()).contains("nowhere");
@@ -138,7 +140,7 @@ class FederationEndToEndIT {
   @Order(4)
   void anEndpointAddedInARemoteClusterStartsReceivingTraffic() {
     gantry.startBackend("east-2");
-    gantry.publishService("east", "kuard", List.of("east-1", "east-2"));
+    gantry.objects().publishService("east", "kuard", List.of("east-1", "east-2"));
 
     awaitAnswers(FEDERATED_HOST, "east-1", "east-2", "west-1");
     // The hub measured the change from east's discoverer seeing it to Envoy's ACK.
@@ -170,7 +172,7 @@ class FederationEndToEndIT {
     Map<String, Integer> counts = gantry.tally(FEDERATED_HOST, "/", 200);
     assertThat(counts.getOrDefault("status-503", 0) + counts.getOrDefault("error", 0))
         .isLessThanOrEqualTo(3);
-    gantry.publishService("east", "kuard", List.of("east-1"));
+    gantry.objects().publishService("east", "kuard", List.of("east-1"));
   }
 
   @Test
@@ -178,11 +180,11 @@ class FederationEndToEndIT {
   void whenOneClusterLosesAllEndpointsTheOtherTakesAllTrafficWithoutFailures() {
     awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
 
-    gantry.publishService("east", "kuard", List.of());
+    gantry.objects().publishService("east", "kuard", List.of());
 
     awaitAnswers(FEDERATED_HOST, "west-1");
     assertThat(gantry.tally(FEDERATED_HOST, "/", 300)).containsOnly(Map.entry("west-1", 300));
-    gantry.publishService("east", "kuard", List.of("east-1"));
+    gantry.objects().publishService("east", "kuard", List.of("east-1"));
     awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
   }
 
@@ -193,11 +195,11 @@ class FederationEndToEndIT {
 
     awaitAnswers(FEDERATED_HOST, "east-1");
 
-    gantry.publishService("east", "kuard", List.of());
+    gantry.objects().publishService("east", "kuard", List.of());
     awaitAnswers(FEDERATED_HOST, "west-1");
     assertThat(gantry.tally(FEDERATED_HOST, "/", 100)).containsOnly(Map.entry("west-1", 100));
 
-    gantry.publishService("east", "kuard", List.of("east-1"));
+    gantry.objects().publishService("east", "kuard", List.of("east-1"));
     setPriority("west", 0);
     awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
   }
@@ -240,9 +242,13 @@ class FederationEndToEndIT {
   void grpcJavaXdsClientCallsGrpcBackendsInBothClustersThroughTheHub() throws Exception {
     gantry.startGrpcBackend("east-grpc");
     gantry.startGrpcBackend("west-grpc");
-    gantry.publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of("east-grpc"));
-    gantry.publishService("west", "who", "grpc", LocalGantry.GRPC_PORT, List.of("west-grpc"));
-    gantry.applyProxy("who", "who.gantry.test", "who");
+    gantry
+        .objects()
+        .publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of("east-grpc"));
+    gantry
+        .objects()
+        .publishService("west", "who", "grpc", LocalGantry.GRPC_PORT, List.of("west-grpc"));
+    gantry.objects().applyProxy("who", "who.gantry.test", "who");
     System.setProperty(
         "io.grpc.xds.bootstrapConfig", GrpcWho.xdsBootstrap("e2e-grpc", gantry.hub().xdsPort()));
     ManagedChannel channel =
@@ -257,7 +263,7 @@ class FederationEndToEndIT {
                   assertThat(GrpcWho.answers(channel, 20))
                       .containsOnlyKeys("east-grpc", "west-grpc"));
 
-      gantry.publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of());
+      gantry.objects().publishService("east", "who", "grpc", LocalGantry.GRPC_PORT, List.of());
       await()
           .ignoreExceptions()
           .atMost(CONVERGE)
@@ -282,10 +288,12 @@ class FederationEndToEndIT {
   void delegationAcrossNamespacesServesEachTeamsRoutesAndReportsBrokenIncludes() {
     gantry.startBackend("portal-1");
     gantry.startBackend("blog-1");
-    gantry.publishService("west", "portal", List.of("portal-1"));
-    gantry.publishService("east", LocalGantry.TEAM_NAMESPACE, "blog", List.of("blog-1"));
-    gantry.applyProxy(
-        """
+    gantry.objects().publishService("west", "portal", List.of("portal-1"));
+    gantry.objects().publishService("east", LocalGantry.TEAM_NAMESPACE, "blog", List.of("blog-1"));
+    gantry
+        .objects()
+        .applyProxy(
+            """
         apiVersion: projectcontour.io/v1
         kind: HTTPProxy
         metadata: {name: portal, namespace: demo}
@@ -302,8 +310,10 @@ class FederationEndToEndIT {
           routes:
           - services: [{name: portal, port: 80}]
         """);
-    gantry.applyProxy(
-        """
+    gantry
+        .objects()
+        .applyProxy(
+            """
         apiVersion: projectcontour.io/v1
         kind: HTTPProxy
         metadata: {name: blog, namespace: team}
@@ -314,8 +324,10 @@ class FederationEndToEndIT {
             services: [{name: blog, port: 80}]
         """);
     for (String[] loop : new String[][] {{"loop-a", "loop-b"}, {"loop-b", "loop-a"}}) {
-      gantry.applyProxy(
-          """
+      gantry
+          .objects()
+          .applyProxy(
+              """
           apiVersion: projectcontour.io/v1
           kind: HTTPProxy
           metadata: {name: %s, namespace: team}
@@ -325,10 +337,12 @@ class FederationEndToEndIT {
             routes:
             - services: [{name: blog, port: 80}]
           """
-              .formatted(loop[0], loop[1]));
+                  .formatted(loop[0], loop[1]));
     }
-    gantry.applyProxy(
-        """
+    gantry
+        .objects()
+        .applyProxy(
+            """
         apiVersion: projectcontour.io/v1
         kind: HTTPProxy
         metadata: {name: lonely, namespace: team}
@@ -359,22 +373,22 @@ class FederationEndToEndIT {
         .atMost(CONVERGE)
         .untilAsserted(
             () -> {
-              HTTPProxy portal = gantry.proxy("demo", "portal");
+              HTTPProxy portal = gantry.objects().proxy("demo", "portal");
               assertThat(portal.getStatus().getCurrentStatus()).isEqualTo("invalid");
               assertThat(portal.getStatus().getDescription())
                   .isEqualTo("spec.includes[1]: include demo/missing not found");
               assertThat(portal.getStatus().getConditions().get(0).getErrors())
                   .extracting(e -> e.getType() + "/" + e.getReason())
                   .containsExactly("IncludeError/IncludeNotFound");
-              assertThat(gantry.proxy("team", "blog").getStatus().getCurrentStatus())
+              assertThat(gantry.objects().proxy("team", "blog").getStatus().getCurrentStatus())
                   .isEqualTo("valid");
-              assertThat(gantry.proxy("team", "lonely").getStatus().getCurrentStatus())
+              assertThat(gantry.objects().proxy("team", "lonely").getStatus().getCurrentStatus())
                   .isEqualTo("orphaned");
-              assertThat(gantry.proxy("team", "loop-a").getStatus().getDescription())
+              assertThat(gantry.objects().proxy("team", "loop-a").getStatus().getDescription())
                   .isEqualTo(
                       "include creates an include cycle: demo/portal -> team/loop-a -> team/loop-b"
                           + " -> team/loop-a");
-              assertThat(gantry.proxy("team", "loop-b").getStatus().getCurrentStatus())
+              assertThat(gantry.objects().proxy("team", "loop-b").getStatus().getCurrentStatus())
                   .isEqualTo("valid");
             });
   }
@@ -407,8 +421,10 @@ class FederationEndToEndIT {
   @Test
   @Order(11)
   void mirrorsRedirectsDirectResponsesHeadersAndCorsWorkAcrossClusters() throws Exception {
-    gantry.applyProxy(
-        """
+    gantry
+        .objects()
+        .applyProxy(
+            """
         apiVersion: projectcontour.io/v1
         kind: HTTPProxy
         metadata: {name: features, namespace: demo}
@@ -465,7 +481,8 @@ class FederationEndToEndIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(preflight.headers().firstValue("access-control-allow-origin"))
         .hasValue("https://app.gantry.test");
-    assertThat(gantry.proxy("demo", "features").getStatus().getCurrentStatus()).isEqualTo("valid");
+    assertThat(gantry.objects().proxy("demo", "features").getStatus().getCurrentStatus())
+        .isEqualTo("valid");
     assertThat(gantry.hub().metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
   }
 }

@@ -1,11 +1,7 @@
 package dev.gantry.testbed;
 
 import com.dajudge.kindcontainer.KindContainer;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
@@ -15,29 +11,19 @@ import org.testcontainers.DockerClientFactory;
  * exists; stopping its apiserver pauses the container, so the data survives like etcd does in the
  * local provider.
  */
-final class KindKubeCluster implements KubeCluster {
-  private final String name;
+final class KindKubeCluster extends AbstractKubeCluster {
   private final KindContainer<?> container;
-  private final String kubeconfig;
-  private final Path kubeconfigFile;
-  private final Pki pki;
   private boolean paused;
-  private KubernetesClient client;
 
   private KindKubeCluster(String name, KindContainer<?> container, Path dir) {
-    this.name = name;
-    this.container = container;
-    this.kubeconfig = container.getKubeconfig();
-    try {
-      Files.createDirectories(dir);
-      this.kubeconfigFile = Files.writeString(dir.resolve("admin.kubeconfig"), kubeconfig);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    this.pki =
+    super(
+        name,
         Pki.fromPem(
-            readFromContainer("/etc/kubernetes/pki/ca.crt"),
-            readFromContainer("/etc/kubernetes/pki/ca.key"));
+            readFromContainer(container, "/etc/kubernetes/pki/ca.crt"),
+            readFromContainer(container, "/etc/kubernetes/pki/ca.key")),
+        container.getKubeconfig(),
+        dir);
+    this.container = container;
   }
 
   static String dockerUnavailableReason() {
@@ -56,14 +42,9 @@ final class KindKubeCluster implements KubeCluster {
     return new KindKubeCluster(name, container, dir);
   }
 
-  private String readFromContainer(String path) {
+  private static String readFromContainer(KindContainer<?> container, String path) {
     return container.copyFileFromContainer(
         path, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override
@@ -74,36 +55,6 @@ final class KindKubeCluster implements KubeCluster {
   @Override
   public String apiServerUrl() {
     return client().getMasterUrl().toString();
-  }
-
-  @Override
-  public String adminKubeconfig() {
-    return kubeconfig;
-  }
-
-  @Override
-  public Path adminKubeconfigFile() {
-    return kubeconfigFile;
-  }
-
-  @Override
-  public synchronized KubernetesClient client() {
-    if (client == null) {
-      client = Kubeconfig.client(kubeconfig);
-    }
-    return client;
-  }
-
-  @Override
-  public String kubeconfigForUser(String user, List<String> groups) {
-    Pki.Issued identity = pki.clientCertificate(user, groups);
-    return Kubeconfig.withClientCertificate(
-        name,
-        apiServerUrl(),
-        identity.caPem(),
-        identity.certificatePem(),
-        identity.privateKeyPem(),
-        user);
   }
 
   @Override
@@ -134,9 +85,7 @@ final class KindKubeCluster implements KubeCluster {
 
   @Override
   public synchronized void close() {
-    if (client != null) {
-      client.close();
-    }
+    closeClient();
     container.stop();
   }
 }

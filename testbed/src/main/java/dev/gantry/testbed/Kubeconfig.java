@@ -1,12 +1,19 @@
 package dev.gantry.testbed;
 
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** Renders kubeconfig files with embedded credentials and opens clients from them. */
+/**
+ * Renders kubeconfig files with embedded credentials (fabric8's kubeconfig model, as YAML) and
+ * opens clients from them. The user is named {@code user}, the context {@code user@cluster}.
+ */
 public final class Kubeconfig {
   private Kubeconfig() {}
 
@@ -17,18 +24,23 @@ public final class Kubeconfig {
         cluster,
         server,
         caPem,
-        user,
-        "    client-certificate-data: "
-            + b64(certPem)
-            + "\n    client-key-data: "
-            + b64(keyPem)
-            + "\n");
+        new NamedAuthInfoBuilder()
+            .withName(user)
+            .withNewUser()
+            .withClientCertificateData(b64(certPem))
+            .withClientKeyData(b64(keyPem))
+            .endUser()
+            .build());
   }
 
   /** A kubeconfig that authenticates with a bearer token. */
   public static String withToken(
       String cluster, String server, String caPem, String token, String user) {
-    return render(cluster, server, caPem, user, "    token: " + token + "\n");
+    return render(
+        cluster,
+        server,
+        caPem,
+        new NamedAuthInfoBuilder().withName(user).withNewUser().withToken(token).endUser().build());
   }
 
   /** A client for a kubeconfig, with short timeouts so tests fail fast on a stopped apiserver. */
@@ -41,28 +53,29 @@ public final class Kubeconfig {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  private static String render(
-      String cluster, String server, String caPem, String user, String credentials) {
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: %1$s
-          cluster:
-            server: %2$s
-            certificate-authority-data: %3$s
-        users:
-        - name: %4$s
-          user:
-        %5$s\
-        contexts:
-        - name: %4$s@%1$s
-          context:
-            cluster: %1$s
-            user: %4$s
-        current-context: %4$s@%1$s
-        """
-        .formatted(cluster, server, b64(caPem), user, credentials);
+  private static String render(String cluster, String server, String caPem, NamedAuthInfo user) {
+    String context = user.getName() + "@" + cluster;
+    return Serialization.asYaml(
+        new ConfigBuilder()
+            .withApiVersion("v1")
+            .withKind("Config")
+            .addNewCluster()
+            .withName(cluster)
+            .withNewCluster()
+            .withServer(server)
+            .withCertificateAuthorityData(b64(caPem))
+            .endCluster()
+            .endCluster()
+            .addToUsers(user)
+            .addNewContext()
+            .withName(context)
+            .withNewContext()
+            .withCluster(cluster)
+            .withUser(user.getName())
+            .endContext()
+            .endContext()
+            .withCurrentContext(context)
+            .build());
   }
 
   private static String b64(String pem) {

@@ -1,6 +1,5 @@
 package dev.gantry.testbed;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,27 +18,56 @@ import java.util.List;
  * manager or scheduler: tests write EndpointSlices themselves, and namespaces never finish
  * deleting.
  */
-final class LocalKubeCluster implements KubeCluster {
+final class LocalKubeCluster extends AbstractKubeCluster {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
-  private final String name;
   private final Path dir;
-  private final Pki pki;
   private final int apiPort;
+  private final Pki.Issued admin;
   private final ManagedProcess etcd;
   private final ManagedProcess apiServer;
-  private final String adminKubeconfig;
-  private final Path adminKubeconfigFile;
-  private final Pki.Issued admin;
-  private KubernetesClient client;
 
-  private LocalKubeCluster(String name, Path dir, Tools tools) {
-    this.name = name;
+  private LocalKubeCluster(
+      String name, Path dir, Tools tools, Pki pki, Pki.Issued admin, int apiPort) {
+    super(
+        name,
+        pki,
+        Kubeconfig.withClientCertificate(
+            name,
+            url(apiPort),
+            admin.caPem(),
+            admin.certificatePem(),
+            admin.privateKeyPem(),
+            "admin"),
+        dir);
     this.dir = dir;
-    this.pki = Pki.newAuthority(name);
-    int etcdClientPort = Ports.freeLoopbackPort();
-    int etcdPeerPort = Ports.freeLoopbackPort();
-    this.apiPort = Ports.freeLoopbackPort();
+    this.apiPort = apiPort;
+    this.admin = admin;
+    String etcdUrl = "http://127.0.0.1:" + Ports.freeLoopbackPort();
+    this.etcd = etcd(name, dir, tools, etcdUrl, "http://127.0.0.1:" + Ports.freeLoopbackPort());
+    this.apiServer = apiServer(name, dir, tools, etcdUrl, apiPort, writePki(name, dir, pki));
+  }
+
+  /** Starts etcd and the apiserver and waits until the apiserver reports ready. */
+  static LocalKubeCluster start(String name, Path dir, Tools tools) {
+    Pki pki = Pki.newAuthority(name);
+    Pki.Issued admin = pki.clientCertificate("gantry-admin", List.of("system:masters"));
+    LocalKubeCluster cluster =
+        new LocalKubeCluster(name, dir, tools, pki, admin, Ports.freeLoopbackPort());
+    try {
+      cluster.etcd.start();
+      cluster.startApiServer();
+      return cluster;
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the CA, the apiserver's serving pair and the service-account keys; returns their dir.
+   */
+  private static Path writePki(String name, Path dir, Pki pki) {
     try {
       Path pkiDir = Files.createDirectories(dir.resolve("pki"));
       Pki.Issued serving = pki.servingCertificate("kube-apiserver");
@@ -49,79 +77,63 @@ final class LocalKubeCluster implements KubeCluster {
       String[] sa = Pki.serviceAccountKeyPem();
       Files.writeString(pkiDir.resolve("sa.pub"), sa[0]);
       Files.writeString(pkiDir.resolve("sa.key"), sa[1]);
-
-      String etcdUrl = "http://127.0.0.1:" + etcdClientPort;
-      String peerUrl = "http://127.0.0.1:" + etcdPeerPort;
-      this.etcd =
-          new ManagedProcess(
-              name + "/etcd",
-              List.of(
-                  Tools.require(tools.etcd()).toString(),
-                  "--name=" + name,
-                  "--data-dir=" + dir.resolve("etcd"),
-                  "--listen-client-urls=" + etcdUrl,
-                  "--advertise-client-urls=" + etcdUrl,
-                  "--listen-peer-urls=" + peerUrl,
-                  "--initial-advertise-peer-urls=" + peerUrl,
-                  "--initial-cluster=" + name + "=" + peerUrl,
-                  "--initial-cluster-state=new",
-                  // Test data is disposable; skipping fsync makes writes an order faster.
-                  "--unsafe-no-fsync=true",
-                  "--quota-backend-bytes=4294967296",
-                  "--log-level=warn"),
-              dir.resolve("logs/etcd.log"));
-      this.apiServer =
-          new ManagedProcess(
-              name + "/kube-apiserver",
-              List.of(
-                  Tools.require(tools.kubeApiServer()).toString(),
-                  "--etcd-servers=" + etcdUrl,
-                  "--bind-address=127.0.0.1",
-                  "--secure-port=" + apiPort,
-                  // Only written into the kubernetes Service's endpoints, which the reconciler
-                  // below never writes; an address that is never contacted (RFC 2544 range).
-                  "--advertise-address=198.18.0.1",
-                  "--endpoint-reconciler-type=none",
-                  "--cert-dir=" + dir.resolve("apiserver-certs"),
-                  "--tls-cert-file=" + pkiDir.resolve("apiserver.crt"),
-                  "--tls-private-key-file=" + pkiDir.resolve("apiserver.key"),
-                  "--client-ca-file=" + pkiDir.resolve("ca.crt"),
-                  "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-                  "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
-                  "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
-                  "--authorization-mode=RBAC",
-                  "--service-cluster-ip-range=10.96.0.0/16",
-                  "--enable-priority-and-fairness=false",
-                  "--profiling=false",
-                  "--v=1"),
-              dir.resolve("logs/kube-apiserver.log"));
-      this.admin = pki.clientCertificate("gantry-admin", List.of("system:masters"));
-      this.adminKubeconfig =
-          Kubeconfig.withClientCertificate(
-              name,
-              apiServerUrl(),
-              admin.caPem(),
-              admin.certificatePem(),
-              admin.privateKeyPem(),
-              "admin");
-      this.adminKubeconfigFile = dir.resolve("admin.kubeconfig");
-      Files.writeString(adminKubeconfigFile, adminKubeconfig);
+      return pkiDir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare cluster " + name + " in " + dir, e);
     }
   }
 
-  /** Starts etcd and the apiserver and waits until the apiserver reports ready. */
-  static LocalKubeCluster start(String name, Path dir, Tools tools) {
-    LocalKubeCluster cluster = new LocalKubeCluster(name, dir, tools);
-    try {
-      cluster.etcd.start();
-      cluster.startApiServer();
-      return cluster;
-    } catch (RuntimeException e) {
-      cluster.close();
-      throw e;
-    }
+  private static ManagedProcess etcd(
+      String name, Path dir, Tools tools, String etcdUrl, String peerUrl) {
+    return new ManagedProcess(
+        name + "/etcd",
+        List.of(
+            Tools.require(tools.etcd()).toString(),
+            "--name=" + name,
+            "--data-dir=" + dir.resolve("etcd"),
+            "--listen-client-urls=" + etcdUrl,
+            "--advertise-client-urls=" + etcdUrl,
+            "--listen-peer-urls=" + peerUrl,
+            "--initial-advertise-peer-urls=" + peerUrl,
+            "--initial-cluster=" + name + "=" + peerUrl,
+            "--initial-cluster-state=new",
+            // Test data is disposable; skipping fsync makes writes an order faster.
+            "--unsafe-no-fsync=true",
+            "--quota-backend-bytes=4294967296",
+            "--log-level=warn"),
+        dir.resolve("logs/etcd.log"));
+  }
+
+  private static ManagedProcess apiServer(
+      String name, Path dir, Tools tools, String etcdUrl, int apiPort, Path pkiDir) {
+    return new ManagedProcess(
+        name + "/kube-apiserver",
+        List.of(
+            Tools.require(tools.kubeApiServer()).toString(),
+            "--etcd-servers=" + etcdUrl,
+            "--bind-address=127.0.0.1",
+            "--secure-port=" + apiPort,
+            // Only written into the kubernetes Service's endpoints, which the reconciler
+            // below never writes; an address that is never contacted (RFC 2544 range).
+            "--advertise-address=198.18.0.1",
+            "--endpoint-reconciler-type=none",
+            "--cert-dir=" + dir.resolve("apiserver-certs"),
+            "--tls-cert-file=" + pkiDir.resolve("apiserver.crt"),
+            "--tls-private-key-file=" + pkiDir.resolve("apiserver.key"),
+            "--client-ca-file=" + pkiDir.resolve("ca.crt"),
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
+            "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
+            "--authorization-mode=RBAC",
+            "--service-cluster-ip-range=10.96.0.0/16",
+            "--enable-priority-and-fairness=false",
+            "--profiling=false",
+            "--v=1"),
+        dir.resolve("logs/kube-apiserver.log"));
+  }
+
+  private static String url(int apiPort) {
+    return "https://127.0.0.1:" + apiPort;
   }
 
   @Override
@@ -137,7 +149,7 @@ final class LocalKubeCluster implements KubeCluster {
             .timeout(Duration.ofSeconds(5))
             .build();
     apiServer.awaitReady(
-        name + " kube-apiserver",
+        name() + " kube-apiserver",
         READY_TIMEOUT,
         () -> {
           etcd.checkAlive();
@@ -156,48 +168,13 @@ final class LocalKubeCluster implements KubeCluster {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public String provider() {
     return "local";
   }
 
   @Override
   public String apiServerUrl() {
-    return "https://127.0.0.1:" + apiPort;
-  }
-
-  @Override
-  public String adminKubeconfig() {
-    return adminKubeconfig;
-  }
-
-  @Override
-  public Path adminKubeconfigFile() {
-    return adminKubeconfigFile;
-  }
-
-  @Override
-  public synchronized KubernetesClient client() {
-    if (client == null) {
-      client = Kubeconfig.client(adminKubeconfig);
-    }
-    return client;
-  }
-
-  @Override
-  public String kubeconfigForUser(String user, List<String> groups) {
-    Pki.Issued identity = pki.clientCertificate(user, groups);
-    return Kubeconfig.withClientCertificate(
-        name,
-        apiServerUrl(),
-        identity.caPem(),
-        identity.certificatePem(),
-        identity.privateKeyPem(),
-        user);
+    return url(apiPort);
   }
 
   @Override
@@ -211,10 +188,7 @@ final class LocalKubeCluster implements KubeCluster {
 
   @Override
   public synchronized void close() {
-    if (client != null) {
-      client.close();
-      client = null;
-    }
+    closeClient();
     apiServer.stop();
     etcd.stop();
   }

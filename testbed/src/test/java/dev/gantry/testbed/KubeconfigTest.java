@@ -39,5 +39,10 @@ class KubeconfigTest {
     Config config = Config.fromKubeconfig(yaml);
     assertThat(config.getAutoOAuthToken()).isEqualTo("abc.def");
     assertThat(config.getMasterUrl()).startsWith("https://127.0.0.1:7443");
+    assertThat(config.getCaCertData()).isNotBlank();
+    assertThat(config.getClientCertData()).isNull();
+    assertThat(config.getCurrentContext().getName()).isEqualTo("sa@west");
+    assertThat(config.getCurrentContext().getContext().getCluster()).isEqualTo("west");
+    assertThat(config.getCurrentContext().getContext().getUser()).isEqualTo("sa");
   }
 }

@@ -2,7 +2,7 @@ package dev.gantry.api.federation;
 
 import java.util.Objects;
 
-/** A Service's namespace and name in the hub. */
+/** A Service's namespace and name, in the hub or in a remote cluster. */
 public record ServiceName(String namespace, String name) implements Comparable<ServiceName> {
   public ServiceName {
     Objects.requireNonNull(namespace, "namespace");

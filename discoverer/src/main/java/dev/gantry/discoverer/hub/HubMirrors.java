@@ -1,7 +1,7 @@
 package dev.gantry.discoverer.hub;
 
 import dev.gantry.api.Labels;
-import dev.gantry.discoverer.mirror.ServiceKey;
+import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -77,7 +77,7 @@ public final class HubMirrors implements AutoCloseable {
   }
 
   /** The mirror Service of {@code key}, if this discoverer has one in the hub. */
-  public Service service(ServiceKey key) {
+  public Service service(ServiceName key) {
     for (SharedIndexInformer<Service> informer : services) {
       List<Service> found = informer.getIndexer().byIndex(BY_SOURCE, key.toString());
       if (!found.isEmpty()) {
@@ -87,7 +87,7 @@ public final class HubMirrors implements AutoCloseable {
     return null;
   }
 
-  public List<EndpointSlice> slices(ServiceKey key) {
+  public List<EndpointSlice> slices(ServiceName key) {
     List<EndpointSlice> result = new ArrayList<>();
     for (SharedIndexInformer<EndpointSlice> informer : slices) {
       result.addAll(informer.getIndexer().byIndex(BY_SOURCE, key.toString()));
@@ -96,8 +96,8 @@ public final class HubMirrors implements AutoCloseable {
   }
 
   /** Keys of every remote Service that has a mirror (Service or slice) in the hub. */
-  public Set<ServiceKey> sourceKeys() {
-    Set<ServiceKey> keys = new TreeSet<>();
+  public Set<ServiceName> sourceKeys() {
+    Set<ServiceName> keys = new TreeSet<>();
     for (SharedIndexInformer<Service> informer : services) {
       informer.getStore().list().forEach(o -> source(o).forEach(k -> keys.add(parse(k))));
     }
@@ -107,9 +107,9 @@ public final class HubMirrors implements AutoCloseable {
     return keys;
   }
 
-  private static ServiceKey parse(String key) {
+  private static ServiceName parse(String key) {
     int slash = key.indexOf('/');
-    return ServiceKey.of(key.substring(0, slash), key.substring(slash + 1));
+    return ServiceName.of(key.substring(0, slash), key.substring(slash + 1));
   }
 
   public int serviceCount() {

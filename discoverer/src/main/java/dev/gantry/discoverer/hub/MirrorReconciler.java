@@ -1,11 +1,11 @@
 package dev.gantry.discoverer.hub;
 
 import dev.gantry.api.Labels;
+import dev.gantry.api.federation.ServiceName;
 import dev.gantry.discoverer.mirror.DesiredMirror;
 import dev.gantry.discoverer.mirror.HubWrite;
 import dev.gantry.discoverer.mirror.MirrorDiff;
 import dev.gantry.discoverer.mirror.MirrorPlanner;
-import dev.gantry.discoverer.mirror.ServiceKey;
 import dev.gantry.discoverer.remote.RemoteSource;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Instant;
@@ -40,7 +40,7 @@ public final class MirrorReconciler {
    * @param seen when the remote change that asked for this reconcile was seen, or null (a resync):
    *     stamped on the EndpointSlice writes the change needs anyway, never a write of its own
    */
-  public Outcome reconcile(ServiceKey key, RemoteSource remote, Instant seen) {
+  public Outcome reconcile(ServiceName key, RemoteSource remote, Instant seen) {
     DesiredMirror desired = planner.plan(key, remote.service(key), remote.slices(key));
     List<HubWrite> writes = MirrorDiff.diff(desired, hub.service(key), hub.slices(key));
     List<String> collisions = new ArrayList<>();

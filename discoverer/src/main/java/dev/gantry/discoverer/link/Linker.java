@@ -1,6 +1,15 @@
 package dev.gantry.discoverer.link;
 
 import dev.gantry.api.Labels;
+import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.Cluster;
+import io.fabric8.kubernetes.api.model.ClusterBuilder;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.Context;
+import io.fabric8.kubernetes.api.model.ContextBuilder;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedCluster;
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -8,8 +17,10 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -52,197 +63,35 @@ public final class Linker {
    */
   public static Result link(
       KubernetesClient remote, LinkOptions options, String server, String caData) {
-    String ns = options.namespace();
-    remote
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .serverSideApply();
-    remote
-        .serviceAccounts()
-        .inNamespace(ns)
-        .resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(SERVICE_ACCOUNT)
-                .withNamespace(ns)
-                .withLabels(managed())
-                .endMetadata()
-                .build())
-        .serverSideApply();
-    remote
-        .rbac()
-        .clusterRoles()
-        .resource(
-            new ClusterRoleBuilder()
-                .withNewMetadata()
-                .withName(ROLE)
-                .withLabels(managed())
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups("")
-                        .withResources("services")
-                        .withVerbs("get", "list", "watch")
-                        .build(),
-                    new PolicyRuleBuilder()
-                        .withApiGroups("discovery.k8s.io")
-                        .withResources("endpointslices")
-                        .withVerbs("get", "list", "watch")
-                        .build())
-                .build())
-        .forceConflicts()
-        .serverSideApply();
-    remote
-        .rbac()
-        .clusterRoleBindings()
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName(ROLE + "-" + ns)
-                .withLabels(managed())
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ROLE)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(SERVICE_ACCOUNT)
-                .withNamespace(ns)
-                .endSubject()
-                .build())
-        .forceConflicts()
-        .serverSideApply();
-
-    // The anchor is created pending and marked issued only once its token exists: a failed
-    // TokenRequest must not leave an anchor that counts as one of the tokens kept, or the next
-    // link would revoke the previous token, which the hub may still be using.
-    Secret anchor =
-        remote
-            .secrets()
-            .inNamespace(ns)
-            .resource(
-                new SecretBuilder()
-                    .withNewMetadata()
-                    .withGenerateName(SERVICE_ACCOUNT + "-token-")
-                    .withNamespace(ns)
-                    .addToLabels(ANCHOR_LABEL, ANCHOR_PENDING)
-                    .addToLabels(managed())
-                    .endMetadata()
-                    .withType("Opaque")
-                    .build())
-            .create();
-    String token;
-    try {
-      token = issueToken(remote, ns, anchor, options.tokenTtl());
-    } catch (RuntimeException e) {
-      deleteQuietly(remote, anchor, e);
-      throw e;
-    }
-    List<String> revoked = revokeOld(remote, ns);
+    Identity identity = new Identity(remote, options.namespace());
+    identity.applyServiceAccount();
+    identity.applyRole();
+    Secret anchor = identity.createPendingAnchor();
+    String token = identity.issueToken(anchor, options.tokenTtl());
+    List<String> revoked = identity.revokeOld();
     String kubeconfig =
-        kubeconfig(options.clusterName(), server, caData, token, SERVICE_ACCOUNT + "@" + ns);
+        kubeconfig(options.clusterName(), server, caData, token, identity.userName());
     return new Result(hubSecret(options, kubeconfig), anchor.getMetadata().getName(), revoked);
   }
 
-  /** Requests a token bound to {@code anchor}, then marks the anchor as holding an issued token. */
-  private static String issueToken(
-      KubernetesClient remote, String ns, Secret anchor, Duration ttl) {
-    String token =
-        remote
-            .serviceAccounts()
-            .inNamespace(ns)
-            .withName(SERVICE_ACCOUNT)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(ttl.toSeconds())
-                    .withNewBoundObjectRef()
-                    .withApiVersion("v1")
-                    .withKind("Secret")
-                    .withName(anchor.getMetadata().getName())
-                    .withUid(anchor.getMetadata().getUid())
-                    .endBoundObjectRef()
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    remote
-        .secrets()
-        .inNamespace(ns)
-        .withName(anchor.getMetadata().getName())
-        .edit(
-            s ->
-                new SecretBuilder(s)
-                    .editMetadata()
-                    .addToLabels(ANCHOR_LABEL, ANCHOR_ISSUED)
-                    .endMetadata()
-                    .build());
-    return token;
-  }
-
   /**
-   * Deletes the anchor of a token that was never handed out (which revokes it, if it exists); a
-   * failure to do so is added to {@code cause}: a pending anchor is never counted anyway.
+   * A kubeconfig with one cluster, one token user and one context named as the cluster, nothing
+   * else.
    */
-  private static void deleteQuietly(
-      KubernetesClient remote, Secret anchor, RuntimeException cause) {
-    try {
-      remote
-          .secrets()
-          .inNamespace(anchor.getMetadata().getNamespace())
-          .withName(anchor.getMetadata().getName())
-          .delete();
-    } catch (RuntimeException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
-  /**
-   * Deletes the anchors of all but the newest {@link #TOKENS_KEPT} issued tokens. Pending anchors
-   * (a link that failed or is still running) are not tokens the hub can hold: never counted.
-   */
-  private static List<String> revokeOld(KubernetesClient remote, String ns) {
-    List<Secret> anchors =
-        remote
-            .secrets()
-            .inNamespace(ns)
-            .withLabel(ANCHOR_LABEL, ANCHOR_ISSUED)
-            .list()
-            .getItems()
-            .stream()
-            .sorted(
-                Comparator.comparing((Secret s) -> s.getMetadata().getCreationTimestamp())
-                    .thenComparing(s -> Long.parseLong(s.getMetadata().getResourceVersion()))
-                    .reversed())
-            .toList();
-    List<Secret> old = anchors.stream().skip(TOKENS_KEPT).toList();
-    for (Secret s : old) {
-      remote.secrets().inNamespace(ns).withName(s.getMetadata().getName()).delete();
-    }
-    return old.stream().map(s -> s.getMetadata().getName()).toList();
-  }
-
-  /** A kubeconfig with one cluster, one token user and one context, nothing else. */
   static String kubeconfig(
       String cluster, String server, String caData, String token, String user) {
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: %1$s
-          cluster:
-            server: %2$s
-            certificate-authority-data: %3$s
-        users:
-        - name: %4$s
-          user:
-            token: %5$s
-        contexts:
-        - name: %1$s
-          context:
-            cluster: %1$s
-            user: %4$s
-        current-context: %1$s
-        """
-        .formatted(cluster, server, caData, user, token);
+    Cluster remote =
+        new ClusterBuilder().withServer(server).withCertificateAuthorityData(caData).build();
+    Context context = new ContextBuilder().withCluster(cluster).withUser(user).build();
+    return Serialization.asYaml(
+        new ConfigBuilder()
+            .withApiVersion("v1")
+            .withKind("Config")
+            .withClusters(new NamedCluster(remote, cluster))
+            .withUsers(new NamedAuthInfo(user, new AuthInfoBuilder().withToken(token).build()))
+            .withContexts(new NamedContext(context, cluster))
+            .withCurrentContext(cluster)
+            .build());
   }
 
   /** The Secret the hub mounts into the cluster's discoverer, key {@code kubeconfig}. */
@@ -280,6 +129,189 @@ public final class Linker {
 
   private static Map<String, String> managed() {
     return Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+  }
+
+  /**
+   * The discoverer's identity in one remote cluster, in its namespace there: the steps of a link.
+   */
+  private record Identity(KubernetesClient client, String namespace) {
+    /** The kubeconfig's name of the discoverer's identity. */
+    String userName() {
+      return SERVICE_ACCOUNT + "@" + namespace;
+    }
+
+    void applyServiceAccount() {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .serverSideApply();
+      client
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName(SERVICE_ACCOUNT)
+                  .withNamespace(namespace)
+                  .withLabels(managed())
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+
+    /** The cluster role allowing get/list/watch on Services and EndpointSlices, and its binding. */
+    void applyRole() {
+      client
+          .rbac()
+          .clusterRoles()
+          .resource(
+              new ClusterRoleBuilder()
+                  .withNewMetadata()
+                  .withName(ROLE)
+                  .withLabels(managed())
+                  .endMetadata()
+                  .withRules(
+                      readOnly("", "services"), readOnly("discovery.k8s.io", "endpointslices"))
+                  .build())
+          .forceConflicts()
+          .serverSideApply();
+      client
+          .rbac()
+          .clusterRoleBindings()
+          .resource(
+              new ClusterRoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName(ROLE + "-" + namespace)
+                  .withLabels(managed())
+                  .endMetadata()
+                  .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ROLE)
+                  .addNewSubject()
+                  .withKind("ServiceAccount")
+                  .withName(SERVICE_ACCOUNT)
+                  .withNamespace(namespace)
+                  .endSubject()
+                  .build())
+          .forceConflicts()
+          .serverSideApply();
+    }
+
+    private static PolicyRule readOnly(String apiGroup, String resource) {
+      return new PolicyRuleBuilder()
+          .withApiGroups(apiGroup)
+          .withResources(resource)
+          .withVerbs("get", "list", "watch")
+          .build();
+    }
+
+    /**
+     * The anchor is created pending and marked issued only once its token exists: a failed
+     * TokenRequest must not leave an anchor that counts as one of the tokens kept, or the next link
+     * would revoke the previous token, which the hub may still be using.
+     */
+    Secret createPendingAnchor() {
+      return client
+          .secrets()
+          .inNamespace(namespace)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withGenerateName(SERVICE_ACCOUNT + "-token-")
+                  .withNamespace(namespace)
+                  .addToLabels(ANCHOR_LABEL, ANCHOR_PENDING)
+                  .addToLabels(managed())
+                  .endMetadata()
+                  .withType("Opaque")
+                  .build())
+          .create();
+    }
+
+    /**
+     * Requests a token bound to {@code anchor}, then marks the anchor as holding an issued token;
+     * on failure deletes the anchor.
+     */
+    String issueToken(Secret anchor, Duration ttl) {
+      try {
+        String token = requestToken(anchor, ttl);
+        markIssued(anchor);
+        return token;
+      } catch (RuntimeException e) {
+        deleteQuietly(anchor, e);
+        throw e;
+      }
+    }
+
+    private String requestToken(Secret anchor, Duration ttl) {
+      return client
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .withName(SERVICE_ACCOUNT)
+          .tokenRequest(
+              new TokenRequestBuilder()
+                  .withNewSpec()
+                  .withExpirationSeconds(ttl.toSeconds())
+                  .withNewBoundObjectRef()
+                  .withApiVersion("v1")
+                  .withKind("Secret")
+                  .withName(anchor.getMetadata().getName())
+                  .withUid(anchor.getMetadata().getUid())
+                  .endBoundObjectRef()
+                  .endSpec()
+                  .build())
+          .getStatus()
+          .getToken();
+    }
+
+    private void markIssued(Secret anchor) {
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName(anchor.getMetadata().getName())
+          .edit(
+              s ->
+                  new SecretBuilder(s)
+                      .editMetadata()
+                      .addToLabels(ANCHOR_LABEL, ANCHOR_ISSUED)
+                      .endMetadata()
+                      .build());
+    }
+
+    /**
+     * Deletes the anchor of a token that was never handed out (which revokes it, if it exists); a
+     * failure to do so is added to {@code cause}: a pending anchor is never counted anyway.
+     */
+    private void deleteQuietly(Secret anchor, RuntimeException cause) {
+      try {
+        client.secrets().inNamespace(namespace).withName(anchor.getMetadata().getName()).delete();
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+
+    /**
+     * Deletes the anchors of all but the newest {@link #TOKENS_KEPT} issued tokens. Pending anchors
+     * (a link that failed or is still running) are not tokens the hub can hold: never counted.
+     */
+    List<String> revokeOld() {
+      List<Secret> anchors =
+          client
+              .secrets()
+              .inNamespace(namespace)
+              .withLabel(ANCHOR_LABEL, ANCHOR_ISSUED)
+              .list()
+              .getItems()
+              .stream()
+              .sorted(
+                  Comparator.comparing((Secret s) -> s.getMetadata().getCreationTimestamp())
+                      .thenComparing(s -> Long.parseLong(s.getMetadata().getResourceVersion()))
+                      .reversed())
+              .toList();
+      List<Secret> old = anchors.stream().skip(TOKENS_KEPT).toList();
+      for (Secret s : old) {
+        client.secrets().inNamespace(namespace).withName(s.getMetadata().getName()).delete();
+      }
+      return old.stream().map(s -> s.getMetadata().getName()).toList();
+    }
   }
 
   /** The options of one link. */

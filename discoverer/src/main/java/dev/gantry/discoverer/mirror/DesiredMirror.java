@@ -1,5 +1,6 @@
 package dev.gantry.discoverer.mirror;
 
+import dev.gantry.api.federation.ServiceName;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
@@ -9,16 +10,17 @@ import java.util.List;
  * ({@code service == null}) with the reason.
  */
 public record DesiredMirror(
-    ServiceKey key, Service service, List<EndpointSlice> slices, String absentReason) {
+    ServiceName key, Service service, List<EndpointSlice> slices, String absentReason) {
   public DesiredMirror {
     slices = List.copyOf(slices);
   }
 
-  public static DesiredMirror present(ServiceKey key, Service service, List<EndpointSlice> slices) {
+  public static DesiredMirror present(
+      ServiceName key, Service service, List<EndpointSlice> slices) {
     return new DesiredMirror(key, service, slices, null);
   }
 
-  public static DesiredMirror absent(ServiceKey key, String reason) {
+  public static DesiredMirror absent(ServiceName key, String reason) {
     return new DesiredMirror(key, null, List.of(), reason);
   }
 

@@ -2,6 +2,7 @@ package dev.gantry.discoverer.mirror;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.MirrorNames;
+import dev.gantry.api.federation.ServiceName;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -50,7 +51,7 @@ public final class MirrorPlanner {
    * The desired hub state for {@code key}: {@link DesiredMirror#absent} when the Service is gone or
    * out of scope (its mirrors must then be deleted).
    */
-  public DesiredMirror plan(ServiceKey key, Service remote, List<EndpointSlice> remoteSlices) {
+  public DesiredMirror plan(ServiceName key, Service remote, List<EndpointSlice> remoteSlices) {
     if (remote == null) {
       return DesiredMirror.absent(key, "the remote Service does not exist");
     }
@@ -117,7 +118,7 @@ public final class MirrorPlanner {
   }
 
   private EndpointSlice mirrorSlice(
-      ServiceKey key, String mirrorServiceName, EndpointSlice remote) {
+      ServiceName key, String mirrorServiceName, EndpointSlice remote) {
     String name = MirrorNames.mirrorServiceName(cluster, remote.getMetadata().getName());
     List<Endpoint> endpoints = new ArrayList<>();
     if (remote.getEndpoints() != null) {

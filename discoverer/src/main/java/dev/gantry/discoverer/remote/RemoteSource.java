@@ -1,7 +1,7 @@
 package dev.gantry.discoverer.remote;
 
 import dev.gantry.api.Labels;
-import dev.gantry.discoverer.mirror.ServiceKey;
+import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -42,7 +42,7 @@ public final class RemoteSource implements AutoCloseable {
       String cluster,
       Set<String> namespaces,
       long resyncMillis,
-      Consumer<ServiceKey> enqueue,
+      Consumer<ServiceName> enqueue,
       BiConsumer<String, String> event) {
     this.client = client;
     List<String> scopes =
@@ -58,7 +58,7 @@ public final class RemoteSource implements AutoCloseable {
           handler(
               "service",
               event,
-              s -> enqueue.accept(ServiceKey.of(ns(s), s.getMetadata().getName()))));
+              s -> enqueue.accept(ServiceName.of(ns(s), s.getMetadata().getName()))));
       SharedIndexInformer<EndpointSlice> sliceInformer =
           (ns.isEmpty()
                   ? client.discovery().v1().endpointSlices().inAnyNamespace()
@@ -79,7 +79,7 @@ public final class RemoteSource implements AutoCloseable {
               s -> {
                 String service = serviceOf(s);
                 if (service != null) {
-                  enqueue.accept(ServiceKey.of(ns(s), service));
+                  enqueue.accept(ServiceName.of(ns(s), service));
                 }
               }));
       services.add(serviceInformer);
@@ -139,7 +139,7 @@ public final class RemoteSource implements AutoCloseable {
         && slices.stream().allMatch(SharedIndexInformer::isWatching);
   }
 
-  public Service service(ServiceKey key) {
+  public Service service(ServiceName key) {
     for (SharedIndexInformer<Service> informer : services) {
       Service s = informer.getStore().getByKey(key.namespace() + "/" + key.name());
       if (s != null) {
@@ -149,7 +149,7 @@ public final class RemoteSource implements AutoCloseable {
     return null;
   }
 
-  public List<EndpointSlice> slices(ServiceKey key) {
+  public List<EndpointSlice> slices(ServiceName key) {
     List<EndpointSlice> result = new ArrayList<>();
     for (SharedIndexInformer<EndpointSlice> informer : slices) {
       result.addAll(informer.getIndexer().byIndex(BY_SERVICE, key.toString()));
@@ -158,11 +158,11 @@ public final class RemoteSource implements AutoCloseable {
   }
 
   /** Keys of every Service in the caches. */
-  public Set<ServiceKey> serviceKeys() {
-    Set<ServiceKey> keys = new TreeSet<>();
+  public Set<ServiceName> serviceKeys() {
+    Set<ServiceName> keys = new TreeSet<>();
     for (SharedIndexInformer<Service> informer : services) {
       for (Service s : informer.getStore().list()) {
-        keys.add(ServiceKey.of(ns(s), s.getMetadata().getName()));
+        keys.add(ServiceName.of(ns(s), s.getMetadata().getName()));
       }
     }
     return keys;

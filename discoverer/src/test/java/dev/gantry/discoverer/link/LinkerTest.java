@@ -26,9 +26,10 @@ class LinkerTest {
         Linker.kubeconfig(
             "east", "https://east.example.com:6443", CA, TOKEN, "gantry-discoverer@gantry-system");
 
-    assertThat(kubeconfig)
+    assertThat(model(kubeconfig))
         .isEqualTo(
-            """
+            model(
+                """
             apiVersion: v1
             kind: Config
             clusters:
@@ -47,7 +48,7 @@ class LinkerTest {
                 user: gantry-discoverer@gantry-system
             current-context: east
             """
-                .formatted(CA, TOKEN));
+                    .formatted(CA, TOKEN)));
   }
 
   @Test
@@ -97,5 +98,10 @@ class LinkerTest {
 
     assertThat(yaml).contains("kind: \"Secret\"").contains("apiVersion: \"v1\"");
     assertThat(Serialization.unmarshal(yaml, Secret.class)).isEqualTo(secret);
+  }
+
+  /** fabric8's kubeconfig model of {@code yaml}: equal models are equal kubeconfigs. */
+  private static io.fabric8.kubernetes.api.model.Config model(String yaml) {
+    return Serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.Config.class);
   }
 }

@@ -8,6 +8,7 @@ import static dev.gantry.discoverer.mirror.MirrorFixtures.withReadyEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.gantry.api.federation.ServiceName;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class MirrorDiffTest {
-  private static final ServiceKey WEB = ServiceKey.of("shop", "web");
+  private static final ServiceName WEB = ServiceName.of("shop", "web");
   private static final MirrorPlanner PLANNER =
       new MirrorPlanner(CLUSTER, MirrorScope.allNamespaces());
 

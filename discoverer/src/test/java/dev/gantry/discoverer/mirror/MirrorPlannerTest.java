@@ -7,6 +7,7 @@ import static dev.gantry.discoverer.mirror.MirrorFixtures.withReadyEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.api.federation.ServiceName;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -23,13 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MirrorPlannerTest {
   private static final MirrorScope ALL = MirrorScope.allNamespaces();
-  private static final ServiceKey WEB = ServiceKey.of("shop", "web");
+  private static final ServiceName WEB = ServiceName.of("shop", "web");
 
   /** One planner input and the complete desired mirror expected from it. */
   record Case(
       String name,
       MirrorScope scope,
-      ServiceKey key,
+      ServiceName key,
       Service remote,
       List<EndpointSlice> remoteSlices,
       DesiredMirror expected) {
@@ -311,11 +312,11 @@ class MirrorPlannerTest {
             "kube-system is mirrored when --namespaces lists it",
             new MirrorScope(
                 Set.of("kube-system"), MirrorScope.DEFAULT_EXCLUDED, LabelSelector.everything()),
-            ServiceKey.of("kube-system", "dns"),
+            ServiceName.of("kube-system", "dns"),
             remoteService("kube-system", "dns").editSpec().withPorts().endSpec().build(),
             List.of(),
             DesiredMirror.present(
-                ServiceKey.of("kube-system", "dns"),
+                ServiceName.of("kube-system", "dns"),
                 new ServiceBuilder()
                     .withNewMetadata()
                     .withName("east-dns")
@@ -353,9 +354,9 @@ class MirrorPlannerTest {
     MirrorScope onlyShop = new MirrorScope(Set.of("shop"), Set.of(), LabelSelector.everything());
     MirrorScope frontends =
         new MirrorScope(Set.of(), Set.of(), LabelSelector.parse("tier=frontend"));
-    ServiceKey kubernetes = ServiceKey.of("default", "kubernetes");
-    ServiceKey coredns = ServiceKey.of("kube-system", "coredns");
-    ServiceKey other = ServiceKey.of("other", "web");
+    ServiceName kubernetes = ServiceName.of("default", "kubernetes");
+    ServiceName coredns = ServiceName.of("kube-system", "coredns");
+    ServiceName other = ServiceName.of("other", "web");
     return Stream.of(
         absent("deleted remote Service", ALL, WEB, null, "the remote Service does not exist"),
         absent(
@@ -445,7 +446,7 @@ class MirrorPlannerTest {
   }
 
   private static Case absent(
-      String name, MirrorScope scope, ServiceKey key, Service remote, String reason) {
+      String name, MirrorScope scope, ServiceName key, Service remote, String reason) {
     return new Case(name, scope, key, remote, List.of(), DesiredMirror.absent(key, reason));
   }
 

@@ -71,9 +71,9 @@ public final class PropagationBench {
             LocalGantry.start(
                 testbed, "hub", List.of("east", "west"), Duration.ofMillis(holdoffMs))) {
       List<String> addresses = new ArrayList<>(List.of("198.18.0.1"));
-      gantry.publishAddresses("east", "kuard", "http", 8080, addresses);
-      gantry.publishAddresses("west", "kuard", "http", 8080, List.of("198.19.0.1"));
-      gantry.applyProxy("kuard", "kuard.gantry.test", "kuard");
+      gantry.objects().publishAddresses("east", "kuard", "http", 8080, addresses);
+      gantry.objects().publishAddresses("west", "kuard", "http", 8080, List.of("198.19.0.1"));
+      gantry.objects().applyProxy("kuard", "kuard.gantry.test", "kuard");
       Map<String, Long> seenInHub = new ConcurrentHashMap<>();
       List<String[]> rows = new ArrayList<>();
       List<String> notes = new ArrayList<>();
@@ -143,7 +143,7 @@ public final class PropagationBench {
     long[] stamps = new long[Stamp.values().length];
     Probe.Expected expected = probe.expect(address);
     stamps[Stamp.START.ordinal()] = System.nanoTime();
-    gantry.publishEndpointSlice("east", "kuard", "http", 8080, addresses);
+    gantry.objects().publishEndpointSlice("east", "kuard", "http", 8080, addresses);
     stamps[Stamp.WRITTEN.ordinal()] = System.nanoTime();
     awaitEnvoyHas(envoy, address, 30_000);
     stamps[Stamp.IN_ENVOY.ordinal()] = System.nanoTime();
