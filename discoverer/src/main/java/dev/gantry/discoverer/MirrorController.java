@@ -9,6 +9,7 @@ import dev.gantry.discoverer.mirror.MirrorPlanner;
 import dev.gantry.discoverer.queue.KeyedWorkQueue;
 import dev.gantry.discoverer.remote.KubeconfigFileWatcher;
 import dev.gantry.discoverer.remote.RemoteSource;
+import dev.gantry.discoverer.remote.TokenExpiry;
 import dev.gantry.discoverer.status.ClusterState;
 import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
@@ -146,6 +147,11 @@ final class MirrorController implements AutoCloseable {
     remoteConfig.setRequestTimeout(10_000);
     remoteConfig.setRequestRetryBackoffLimit(2);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(remoteConfig).build();
+    metrics.remoteTokenExpiry(
+        TokenExpiry.of(
+            remoteConfig.getOauthToken() != null
+                ? remoteConfig.getOauthToken()
+                : remoteConfig.getAutoOAuthToken()));
     RemoteSource source =
         new RemoteSource(
             client,

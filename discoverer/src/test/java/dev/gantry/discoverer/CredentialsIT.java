@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +260,12 @@ class CredentialsIT {
         new Discoverer(DiscovererHarness.config("east", kubeconfig, hub, ns).build()).start()) {
       await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(discoverer::initialSyncDone);
       assertThat(hub.client().services().inNamespace(ns).withName("east-before").get()).isNotNull();
+      // The test bed asks for one-hour tokens: the gauge says when this one ends.
+      long firstExpiry = tokenExpiry(discoverer);
+      assertThat(firstExpiry)
+          .isBetween(
+              Instant.now().plus(Duration.ofMinutes(55)).getEpochSecond(),
+              Instant.now().plus(Duration.ofMinutes(61)).getEpochSecond());
 
       // A Secret volume update: the new file appears atomically in place of the old.
       Path next =
@@ -276,6 +283,7 @@ class CredentialsIT {
                       .scrape()
                       .contains(
                           "gantry_discoverer_credential_rotations_total{cluster=\"east\"} 1.0"));
+      assertThat(tokenExpiry(discoverer)).isGreaterThanOrEqualTo(firstExpiry);
       create(east.client(), service(ns, "during").build());
       await()
           .ignoreExceptions()
@@ -306,6 +314,16 @@ class CredentialsIT {
               () -> hub.client().services().inNamespace(ns).withName("east-after").get() != null);
       assertThat(discoverer.metrics().scrape()).doesNotContain("result=\"error\"}");
     }
+  }
+
+  /** The remote token expiry gauge, as scraped. */
+  private static long tokenExpiry(Discoverer discoverer) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "gantry_discoverer_remote_token_expiry_seconds\\{cluster=\"east\"\\} (\\S+)")
+            .matcher(discoverer.metrics().scrape());
+    assertThat(m.find()).as("the token expiry gauge").isTrue();
+    return (long) Double.parseDouble(m.group(1));
   }
 
   @Test

@@ -42,9 +42,13 @@ class FederationEndToEndIT {
 
   private LocalGantry gantry;
   private Envoy envoy;
+  private Testbed testbed;
+  private LogCapture logs;
 
   @BeforeAll
   void start(Testbed testbed) {
+    this.testbed = testbed;
+    logs = LogCapture.attach();
     gantry = LocalGantry.start(testbed, "hub", List.of("east", "west"));
     gantry.startBackend("east-1");
     gantry.startBackend("west-1");
@@ -74,6 +78,9 @@ class FederationEndToEndIT {
   void stop() {
     if (gantry != null) {
       gantry.close();
+    }
+    if (logs != null) {
+      logs.detach();
     }
   }
 
@@ -484,5 +491,23 @@ class FederationEndToEndIT {
     assertThat(gantry.objects().proxy("demo", "features").getStatus().getCurrentStatus())
         .isEqualTo("valid");
     assertThat(gantry.hub().metrics().scrape()).doesNotContain("gantry_xds_nacks_total");
+  }
+
+  @Test
+  @Order(12)
+  void noLogLineCarriesACredential() {
+    // Every credential of this run: the clusters' admin identities (client keys and certificates,
+    // or tokens), which the discoverers and the hub hold.
+    List<String> secrets = new java.util.ArrayList<>();
+    for (var cluster : testbed.clusters()) {
+      io.fabric8.kubernetes.client.Config c =
+          io.fabric8.kubernetes.client.Config.fromKubeconfig(cluster.adminKubeconfig());
+      secrets.add(c.getClientKeyData());
+      secrets.add(c.getClientCertData());
+      secrets.add(c.getOauthToken());
+      secrets.add(c.getAutoOAuthToken());
+    }
+    assertThat(logs.size()).as("log lines captured").isGreaterThan(20);
+    assertThat(logs.leaks(secrets)).isEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.hub;
 
+import dev.gantry.hub.certgen.CertgenCommand;
 import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
 import dev.gantry.xds.server.XdsTls;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
     name = "gantry-hub",
     mixinStandardHelpOptions = true,
     version = "gantry-hub 0.1.0",
+    subcommands = CertgenCommand.class,
     description =
         "Serves Envoy over ADS (state of the world and Delta) from HTTPProxies and the federated services of the hub.")
 public final class HubCommand implements Callable<Integer> {

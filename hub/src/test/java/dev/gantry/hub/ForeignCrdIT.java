@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  * the valid proxies of its class (also those written after the odd ones) and gives each of its own
  * its precise status; restarted, it lists them all and is ready again.
  */
-@WithClusters({"contour", "loose"})
+@WithClusters({"contour", "loose", "own"})
 class ForeignCrdIT {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private final HttpClient http = HttpClient.newHttpClient();
@@ -139,6 +139,71 @@ class ForeignCrdIT {
     // Restarted, the hub lists every proxy at once: the list must not fail either.
     try (Hub again = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       await().atMost(CONVERGE).until(again::ready);
+    }
+  }
+
+  @Test
+  void ourOwnCrdKeepsWhatRestrictsAccessSoTheHubRefusesIt(Testbed testbed) throws Exception {
+    KubernetesClient client = testbed.cluster("own").client();
+    // The CRD the chart installs when Contour's is absent: it must not prune these fields, or the
+    // proxy would be served open to everyone.
+    Crds.install(client, HTTPProxy.CRD_NAME, RemoteCluster.CRD_NAME, ServiceImport.CRD_NAME);
+    kuard(client, "198.18.0.10"); // data only: nothing here sends traffic
+    GenericKubernetesResource restricted =
+        Serialization.unmarshal(
+            """
+            apiVersion: projectcontour.io/v1
+            kind: HTTPProxy
+            metadata: {name: restricted, namespace: demo}
+            spec:
+              ingressClassName: gantry
+              virtualhost:
+                fqdn: restricted.contour.test
+                ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]
+                jwtProviders: [{name: p, issuer: i, remoteJWKS: {uri: "https://jwks.test/"}}]
+                tls: {secretName: s, clientValidation: {caSecret: ca}}
+              routes:
+              - services: [{name: kuard, port: 80, validation: {caSecret: ca, subjectName: k}}]
+                authPolicy: {disabled: true}
+                rateLimitPolicy: {local: {requests: 1, unit: second}}
+            """,
+            GenericKubernetesResource.class);
+    create(client, restricted);
+    create(client, plain("open", ""));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stored =
+        (Map<String, Object>)
+            client
+                .genericKubernetesResources("projectcontour.io/v1", "HTTPProxy")
+                .inNamespace("demo")
+                .withName("restricted")
+                .get()
+                .getAdditionalProperties()
+                .get("spec");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> virtualhost = (Map<String, Object>) stored.get("virtualhost");
+    assertThat(virtualhost)
+        .as("kept by the apiserver")
+        .containsKeys("ipAllowPolicy", "jwtProviders");
+    try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
+      Map<String, String> expected =
+          Map.of(
+              "restricted",
+              "invalid: "
+                  + String.join(
+                      ", ",
+                      List.of(
+                          "spec.routes[0].authPolicy",
+                          "spec.routes[0].rateLimitPolicy",
+                          "spec.routes[0].services[0].validation",
+                          "spec.virtualhost.ipAllowPolicy",
+                          "spec.virtualhost.jwtProviders",
+                          "spec.virtualhost.tls.clientValidation")),
+              "open",
+              "valid");
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(() -> assertThat(statuses(client, expected.keySet())).isEqualTo(expected));
     }
   }
 

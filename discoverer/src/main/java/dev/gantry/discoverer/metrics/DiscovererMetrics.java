@@ -2,6 +2,7 @@ package dev.gantry.discoverer.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Everything the discoverer measures; one Micrometer adapter implements it. */
@@ -30,6 +31,12 @@ public interface DiscovererMetrics {
   void remoteReachable(boolean reachable);
 
   void lastSuccessfulSync(Instant when);
+
+  /**
+   * When the bearer token of the remote credentials last loaded expires; empty when it does not say
+   * (a client certificate, a token that is not a JWT).
+   */
+  void remoteTokenExpiry(Optional<Instant> expiry);
 
   /** The remote kubeconfig file changed and new credentials are being switched to. */
   void credentialRotation();

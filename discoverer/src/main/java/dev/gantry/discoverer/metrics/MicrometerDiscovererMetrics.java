@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -23,6 +24,7 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
   private final String cluster;
   private final AtomicLong reachable = new AtomicLong();
   private final AtomicLong lastSync = new AtomicLong();
+  private final AtomicLong tokenExpiry = new AtomicLong(-1);
 
   public MicrometerDiscovererMetrics(String cluster) {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), cluster);
@@ -38,6 +40,13 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
     new ProcessorMetrics().bindTo(registry);
     Gauge.builder("gantry.discoverer.remote.reachable", reachable, AtomicLong::get)
         .description("1 when the remote cluster's apiserver answers, else 0")
+        .tag("cluster", cluster)
+        .register(registry);
+    Gauge.builder("gantry.discoverer.remote.token.expiry", tokenExpiry, AtomicLong::get)
+        .description(
+            "Unix time at which the remote credentials' bearer token expires; -1 when they do not"
+                + " say")
+        .baseUnit("seconds")
         .tag("cluster", cluster)
         .register(registry);
     Gauge.builder("gantry.discoverer.last.successful.sync", lastSync, AtomicLong::get)
@@ -144,6 +153,11 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
   @Override
   public void remoteReachable(boolean value) {
     reachable.set(value ? 1 : 0);
+  }
+
+  @Override
+  public void remoteTokenExpiry(Optional<Instant> expiry) {
+    tokenExpiry.set(expiry.map(Instant::getEpochSecond).orElse(-1L));
   }
 
   @Override

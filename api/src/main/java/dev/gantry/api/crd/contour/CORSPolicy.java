@@ -3,11 +3,13 @@ package dev.gantry.api.crd.contour;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Cross-origin resource sharing for a virtual host. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class CORSPolicy extends UnknownFields {
   @JsonPropertyDescription("Whether the response may be exposed when credentials are sent.")
   private Boolean allowCredentials;

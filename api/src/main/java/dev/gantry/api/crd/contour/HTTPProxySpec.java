@@ -3,11 +3,13 @@ package dev.gantry.api.crd.contour;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What an HTTPProxy asks for: a virtual host and its routes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class HTTPProxySpec extends UnknownFields {
   @JsonPropertyDescription(
       "The ingress class this proxy belongs to; Gantry serves its own class only.")
@@ -68,6 +70,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** The host name of a root proxy. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class VirtualHost extends UnknownFields {
     @JsonPropertyDescription("Fully qualified domain name, e.g. kuard.example.com.")
     private String fqdn;
@@ -105,6 +108,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** One route: when its conditions match, traffic goes to its services by weight. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class Route extends UnknownFields {
     private List<MatchCondition> conditions = new ArrayList<>();
     private List<RouteService> services = new ArrayList<>();
@@ -253,6 +257,7 @@ public class HTTPProxySpec extends UnknownFields {
    * all match.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class MatchCondition extends UnknownFields {
     @JsonPropertyDescription("Path prefix the request must start with.")
     private String prefix;
@@ -312,6 +317,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** Contour's header condition: a name and exactly one way to match it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class HeaderMatchCondition extends UnknownFields {
     @JsonPropertyDescription("Header name, case-insensitive.")
     private String name;
@@ -426,6 +432,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** Contour's query parameter condition: a name and exactly one way to match it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class QueryParameterMatchCondition extends UnknownFields {
     @JsonPropertyDescription("Query parameter name, case-sensitive.")
     private String name;
@@ -521,6 +528,7 @@ public class HTTPProxySpec extends UnknownFields {
    * east-kuard}, or a federated name like {@code kuard}), a port and a weight.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class RouteService extends UnknownFields {
     private String name;
     private Integer port;
@@ -598,6 +606,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** Contour's HeadersPolicy: headers to set (replacing any value) and header names to remove. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class HeadersPolicy extends UnknownFields {
     private List<HeaderValue> set = new ArrayList<>();
     private List<String> remove = new ArrayList<>();
@@ -621,6 +630,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** A header name and value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class HeaderValue extends UnknownFields {
     private String name;
     private String value;
@@ -651,6 +661,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** Contour's PathRewritePolicy: prefix replacements. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class PathRewritePolicy extends UnknownFields {
     private List<ReplacePrefix> replacePrefix = new ArrayList<>();
 
@@ -668,6 +679,7 @@ public class HTTPProxySpec extends UnknownFields {
    * has) with {@code replacement}.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class ReplacePrefix extends UnknownFields {
     private String prefix;
     private String replacement;
@@ -698,6 +710,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** Contour's TimeoutPolicy: durations like {@code 30s}, {@code 1m30s} or {@code infinity}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class TimeoutPolicy extends UnknownFields {
     @JsonPropertyDescription("Time to wait for the whole response (default 15s; infinity: none).")
     private String response;
@@ -735,6 +748,7 @@ public class HTTPProxySpec extends UnknownFields {
 
   /** Contour's RetryPolicy. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class RetryPolicy extends UnknownFields {
     @JsonPropertyDescription("Retries allowed (default 1).")
     private Long count;

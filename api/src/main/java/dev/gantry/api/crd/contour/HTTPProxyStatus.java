@@ -2,12 +2,14 @@ package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /** Status as Contour writes it: currentStatus, description and detailed conditions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class HTTPProxyStatus extends UnknownFields {
   private String currentStatus;
   private String description;
@@ -52,6 +54,7 @@ public class HTTPProxyStatus extends UnknownFields {
 
   /** A condition with the errors that explain it (Contour's DetailedCondition). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class DetailedCondition extends UnknownFields {
     private String type;
     private String status;
@@ -147,6 +150,7 @@ public class HTTPProxyStatus extends UnknownFields {
 
   /** One error under a condition: type, reason, message. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class SubCondition extends UnknownFields {
     private String type;
     // Contour's CRD requires it; Contour writes "True" for every error and warning.

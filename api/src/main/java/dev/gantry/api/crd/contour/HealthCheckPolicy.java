@@ -3,9 +3,11 @@ package dev.gantry.api.crd.contour;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 
 /** HTTP active health checks of a route's services. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class HealthCheckPolicy extends UnknownFields {
   @JsonPropertyDescription("Path requested on each endpoint (required).")
   private String path;

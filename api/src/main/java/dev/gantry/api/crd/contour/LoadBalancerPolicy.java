@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  * request to hash. Its own file because HTTPProxySpec is long enough.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class LoadBalancerPolicy extends UnknownFields {
   @JsonPropertyDescription(
       "RoundRobin (default), WeightedLeastRequest, Random, Cookie or RequestHash; an unknown"
@@ -41,6 +43,7 @@ public class LoadBalancerPolicy extends UnknownFields {
 
   /** One request attribute to hash: exactly one of a header, a query parameter, the source IP. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class RequestHashPolicy extends UnknownFields {
     @JsonPropertyDescription(
         "When the attribute is present, no further hash policies are used for the request.")
@@ -93,6 +96,7 @@ public class LoadBalancerPolicy extends UnknownFields {
 
   /** The header whose value is hashed; no hash is produced when it is absent. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class HeaderHashOptions extends UnknownFields {
     @JsonPropertyDescription("Name of the request header to hash.")
     private String headerName;
@@ -114,6 +118,7 @@ public class LoadBalancerPolicy extends UnknownFields {
 
   /** The query parameter whose value is hashed; no hash is produced when it is absent. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class QueryParameterHashOptions extends UnknownFields {
     @JsonPropertyDescription("Name of the query parameter to hash.")
     private String parameterName;

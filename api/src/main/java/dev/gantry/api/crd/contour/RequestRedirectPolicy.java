@@ -3,9 +3,11 @@ package dev.gantry.api.crd.contour;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 
 /** Answer with a redirect instead of routing to services. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class RequestRedirectPolicy extends UnknownFields {
   @JsonPropertyDescription("Scheme of the Location: http or https.")
   private String scheme;

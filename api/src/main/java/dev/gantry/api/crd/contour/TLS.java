@@ -3,9 +3,11 @@ package dev.gantry.api.crd.contour;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 
 /** TLS of a virtual host: a certificate Secret to terminate with, or passthrough by SNI. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class TLS extends UnknownFields {
   @JsonPropertyDescription("A kubernetes.io/tls Secret, name or namespace/name.")
   private String secretName;

@@ -3,6 +3,7 @@ package dev.gantry.api.crd.mcs;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -11,6 +12,7 @@ import java.util.List;
 
 /** Ports and type of an imported service (the upstream MCS spec, without session affinity). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@PreserveUnknownFields
 public class ServiceImportSpec extends UnknownFields {
   /** The upstream enum: a cluster-set virtual IP, or endpoints addressed directly. */
   public enum Type {
@@ -55,6 +57,7 @@ public class ServiceImportSpec extends UnknownFields {
 
   /** One port, as in a Service. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
   public static class Port extends UnknownFields {
     private String name;
 
