@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.GoDurations;
 import dev.gantry.api.crd.contour.CORSPolicy;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -9,24 +10,26 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtual host's {@code corsPolicy}, validated as Contour does: origins are {@code *}, exact
  * origins ({@code scheme://host[:port]}, compared ignoring case) or RE2 regular expressions;
  * methods are required; header names are tokens; {@code maxAge} is a non-negative Go duration.
- * Errors are added to the list and make the result null; nothing is thrown.
+ * Errors make a failed outcome; nothing is thrown.
  */
 public final class CorsPolicies {
   static final String REASON = "PolicyDidNotParse";
 
   private CorsPolicies() {}
 
-  public static RoutingTable.Cors parse(CORSPolicy policy, List<ProxyVerdict.Error> errors) {
+  /** The virtual host's CORS policy, absent when it has none. */
+  public static Outcome<Optional<RoutingTable.Cors>> parse(CORSPolicy policy) {
     if (policy == null) {
-      return null;
+      return Outcome.of(Optional.empty());
     }
     String field = "spec.virtualhost.corsPolicy";
-    int before = errors.size();
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
     List<RoutingTable.OriginMatch> origins = new ArrayList<>();
     List<String> allowOrigin =
         policy.getAllowOrigin() == null ? List.of() : policy.getAllowOrigin();
@@ -73,17 +76,19 @@ public final class CorsPolicies {
         maxAge = d.getSeconds();
       }
     }
-    if (errors.size() > before) {
-      return null;
-    }
-    return new RoutingTable.Cors(
-        origins,
-        methods,
-        allowHeaders,
-        exposeHeaders,
-        maxAge,
-        Boolean.TRUE.equals(policy.getAllowCredentials()),
-        Boolean.TRUE.equals(policy.getAllowPrivateNetwork()));
+    Long seconds = maxAge;
+    return Outcome.unless(
+        errors,
+        () ->
+            Optional.of(
+                new RoutingTable.Cors(
+                    origins,
+                    methods,
+                    allowHeaders,
+                    exposeHeaders,
+                    seconds,
+                    Boolean.TRUE.equals(policy.getAllowCredentials()),
+                    Boolean.TRUE.equals(policy.getAllowPrivateNetwork()))));
   }
 
   /** Whether {@code value} is an origin as browsers send it: a scheme and a host, no path. */
