@@ -30,6 +30,31 @@ public final class CorsPolicies {
     }
     String field = "spec.virtualhost.corsPolicy";
     List<ProxyVerdict.Error> errors = new ArrayList<>();
+    List<RoutingTable.OriginMatch> origins = origins(policy, field, errors);
+    List<String> methods = names(policy.getAllowMethods(), field + ".allowMethods", errors);
+    if (methods != null && methods.isEmpty()) {
+      errors.add(error(field + ".allowMethods: at least one method is required"));
+    }
+    List<String> allowHeaders = names(policy.getAllowHeaders(), field + ".allowHeaders", errors);
+    List<String> exposeHeaders = names(policy.getExposeHeaders(), field + ".exposeHeaders", errors);
+    Long maxAge = maxAge(policy, field, errors);
+    return Outcome.unless(
+        errors,
+        () ->
+            Optional.of(
+                new RoutingTable.Cors(
+                    origins,
+                    methods,
+                    allowHeaders,
+                    exposeHeaders,
+                    maxAge,
+                    Boolean.TRUE.equals(policy.getAllowCredentials()),
+                    Boolean.TRUE.equals(policy.getAllowPrivateNetwork()))));
+  }
+
+  /** The allowed origins: {@code *}, exact origins or regular expressions. */
+  private static List<RoutingTable.OriginMatch> origins(
+      CORSPolicy policy, String field, List<ProxyVerdict.Error> errors) {
     List<RoutingTable.OriginMatch> origins = new ArrayList<>();
     List<String> allowOrigin =
         policy.getAllowOrigin() == null ? List.of() : policy.getAllowOrigin();
@@ -56,39 +81,25 @@ public final class CorsPolicies {
                     + " expression"));
       }
     }
-    List<String> methods = names(policy.getAllowMethods(), field + ".allowMethods", errors);
-    if (methods != null && methods.isEmpty()) {
-      errors.add(error(field + ".allowMethods: at least one method is required"));
+    return origins;
+  }
+
+  /** {@code maxAge} in seconds, or null when unset. */
+  private static Long maxAge(CORSPolicy policy, String field, List<ProxyVerdict.Error> errors) {
+    if (policy.getMaxAge() == null || policy.getMaxAge().isBlank()) {
+      return null;
     }
-    List<String> allowHeaders = names(policy.getAllowHeaders(), field + ".allowHeaders", errors);
-    List<String> exposeHeaders = names(policy.getExposeHeaders(), field + ".exposeHeaders", errors);
-    Long maxAge = null;
-    if (policy.getMaxAge() != null && !policy.getMaxAge().isBlank()) {
-      java.time.Duration d = GoDurations.parse(policy.getMaxAge().strip());
-      if (d == null) {
-        errors.add(
-            error(
-                field
-                    + ".maxAge: \""
-                    + policy.getMaxAge()
-                    + "\" is not a non-negative duration like 10m or 0s"));
-      } else {
-        maxAge = d.getSeconds();
-      }
+    java.time.Duration d = GoDurations.parse(policy.getMaxAge().strip());
+    if (d == null) {
+      errors.add(
+          error(
+              field
+                  + ".maxAge: \""
+                  + policy.getMaxAge()
+                  + "\" is not a non-negative duration like 10m or 0s"));
+      return null;
     }
-    Long seconds = maxAge;
-    return Outcome.unless(
-        errors,
-        () ->
-            Optional.of(
-                new RoutingTable.Cors(
-                    origins,
-                    methods,
-                    allowHeaders,
-                    exposeHeaders,
-                    seconds,
-                    Boolean.TRUE.equals(policy.getAllowCredentials()),
-                    Boolean.TRUE.equals(policy.getAllowPrivateNetwork()))));
+    return d.getSeconds();
   }
 
   /** Whether {@code value} is an origin as browsers send it: a scheme and a host, no path. */

@@ -64,6 +64,16 @@ final class HeaderQueryConditions {
         return null;
       }
     }
+    return headerMatch(h, name, ignoreCase, where, errors);
+  }
+
+  /** The match of a header condition that sets exactly one way to compare. */
+  private static HeaderMatch headerMatch(
+      HTTPProxySpec.HeaderMatchCondition h,
+      String name,
+      boolean ignoreCase,
+      String where,
+      List<ProxyVerdict.Error> errors) {
     if (Boolean.TRUE.equals(h.getPresent())) {
       return new HeaderMatch(name, ValueKind.PRESENT, null, false, false);
     }
@@ -141,6 +151,16 @@ final class HeaderQueryConditions {
         return null;
       }
     }
+    return queryMatch(q, name, ignoreCase, where, errors);
+  }
+
+  /** The match of a query parameter condition that sets exactly one way to compare. */
+  private static QueryMatch queryMatch(
+      HTTPProxySpec.QueryParameterMatchCondition q,
+      String name,
+      boolean ignoreCase,
+      String where,
+      List<ProxyVerdict.Error> errors) {
     if (q.getExact() != null) {
       return new QueryMatch(name, ValueKind.EXACT, q.getExact(), ignoreCase);
     }

@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * What a route does besides forwarding, validated as Contour does: answer with a redirect or a
  * fixed response instead of forwarding (exactly one of services, {@code requestRedirectPolicy} and
- * {@code directResponsePolicy}), and at most one mirror service. Errors are added to the list and
- * make the result null; nothing is thrown.
+ * {@code directResponsePolicy}), and at most one mirror service. A redirect comes as an outcome;
+ * the other checks add their errors to the list. Nothing is thrown.
  */
 public final class RouteActions {
   static final String ACTION_COUNT = "RouteActionCountNotValid";

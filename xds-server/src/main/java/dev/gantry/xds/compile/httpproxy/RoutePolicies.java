@@ -22,8 +22,8 @@ import java.util.Set;
 /**
  * Header policies ({@code requestHeadersPolicy}, {@code responseHeadersPolicy}, on routes and on
  * services) and {@code pathRewritePolicy}, validated like Contour's, header values escaped for
- * Envoy ({@link HeaderValues}). Errors are added to the list and the policy is left out; nothing is
- * thrown.
+ * Envoy ({@link HeaderValues}). Header and retry policies come as outcomes; the other policies add
+ * their errors to the list and are left out. Nothing is thrown.
  */
 public final class RoutePolicies {
   static final String REQUEST = "RequestHeadersPolicyInvalid";
@@ -75,6 +75,19 @@ public final class RoutePolicies {
     String reason = response ? RESPONSE : REQUEST;
     String field = where + (response ? ".responseHeadersPolicy" : ".requestHeadersPolicy");
     List<ProxyVerdict.Error> errors = new ArrayList<>();
+    Map<String, String> set = set(policy, response, variables, reason, field, errors);
+    List<String> remove = remove(policy, set, reason, field, errors);
+    return Outcome.unless(errors, () -> new HeaderPolicy(set, remove));
+  }
+
+  /** The headers to set, lower-case name to Envoy's value; the bad ones' errors to the list. */
+  private static Map<String, String> set(
+      HTTPProxySpec.HeadersPolicy policy,
+      boolean response,
+      Map<String, String> variables,
+      String reason,
+      String field,
+      List<ProxyVerdict.Error> errors) {
     Map<String, String> set = new LinkedHashMap<>();
     List<HTTPProxySpec.HeaderValue> sets = policy.getSet() == null ? List.of() : policy.getSet();
     for (int i = 0; i < sets.size(); i++) {
@@ -111,6 +124,16 @@ public final class RoutePolicies {
       }
       set.put(key, value);
     }
+    return set;
+  }
+
+  /** The headers to remove, in lower case, none of those {@code set} sets. */
+  private static List<String> remove(
+      HTTPProxySpec.HeadersPolicy policy,
+      Map<String, String> set,
+      String reason,
+      String field,
+      List<ProxyVerdict.Error> errors) {
     List<String> remove = new ArrayList<>();
     List<String> removes = policy.getRemove() == null ? List.of() : policy.getRemove();
     Set<String> seen = new HashSet<>();
@@ -132,7 +155,7 @@ public final class RoutePolicies {
         remove.add(key);
       }
     }
-    return Outcome.unless(errors, () -> new HeaderPolicy(set, remove));
+    return remove;
   }
 
   private static String nameProblem(String name) {
