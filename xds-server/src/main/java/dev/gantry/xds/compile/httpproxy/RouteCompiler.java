@@ -92,10 +92,6 @@ final class RouteCompiler {
     if (match == null) {
       return Outcome.failed(errors);
     }
-    if (forwarding.clusters().isEmpty() && redirect == null && direct == null) {
-      // Only a mirror: like Contour, the route answers 503 itself.
-      direct = new RoutingTable.DirectResponse(503, "");
-    }
     if (!taken.add(match)) {
       errors.add(
           new ProxyVerdict.Error(
@@ -103,14 +99,24 @@ final class RouteCompiler {
               "DuplicateMatchConditions",
               where + ": another route has the same conditions"));
     }
-    RoutingTable.Actions actions =
-        new RoutingTable.Actions(
-            forwarding.mirror(),
-            Boolean.TRUE.equals(r.getEnableWebsockets()),
-            redirect,
-            direct,
-            Boolean.TRUE.equals(r.getPermitInsecure()));
+    RoutingTable.Actions actions = actions(r, forwarding, redirect, direct);
     return policies(ctx, r, match, forwarding.clusters(), balancing, actions, errors);
+  }
+
+  /** What the route does besides its policies: forward, mirror, redirect or answer itself. */
+  private static RoutingTable.Actions actions(
+      HTTPProxySpec.Route r,
+      Forwarding forwarding,
+      RoutingTable.Redirect redirect,
+      RoutingTable.DirectResponse direct) {
+    boolean onlyMirror = forwarding.clusters().isEmpty() && redirect == null && direct == null;
+    return new RoutingTable.Actions(
+        forwarding.mirror(),
+        Boolean.TRUE.equals(r.getEnableWebsockets()),
+        redirect,
+        // Only a mirror: like Contour, the route answers 503 itself.
+        onlyMirror ? new RoutingTable.DirectResponse(503, "") : direct,
+        Boolean.TRUE.equals(r.getPermitInsecure()));
   }
 
   /** The route's health check, absent when it has none. */
