@@ -135,7 +135,7 @@ class UpstreamProtocolIT {
             Map.of());
     h2cCluster =
         new ProxyCompiler("gantry")
-            .compile(proxies, snapshot).table().upstreams().values().stream()
+            .compile(proxies, snapshot, Map.of()).table().upstreams().values().stream()
                 .filter(u -> u.protocol() == UpstreamProtocol.H2C)
                 .map(Upstream::name)
                 .findFirst()

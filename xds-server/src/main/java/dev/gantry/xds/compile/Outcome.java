@@ -3,7 +3,9 @@ package dev.gantry.xds.compile;
 import dev.gantry.xds.ir.ProxyVerdict;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What a compile step gives: a value, or the errors that explain why there is none. Steps return it
@@ -42,5 +44,20 @@ public record Outcome<T>(T value, List<ProxyVerdict.Error> errors) {
   public T orReport(List<ProxyVerdict.Error> report) {
     report.addAll(errors);
     return value;
+  }
+
+  /**
+   * The errors when there are any, else the value {@code value} gives: for a step that checks
+   * everything it can before it gives up, so that one verdict names every problem.
+   */
+  public static <T> Outcome<T> unless(List<ProxyVerdict.Error> errors, Supplier<T> value) {
+    return errors.isEmpty() ? Outcome.of(value.get()) : Outcome.failed(errors);
+  }
+
+  /** As {@link #orReport} for a value that may be absent: null when absent or invalid. */
+  public static <T> T orReportAbsent(
+      Outcome<Optional<T>> outcome, List<ProxyVerdict.Error> report) {
+    Optional<T> value = outcome.orReport(report);
+    return value == null ? null : value.orElse(null);
   }
 }

@@ -108,6 +108,21 @@ public final class ServiceResolver {
         policies.healthCheck());
   }
 
+  /**
+   * As {@link #resolve(String, HTTPProxySpec.RouteService, FederationSnapshot, ClusterPolicies,
+   * String, List)}, as an outcome.
+   */
+  public static Outcome<Upstream> resolve(
+      String ns,
+      HTTPProxySpec.RouteService s,
+      FederationSnapshot snapshot,
+      ClusterPolicies policies,
+      String where) {
+    List<ProxyVerdict.Error> errors = new java.util.ArrayList<>();
+    Upstream upstream = resolve(ns, s, snapshot, policies, where, errors);
+    return upstream == null ? Outcome.failed(errors) : Outcome.of(upstream);
+  }
+
   /** What a route asks of its clusters, beyond the service port. */
   public record ClusterPolicies(
       Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {
@@ -130,6 +145,13 @@ public final class ServiceResolver {
       return null;
     }
     return weight;
+  }
+
+  /** As {@link #weight(HTTPProxySpec.RouteService, String, String, List)}, as an outcome. */
+  public static Outcome<Long> weight(HTTPProxySpec.RouteService s, String type, String where) {
+    List<ProxyVerdict.Error> errors = new java.util.ArrayList<>();
+    Long weight = weight(s, type, where, errors);
+    return weight == null ? Outcome.failed(errors) : Outcome.of(weight);
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

@@ -51,7 +51,7 @@ public final class SnapshotBuildBench {
 
     // Endpoint-only: the same proxies, one service's endpoints changed each time.
     XdsAssembler steady = new XdsAssembler("0.0.0.0", 8080);
-    steady.assemble(compiler.compile(proxies, snapshot).table());
+    steady.assemble(compiler.compile(proxies, snapshot, Map.of()).table());
     int[] version = {0};
     Supplier<FederationSnapshot> oneEndpointChanged =
         () -> {
@@ -78,18 +78,22 @@ public final class SnapshotBuildBench {
     Runtime rt = Runtime.getRuntime();
     Timings full =
         time(
-            () -> compiler.compile(proxies, snapshot).table(),
+            () -> compiler.compile(proxies, snapshot, Map.of()).table(),
             table -> new XdsAssembler("0.0.0.0", 8080).assemble(table));
     Timings endpoints =
-        time(() -> compiler.compile(proxies, oneEndpointChanged.get()).table(), steady::assemble);
+        time(
+            () -> compiler.compile(proxies, oneEndpointChanged.get(), Map.of()).table(),
+            steady::assemble);
     Timings proxyEdit =
-        time(() -> compiler.compile(oneProxyChanged.get(), snapshot).table(), steady::assemble);
+        time(
+            () -> compiler.compile(oneProxyChanged.get(), snapshot, Map.of()).table(),
+            steady::assemble);
     System.gc();
     long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
 
     int clusters =
         steady
-            .assemble(compiler.compile(proxies, snapshot).table())
+            .assemble(compiler.compile(proxies, snapshot, Map.of()).table())
             .snapshot()
             .clusters()
             .resources()

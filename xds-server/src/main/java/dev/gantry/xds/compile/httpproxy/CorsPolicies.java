@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.GoDurations;
 import dev.gantry.api.crd.contour.CORSPolicy;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -9,24 +10,51 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtual host's {@code corsPolicy}, validated as Contour does: origins are {@code *}, exact
  * origins ({@code scheme://host[:port]}, compared ignoring case) or RE2 regular expressions;
  * methods are required; header names are tokens; {@code maxAge} is a non-negative Go duration.
- * Errors are added to the list and make the result null; nothing is thrown.
+ * Errors make a failed outcome; nothing is thrown.
  */
 public final class CorsPolicies {
   static final String REASON = "PolicyDidNotParse";
 
   private CorsPolicies() {}
 
-  public static RoutingTable.Cors parse(CORSPolicy policy, List<ProxyVerdict.Error> errors) {
+  /** The virtual host's CORS policy, absent when it has none. */
+  public static Outcome<Optional<RoutingTable.Cors>> parse(CORSPolicy policy) {
     if (policy == null) {
-      return null;
+      return Outcome.of(Optional.empty());
     }
     String field = "spec.virtualhost.corsPolicy";
-    int before = errors.size();
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+    List<RoutingTable.OriginMatch> origins = origins(policy, field, errors);
+    List<String> methods = names(policy.getAllowMethods(), field + ".allowMethods", errors);
+    if (methods != null && methods.isEmpty()) {
+      errors.add(error(field + ".allowMethods: at least one method is required"));
+    }
+    List<String> allowHeaders = names(policy.getAllowHeaders(), field + ".allowHeaders", errors);
+    List<String> exposeHeaders = names(policy.getExposeHeaders(), field + ".exposeHeaders", errors);
+    Long maxAge = maxAge(policy, field, errors);
+    return Outcome.unless(
+        errors,
+        () ->
+            Optional.of(
+                new RoutingTable.Cors(
+                    origins,
+                    methods,
+                    allowHeaders,
+                    exposeHeaders,
+                    maxAge,
+                    Boolean.TRUE.equals(policy.getAllowCredentials()),
+                    Boolean.TRUE.equals(policy.getAllowPrivateNetwork()))));
+  }
+
+  /** The allowed origins: {@code *}, exact origins or regular expressions. */
+  private static List<RoutingTable.OriginMatch> origins(
+      CORSPolicy policy, String field, List<ProxyVerdict.Error> errors) {
     List<RoutingTable.OriginMatch> origins = new ArrayList<>();
     List<String> allowOrigin =
         policy.getAllowOrigin() == null ? List.of() : policy.getAllowOrigin();
@@ -53,37 +81,25 @@ public final class CorsPolicies {
                     + " expression"));
       }
     }
-    List<String> methods = names(policy.getAllowMethods(), field + ".allowMethods", errors);
-    if (methods != null && methods.isEmpty()) {
-      errors.add(error(field + ".allowMethods: at least one method is required"));
-    }
-    List<String> allowHeaders = names(policy.getAllowHeaders(), field + ".allowHeaders", errors);
-    List<String> exposeHeaders = names(policy.getExposeHeaders(), field + ".exposeHeaders", errors);
-    Long maxAge = null;
-    if (policy.getMaxAge() != null && !policy.getMaxAge().isBlank()) {
-      java.time.Duration d = GoDurations.parse(policy.getMaxAge().strip());
-      if (d == null) {
-        errors.add(
-            error(
-                field
-                    + ".maxAge: \""
-                    + policy.getMaxAge()
-                    + "\" is not a non-negative duration like 10m or 0s"));
-      } else {
-        maxAge = d.getSeconds();
-      }
-    }
-    if (errors.size() > before) {
+    return origins;
+  }
+
+  /** {@code maxAge} in seconds, or null when unset. */
+  private static Long maxAge(CORSPolicy policy, String field, List<ProxyVerdict.Error> errors) {
+    if (policy.getMaxAge() == null || policy.getMaxAge().isBlank()) {
       return null;
     }
-    return new RoutingTable.Cors(
-        origins,
-        methods,
-        allowHeaders,
-        exposeHeaders,
-        maxAge,
-        Boolean.TRUE.equals(policy.getAllowCredentials()),
-        Boolean.TRUE.equals(policy.getAllowPrivateNetwork()));
+    java.time.Duration d = GoDurations.parse(policy.getMaxAge().strip());
+    if (d == null) {
+      errors.add(
+          error(
+              field
+                  + ".maxAge: \""
+                  + policy.getMaxAge()
+                  + "\" is not a non-negative duration like 10m or 0s"));
+      return null;
+    }
+    return d.getSeconds();
   }
 
   /** Whether {@code value} is an origin as browsers send it: a scheme and a host, no path. */

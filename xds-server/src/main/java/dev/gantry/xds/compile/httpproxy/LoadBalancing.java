@@ -68,81 +68,14 @@ public final class LoadBalancing {
   private static Choice requestHash(
       LoadBalancerPolicy policy, String field, List<ProxyVerdict.Error> warnings) {
     List<HashPolicy> kept = new ArrayList<>();
-    boolean sourceIp = false;
-    Set<String> headers = new HashSet<>();
-    Set<String> parameters = new HashSet<>();
+    Set<String> seen = new HashSet<>();
     List<LoadBalancerPolicy.RequestHashPolicy> given =
         policy.getRequestHashPolicies() == null ? List.of() : policy.getRequestHashPolicies();
     for (int i = 0; i < given.size(); i++) {
-      LoadBalancerPolicy.RequestHashPolicy p = given.get(i);
       String at = field + ".requestHashPolicies[" + i + "]";
-      boolean hashSourceIp = p != null && Boolean.TRUE.equals(p.getHashSourceIP());
-      boolean header = p != null && p.getHeaderHashOptions() != null;
-      boolean query = p != null && p.getQueryParameterHashOptions() != null;
-      if ((hashSourceIp ? 1 : 0) + (header ? 1 : 0) + (query ? 1 : 0) != 1) {
-        warnings.add(
-            warning(
-                at
-                    + ": ignoring invalid request hash policy, must set exactly one of"
-                    + " hashSourceIP or headerHashOptions or queryParameterHashOptions"));
-        continue;
-      }
-      boolean terminal = Boolean.TRUE.equals(p.getTerminal());
-      if (hashSourceIp) {
-        if (sourceIp) {
-          warnings.add(
-              warning(
-                  at
-                      + ": ignoring invalid request hash policy, hashSourceIP specified multiple"
-                      + " times"));
-          continue;
-        }
-        sourceIp = true;
-        kept.add(new HashPolicy(HashKind.SOURCE_IP, null, terminal));
-      } else if (header) {
-        String name = p.getHeaderHashOptions().getHeaderName();
-        if (name == null || !Syntax.token(name)) {
-          warnings.add(
-              warning(
-                  at
-                      + ": ignoring invalid header hash policy options with invalid header name \""
-                      + (name == null ? "" : name)
-                      + "\""));
-          continue;
-        }
-        // Envoy compares header names in lower case.
-        String key = name.toLowerCase(Locale.ROOT);
-        if (!headers.add(key)) {
-          warnings.add(
-              warning(
-                  at
-                      + ": ignoring invalid header hash policy options with duplicated header name "
-                      + name));
-          continue;
-        }
-        kept.add(new HashPolicy(HashKind.HEADER, key, terminal));
-      } else {
-        String raw = p.getQueryParameterHashOptions().getParameterName();
-        // Contour lowercases: most people take query parameter names to be case-insensitive.
-        String name = raw == null ? "" : raw.toLowerCase(Locale.ROOT);
-        if (name.isEmpty()) {
-          warnings.add(
-              warning(
-                  at
-                      + ": ignoring invalid query parameter hash policy options with an invalid"
-                      + " empty query parameter name"));
-          continue;
-        }
-        if (!parameters.add(name)) {
-          warnings.add(
-              warning(
-                  at
-                      + ": ignoring invalid query parameter hash policy options with duplicated"
-                      + " query parameter name "
-                      + name));
-          continue;
-        }
-        kept.add(new HashPolicy(HashKind.QUERY_PARAMETER, name, terminal));
+      HashPolicy hash = hashPolicy(given.get(i), at, seen, warnings);
+      if (hash != null) {
+        kept.add(hash);
       }
     }
     if (kept.isEmpty()) {
@@ -154,6 +87,102 @@ public final class LoadBalancing {
       return Choice.DEFAULT;
     }
     return new Choice(Upstream.Strategy.REQUEST_HASH, kept);
+  }
+
+  /**
+   * One request hash policy, or null with a warning when it is left out.
+   *
+   * @param seen what the policies kept so far hash, which a later one may not repeat
+   */
+  private static HashPolicy hashPolicy(
+      LoadBalancerPolicy.RequestHashPolicy p,
+      String at,
+      Set<String> seen,
+      List<ProxyVerdict.Error> warnings) {
+    boolean hashSourceIp = p != null && Boolean.TRUE.equals(p.getHashSourceIP());
+    boolean header = p != null && p.getHeaderHashOptions() != null;
+    boolean query = p != null && p.getQueryParameterHashOptions() != null;
+    if ((hashSourceIp ? 1 : 0) + (header ? 1 : 0) + (query ? 1 : 0) != 1) {
+      warnings.add(
+          warning(
+              at
+                  + ": ignoring invalid request hash policy, must set exactly one of"
+                  + " hashSourceIP or headerHashOptions or queryParameterHashOptions"));
+      return null;
+    }
+    boolean terminal = Boolean.TRUE.equals(p.getTerminal());
+    if (header) {
+      return header(p.getHeaderHashOptions().getHeaderName(), terminal, at, seen, warnings);
+    }
+    if (query) {
+      return query(
+          p.getQueryParameterHashOptions().getParameterName(), terminal, at, seen, warnings);
+    }
+    if (!seen.add("sourceIP")) {
+      warnings.add(
+          warning(
+              at
+                  + ": ignoring invalid request hash policy, hashSourceIP specified multiple"
+                  + " times"));
+      return null;
+    }
+    return new HashPolicy(HashKind.SOURCE_IP, null, terminal);
+  }
+
+  private static HashPolicy header(
+      String name,
+      boolean terminal,
+      String at,
+      Set<String> seen,
+      List<ProxyVerdict.Error> warnings) {
+    if (name == null || !Syntax.token(name)) {
+      warnings.add(
+          warning(
+              at
+                  + ": ignoring invalid header hash policy options with invalid header name \""
+                  + (name == null ? "" : name)
+                  + "\""));
+      return null;
+    }
+    // Envoy compares header names in lower case.
+    String key = name.toLowerCase(Locale.ROOT);
+    if (!seen.add("header:" + key)) {
+      warnings.add(
+          warning(
+              at
+                  + ": ignoring invalid header hash policy options with duplicated header name "
+                  + name));
+      return null;
+    }
+    return new HashPolicy(HashKind.HEADER, key, terminal);
+  }
+
+  private static HashPolicy query(
+      String raw,
+      boolean terminal,
+      String at,
+      Set<String> seen,
+      List<ProxyVerdict.Error> warnings) {
+    // Contour lowercases: most people take query parameter names to be case-insensitive.
+    String name = raw == null ? "" : raw.toLowerCase(Locale.ROOT);
+    if (name.isEmpty()) {
+      warnings.add(
+          warning(
+              at
+                  + ": ignoring invalid query parameter hash policy options with an invalid"
+                  + " empty query parameter name"));
+      return null;
+    }
+    if (!seen.add("query:" + name)) {
+      warnings.add(
+          warning(
+              at
+                  + ": ignoring invalid query parameter hash policy options with duplicated"
+                  + " query parameter name "
+                  + name));
+      return null;
+    }
+    return new HashPolicy(HashKind.QUERY_PARAMETER, name, terminal);
   }
 
   private static ProxyVerdict.Error warning(String message) {

@@ -1,35 +1,28 @@
 package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Re2Regexes;
-import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable.HeaderMatch;
 import dev.gantry.xds.ir.RoutingTable.Match;
 import dev.gantry.xds.ir.RoutingTable.PathKind;
 import dev.gantry.xds.ir.RoutingTable.QueryMatch;
-import dev.gantry.xds.ir.RoutingTable.ValueKind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A route's {@code conditions} as one {@link Match}, validated as Contour does: each condition is
  * exactly one of a path ({@code prefix}, {@code exact}, {@code regex}), a {@code header} or a
  * {@code queryParameter}; at most one path condition; header and query conditions complete and not
- * contradicting each other; regular expressions valid for Envoy's RE2. Errors are added to the list
- * and make the result null; nothing is thrown.
+ * contradicting each other; regular expressions valid for Envoy's RE2. Errors make a failed
+ * outcome; nothing is thrown.
  */
 public final class MatchConditions {
   static final String PATH = "PathMatchConditionsNotValid";
-  static final String HEADER = "HeaderMatchConditionsNotValid";
-  static final String QUERY = "QueryParameterMatchConditionsNotValid";
-
-  /** An HTTP header name (RFC 9110 token): Envoy compares nothing else with a header. */
-
-  /** Envoy refuses a longer query parameter name ({@code QueryParameterMatcher.name}). */
-  static final int MAX_QUERY_NAME_BYTES = 1024;
+  static final String HEADER = HeaderQueryConditions.HEADER;
+  static final String QUERY = HeaderQueryConditions.QUERY;
 
   /**
    * Envoy tries routes in order: exact paths, then regexes, then prefixes (plain and path-element
@@ -82,13 +75,11 @@ public final class MatchConditions {
 
   /**
    * An include's conditions, validated as Contour does: a prefix (at most one, starting with /),
-   * headers and query parameters; exact and regex paths are not allowed. Null when invalid.
+   * headers and query parameters; exact and regex paths are not allowed.
    */
-  public static Inherited include(
-      List<HTTPProxySpec.MatchCondition> conditions,
-      String where,
-      List<ProxyVerdict.Error> errors) {
-    int before = errors.size();
+  public static Outcome<Inherited> include(
+      List<HTTPProxySpec.MatchCondition> conditions, String where) {
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
     String prefix = "";
     int prefixes = 0;
     List<HeaderMatch> headers = new ArrayList<>();
@@ -103,16 +94,8 @@ public final class MatchConditions {
       } else if (c.getExact() != null || c.getRegex() != null) {
         errors.add(
             includeError(cwhere + ": exact and regex conditions are not allowed in includes"));
-      } else if (c.getHeader() != null) {
-        HeaderMatch h = header(c.getHeader(), cwhere + ".header", errors);
-        if (h != null) {
-          headers.add(h);
-        }
-      } else if (c.getQueryParameter() != null) {
-        QueryMatch q = query(c.getQueryParameter(), cwhere + ".queryParameter", errors);
-        if (q != null) {
-          queries.add(q);
-        }
+      } else if (c.getHeader() != null || c.getQueryParameter() != null) {
+        headerOrQuery(c, cwhere, headers, queries, errors);
       } else if (++prefixes > 1) {
         errors.add(includeError(cwhere + ": more than one prefix"));
       } else if (!c.getPrefix().startsWith("/")) {
@@ -121,9 +104,31 @@ public final class MatchConditions {
         prefix = c.getPrefix();
       }
     }
-    contradictions(headers, where, errors);
-    queryDuplicates(queries, where, errors);
-    return errors.size() > before ? null : new Inherited(collapse(prefix), headers, queries);
+    HeaderQueryConditions.contradictions(headers, where, errors);
+    HeaderQueryConditions.queryDuplicates(queries, where, errors);
+    String joined = collapse(prefix);
+    return Outcome.unless(errors, () -> new Inherited(joined, headers, queries));
+  }
+
+  /** Adds the header or query condition {@code c} to its list when it is valid. */
+  private static void headerOrQuery(
+      HTTPProxySpec.MatchCondition c,
+      String where,
+      List<HeaderMatch> headers,
+      List<QueryMatch> queries,
+      List<ProxyVerdict.Error> errors) {
+    if (c.getHeader() != null) {
+      HeaderMatch h = HeaderQueryConditions.header(c.getHeader(), where + ".header", errors);
+      if (h != null) {
+        headers.add(h);
+      }
+    } else {
+      QueryMatch q =
+          HeaderQueryConditions.query(c.getQueryParameter(), where + ".queryParameter", errors);
+      if (q != null) {
+        queries.add(q);
+      }
+    }
   }
 
   /** Contour joins the prefixes of a delegation chain and folds repeated slashes. */
@@ -131,11 +136,8 @@ public final class MatchConditions {
     return path.replaceAll("//+", "/");
   }
 
-  public static Match parse(
-      List<HTTPProxySpec.MatchCondition> conditions,
-      String where,
-      List<ProxyVerdict.Error> errors) {
-    return parse(Inherited.NONE, conditions, where, errors);
+  public static Outcome<Match> parse(List<HTTPProxySpec.MatchCondition> conditions, String where) {
+    return parse(Inherited.NONE, conditions, where);
   }
 
   /**
@@ -143,286 +145,88 @@ public final class MatchConditions {
    * regex is matched after the prefix, taken literally), their headers and query conditions join
    * the route's own.
    */
-  public static Match parse(
-      Inherited inherited,
-      List<HTTPProxySpec.MatchCondition> conditions,
-      String where,
-      List<ProxyVerdict.Error> errors) {
-    int before = errors.size();
-    PathKind kind = PathKind.PREFIX;
-    String path = "/";
-    int paths = 0;
-    List<HeaderMatch> headers = new ArrayList<>();
-    List<QueryMatch> queries = new ArrayList<>();
+  public static Outcome<Match> parse(
+      Inherited inherited, List<HTTPProxySpec.MatchCondition> conditions, String where) {
+    RouteConditions route = new RouteConditions();
     List<HTTPProxySpec.MatchCondition> list = conditions == null ? List.of() : conditions;
     for (int i = 0; i < list.size(); i++) {
-      HTTPProxySpec.MatchCondition c = list.get(i);
-      String cwhere = where + ".conditions[" + i + "]";
+      route.add(list.get(i), where + ".conditions[" + i + "]");
+    }
+    route.under(inherited, where);
+    return route.match(where);
+  }
+
+  /** A route's conditions as they are read, with the errors found so far. */
+  private static final class RouteConditions {
+    final List<ProxyVerdict.Error> errors = new ArrayList<>();
+    final List<HeaderMatch> headers = new ArrayList<>();
+    final List<QueryMatch> queries = new ArrayList<>();
+    PathKind kind = PathKind.PREFIX;
+    String path = "/";
+    int paths;
+
+    void add(HTTPProxySpec.MatchCondition c, String where) {
       String shape = oneKind(c, "prefix, exact, regex, header, queryParameter");
       if (shape != null) {
-        errors.add(error(PATH, cwhere + shape));
-        continue;
+        errors.add(error(PATH, where + shape));
+      } else if (c.getHeader() != null || c.getQueryParameter() != null) {
+        headerOrQuery(c, where, headers, queries, errors);
+      } else if (++paths > 1) {
+        errors.add(error(PATH, where + ": more than one path condition (prefix, exact, regex)"));
+      } else {
+        path(c, where);
       }
-      if (c.getHeader() != null) {
-        HeaderMatch h = header(c.getHeader(), cwhere + ".header", errors);
-        if (h != null) {
-          headers.add(h);
-        }
-        continue;
-      }
-      if (c.getQueryParameter() != null) {
-        QueryMatch q = query(c.getQueryParameter(), cwhere + ".queryParameter", errors);
-        if (q != null) {
-          queries.add(q);
-        }
-        continue;
-      }
-      if (++paths > 1) {
-        errors.add(error(PATH, cwhere + ": more than one path condition (prefix, exact, regex)"));
-        continue;
-      }
+    }
+
+    private void path(HTTPProxySpec.MatchCondition c, String where) {
       if (c.getPrefix() != null) {
         kind = PathKind.PREFIX;
         path = c.getPrefix();
         if (!path.startsWith("/")) {
-          errors.add(error(PATH, cwhere + ": prefix \"" + path + "\" must start with /"));
+          errors.add(error(PATH, where + ": prefix \"" + path + "\" must start with /"));
         }
       } else if (c.getExact() != null) {
         kind = PathKind.EXACT;
         path = c.getExact();
         if (!path.startsWith("/")) {
-          errors.add(error(PATH, cwhere + ": exact \"" + path + "\" must start with /"));
+          errors.add(error(PATH, where + ": exact \"" + path + "\" must start with /"));
         }
       } else {
         kind = PathKind.REGEX;
         path = c.getRegex();
         String problem = regexProblem(path);
         if (problem != null) {
-          errors.add(error(PATH, cwhere + ": regex " + problem));
+          errors.add(error(PATH, where + ": regex " + problem));
         }
       }
     }
-    if (!inherited.prefix().isEmpty()) {
-      if (paths == 0) {
-        path = inherited.prefix();
-      } else if (kind == PathKind.REGEX) {
-        path = Re2Regexes.quote(inherited.prefix()) + path;
-        // The include's prefix adds to the program: the whole must still fit Envoy's limit.
-        String problem = errors.size() > before ? null : regexProblem(path);
-        if (problem != null) {
-          errors.add(error(PATH, where + ": regex under the includes' prefix " + problem));
-        }
-      } else {
-        path = collapse(inherited.prefix() + path);
-      }
-    }
-    headers.addAll(0, inherited.headers());
-    queries.addAll(0, inherited.queries());
-    contradictions(headers, where, errors);
-    queryDuplicates(queries, where, errors);
-    if (errors.size() > before) {
-      return null;
-    }
-    headers.sort(Comparator.comparing(HeaderMatch::toString));
-    queries.sort(Comparator.comparing(QueryMatch::toString));
-    return new Match(kind, path, headers, queries);
-  }
 
-  private static HeaderMatch header(
-      HTTPProxySpec.HeaderMatchCondition h, String where, List<ProxyVerdict.Error> errors) {
-    if (h.getName() == null || h.getName().isBlank()) {
-      errors.add(error(HEADER, where + ": name is required"));
-      return null;
-    }
-    String name = h.getName().strip().toLowerCase(Locale.ROOT);
-    if (!Syntax.token(name)) {
-      errors.add(error(HEADER, where + ".name: \"" + name + "\" is not a valid header name"));
-      return null;
-    }
-    int set =
-        count(
-            Boolean.TRUE.equals(h.getPresent()) ? "" : null,
-            Boolean.TRUE.equals(h.getNotpresent()) ? "" : null,
-            h.getContains(),
-            h.getNotcontains(),
-            h.getExact(),
-            h.getNotexact(),
-            h.getRegex());
-    if (set != 1) {
-      errors.add(
-          error(
-              HEADER,
-              where
-                  + " \""
-                  + name
-                  + "\": give exactly one of present, notpresent, contains, notcontains, exact,"
-                  + " notexact, regex"));
-      return null;
-    }
-    boolean ignoreCase = Boolean.TRUE.equals(h.getIgnoreCase());
-    // Envoy refuses an empty contains matcher (StringMatcher.contains has min_len 1).
-    for (String[] v :
-        new String[][] {{"contains", h.getContains()}, {"notcontains", h.getNotcontains()}}) {
-      if ("".equals(v[1])) {
-        errors.add(error(HEADER, where + "." + v[0] + " of \"" + name + "\": must not be empty"));
-        return null;
-      }
-    }
-    if (Boolean.TRUE.equals(h.getPresent())) {
-      return new HeaderMatch(name, ValueKind.PRESENT, null, false, false);
-    }
-    if (Boolean.TRUE.equals(h.getNotpresent())) {
-      return new HeaderMatch(name, ValueKind.PRESENT, null, false, true);
-    }
-    if (h.getContains() != null) {
-      return new HeaderMatch(name, ValueKind.CONTAINS, h.getContains(), false, false);
-    }
-    boolean treatMissingAsEmpty = Boolean.TRUE.equals(h.getTreatMissingAsEmpty());
-    if (h.getNotcontains() != null) {
-      return new HeaderMatch(
-          name, ValueKind.CONTAINS, h.getNotcontains(), false, true, treatMissingAsEmpty);
-    }
-    if (h.getNotexact() != null) {
-      return new HeaderMatch(
-          name, ValueKind.EXACT, h.getNotexact(), ignoreCase, true, treatMissingAsEmpty);
-    }
-    if (h.getExact() != null) {
-      return new HeaderMatch(name, ValueKind.EXACT, h.getExact(), ignoreCase, false);
-    }
-    String problem = regexProblem(h.getRegex());
-    if (problem != null) {
-      errors.add(error(HEADER, where + " \"" + name + "\": regex " + problem));
-      return null;
-    }
-    return new HeaderMatch(name, ValueKind.REGEX, h.getRegex(), false, false);
-  }
-
-  private static QueryMatch query(
-      HTTPProxySpec.QueryParameterMatchCondition q, String where, List<ProxyVerdict.Error> errors) {
-    if (q.getName() == null || q.getName().isBlank()) {
-      errors.add(error(QUERY, where + ": name is required"));
-      return null;
-    }
-    String name = q.getName();
-    int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    if (bytes > MAX_QUERY_NAME_BYTES) {
-      errors.add(
-          error(
-              QUERY,
-              where
-                  + ".name: "
-                  + bytes
-                  + " bytes long, more than Envoy's "
-                  + MAX_QUERY_NAME_BYTES));
-      return null;
-    }
-    int set =
-        count(
-            q.getExact(),
-            q.getPrefix(),
-            q.getSuffix(),
-            q.getRegex(),
-            q.getContains(),
-            Boolean.TRUE.equals(q.getPresent()) ? "" : null);
-    if (set != 1) {
-      errors.add(
-          error(
-              QUERY,
-              where
-                  + " \""
-                  + name
-                  + "\": give exactly one of exact, prefix, suffix, regex, contains, present"));
-      return null;
-    }
-    boolean ignoreCase = Boolean.TRUE.equals(q.getIgnoreCase());
-    // Envoy refuses empty prefix, suffix and contains matchers (min_len 1).
-    for (String[] v :
-        new String[][] {
-          {"prefix", q.getPrefix()}, {"suffix", q.getSuffix()}, {"contains", q.getContains()}
-        }) {
-      if ("".equals(v[1])) {
-        errors.add(error(QUERY, where + "." + v[0] + " of \"" + name + "\": must not be empty"));
-        return null;
-      }
-    }
-    if (q.getExact() != null) {
-      return new QueryMatch(name, ValueKind.EXACT, q.getExact(), ignoreCase);
-    }
-    if (q.getPrefix() != null) {
-      return new QueryMatch(name, ValueKind.PREFIX, q.getPrefix(), ignoreCase);
-    }
-    if (q.getSuffix() != null) {
-      return new QueryMatch(name, ValueKind.SUFFIX, q.getSuffix(), ignoreCase);
-    }
-    if (q.getContains() != null) {
-      return new QueryMatch(name, ValueKind.CONTAINS, q.getContains(), ignoreCase);
-    }
-    if (Boolean.TRUE.equals(q.getPresent())) {
-      return new QueryMatch(name, ValueKind.PRESENT, null, false);
-    }
-    String problem = regexProblem(q.getRegex());
-    if (problem != null) {
-      errors.add(error(QUERY, where + " \"" + name + "\": regex " + problem));
-      return null;
-    }
-    return new QueryMatch(name, ValueKind.REGEX, q.getRegex(), false);
-  }
-
-  /** Conditions no request can meet together, as Contour rejects them. */
-  private static void contradictions(
-      List<HeaderMatch> headers, String where, List<ProxyVerdict.Error> errors) {
-    for (int i = 0; i < headers.size(); i++) {
-      for (int j = i + 1; j < headers.size(); j++) {
-        HeaderMatch a = headers.get(i);
-        HeaderMatch b = headers.get(j);
-        if (!a.name().equals(b.name())) {
-          continue;
-        }
-        if (a.kind() == ValueKind.EXACT
-            && b.kind() == ValueKind.EXACT
-            && !a.invert()
-            && !b.invert()) {
-          errors.add(
-              error(
-                  HEADER,
-                  where + ": header \"" + a.name() + "\" has more than one exact condition"));
-        } else if (a.kind() == b.kind()
-            && a.invert() != b.invert()
-            && java.util.Objects.equals(a.value(), b.value())) {
-          errors.add(
-              error(
-                  HEADER,
-                  where
-                      + ": header \""
-                      + a.name()
-                      + "\" both must and must not "
-                      + (a.kind() == ValueKind.PRESENT
-                          ? "be present"
-                          : (a.kind() == ValueKind.EXACT ? "equal" : "contain")
-                              + " \""
-                              + a.value()
-                              + "\"")));
+    /** Puts the path under the includes' prefix and adds their header and query conditions. */
+    void under(Inherited inherited, String where) {
+      if (!inherited.prefix().isEmpty()) {
+        if (paths == 0) {
+          path = inherited.prefix();
+        } else if (kind == PathKind.REGEX) {
+          path = Re2Regexes.quote(inherited.prefix()) + path;
+          // The include's prefix adds to the program: the whole must still fit Envoy's limit.
+          String problem = errors.isEmpty() ? regexProblem(path) : null;
+          if (problem != null) {
+            errors.add(error(PATH, where + ": regex under the includes' prefix " + problem));
+          }
+        } else {
+          path = collapse(inherited.prefix() + path);
         }
       }
+      headers.addAll(0, inherited.headers());
+      queries.addAll(0, inherited.queries());
     }
-  }
 
-  private static void queryDuplicates(
-      List<QueryMatch> queries, String where, List<ProxyVerdict.Error> errors) {
-    for (int i = 0; i < queries.size(); i++) {
-      for (int j = i + 1; j < queries.size(); j++) {
-        if (queries.get(i).name().equals(queries.get(j).name())
-            && queries.get(i).kind() == ValueKind.EXACT
-            && queries.get(j).kind() == ValueKind.EXACT) {
-          errors.add(
-              error(
-                  QUERY,
-                  where
-                      + ": query parameter \""
-                      + queries.get(i).name()
-                      + "\" has more than one exact condition"));
-        }
-      }
+    Outcome<Match> match(String where) {
+      HeaderQueryConditions.contradictions(headers, where, errors);
+      HeaderQueryConditions.queryDuplicates(queries, where, errors);
+      headers.sort(Comparator.comparing(HeaderMatch::toString));
+      queries.sort(Comparator.comparing(QueryMatch::toString));
+      return Outcome.unless(errors, () -> new Match(kind, path, headers, queries));
     }
   }
 
@@ -439,7 +243,7 @@ public final class MatchConditions {
     int set =
         c == null
             ? 0
-            : count(
+            : HeaderQueryConditions.count(
                 c.getPrefix(), c.getExact(), c.getRegex(), c.getHeader(), c.getQueryParameter());
     if (set == 1) {
       return null;
@@ -449,16 +253,6 @@ public final class MatchConditions {
 
   private static ProxyVerdict.Error includeError(String message) {
     return new ProxyVerdict.Error(ProxyVerdict.INCLUDE_ERROR, PATH, message);
-  }
-
-  private static int count(Object... values) {
-    int n = 0;
-    for (Object v : values) {
-      if (v != null) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private static ProxyVerdict.Error error(String reason, String message) {

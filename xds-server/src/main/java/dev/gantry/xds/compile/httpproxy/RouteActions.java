@@ -3,18 +3,21 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.DirectResponsePolicy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.RequestRedirectPolicy;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What a route does besides forwarding, validated as Contour does: answer with a redirect or a
  * fixed response instead of forwarding (exactly one of services, {@code requestRedirectPolicy} and
- * {@code directResponsePolicy}), and at most one mirror service. Errors are added to the list and
- * make the result null; nothing is thrown.
+ * {@code directResponsePolicy}), and at most one mirror service. A redirect comes as an outcome;
+ * the other checks add their errors to the list. Nothing is thrown.
  */
 public final class RouteActions {
   static final String ACTION_COUNT = "RouteActionCountNotValid";
@@ -57,17 +60,19 @@ public final class RouteActions {
     return true;
   }
 
-  /** The redirect a route answers with, or null when it has none or it is invalid. */
-  public static RoutingTable.Redirect redirect(
-      RequestRedirectPolicy policy, String where, List<ProxyVerdict.Error> errors) {
+  /** The redirect a route answers with, absent when it has none. */
+  public static Outcome<Optional<RoutingTable.Redirect>> redirect(
+      RequestRedirectPolicy policy, String where) {
     if (policy == null) {
-      return null;
+      return Outcome.of(Optional.empty());
     }
     String field = where + ".requestRedirectPolicy";
-    int before = errors.size();
-    String scheme = blankToNull(policy.getScheme());
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+    String scheme =
+        blankToNull(policy.getScheme()) == null
+            ? null
+            : blankToNull(policy.getScheme()).toLowerCase(Locale.ROOT);
     if (scheme != null) {
-      scheme = scheme.toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
         errors.add(
             error(
@@ -102,10 +107,9 @@ public final class RouteActions {
                     + "\" must start with / and hold no spaces or control characters"));
       }
     }
-    if (errors.size() > before) {
-      return null;
-    }
-    return new RoutingTable.Redirect(scheme, host, port, path, prefix, status);
+    return Outcome.unless(
+        errors,
+        () -> Optional.of(new RoutingTable.Redirect(scheme, host, port, path, prefix, status)));
   }
 
   /** The fixed response a route answers with, or null when it has none or it is invalid. */

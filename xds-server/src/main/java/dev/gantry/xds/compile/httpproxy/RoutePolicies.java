@@ -3,6 +3,7 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.GoDurations;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.xds.compile.HeaderValues;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -15,13 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Header policies ({@code requestHeadersPolicy}, {@code responseHeadersPolicy}, on routes and on
  * services) and {@code pathRewritePolicy}, validated like Contour's, header values escaped for
- * Envoy ({@link HeaderValues}). Errors are added to the list and the policy is left out; nothing is
- * thrown.
+ * Envoy ({@link HeaderValues}). Header and retry policies come as outcomes; the other policies add
+ * their errors to the list and are left out. Nothing is thrown.
  */
 public final class RoutePolicies {
   static final String REQUEST = "RequestHeadersPolicyInvalid";
@@ -50,15 +52,10 @@ public final class RoutePolicies {
   /** An HTTP header name (RFC 9110 token). */
   private RoutePolicies() {}
 
-  /**
-   * As {@link #headers(HTTPProxySpec.HeadersPolicy, boolean, Map, String, List)} without variables.
-   */
-  public static HeaderPolicy headers(
-      HTTPProxySpec.HeadersPolicy policy,
-      boolean response,
-      String where,
-      List<ProxyVerdict.Error> errors) {
-    return headers(policy, response, Map.of(), where, errors);
+  /** As {@link #headers(HTTPProxySpec.HeadersPolicy, boolean, Map, String)} without variables. */
+  public static Outcome<HeaderPolicy> headers(
+      HTTPProxySpec.HeadersPolicy policy, boolean response, String where) {
+    return headers(policy, response, Map.of(), where);
   }
 
   /**
@@ -67,18 +64,30 @@ public final class RoutePolicies {
    * @param response whether the policy applies to responses ({@code responseHeadersPolicy})
    * @param variables Contour's variables that values may name, e.g. {@code CONTOUR_NAMESPACE}
    */
-  public static HeaderPolicy headers(
+  public static Outcome<HeaderPolicy> headers(
       HTTPProxySpec.HeadersPolicy policy,
       boolean response,
       Map<String, String> variables,
-      String where,
-      List<ProxyVerdict.Error> errors) {
+      String where) {
     if (policy == null) {
-      return HeaderPolicy.NONE;
+      return Outcome.of(HeaderPolicy.NONE);
     }
     String reason = response ? RESPONSE : REQUEST;
     String field = where + (response ? ".responseHeadersPolicy" : ".requestHeadersPolicy");
-    int before = errors.size();
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+    Map<String, String> set = set(policy, response, variables, reason, field, errors);
+    List<String> remove = remove(policy, set, reason, field, errors);
+    return Outcome.unless(errors, () -> new HeaderPolicy(set, remove));
+  }
+
+  /** The headers to set, lower-case name to Envoy's value; the bad ones' errors to the list. */
+  private static Map<String, String> set(
+      HTTPProxySpec.HeadersPolicy policy,
+      boolean response,
+      Map<String, String> variables,
+      String reason,
+      String field,
+      List<ProxyVerdict.Error> errors) {
     Map<String, String> set = new LinkedHashMap<>();
     List<HTTPProxySpec.HeaderValue> sets = policy.getSet() == null ? List.of() : policy.getSet();
     for (int i = 0; i < sets.size(); i++) {
@@ -115,6 +124,16 @@ public final class RoutePolicies {
       }
       set.put(key, value);
     }
+    return set;
+  }
+
+  /** The headers to remove, in lower case, none of those {@code set} sets. */
+  private static List<String> remove(
+      HTTPProxySpec.HeadersPolicy policy,
+      Map<String, String> set,
+      String reason,
+      String field,
+      List<ProxyVerdict.Error> errors) {
     List<String> remove = new ArrayList<>();
     List<String> removes = policy.getRemove() == null ? List.of() : policy.getRemove();
     Set<String> seen = new HashSet<>();
@@ -136,7 +155,7 @@ public final class RoutePolicies {
         remove.add(key);
       }
     }
-    return errors.size() > before ? HeaderPolicy.NONE : new HeaderPolicy(set, remove);
+    return remove;
   }
 
   private static String nameProblem(String name) {
@@ -252,21 +271,21 @@ public final class RoutePolicies {
     return d;
   }
 
-  /** The route's retry policy, or null for none; an invalid one is reported. */
-  public static RoutingTable.Retry retry(
-      HTTPProxySpec.RetryPolicy policy, String where, List<ProxyVerdict.Error> errors) {
+  /** The route's retry policy, absent when it has none. */
+  public static Outcome<Optional<RoutingTable.Retry>> retry(
+      HTTPProxySpec.RetryPolicy policy, String where) {
     if (policy == null) {
-      return null;
+      return Outcome.of(Optional.empty());
     }
     String field = where + ".retryPolicy";
-    int before = errors.size();
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
     long count = policy.getCount() == null ? 1 : policy.getCount();
     if (count < 0 || count > 100) {
       errors.add(error(RETRY, field + ".count: " + count + " is outside 0..100"));
     }
-    java.time.Duration perTry = null;
+    java.time.Duration perTry =
+        policy.getPerTryTimeout() == null ? null : GoDurations.parse(policy.getPerTryTimeout());
     if (policy.getPerTryTimeout() != null) {
-      perTry = GoDurations.parse(policy.getPerTryTimeout());
       if (perTry == null) {
         errors.add(
             error(
@@ -298,14 +317,15 @@ public final class RoutePolicies {
             error(RETRY, field + ".retriableStatusCodes: " + code + " is not an HTTP status code"));
       }
     }
-    if (errors.size() > before) {
-      return null;
-    }
-    return new RoutingTable.Retry(
-        on.isEmpty() ? List.of("5xx") : on,
-        (int) count,
-        perTry,
-        codes.stream().map(Long::intValue).toList());
+    return Outcome.unless(
+        errors,
+        () ->
+            Optional.of(
+                new RoutingTable.Retry(
+                    on.isEmpty() ? List.of("5xx") : on,
+                    (int) count,
+                    perTry,
+                    codes.stream().map(Long::intValue).toList())));
   }
 
   private static ProxyVerdict.Error error(String reason, String message) {

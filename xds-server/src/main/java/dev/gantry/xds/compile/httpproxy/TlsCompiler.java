@@ -4,7 +4,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.TCPProxy;
 import dev.gantry.api.crd.contour.TLS;
-import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -14,6 +14,7 @@ import dev.gantry.xds.tls.TlsSecrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Compiles an HTTPProxy's {@code spec.virtualhost.tls}, {@code spec.tcpproxy} and the routes'
@@ -24,62 +25,45 @@ final class TlsCompiler {
   private TlsCompiler() {}
 
   /**
-   * The host's TLS, or null when it has none or it is invalid ({@code errors} then says why).
-   *
-   * @param certificates validated Secrets by {@code namespace/name} ({@link
-   *     TlsSecrets#validateAll})
-   * @param upstreams receives the clusters of {@code spec.tcpproxy}
+   * The host's TLS, absent when it has none; the clusters of {@code spec.tcpproxy} go to the
+   * context's upstreams, TLS warnings to its warnings.
    */
-  static VirtualHostTls compile(
-      HTTPProxy p,
-      Map<String, TlsSecrets.Outcome> certificates,
-      FederationSnapshot snapshot,
-      List<ProxyVerdict.Error> errors,
-      List<ProxyVerdict.Error> warnings,
-      Map<String, Upstream> upstreams) {
+  static Outcome<Optional<VirtualHostTls>> compile(CompileContext ctx, HTTPProxy p) {
     HTTPProxySpec spec = p.getSpec();
     TLS tls = spec.getVirtualhost().getTls();
     TCPProxy tcp = spec.getTcpproxy();
     if (tls == null) {
-      if (tcp != null) {
-        errors.add(
-            new ProxyVerdict.Error(
-                ProxyVerdict.TCP_PROXY_ERROR,
-                "TLSMustBeConfigured",
-                "Spec.TCPProxy requires that either Spec.TLS.Passthrough or Spec.TLS.SecretName be"
-                    + " set"));
-      }
-      return null;
+      return tcp == null
+          ? Outcome.of(Optional.empty())
+          : Outcome.failed(
+              new ProxyVerdict.Error(
+                  ProxyVerdict.TCP_PROXY_ERROR,
+                  "TLSMustBeConfigured",
+                  "Spec.TCPProxy requires that either Spec.TLS.Passthrough or Spec.TLS.SecretName"
+                      + " be set"));
     }
-    int before = errors.size();
     boolean passthrough = Boolean.TRUE.equals(tls.getPassthrough());
     boolean hasSecret = tls.getSecretName() != null && !tls.getSecretName().isBlank();
-    if (passthrough && hasSecret) {
-      errors.add(
+    if (passthrough == hasSecret) {
+      return Outcome.failed(
           tlsError(
               "TLSConfigNotValid",
-              "Spec.VirtualHost.TLS: both Passthrough and SecretName were specified"));
-      return null;
+              passthrough
+                  ? "Spec.VirtualHost.TLS: both Passthrough and SecretName were specified"
+                  : "Spec.VirtualHost.TLS: neither Passthrough nor SecretName were specified"));
     }
-    if (!passthrough && !hasSecret) {
-      errors.add(
-          tlsError(
-              "TLSConfigNotValid",
-              "Spec.VirtualHost.TLS: neither Passthrough nor SecretName were specified"));
-      return null;
-    }
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
     VirtualHostTls.Version minimum = version(tls.getMinimumProtocolVersion(), errors);
     if (passthrough && tls.getMinimumProtocolVersion() != null && minimum != null) {
-      warnings.add(
-          tlsError(
-              "IgnoredField",
-              "Spec.VirtualHost.TLS.MinimumProtocolVersion is ignored with Passthrough: the"
-                  + " backend negotiates the TLS version"));
+      ctx.warnings()
+          .add(
+              tlsError(
+                  "IgnoredField",
+                  "Spec.VirtualHost.TLS.MinimumProtocolVersion is ignored with Passthrough: the"
+                      + " backend negotiates the TLS version"));
     }
-    VirtualHostTls.Certificate certificate = null;
-    if (hasSecret) {
-      certificate = certificate(p, tls.getSecretName(), certificates, errors);
-    }
+    VirtualHostTls.Certificate certificate =
+        hasSecret ? certificate(p, tls.getSecretName(), ctx.certificates(), errors) : null;
     if (passthrough && tcp == null) {
       errors.add(
           tlsError(
@@ -89,11 +73,9 @@ final class TlsCompiler {
                   + " HTTPS"));
     }
     List<RoutingTable.WeightedCluster> clusters =
-        tcp == null ? List.of() : tcpProxy(p, tcp, snapshot, errors, upstreams);
-    if (errors.size() > before) {
-      return null;
-    }
-    return new VirtualHostTls(certificate, minimum, clusters);
+        tcp == null ? List.of() : tcpProxy(ctx, tcp, errors);
+    return Outcome.unless(
+        errors, () -> Optional.of(new VirtualHostTls(certificate, minimum, clusters)));
   }
 
   private static ProxyVerdict.Error tlsError(String reason, String message) {
@@ -162,11 +144,7 @@ final class TlsCompiler {
   }
 
   private static List<RoutingTable.WeightedCluster> tcpProxy(
-      HTTPProxy p,
-      TCPProxy tcp,
-      FederationSnapshot snapshot,
-      List<ProxyVerdict.Error> errors,
-      Map<String, Upstream> upstreams) {
+      CompileContext ctx, TCPProxy tcp, List<ProxyVerdict.Error> errors) {
     List<HTTPProxySpec.RouteService> services =
         tcp.getServices() == null ? List.of() : tcp.getServices();
     if (services.isEmpty()) {
@@ -185,9 +163,9 @@ final class TlsCompiler {
       List<ProxyVerdict.Error> serviceErrors = new ArrayList<>();
       Upstream upstream =
           ServiceResolver.resolve(
-              p.getMetadata().getNamespace(),
+              ctx.namespace(),
               s,
-              snapshot,
+              ctx.snapshot(),
               ServiceResolver.ClusterPolicies.DEFAULT,
               "spec.tcpproxy.services[" + i + "]",
               serviceErrors);
@@ -204,7 +182,7 @@ final class TlsCompiler {
       if (weight == null) {
         continue;
       }
-      upstreams.put(upstream.name(), upstream);
+      ctx.upstreams().put(upstream.name(), upstream);
       clusters.add(new RoutingTable.WeightedCluster(upstream.name(), anyWeight ? weight : 1));
     }
     return clusters;

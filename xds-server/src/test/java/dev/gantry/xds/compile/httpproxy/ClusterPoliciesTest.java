@@ -130,7 +130,8 @@ class ClusterPoliciesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("balancing")
   void balances(LbCase c) {
-    ProxyCompiler.Result result = new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT);
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT, Map.of());
 
     assertThat(result.table().upstreams()).isEqualTo(c.upstreams());
     assertThat(result.table().virtualHosts().get(0).routes())
@@ -188,7 +189,8 @@ class ClusterPoliciesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void compiles(Case c) {
-    ProxyCompiler.Result result = new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT);
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT, Map.of());
 
     assertThat(result.table().upstreams()).isEqualTo(c.upstreams());
     assertThat(result.verdicts())

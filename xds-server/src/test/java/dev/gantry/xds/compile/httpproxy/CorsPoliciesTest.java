@@ -4,6 +4,7 @@ import static dev.gantry.xds.Fixtures.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.crd.contour.CORSPolicy;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable.Cors;
 import dev.gantry.xds.ir.RoutingTable.OriginMatch;
@@ -15,6 +16,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,7 +111,8 @@ class CorsPoliciesTest {
   @MethodSource("cases")
   void parse(Case c) {
     List<ProxyVerdict.Error> errors = new ArrayList<>();
-    assertThat(CorsPolicies.parse(c.policy(), errors)).isEqualTo(c.expected());
+    assertThat(Outcome.orReportAbsent(CorsPolicies.parse(c.policy()), errors))
+        .isEqualTo(c.expected());
     assertThat(errors.stream().map(ProxyVerdict.Error::message).toList())
         .isEqualTo(c.error() == null ? List.of() : List.of(c.error()));
     assertThat(errors)
@@ -131,7 +134,8 @@ class CorsPoliciesTest {
                                     .setCorsPolicy(policy(List.of(), List.of("GET"), null)))
                         .route("/", "kuard", 80, null)
                         .build()),
-                ProxyCompilerTest.SNAPSHOT);
+                ProxyCompilerTest.SNAPSHOT,
+                Map.of());
     assertThat(result.verdicts().get(0).currentStatus()).isEqualTo("invalid");
     assertThat(result.table().virtualHosts()).isEmpty();
   }
@@ -154,7 +158,8 @@ class CorsPoliciesTest {
                                             "1m")))
                         .route("/", "kuard", 80, null)
                         .build()),
-                ProxyCompilerTest.SNAPSHOT);
+                ProxyCompilerTest.SNAPSHOT,
+                Map.of());
     VirtualHost vhost = RouteTranslator.translate(result.table()).getVirtualHosts(0);
     CorsPolicy cors =
         vhost.getTypedPerFilterConfigOrThrow(RouteTranslator.CORS_FILTER).unpack(CorsPolicy.class);

@@ -278,7 +278,8 @@ class DelegationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void delegation(Case c) {
-    ProxyCompiler.Result result = new ProxyCompiler("gantry").compile(c.proxies(), SNAPSHOT);
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry").compile(c.proxies(), SNAPSHOT, Map.of());
 
     List<String> routes =
         result.table().virtualHosts().stream()

@@ -10,6 +10,7 @@ import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.translate.XdsAssembler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,7 @@ class HostileInputTest {
     List<HTTPProxy> proxies = new ArrayList<>();
     proxies.add(HostileProxies.parse(HostileProxies.valid()));
     HostileProxies.cases().forEach(c -> proxies.add(HostileProxies.parse(c.yaml())));
-    return new ProxyCompiler("gantry").compile(proxies, ProxyCompilerTest.SNAPSHOT);
+    return new ProxyCompiler("gantry").compile(proxies, ProxyCompilerTest.SNAPSHOT, Map.of());
   }
 
   static String status(ProxyVerdict v) {

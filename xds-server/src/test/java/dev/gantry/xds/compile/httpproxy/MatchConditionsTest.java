@@ -133,7 +133,7 @@ class MatchConditionsTest {
   void parsesValidConditions(Valid c) {
     List<ProxyVerdict.Error> errors = new ArrayList<>();
 
-    Match match = MatchConditions.parse(c.conditions(), "spec.routes[0]", errors);
+    Match match = MatchConditions.parse(c.conditions(), "spec.routes[0]").orReport(errors);
 
     assertThat(errors).isEmpty();
     assertThat(match).isEqualTo(c.expected());
@@ -269,7 +269,7 @@ class MatchConditionsTest {
   void reportsInvalidConditionsWithTheReasonAndWhere(Invalid c) {
     List<ProxyVerdict.Error> errors = new ArrayList<>();
 
-    Match match = MatchConditions.parse(c.conditions(), "spec.routes[3]", errors);
+    Match match = MatchConditions.parse(c.conditions(), "spec.routes[3]").orReport(errors);
 
     assertThat(match).isNull();
     assertThat(errors).isNotEmpty();

@@ -93,7 +93,7 @@ class ProxyCompilerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource({"validProxies", "ingressClasses", "invalidProxies"})
   void compiles(Case c) {
-    ProxyCompiler.Result result = compiler.compile(c.proxies(), SNAPSHOT);
+    ProxyCompiler.Result result = compiler.compile(c.proxies(), SNAPSHOT, Map.of());
 
     assertThat(result.table()).isEqualTo(c.table());
     assertThat(result.verdicts().stream().map(ProxyCompilerTest::summary).toList())
@@ -458,7 +458,7 @@ class ProxyCompilerTest {
             .route("/api", "kuard", 80, null, "nope", 80, null)
             .build();
 
-    ProxyCompiler.Result result = compiler.compile(List.of(p), SNAPSHOT);
+    ProxyCompiler.Result result = compiler.compile(List.of(p), SNAPSHOT, Map.of());
 
     String message = "spec.routes[1].services[1]: service \"demo/nope\" is not found";
     assertThat(result.verdicts())
@@ -478,7 +478,7 @@ class ProxyCompilerTest {
   void validVerdictCarriesTheGeneration() {
     HTTPProxy p = kuardProxy("demo/a").generation(3).build();
 
-    assertThat(compiler.compile(List.of(p), SNAPSHOT).verdicts())
+    assertThat(compiler.compile(List.of(p), SNAPSHOT, Map.of()).verdicts())
         .containsExactly(
             new ProxyVerdict("demo", "a", 3, ProxyVerdict.VALID, "Valid HTTPProxy", List.of()));
   }
@@ -487,11 +487,11 @@ class ProxyCompilerTest {
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void shuffledInputGivesTheSameResult(long seed) {
     List<HTTPProxy> proxies = mixedProxies();
-    ProxyCompiler.Result expected = compiler.compile(proxies, SNAPSHOT);
+    ProxyCompiler.Result expected = compiler.compile(proxies, SNAPSHOT, Map.of());
 
     List<HTTPProxy> shuffled = new ArrayList<>(proxies);
     Collections.shuffle(shuffled, new Random(seed));
-    ProxyCompiler.Result actual = compiler.compile(shuffled, SNAPSHOT);
+    ProxyCompiler.Result actual = compiler.compile(shuffled, SNAPSHOT, Map.of());
 
     assertThat(actual).isEqualTo(expected);
     // Guard against a vacuous pass: the mix must produce something of every kind.
@@ -503,8 +503,8 @@ class ProxyCompilerTest {
 
   @Test
   void compilingTwiceGivesEqualResults() {
-    assertThat(compiler.compile(mixedProxies(), SNAPSHOT))
-        .isEqualTo(new ProxyCompiler("gantry").compile(mixedProxies(), SNAPSHOT));
+    assertThat(compiler.compile(mixedProxies(), SNAPSHOT, Map.of()))
+        .isEqualTo(new ProxyCompiler("gantry").compile(mixedProxies(), SNAPSHOT, Map.of()));
   }
 
   private static List<HTTPProxy> mixedProxies() {

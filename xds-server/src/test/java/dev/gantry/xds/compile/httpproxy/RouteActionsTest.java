@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.api.crd.contour.DirectResponsePolicy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.RequestRedirectPolicy;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.RoutingTable.DirectResponse;
@@ -15,6 +16,7 @@ import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,7 +111,8 @@ class RouteActionsTest {
   @MethodSource("redirects")
   void redirect(RedirectCase c) {
     List<ProxyVerdict.Error> errors = new ArrayList<>();
-    Redirect got = RouteActions.redirect(c.policy(), "spec.routes[0]", errors);
+    Redirect got =
+        Outcome.orReportAbsent(RouteActions.redirect(c.policy(), "spec.routes[0]"), errors);
     assertThat(got).isEqualTo(c.expected());
     assertThat(errors.stream().map(e -> e.reason() + ": " + e.message()).toList())
         .isEqualTo(c.error() == null ? List.of() : List.of(c.error()));
@@ -167,7 +170,8 @@ class RouteActionsTest {
   }
 
   private static ProxyCompiler.Result compile(HTTPProxy... proxies) {
-    return new ProxyCompiler("gantry").compile(List.of(proxies), ProxyCompilerTest.SNAPSHOT);
+    return new ProxyCompiler("gantry")
+        .compile(List.of(proxies), ProxyCompilerTest.SNAPSHOT, Map.of());
   }
 
   private static List<String> reasons(ProxyCompiler.Result result) {

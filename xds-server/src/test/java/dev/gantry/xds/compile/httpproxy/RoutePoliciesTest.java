@@ -3,6 +3,7 @@ package dev.gantry.xds.compile.httpproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable.Match;
@@ -114,7 +115,11 @@ class RoutePoliciesTest {
   void headerPolicies(HeadersCase c) {
     List<ProxyVerdict.Error> errors = new ArrayList<>();
 
-    HeaderPolicy result = RoutePolicies.headers(c.policy(), c.response(), "spec.routes[0]", errors);
+    Outcome<HeaderPolicy> outcome =
+        RoutePolicies.headers(c.policy(), c.response(), "spec.routes[0]");
+    errors.addAll(outcome.errors());
+    // An invalid policy is left out of the route.
+    HeaderPolicy result = outcome.ok() ? outcome.value() : HeaderPolicy.NONE;
 
     if (c.error() == null) {
       assertThat(errors).isEmpty();

@@ -6,6 +6,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.xds.ir.ProxyVerdict;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -83,7 +84,7 @@ class UnimplementedFieldsTest {
             HTTPProxy.class);
 
     ProxyCompiler.Result result =
-        new ProxyCompiler("gantry").compile(List.of(proxy), ProxyCompilerTest.SNAPSHOT);
+        new ProxyCompiler("gantry").compile(List.of(proxy), ProxyCompilerTest.SNAPSHOT, Map.of());
 
     ProxyVerdict verdict = result.verdicts().get(0);
     assertThat(verdict.currentStatus()).isEqualTo(status);

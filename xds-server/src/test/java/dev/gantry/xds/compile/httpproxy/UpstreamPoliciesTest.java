@@ -205,7 +205,8 @@ class UpstreamPoliciesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void compiles(Case c) {
-    ProxyCompiler.Result result = new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT);
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry").compile(List.of(c.proxy()), SNAPSHOT, Map.of());
 
     assertThat(result.table().upstreams()).isEqualTo(c.upstreams());
     assertThat(result.verdicts())

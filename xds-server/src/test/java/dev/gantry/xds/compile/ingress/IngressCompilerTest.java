@@ -11,6 +11,7 @@ import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.RoutingTable.Match;
 import dev.gantry.xds.ir.RoutingTable.PathKind;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Ingress hosts compiled into the routing table next to HTTPProxies. */
@@ -203,7 +204,7 @@ class IngressCompilerTest {
             Fixtures.proxy("demo/proxy").fqdn("p.example.com").route("/", "web", 80, null).build());
 
     IngressCompiler.Result result = compiler.compile(proxies, List.of(), SNAPSHOT);
-    ProxyCompiler.Result plain = new ProxyCompiler("gantry").compile(proxies, SNAPSHOT);
+    ProxyCompiler.Result plain = new ProxyCompiler("gantry").compile(proxies, SNAPSHOT, Map.of());
 
     assertThat(result.table()).isEqualTo(plain.table());
     assertThat(result.verdicts()).isEqualTo(plain.verdicts());

@@ -1,0 +1,112 @@
+package dev.gantry.xds.compile.httpproxy;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.Outcome;
+import dev.gantry.xds.compile.Syntax;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.tls.TlsSecrets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A root HTTPProxy's virtual host: its fqdn (a valid host name no other root claims), CORS and TLS,
+ * and the routes of the proxies it delegates to.
+ */
+final class RootCompiler {
+  private final Map<String, List<HTTPProxy>> byFqdn = new TreeMap<>();
+  private final Delegation delegation;
+  private final FederationSnapshot snapshot;
+  private final Map<String, TlsSecrets.Outcome> certificates;
+
+  /** A virtual host and the clusters its routes use. */
+  record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
+
+  /** What a root adds to its routes: CORS and TLS, each null when it has none. */
+  private record Frame(RoutingTable.Cors cors, VirtualHostTls tls) {}
+
+  RootCompiler(
+      List<HTTPProxy> proxies,
+      Delegation delegation,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates) {
+    this.delegation = delegation;
+    this.snapshot = snapshot;
+    this.certificates = certificates;
+    for (HTTPProxy p : proxies) {
+      String fqdn = Proxies.fqdn(p);
+      if (fqdn != null) {
+        byFqdn.computeIfAbsent(fqdn.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(p);
+      }
+    }
+  }
+
+  /** The root's virtual host, or empty when the root is invalid (its findings say why). */
+  Optional<Host> compile(HTTPProxy root) {
+    Findings f = delegation.findings(Proxies.key(root));
+    CompileContext ctx = CompileContext.root(snapshot, certificates, root, f);
+    Outcome<Frame> frame = frame(ctx, root);
+    f.fatal(frame.errors());
+    Outcome<List<RoutingTable.Route>> routes = delegation.delegate(ctx, root);
+    if (f.blocked() || !routes.ok()) {
+      return Optional.empty();
+    }
+    List<RoutingTable.Route> sorted =
+        routes.value().stream()
+            .sorted(Comparator.comparing(RoutingTable.Route::match, MatchConditions.ENVOY_ORDER))
+            .toList();
+    String host = Proxies.fqdn(root).toLowerCase(Locale.ROOT);
+    return Optional.of(
+        new Host(
+            new RoutingTable.VirtualHost(host, sorted, frame.value().cors(), frame.value().tls()),
+            ctx.upstreams()));
+  }
+
+  /** The root's own checks, CORS and TLS; every error, in the order Contour reports them. */
+  private Outcome<Frame> frame(CompileContext ctx, HTTPProxy root) {
+    String fqdn = Proxies.fqdn(root);
+    String host = fqdn.toLowerCase(Locale.ROOT);
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+    List<HTTPProxy> claims = byFqdn.get(host);
+    if (claims.size() > 1) {
+      List<String> others = claims.stream().map(Proxies::key).toList();
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.VIRTUAL_HOST_ERROR,
+              "DuplicateVhost",
+              "fqdn \""
+                  + fqdn
+                  + "\" is used in multiple HTTPProxies: "
+                  + String.join(", ", others)));
+    }
+    if (!Syntax.validFqdn(host)) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.VIRTUAL_HOST_ERROR,
+              "FQDNInvalid",
+              "spec.virtualhost.fqdn \"" + fqdn + "\" is not a valid host name"));
+    }
+    HTTPProxySpec spec = root.getSpec();
+    boolean noRoutes = spec.getRoutes() == null || spec.getRoutes().isEmpty();
+    boolean noIncludes = spec.getIncludes() == null || spec.getIncludes().isEmpty();
+    if (noRoutes && noIncludes && spec.getTcpproxy() == null) {
+      // A root with nothing to serve would publish a virtual host that answers 404 to all.
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SPEC_ERROR, "NothingDefined", "HTTPProxy.spec.routes must be defined"));
+    }
+    RoutingTable.Cors cors =
+        Outcome.orReportAbsent(CorsPolicies.parse(spec.getVirtualhost().getCorsPolicy()), errors);
+    VirtualHostTls tls = Outcome.orReportAbsent(TlsCompiler.compile(ctx, root), errors);
+    return Outcome.unless(errors, () -> new Frame(cors, tls));
+  }
+}
