@@ -140,9 +140,11 @@ class ChartIT {
   void xdsIsMutualTlsByDefaultBehindANetworkPolicyAndPlainTextOnlyWhenAsked() throws Exception {
     String defaults = render("d", NS, null);
     String plain = render("p", NS, values("plain.yaml", "xds: {tls: {enabled: false}}\n"));
+    String helm = render("h", NS, values("helm-tls.yaml", "xds: {tls: {issuer: helm}}\n"));
+    String certManager =
+        render("c", NS, values("cm-tls.yaml", "xds: {tls: {issuer: certManager}}\n"));
 
     assertThat(defaults)
-        .contains("name: d-xds-hub\n", "name: d-xds-envoy\n", "type: kubernetes.io/tls")
         .contains(
             "- --xds-tls-cert=/etc/gantry/xds/tls.crt",
             "- --xds-tls-key=/etc/gantry/xds/tls.key",
@@ -150,9 +152,23 @@ class ChartIT {
         .contains("name: envoy.transport_sockets.tls", "{filename: /etc/envoy-xds/tls.crt}")
         .contains("kind: NetworkPolicy", "app.kubernetes.io/component: envoy")
         .doesNotContain("--xds-insecure");
+    // By default certgen makes the Secrets in a hook Job before the release's objects.
+    assertThat(defaults)
+        .contains("kind: Job", "helm.sh/hook: pre-install,pre-upgrade", "name: d-certgen")
+        .contains("- certgen", "- --secrets", "- --name=d", "- --dns-name=d-hub." + NS + ".svc")
+        .doesNotContain("type: kubernetes.io/tls", "kind: Certificate");
+    assertThat(helm)
+        .contains("name: h-xds-hub\n", "name: h-xds-envoy\n", "type: kubernetes.io/tls")
+        .doesNotContain("kind: Job", "kind: Certificate");
+    assertThat(certManager)
+        .contains("apiVersion: cert-manager.io/v1", "kind: Certificate", "isCA: true")
+        .contains("secretName: c-xds-hub", "secretName: c-xds-envoy", "renewBefore: 360h")
+        .contains("usages: [server auth", "usages: [client auth")
+        .doesNotContain("kind: Job", "type: kubernetes.io/tls");
     assertThat(plain)
         .contains("- --xds-insecure")
         .doesNotContain("name: p-xds-hub\n")
+        .doesNotContain("kind: Job")
         .doesNotContain("envoy.transport_sockets.tls");
   }
 

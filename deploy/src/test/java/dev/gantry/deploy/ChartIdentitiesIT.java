@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
@@ -77,6 +78,35 @@ class ChartIdentitiesIT {
     String manifests = render("g", NS, Files.writeString(dir.resolve("values.yaml"), VALUES));
     apply(hub, manifests);
     rendered = objects(hub, manifests);
+    runCertgenHook();
+  }
+
+  /**
+   * What the pre-install hook does in a cluster with a controller manager: the certgen Job's
+   * command, with the Job's own identity (its ServiceAccount's token, its Role), writes the xDS
+   * Secrets; run twice, as an install and an upgrade would, it keeps them.
+   */
+  private void runCertgenHook() throws Exception {
+    Job job =
+        rendered.stream()
+            .filter(o -> o instanceof Job && o.getMetadata().getName().equals("g-certgen"))
+            .map(Job.class::cast)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no certgen Job rendered"));
+    var pod = job.getSpec().getTemplate().getSpec();
+    List<String> args = new ArrayList<>(pod.getContainers().get(0).getArgs());
+    args.add("--hub-kubeconfig=" + tokenKubeconfig(pod.getServiceAccountName()));
+    for (String expected : List.of("wrote Secrets", "kept Secrets")) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      int code =
+          new picocli.CommandLine(new HubCommand())
+              .setOut(new java.io.PrintWriter(out))
+              .setErr(new java.io.PrintWriter(err))
+              .execute(args.toArray(String[]::new));
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).contains(expected);
+    }
   }
 
   @Test
@@ -290,13 +320,10 @@ class ChartIdentitiesIT {
   }
 
   /** A key of a rendered Secret, written where its volume would put it. */
+  /** A key of one of the Secrets certgen wrote, as a file, as the pod would mount it. */
   private Path secretFile(String secret, String key) throws Exception {
-    Secret s =
-        rendered.stream()
-            .filter(o -> o instanceof Secret && o.getMetadata().getName().equals(secret))
-            .map(Secret.class::cast)
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no Secret " + secret + " rendered"));
+    Secret s = hub.secrets().inNamespace(NS).withName(secret).get();
+    assertThat(s).as("Secret %s from the certgen hook", secret).isNotNull();
     Path file = dir.resolve(secret).resolve(key);
     Files.createDirectories(file.getParent());
     return Files.write(file, java.util.Base64.getDecoder().decode(s.getData().get(key)));
