@@ -96,7 +96,14 @@ public final class Aggregator implements AutoCloseable {
     this.holdoff = Objects.requireNonNull(holdoff, "holdoff");
     this.staleTtl = staleTtl;
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.rebuilds = new Holdoff(executor, holdoff, this::rebuild);
+    this.rebuilds =
+        new Holdoff(
+            executor,
+            holdoff,
+            () -> {
+              rebuild();
+              return true;
+            });
     this.services =
         informers.retrying(
             hub.services().inAnyNamespace().runnableInformer(0), "Services in the hub");

@@ -58,15 +58,11 @@ public final class MirrorNames {
       return full;
     }
     // Keep a readable prefix and make the name unique with a hash of the untruncated pair.
-    String hash = sha256Hex(cluster + "/" + service).substring(0, HASH_CHARS);
+    String hash = Digests.sha256Hex(cluster + "/" + service).substring(0, HASH_CHARS);
     String prefix = full.substring(0, MAX_LENGTH - HASH_CHARS - 1);
     while (prefix.endsWith("-")) {
       prefix = prefix.substring(0, prefix.length() - 1);
     }
     return prefix + "-" + hash;
-  }
-
-  static String sha256Hex(String value) {
-    return Digests.sha256Hex(value);
   }
 }

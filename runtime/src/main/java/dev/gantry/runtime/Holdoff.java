@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a task on a single-threaded executor at most once per holdoff, leading edge first: an
@@ -16,11 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Holdoff {
   private final ScheduledExecutorService executor;
   private final long holdoffNanos;
-  private final Runnable task;
+  private final BooleanSupplier task;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile long lastRunNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
-  public Holdoff(ScheduledExecutorService executor, Duration holdoff, Runnable task) {
+  /**
+   * @param task runs on the executor; answers whether it did its work (a run that found nothing to
+   *     do yet, say because its inputs are incomplete, does not hold off the next)
+   */
+  public Holdoff(ScheduledExecutorService executor, Duration holdoff, BooleanSupplier task) {
     this.executor = Objects.requireNonNull(executor, "executor");
     this.holdoffNanos = Objects.requireNonNull(holdoff, "holdoff").toNanos();
     this.task = Objects.requireNonNull(task, "task");
@@ -39,10 +44,12 @@ public final class Holdoff {
     }
   }
 
-  /** Runs the task now, on the calling thread, which must be the executor's; counts as a run. */
+  /** Runs the task now, on the calling thread, which must be the executor's. */
   public void runNow() {
     scheduled.set(false);
-    lastRunNanos = System.nanoTime();
-    task.run();
+    long start = System.nanoTime();
+    if (task.getAsBoolean()) {
+      lastRunNanos = start;
+    }
   }
 }

@@ -231,23 +231,6 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
         new HashPolicy(HashKind.COOKIE, "X-Contour-Session-Affinity", false);
   }
 
-  /**
-   * Headers to set (replacing any value), sorted by name, and names to remove, sorted. Each value
-   * is Envoy's format string ({@link HeaderValues#escape}) except that of {@code host}, a literal.
-   */
-  public record HeaderPolicy(Map<String, String> set, List<String> remove) {
-    public static final HeaderPolicy NONE = new HeaderPolicy(Map.of(), List.of());
-
-    public HeaderPolicy {
-      set = java.util.Collections.unmodifiableMap(new TreeMap<>(set));
-      remove = remove.stream().sorted().toList();
-    }
-
-    public boolean isEmpty() {
-      return set.isEmpty() && remove.isEmpty();
-    }
-  }
-
   /** How a path is compared. */
   public enum PathKind {
     PREFIX,
@@ -303,12 +286,4 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
   /** A query parameter condition: {@code kind} against {@code value} (null for PRESENT). */
   public record QueryMatch(String name, ValueKind kind, String value, boolean ignoreCase) {}
-
-  /** An Envoy cluster name with its share of the route's traffic and its own header changes. */
-  public record WeightedCluster(
-      String cluster, long weight, HeaderPolicy request, HeaderPolicy response) {
-    public WeightedCluster(String cluster, long weight) {
-      this(cluster, weight, HeaderPolicy.NONE, HeaderPolicy.NONE);
-    }
-  }
 }

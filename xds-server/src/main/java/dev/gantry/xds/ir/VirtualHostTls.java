@@ -14,7 +14,7 @@ import java.util.Objects;
  *     when the host's routes serve HTTPS
  */
 public record VirtualHostTls(
-    Certificate certificate, Version minimumVersion, List<RoutingTable.WeightedCluster> tcpProxy) {
+    Certificate certificate, Version minimumVersion, List<WeightedCluster> tcpProxy) {
   public VirtualHostTls {
     Objects.requireNonNull(minimumVersion, "minimumVersion");
     tcpProxy = List.copyOf(tcpProxy);

@@ -176,16 +176,17 @@ public final class XdsPublisher {
     builds.request();
   }
 
-  private void build() {
+  /** Builds; false when the inputs are not all there yet (nothing was built). */
+  private boolean build() {
     if (!proxiesListed || !federationListed) {
       // Half the inputs would route to nothing and mark every proxy invalid: wait for both.
-      return;
+      return false;
     }
     long start = System.nanoTime();
     try {
       if (!routesChanged && !shapeChanged) {
         refreshEndpoints();
-        return;
+        return true;
       }
       IngressCompiler.Result result =
           compiler.compile(proxies, ingresses, federation, certificates);
@@ -211,6 +212,7 @@ public final class XdsPublisher {
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
     }
+    return true;
   }
 
   /**

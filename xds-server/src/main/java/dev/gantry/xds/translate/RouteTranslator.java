@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
@@ -200,7 +201,7 @@ public final class RouteTranslator {
       return action.setCluster(route.clusters().get(0).cluster()).build();
     }
     WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
-    for (RoutingTable.WeightedCluster c : route.clusters()) {
+    for (dev.gantry.xds.ir.WeightedCluster c : route.clusters()) {
       WeightedCluster.ClusterWeight.Builder weight =
           WeightedCluster.ClusterWeight.newBuilder()
               .setName(c.cluster())
@@ -313,7 +314,7 @@ public final class RouteTranslator {
   }
 
   /** Set means replace: any value the header had is overwritten. Host is a rewrite instead. */
-  static List<HeaderValueOption> headersToSet(RoutingTable.HeaderPolicy policy) {
+  static List<HeaderValueOption> headersToSet(HeaderPolicy policy) {
     return policy.set().entrySet().stream()
         .filter(e -> !e.getKey().equals(HOST))
         .map(

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import com.google.protobuf.Any;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -129,15 +130,14 @@ public final class SecureListenerTranslator {
   }
 
   /** Envoy wants weights of at least 1 in a TCP proxy: clusters weighted 0 get no traffic. */
-  static TcpProxy tcpProxy(List<RoutingTable.WeightedCluster> clusters) {
+  static TcpProxy tcpProxy(List<WeightedCluster> clusters) {
     TcpProxy.Builder proxy = TcpProxy.newBuilder().setStatPrefix(INGRESS_HTTPS);
-    List<RoutingTable.WeightedCluster> weighted =
-        clusters.stream().filter(c -> c.weight() > 0).toList();
+    List<WeightedCluster> weighted = clusters.stream().filter(c -> c.weight() > 0).toList();
     if (weighted.size() == 1) {
       return proxy.setCluster(weighted.get(0).cluster()).build();
     }
     TcpProxy.WeightedCluster.Builder split = TcpProxy.WeightedCluster.newBuilder();
-    for (RoutingTable.WeightedCluster c : weighted) {
+    for (WeightedCluster c : weighted) {
       split.addClusters(
           TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
               .setName(c.cluster())

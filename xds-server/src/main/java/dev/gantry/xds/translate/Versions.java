@@ -2,11 +2,11 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
+import dev.gantry.api.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Content versions: a SHA-256 over deterministic proto bytes, never {@code hashCode()}. */
@@ -14,15 +14,11 @@ public final class Versions {
   private Versions() {}
 
   public static String of(Iterable<? extends Message> messages) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Message m : messages) {
-        digest.update(deterministicBytes(m));
-      }
-      return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest digest = Digests.sha256();
+    for (Message m : messages) {
+      digest.update(deterministicBytes(m));
     }
+    return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
   }
 
   static byte[] deterministicBytes(Message m) {

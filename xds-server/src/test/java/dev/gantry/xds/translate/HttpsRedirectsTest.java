@@ -2,8 +2,10 @@ package dev.gantry.xds.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -16,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Plain HTTP routes of TLS hosts: 301 to https unless permitInsecure. */
 class HttpsRedirectsTest {
-  private static final List<RoutingTable.WeightedCluster> WEB =
-      List.of(new RoutingTable.WeightedCluster("demo/web/80/abc", 1));
+  private static final List<WeightedCluster> WEB =
+      List.of(new WeightedCluster("demo/web/80/abc", 1));
   private static final RoutingTable.Route API = new RoutingTable.Route("/api", WEB);
   private static final RoutingTable.Route ROOT = new RoutingTable.Route("/", WEB);
   private static final VirtualHostTls.Certificate CERT =
@@ -27,8 +29,8 @@ class HttpsRedirectsTest {
       new RoutingTable.Route(
           RoutingTable.Match.prefix("/api"),
           WEB,
-          RoutingTable.HeaderPolicy.NONE,
-          RoutingTable.HeaderPolicy.NONE,
+          HeaderPolicy.NONE,
+          HeaderPolicy.NONE,
           null,
           RoutingTable.Timeouts.DEFAULT,
           null,
@@ -100,8 +102,8 @@ class HttpsRedirectsTest {
         new RoutingTable.Route(
             RoutingTable.Match.prefix("/blog/open"),
             WEB,
-            RoutingTable.HeaderPolicy.NONE,
-            RoutingTable.HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
             null,
             RoutingTable.Timeouts.DEFAULT,
             null,

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -229,12 +230,13 @@ class RouteTranslatorTest {
     return new RoutingTable.VirtualHost(fqdn, List.of(routes));
   }
 
-  private static RoutingTable.Route route(String prefix, RoutingTable.WeightedCluster... clusters) {
+  private static RoutingTable.Route route(
+      String prefix, dev.gantry.xds.ir.WeightedCluster... clusters) {
     return new RoutingTable.Route(prefix, List.of(clusters));
   }
 
-  private static RoutingTable.WeightedCluster to(String cluster, long weight) {
-    return new RoutingTable.WeightedCluster(cluster, weight);
+  private static dev.gantry.xds.ir.WeightedCluster to(String cluster, long weight) {
+    return new dev.gantry.xds.ir.WeightedCluster(cluster, weight);
   }
 
   @Test
@@ -292,20 +294,19 @@ class RouteTranslatorTest {
 
   @Test
   void settingHostRewritesTheAuthorityOnTheRouteOrPerService() {
-    RoutingTable.HeaderPolicy routeHost =
-        new RoutingTable.HeaderPolicy(
-            java.util.Map.of("host", "route.internal", "x-a", "1"), List.of());
-    RoutingTable.HeaderPolicy serviceHost =
-        new RoutingTable.HeaderPolicy(java.util.Map.of("host", "svc.internal"), List.of());
+    HeaderPolicy routeHost =
+        new HeaderPolicy(java.util.Map.of("host", "route.internal", "x-a", "1"), List.of());
+    HeaderPolicy serviceHost =
+        new HeaderPolicy(java.util.Map.of("host", "svc.internal"), List.of());
     RoutingTable.Route route =
         new RoutingTable.Route(
             RoutingTable.Match.prefix("/"),
             List.of(
-                new RoutingTable.WeightedCluster(
-                    "demo/a/80/abc", 1, serviceHost, RoutingTable.HeaderPolicy.NONE),
-                new RoutingTable.WeightedCluster("demo/b/80/abc", 1)),
+                new dev.gantry.xds.ir.WeightedCluster(
+                    "demo/a/80/abc", 1, serviceHost, HeaderPolicy.NONE),
+                new dev.gantry.xds.ir.WeightedCluster("demo/b/80/abc", 1)),
             routeHost,
-            RoutingTable.HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
             null);
     io.envoyproxy.envoy.config.route.v3.Route translated =
         RouteTranslator.translate(
@@ -341,18 +342,16 @@ class RouteTranslatorTest {
 
   @Test
   void policiesBecomeHeaderMutationsAndAPrefixRewrite() {
-    RoutingTable.HeaderPolicy request =
-        new RoutingTable.HeaderPolicy(java.util.Map.of("x-a", "1"), List.of("x-gone"));
-    RoutingTable.HeaderPolicy service =
-        new RoutingTable.HeaderPolicy(java.util.Map.of("x-svc", "east"), List.of());
+    HeaderPolicy request = new HeaderPolicy(java.util.Map.of("x-a", "1"), List.of("x-gone"));
+    HeaderPolicy service = new HeaderPolicy(java.util.Map.of("x-svc", "east"), List.of());
     RoutingTable.Route route =
         new RoutingTable.Route(
             RoutingTable.Match.prefix("/api"),
             List.of(
-                new RoutingTable.WeightedCluster(
-                    "demo/kuard/80/abc", 1, service, RoutingTable.HeaderPolicy.NONE)),
+                new dev.gantry.xds.ir.WeightedCluster(
+                    "demo/kuard/80/abc", 1, service, HeaderPolicy.NONE)),
             request,
-            RoutingTable.HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
             "/v1");
 
     io.envoyproxy.envoy.config.route.v3.Route translated =
@@ -387,9 +386,9 @@ class RouteTranslatorTest {
     RoutingTable.Route route =
         new RoutingTable.Route(
             RoutingTable.Match.prefix("/"),
-            List.of(new RoutingTable.WeightedCluster("demo/kuard/80/c477814145", 1)),
-            RoutingTable.HeaderPolicy.NONE,
-            RoutingTable.HeaderPolicy.NONE,
+            List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/c477814145", 1)),
+            HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
             null,
             RoutingTable.Timeouts.DEFAULT,
             null,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Any;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -34,8 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ingress_https listener, its route configurations and SDS secrets, compared whole. */
 class SecureListenerTranslatorTest {
-  private static final List<RoutingTable.WeightedCluster> WEB =
-      List.of(new RoutingTable.WeightedCluster("demo/web/80/abc", 1));
+  private static final List<WeightedCluster> WEB =
+      List.of(new WeightedCluster("demo/web/80/abc", 1));
   private static final List<RoutingTable.Route> ROUTES = List.of(new RoutingTable.Route("/", WEB));
   private static final VirtualHostTls.Certificate CERT =
       new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
@@ -149,9 +150,9 @@ class SecureListenerTranslatorTest {
                     null,
                     v12,
                     List.of(
-                        new RoutingTable.WeightedCluster("a", 3),
-                        new RoutingTable.WeightedCluster("b", 0),
-                        new RoutingTable.WeightedCluster("c", 1)))),
+                        new WeightedCluster("a", 3),
+                        new WeightedCluster("b", 0),
+                        new WeightedCluster("c", 1)))),
             sni("pass.example")
                 .addFilters(
                     tcp(

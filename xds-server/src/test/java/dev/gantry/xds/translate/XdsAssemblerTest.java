@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.WeightedCluster;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -221,8 +222,8 @@ class XdsAssemblerTest {
                     new RoutingTable.Route(
                         "/",
                         List.of(
-                            new RoutingTable.WeightedCluster(KUARD, kuardWeight),
-                            new RoutingTable.WeightedCluster(EAST_KUARD, 100 - kuardWeight)))))),
+                            new WeightedCluster(KUARD, kuardWeight),
+                            new WeightedCluster(EAST_KUARD, 100 - kuardWeight)))))),
         upstreams);
   }
 
@@ -235,9 +236,7 @@ class XdsAssemblerTest {
     hosts.add(
         new RoutingTable.VirtualHost(
             "west.example.com",
-            List.of(
-                new RoutingTable.Route(
-                    "/", List.of(new RoutingTable.WeightedCluster(WEST_KUARD, 1))))));
+            List.of(new RoutingTable.Route("/", List.of(new WeightedCluster(WEST_KUARD, 1))))));
     return new RoutingTable(hosts, upstreams);
   }
 }

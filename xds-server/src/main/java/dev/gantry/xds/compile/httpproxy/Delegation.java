@@ -3,6 +3,7 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.Include;
 import dev.gantry.xds.compile.Outcome;
+import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import java.util.ArrayList;
@@ -147,8 +148,8 @@ final class Delegation {
     return new RoutingTable.Route(
         conditions.match(),
         List.of(),
-        RoutingTable.HeaderPolicy.NONE,
-        RoutingTable.HeaderPolicy.NONE,
+        HeaderPolicy.NONE,
+        HeaderPolicy.NONE,
         null,
         RoutingTable.Timeouts.DEFAULT,
         null,

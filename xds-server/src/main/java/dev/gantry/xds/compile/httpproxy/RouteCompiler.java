@@ -5,10 +5,12 @@ import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.xds.compile.HeaderValues;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
+import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.WeightedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +30,7 @@ final class RouteCompiler {
   private RouteCompiler() {}
 
   /** What a route forwards to: its weighted clusters and its mirror's cluster, if any. */
-  private record Forwarding(List<RoutingTable.WeightedCluster> clusters, String mirror) {}
+  private record Forwarding(List<WeightedCluster> clusters, String mirror) {}
 
   /** The routes of {@code p}, in the order Envoy is to try them; failed if any route is invalid. */
   static Outcome<List<RoutingTable.Route>> routes(CompileContext ctx, HTTPProxy p) {
@@ -134,16 +136,16 @@ final class RouteCompiler {
       CompileContext ctx,
       HTTPProxySpec.Route r,
       RoutingTable.Match match,
-      List<RoutingTable.WeightedCluster> clusters,
+      List<WeightedCluster> clusters,
       LoadBalancing.Choice balancing,
       RoutingTable.Actions actions,
       List<ProxyVerdict.Error> errors) {
     String where = ctx.where();
     Map<String, String> variables = Map.of(HeaderValues.NAMESPACE, ctx.namespace());
-    RoutingTable.HeaderPolicy request =
+    HeaderPolicy request =
         RoutePolicies.headers(r.getRequestHeadersPolicy(), false, variables, where)
             .orReport(errors);
-    RoutingTable.HeaderPolicy response =
+    HeaderPolicy response =
         RoutePolicies.headers(r.getResponseHeadersPolicy(), true, variables, where)
             .orReport(errors);
     String rewrite = RoutePolicies.prefixRewrite(r.getPathRewritePolicy(), match, where, errors);
@@ -182,7 +184,7 @@ final class RouteCompiler {
                         && !Boolean.TRUE.equals(s.getMirror())
                         && s.getWeight() != null
                         && s.getWeight() > 0);
-    List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
+    List<WeightedCluster> clusters = new ArrayList<>();
     String mirror = null;
     for (int j = 0; j < services.size(); j++) {
       HTTPProxySpec.RouteService s = services.get(j);
@@ -211,7 +213,7 @@ final class RouteCompiler {
   }
 
   /** A service's cluster with its weight and its header policies. */
-  private static Outcome<RoutingTable.WeightedCluster> cluster(
+  private static Outcome<WeightedCluster> cluster(
       CompileContext ctx, HTTPProxySpec.RouteService s, Upstream upstream, long weight) {
     Map<String, String> variables =
         Map.of(
@@ -219,13 +221,13 @@ final class RouteCompiler {
             HeaderValues.SERVICE_NAME, s.getName(),
             HeaderValues.SERVICE_PORT, String.valueOf(s.getPort()));
     List<ProxyVerdict.Error> errors = new ArrayList<>();
-    RoutingTable.HeaderPolicy request =
+    HeaderPolicy request =
         RoutePolicies.headers(s.getRequestHeadersPolicy(), false, variables, ctx.where())
             .orReport(errors);
-    RoutingTable.HeaderPolicy response =
+    HeaderPolicy response =
         RoutePolicies.headers(s.getResponseHeadersPolicy(), true, variables, ctx.where())
             .orReport(errors);
     return Outcome.unless(
-        errors, () -> new RoutingTable.WeightedCluster(upstream.name(), weight, request, response));
+        errors, () -> new WeightedCluster(upstream.name(), weight, request, response));
   }
 }

@@ -7,9 +7,9 @@ import dev.gantry.api.crd.contour.TLS;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
-import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import dev.gantry.xds.tls.TlsSecrets;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +72,7 @@ final class TlsCompiler {
                   + " forwards the TLS stream to tcpproxy's services and cannot serve routes over"
                   + " HTTPS"));
     }
-    List<RoutingTable.WeightedCluster> clusters =
-        tcp == null ? List.of() : tcpProxy(ctx, tcp, errors);
+    List<WeightedCluster> clusters = tcp == null ? List.of() : tcpProxy(ctx, tcp, errors);
     return Outcome.unless(
         errors, () -> Optional.of(new VirtualHostTls(certificate, minimum, clusters)));
   }
@@ -143,7 +142,7 @@ final class TlsCompiler {
     return outcome.certificate();
   }
 
-  private static List<RoutingTable.WeightedCluster> tcpProxy(
+  private static List<WeightedCluster> tcpProxy(
       CompileContext ctx, TCPProxy tcp, List<ProxyVerdict.Error> errors) {
     List<HTTPProxySpec.RouteService> services =
         tcp.getServices() == null ? List.of() : tcp.getServices();
@@ -157,7 +156,7 @@ final class TlsCompiler {
     }
     boolean anyWeight =
         services.stream().anyMatch(s -> s != null && s.getWeight() != null && s.getWeight() > 0);
-    List<RoutingTable.WeightedCluster> clusters = new ArrayList<>();
+    List<WeightedCluster> clusters = new ArrayList<>();
     for (int i = 0; i < services.size(); i++) {
       HTTPProxySpec.RouteService s = services.get(i);
       List<ProxyVerdict.Error> serviceErrors = new ArrayList<>();
@@ -183,7 +182,7 @@ final class TlsCompiler {
         continue;
       }
       ctx.upstreams().put(upstream.name(), upstream);
-      clusters.add(new RoutingTable.WeightedCluster(upstream.name(), anyWeight ? weight : 1));
+      clusters.add(new WeightedCluster(upstream.name(), anyWeight ? weight : 1));
     }
     return clusters;
   }

@@ -13,6 +13,7 @@ import dev.gantry.xds.Fixtures.ProxyBuilder;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.WeightedCluster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -591,12 +592,12 @@ class ProxyCompilerTest {
     return new RoutingTable.VirtualHost(fqdn, List.of(routes));
   }
 
-  private static RoutingTable.Route route(String prefix, RoutingTable.WeightedCluster... clusters) {
+  private static RoutingTable.Route route(String prefix, WeightedCluster... clusters) {
     return new RoutingTable.Route(prefix, List.of(clusters));
   }
 
-  private static RoutingTable.WeightedCluster to(String cluster, long weight) {
-    return new RoutingTable.WeightedCluster(cluster, weight);
+  private static WeightedCluster to(String cluster, long weight) {
+    return new WeightedCluster(cluster, weight);
   }
 
   private static Upstream federated(String name, FederatedService service) {

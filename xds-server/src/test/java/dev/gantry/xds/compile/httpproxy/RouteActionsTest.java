@@ -11,6 +11,7 @@ import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.RoutingTable.DirectResponse;
 import dev.gantry.xds.ir.RoutingTable.Redirect;
+import dev.gantry.xds.ir.WeightedCluster;
 import dev.gantry.xds.translate.RouteTranslator;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -196,7 +197,7 @@ class RouteActionsTest {
     assertThat(reasons(result)).isEmpty();
     RoutingTable.Route route = result.table().virtualHosts().get(0).routes().get(0);
     assertThat(route.clusters())
-        .extracting(RoutingTable.WeightedCluster::cluster)
+        .extracting(WeightedCluster::cluster)
         .containsExactly(ProxyCompilerTest.KUARD);
     assertThat(route.actions().mirrorCluster()).isEqualTo(ProxyCompilerTest.EAST_KUARD);
     assertThat(result.table().upstreams()).containsKey(ProxyCompilerTest.EAST_KUARD);
@@ -217,7 +218,7 @@ class RouteActionsTest {
                 .lastRoute(r -> r.getServices().get(2).setMirror(true))
                 .build());
     assertThat(result.table().virtualHosts().get(0).routes().get(0).clusters())
-        .extracting(RoutingTable.WeightedCluster::weight)
+        .extracting(WeightedCluster::weight)
         .containsExactly(1L, 1L);
   }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.xds.compile.Outcome;
+import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.ProxyVerdict;
-import dev.gantry.xds.ir.RoutingTable.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable.Match;
 import dev.gantry.xds.ir.RoutingTable.PathKind;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import dev.gantry.xds.tls.TlsSecrets;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +96,7 @@ class TlsCompilerTest {
             "passthrough to tcpproxy's service, no routes needed",
             web().tls(null, null, true).tcpProxy("web", 443, null),
             new VirtualHostTls(
-                null,
-                VirtualHostTls.Version.TLS_1_2,
-                List.of(new RoutingTable.WeightedCluster(cluster, 1)))),
+                null, VirtualHostTls.Version.TLS_1_2, List.of(new WeightedCluster(cluster, 1)))),
         invalid(
             "another namespace's Secret needs a delegation",
             web().tls("other/cert", null, null).route("/", "web", 80, null),
