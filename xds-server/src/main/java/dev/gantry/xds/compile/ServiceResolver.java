@@ -53,10 +53,7 @@ public final class ServiceResolver {
       return null;
     }
     ServiceName name = ServiceName.of(ns, s.getName());
-    FederatedService hubService = snapshot.hubServices().get(name);
-    boolean mirror =
-        hubService != null && !hubService.clusters().containsKey(FederationSnapshot.LOCAL_CLUSTER);
-    FederatedService target = mirror ? hubService : snapshot.federated().get(name);
+    FederatedService target = target(name, snapshot);
     if (target == null) {
       errors.add(
           new ProxyVerdict.Error(
@@ -75,37 +72,7 @@ public final class ServiceResolver {
               where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
       return null;
     }
-    boolean federated = !mirror;
-    // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
-    // asking for different ones get different clusters; the defaults add nothing, which keeps the
-    // names of clusters without policies as they were.
-    StringBuilder identity =
-        new StringBuilder(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
-    Upstream.Strategy strategy = policies.strategy();
-    java.time.Duration idleConnection = policies.idleConnection();
-    if (strategy != Upstream.Strategy.ROUND_ROBIN) {
-      identity.append("/lb=").append(strategy.contourName());
-    }
-    if (idleConnection != null) {
-      identity.append("/idleConnection=").append(idleConnection.toNanos());
-    }
-    if (protocol != UpstreamProtocol.HTTP1) {
-      identity.append("/protocol=").append(protocol.contourName());
-    }
-    if (policies.healthCheck() != null) {
-      identity.append("/healthCheck=").append(policies.healthCheck().identity());
-    }
-    String clusterName =
-        ns + "/" + s.getName() + "/" + s.getPort() + "/" + shortHash(identity.toString());
-    return new Upstream(
-        clusterName,
-        target,
-        port,
-        federated,
-        strategy,
-        idleConnection,
-        protocol,
-        policies.healthCheck());
+    return upstream(name, target, federated(name, snapshot), port, policies, protocol);
   }
 
   /**
@@ -152,6 +119,108 @@ public final class ServiceResolver {
     List<ProxyVerdict.Error> errors = new java.util.ArrayList<>();
     Long weight = weight(s, type, where, errors);
     return weight == null ? Outcome.failed(errors) : Outcome.of(weight);
+  }
+
+  /**
+   * Resolves a service port given by number or by name (an Ingress backend): exactly one of {@code
+   * number} and {@code portName} is set. The upstream has the default policies and speaks HTTP/1.1.
+   */
+  public static Outcome<Upstream> resolve(
+      String ns,
+      String service,
+      Integer number,
+      String portName,
+      FederationSnapshot snapshot,
+      String where) {
+    ServiceName name = ServiceName.of(ns, service);
+    FederatedService target = target(name, snapshot);
+    if (target == null) {
+      return Outcome.failed(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\" is not found"));
+    }
+    ServicePortSpec port =
+        target.ports().stream()
+            .filter(p -> portName != null ? portName.equals(p.name()) : p.port() == number)
+            .findFirst()
+            .orElse(null);
+    if (port == null) {
+      String wanted = portName != null ? "named \"" + portName + "\"" : String.valueOf(number);
+      return Outcome.failed(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\" has no port " + wanted));
+    }
+    return Outcome.of(
+        upstream(
+            name,
+            target,
+            federated(name, snapshot),
+            port,
+            ClusterPolicies.DEFAULT,
+            UpstreamProtocol.HTTP1));
+  }
+
+  /** The service a route to {@code name} reaches, or null when there is none. */
+  private static FederatedService target(ServiceName name, FederationSnapshot snapshot) {
+    return federated(name, snapshot)
+        ? snapshot.federated().get(name)
+        : snapshot.hubServices().get(name);
+  }
+
+  /** False when {@code name} is a hub Service that is one cluster's mirror. */
+  private static boolean federated(ServiceName name, FederationSnapshot snapshot) {
+    FederatedService hubService = snapshot.hubServices().get(name);
+    return hubService == null
+        || hubService.clusters().containsKey(FederationSnapshot.LOCAL_CLUSTER);
+  }
+
+  private static Upstream upstream(
+      ServiceName name,
+      FederatedService target,
+      boolean federated,
+      ServicePortSpec port,
+      ClusterPolicies policies,
+      UpstreamProtocol protocol) {
+    // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
+    // asking for different ones get different clusters; the defaults add nothing, which keeps the
+    // names of clusters without policies as they were.
+    StringBuilder identity =
+        new StringBuilder(name + "/" + port.port() + "/" + (federated ? "federated" : "service"));
+    Upstream.Strategy strategy = policies.strategy();
+    java.time.Duration idleConnection = policies.idleConnection();
+    if (strategy != Upstream.Strategy.ROUND_ROBIN) {
+      identity.append("/lb=").append(strategy.contourName());
+    }
+    if (idleConnection != null) {
+      identity.append("/idleConnection=").append(idleConnection.toNanos());
+    }
+    if (protocol != UpstreamProtocol.HTTP1) {
+      identity.append("/protocol=").append(protocol.contourName());
+    }
+    if (policies.healthCheck() != null) {
+      identity.append("/healthCheck=").append(policies.healthCheck().identity());
+    }
+    String clusterName =
+        name.namespace()
+            + "/"
+            + name.name()
+            + "/"
+            + port.port()
+            + "/"
+            + shortHash(identity.toString());
+    return new Upstream(
+        clusterName,
+        target,
+        port,
+        federated,
+        strategy,
+        idleConnection,
+        protocol,
+        policies.healthCheck());
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

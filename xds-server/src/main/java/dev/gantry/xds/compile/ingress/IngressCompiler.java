@@ -1,9 +1,8 @@
 package dev.gantry.xds.compile.ingress;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
-import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
-import dev.gantry.xds.compile.httpproxy.MatchConditions;
+import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -12,28 +11,21 @@ import dev.gantry.xds.tls.TlsSecrets;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Compiles HTTPProxies and Ingresses into one {@link RoutingTable}. Each Ingress host becomes a
- * synthetic HTTPProxy ({@link IngressConverter}) compiled on its own by {@link ProxyCompiler}, so
- * an invalid one leaves out only itself. Then, as Contour does, the hosts of several Ingresses are
- * merged: for a path two Ingresses both route, the first Ingress by namespace/name wins. A host
- * that an HTTPProxy of our class names (valid or not) belongs to the HTTPProxy: Ingress rules for
- * it are left out, so adding an Ingress never changes what an HTTPProxy serves. Pure, no I/O.
+ * Compiles HTTPProxies and Ingresses into one {@link RoutingTable}: the HTTPProxies through {@link
+ * ProxyCompiler}, the Ingresses' hosts ({@link IngressConverter}) directly into the table's virtual
+ * hosts. As Contour does, the hosts of several Ingresses are merged: for a path two Ingresses both
+ * route, the first Ingress by namespace/name wins. A host that an HTTPProxy of our class names
+ * (valid or not) belongs to the HTTPProxy: Ingress rules for it are left out, so adding an Ingress
+ * never changes what an HTTPProxy serves. Pure, no I/O.
  */
 public final class IngressCompiler {
-  /**
-   * ProxyCompiler refuses "*" as an fqdn (as Contour does for HTTPProxies); the Ingress catch-all
-   * host compiles under this name, which no Ingress host can have (".invalid" is reserved, and
-   * Ingress hosts need a dot-separated DNS name without the trailing dot).
-   */
-  static final String ANY_HOST_STAND_IN = "any-host.ingress.gantry.invalid";
-
   private final ProxyCompiler compiler;
   private final IngressConverter converter;
 
@@ -43,8 +35,8 @@ public final class IngressCompiler {
   }
 
   /**
-   * The table, the verdicts of the real HTTPProxies (for their status) and what of the Ingresses is
-   * not served (Ingress has no status conditions: these are logged).
+   * The table, the verdicts of the HTTPProxies (for their status) and what of the Ingresses is not
+   * served (Ingress has no status conditions: these are logged).
    */
   public record Result(
       RoutingTable table, List<ProxyVerdict> verdicts, List<IngressConverter.Warning> warnings) {
@@ -69,6 +61,21 @@ public final class IngressCompiler {
     if (ingresses.isEmpty()) {
       return new Result(base.table(), base.verdicts(), List.of());
     }
+    IngressConverter.Conversion conversion = converter.convert(ingresses, snapshot);
+    Merge merge = new Merge(claimed(proxies), new ArrayList<>(conversion.warnings()));
+    for (IngressHost host : conversion.hosts()) {
+      merge.add(host, certificates);
+    }
+    List<RoutingTable.VirtualHost> hosts = new ArrayList<>(base.table().virtualHosts());
+    hosts.addAll(merge.hosts());
+    hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
+    Map<String, Upstream> upstreams = new TreeMap<>(base.table().upstreams());
+    upstreams.putAll(merge.upstreams);
+    return new Result(new RoutingTable(hosts, upstreams), base.verdicts(), merge.warnings);
+  }
+
+  /** The hosts HTTPProxies of our class name, lower-cased, to the first such proxy's key. */
+  private Map<String, String> claimed(List<HTTPProxy> proxies) {
     Map<String, String> claimed = new TreeMap<>();
     for (HTTPProxy p : proxies) {
       if (compiler.ours(p) && p.getSpec() != null && p.getSpec().getVirtualhost() != null) {
@@ -80,40 +87,53 @@ public final class IngressCompiler {
         }
       }
     }
-    IngressConverter.Conversion conversion = converter.convert(ingresses, snapshot);
-    List<IngressConverter.Warning> warnings = new ArrayList<>(conversion.warnings());
-    Map<String, RoutingTable.VirtualHost> merged = new TreeMap<>();
-    Map<String, Map<RoutingTable.Match, String>> routedBy = new TreeMap<>();
-    Map<String, Upstream> upstreams = new TreeMap<>(base.table().upstreams());
-    for (IngressConverter.Synthetic s : conversion.proxies()) {
-      if (claimed.containsKey(s.host())) {
-        warnings.add(
-            new IngressConverter.Warning(
-                s.ingress(),
-                "host \""
-                    + s.host()
-                    + "\" is served by HTTPProxy "
-                    + claimed.get(s.host())
-                    + "; this Ingress's rules for it are ignored"));
-        continue;
+    return claimed;
+  }
+
+  /**
+   * The Ingress hosts merged, in Ingress order: a host's TLS is that of the first Ingress serving
+   * it, a match is served by the first Ingress routing it.
+   */
+  private static final class Merge {
+    final Map<String, String> claimed;
+    final List<IngressConverter.Warning> warnings;
+    final Map<String, RoutingTable.VirtualHost> byHost = new TreeMap<>();
+    final Map<String, Map<RoutingTable.Match, String>> owners = new HashMap<>();
+    final Map<String, Upstream> upstreams = new TreeMap<>();
+
+    Merge(Map<String, String> claimed, List<IngressConverter.Warning> warnings) {
+      this.claimed = claimed;
+      this.warnings = warnings;
+    }
+
+    void add(IngressHost host, Map<String, TlsSecrets.Outcome> certificates) {
+      if (claimed.containsKey(host.host())) {
+        warn(
+            host,
+            "is served by HTTPProxy "
+                + claimed.get(host.host())
+                + "; this Ingress's rules for it are ignored");
+        return;
       }
-      Compiled one = compileOne(s, snapshot, certificates, warnings);
-      if (one == null) {
-        continue;
+      Outcome<RoutingTable.VirtualHost> compiled = virtualHost(host, certificates);
+      if (!compiled.ok()) {
+        compiled
+            .errors()
+            .forEach(e -> warn(host, "is not served: " + e.reason() + ": " + e.message()));
+        return;
       }
-      RoutingTable.VirtualHost compiled = one.host();
-      Map<RoutingTable.Match, String> owners =
-          routedBy.computeIfAbsent(s.host(), k -> new LinkedHashMap<>());
-      RoutingTable.VirtualHost host = merged.get(s.host());
-      List<RoutingTable.Route> routes = new ArrayList<>(host == null ? List.of() : host.routes());
-      for (RoutingTable.Route route : compiled.routes()) {
-        String owner = owners.putIfAbsent(route.match(), s.ingress());
+      RoutingTable.VirtualHost merged = byHost.getOrDefault(host.host(), compiled.value());
+      Map<RoutingTable.Match, String> routedBy =
+          owners.computeIfAbsent(host.host(), k -> new HashMap<>());
+      List<RoutingTable.Route> routes = new ArrayList<>(merged.routes());
+      for (RoutingTable.Route route : host.routes()) {
+        String owner = routedBy.putIfAbsent(route.match(), host.ingress());
         if (owner != null) {
           warnings.add(
               new IngressConverter.Warning(
-                  s.ingress(),
+                  host.ingress(),
                   "host \""
-                      + s.host()
+                      + host.host()
                       + "\": path "
                       + route.match().path()
                       + " is already routed by Ingress "
@@ -122,59 +142,29 @@ public final class IngressCompiler {
           continue;
         }
         routes.add(route);
+        upstreams.put(route.clusters().get(0).cluster(), host.upstream(route));
       }
-      routes.sort(Comparator.comparing(RoutingTable.Route::match, MatchConditions.ENVOY_ORDER));
-      merged.put(s.host(), (host == null ? compiled : host).withRoutes(routes));
-      upstreams.putAll(one.upstreams());
+      routes.sort(IngressPaths.ORDER);
+      byHost.put(host.host(), merged.withRoutes(routes));
     }
-    List<RoutingTable.VirtualHost> hosts = new ArrayList<>(base.table().virtualHosts());
-    hosts.addAll(merged.values());
-    hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
-    return new Result(new RoutingTable(hosts, upstreams), base.verdicts(), warnings);
-  }
 
-  private record Compiled(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
+    List<RoutingTable.VirtualHost> hosts() {
+      return List.copyOf(byHost.values());
+    }
 
-  /** One synthetic proxy's host with Ingress path semantics, or null with warnings. */
-  private Compiled compileOne(
-      IngressConverter.Synthetic s,
-      FederationSnapshot snapshot,
-      Map<String, TlsSecrets.Outcome> certificates,
-      List<IngressConverter.Warning> warnings) {
-    boolean anyHost = s.host().equals(RoutingTable.ANY_HOST);
-    HTTPProxySpec.VirtualHost vhost = s.proxy().getSpec().getVirtualhost();
-    ProxyCompiler.Result result;
-    try {
-      vhost.setFqdn(anyHost ? ANY_HOST_STAND_IN : s.host());
-      result = compiler.compile(List.of(s.proxy()), snapshot, certificates);
-    } finally {
-      vhost.setFqdn(s.host());
+    private void warn(IngressHost host, String what) {
+      warnings.add(
+          new IngressConverter.Warning(host.ingress(), "host \"" + host.host() + "\" " + what));
     }
-    ProxyVerdict verdict = result.verdicts().get(0);
-    if (!verdict.valid()) {
-      for (ProxyVerdict.Error e : verdict.errors()) {
-        warnings.add(
-            new IngressConverter.Warning(
-                s.ingress(),
-                "host \"" + s.host() + "\" is not served: " + e.reason() + ": " + e.message()));
+
+    /** The host on its own, with its TLS when it has any. */
+    private static Outcome<RoutingTable.VirtualHost> virtualHost(
+        IngressHost host, Map<String, TlsSecrets.Outcome> certificates) {
+      if (host.secret() == null) {
+        return Outcome.of(new RoutingTable.VirtualHost(host.host(), List.of()));
       }
-      return null;
+      return IngressTls.of(host.namespace(), host.secret(), certificates)
+          .map(tls -> new RoutingTable.VirtualHost(host.host(), List.of(), tls));
     }
-    RoutingTable.VirtualHost host = result.table().virtualHosts().get(0);
-    List<RoutingTable.Route> routes = new ArrayList<>();
-    for (RoutingTable.Route r : host.routes()) {
-      RoutingTable.Match m = r.match();
-      if (m.pathKind() == RoutingTable.PathKind.PREFIX && s.segmentPrefixes().contains(m.path())) {
-        r =
-            r.withMatch(
-                new RoutingTable.Match(
-                    RoutingTable.PathKind.SEGMENT_PREFIX, m.path(), m.headers(), m.queries()));
-      }
-      routes.add(r);
-    }
-    routes.sort(Comparator.comparing(RoutingTable.Route::match, MatchConditions.ENVOY_ORDER));
-    return new Compiled(
-        (anyHost ? host.withFqdn(RoutingTable.ANY_HOST) : host).withRoutes(routes),
-        result.table().upstreams());
   }
 }

@@ -10,6 +10,8 @@ import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.RoutingTable.Match;
 import dev.gantry.xds.ir.RoutingTable.PathKind;
+import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.tls.TlsSecrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -208,6 +210,74 @@ class IngressCompilerTest {
 
     assertThat(result.table()).isEqualTo(plain.table());
     assertThat(result.verdicts()).isEqualTo(plain.verdicts());
+  }
+
+  /**
+   * Contour reads ImplementationSpecific as a plain prefix and Prefix as a path-element prefix: two
+   * matches, both served whether one Ingress or two route them, the path-element one first.
+   */
+  @Test
+  void prefixAndImplementationSpecificOfOnePathAreBothServedInOneIngressAsInTwo() {
+    IngressCompiler.Result one =
+        compiler.compile(
+            List.of(),
+            List.of(
+                ingress("demo/a")
+                    .rule(
+                        "a.example.com",
+                        path("/foo", "ImplementationSpecific", "api", 80),
+                        path("/foo", "Prefix", "web", 80))
+                    .build()),
+            SNAPSHOT);
+    IngressCompiler.Result two =
+        compiler.compile(
+            List.of(),
+            List.of(
+                ingress("demo/a")
+                    .rule("a.example.com", path("/foo", "ImplementationSpecific", "api", 80))
+                    .build(),
+                ingress("demo/b").rule("a.example.com", path("/foo", "Prefix", "web", 80)).build()),
+            SNAPSHOT);
+
+    for (IngressCompiler.Result result : List.of(one, two)) {
+      assertThat(result.warnings()).isEmpty();
+      assertThat(result.table().virtualHosts().get(0).routes())
+          .extracting(r -> r.match().pathKind() + " " + r.clusters().get(0).cluster())
+          .containsExactly(
+              "SEGMENT_PREFIX " + cluster(result, "demo/web/80/"),
+              "PREFIX " + cluster(result, "demo/api/80/"));
+    }
+    assertThat(two.table()).isEqualTo(one.table());
+  }
+
+  @Test
+  void aTlsHostIsServedWithItsSecretAndWithoutItIsLeftOut() {
+    VirtualHostTls.Certificate cert = new VirtualHostTls.Certificate("demo/a-cert", "chain", "key");
+    List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses =
+        List.of(
+            ingress("demo/a")
+                .rule("a.example.com", path("/", "Prefix", "web", 80))
+                .tls("a-cert", "a.example.com")
+                .build());
+
+    IngressCompiler.Result served =
+        compiler.compile(
+            List.of(),
+            ingresses,
+            SNAPSHOT,
+            Map.of("demo/a-cert", new TlsSecrets.Outcome(cert, null)));
+    IngressCompiler.Result missing = compiler.compile(List.of(), ingresses, SNAPSHOT);
+
+    RoutingTable.VirtualHost host = served.table().virtualHosts().get(0);
+    assertThat(host.tls().certificate()).isEqualTo(cert);
+    assertThat(host.routes().get(0).actions().permitInsecure()).isTrue();
+    assertThat(missing.table().virtualHosts()).isEmpty();
+    assertThat(missing.table().upstreams()).isEmpty();
+    assertThat(missing.warnings())
+        .extracting(IngressConverter.Warning::message)
+        .containsExactly(
+            "host \"a.example.com\" is not served: SecretNotValid: Spec.VirtualHost.TLS Secret"
+                + " \"a-cert\" is invalid: Secret not found in namespace \"demo\"");
   }
 
   private static String cluster(IngressCompiler.Result result, String prefix) {

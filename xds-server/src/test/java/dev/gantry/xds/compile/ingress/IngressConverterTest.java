@@ -5,26 +5,25 @@ import static dev.gantry.xds.IngressFixtures.path;
 import static dev.gantry.xds.IngressFixtures.resourcePath;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.xds.Fixtures;
-import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ingress to synthetic HTTPProxies. Each synthetic proxy is compared whole in a one-line rendering:
- * {@code namespace/name fqdn [tls=secret]: condition -> service:port [insecure], ...}, where a
- * Prefix path shows as {@code prefix /foo (elements)}.
+ * Ingress to routing model hosts. Each host is compared whole in a one-line rendering: {@code
+ * namespace/ingress host [tls=secret]: match -> service:port [insecure], ...}, where a path-element
+ * prefix shows as {@code prefix /foo (elements)}.
  */
 class IngressConverterTest {
   private static final FederationSnapshot SNAPSHOT =
@@ -32,7 +31,7 @@ class IngressConverterTest {
           Fixtures.service("demo/web").port("http", 80).port("admin", 9090).build(),
           Fixtures.service("demo/api").port("", 8080).build());
 
-  record Case(String name, List<Ingress> input, List<String> proxies, List<String> warnings) {
+  record Case(String name, List<Ingress> input, List<String> hosts, List<String> warnings) {
     @Override
     public String toString() {
       return name;
@@ -45,8 +44,8 @@ class IngressConverterTest {
     IngressConverter.Conversion result =
         new IngressConverter("gantry").convert(c.input(), SNAPSHOT);
 
-    assertThat(result.proxies().stream().map(IngressConverterTest::render).toList())
-        .containsExactlyElementsOf(c.proxies());
+    assertThat(result.hosts().stream().map(IngressConverterTest::render).toList())
+        .containsExactlyElementsOf(c.hosts());
     assertThat(result.warnings().stream().map(w -> w.ingress() + ": " + w.message()).toList())
         .containsExactlyElementsOf(c.warnings());
   }
@@ -57,7 +56,7 @@ class IngressConverterTest {
             "Prefix: matched by whole path elements",
             List.of(
                 ingress("demo/a").rule("a.example.com", path("/foo", "Prefix", "web", 80)).build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix /foo (elements) -> web:80"),
+            List.of("demo/a a.example.com: prefix /foo (elements) -> web:80"),
             List.of()),
         new Case(
             "Prefix: a trailing slash is ignored; Prefix / is a plain prefix",
@@ -69,7 +68,7 @@ class IngressConverterTest {
                         path("/", "Prefix", "api", 8080))
                     .build()),
             List.of(
-                "demo/ingress/a/a.example.com a.example.com: prefix /foo (elements) -> web:80,"
+                "demo/a a.example.com: prefix /foo (elements) -> web:80,"
                     + " prefix / -> api:8080"),
             List.of()),
         new Case(
@@ -83,7 +82,7 @@ class IngressConverterTest {
                         path(null, "ImplementationSpecific", "api", 8080))
                     .build()),
             List.of(
-                "demo/ingress/a/a.example.com a.example.com: exact /healthz -> web:80,"
+                "demo/a a.example.com: exact /healthz -> web:80,"
                     + " prefix /static -> web:80, prefix / -> api:8080"),
             List.of()),
         new Case(
@@ -93,9 +92,7 @@ class IngressConverterTest {
                     .rule(null, path("/", "Prefix", "web", 80))
                     .rule("*.example.com", path("/", "Prefix", "api", 8080))
                     .build()),
-            List.of(
-                "demo/ingress/a/* *: prefix / -> web:80",
-                "demo/ingress/a/*.example.com *.example.com: prefix / -> api:8080"),
+            List.of("demo/a *: prefix / -> web:80", "demo/a *.example.com: prefix / -> api:8080"),
             List.of()),
         new Case(
             "defaultBackend: / of the * host and of every host without a / path",
@@ -106,15 +103,15 @@ class IngressConverterTest {
                     .defaultBackend("web", "admin")
                     .build()),
             List.of(
-                "demo/ingress/a/* *: prefix / -> web:9090",
-                "demo/ingress/a/a.example.com a.example.com: prefix /api (elements) -> api:8080,"
+                "demo/a *: prefix / -> web:9090",
+                "demo/a a.example.com: prefix /api (elements) -> api:8080,"
                     + " prefix / -> web:9090",
-                "demo/ingress/a/b.example.com b.example.com: prefix / -> web:80"),
+                "demo/a b.example.com: prefix / -> web:80"),
             List.of()),
         new Case(
             "defaultBackend alone: only the * host",
             List.of(ingress("demo/a").defaultBackend("web", 80).build()),
-            List.of("demo/ingress/a/* *: prefix / -> web:80"),
+            List.of("demo/a *: prefix / -> web:80"),
             List.of()),
         new Case(
             "a named port is resolved against the service's ports",
@@ -122,7 +119,7 @@ class IngressConverterTest {
                 ingress("demo/a")
                     .rule("a.example.com", path("/", "Prefix", "web", "admin"))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix / -> web:9090"),
+            List.of("demo/a a.example.com: prefix / -> web:9090"),
             List.of()),
         new Case(
             "TLS: the secret of the hosts it names; their routes also serve plain HTTP",
@@ -133,8 +130,8 @@ class IngressConverterTest {
                     .tls("a-cert", "a.example.com")
                     .build()),
             List.of(
-                "demo/ingress/a/a.example.com a.example.com tls=a-cert: prefix / -> web:80 insecure",
-                "demo/ingress/a/b.example.com b.example.com: prefix / -> web:80"),
+                "demo/a a.example.com tls=a-cert: prefix / -> web:80 insecure",
+                "demo/a b.example.com: prefix / -> web:80"),
             List.of()),
         new Case(
             "TLS with force-ssl-redirect: plain HTTP is redirected (no permitInsecure)",
@@ -144,7 +141,7 @@ class IngressConverterTest {
                     .rule("a.example.com", path("/", "Prefix", "web", 80))
                     .tls("a-cert", "a.example.com")
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com tls=a-cert: prefix / -> web:80"),
+            List.of("demo/a a.example.com tls=a-cert: prefix / -> web:80"),
             List.of()),
         new Case(
             "ours by annotation; another class, or none at all, is ignored",
@@ -162,7 +159,7 @@ class IngressConverterTest {
                     .className(null)
                     .rule("c.example.com", path("/", "Prefix", "web", 80))
                     .build()),
-            List.of("demo/ingress/by-annotation/a.example.com a.example.com: prefix / -> web:80"),
+            List.of("demo/by-annotation a.example.com: prefix / -> web:80"),
             List.of()),
         new Case(
             "a missing service leaves out that path only",
@@ -173,7 +170,7 @@ class IngressConverterTest {
                         path("/gone", "Prefix", "nope", 80),
                         path("/", "Prefix", "web", 80))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix / -> web:80"),
+            List.of("demo/a a.example.com: prefix / -> web:80"),
             List.of(
                 "demo/a: spec.rules[0].http.paths[0].backend: service \"demo/nope\" is not found")),
         new Case(
@@ -187,7 +184,7 @@ class IngressConverterTest {
                         path("/named", "Prefix", "web", "grpc"),
                         path("/", "Prefix", "web", 80))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix / -> web:80"),
+            List.of("demo/a a.example.com: prefix / -> web:80"),
             List.of(
                 "demo/a: spec.rules[0].http.paths[0].backend.service.port.number 70000 is not"
                     + " 1-65535",
@@ -200,7 +197,7 @@ class IngressConverterTest {
                 ingress("demo/a")
                     .rule("a.example.com", resourcePath("/assets"), path("/", "Prefix", "web", 80))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix / -> web:80"),
+            List.of("demo/a a.example.com: prefix / -> web:80"),
             List.of(
                 "demo/a: spec.rules[0].http.paths[0].backend: resource backends are not"
                     + " supported")),
@@ -211,7 +208,7 @@ class IngressConverterTest {
                     .rule("bad_host!.example.com", path("/", "Prefix", "web", 80))
                     .rule("a.example.com", path("/", "Prefix", "web", 80))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix / -> web:80"),
+            List.of("demo/a a.example.com: prefix / -> web:80"),
             List.of(
                 "demo/a: spec.rules[0].host \"bad_host!.example.com\" is not a valid host name")),
         new Case(
@@ -225,25 +222,37 @@ class IngressConverterTest {
                         path("/q?", "Prefix", "web", 80),
                         path("/", "Prefix", "web", 80))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix / -> web:80"),
+            List.of("demo/a a.example.com: prefix / -> web:80"),
             List.of(
                 "demo/a: spec.rules[0].http.paths[0].path \"foo\" must start with /",
                 "demo/a: spec.rules[0].http.paths[1].pathType \"Regex\" is not one of Exact,"
                     + " Prefix, ImplementationSpecific",
                 "demo/a: spec.rules[0].http.paths[2].path \"/q?\" contains ? or #")),
         new Case(
-            "the same path twice in one Ingress: the first is served",
+            "the same match twice in one Ingress: the first is served",
             List.of(
                 ingress("demo/a")
                     .rule(
                         "a.example.com",
                         path("/foo", "Prefix", "web", 80),
-                        path("/foo", "ImplementationSpecific", "api", 8080))
+                        path("/foo/", "Prefix", "api", 8080))
                     .build()),
-            List.of("demo/ingress/a/a.example.com a.example.com: prefix /foo (elements) -> web:80"),
+            List.of("demo/a a.example.com: prefix /foo (elements) -> web:80"),
             List.of(
-                "demo/a: spec.rules[0].http.paths[1]: path \"/foo\" (ImplementationSpecific) is"
-                    + " already routed; ignored")),
+                "demo/a: spec.rules[0].http.paths[1]: path \"/foo/\" (Prefix) is already routed;"
+                    + " ignored")),
+        new Case(
+            "Prefix and ImplementationSpecific of one path are two matches, path elements first",
+            List.of(
+                ingress("demo/a")
+                    .rule(
+                        "a.example.com",
+                        path("/foo", "ImplementationSpecific", "api", 8080),
+                        path("/foo", "Prefix", "web", 80))
+                    .build()),
+            List.of(
+                "demo/a a.example.com: prefix /foo (elements) -> web:80, prefix /foo -> api:8080"),
+            List.of()),
         new Case(
             "nothing to serve: no spec, a host without paths, a backend without a port",
             List.of(
@@ -278,58 +287,50 @@ class IngressConverterTest {
                     .rule("b1.example.com", path("/", "Prefix", "web", 80))
                     .build()),
             List.of(
-                "demo/ingress/b/b1.example.com b1.example.com: prefix / -> web:80",
-                "demo/ingress/b/b2.example.com b2.example.com: prefix / -> web:80",
-                "demo/ingress/z/z.example.com z.example.com: prefix / -> web:80"),
+                "demo/b b1.example.com: prefix / -> web:80",
+                "demo/b b2.example.com: prefix / -> web:80",
+                "demo/z z.example.com: prefix / -> web:80"),
             List.of(
                 "demo/bad: spec.rules[0].http.paths[0].backend: service \"demo/nope\" is not found",
                 "demo/bad: host \"bad.example.com\" has nothing left to serve (no valid path, no defaultBackend)")));
   }
 
   @Test
-  void syntheticProxiesAreOfOurClassWithTheIngressGeneration() {
-    Ingress in = ingress("demo/a").rule("a.example.com", path("/", "Prefix", "web", 80)).build();
-    in.getMetadata().setGeneration(7L);
+  void theIngressIsLeftAsItWas() {
+    Ingress in =
+        ingress("demo/a")
+            .rule(null, path("/foo/", "Prefix", "web", "admin"))
+            .tls("a-cert", "*")
+            .build();
+    Ingress copy = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder(in).build();
 
-    IngressConverter.Synthetic s =
-        new IngressConverter("gantry").convert(List.of(in), SNAPSHOT).proxies().get(0);
+    new IngressConverter("gantry").convert(List.of(in), SNAPSHOT);
 
-    assertThat(s.ingress()).isEqualTo("demo/a");
-    assertThat(s.proxy().getSpec().getIngressClassName()).isEqualTo("gantry");
-    assertThat(s.proxy().getMetadata().getGeneration()).isEqualTo(7L);
-    assertThat(new ProxyCompiler("gantry").ours(s.proxy())).isTrue();
+    assertThat(in).isEqualTo(copy);
   }
 
-  private static String render(IngressConverter.Synthetic s) {
-    HTTPProxySpec.VirtualHost vhost = s.proxy().getSpec().getVirtualhost();
-    StringBuilder out =
-        new StringBuilder(
-            s.proxy().getMetadata().getNamespace()
-                + "/"
-                + s.proxy().getMetadata().getName()
-                + " "
-                + vhost.getFqdn());
-    if (vhost.getTls() != null) {
-      out.append(" tls=").append(vhost.getTls().getSecretName());
+  private static String render(IngressHost h) {
+    StringBuilder out = new StringBuilder(h.ingress() + " " + h.host());
+    if (h.secret() != null) {
+      out.append(" tls=").append(h.secret());
     }
     List<String> routes = new ArrayList<>();
-    for (HTTPProxySpec.Route r : s.proxy().getSpec().getRoutes()) {
-      HTTPProxySpec.MatchCondition c = r.getConditions().get(0);
+    for (RoutingTable.Route r : h.routes()) {
+      RoutingTable.Match m = r.match();
       String condition =
-          c.getExact() != null
-              ? "exact " + c.getExact()
-              : "prefix "
-                  + c.getPrefix()
-                  + (s.segmentPrefixes().contains(c.getPrefix()) ? " (elements)" : "");
-      String services =
-          r.getServices().stream()
-              .map(x -> x.getName() + ":" + x.getPort())
-              .collect(Collectors.joining(" "));
+          switch (m.pathKind()) {
+            case EXACT -> "exact " + m.path();
+            case SEGMENT_PREFIX -> "prefix " + m.path() + " (elements)";
+            default -> "prefix " + m.path();
+          };
+      Upstream u = h.upstream(r);
       routes.add(
           condition
               + " -> "
-              + services
-              + (Boolean.TRUE.equals(r.getPermitInsecure()) ? " insecure" : ""));
+              + u.service().name().name()
+              + ":"
+              + u.port().port()
+              + (r.actions().permitInsecure() ? " insecure" : ""));
     }
     return out.append(": ").append(String.join(", ", routes)).toString();
   }
