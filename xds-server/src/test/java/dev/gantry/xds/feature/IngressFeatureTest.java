@@ -3,7 +3,6 @@ package dev.gantry.xds.feature;
 import static dev.gantry.xds.feature.Expect.edsCluster;
 
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -240,14 +239,7 @@ class IngressFeatureTest {
    * element (/foo, /foo/x), and keeps both, the element-wise one first, since the string prefix
    * would otherwise take all its requests. So /foo and /foo/x go to kuard and /foobar to echo,
    * whether the paths are in one Ingress or in two.
-   *
-   * <p>Today: in one Ingress the second path is dropped ("path "/foo" (ImplementationSpecific) is
-   * already routed; ignored") and only the Prefix route is served; in two Ingresses both are kept,
-   * but the string prefix comes first, so kuard's route is never reached.
    */
-  @Disabled(
-      "issue #12: Prefix and ImplementationSpecific /foo clash in one Ingress and are ordered"
-          + " string prefix first across two; fixed by the compiler rewrite")
   @ParameterizedTest(name = "{0}")
   @MethodSource
   void prefixAndImplementationSpecific(String name, String ingresses) {
