@@ -107,6 +107,12 @@ class IngressIT {
             .className(null)
             .rule(HOST, path("/bare", "Exact", "bare", 80))
             .build());
+    // Asks for an IP allow list Gantry does not implement: not served at all, rather than open.
+    create(
+        ingress(NS + "/restricted")
+            .annotation("nginx.ingress.kubernetes.io/whitelist-source-range", "10.0.0.0/8")
+            .rule("restricted.example.com", path("/", "Prefix", "foo", 80))
+            .build());
     create(
         ingress(NS + "/broken")
             .rule(HOST, path("/broken", "Prefix", "missing", 80))
@@ -141,6 +147,7 @@ class IngressIT {
     assertThat(get(HOST, "/nginx")).isEqualTo("default");
     assertThat(get(HOST, "/bare")).isEqualTo("default");
     assertThat(get(HOST, "/broken")).isEqualTo("default");
+    assertThat(get("restricted.example.com", "/")).as("fails closed").isEqualTo("default");
     assertThat(envoy.admin("/config_dump?resource=dynamic_route_configs"))
         .doesNotContain("second.example.com")
         .contains("path_separated_prefix");

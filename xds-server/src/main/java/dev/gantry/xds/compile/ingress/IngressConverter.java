@@ -92,6 +92,9 @@ public final class IngressConverter {
       warnings.add(new Warning(key, "spec is missing"));
       return;
     }
+    if (!annotationsAllow(ingress, key, warnings)) {
+      return;
+    }
     String ns = ingress.getMetadata().getNamespace();
     Map<String, Paths> hosts = rules(key, ns, spec, snapshot, warnings);
     if (spec.getDefaultBackend() != null) {
@@ -126,6 +129,29 @@ public final class IngressConverter {
           // Contour serves an Ingress's TLS hosts over plain HTTP too unless asked to redirect.
           out.add(host(key, host, paths, secret, secret != null && !forceRedirect));
         });
+  }
+
+  /**
+   * False, with the reason, when an annotation asks for an access restriction Gantry does not
+   * implement: served without it, the Ingress would be open to everyone. Others not implemented are
+   * named in a warning.
+   */
+  private static boolean annotationsAllow(Ingress ingress, String key, List<Warning> warnings) {
+    IngressAnnotations.Judgement annotations =
+        IngressAnnotations.judge(ingress.getMetadata().getAnnotations());
+    if (!annotations.refused().isEmpty()) {
+      warnings.add(
+          new Warning(
+              key,
+              "not served: annotation(s) "
+                  + String.join(", ", annotations.refused())
+                  + " restrict access, which Gantry does not implement"));
+      return false;
+    }
+    for (String name : annotations.ignored()) {
+      warnings.add(new Warning(key, "annotation " + name + " is not implemented; ignored"));
+    }
+    return true;
   }
 
   /** The valid rules' paths by lower-cased host, sorted. */

@@ -53,6 +53,34 @@ class IngressConverterTest {
   static Stream<Case> cases() {
     return Stream.of(
         new Case(
+            "an annotation restricting access we do not implement: the Ingress is not served",
+            List.of(
+                ingress("demo/a")
+                    .annotation("nginx.ingress.kubernetes.io/whitelist-source-range", "10.0.0.0/8")
+                    .annotation("nginx.ingress.kubernetes.io/auth-url", "https://auth.test/")
+                    .rule("a.example.com", path("/", "Prefix", "web", 80))
+                    .build(),
+                ingress("demo/b").rule("b.example.com", path("/", "Prefix", "web", 80)).build()),
+            List.of("demo/b b.example.com: prefix / -> web:80"),
+            List.of(
+                "demo/a: not served: annotation(s) nginx.ingress.kubernetes.io/auth-url,"
+                    + " nginx.ingress.kubernetes.io/whitelist-source-range restrict access, which"
+                    + " Gantry does not implement")),
+        new Case(
+            "controller annotations we do not implement otherwise: served, each named; others"
+                + " (tools', ours) pass unremarked",
+            List.of(
+                ingress("demo/a")
+                    .annotation("projectcontour.io/response-timeout", "10s")
+                    .annotation("ingress.kubernetes.io/force-ssl-redirect", "false")
+                    .annotation("meta.helm.sh/release-name", "shop")
+                    .rule("a.example.com", path("/", "Prefix", "web", 80))
+                    .build()),
+            List.of("demo/a a.example.com: prefix / -> web:80"),
+            List.of(
+                "demo/a: annotation projectcontour.io/response-timeout is not implemented;"
+                    + " ignored")),
+        new Case(
             "Prefix: matched by whole path elements",
             List.of(
                 ingress("demo/a").rule("a.example.com", path("/foo", "Prefix", "web", 80)).build()),
