@@ -48,6 +48,18 @@ public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Pat
     return crds;
   }
 
+  /**
+   * The proxyless gRPC-Go client {@code scripts/provision} builds ({@code
+   * testbed/src/main/go/xds-who}): it reaches an xDS server over mutual TLS from its bootstrap.
+   */
+  public static Path xdsWhoClient() {
+    Map<String, String> printed = new LinkedHashMap<>();
+    if (System.getenv("GANTRY_XDS_WHO") == null) {
+      printed.putAll(parse(runProvisionPrint()));
+    }
+    return require(path("XDS_WHO", printed));
+  }
+
   /** Parses {@code KEY=value} lines as {@code scripts/provision --print} writes them. */
   static Map<String, String> parse(String output) {
     Map<String, String> values = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class XdsServer implements XdsSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
   private final SimpleCache<String> cache = new SimpleCache<>(new ClientGroup());
+  private final StreamNodes nodes = new StreamNodes();
   private final EndpointCache endpoints;
   private final Server server;
   private Runnable stopReload = () -> {};
@@ -59,7 +61,7 @@ public final class XdsServer implements XdsSink, AutoCloseable {
   public XdsServer(InetSocketAddress address, XdsMetrics metrics, XdsTls tls) {
     endpoints = new EndpointCache(Clock.systemUTC(), metrics::propagation);
     V3DiscoveryServer discovery =
-        new V3DiscoveryServer(List.of(new XdsCallbacks(metrics)), new Watcher());
+        new V3DiscoveryServer(List.of(nodes, new XdsCallbacks(metrics)), new Watcher());
     NettyServerBuilder builder;
     this.tls = tls != null;
     if (tls == null) {
@@ -132,6 +134,21 @@ public final class XdsServer implements XdsSink, AutoCloseable {
     return endpoints;
   }
 
+  /** The request as from its stream's node when it carries none (see {@link StreamNodes}). */
+  private XdsRequest withStreamNode(XdsRequest request) {
+    Node node = nodes.current();
+    return request.v3Request().hasNode() || node == null
+        ? request
+        : XdsRequest.create(request.v3Request().toBuilder().setNode(node).build());
+  }
+
+  private DeltaXdsRequest withStreamNode(DeltaXdsRequest request) {
+    Node node = nodes.current();
+    return request.v3Request().hasNode() || node == null
+        ? request
+        : DeltaXdsRequest.create(request.v3Request().toBuilder().setNode(node).build());
+  }
+
   /** EDS from the endpoint cache, every other type from the snapshots. */
   private final class Watcher implements ConfigWatcher {
     @Override
@@ -142,6 +159,7 @@ public final class XdsServer implements XdsSink, AutoCloseable {
         Consumer<Response> responseConsumer,
         boolean hasClusterChanged,
         boolean allowDefaultEmptyEdsUpdate) {
+      request = withStreamNode(request);
       if (request.getResourceType() == Resources.ResourceType.ENDPOINT) {
         return endpoints.createWatch(
             ads, request, responseConsumer, hasClusterChanged, allowDefaultEmptyEdsUpdate);
@@ -164,6 +182,7 @@ public final class XdsServer implements XdsSink, AutoCloseable {
         boolean isWildcard,
         Consumer<DeltaResponse> responseConsumer,
         boolean hasClusterChanged) {
+      request = withStreamNode(request);
       if (request.getResourceType() == Resources.ResourceType.ENDPOINT) {
         return endpoints.createDeltaWatch(
             request,
