@@ -62,7 +62,7 @@ class EnvoyXdsIT {
     east1 = "127.0.0.1:" + backends.start("east-1");
     east2 = "127.0.0.1:" + backends.start("east-2");
     west1 = "127.0.0.1:" + backends.start("west-1");
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     sotwPort = Ports.freeLoopbackPort();
     deltaPort = Ports.freeLoopbackPort();
     // One assembler per listener port: each Envoy gets a listener on its own port.

@@ -71,7 +71,7 @@ class GrpcXdsClientIT {
   void start() {
     east = "127.0.0.1:" + backend("east");
     west = "127.0.0.1:" + backend("west");
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     publisher =
         new XdsPublisher(
             executor,

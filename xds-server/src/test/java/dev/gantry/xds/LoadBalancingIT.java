@@ -56,7 +56,7 @@ class LoadBalancingIT {
     int a = backends.start("a");
     int b = backends.start("b");
     int c = backends.start("c");
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
     Fixtures.publishing(
         executor,

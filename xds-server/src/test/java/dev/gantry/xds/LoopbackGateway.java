@@ -45,7 +45,7 @@ final class LoopbackGateway implements AutoCloseable {
     LoopbackGateway gateway = new LoopbackGateway();
     try {
       gateway.server =
-          new XdsServer(new InetSocketAddress("127.0.0.1", 0), gateway.metrics).start();
+          new XdsServer(new InetSocketAddress("127.0.0.1", 0), gateway.metrics, null).start();
       Fixtures.publishing(
           gateway.executor,
           gateway.server,

@@ -64,7 +64,7 @@ class RouteConditionsIT {
               .cluster("east", 0, 1, "http", "127.0.0.1:" + backend)
               .build());
     }
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
     Fixtures.publishing(
         executor,

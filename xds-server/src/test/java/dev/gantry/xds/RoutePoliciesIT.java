@@ -91,7 +91,7 @@ class RoutePoliciesIT {
         });
     echo.setExecutor(Executors.newFixedThreadPool(4));
     echo.start();
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
     Fixtures.publishing(
         executor,

@@ -140,7 +140,7 @@ class UpstreamProtocolIT {
                 .map(Upstream::name)
                 .findFirst()
                 .orElseThrow();
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics).start();
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
     Fixtures.publishing(executor, server, metrics, port, verdicts::set, proxies, snapshot);
     envoy =

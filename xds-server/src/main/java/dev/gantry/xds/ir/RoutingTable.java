@@ -33,22 +33,9 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       routes = List.copyOf(routes);
     }
 
-    public VirtualHost(String fqdn, List<Route> routes) {
-      this(fqdn, routes, null, null);
-    }
-
-    public VirtualHost(String fqdn, List<Route> routes, VirtualHostTls tls) {
-      this(fqdn, routes, null, tls);
-    }
-
     /** This host with other routes (Ingress hosts merged from several Ingresses). */
     public VirtualHost withRoutes(List<Route> other) {
       return new VirtualHost(fqdn, other, cors, tls);
-    }
-
-    /** This host under another name. */
-    public VirtualHost withFqdn(String other) {
-      return new VirtualHost(other, routes, cors, tls);
     }
   }
 
@@ -94,70 +81,6 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
-    }
-
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          Actions.NONE);
-    }
-
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry) {
-      this(match, clusters, request, response, prefixRewrite, timeouts, retry, List.of());
-    }
-
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite) {
-      this(match, clusters, request, response, prefixRewrite, Timeouts.DEFAULT, null);
-    }
-
-    public Route(Match match, List<WeightedCluster> clusters) {
-      this(match, clusters, HeaderPolicy.NONE, HeaderPolicy.NONE, null);
-    }
-
-    /** This route with another match (Ingress path types the HTTPProxy conditions lack). */
-    public Route withMatch(Match other) {
-      return new Route(
-          other,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions);
-    }
-
-    /** A route matching a path prefix only. */
-    public Route(String prefix, List<WeightedCluster> clusters) {
-      this(Match.prefix(prefix), clusters);
     }
   }
 

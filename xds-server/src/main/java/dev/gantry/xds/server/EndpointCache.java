@@ -92,11 +92,6 @@ public final class EndpointCache {
   private final Set<DeltaOpen> deltaWatches = new HashSet<>();
   private long version;
 
-  /** A cache that reports nothing of propagation. */
-  public EndpointCache() {
-    this(Clock.systemUTC(), (cluster, mode, sinceSeen) -> {});
-  }
-
   /**
    * @param propagation told, per client acknowledgement of a version, how long each remote change
    *     it carries took since its discoverer saw it

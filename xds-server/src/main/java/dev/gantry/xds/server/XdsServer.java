@@ -49,11 +49,6 @@ public final class XdsServer implements XdsSink, AutoCloseable {
   private ScheduledExecutorService reloader;
   private final boolean tls;
 
-  /** Plain text, for tests and demos on loopback: anyone who can connect gets everything. */
-  public XdsServer(InetSocketAddress address, XdsMetrics metrics) {
-    this(address, metrics, null);
-  }
-
   /**
    * @param tls mutual TLS of the port; null serves plain text (anyone who can connect gets every
    *     secret the snapshot holds)

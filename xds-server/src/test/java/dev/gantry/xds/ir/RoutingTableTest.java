@@ -11,8 +11,8 @@ class RoutingTableTest {
   void duplicateFqdnIsRejectedNamingTheHost() {
     List<RoutingTable.VirtualHost> hosts =
         List.of(
-            new RoutingTable.VirtualHost("kuard.example.com", List.of()),
-            new RoutingTable.VirtualHost("kuard.example.com", List.of()));
+            Routes.host("kuard.example.com", List.of()),
+            Routes.host("kuard.example.com", List.of()));
 
     assertThatThrownBy(() -> new RoutingTable(hosts, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)

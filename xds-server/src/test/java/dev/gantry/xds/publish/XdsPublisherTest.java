@@ -26,7 +26,7 @@ class XdsPublisherTest {
   private final List<List<ProxyVerdict>> verdicts = new CopyOnWriteArrayList<>();
   // Not started: publish() only fills the snapshot cache.
   private final XdsServer server =
-      new XdsServer(new InetSocketAddress("127.0.0.1", 0), new XdsMetrics());
+      new XdsServer(new InetSocketAddress("127.0.0.1", 0), new XdsMetrics(), null);
 
   private XdsPublisher publisher(Duration holdoff) {
     return new XdsPublisher(

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.xds.ir.HeaderPolicy;
+import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -20,13 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HttpsRedirectsTest {
   private static final List<WeightedCluster> WEB =
       List.of(new WeightedCluster("demo/web/80/abc", 1));
-  private static final RoutingTable.Route API = new RoutingTable.Route("/api", WEB);
-  private static final RoutingTable.Route ROOT = new RoutingTable.Route("/", WEB);
+  private static final RoutingTable.Route API = Routes.route("/api", WEB);
+  private static final RoutingTable.Route ROOT = Routes.route("/", WEB);
   private static final VirtualHostTls.Certificate CERT =
       new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
 
   private static final RoutingTable.Route INSECURE_API =
-      new RoutingTable.Route(
+      Routes.route(
           RoutingTable.Match.prefix("/api"),
           WEB,
           HeaderPolicy.NONE,
@@ -72,8 +73,8 @@ class HttpsRedirectsTest {
     RoutingTable table =
         new RoutingTable(
             List.of(
-                new RoutingTable.VirtualHost("web.example", List.of(c.api(), ROOT), c.tls()),
-                new RoutingTable.VirtualHost("plain.example", List.of(ROOT))),
+                Routes.host("web.example", List.of(c.api(), ROOT), c.tls()),
+                Routes.host("plain.example", List.of(ROOT))),
             Map.of());
     RouteConfiguration plain = RouteTranslator.translate(table);
 
@@ -99,7 +100,7 @@ class HttpsRedirectsTest {
   @org.junit.jupiter.api.Test
   void aRouteOfAnIncludedProxyCarriesItsOwnPermitInsecure() {
     RoutingTable.Route insecure =
-        new RoutingTable.Route(
+        Routes.route(
             RoutingTable.Match.prefix("/blog/open"),
             WEB,
             HeaderPolicy.NONE,
@@ -112,7 +113,7 @@ class HttpsRedirectsTest {
     RoutingTable table =
         new RoutingTable(
             List.of(
-                new RoutingTable.VirtualHost(
+                Routes.host(
                     "web.example",
                     List.of(insecure, ROOT),
                     new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_2, List.of()))),

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
+import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
@@ -62,7 +63,7 @@ class ListenerTranslatorTest {
   @MethodSource("apiCases")
   void translatesApiListeners(ApiCase c) {
     List<RoutingTable.VirtualHost> hosts =
-        c.fqdns().stream().map(f -> new RoutingTable.VirtualHost(f, List.of())).toList();
+        c.fqdns().stream().map(f -> Routes.host(f, List.of())).toList();
     assertThat(ListenerTranslator.apiListeners(hosts)).isEqualTo(c.expected());
   }
 

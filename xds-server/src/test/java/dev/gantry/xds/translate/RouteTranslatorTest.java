@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.ir.HeaderPolicy;
+import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -60,7 +61,7 @@ class RouteTranslatorTest {
             table(
                 vhost(
                     RoutingTable.ANY_HOST,
-                    new RoutingTable.Route(
+                    Routes.route(
                         new RoutingTable.Match(
                             RoutingTable.PathKind.SEGMENT_PREFIX, "/foo", List.of(), List.of()),
                         List.of(to(KUARD, 1))),
@@ -227,12 +228,12 @@ class RouteTranslatorTest {
   }
 
   private static RoutingTable.VirtualHost vhost(String fqdn, RoutingTable.Route... routes) {
-    return new RoutingTable.VirtualHost(fqdn, List.of(routes));
+    return Routes.host(fqdn, List.of(routes));
   }
 
   private static RoutingTable.Route route(
       String prefix, dev.gantry.xds.ir.WeightedCluster... clusters) {
-    return new RoutingTable.Route(prefix, List.of(clusters));
+    return Routes.route(prefix, List.of(clusters));
   }
 
   private static dev.gantry.xds.ir.WeightedCluster to(String cluster, long weight) {
@@ -299,7 +300,7 @@ class RouteTranslatorTest {
     HeaderPolicy serviceHost =
         new HeaderPolicy(java.util.Map.of("host", "svc.internal"), List.of());
     RoutingTable.Route route =
-        new RoutingTable.Route(
+        Routes.route(
             RoutingTable.Match.prefix("/"),
             List.of(
                 new dev.gantry.xds.ir.WeightedCluster(
@@ -311,8 +312,7 @@ class RouteTranslatorTest {
     io.envoyproxy.envoy.config.route.v3.Route translated =
         RouteTranslator.translate(
                 new RoutingTable(
-                    List.of(new RoutingTable.VirtualHost("a.example.com", List.of(route))),
-                    java.util.Map.of()))
+                    List.of(Routes.host("a.example.com", List.of(route))), java.util.Map.of()))
             .getVirtualHosts(0)
             .getRoutes(0);
     assertThat(translated.getRoute().getHostRewriteLiteral()).isEqualTo("route.internal");
@@ -345,7 +345,7 @@ class RouteTranslatorTest {
     HeaderPolicy request = new HeaderPolicy(java.util.Map.of("x-a", "1"), List.of("x-gone"));
     HeaderPolicy service = new HeaderPolicy(java.util.Map.of("x-svc", "east"), List.of());
     RoutingTable.Route route =
-        new RoutingTable.Route(
+        Routes.route(
             RoutingTable.Match.prefix("/api"),
             List.of(
                 new dev.gantry.xds.ir.WeightedCluster(
@@ -357,8 +357,7 @@ class RouteTranslatorTest {
     io.envoyproxy.envoy.config.route.v3.Route translated =
         RouteTranslator.translate(
                 new RoutingTable(
-                    List.of(new RoutingTable.VirtualHost("a.example.com", List.of(route))),
-                    java.util.Map.of()))
+                    List.of(Routes.host("a.example.com", List.of(route))), java.util.Map.of()))
             .getVirtualHosts(0)
             .getRoutes(0);
 
@@ -384,7 +383,7 @@ class RouteTranslatorTest {
   @Test
   void hashPoliciesGoOnTheRouteActionInTheirOrder() {
     RoutingTable.Route route =
-        new RoutingTable.Route(
+        Routes.route(
             RoutingTable.Match.prefix("/"),
             List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/c477814145", 1)),
             HeaderPolicy.NONE,
@@ -402,8 +401,7 @@ class RouteTranslatorTest {
     RouteAction action =
         RouteTranslator.translate(
                 new RoutingTable(
-                    List.of(new RoutingTable.VirtualHost("a.example.com", List.of(route))),
-                    java.util.Map.of()))
+                    List.of(Routes.host("a.example.com", List.of(route))), java.util.Map.of()))
             .getVirtualHosts(0)
             .getRoutes(0)
             .getRoute();

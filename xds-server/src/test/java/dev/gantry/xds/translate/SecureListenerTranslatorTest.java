@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
+import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SecureListenerTranslatorTest {
   private static final List<WeightedCluster> WEB =
       List.of(new WeightedCluster("demo/web/80/abc", 1));
-  private static final List<RoutingTable.Route> ROUTES = List.of(new RoutingTable.Route("/", WEB));
+  private static final List<RoutingTable.Route> ROUTES = List.of(Routes.route("/", WEB));
   private static final VirtualHostTls.Certificate CERT =
       new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
 
@@ -49,7 +50,7 @@ class SecureListenerTranslatorTest {
   }
 
   private static RoutingTable.VirtualHost host(String fqdn, VirtualHostTls tls) {
-    return new RoutingTable.VirtualHost(fqdn, ROUTES, tls);
+    return Routes.host(fqdn, ROUTES, tls);
   }
 
   record Case(String name, RoutingTable.VirtualHost host, FilterChain chain) {

@@ -4,6 +4,7 @@ import static dev.gantry.xds.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.federation.FederatedService;
+import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -216,10 +217,10 @@ class XdsAssemblerTest {
         EAST_KUARD, new Upstream(EAST_KUARD, EAST_MIRROR, EAST_MIRROR.ports().get(0), false));
     return new RoutingTable(
         List.of(
-            new RoutingTable.VirtualHost(
+            Routes.host(
                 "kuard.example.com",
                 List.of(
-                    new RoutingTable.Route(
+                    Routes.route(
                         "/",
                         List.of(
                             new WeightedCluster(KUARD, kuardWeight),
@@ -234,9 +235,9 @@ class XdsAssemblerTest {
         WEST_KUARD, new Upstream(WEST_KUARD, WEST_MIRROR, WEST_MIRROR.ports().get(0), false));
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>(table.virtualHosts());
     hosts.add(
-        new RoutingTable.VirtualHost(
+        Routes.host(
             "west.example.com",
-            List.of(new RoutingTable.Route("/", List.of(new WeightedCluster(WEST_KUARD, 1))))));
+            List.of(Routes.route("/", List.of(new WeightedCluster(WEST_KUARD, 1))))));
     return new RoutingTable(hosts, upstreams);
   }
 }

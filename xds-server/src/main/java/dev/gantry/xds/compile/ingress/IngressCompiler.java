@@ -161,10 +161,10 @@ public final class IngressCompiler {
     private static Outcome<RoutingTable.VirtualHost> virtualHost(
         IngressHost host, Map<String, TlsSecrets.Outcome> certificates) {
       if (host.secret() == null) {
-        return Outcome.of(new RoutingTable.VirtualHost(host.host(), List.of()));
+        return Outcome.of(new RoutingTable.VirtualHost(host.host(), List.of(), null, null));
       }
       return IngressTls.of(host.namespace(), host.secret(), certificates)
-          .map(tls -> new RoutingTable.VirtualHost(host.host(), List.of(), tls));
+          .map(tls -> new RoutingTable.VirtualHost(host.host(), List.of(), null, tls));
     }
   }
 }

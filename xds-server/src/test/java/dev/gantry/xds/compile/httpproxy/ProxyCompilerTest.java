@@ -11,6 +11,7 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.Fixtures.ProxyBuilder;
 import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -589,11 +590,11 @@ class ProxyCompilerTest {
   }
 
   private static RoutingTable.VirtualHost vhost(String fqdn, RoutingTable.Route... routes) {
-    return new RoutingTable.VirtualHost(fqdn, List.of(routes));
+    return Routes.host(fqdn, List.of(routes));
   }
 
   private static RoutingTable.Route route(String prefix, WeightedCluster... clusters) {
-    return new RoutingTable.Route(prefix, List.of(clusters));
+    return Routes.route(prefix, List.of(clusters));
   }
 
   private static WeightedCluster to(String cluster, long weight) {

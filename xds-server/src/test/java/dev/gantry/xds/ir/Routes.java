@@ -1,0 +1,87 @@
+package dev.gantry.xds.ir;
+
+import java.util.List;
+
+/** Routes and virtual hosts as tests write them: what they leave out is the default. */
+public final class Routes {
+  private Routes() {}
+
+  public static RoutingTable.Route route(
+      RoutingTable.Match match,
+      List<WeightedCluster> clusters,
+      HeaderPolicy request,
+      HeaderPolicy response,
+      String prefixRewrite,
+      RoutingTable.Timeouts timeouts,
+      RoutingTable.Retry retry,
+      List<RoutingTable.HashPolicy> hashPolicies,
+      RoutingTable.Actions actions) {
+    return new RoutingTable.Route(
+        match, clusters, request, response, prefixRewrite, timeouts, retry, hashPolicies, actions);
+  }
+
+  public static RoutingTable.Route route(
+      RoutingTable.Match match,
+      List<WeightedCluster> clusters,
+      HeaderPolicy request,
+      HeaderPolicy response,
+      String prefixRewrite,
+      RoutingTable.Timeouts timeouts,
+      RoutingTable.Retry retry,
+      List<RoutingTable.HashPolicy> hashPolicies) {
+    return route(
+        match,
+        clusters,
+        request,
+        response,
+        prefixRewrite,
+        timeouts,
+        retry,
+        hashPolicies,
+        RoutingTable.Actions.NONE);
+  }
+
+  public static RoutingTable.Route route(
+      RoutingTable.Match match,
+      List<WeightedCluster> clusters,
+      HeaderPolicy request,
+      HeaderPolicy response,
+      String prefixRewrite,
+      RoutingTable.Timeouts timeouts,
+      RoutingTable.Retry retry) {
+    return route(match, clusters, request, response, prefixRewrite, timeouts, retry, List.of());
+  }
+
+  public static RoutingTable.Route route(
+      RoutingTable.Match match,
+      List<WeightedCluster> clusters,
+      HeaderPolicy request,
+      HeaderPolicy response,
+      String prefixRewrite) {
+    return route(
+        match, clusters, request, response, prefixRewrite, RoutingTable.Timeouts.DEFAULT, null);
+  }
+
+  public static RoutingTable.Route route(RoutingTable.Match match, List<WeightedCluster> clusters) {
+    return route(match, clusters, HeaderPolicy.NONE, HeaderPolicy.NONE, null);
+  }
+
+  /** A route matching a path prefix only. */
+  public static RoutingTable.Route route(String prefix, List<WeightedCluster> clusters) {
+    return route(RoutingTable.Match.prefix(prefix), clusters);
+  }
+
+  public static RoutingTable.VirtualHost host(String fqdn, List<RoutingTable.Route> routes) {
+    return new RoutingTable.VirtualHost(fqdn, routes, null, null);
+  }
+
+  public static RoutingTable.VirtualHost host(
+      String fqdn, List<RoutingTable.Route> routes, VirtualHostTls tls) {
+    return new RoutingTable.VirtualHost(fqdn, routes, null, tls);
+  }
+
+  public static RoutingTable.VirtualHost host(
+      String fqdn, List<RoutingTable.Route> routes, RoutingTable.Cors cors, VirtualHostTls tls) {
+    return new RoutingTable.VirtualHost(fqdn, routes, cors, tls);
+  }
+}
