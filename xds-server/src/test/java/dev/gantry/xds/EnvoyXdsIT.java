@@ -71,7 +71,7 @@ class EnvoyXdsIT {
             executor,
             Duration.ofMillis(10),
             new ProxyCompiler("gantry"),
-            new XdsAssembler("127.0.0.1", sotwPort),
+            new XdsAssembler("127.0.0.1", sotwPort, 8443),
             server,
             metrics,
             verdicts::set);

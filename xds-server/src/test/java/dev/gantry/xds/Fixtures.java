@@ -224,7 +224,7 @@ public final class Fixtures {
             executor,
             java.time.Duration.ofMillis(10),
             new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"),
-            new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort),
+            new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort, 8443),
             server,
             metrics,
             verdicts);

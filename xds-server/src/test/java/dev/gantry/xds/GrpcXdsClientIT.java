@@ -78,7 +78,7 @@ class GrpcXdsClientIT {
             Duration.ofMillis(10),
             new ProxyCompiler("gantry"),
             // The Envoy listener is never bound: no Envoy connects here.
-            new XdsAssembler("127.0.0.1", 8080),
+            new XdsAssembler("127.0.0.1", 8080, 8443),
             server,
             metrics,
             verdicts::set);

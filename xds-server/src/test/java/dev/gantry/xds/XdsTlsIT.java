@@ -97,7 +97,7 @@ class XdsTlsIT {
             executor,
             Duration.ofMillis(10),
             new ProxyCompiler("gantry"),
-            new XdsAssembler("127.0.0.1", listenerPort),
+            new XdsAssembler("127.0.0.1", listenerPort, 8443),
             server,
             metrics,
             verdicts::set);

@@ -40,17 +40,31 @@ public final class RouteTranslator {
 
   private RouteTranslator() {}
 
+  /**
+   * Envoy's {@code ingress_http}, with Contour's "secure first" rule: every route of a virtual host
+   * with TLS answers 301 to the same URL over https, except the routes with {@code permitInsecure},
+   * which serve plain HTTP too.
+   */
   public static RouteConfiguration translate(RoutingTable table) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(INGRESS_HTTP);
     for (RoutingTable.VirtualHost host : table.virtualHosts()) {
-      config.addVirtualHosts(envoyVirtualHost(host));
+      config.addVirtualHosts(envoyVirtualHost(host, host.tls() != null));
     }
     return config.build();
   }
 
-  /** A virtual host as Envoy gets it, on HTTP and on HTTPS: with its CORS policy, if any. */
+  /** A virtual host as Envoy's HTTPS listener gets it: with its CORS policy, if any. */
   static VirtualHost envoyVirtualHost(RoutingTable.VirtualHost host) {
-    VirtualHost vhost = virtualHost(host);
+    return envoyVirtualHost(host, false);
+  }
+
+  /**
+   * A virtual host as Envoy gets it, with its CORS policy, if any; {@code upgradeInsecure} turns
+   * each route without {@code permitInsecure} into a redirect to https.
+   */
+  private static VirtualHost envoyVirtualHost(
+      RoutingTable.VirtualHost host, boolean upgradeInsecure) {
+    VirtualHost vhost = virtualHost(host, upgradeInsecure);
     if (host.cors() == null) {
       return vhost;
     }
@@ -72,12 +86,12 @@ public final class RouteTranslator {
             host ->
                 RouteConfiguration.newBuilder()
                     .setName(host.fqdn())
-                    .addVirtualHosts(virtualHost(host))
+                    .addVirtualHosts(virtualHost(host, false))
                     .build())
         .toList();
   }
 
-  private static VirtualHost virtualHost(RoutingTable.VirtualHost host) {
+  private static VirtualHost virtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
     VirtualHost.Builder vhost = VirtualHost.newBuilder().setName(host.fqdn());
     if (RoutingTable.ANY_HOST.equals(host.fqdn())) {
       // Envoy's catch-all (Ingress rules without a host): "*" alone matches any port too.
@@ -86,24 +100,41 @@ public final class RouteTranslator {
       vhost.addDomains(host.fqdn()).addDomains(host.fqdn() + ":*");
     }
     for (RoutingTable.Route route : host.routes()) {
-      Route.Builder r = Route.newBuilder().setMatch(match(route.match()));
-      RoutingTable.Actions actions = route.actions();
-      if (actions.direct() != null) {
-        r.setDirectResponse(directResponse(actions.direct()));
-      } else if (actions.redirect() != null) {
-        r.setRedirect(redirect(actions.redirect()));
-      } else if (route.clusters().isEmpty()) {
-        continue;
-      } else {
-        r.setRoute(action(route));
+      Route r = route(route);
+      if (r != null) {
+        vhost.addRoutes(
+            upgradeInsecure && !route.actions().permitInsecure() ? upgrade(r.getMatch()) : r);
       }
-      r.addAllRequestHeadersToAdd(headersToSet(route.request()))
-          .addAllRequestHeadersToRemove(route.request().remove())
-          .addAllResponseHeadersToAdd(headersToSet(route.response()))
-          .addAllResponseHeadersToRemove(route.response().remove());
-      vhost.addRoutes(r);
     }
     return vhost.build();
+  }
+
+  /** A route as Envoy gets it; null for one that has nothing to forward to. */
+  private static Route route(RoutingTable.Route route) {
+    Route.Builder r = Route.newBuilder().setMatch(match(route.match()));
+    RoutingTable.Actions actions = route.actions();
+    if (actions.direct() != null) {
+      r.setDirectResponse(directResponse(actions.direct()));
+    } else if (actions.redirect() != null) {
+      r.setRedirect(redirect(actions.redirect()));
+    } else if (route.clusters().isEmpty()) {
+      return null;
+    } else {
+      r.setRoute(action(route));
+    }
+    return r.addAllRequestHeadersToAdd(headersToSet(route.request()))
+        .addAllRequestHeadersToRemove(route.request().remove())
+        .addAllResponseHeadersToAdd(headersToSet(route.response()))
+        .addAllResponseHeadersToRemove(route.response().remove())
+        .build();
+  }
+
+  /** The same match, answered by Envoy with a redirect to https (301, Envoy's default). */
+  static Route upgrade(RouteMatch match) {
+    return Route.newBuilder()
+        .setMatch(match)
+        .setRedirect(RedirectAction.newBuilder().setHttpsRedirect(true))
+        .build();
   }
 
   static RouteMatch match(RoutingTable.Match m) {

@@ -76,10 +76,6 @@ public final class XdsAssembler {
   private final Map<String, FederatedService> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
-  public XdsAssembler(String listenerAddress, int listenerPort) {
-    this(listenerAddress, listenerPort, 8443);
-  }
-
   /** Envoy's {@code ingress_http} on {@code listenerPort}, {@code ingress_https} on the other. */
   public XdsAssembler(String listenerAddress, int listenerPort, int httpsPort) {
     this.listenerAddress = listenerAddress;
@@ -91,27 +87,71 @@ public final class XdsAssembler {
     Shape shape = shape(table);
     boolean full = !shape.equals(lastShape);
     if (full) {
-      listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
-      listeners.addAll(SecureListenerTranslator.translate(listenerAddress, httpsPort, table));
-      routes = new ArrayList<>();
-      routes.add(HttpsRedirects.apply(RouteTranslator.translate(table), table));
-      routes.addAll(SecureListenerTranslator.routes(table));
-      secrets = SecureListenerTranslator.secrets(table);
-      secretsVersion = Versions.of(secrets);
-      apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
-      hostRoutes = RouteTranslator.perHost(table);
-      clusters = ClusterTranslator.translate(table.upstreams().values());
-      listenersVersion = Versions.of(listeners);
-      routesVersion = Versions.of(routes);
-      apiListenersVersion = Versions.of(apiListeners);
-      hostRoutesVersion = Versions.of(hostRoutes);
-      clustersVersion = Versions.of(clusters);
-      proxylessClusters = ClusterTranslator.forProxyless(clusters);
-      proxylessClustersVersion =
-          proxylessClusters == clusters ? clustersVersion : Versions.of(proxylessClusters);
+      translate(table);
+      snapshots();
       lastShape = shape;
     }
     List<ClusterLoadAssignment> changed = new ArrayList<>();
+    Set<String> removed = assignments(table, changed);
+    return new Assembly(
+        snapshot, proxyless, full, Map.copyOf(lastAssignments), changed, Set.copyOf(removed));
+  }
+
+  /** Every resource but endpoints, each type by its translator, with its version. */
+  private void translate(RoutingTable table) {
+    listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
+    listeners.addAll(SecureListenerTranslator.translate(listenerAddress, httpsPort, table));
+    routes = new ArrayList<>();
+    routes.add(RouteTranslator.translate(table));
+    routes.addAll(SecureListenerTranslator.routes(table));
+    secrets = SecureListenerTranslator.secrets(table);
+    secretsVersion = Versions.of(secrets);
+    apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
+    hostRoutes = RouteTranslator.perHost(table);
+    clusters = ClusterTranslator.translate(table.upstreams().values());
+    listenersVersion = Versions.of(listeners);
+    routesVersion = Versions.of(routes);
+    apiListenersVersion = Versions.of(apiListeners);
+    hostRoutesVersion = Versions.of(hostRoutes);
+    clustersVersion = Versions.of(clusters);
+    proxylessClusters = ClusterTranslator.forProxyless(clusters);
+    proxylessClustersVersion =
+        proxylessClusters == clusters ? clustersVersion : Versions.of(proxylessClusters);
+  }
+
+  /** The snapshots of both kinds of client; endpoints travel apart (the EndpointCache). */
+  private void snapshots() {
+    snapshot =
+        Snapshot.create(
+            clusters,
+            clustersVersion,
+            List.of(),
+            "none",
+            listeners,
+            listenersVersion,
+            routes,
+            routesVersion,
+            secrets,
+            secretsVersion);
+    proxyless =
+        Snapshot.create(
+            proxylessClusters,
+            proxylessClustersVersion,
+            List.of(),
+            "none",
+            apiListeners,
+            apiListenersVersion,
+            hostRoutes,
+            hostRoutesVersion,
+            List.of(),
+            "none");
+  }
+
+  /**
+   * The assignment of each upstream, rebuilt where its service changed (added to {@code changed});
+   * returns the names of those no upstream has any more.
+   */
+  private Set<String> assignments(RoutingTable table, List<ClusterLoadAssignment> changed) {
     Map<String, FederatedService> seen = new HashMap<>();
     for (Upstream upstream : table.upstreams().values()) {
       ClusterLoadAssignment cla = lastAssignments.get(upstream.name());
@@ -127,35 +167,7 @@ public final class XdsAssembler {
     lastServices.keySet().retainAll(seen.keySet());
     lastServices.putAll(seen);
     lastAssignments.keySet().retainAll(seen.keySet());
-    if (full) {
-      // Endpoints travel apart (EndpointCache), so that an endpoint change sends only itself.
-      snapshot =
-          Snapshot.create(
-              clusters,
-              clustersVersion,
-              List.of(),
-              "none",
-              listeners,
-              listenersVersion,
-              routes,
-              routesVersion,
-              secrets,
-              secretsVersion);
-      proxyless =
-          Snapshot.create(
-              proxylessClusters,
-              proxylessClustersVersion,
-              List.of(),
-              "none",
-              apiListeners,
-              apiListenersVersion,
-              hostRoutes,
-              hostRoutesVersion,
-              List.of(),
-              "none");
-    }
-    return new Assembly(
-        snapshot, proxyless, full, Map.copyOf(lastAssignments), changed, Set.copyOf(removed));
+    return removed;
   }
 
   /**

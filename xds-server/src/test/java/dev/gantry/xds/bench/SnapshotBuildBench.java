@@ -50,7 +50,7 @@ public final class SnapshotBuildBench {
     ProxyCompiler compiler = new ProxyCompiler("gantry");
 
     // Endpoint-only: the same proxies, one service's endpoints changed each time.
-    XdsAssembler steady = new XdsAssembler("0.0.0.0", 8080);
+    XdsAssembler steady = new XdsAssembler("0.0.0.0", 8080, 8443);
     steady.assemble(compiler.compile(proxies, snapshot, Map.of()).table());
     int[] version = {0};
     Supplier<FederationSnapshot> oneEndpointChanged =
@@ -79,7 +79,7 @@ public final class SnapshotBuildBench {
     Timings full =
         time(
             () -> compiler.compile(proxies, snapshot, Map.of()).table(),
-            table -> new XdsAssembler("0.0.0.0", 8080).assemble(table));
+            table -> new XdsAssembler("0.0.0.0", 8080, 8443).assemble(table));
     Timings endpoints =
         time(
             () -> compiler.compile(proxies, oneEndpointChanged.get(), Map.of()).table(),

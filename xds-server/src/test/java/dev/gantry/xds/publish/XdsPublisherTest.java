@@ -33,7 +33,7 @@ class XdsPublisherTest {
         executor,
         holdoff,
         new ProxyCompiler("gantry"),
-        new XdsAssembler("127.0.0.1", 8080),
+        new XdsAssembler("127.0.0.1", 8080, 8443),
         server,
         new XdsMetrics(),
         verdicts::add);

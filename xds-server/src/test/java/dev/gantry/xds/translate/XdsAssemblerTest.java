@@ -43,7 +43,7 @@ class XdsAssemblerTest {
           .cluster("west", 0, 1, "http", "10.1.0.1:8080")
           .build();
 
-  private final XdsAssembler assembler = new XdsAssembler("0.0.0.0", 8080);
+  private final XdsAssembler assembler = new XdsAssembler("0.0.0.0", 8080, 8443);
 
   @Test
   void firstAssemblyBuildsEverythingFromTheTranslators() {

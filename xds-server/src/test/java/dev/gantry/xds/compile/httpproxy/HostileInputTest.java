@@ -68,7 +68,7 @@ class HostileInputTest {
     assertThat(RESULT.table().virtualHosts())
         .extracting(RoutingTable.VirtualHost::fqdn)
         .contains(HostileProxies.VALID_FQDN);
-    var snapshot = new XdsAssembler("127.0.0.1", 8080).assemble(RESULT.table());
+    var snapshot = new XdsAssembler("127.0.0.1", 8080, 8443).assemble(RESULT.table());
     assertThat(snapshot).isNotNull();
   }
 

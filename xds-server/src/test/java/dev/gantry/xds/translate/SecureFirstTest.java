@@ -17,8 +17,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Plain HTTP routes of TLS hosts: 301 to https unless permitInsecure. */
-class HttpsRedirectsTest {
+/**
+ * Contour's secure first rule in ingress_http: routes of TLS hosts answer 301 to https unless
+ * permitInsecure.
+ */
+class SecureFirstTest {
   private static final List<WeightedCluster> WEB =
       List.of(new WeightedCluster("demo/web/80/abc", 1));
   private static final RoutingTable.Route API = Routes.route("/api", WEB);
@@ -76,9 +79,9 @@ class HttpsRedirectsTest {
                 Routes.host("web.example", List.of(c.api(), ROOT), c.tls()),
                 Routes.host("plain.example", List.of(ROOT))),
             Map.of());
-    RouteConfiguration plain = RouteTranslator.translate(table);
+    RouteConfiguration plain = RouteTranslator.translate(withoutTls(table));
 
-    RouteConfiguration redirected = HttpsRedirects.apply(plain, table);
+    RouteConfiguration redirected = RouteTranslator.translate(table);
 
     VirtualHost before = plain.getVirtualHosts(0);
     VirtualHost after = redirected.getVirtualHosts(0);
@@ -118,11 +121,20 @@ class HttpsRedirectsTest {
                     List.of(insecure, ROOT),
                     new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_2, List.of()))),
             Map.of());
-    RouteConfiguration plain = RouteTranslator.translate(table);
+    RouteConfiguration plain = RouteTranslator.translate(withoutTls(table));
 
-    VirtualHost after = HttpsRedirects.apply(plain, table).getVirtualHosts(0);
+    VirtualHost after = RouteTranslator.translate(table).getVirtualHosts(0);
 
     assertThat(after.getRoutes(0)).isEqualTo(plain.getVirtualHosts(0).getRoutes(0));
     assertThat(after.getRoutes(1).getRedirect().getHttpsRedirect()).isTrue();
+  }
+
+  /** The same hosts served over plain HTTP only: what each route forwards to, unredirected. */
+  private static RoutingTable withoutTls(RoutingTable table) {
+    return new RoutingTable(
+        table.virtualHosts().stream()
+            .map(h -> Routes.host(h.fqdn(), h.routes(), h.cors(), null))
+            .toList(),
+        table.upstreams());
   }
 }
