@@ -2,20 +2,31 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
 import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import java.util.Comparator;
 import java.util.List;
 
@@ -98,5 +109,111 @@ public final class ListenerTranslator {
                 .setName("envoy.filters.http.router")
                 .setTypedConfig(Any.pack(Router.getDefaultInstance())))
         .build();
+  }
+
+  public static final String INGRESS_HTTPS = "ingress_https";
+  private static final String TLS_SOCKET = "envoy.transport_sockets.tls";
+
+  private static List<RoutingTable.VirtualHost> secureHosts(RoutingTable table) {
+    return table.virtualHosts().stream()
+        .filter(h -> h.tls() != null)
+        .sorted(Comparator.comparing(RoutingTable.VirtualHost::fqdn))
+        .toList();
+  }
+
+  /**
+   * Envoy's {@code ingress_https}, or none when no virtual host has TLS (Envoy needs a filter
+   * chain): a TLS inspector reads the SNI, and one filter chain per TLS virtual host (matched on
+   * {@code server_names}) either terminates TLS with the host's certificate (an SDS secret) and
+   * routes with the host's own route configuration, or proxies the TCP stream to its {@code
+   * tcpproxy} clusters.
+   */
+  public static List<Listener> https(String address, int port, RoutingTable table) {
+    List<RoutingTable.VirtualHost> hosts = secureHosts(table);
+    if (hosts.isEmpty()) {
+      return List.of();
+    }
+    Listener.Builder listener =
+        Listener.newBuilder()
+            .setName(INGRESS_HTTPS)
+            .setAddress(
+                Address.newBuilder()
+                    .setSocketAddress(
+                        SocketAddress.newBuilder().setAddress(address).setPortValue(port)))
+            .addListenerFilters(
+                ListenerFilter.newBuilder()
+                    .setName("envoy.filters.listener.tls_inspector")
+                    .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
+    for (RoutingTable.VirtualHost host : hosts) {
+      listener.addFilterChains(filterChain(host));
+    }
+    return List.of(listener.build());
+  }
+
+  static FilterChain filterChain(RoutingTable.VirtualHost host) {
+    VirtualHostTls tls = host.tls();
+    FilterChain.Builder chain =
+        FilterChain.newBuilder()
+            .setFilterChainMatch(FilterChainMatch.newBuilder().addServerNames(host.fqdn()));
+    if (!tls.passthrough()) {
+      chain.setTransportSocket(
+          TransportSocket.newBuilder()
+              .setName(TLS_SOCKET)
+              .setTypedConfig(Any.pack(downstreamTls(tls, tls.tcpProxy().isEmpty()))));
+    }
+    Filter filter =
+        tls.tcpProxy().isEmpty()
+            ? Filter.newBuilder()
+                .setName("envoy.filters.network.http_connection_manager")
+                .setTypedConfig(
+                    Any.pack(
+                        ListenerTranslator.envoyHttpConnectionManager(
+                            RouteTranslator.httpsRouteConfigName(host.fqdn()), INGRESS_HTTPS)))
+                .build()
+            : Filter.newBuilder()
+                .setName("envoy.filters.network.tcp_proxy")
+                .setTypedConfig(Any.pack(tcpProxy(tls.tcpProxy())))
+                .build();
+    return chain.addFilters(filter).build();
+  }
+
+  static DownstreamTlsContext downstreamTls(VirtualHostTls tls, boolean http) {
+    CommonTlsContext.Builder common =
+        CommonTlsContext.newBuilder()
+            .setTlsParams(
+                TlsParameters.newBuilder()
+                    .setTlsMinimumProtocolVersion(
+                        tls.minimumVersion() == VirtualHostTls.Version.TLS_1_3
+                            ? TlsParameters.TlsProtocol.TLSv1_3
+                            : TlsParameters.TlsProtocol.TLSv1_2)
+                    .setTlsMaximumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_3))
+            .addTlsCertificateSdsSecretConfigs(
+                SdsSecretConfig.newBuilder()
+                    .setName(tls.certificate().name())
+                    .setSdsConfig(
+                        ConfigSource.newBuilder()
+                            .setAds(AggregatedConfigSource.getDefaultInstance())
+                            .setResourceApiVersion(ApiVersion.V3)));
+    if (http) {
+      common.addAlpnProtocols("h2").addAlpnProtocols("http/1.1");
+    }
+    return DownstreamTlsContext.newBuilder().setCommonTlsContext(common).build();
+  }
+
+  /** Envoy wants weights of at least 1 in a TCP proxy: clusters weighted 0 get no traffic. */
+  static TcpProxy tcpProxy(List<WeightedCluster> clusters) {
+    TcpProxy.Builder proxy = TcpProxy.newBuilder().setStatPrefix(INGRESS_HTTPS);
+    List<WeightedCluster> weighted = clusters.stream().filter(c -> c.weight() > 0).toList();
+    if (weighted.size() == 1) {
+      return proxy.setCluster(weighted.get(0).cluster()).build();
+    }
+    TcpProxy.WeightedCluster.Builder split = TcpProxy.WeightedCluster.newBuilder();
+    for (WeightedCluster c : weighted) {
+      split.addClusters(
+          TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
+              .setName(c.cluster())
+              .setWeight((int) c.weight()));
+    }
+    return proxy.setWeightedClusters(split).build();
   }
 }

@@ -357,4 +357,26 @@ public final class RouteTranslator {
                     .build())
         .toList();
   }
+
+  /** The host's route configuration on the HTTPS listener, as Contour names it. */
+  public static String httpsRouteConfigName(String fqdn) {
+    return "https/" + fqdn;
+  }
+
+  /**
+   * The route configuration {@code https/<fqdn>} of every host that terminates TLS and serves
+   * routes, holding that host only, sorted by name.
+   */
+  public static List<RouteConfiguration> https(RoutingTable table) {
+    return table.virtualHosts().stream()
+        .filter(h -> h.tls() != null && !h.tls().passthrough() && h.tls().tcpProxy().isEmpty())
+        .sorted(java.util.Comparator.comparing(RoutingTable.VirtualHost::fqdn))
+        .map(
+            host ->
+                RouteConfiguration.newBuilder()
+                    .setName(httpsRouteConfigName(host.fqdn()))
+                    .addVirtualHosts(envoyVirtualHost(host))
+                    .build())
+        .toList();
+  }
 }

@@ -100,11 +100,11 @@ public final class XdsAssembler {
   /** Every resource but endpoints, each type by its translator, with its version. */
   private void translate(RoutingTable table) {
     listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
-    listeners.addAll(SecureListenerTranslator.translate(listenerAddress, httpsPort, table));
+    listeners.addAll(ListenerTranslator.https(listenerAddress, httpsPort, table));
     routes = new ArrayList<>();
     routes.add(RouteTranslator.translate(table));
-    routes.addAll(SecureListenerTranslator.routes(table));
-    secrets = SecureListenerTranslator.secrets(table);
+    routes.addAll(RouteTranslator.https(table));
+    secrets = SecretTranslator.translate(table);
     secretsVersion = Versions.of(secrets);
     apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
     hostRoutes = RouteTranslator.perHost(table);

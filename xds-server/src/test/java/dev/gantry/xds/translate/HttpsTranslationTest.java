@@ -35,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ingress_https listener, its route configurations and SDS secrets, compared whole. */
-class SecureListenerTranslatorTest {
+class HttpsTranslationTest {
   private static final List<WeightedCluster> WEB =
       List.of(new WeightedCluster("demo/web/80/abc", 1));
   private static final List<RoutingTable.Route> ROUTES = List.of(Routes.route("/", WEB));
@@ -189,8 +189,7 @@ class SecureListenerTranslatorTest {
   @MethodSource("chains")
   void oneFilterChainPerSniName(Case c) {
     List<Listener> listeners =
-        SecureListenerTranslator.translate(
-            "0.0.0.0", 8443, new RoutingTable(List.of(c.host()), Map.of()));
+        ListenerTranslator.https("0.0.0.0", 8443, new RoutingTable(List.of(c.host()), Map.of()));
 
     assertThat(listeners)
         .singleElement()
@@ -212,9 +211,9 @@ class SecureListenerTranslatorTest {
   void withoutTlsHostsThereIsNoHttpsListenerRouteOrSecret() {
     RoutingTable table = new RoutingTable(List.of(host("plain.example", null)), Map.of());
 
-    assertThat(SecureListenerTranslator.translate("0.0.0.0", 8443, table)).isEmpty();
-    assertThat(SecureListenerTranslator.routes(table)).isEmpty();
-    assertThat(SecureListenerTranslator.secrets(table)).isEmpty();
+    assertThat(ListenerTranslator.https("0.0.0.0", 8443, table)).isEmpty();
+    assertThat(RouteTranslator.https(table)).isEmpty();
+    assertThat(SecretTranslator.translate(table)).isEmpty();
   }
 
   @Test
@@ -229,11 +228,10 @@ class SecureListenerTranslatorTest {
                 host("plain.example", null)),
             Map.of());
 
-    assertThat(
-            SecureListenerTranslator.translate("0.0.0.0", 8443, table).get(0).getFilterChainsList())
+    assertThat(ListenerTranslator.https("0.0.0.0", 8443, table).get(0).getFilterChainsList())
         .extracting(c -> c.getFilterChainMatch().getServerNames(0))
         .containsExactly("a.example", "pass.example", "z.example");
-    List<RouteConfiguration> routes = SecureListenerTranslator.routes(table);
+    List<RouteConfiguration> routes = RouteTranslator.https(table);
     assertThat(routes)
         .extracting(RouteConfiguration::getName)
         .containsExactly("https/a.example", "https/z.example");
@@ -241,11 +239,11 @@ class SecureListenerTranslatorTest {
         .singleElement()
         .satisfies(v -> assertThat(v.getDomainsList()).containsExactly("a.example", "a.example:*"));
     // Two hosts share one Secret: Envoy gets it once.
-    assertThat(SecureListenerTranslator.secrets(table))
+    assertThat(SecretTranslator.translate(table))
         .extracting(Secret::getName)
         .containsExactly("demo/cert");
     assertThat(
-            SecureListenerTranslator.secrets(table)
+            SecretTranslator.translate(table)
                 .get(0)
                 .getTlsCertificate()
                 .getPrivateKey()
