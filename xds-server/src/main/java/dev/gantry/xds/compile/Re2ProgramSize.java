@@ -16,18 +16,13 @@ import java.util.List;
  * loop. Tests hold it against RE2. Unicode classes ({@code \p}) are refused: most compile far
  * beyond Envoy's limit.
  */
-final class Re2ProgramSize {
+final class Re2ProgramSize extends Re2Reader {
   /** The program's fixed part: fail, match and the unanchored {@code .*?} prefix. */
   private static final int BASE = 4;
 
   /** What a repetition, an optional part or one more alternative costs besides its body. */
   private static final int BRANCH = 4;
 
-  /** RE2's largest repetition count; anything that big is beyond any limit of ours. */
-  private static final long CAP = 1_000_000;
-
-  private final String re;
-  private int pos;
   private boolean foldCase;
   private boolean dotAll;
   private String unsupported;
@@ -35,10 +30,6 @@ final class Re2ProgramSize {
   /** Whether the last atom was a group of flags alone, such as {@code (?i)}: nothing to repeat. */
   private boolean flagsOnly;
 
-  private static final java.util.regex.Pattern NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_]+");
-  private static final java.util.regex.Pattern HEX =
-      java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,8}");
   private static final java.util.regex.Pattern REPEAT =
       java.util.regex.Pattern.compile("\\{[0-9]{1,7}(,[0-9]{0,7})?}");
 
@@ -51,19 +42,8 @@ final class Re2ProgramSize {
   /** The bound, or why the regex is not valid RE2 or not supported. */
   record Estimate(long size, String unsupported) {}
 
-  /** Where and why the regex is not RE2. */
-  private static final class SyntaxError extends RuntimeException {
-    SyntaxError(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private SyntaxError error(String what) {
-    return new SyntaxError(what + " at position " + pos);
-  }
-
   private Re2ProgramSize(String re) {
-    this.re = re;
+    super(re);
   }
 
   static Estimate estimate(String regex) {
@@ -73,34 +53,17 @@ final class Re2ProgramSize {
       if (p.more()) {
         throw p.error("unmatched )");
       }
-      return new Estimate(Math.min(CAP, BASE + body), p.unsupported);
+      return new Estimate(Math.min(Re2Sizes.CAP, BASE + body), p.unsupported);
     } catch (SyntaxError e) {
       return new Estimate(0, "is not valid RE2: " + e.getMessage());
     }
-  }
-
-  private boolean more() {
-    return pos < re.length();
-  }
-
-  private int peek() {
-    return more() ? re.codePointAt(pos) : -1;
-  }
-
-  private int next() {
-    if (!more()) {
-      throw error("unexpected end");
-    }
-    int c = re.codePointAt(pos);
-    pos += Character.charCount(c);
-    return c;
   }
 
   private long alternation() {
     long size = concatenation();
     while (more() && peek() == '|') {
       pos++;
-      size = add(size, add(concatenation(), BRANCH));
+      size = Re2Sizes.add(size, Re2Sizes.add(concatenation(), BRANCH));
     }
     return size;
   }
@@ -108,7 +71,7 @@ final class Re2ProgramSize {
   private long concatenation() {
     long size = 0;
     while (more() && peek() != '|' && peek() != ')') {
-      size = add(size, repeated());
+      size = Re2Sizes.add(size, repeated());
     }
     return size;
   }
@@ -121,7 +84,7 @@ final class Re2ProgramSize {
       int c = peek();
       if (c == '*' || c == '+' || c == '?') {
         pos++;
-        atom = add(atom, BRANCH);
+        atom = Re2Sizes.add(atom, BRANCH);
       } else if (c == '{' && repeatAhead()) {
         pos++;
         long min = number();
@@ -135,11 +98,11 @@ final class Re2ProgramSize {
           throw error("invalid repetition size");
         }
         long once = atom;
-        atom = mul(once, Math.max(min, 1));
+        atom = Re2Sizes.mul(once, Math.max(min, 1));
         if (max < 0) {
-          atom = add(atom, BRANCH);
+          atom = Re2Sizes.add(atom, BRANCH);
         } else if (max > min) {
-          atom = add(atom, mul(add(once, BRANCH), max - min));
+          atom = Re2Sizes.add(atom, Re2Sizes.mul(Re2Sizes.add(once, BRANCH), max - min));
         } else if (max == 0) {
           atom = 0;
         }
@@ -167,7 +130,7 @@ final class Re2ProgramSize {
     while (Character.isDigit(peek())) {
       pos++;
     }
-    return Math.min(CAP, Long.parseLong(re.substring(start, pos)));
+    return Math.min(Re2Sizes.CAP, Long.parseLong(re.substring(start, pos)));
   }
 
   private long atom() {
@@ -193,7 +156,8 @@ final class Re2ProgramSize {
       case '.':
         List<int[]> any = new ArrayList<>();
         any.add(new int[] {0, Character.MAX_CODE_POINT});
-        return classSize(dotAll ? any : complement(List.of(new int[] {'\n', '\n'})), false, true);
+        return Re2CharRanges.classSize(
+            dotAll ? any : Re2CharRanges.complement(List.of(new int[] {'\n', '\n'})), false, true);
       case '^':
       case '$':
         return EMPTY_WIDTH;
@@ -264,7 +228,7 @@ final class Re2ProgramSize {
     }
     foldCase = savedFold;
     dotAll = savedDotAll;
-    return capture ? add(body, 2) : body;
+    return capture ? Re2Sizes.add(body, 2) : body;
   }
 
   private long escape() {
@@ -277,8 +241,10 @@ final class Re2ProgramSize {
       case 'W':
       case 'S':
         List<int[]> ranges = new ArrayList<>();
-        addNamed(ranges, String.valueOf((char) Character.toLowerCase(c)), false);
-        return Character.isUpperCase(c) ? negatedSize(ranges) : classSize(ranges, foldCase, true);
+        Re2CharRanges.addNamed(ranges, String.valueOf((char) Character.toLowerCase(c)), false);
+        return Character.isUpperCase(c)
+            ? Re2CharRanges.negatedSize(ranges, foldCase)
+            : Re2CharRanges.classSize(ranges, foldCase, true);
       case 'b':
       case 'B':
       case 'A':
@@ -313,61 +279,10 @@ final class Re2ProgramSize {
             + " Envoy's limit";
   }
 
-  /** The character an escape other than a class or an assertion stands for, as RE2 reads it. */
-  private int escapedChar(int c) {
-    if (c == 'x') {
-      if (peek() == '{') {
-        int close = re.indexOf('}', pos);
-        String hex = close < 0 ? "" : re.substring(pos + 1, close);
-        if (!HEX.matcher(hex).matches() || Integer.parseInt(hex, 16) > Character.MAX_CODE_POINT) {
-          throw error("invalid escape sequence");
-        }
-        pos = close + 1;
-        return Integer.parseInt(hex, 16);
-      }
-      String hex = pos + 2 <= re.length() ? re.substring(pos, pos + 2) : "";
-      if (!HEX.matcher(hex).matches()) {
-        throw error("invalid escape sequence");
-      }
-      pos += 2;
-      return Integer.parseInt(hex, 16);
-    }
-    if (c >= '1' && c <= '7' && !(peek() >= '0' && peek() <= '7')) {
-      throw error("invalid escape sequence (backreferences are not RE2)");
-    }
-    if (c >= '0' && c <= '7') {
-      int v = c - '0';
-      for (int i = 0; i < 2 && peek() >= '0' && peek() <= '7'; i++) {
-        v = v * 8 + (next() - '0');
-      }
-      return v;
-    }
-    switch (c) {
-      case 'a':
-        return 7;
-      case 'f':
-        return 12;
-      case 't':
-        return 9;
-      case 'n':
-        return 10;
-      case 'r':
-        return 13;
-      case 'v':
-        return 11;
-      default:
-        boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (c >= 0x80 || word) {
-          throw error("invalid escape sequence");
-        }
-        return c;
-    }
-  }
-
   private long literal(int c) {
     List<int[]> ranges = new ArrayList<>();
     ranges.add(new int[] {c, c});
-    return classSize(ranges, foldCase, true);
+    return Re2CharRanges.classSize(ranges, foldCase, true);
   }
 
   private long charClass() {
@@ -387,9 +302,9 @@ final class Re2ProgramSize {
         int close = re.indexOf(":]", pos + 2);
         String name = close < 0 ? "" : re.substring(pos + 2, close);
         boolean not = name.startsWith("^");
-        if (close >= 0 && POSIX.contains(not ? name.substring(1) : name)) {
+        if (close >= 0 && Re2CharRanges.POSIX.contains(not ? name.substring(1) : name)) {
           pos = close + 2;
-          addNamed(ranges, not ? name.substring(1) : name, not);
+          Re2CharRanges.addNamed(ranges, not ? name.substring(1) : name, not);
           continue;
         }
         if (close >= 0 && NAME.matcher(not ? name.substring(1) : name).matches()) {
@@ -411,19 +326,9 @@ final class Re2ProgramSize {
       ranges.add(new int[] {lo, hi});
     }
     pos++; // ']'
-    return negated ? negatedSize(ranges) : classSize(ranges, foldCase, true);
-  }
-
-  /**
-   * A negated class: RE2 folds the case of the class before it negates it, so where folding adds
-   * characters the complement is no longer all of the non-ASCII ones but a patchwork of them.
-   */
-  private long negatedSize(List<int[]> positive) {
-    boolean folds =
-        foldCase && positive.stream().anyMatch(r -> r[1] >= 0x80 || (r[0] <= 'z' && r[1] >= 'A'));
-    return folds
-        ? classSize(complement(positive), true, false)
-        : classSize(complement(positive), false, true);
+    return negated
+        ? Re2CharRanges.negatedSize(ranges, foldCase)
+        : Re2CharRanges.classSize(ranges, foldCase, true);
   }
 
   /**
@@ -443,128 +348,11 @@ final class Re2ProgramSize {
       if (e == 'p' || e == 'P') {
         unicodeClass();
       } else {
-        addNamed(ranges, String.valueOf((char) Character.toLowerCase(e)), Character.isUpperCase(e));
+        Re2CharRanges.addNamed(
+            ranges, String.valueOf((char) Character.toLowerCase(e)), Character.isUpperCase(e));
       }
       return -1;
     }
     return escapedChar(e);
-  }
-
-  private static final java.util.Set<String> POSIX =
-      java.util.Set.of(
-          "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
-          "space", "upper", "word", "xdigit");
-
-  /** Perl and POSIX classes, all ASCII in RE2. */
-  private static void addNamed(List<int[]> ranges, String name, boolean negated) {
-    String spec =
-        switch (name) {
-          case "d", "digit" -> "09";
-          case "s" -> "\t\n\f\r  ";
-          case "space" -> "\t\r  ";
-          case "w", "word" -> "09AZ__az";
-          case "alpha" -> "AZaz";
-          case "alnum" -> "09AZaz";
-          case "lower" -> "az";
-          case "upper" -> "AZ";
-          case "xdigit" -> "09AFaf";
-          case "blank" -> "\t\t  ";
-          case "cntrl" -> "\0\u001f\u007f\u007f";
-          case "punct" -> "!/:@[`{~";
-          case "graph" -> "!~";
-          case "print" -> " ~";
-          default -> "\0\u007f"; // ascii, and anything unknown at its widest
-        };
-    List<int[]> named = new ArrayList<>();
-    for (int i = 0; i < spec.length(); i += 2) {
-      named.add(new int[] {spec.charAt(i), spec.charAt(i + 1)});
-    }
-    ranges.addAll(negated ? complement(named) : named);
-  }
-
-  private static List<int[]> complement(List<int[]> ranges) {
-    List<int[]> sorted = merge(ranges);
-    List<int[]> out = new ArrayList<>();
-    int next = 0;
-    for (int[] r : sorted) {
-      if (r[0] > next) {
-        out.add(new int[] {next, r[0] - 1});
-      }
-      next = Math.max(next, r[1] + 1);
-    }
-    if (next <= Character.MAX_CODE_POINT) {
-      out.add(new int[] {next, Character.MAX_CODE_POINT});
-    }
-    return out;
-  }
-
-  private static List<int[]> merge(List<int[]> ranges) {
-    List<int[]> sorted = new ArrayList<>(ranges);
-    sorted.sort((a, b) -> Integer.compare(a[0], b[0]));
-    List<int[]> out = new ArrayList<>();
-    for (int[] r : sorted) {
-      int[] last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && r[0] <= last[1] + 1) {
-        last[1] = Math.max(last[1], r[1]);
-      } else {
-        out.add(new int[] {r[0], r[1]});
-      }
-    }
-    return out;
-  }
-
-  /**
-   * One instruction per ASCII range; a single other character costs its UTF-8 bytes, a range of
-   * them at most {@code (2L-1)·L} per UTF-8 length L it spans, or 6 when it is all of them. Case
-   * folding costs nothing for ASCII letters (RE2 compares them ignoring case), quadruples the rest
-   * (plus a range of three-byte characters) and adds what RE2 folds to ASCII letters: the Kelvin
-   * sign for K, the long s for S.
-   */
-  private static long classSize(List<int[]> ranges, boolean foldCase, boolean allAtOnce) {
-    long ascii = 0;
-    long other = 0;
-    long all = 0;
-    boolean kelvin = false;
-    boolean longS = false;
-    for (int[] r : merge(ranges)) {
-      if (r[0] < 0x80) {
-        ascii++;
-        kelvin |= covers(r, 'k') || covers(r, 'K');
-        longS |= covers(r, 's') || covers(r, 'S');
-      }
-      if (r[1] < 0x80) {
-        continue;
-      }
-      int lo = Math.max(r[0], 0x80);
-      if (allAtOnce && !foldCase && lo == 0x80 && r[1] == Character.MAX_CODE_POINT) {
-        all = 6; // folding adds nothing to all of them
-      } else if (lo == r[1]) {
-        other += lo <= 0x7ff ? 2 : lo <= 0xffff ? 3 : 4;
-      } else {
-        int[] limits = {0x7ff, 0xffff, Character.MAX_CODE_POINT};
-        for (int len = 2, start = 0x80; len <= 4; start = limits[len - 2] + 1, len++) {
-          if (lo <= limits[len - 2] && r[1] >= start) {
-            other += (2L * len - 1) * len;
-          }
-        }
-      }
-    }
-    if (!foldCase) {
-      return ascii + all + other;
-    }
-    // Folding may reach further UTF-8 lengths too (the Ohm sign for omega): 15 covers three bytes.
-    return ascii + all + (other > 0 ? 4 * other + 15 : 0) + (kelvin ? 4 : 0) + (longS ? 3 : 0);
-  }
-
-  private static boolean covers(int[] range, int c) {
-    return range[0] <= c && c <= range[1];
-  }
-
-  private static long add(long a, long b) {
-    return Math.min(CAP, a + b);
-  }
-
-  private static long mul(long a, long b) {
-    return Math.min(CAP, a * b);
   }
 }
