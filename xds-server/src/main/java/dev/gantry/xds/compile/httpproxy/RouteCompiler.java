@@ -123,9 +123,7 @@ final class RouteCompiler {
 
   /** The route's health check, absent when it has none. */
   private static Outcome<Optional<HealthCheck>> healthCheck(HTTPProxySpec.Route r, String where) {
-    List<ProxyVerdict.Error> errors = new ArrayList<>();
-    HealthCheck healthCheck = HealthCheck.parse(r.getHealthCheckPolicy(), where, errors);
-    return Outcome.unless(errors, () -> Optional.ofNullable(healthCheck));
+    return HealthCheckPolicies.of(r.getHealthCheckPolicy(), where);
   }
 
   /**
