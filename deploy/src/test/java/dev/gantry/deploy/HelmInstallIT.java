@@ -48,6 +48,9 @@ class HelmInstallIT {
         "--create-namespace",
         "-f",
         values.toString(),
+        // No controller manager runs the certgen hook Job here (ChartIdentitiesIT runs its
+        // command); helm would wait for it.
+        "--no-hooks",
         "--kubeconfig",
         kubeconfig);
     assertThat(owner(hub, HTTPPROXY)).isEqualTo("gantry");
@@ -59,6 +62,9 @@ class HelmInstallIT {
         NS,
         "-f",
         values.toString(),
+        // No controller manager runs the certgen hook Job here (ChartIdentitiesIT runs its
+        // command); helm would wait for it.
+        "--no-hooks",
         "--kubeconfig",
         kubeconfig);
     assertThat(manifest(kubeconfig)).contains("name: \"" + HTTPPROXY + "\"");
@@ -92,6 +98,9 @@ class HelmInstallIT {
         NS,
         "-f",
         values.toString(),
+        // No controller manager runs the certgen hook Job here (ChartIdentitiesIT runs its
+        // command); helm would wait for it.
+        "--no-hooks",
         "--kubeconfig",
         kubeconfig);
     assertThat(manifest(kubeconfig))
