@@ -124,7 +124,11 @@ class ChartIT {
         .contains(
             "name: t-discoverer-east\n", "name: t-discoverer-west\n", "name: t-discoverer-north\n")
         .contains("- --namespaces=shop,default", "- --service-selector=app=web");
-    assertThat(three.split("- --leader-elect\n", -1)).hasSize(2); // west only
+    // west's discoverer and the hub (two replicas by default)
+    assertThat(three.split("- --leader-elect\n", -1)).hasSize(3);
+    String single = render("s", NS, values("single-hub.yaml", "hub: {replicas: 1}\n"));
+    assertThat(single).doesNotContain("--leader-elect", "name: s-hub-lease");
+    assertThat(defaults).contains("name: d-hub-lease", "- --leader-elect-namespace=" + NS);
     // That label marks mirrors: the aggregator would try to federate the chart's own Services.
     assertThat(three).doesNotContain("gantry.dev/cluster:");
     assertThat(monitored).contains("kind: ServiceMonitor");
@@ -251,6 +255,12 @@ class ChartIT {
         cannot(hubSa, "update", "networking.k8s.io", "ingresses", "shop"),
         cannot(hubSa, "create", "networking.k8s.io", "ingresses", "shop"),
         cannot(hubSa, "update", "gantry.dev", "remoteclusters", null),
+        // two hub replicas: the Lease gantry-hub decides which one writes
+        can(hubSa, "create", "coordination.k8s.io", "leases", NS),
+        lease(hubSa, "patch", "gantry-hub", NS, true),
+        lease(hubSa, "update", "gantry-hub", NS, true),
+        lease(hubSa, "patch", "gantry-discoverer-west", NS, false),
+        lease(hubSa, "get", "gantry-hub", "shop", false),
         // a discoverer of all namespaces
         can(east, "create", "", "services", "anything"),
         can(east, "delete", "discovery.k8s.io", "endpointslices", "anything"),

@@ -216,6 +216,12 @@ class ChartIdentitiesIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
+                // Two replicas by default: the hub writes once it holds the Lease, which its
+                // identity may take.
+                assertThat(args).contains("--leader-elect");
+                assertThat(hub.leases().inNamespace(NS).withName("gantry-hub").get())
+                    .isNotNull()
+                    .satisfies(l -> assertThat(l.getSpec().getHolderIdentity()).isNotBlank());
                 HTTPProxy proxy =
                     hub.resources(HTTPProxy.class).inNamespace("shop").withName("kuard").get();
                 assertThat(proxy.getStatus()).isNotNull();

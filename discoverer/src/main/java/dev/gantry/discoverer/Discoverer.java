@@ -2,18 +2,14 @@ package dev.gantry.discoverer;
 
 import dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics;
 import dev.gantry.runtime.HealthServer;
+import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +29,7 @@ public final class Discoverer implements AutoCloseable {
   private final RetryingInformers informers = new RetryingInformers();
   private final AtomicReference<MirrorController> active = new AtomicReference<>();
   private HealthServer health;
-  private volatile CompletableFuture<?> election;
+  private volatile LeaderElection election;
   private volatile boolean closed;
 
   public Discoverer(DiscovererConfig config) {
@@ -118,46 +114,19 @@ public final class Discoverer implements AutoCloseable {
   }
 
   private void elect() {
-    String lease = "gantry-discoverer-" + config.clusterName();
-    LeaderElector elector =
-        hub.leaderElector()
-            .withConfig(
-                new LeaderElectionConfigBuilder()
-                    .withName(lease)
-                    .withLock(new LeaseLock(config.leaseNamespace(), lease, config.identity()))
-                    .withLeaseDuration(config.leaseDuration())
-                    .withRenewDeadline(config.renewDeadline())
-                    .withRetryPeriod(config.retryPeriod())
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(
-                        new LeaderCallbacks(
-                            () -> {
-                              log.info(
-                                  "{} leads cluster {}: mirroring",
-                                  config.identity(),
-                                  config.clusterName());
-                              startMirroring();
-                            },
-                            () -> {
-                              log.info(
-                                  "{} lost the lease for cluster {}: stopping writes",
-                                  config.identity(),
-                                  config.clusterName());
-                              stopMirroring();
-                            },
-                            leader ->
-                                log.info("cluster {}: leader is {}", config.clusterName(), leader)))
-                    .build())
-            .build();
-    election = elector.start();
-    // After losing the lease, stand for election again unless shutting down.
-    election.whenComplete(
-        (ok, error) -> {
-          stopMirroring();
-          if (!closed) {
-            elect();
-          }
-        });
+    election =
+        new LeaderElection(
+                hub,
+                new LeaderElection.Settings(
+                    config.leaseNamespace(),
+                    "gantry-discoverer-" + config.clusterName(),
+                    config.identity(),
+                    config.leaseDuration(),
+                    config.renewDeadline(),
+                    config.retryPeriod()),
+                this::startMirroring,
+                this::stopMirroring)
+            .start();
   }
 
   /** The controller while this replica mirrors, for tests. */
@@ -185,9 +154,9 @@ public final class Discoverer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    CompletableFuture<?> running = election;
+    LeaderElection running = election;
     if (running != null) {
-      running.cancel(true); // releases the lease (releaseOnCancel)
+      running.close(); // releases the lease
     }
     stopMirroring();
     if (health != null) {

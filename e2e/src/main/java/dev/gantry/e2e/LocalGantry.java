@@ -138,6 +138,7 @@ public final class LocalGantry implements AutoCloseable {
                     "127.0.0.1",
                     httpPort,
                     8443,
+                    null,
                     null),
                 hubCluster.client())
             .start();

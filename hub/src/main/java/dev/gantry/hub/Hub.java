@@ -4,6 +4,7 @@ import dev.gantry.aggregator.Aggregator;
 import dev.gantry.aggregator.mcs.ServiceImportPublisher;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.runtime.HealthServer;
+import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.publish.XdsMetrics;
@@ -11,6 +12,7 @@ import dev.gantry.xds.publish.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -43,7 +45,8 @@ public final class Hub implements AutoCloseable {
   private XdsServer server;
   private XdsPublisher publisher;
   private Aggregator aggregator;
-  private ServiceImportPublisher imports;
+  private volatile ServiceImportPublisher imports;
+  private LeaderElection election;
   private RouteSources sources;
   private StatusLoop status;
   private HealthServer health;
@@ -88,7 +91,11 @@ public final class Hub implements AutoCloseable {
                     hub,
                     clock,
                     (namespace, name) -> sources.cachedStatus(namespace, name),
-                    writers));
+                    writers),
+            this::writes,
+            Counter.builder("gantry.hub.status.writes")
+                .description("HTTPProxy statuses this replica wrote")
+                .register(metrics.registry()));
     publisher =
         new XdsPublisher(
             xdsExecutor,
@@ -99,7 +106,6 @@ public final class Hub implements AutoCloseable {
             server,
             metrics,
             status::accept);
-    imports = new ServiceImportPublisher(hub, importsExecutor, clock, informers).start();
     aggregator =
         new Aggregator(
                 hub,
@@ -110,9 +116,19 @@ public final class Hub implements AutoCloseable {
                 config.staleEndpointTtl(),
                 update -> {
                   publisher.federationChanged(update);
-                  imports.accept(update);
+                  ServiceImportPublisher writer = imports;
+                  if (writer != null) {
+                    writer.accept(update);
+                  }
                 })
             .start();
+    if (config.leaderElection() == null) {
+      startWriting();
+    } else {
+      election =
+          new LeaderElection(hub, config.leaderElection(), this::startWriting, this::stopWriting);
+      election.start();
+    }
     sources = new RouteSources(hub, informers, publisher).start();
     startProbes();
     log.info(
@@ -123,6 +139,34 @@ public final class Hub implements AutoCloseable {
         config.envoyHttpPort(),
         config.envoyHttpsPort());
     return this;
+  }
+
+  /** Whether this replica writes status and ServiceImports: alone, or holding the lease. */
+  private boolean writes() {
+    return election == null || election.leading();
+  }
+
+  /** Takes over the writes: ServiceImports from the latest snapshot, the latest statuses. */
+  private synchronized void startWriting() {
+    if (imports == null) {
+      ServiceImportPublisher writer =
+          new ServiceImportPublisher(hub, importsExecutor, clock, informers).start();
+      // Before its first sync the aggregator's snapshot is empty: the first update follows.
+      if (aggregator != null && aggregator.hasSynced()) {
+        writer.accept(aggregator.current());
+      }
+      imports = writer;
+    }
+    status.resume();
+  }
+
+  /** Stops the writes before another replica may take the lease. */
+  private synchronized void stopWriting() {
+    ServiceImportPublisher writer = imports;
+    imports = null;
+    if (writer != null) {
+      writer.close();
+    }
   }
 
   private void bindJvmMetrics() {
@@ -146,7 +190,8 @@ public final class Hub implements AutoCloseable {
             informers::liveness,
             () ->
                 ready()
-                    ? new HealthServer.Check(true, "ok")
+                    ? new HealthServer.Check(
+                        true, writes() ? "ok" : "ok, standby: another replica writes status")
                     : new HealthServer.Check(
                         false, "waiting for the first snapshot built from synced caches"));
   }
@@ -172,6 +217,11 @@ public final class Hub implements AutoCloseable {
     return metrics;
   }
 
+  /** Whether this replica writes status and ServiceImports now. */
+  public boolean writing() {
+    return writes();
+  }
+
   /** The aggregator's latest federation snapshot. */
   public FederationSnapshot federation() {
     return aggregator.current();
@@ -179,6 +229,9 @@ public final class Hub implements AutoCloseable {
 
   @Override
   public void close() {
+    if (election != null) {
+      election.close(); // releases the lease and stops the writes
+    }
     for (AutoCloseable c : new AutoCloseable[] {gcMetrics, health, sources, aggregator, imports}) {
       if (c != null) {
         try {

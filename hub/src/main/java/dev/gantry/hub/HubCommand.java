@@ -1,6 +1,7 @@
 package dev.gantry.hub;
 
 import dev.gantry.hub.certgen.CertgenCommand;
+import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
 import dev.gantry.xds.server.XdsTls;
@@ -27,6 +28,9 @@ import picocli.CommandLine.Option;
     description =
         "Serves Envoy over ADS (state of the world and Delta) from HTTPProxies and the federated services of the hub.")
 public final class HubCommand implements Callable<Integer> {
+  /** The Lease the writing replica holds. */
+  static final String LEASE = "gantry-hub";
+
   @Option(
       names = "--hub-kubeconfig",
       description = "Kubeconfig of the hub (default: " + Commands.AUTO_KUBECONFIG + ").")
@@ -56,6 +60,20 @@ public final class HubCommand implements Callable<Integer> {
       names = "--stale-endpoint-ttl",
       description = "How long a stale cluster's endpoints keep receiving traffic (default: keep).")
   String staleEndpointTtl;
+
+  @Option(
+      names = "--leader-elect",
+      description =
+          "Write HTTPProxy status and ServiceImports only while holding the Lease "
+              + LEASE
+              + " (for replicas > 1; every replica serves xDS).")
+  boolean leaderElect;
+
+  @Option(
+      names = "--leader-elect-namespace",
+      defaultValue = "default",
+      description = "Hub namespace of the Lease (default: ${DEFAULT-VALUE}).")
+  String leaseNamespace;
 
   @Option(
       names = "--ingress-class",
@@ -142,8 +160,14 @@ public final class HubCommand implements Callable<Integer> {
             envoyHttpAddress,
             envoyHttpPort,
             envoyHttpsPort,
+            null,
             null)
-        .withXdsTls(xdsTls());
+        .withXdsTls(xdsTls())
+        .withLeaderElection(
+            leaderElect
+                ? LeaderElection.Settings.of(
+                    leaseNamespace, LEASE, LeaderElection.identity("gantry-hub"))
+                : null);
   }
 
   /** Mutual TLS from the three files, or null with --xds-insecure; anything else is refused. */

@@ -1,5 +1,6 @@
 package dev.gantry.hub;
 
+import dev.gantry.runtime.LeaderElection;
 import dev.gantry.xds.server.XdsTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.time.Duration;
  * @param adminAddress where /metrics, /healthz and /readyz are served; null = not served
  * @param envoyHttpsPort port of Envoy's ingress_https listener (TLS virtual hosts)
  * @param xdsTls mutual TLS of the xDS port; null serves it in plain text
+ * @param leaderElection the Lease a replica holds before it writes status and ServiceImports; null
+ *     writes at once (a single replica)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -21,7 +24,8 @@ public record HubConfig(
     String envoyHttpAddress,
     int envoyHttpPort,
     int envoyHttpsPort,
-    XdsTls xdsTls) {
+    XdsTls xdsTls,
+    LeaderElection.Settings leaderElection) {
   public HubConfig {
     if (holdoff.isNegative()) {
       throw new IllegalArgumentException("--holdoff must not be negative");
@@ -52,6 +56,22 @@ public record HubConfig(
         envoyHttpAddress,
         envoyHttpPort,
         envoyHttpsPort,
-        tls);
+        tls,
+        leaderElection);
+  }
+
+  /** The same settings, writing only while holding the lease {@code election} names. */
+  public HubConfig withLeaderElection(LeaderElection.Settings election) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        election);
   }
 }

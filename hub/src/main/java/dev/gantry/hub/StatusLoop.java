@@ -1,6 +1,7 @@
 package dev.gantry.hub;
 
 import dev.gantry.xds.ir.ProxyVerdict;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -31,28 +33,49 @@ final class StatusLoop implements AutoCloseable {
             return t;
           });
   private final AtomicReference<List<ProxyVerdict>> pending = new AtomicReference<>();
+  private final AtomicReference<List<ProxyVerdict>> latest = new AtomicReference<>();
   private final ProxyStatusWriter writer;
+  private final BooleanSupplier mayWrite;
+  private final Counter written;
 
   /**
    * @param writer given the pool its writes run on
+   * @param mayWrite whether this replica writes now (it holds the lease); verdicts that arrive
+   *     while it may not are written when {@link #resume} is called
+   * @param written counts the statuses written
    */
-  StatusLoop(Function<ExecutorService, ProxyStatusWriter> writer) {
+  StatusLoop(
+      Function<ExecutorService, ProxyStatusWriter> writer,
+      BooleanSupplier mayWrite,
+      Counter written) {
     this.writer = writer.apply(writers);
+    this.mayWrite = mayWrite;
+    this.written = written;
   }
 
   /** The verdicts of a build: written soon, unless newer ones come first. */
   void accept(List<ProxyVerdict> verdicts) {
+    latest.set(verdicts);
     if (pending.getAndSet(verdicts) == null) {
       loop.execute(this::write);
     }
   }
 
+  /** This replica may write again (it took the lease): the latest verdicts are written. */
+  void resume() {
+    List<ProxyVerdict> verdicts = latest.get();
+    if (verdicts != null) {
+      accept(verdicts);
+    }
+  }
+
   private void write() {
     List<ProxyVerdict> verdicts = pending.getAndSet(null);
-    if (verdicts == null) {
+    if (verdicts == null || !mayWrite.getAsBoolean()) {
       return;
     }
     ProxyStatusWriter.Outcome outcome = writer.write(verdicts);
+    written.increment(outcome.written());
     // Retry the same verdicts later, unless newer ones arrived meanwhile (they win).
     if (outcome.failed() > 0 && pending.compareAndSet(null, verdicts)) {
       loop.schedule(this::write, RETRY.toMillis(), TimeUnit.MILLISECONDS);

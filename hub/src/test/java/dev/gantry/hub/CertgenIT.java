@@ -119,7 +119,8 @@ class CertgenIT {
                 dir.resolve("hub.crt"),
                 dir.resolve("hub.key"),
                 dir.resolve("ca.crt"),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30)),
+            null);
     try (Hub running = new Hub(config, hub.client()).start();
         Envoy envoy =
             Envoy.start(

@@ -193,6 +193,7 @@ class HubCommandTest {
                     Path.of("/etc/hosts"),
                     Path.of("/etc/hostname"),
                     Path.of("/etc/passwd"),
-                    Duration.ofSeconds(5))));
+                    Duration.ofSeconds(5)),
+                null));
   }
 }

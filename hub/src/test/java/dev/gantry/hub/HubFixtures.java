@@ -20,6 +20,7 @@ final class HubFixtures {
                 "127.0.0.1",
                 httpPort,
                 httpsPort,
+                null,
                 null),
             client)
         .start();
