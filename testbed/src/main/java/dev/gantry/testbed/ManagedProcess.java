@@ -81,6 +81,26 @@ public final class ManagedProcess implements AutoCloseable {
     process = null;
   }
 
+  /** Kills the process at once (SIGKILL), as a crash or an OOM kill would; no clean stop. */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    try {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LeftoverReaper.forget(process.pid());
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already exiting.
+    }
+    log.info("killed {} (pid {})", name, process.pid());
+    process = null;
+  }
+
   private static void terminate(Process p) {
     if (!p.isAlive()) {
       return;

@@ -3,8 +3,11 @@ package dev.gantry.e2e.bench;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.mcs.ServiceImport;
+import dev.gantry.e2e.ChartJvm;
+import dev.gantry.e2e.GantryProcesses;
+import dev.gantry.e2e.JvmProcess;
 import dev.gantry.e2e.LocalGantry;
-import dev.gantry.hub.Hub;
+import dev.gantry.e2e.PrometheusText;
 import dev.gantry.testbed.ClusterProvider;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
@@ -15,10 +18,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,15 +42,17 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Benchmark at size (prints one table, asserts nothing): R remote apiservers of S Services × E
  * data-only endpoints each (distinct addresses per cluster in 198.18.0.0/15, never contacted), a
- * discoverer per remote and the hub (in this JVM, as {@link LocalGantry} runs them), the hub
- * apiserver holding S HTTPProxies, each routing to the federated service of its number (R
- * clusters), and a real Envoy over state-of-the-world ADS, then one over Delta.
+ * discoverer process per remote and the hub process ({@link GantryProcesses}, each JVM with the
+ * options and memory limit the chart gives it), the hub apiserver holding S HTTPProxies, each
+ * routing to the federated service of its number (R clusters), and a real Envoy over
+ * state-of-the-world ADS, then one over Delta.
  *
  * <p>Rows: the initial mirror; hub start to every proxy {@code valid}; a remote EndpointSlice
  * change until Envoy's admin lists the new address, idle and while other changes run at a steady
  * rate; a new hub Service and HTTPProxy until Envoy answers its host; hub CPU and bytes sent per
- * change; memory. Run with {@code scripts/bench-scale [--remotes 3] [--services 1000] [--endpoints
- * 10] [--changes 100] [--rate 50]}.
+ * change; RSS (now and peak) and live heap of every process. Run with {@code scripts/bench-scale
+ * [--remotes 3] [--services 1000] [--endpoints 10] [--changes 100] [--rate 50] [--hub-memory MiB]
+ * [--discoverer-memory MiB]}; the memory flags replace the chart's limits (0: the chart's).
  */
 public final class ScaleBench {
   private static final String NS = LocalGantry.NAMESPACE;
@@ -62,6 +63,8 @@ public final class ScaleBench {
   private final int endpointsPer;
   private final int changes;
   private final int rate;
+  private final int hubMemory;
+  private final int discovererMemory;
   private final List<String> clusters = new ArrayList<>();
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
@@ -76,6 +79,8 @@ public final class ScaleBench {
     endpointsPer = flags.get("endpoints");
     changes = flags.get("changes");
     rate = flags.get("rate");
+    hubMemory = flags.get("hub-memory");
+    discovererMemory = flags.get("discoverer-memory");
     for (int r = 0; r < remotes; r++) {
       clusters.add("r" + r);
     }
@@ -89,7 +94,21 @@ public final class ScaleBench {
   static Map<String, Integer> flags(String... args) {
     Map<String, Integer> flags =
         new LinkedHashMap<>(
-            Map.of("remotes", 3, "services", 1000, "endpoints", 10, "changes", 100, "rate", 50));
+            Map.of(
+                "remotes",
+                3,
+                "services",
+                1000,
+                "endpoints",
+                10,
+                "changes",
+                100,
+                "rate",
+                50,
+                "hub-memory",
+                0,
+                "discoverer-memory",
+                0));
     for (int i = 0; i + 1 < args.length; i += 2) {
       String key = args[i].replaceFirst("^--", "");
       if (!flags.containsKey(key)) {
@@ -122,9 +141,15 @@ public final class ScaleBench {
       populate(testbed);
       note("populated the remotes and the hub in %.1f s", seconds(start));
 
+      GantryProcesses.Options options =
+          new GantryProcesses.Options(
+              ChartJvm.options("hub", hubMemory),
+              ChartJvm.options("discoverer", discovererMemory),
+              Duration.ofMillis(10),
+              List.of(NS));
+      note("hub JVM %s; discoverer JVM %s", options.hubJvm(), options.discovererJvm());
       long gantryStart = System.nanoTime();
-      try (LocalGantry gantry =
-          LocalGantry.start(testbed, "hub", clusters, Duration.ofMillis(10))) {
+      try (GantryProcesses gantry = GantryProcesses.start(testbed, "hub", clusters, options)) {
         KubernetesClient hub = testbed.cluster("hub").client();
         int objects = remotes * services * 2;
         awaitTrue(Duration.ofMinutes(10), () -> mirrored(hub) >= remotes * services);
@@ -163,9 +188,9 @@ public final class ScaleBench {
           for (int i = 0; i < 10; i++) {
             change(testbed, envoy); // warm-up: JIT, connections
           }
-          Usage before = Usage.read(gantry.hub(), envoy);
+          Usage before = Usage.read(gantry, envoy);
           long[] idle = series(testbed, envoy, changes);
-          Usage after = Usage.read(gantry.hub(), envoy);
+          Usage after = Usage.read(gantry, envoy);
           rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
           rows.add(row(label + ": hub per change, idle", after.minus(before, changes)));
           long[] loaded;
@@ -182,10 +207,13 @@ public final class ScaleBench {
               row(
                   label + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)",
                   propagationMeter(gantry.hub(), mode.equals("GRPC") ? "sotw" : "delta")));
+          rows.add(row(label + ": Envoy RSS", mb(rss(envoy.process().pid())) + " MB"));
           gantry.stopEnvoy(envoy);
         }
-        System.gc();
-        rows.add(row("JVM (hub + discoverers) RSS / heap used after GC", memory()));
+        rows.add(row("hub RSS now / peak / live heap", memory(gantry.hub())));
+        for (JvmProcess d : gantry.discoverers().values()) {
+          rows.add(row(d.name() + " RSS now / peak / live heap", memory(d)));
+        }
       }
     }
     System.out.println();
@@ -484,7 +512,7 @@ public final class ScaleBench {
   }
 
   /** New hub Services (no endpoints) with an HTTPProxy each, until Envoy stops answering 404. */
-  private String newProxies(LocalGantry gantry, int n) throws Exception {
+  private String newProxies(GantryProcesses gantry, int n) throws Exception {
     KubernetesClient hub = gantry.hubClient();
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {
@@ -515,83 +543,81 @@ public final class ScaleBench {
         .statusCode();
   }
 
-  /** Hub CPU (its own threads) and what the xDS server sent, read before and after a series. */
+  /** CPU time of each process and what the xDS server sent, read before and after a series. */
   private record Usage(
-      long hubCpuNanos, double edsBytes, double otherBytes, double edsResources, long envoyRx) {
-    static Usage read(Hub hub, Envoy envoy) throws Exception {
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long cpu = 0;
-      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-        if (t != null
-            && (t.getThreadName().startsWith("gantry-")
-                || t.getThreadName().startsWith("grpc-")
-                || t.getThreadName().startsWith("vert.x-"))) {
-          long c = threads.getThreadCpuTime(t.getThreadId());
-          cpu += Math.max(0, c);
-        }
-      }
-      double eds = 0;
-      double other = 0;
-      double edsResources = 0;
-      for (Counter c : hub.metrics().registry().find("gantry.xds.pushed.bytes").counters()) {
-        if ("ClusterLoadAssignment".equals(c.getId().getTag("type"))) {
-          eds += c.count();
-        } else {
-          other += c.count();
-        }
-      }
-      for (Counter c : hub.metrics().registry().find("gantry.xds.pushed.resources").counters()) {
-        if ("ClusterLoadAssignment".equals(c.getId().getTag("type"))) {
-          edsResources += c.count();
-        }
-      }
+      long hubCpuNanos,
+      long discovererCpuNanos,
+      double edsBytes,
+      double allBytes,
+      double edsResources,
+      long envoyRx) {
+    private static final Map<String, String> EDS = Map.of("type", "ClusterLoadAssignment");
+
+    static Usage read(GantryProcesses gantry, Envoy envoy) throws Exception {
+      long discoverers =
+          gantry.discoverers().values().stream().mapToLong(JvmProcess::cpuNanos).sum();
+      PrometheusText metrics = gantry.hub().metrics();
       // What Envoy read from the xDS connection, whatever the hub's own meters say.
       String rx = envoy.admin("/stats?filter=%5Ecluster.xds.upstream_cx_rx_bytes_total$");
       String digits = rx.replaceAll("(?s).*upstream_cx_rx_bytes_total: (\\d+).*", "$1");
       return new Usage(
-          cpu, eds, other, edsResources, digits.matches("\\d+") ? Long.parseLong(digits) : -1);
+          gantry.hub().cpuNanos(),
+          discoverers,
+          metrics.sum("gantry_xds_pushed_bytes_total", EDS),
+          metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
+          metrics.sum("gantry_xds_pushed_resources_total", EDS),
+          digits.matches("\\d+") ? Long.parseLong(digits) : -1);
     }
 
     String minus(Usage before, int n) {
-      return ("CPU %.2f ms (hub, discoverer and informer threads); Envoy read %.0f B from xDS;"
-              + " hub sent %.0f B of EDS (%.1f assignments), %.0f B of other types")
+      double eds = edsBytes - before.edsBytes;
+      return ("CPU %.2f ms hub, %.2f ms discoverers (whole processes); Envoy read %.0f B from"
+              + " xDS; hub sent %.0f B of EDS (%.1f assignments), %.0f B of other types")
           .formatted(
               (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
+              (discovererCpuNanos - before.discovererCpuNanos) / 1e6 / n,
               (double) (envoyRx - before.envoyRx) / n,
-              (edsBytes - before.edsBytes) / n,
+              eds / n,
               (edsResources - before.edsResources) / n,
-              (otherBytes - before.otherBytes) / n);
+              (allBytes - before.allBytes - eds) / n);
     }
   }
 
   /** The hub's own measure of remote change → Envoy ACK, over this mode's changes so far. */
-  private static String propagationMeter(Hub hub, String mode) {
-    var timers = hub.metrics().registry().find("gantry.propagation").tag("mode", mode).timers();
-    long count = timers.stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+  private static String propagationMeter(JvmProcess hub, String mode) {
+    PrometheusText metrics = hub.metrics();
+    Map<String, String> tag = Map.of("mode", mode);
+    double count = metrics.sum("gantry_propagation_seconds_count", tag);
     if (count == 0) {
       return "n/a (not measured by this build)";
     }
-    double totalMs =
-        timers.stream()
-            .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
-            .sum();
-    double maxMs =
-        timers.stream()
-            .mapToDouble(t -> t.max(java.util.concurrent.TimeUnit.MILLISECONDS))
-            .max()
-            .orElse(0);
-    return "%d changes, mean %.0f ms, max %.0f ms".formatted(count, totalMs / count, maxMs);
+    double totalMs = metrics.sum("gantry_propagation_seconds_sum", tag) * 1000;
+    double maxMs = metrics.max("gantry_propagation_seconds_max", tag) * 1000;
+    return "%.0f changes, mean %.0f ms, max %.0f ms".formatted(count, totalMs / count, maxMs);
   }
 
-  private static String memory() throws Exception {
-    String rss =
-        Files.readAllLines(Path.of("/proc/self/status")).stream()
-            .filter(l -> l.startsWith("VmRSS:"))
-            .findFirst()
-            .orElse("VmRSS: ? kB")
-            .replaceAll("\\s+", " ");
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return "%s / %d MB".formatted(rss.substring(7), heap / (1 << 20));
+  /** RSS now and at its peak, and the heap left after a full GC. */
+  private static String memory(JvmProcess process) throws Exception {
+    long pid = process.pid();
+    return "%d / %d / %d MB"
+        .formatted(mb(rss(pid)), mb(status(pid, "VmHWM")), mb(process.liveHeapBytes()));
+  }
+
+  private static long rss(long pid) throws Exception {
+    return status(pid, "VmRSS");
+  }
+
+  private static long status(long pid, String field) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no " + field + " for pid " + pid);
+  }
+
+  private static long mb(long bytes) {
+    return bytes >> 20;
   }
 
   private static String percentiles(long[] sorted) {

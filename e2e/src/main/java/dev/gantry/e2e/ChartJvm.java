@@ -1,0 +1,75 @@
+package dev.gantry.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The JVM options a component gets from the chart's {@code values.yaml}: its {@code jvmOptions}
+ * and, standing in for the container's memory limit that {@code -XX:MaxRAMPercentage} is a share
+ * of, {@code -XX:MaxRAM} set to {@code resources.limits.memory}. So a process started on this
+ * machine sizes its heap as the chart's pod does.
+ */
+public final class ChartJvm {
+  static final Path VALUES = Path.of("deploy", "helm", "gantry", "values.yaml");
+
+  private ChartJvm() {}
+
+  /**
+   * The options of {@code component} ({@code hub} or {@code discoverer}).
+   *
+   * @param memoryMib a memory limit replacing the chart's, in MiB; 0 keeps the chart's
+   */
+  public static List<String> options(String component, int memoryMib) {
+    JsonNode values = read(values());
+    JsonNode node = values.path(component);
+    String jvm = node.path("jvmOptions").asText("");
+    long limit = memoryMib > 0 ? memoryMib : mebibytes(node.path("resources").path("limits"));
+    List<String> options = new ArrayList<>();
+    if (limit > 0) {
+      options.add("-XX:MaxRAM=" + limit + "m");
+    }
+    options.addAll(Arrays.stream(jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+    return options;
+  }
+
+  private static long mebibytes(JsonNode limits) {
+    String memory = limits.path("memory").asText("");
+    if (memory.isEmpty()) {
+      return 0;
+    }
+    if (memory.endsWith("Gi")) {
+      return Long.parseLong(memory.substring(0, memory.length() - 2)) * 1024;
+    }
+    if (memory.endsWith("Mi")) {
+      return Long.parseLong(memory.substring(0, memory.length() - 2));
+    }
+    throw new IllegalArgumentException("memory limit " + memory + ": use Mi or Gi");
+  }
+
+  /** values.yaml of the repository this runs in (the working directory or one above it). */
+  static Path values() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(VALUES))) {
+        return dir.resolve(VALUES);
+      }
+    }
+    throw new IllegalStateException(
+        "no " + VALUES + " in or above " + Path.of("").toAbsolutePath());
+  }
+
+  private static JsonNode read(Path file) {
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

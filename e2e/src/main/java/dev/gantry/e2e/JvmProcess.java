@@ -1,0 +1,150 @@
+package dev.gantry.e2e;
+
+import dev.gantry.testbed.ManagedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of Gantry's commands in a JVM of its own, on this JVM's class path, with an admin port that
+ * serves {@code /readyz} and Prometheus {@code /metrics}; measured from outside as an operator
+ * would: CPU time from {@code /proc}, live heap after a full GC asked for with {@code jcmd}.
+ */
+public final class JvmProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+  private final ManagedProcess process;
+  private final int adminPort;
+
+  private JvmProcess(ManagedProcess process, int adminPort) {
+    this.process = process;
+    this.adminPort = adminPort;
+  }
+
+  /**
+   * Starts {@code main} with {@code jvmOptions} and {@code args}; its output goes to {@code
+   * <dir>/<name>.log}.
+   */
+  public static JvmProcess start(
+      String name,
+      List<String> jvmOptions,
+      Class<?> main,
+      List<String> args,
+      int adminPort,
+      Path dir) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(args);
+    return new JvmProcess(
+            new ManagedProcess(name, command, Map.of(), dir.resolve(name + ".log")), adminPort)
+        .startProcess();
+  }
+
+  private JvmProcess startProcess() {
+    process.start();
+    return this;
+  }
+
+  /** Waits until {@code /readyz} answers 200. */
+  public void awaitReady(Duration timeout) {
+    process.awaitReady(process.name(), timeout, () -> get("/readyz").statusCode() == 200);
+  }
+
+  /** GETs a path of the admin port. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The process's metrics now, in Prometheus text. */
+  public PrometheusText metrics() {
+    try {
+      return new PrometheusText(get("/metrics").body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** User plus system CPU time the process has used, from {@code /proc/<pid>/stat}. */
+  public long cpuNanos() {
+    String stat = read(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    // The command name (field 2) may hold spaces; fields count from after its closing parenthesis.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** Heap in use right after a full GC ({@code jcmd GC.run}): what the process keeps alive. */
+  public long liveHeapBytes() {
+    jcmd("GC.run");
+    return (long) metrics().sum("jvm_memory_used_bytes", Map.of("area", "heap"));
+  }
+
+  private void jcmd(String command) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("jcmd " + command + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static String read(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String name() {
+    return process.name();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Kills the process at once (SIGKILL). */
+  public void kill() {
+    process.kill();
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after a grace period). */
+  @Override
+  public void close() {
+    process.stop();
+  }
+}
