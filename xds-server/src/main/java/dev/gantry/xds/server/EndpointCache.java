@@ -35,9 +35,10 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>State of the world: a response carries only the requested assignments that changed since
  *       the version the client last accepted (legal for EDS, which is not a wildcard type). The
- *       version names this cache, its counter and a digest of the requested names, so a client
- *       whose subscription changed (a cluster added) gets every assignment it asks for, and one
- *       from another cache (a restarted hub) starts over.
+ *       version names this cache, its counter and a digest of the requested names. A client whose
+ *       subscription grew (a cluster added) gets the assignments it lacks, those that changed and
+ *       those of clusters redefined since ({@link #redefined}), which Envoy warms again; one whose
+ *       version this cache cannot read (another cache, a restarted hub) gets everything.
  *   <li>Delta: a response carries the subscribed assignments whose digest differs from the one the
  *       client holds, and those it holds that are gone.
  * </ul>
@@ -89,6 +90,10 @@ public final class EndpointCache {
   private final Map<String, Entry> entries = new HashMap<>();
   private final Deque<Update> history = new ArrayDeque<>();
   private final Set<SotwWatch> sotwWatches = new HashSet<>();
+  private final Map<String, Set<String>> subscriptions = new Memory<>(64);
+  private final Map<List<String>, Subscription> requested = new Memory<>(16);
+  private final Deque<Update> redefinitions = new ArrayDeque<>();
+  private long forgottenRedefinition;
   private final Set<DeltaOpen> deltaWatches = new HashSet<>();
   private long version;
 
@@ -163,21 +168,15 @@ public final class EndpointCache {
       boolean hasClusterChanged,
       boolean allowDefaultEmptyEdsUpdate) {
     Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, responseConsumer);
-    Set<String> names = new HashSet<>(request.getResourceNamesList());
-    String namesDigest = namesDigest(names);
-    SotwWatch open = new SotwWatch(watch, names, namesDigest);
-    Long since = sinceOf(request.getVersionInfo(), namesDigest);
-    if (!request.hasErrorDetail()) {
-      acknowledged("sotw", request.v3Request().getNode().getId(), request.getVersionInfo(), names);
-    }
+    Subscription subscription = subscription(request.getResourceNamesList());
+    Set<String> names = subscription.names();
+    SotwWatch open = new SotwWatch(watch, names, subscription.digest());
+    Set<String> stale;
     if (request.hasErrorDetail()) {
-      since = version; // it rejected what we sent: only a new change is worth sending
-    } else if (hasClusterChanged) {
-      since = null; // Envoy re-warms changed clusters and waits for their assignments
-    }
-    Set<String> stale = since == null ? names : changedSince(since, names);
-    if (stale == null) {
-      stale = names;
+      stale = Set.of(); // it rejected what we sent: only a new change is worth sending
+    } else {
+      acknowledged("sotw", request.v3Request().getNode().getId(), request.getVersionInfo(), names);
+      stale = staleFor(request.getVersionInfo(), names, hasClusterChanged);
     }
     if (!stale.isEmpty() && respond(open, stale)) {
       return watch;
@@ -274,6 +273,7 @@ public final class EndpointCache {
     }
     resources.sort(java.util.Comparator.comparing(ClusterLoadAssignment::getClusterName));
     String v = instance + ":" + version + ":" + open.namesDigest();
+    subscriptions.put(open.namesDigest(), open.names());
     try {
       open.watch().respond(Response.create(open.watch().request(), resources, v));
       return true;
@@ -349,20 +349,58 @@ public final class EndpointCache {
   }
 
   /**
-   * The cache version a client's {@code version_info} says it holds for the names it asks for now,
-   * or null when it holds nothing we can vouch for (first request, another cache, another
-   * subscription).
+   * Clusters whose definition (CDS) changed: a client re-creates them and waits for their
+   * assignments, so the next request that says its clusters changed gets them again. Sends nothing
+   * by itself.
    */
-  private Long sinceOf(String versionInfo, String namesDigest) {
+  public synchronized void redefined(Collection<String> clusters) {
+    if (clusters.isEmpty()) {
+      return;
+    }
+    version++;
+    redefinitions.addLast(new Update(version, Set.copyOf(clusters)));
+    if (redefinitions.size() > HISTORY) {
+      forgottenRedefinition = redefinitions.removeFirst().version();
+    }
+  }
+
+  /**
+   * What a state-of-the-world client asking for {@code names} at {@code versionInfo} lacks: all of
+   * them when this cache cannot tell what it holds; else those it did not ask for before, those
+   * that changed since, and (when its clusters changed) those redefined since.
+   */
+  private Set<String> staleFor(String versionInfo, Set<String> names, boolean clustersChanged) {
     String[] parts = versionInfo.split(":");
-    if (parts.length != 3 || !parts[0].equals(instance) || !parts[2].equals(namesDigest)) {
-      return null;
+    Set<String> before = parts.length == 3 ? subscriptions.get(parts[2]) : null;
+    if (before == null || !parts[0].equals(instance)) {
+      return names;
     }
+    long since;
     try {
-      return Long.parseLong(parts[1]);
+      since = Long.parseLong(parts[1]);
     } catch (NumberFormatException e) {
-      return null;
+      return names;
     }
+    Set<String> stale = changedSince(since, names);
+    if (stale == null || (clustersChanged && forgottenRedefinition > since)) {
+      return names;
+    }
+    stale = new HashSet<>(stale);
+    for (String name : names) {
+      if (!before.contains(name)) {
+        stale.add(name);
+      }
+    }
+    if (clustersChanged) {
+      for (var it = redefinitions.descendingIterator(); it.hasNext(); ) {
+        Update u = it.next();
+        if (u.version() <= since) {
+          break;
+        }
+        u.names().stream().filter(names::contains).forEach(stale::add);
+      }
+    }
+    return stale;
   }
 
   /**
@@ -389,6 +427,41 @@ public final class EndpointCache {
       }
     }
     return stale;
+  }
+
+  /** The names a state-of-the-world request asks for, as a set and its digest. */
+  private record Subscription(Set<String> names, String digest) {}
+
+  /**
+   * The subscription of a request's names. Every acknowledgement repeats a client's whole list, so
+   * the set and its digest are made once per list rather than once per request.
+   */
+  private Subscription subscription(List<String> names) {
+    Subscription s = requested.get(names);
+    if (s == null) {
+      Set<String> set = Set.copyOf(names);
+      s = new Subscription(set, namesDigest(set));
+      requested.put(List.copyOf(names), s);
+    }
+    return s;
+  }
+
+  /**
+   * The last entries used: clients that route alike share a subscription, so a few hold those of a
+   * whole fleet; a client whose entry was forgotten is sent everything it asks for.
+   */
+  private static final class Memory<K, V> extends LinkedHashMap<K, V> {
+    private final int size;
+
+    Memory(int size) {
+      super(16, 0.75f, true);
+      this.size = size;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+      return size() > size;
+    }
   }
 
   /** An order-independent digest of a set of names. */

@@ -23,6 +23,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,8 +114,32 @@ public final class XdsServer implements XdsSink, AutoCloseable {
    */
   @Override
   public void publish(Snapshot envoy, Snapshot proxyless) {
+    Set<String> redefined = new HashSet<>();
+    synchronized (this) {
+      redefined(published.put(ClientGroup.ENVOY, envoy), envoy, redefined);
+      redefined(published.put(ClientGroup.PROXYLESS, proxyless), proxyless, redefined);
+    }
+    // Before the clusters go out: the requests their warming causes must find this.
+    endpoints.redefined(redefined);
     cache.setSnapshot(ClientGroup.ENVOY, envoy);
     cache.setSnapshot(ClientGroup.PROXYLESS, proxyless);
+  }
+
+  /** Adds the clusters of {@code now} that {@code before} held with another definition. */
+  private static void redefined(Snapshot before, Snapshot now, Set<String> out) {
+    if (before == null) {
+      return;
+    }
+    var old = before.clusters().resources();
+    now.clusters()
+        .resources()
+        .forEach(
+            (name, cluster) -> {
+              var was = old.get(name);
+              if (was != null && !was.equals(cluster)) {
+                out.add(name);
+              }
+            });
   }
 
   @Override
@@ -128,6 +154,9 @@ public final class XdsServer implements XdsSink, AutoCloseable {
   public EndpointCache endpoints() {
     return endpoints;
   }
+
+  /** The last snapshots published by client group, to tell which clusters they redefine. */
+  private final Map<String, Snapshot> published = new HashMap<>();
 
   /** The request as from its stream's node when it carries none (see {@link StreamNodes}). */
   private XdsRequest withStreamNode(XdsRequest request) {

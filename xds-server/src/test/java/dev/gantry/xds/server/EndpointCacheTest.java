@@ -58,6 +58,10 @@ class EndpointCacheTest {
   }
 
   private Watch request(String version, boolean nack, String... names) {
+    return request(version, nack, false, names);
+  }
+
+  private Watch request(String version, boolean nack, boolean clustersChanged, String... names) {
     DiscoveryRequest.Builder r =
         DiscoveryRequest.newBuilder()
             .setNode(Node.newBuilder().setId("envoy-1"))
@@ -67,7 +71,7 @@ class EndpointCacheTest {
     if (nack) {
       r.setErrorDetail(Status.newBuilder().setMessage("rejected"));
     }
-    return cache.createWatch(true, XdsRequest.create(r.build()), sotw::add, false, false);
+    return cache.createWatch(true, XdsRequest.create(r.build()), sotw::add, clustersChanged, false);
   }
 
   private static List<String> names(Response r) {
@@ -108,11 +112,41 @@ class EndpointCacheTest {
   }
 
   @Test
-  void aNewSubscriptionGetsEverythingItAsksFor() {
+  void aGrownSubscriptionGetsWhatItLacksAndWhatChanged() {
+    cache.update(
+        List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2"), cla("c", "10.0.0.3")), Set.of());
+    request("", false, "a", "b");
+    String acked = lastVersion();
+    cache.update(List.of(cla("b", "10.0.0.9")), Set.of());
+
+    request(acked, false, true, "a", "b", "c"); // a cluster was added
+
+    assertThat(names(sotw.get(1))).containsExactly("b", "c");
+  }
+
+  @Test
+  void aRedefinedClusterGetsItsAssignmentAgainWhenTheClientSaysItsClustersChanged() {
+    cache.update(
+        List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2"), cla("c", "10.0.0.3")), Set.of());
+    request("", false, "a", "b");
+    String acked = lastVersion();
+
+    cache.redefined(List.of("a", "c")); // c is not asked for
+
+    request(acked, false, true, "a", "b");
+    assertThat(names(sotw.get(1))).containsExactly("a");
+    // The same request without a change of clusters is an ACK: nothing to send.
+    request(lastVersion(), false, "a", "b");
+    assertThat(sotw).hasSize(2);
+  }
+
+  @Test
+  void aSubscriptionItNeverAnsweredGetsEverything() {
     cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
     request("", false, "a");
+    String version = lastVersion();
 
-    request(lastVersion(), false, "a", "b"); // a cluster was added
+    request(version.substring(0, version.lastIndexOf(':')) + ":ffffx9", false, "a", "b");
 
     assertThat(names(sotw.get(1))).containsExactly("a", "b");
   }
