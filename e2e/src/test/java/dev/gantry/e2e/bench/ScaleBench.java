@@ -203,6 +203,7 @@ public final class ScaleBench {
                   percentiles(loaded)));
           rows.add(
               row(label + ": new Service + HTTPProxy → Envoy answers", newProxies(gantry, 20)));
+          rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
           rows.add(
               row(
                   label + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)",
@@ -531,6 +532,21 @@ public final class ScaleBench {
     }
     Arrays.sort(nanos);
     return percentiles(nanos);
+  }
+
+  /** How long Envoy took to apply CDS, LDS and RDS updates, from its own histograms. */
+  private static String updates(Envoy envoy) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String line : envoy.admin("/stats?filter=%5E(cluster_manager.cds%7Clistener_manager.lds%7Chttp.*rds.*).update_duration$").split("\n")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "^(\\S+)\\.update_duration: P0\\(.*P50\\(([^,]+),([^)]+)\\).*P99\\(([^,]+),([^)]+)\\)")
+              .matcher(line);
+      if (m.find()) {
+        out.add("%s %s/%s".formatted(m.group(1), m.group(3), m.group(5)));
+      }
+    }
+    return out.isEmpty() ? "n/a" : String.join("; ", out);
   }
 
   private int status(int port, String host) throws Exception {

@@ -24,6 +24,7 @@ import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * RouteConfigurations: Envoy's {@code ingress_http} with one virtual host per fqdn, as Contour
@@ -46,9 +47,20 @@ public final class RouteTranslator {
    * which serve plain HTTP too.
    */
   public static RouteConfiguration translate(RoutingTable table) {
+    return translate(table, RouteTranslator::envoyVirtualHost);
+  }
+
+  /** How a virtual host becomes Envoy's: at once, or from a {@link Memo} of the last assembly. */
+  @FunctionalInterface
+  interface Hosts {
+    VirtualHost of(RoutingTable.VirtualHost host, boolean upgradeInsecure);
+  }
+
+  /** As {@link #translate(RoutingTable)}, each virtual host made by {@code hosts}. */
+  static RouteConfiguration translate(RoutingTable table, Hosts hosts) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(INGRESS_HTTP);
     for (RoutingTable.VirtualHost host : table.virtualHosts()) {
-      config.addVirtualHosts(envoyVirtualHost(host, host.tls() != null));
+      config.addVirtualHosts(hosts.of(host, host.tls() != null));
     }
     return config.build();
   }
@@ -62,8 +74,7 @@ public final class RouteTranslator {
    * A virtual host as Envoy gets it, with its CORS policy, if any; {@code upgradeInsecure} turns
    * each route without {@code permitInsecure} into a redirect to https.
    */
-  private static VirtualHost envoyVirtualHost(
-      RoutingTable.VirtualHost host, boolean upgradeInsecure) {
+  static VirtualHost envoyVirtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
     VirtualHost vhost = virtualHost(host, upgradeInsecure);
     if (host.cors() == null) {
       return vhost;
@@ -80,15 +91,24 @@ public final class RouteTranslator {
    * and a host it cannot digest does not make it reject its own.
    */
   public static List<RouteConfiguration> perHost(RoutingTable table) {
+    return perHost(table, RouteTranslator::perHost);
+  }
+
+  /** As {@link #perHost(RoutingTable)}, each configuration made by {@code configs}. */
+  static List<RouteConfiguration> perHost(
+      RoutingTable table, Function<RoutingTable.VirtualHost, RouteConfiguration> configs) {
     return table.virtualHosts().stream()
         .sorted(Comparator.comparing(RoutingTable.VirtualHost::fqdn))
-        .map(
-            host ->
-                RouteConfiguration.newBuilder()
-                    .setName(host.fqdn())
-                    .addVirtualHosts(virtualHost(host, false))
-                    .build())
+        .map(configs)
         .toList();
+  }
+
+  /** The route configuration of one host for proxyless gRPC clients, named by its fqdn. */
+  static RouteConfiguration perHost(RoutingTable.VirtualHost host) {
+    return RouteConfiguration.newBuilder()
+        .setName(host.fqdn())
+        .addVirtualHosts(virtualHost(host, false))
+        .build();
   }
 
   private static VirtualHost virtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
@@ -368,6 +388,11 @@ public final class RouteTranslator {
    * routes, holding that host only, sorted by name.
    */
   public static List<RouteConfiguration> https(RoutingTable table) {
+    return https(table, RouteTranslator::envoyVirtualHost);
+  }
+
+  /** As {@link #https(RoutingTable)}, each virtual host made by {@code hosts}. */
+  static List<RouteConfiguration> https(RoutingTable table, Hosts hosts) {
     return table.virtualHosts().stream()
         .filter(h -> h.tls() != null && !h.tls().passthrough() && h.tls().tcpProxy().isEmpty())
         .sorted(java.util.Comparator.comparing(RoutingTable.VirtualHost::fqdn))
@@ -375,7 +400,7 @@ public final class RouteTranslator {
             host ->
                 RouteConfiguration.newBuilder()
                     .setName(httpsRouteConfigName(host.fqdn()))
-                    .addVirtualHosts(envoyVirtualHost(host))
+                    .addVirtualHosts(hosts.of(host, false))
                     .build())
         .toList();
   }

@@ -2,23 +2,21 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
-import dev.gantry.api.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
-/** Content versions: a SHA-256 over deterministic proto bytes, never {@code hashCode()}. */
+/**
+ * Content versions: a SHA-256 over the SHA-256 of each message's deterministic bytes (a route
+ * configuration's from its name and its virtual hosts' digests), never {@code hashCode()}. Equal
+ * content has an equal version however it was made ({@link ContentVersions} keeps the digests of
+ * messages an assembly reuses).
+ */
 public final class Versions {
   private Versions() {}
 
   public static String of(Iterable<? extends Message> messages) {
-    MessageDigest digest = Digests.sha256();
-    for (Message m : messages) {
-      digest.update(deterministicBytes(m));
-    }
-    return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    return new ContentVersions().of(messages);
   }
 
   static byte[] deterministicBytes(Message m) {

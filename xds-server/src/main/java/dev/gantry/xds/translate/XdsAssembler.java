@@ -8,7 +8,9 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,8 @@ public final class XdsAssembler {
 
   private record Shape(List<RoutingTable.VirtualHost> hosts, List<UpstreamShape> upstreams) {}
 
+  private record HostKey(RoutingTable.VirtualHost host, boolean upgradeInsecure) {}
+
   private final String listenerAddress;
   private final int listenerPort;
   private final int httpsPort;
@@ -73,6 +77,10 @@ public final class XdsAssembler {
   private String proxylessClustersVersion;
   private Snapshot snapshot;
   private Snapshot proxyless;
+  private final Memo<HostKey, VirtualHost> hosts = new Memo<>();
+  private final Memo<RoutingTable.VirtualHost, RouteConfiguration> hostConfigs = new Memo<>();
+  private final Memo<Upstream, Cluster> clusterMemo = new Memo<>();
+  private final ContentVersions versions = new ContentVersions();
   private final Map<String, FederatedService> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
@@ -101,22 +109,37 @@ public final class XdsAssembler {
   private void translate(RoutingTable table) {
     listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
     listeners.addAll(ListenerTranslator.https(listenerAddress, httpsPort, table));
+    // Virtual hosts, route configurations and clusters whose input is as in the last assembly
+    // are taken from it: one changed proxy costs its own host and clusters.
+    RouteTranslator.Hosts memoized =
+        (host, upgrade) ->
+            hosts.get(
+                new HostKey(host, upgrade),
+                k -> RouteTranslator.envoyVirtualHost(k.host(), k.upgradeInsecure()));
     routes = new ArrayList<>();
-    routes.add(RouteTranslator.translate(table));
-    routes.addAll(RouteTranslator.https(table));
+    routes.add(RouteTranslator.translate(table, memoized));
+    routes.addAll(RouteTranslator.https(table, memoized));
     secrets = SecretTranslator.translate(table);
     secretsVersion = Versions.of(secrets);
     apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
-    hostRoutes = RouteTranslator.perHost(table);
-    clusters = ClusterTranslator.translate(table.upstreams().values());
+    hostRoutes = RouteTranslator.perHost(table, h -> hostConfigs.get(h, RouteTranslator::perHost));
+    clusters =
+        table.upstreams().values().stream()
+            .map(u -> clusterMemo.get(u.withService(null), ClusterTranslator::cluster))
+            .sorted(Comparator.comparing(Cluster::getName))
+            .toList();
     listenersVersion = Versions.of(listeners);
-    routesVersion = Versions.of(routes);
+    routesVersion = versions.of(routes);
     apiListenersVersion = Versions.of(apiListeners);
-    hostRoutesVersion = Versions.of(hostRoutes);
-    clustersVersion = Versions.of(clusters);
+    hostRoutesVersion = versions.of(hostRoutes);
+    clustersVersion = versions.of(clusters);
     proxylessClusters = ClusterTranslator.forProxyless(clusters);
     proxylessClustersVersion =
-        proxylessClusters == clusters ? clustersVersion : Versions.of(proxylessClusters);
+        proxylessClusters == clusters ? clustersVersion : versions.of(proxylessClusters);
+    hosts.roll();
+    hostConfigs.roll();
+    clusterMemo.roll();
+    versions.roll();
   }
 
   /** The snapshots of both kinds of client; endpoints travel apart (the EndpointCache). */

@@ -9,6 +9,7 @@ import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.WeightedCluster;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,6 +211,32 @@ class XdsAssemblerTest {
   }
 
   /** kuard.example.com: "/" split between the federated kuard and east's mirror. */
+  @Test
+  void aHostAddedReusesTheTranslationsOfWhatDidNotChangeAndVersionsFollowContent() {
+    RoutingTable base = table(KUARD_BOTH, 80);
+    Snapshot first = assembler.assemble(base).snapshot();
+
+    Snapshot grown = assembler.assemble(withWestRoute(base)).snapshot();
+
+    RouteConfiguration before = first.routes().resources().get(RouteTranslator.INGRESS_HTTP);
+    RouteConfiguration after = grown.routes().resources().get(RouteTranslator.INGRESS_HTTP);
+    assertThat(after.getVirtualHostsList()).hasSize(2);
+    assertThat(after.getVirtualHosts(0)).isSameAs(before.getVirtualHosts(0));
+    assertThat(grown.clusters().resources().get(KUARD))
+        .isSameAs(first.clusters().resources().get(KUARD));
+    assertThat(grown.routes().version()).isNotEqualTo(first.routes().version());
+    assertThat(grown.routes().resources().values())
+        .containsExactlyElementsOf(List.of(RouteTranslator.translate(withWestRoute(base))));
+    assertThat(grown.clusters().version())
+        .isEqualTo(
+            Versions.of(ClusterTranslator.translate(withWestRoute(base).upstreams().values())));
+
+    // Back to the first table: the first versions again, from reused and new translations alike.
+    Snapshot back = assembler.assemble(table(KUARD_BOTH, 80)).snapshot();
+    assertThat(back.routes().version()).isEqualTo(first.routes().version());
+    assertThat(back.clusters().version()).isEqualTo(first.clusters().version());
+  }
+
   private static RoutingTable table(FederatedService kuard, long kuardWeight) {
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     upstreams.put(KUARD, new Upstream(KUARD, kuard, kuard.ports().get(0), true));
