@@ -537,7 +537,11 @@ public final class ScaleBench {
   /** How long Envoy took to apply CDS, LDS and RDS updates, from its own histograms. */
   private static String updates(Envoy envoy) throws Exception {
     List<String> out = new ArrayList<>();
-    for (String line : envoy.admin("/stats?filter=%5E(cluster_manager.cds%7Clistener_manager.lds%7Chttp.*rds.*).update_duration$").split("\n")) {
+    for (String line :
+        envoy
+            .admin(
+                "/stats?filter=%5E(cluster_manager.cds%7Clistener_manager.lds%7Chttp.*rds.*).update_duration$")
+            .split("\n")) {
       java.util.regex.Matcher m =
           java.util.regex.Pattern.compile(
                   "^(\\S+)\\.update_duration: P0\\(.*P50\\(([^,]+),([^)]+)\\).*P99\\(([^,]+),([^)]+)\\)")
