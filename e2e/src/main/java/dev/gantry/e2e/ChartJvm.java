@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,7 @@ public final class ChartJvm {
    * @param memoryMib a memory limit replacing the chart's, in MiB; 0 keeps the chart's
    */
   public static List<String> options(String component, int memoryMib) {
-    JsonNode values = read(values());
+    JsonNode values = read(RepoFiles.find(VALUES));
     JsonNode node = values.path(component);
     String jvm = node.path("jvmOptions").asText("");
     long limit = memoryMib > 0 ? memoryMib : mebibytes(node.path("resources").path("limits"));
@@ -52,17 +51,6 @@ public final class ChartJvm {
       return Long.parseLong(memory.substring(0, memory.length() - 2));
     }
     throw new IllegalArgumentException("memory limit " + memory + ": use Mi or Gi");
-  }
-
-  /** values.yaml of the repository this runs in (the working directory or one above it). */
-  static Path values() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve(VALUES))) {
-        return dir.resolve(VALUES);
-      }
-    }
-    throw new IllegalStateException(
-        "no " + VALUES + " in or above " + Path.of("").toAbsolutePath());
   }
 
   private static JsonNode read(Path file) {

@@ -14,6 +14,8 @@ import dev.gantry.testbed.WithClusters;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationEndToEndIT {
   private static final Duration CONVERGE = Duration.ofSeconds(30);
+  private static final String DASHBOARD = "deploy/helm/gantry/files/dashboards/gantry.json";
   private static final String FEDERATED_HOST = "kuard.gantry.test";
   private static final String SPLIT_HOST = "split.gantry.test";
 
@@ -145,7 +148,7 @@ class FederationEndToEndIT {
 
   @Test
   @Order(4)
-  void anEndpointAddedInARemoteClusterStartsReceivingTraffic() {
+  void anEndpointAddedInARemoteClusterStartsReceivingTraffic() throws Exception {
     gantry.startBackend("east-2");
     gantry.objects().publishService("east", "kuard", List.of("east-1", "east-2"));
 
@@ -158,6 +161,22 @@ class FederationEndToEndIT {
                 assertThat(gantry.hub().metrics().scrape())
                     .containsPattern(
                         "gantry_propagation_seconds_count\\{cluster=\"east\",mode=\"sotw\",?\\} [1-9]"));
+    // Every series the chart's dashboard queries is one the hub or a discoverer exports.
+    String exported =
+        gantry.hub().metrics().scrape()
+            + gantry.discoverer("east").metrics().scrape()
+            + gantry.discoverer("west").metrics().scrape();
+    java.util.regex.Matcher queried =
+        java.util.regex.Pattern.compile("gantry_[a-z_]+")
+            .matcher(Files.readString(RepoFiles.find(Path.of(DASHBOARD))));
+    int names = 0;
+    while (queried.find()) {
+      names++;
+      if (!queried.group().equals("gantry_xds_nacks_total")) { // only once a client rejects
+        assertThat(exported).as("dashboard series").contains(queried.group() + "{");
+      }
+    }
+    assertThat(names).isGreaterThan(10);
   }
 
   @Test

@@ -90,6 +90,9 @@ public final class Envoy implements AutoCloseable {
           ads_config:
             api_type: %2$s
             transport_api_version: V3
+            # The node (tens of KB with its extension list) on a stream's first request only,
+            # not on every acknowledgement; the hub keeps it per stream.
+            set_node_on_first_message_only: true
             grpc_services: [{envoy_grpc: {cluster_name: xds}}]
           cds_config: {ads: {}, resource_api_version: V3}
           lds_config: {ads: {}, resource_api_version: V3}

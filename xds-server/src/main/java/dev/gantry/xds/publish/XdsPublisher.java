@@ -188,6 +188,12 @@ public final class XdsPublisher {
         refreshEndpoints();
         return true;
       }
+      log.debug(
+          "full build: routes changed {}, a service changed shape {} (federated {}, hub {})",
+          routesChanged,
+          shapeChanged,
+          changedFederated,
+          changedHub);
       IngressCompiler.Result result =
           compiler.compile(proxies, ingresses, federation, certificates);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
