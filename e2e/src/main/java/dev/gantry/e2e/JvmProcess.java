@@ -89,12 +89,30 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
-  /** User plus system CPU time the process has used, from {@code /proc/<pid>/stat}. */
+  /**
+   * User plus system CPU time the process's threads have used, from {@code /proc/<pid>/task}, but
+   * for the JIT compiler's threads: the work of the program once warm, not of its warming up.
+   */
   public long cpuNanos() {
-    String stat = read(Path.of("/proc", Long.toString(process.pid()), "stat"));
-    // The command name (field 2) may hold spaces; fields count from after its closing parenthesis.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        // The thread name (field 2) may hold spaces; fields count from after its parenthesis.
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (!name.contains("CompilerThre")) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
   }
 

@@ -57,6 +57,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class ScaleBench {
   private static final String NS = LocalGantry.NAMESPACE;
   private static final String FQDN = "%s.scale.test";
+  private static final int WARM_UP = 50;
 
   private final int remotes;
   private final int services;
@@ -143,8 +144,8 @@ public final class ScaleBench {
 
       GantryProcesses.Options options =
           new GantryProcesses.Options(
-              ChartJvm.options("hub", hubMemory),
-              ChartJvm.options("discoverer", discovererMemory),
+              withExtra(ChartJvm.options("hub", hubMemory)),
+              withExtra(ChartJvm.options("discoverer", discovererMemory)),
               Duration.ofMillis(10),
               List.of(NS));
       note("hub JVM %s; discoverer JVM %s", options.hubJvm(), options.discovererJvm());
@@ -185,8 +186,8 @@ public final class ScaleBench {
               row(
                   label + ": Envoy start → every cluster",
                   "%.1f s".formatted(seconds(envoyStart))));
-          for (int i = 0; i < 10; i++) {
-            change(testbed, envoy); // warm-up: JIT, connections
+          for (int i = 0; i < WARM_UP; i++) {
+            change(testbed, envoy); // warm-up: JIT (the hub was just restarted), connections
           }
           Usage before = Usage.read(gantry, envoy);
           long[] idle = series(testbed, envoy, changes);
@@ -224,6 +225,17 @@ public final class ScaleBench {
     System.out.println();
     System.out.println("load average at the end " + loadAverage());
     return rows;
+  }
+
+  /** The chart's options and those of {@code BENCH_JVM_EXTRA}, for a diagnosis (e.g. NMT). */
+  private static List<String> withExtra(List<String> options) {
+    String extra = System.getenv().getOrDefault("BENCH_JVM_EXTRA", "").trim();
+    if (extra.isEmpty()) {
+      return options;
+    }
+    List<String> all = new ArrayList<>(options);
+    all.addAll(List.of(extra.split("\\s+")));
+    return all;
   }
 
   // ---- populating --------------------------------------------------------------------------
@@ -591,7 +603,7 @@ public final class ScaleBench {
 
     String minus(Usage before, int n) {
       double eds = edsBytes - before.edsBytes;
-      return ("CPU %.2f ms hub, %.2f ms discoverers (whole processes); Envoy read %.0f B from"
+      return ("CPU %.2f ms hub, %.2f ms discoverers (all threads but the JIT's); Envoy read %.0f B from"
               + " xDS; hub sent %.0f B of EDS (%.1f assignments), %.0f B of other types")
           .formatted(
               (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
