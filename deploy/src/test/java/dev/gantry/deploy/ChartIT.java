@@ -141,6 +141,34 @@ class ChartIT {
   }
 
   @Test
+  void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
+    String rendered =
+        render(
+            "j",
+            NS,
+            values(
+                "jvm.yaml",
+                """
+                hub: {jvmOptions: "-XX:MaxRAMPercentage=60"}
+                remoteClusters:
+                - {name: east, kubeconfigSecret: e}
+                - {name: west, kubeconfigSecret: w, jvmOptions: "-XX:MaxRAMPercentage=20"}
+                """));
+    String defaults = render("d", NS, null);
+
+    assertThat(defaults)
+        .contains(
+            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=40 -XX:+UseSerialGC"
+                + " -XX:+ExitOnOutOfMemoryError\"}");
+    assertThat(rendered)
+        .contains("- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=60\"}")
+        .contains("- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=20\"}")
+        .contains(
+            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=50 -XX:+UseSerialGC"
+                + " -XX:+ExitOnOutOfMemoryError\"}");
+  }
+
+  @Test
   void xdsIsMutualTlsByDefaultBehindANetworkPolicyAndPlainTextOnlyWhenAsked() throws Exception {
     String defaults = render("d", NS, null);
     String plain = render("p", NS, values("plain.yaml", "xds: {tls: {enabled: false}}\n"));

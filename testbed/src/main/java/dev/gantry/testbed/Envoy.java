@@ -84,6 +84,23 @@ public final class Envoy implements AutoCloseable {
    * @param apiType {@code GRPC} (state of the world) or {@code DELTA_GRPC} (incremental)
    */
   public static String adsBootstrap(String nodeId, String apiType, int xdsPort) {
+    return adsBootstrap(nodeId, apiType, List.of(xdsPort));
+  }
+
+  /**
+   * As {@link #adsBootstrap(String, String, int)}, with several xDS servers (hub replicas) behind
+   * one cluster, as behind a Service: the ADS stream goes to one, and when it fails Envoy
+   * reconnects (0.25 s, backing off to 5 s) to one that answers.
+   */
+  public static String adsBootstrap(String nodeId, String apiType, List<Integer> xdsPorts) {
+    StringBuilder endpoints = new StringBuilder();
+    for (int port : xdsPorts) {
+      endpoints
+          .append(endpoints.length() == 0 ? "" : ", ")
+          .append("{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ")
+          .append(port)
+          .append("}}}}");
+    }
     return """
         node: {id: %1$s, cluster: gantry}
         dynamic_resources:
@@ -93,7 +110,10 @@ public final class Envoy implements AutoCloseable {
             # The node (tens of KB with its extension list) on a stream's first request only,
             # not on every acknowledgement; the hub keeps it per stream.
             set_node_on_first_message_only: true
-            grpc_services: [{envoy_grpc: {cluster_name: xds}}]
+            grpc_services:
+            - envoy_grpc:
+                cluster_name: xds
+                retry_policy: {retry_back_off: {base_interval: 0.25s, max_interval: 5s}}
           cds_config: {ads: {}, resource_api_version: V3}
           lds_config: {ads: {}, resource_api_version: V3}
         static_resources:
@@ -107,9 +127,9 @@ public final class Envoy implements AutoCloseable {
                 explicit_http_config: {http2_protocol_options: {}}
             load_assignment:
               cluster_name: xds
-              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %3$d}}}}]}]
+              endpoints: [{lb_endpoints: [%3$s]}]
         """
-        .formatted(nodeId, apiType, xdsPort);
+        .formatted(nodeId, apiType, endpoints);
   }
 
   /**

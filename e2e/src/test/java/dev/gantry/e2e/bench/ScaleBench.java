@@ -195,13 +195,15 @@ public final class ScaleBench {
           rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
           rows.add(row(label + ": hub per change, idle", after.minus(before, changes)));
           long[] loaded;
+          double achieved;
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, envoy, changes);
+            achieved = load.achieved();
           }
           rows.add(
               row(
                   label + ": endpoint change → in Envoy, " + rate + " other changes/s",
-                  percentiles(loaded)));
+                  percentiles(loaded) + ", load achieved %.0f/s".formatted(achieved)));
           rows.add(
               row(label + ": new Service + HTTPProxy → Envoy answers", newProxies(gantry, 20)));
           rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
@@ -278,15 +280,22 @@ public final class ScaleBench {
     }
   }
 
-  /** Address number {@code n} of 198.18.0.0/15, never .0 or .255. */
-  private static String address(int n) {
+  /**
+   * Address number {@code n}: of 198.18.0.0/15 (128,000 at 250 per /24) when the populated
+   * endpoints leave room there for the changes, else of 100.64.0.0/10 (4 million); never .0 or
+   * .255, never contacted.
+   */
+  private String address(int n) {
     int host = n % 250 + 1;
     int c = (n / 250) % 256;
-    int b = 18 + n / (250 * 256);
-    if (b > 19) {
-      throw new IllegalStateException("more endpoints than 198.18.0.0/15 holds at 250 per /24");
+    if ((long) remotes * services * endpointsPer <= 100_000) {
+      return "198." + (18 + n / (250 * 256)) + "." + c + "." + host;
     }
-    return "198." + b + "." + c + "." + host;
+    int b = 64 + n / (250 * 256);
+    if (b > 127) {
+      throw new IllegalStateException("more endpoints than 100.64.0.0/10 holds at 250 per /24");
+    }
+    return "100." + b + "." + c + "." + host;
   }
 
   private static void namespace(KubernetesClient client) {
@@ -487,40 +496,56 @@ public final class ScaleBench {
     return List.copyOf(slices.get(cluster + "/" + s));
   }
 
-  /** Changes to random services at a steady rate on a thread of its own, until closed. */
+  /** Changes to random services at a steady rate on writer threads of its own, until closed. */
   private final class Load implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong written =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final long started = System.nanoTime();
 
     Load(Testbed testbed, int perSecond) {
-      thread =
-          new Thread(
-              () -> {
-                long period = 1_000_000_000L / perSecond;
-                long next = System.nanoTime();
-                Random r = new Random(7);
-                while (running.get()) {
-                  int s = r.nextInt(services);
-                  String cluster = clusters.get(r.nextInt(remotes));
-                  edit(testbed, cluster, s);
-                  try {
-                    slice(testbed.cluster(cluster).client(), "svc-" + s, snapshotOf(cluster, s));
-                  } catch (RuntimeException e) {
-                    // a conflicting write of the measured series: the next one goes on
+      // One writer keeps up with a few dozen writes a second; more run side by side.
+      int writers = Math.min(16, Math.max(1, perSecond / 25));
+      for (int w = 0; w < writers; w++) {
+        Random r = new Random(7 + w);
+        long period = 1_000_000_000L * writers / perSecond;
+        Thread thread =
+            new Thread(
+                () -> {
+                  long next = System.nanoTime();
+                  while (running.get()) {
+                    int s = r.nextInt(services);
+                    String cluster = clusters.get(r.nextInt(remotes));
+                    edit(testbed, cluster, s);
+                    try {
+                      slice(testbed.cluster(cluster).client(), "svc-" + s, snapshotOf(cluster, s));
+                      written.incrementAndGet();
+                    } catch (RuntimeException e) {
+                      // a conflicting write of the measured series: the next one goes on
+                    }
+                    next += period;
+                    LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
                   }
-                  next += period;
-                  LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-                }
-              },
-              "bench-load");
-      thread.setDaemon(true);
-      thread.start();
+                },
+                "bench-load-" + w);
+        thread.setDaemon(true);
+        thread.start();
+        threads.add(thread);
+      }
+    }
+
+    /** The rate of changes written so far, per second. */
+    double achieved() {
+      return written.get() / ((System.nanoTime() - started) / 1e9);
     }
 
     @Override
     public void close() throws InterruptedException {
       running.set(false);
-      thread.join();
+      for (Thread t : threads) {
+        t.join();
+      }
     }
   }
 

@@ -94,6 +94,7 @@ public final class EndpointCache {
   private final Map<List<String>, Subscription> requested = new Memory<>(16);
   private final Deque<Update> redefinitions = new ArrayDeque<>();
   private long forgottenRedefinition;
+  private long forgottenUpdate;
   private final Set<DeltaOpen> deltaWatches = new HashSet<>();
   private long version;
 
@@ -153,7 +154,7 @@ public final class EndpointCache {
     }
     history.addLast(new Update(version, names));
     if (history.size() > HISTORY) {
-      history.removeFirst();
+      forgottenUpdate = history.removeFirst().version();
     }
     answerSotw(names);
     answerDelta(names);
@@ -411,7 +412,8 @@ public final class EndpointCache {
     if (since >= version) {
       return Set.of();
     }
-    if (history.isEmpty() || history.peekFirst().version() > since + 1) {
+    // Versions of redefinitions are not in the history: what tells is what was dropped from it.
+    if (forgottenUpdate > since) {
       return null;
     }
     Set<String> stale = new HashSet<>();

@@ -141,6 +141,19 @@ class EndpointCacheTest {
   }
 
   @Test
+  void aRedefinitionOfAnotherClusterDoesNotMakeAClientGetEverything() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    request("", false, "a", "b");
+    String acked = lastVersion();
+
+    cache.redefined(List.of("other"));
+    cache.update(List.of(cla("a", "10.0.0.7")), Set.of());
+    request(acked, false, "a", "b");
+
+    assertThat(names(sotw.get(1))).containsExactly("a");
+  }
+
+  @Test
   void aSubscriptionItNeverAnsweredGetsEverything() {
     cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
     request("", false, "a");
