@@ -99,7 +99,7 @@ public final class GantryProcesses implements AutoCloseable {
               dir);
       discoverers.put(remote, process);
     }
-    discoverers.values().forEach(d -> d.awaitReady(Duration.ofSeconds(120)));
+    discoverers.values().forEach(d -> d.awaitReady(Duration.ofMinutes(20)));
     startHub();
   }
 
@@ -121,7 +121,7 @@ public final class GantryProcesses implements AutoCloseable {
                 "--envoy-http-port=" + httpPort),
             admin,
             dir);
-    hub.awaitReady(Duration.ofSeconds(300));
+    hub.awaitReady(Duration.ofMinutes(20));
   }
 
   /** Stops the hub process (SIGTERM); Envoys reconnect when it is started again. */
