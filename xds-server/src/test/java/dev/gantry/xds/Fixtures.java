@@ -236,6 +236,27 @@ public final class Fixtures {
     return publisher;
   }
 
+  /** A ClusterLoadAssignment of one endpoint, {@code address}:8080. */
+  public static io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment assignment(
+      String cluster, String address) {
+    return io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.newBuilder()
+        .setClusterName(cluster)
+        .addEndpoints(
+            io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints.newBuilder()
+                .addLbEndpoints(
+                    io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint.newBuilder()
+                        .setEndpoint(
+                            io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                .setAddress(
+                                    io.envoyproxy.envoy.config.core.v3.Address.newBuilder()
+                                        .setSocketAddress(
+                                            io.envoyproxy.envoy.config.core.v3.SocketAddress
+                                                .newBuilder()
+                                                .setAddress(address)
+                                                .setPortValue(8080))))))
+        .build();
+  }
+
   public static ServiceBuilder service(String key) {
     return new ServiceBuilder(key);
   }

@@ -10,15 +10,10 @@ import dev.gantry.xds.publish.XdsMetrics;
 import dev.gantry.xds.server.XdsServer;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,21 +47,7 @@ class SotwEndpointsIT {
   }
 
   private static ClusterLoadAssignment cla(String name, String address) {
-    return ClusterLoadAssignment.newBuilder()
-        .setClusterName(name)
-        .addEndpoints(
-            LocalityLbEndpoints.newBuilder()
-                .addLbEndpoints(
-                    LbEndpoint.newBuilder()
-                        .setEndpoint(
-                            Endpoint.newBuilder()
-                                .setAddress(
-                                    Address.newBuilder()
-                                        .setSocketAddress(
-                                            SocketAddress.newBuilder()
-                                                .setAddress(address)
-                                                .setPortValue(8080))))))
-        .build();
+    return Fixtures.assignment(name, address);
   }
 
   private static Snapshot snapshot(List<Cluster> clusters, String version) {

@@ -3,19 +3,15 @@ package dev.gantry.xds.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.Status;
+import dev.gantry.xds.Fixtures;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.time.Clock;
@@ -40,21 +36,7 @@ class EndpointCacheTest {
   private final List<DeltaResponse> delta = new ArrayList<>();
 
   private static ClusterLoadAssignment cla(String name, String address) {
-    return ClusterLoadAssignment.newBuilder()
-        .setClusterName(name)
-        .addEndpoints(
-            LocalityLbEndpoints.newBuilder()
-                .addLbEndpoints(
-                    LbEndpoint.newBuilder()
-                        .setEndpoint(
-                            Endpoint.newBuilder()
-                                .setAddress(
-                                    Address.newBuilder()
-                                        .setSocketAddress(
-                                            SocketAddress.newBuilder()
-                                                .setAddress(address)
-                                                .setPortValue(8080))))))
-        .build();
+    return Fixtures.assignment(name, address);
   }
 
   private Watch request(String version, boolean nack, String... names) {
