@@ -212,9 +212,7 @@ public final class EndpointCache {
           request.v3Request().getNode().getId(),
           requesterVersion,
           watch.trackedResources().keySet());
-      Set<String> candidates = new HashSet<>(open.pending());
-      candidates.addAll(open.held().keySet());
-      if (respondDelta(open, candidates)) {
+      if (respondDelta(open, deltaCandidates(requesterVersion, open))) {
         return watch;
       }
     }
@@ -281,6 +279,50 @@ public final class EndpointCache {
     } catch (WatchCancelledException e) {
       return true; // the stream is gone: nothing to wait for
     }
+  }
+
+  /**
+   * The names a Delta client may lack: those it newly asks for, and of those it holds, the ones
+   * changed or removed since the version it last received from this cache; all it holds when that
+   * version is not this cache's or too old to tell. An acknowledgement then costs the changes
+   * since, not a comparison of every assignment the client holds.
+   */
+  private Set<String> deltaCandidates(String requesterVersion, DeltaOpen open) {
+    Set<String> candidates = new HashSet<>(open.pending());
+    Set<String> touched = null;
+    String[] parts = requesterVersion == null ? new String[0] : requesterVersion.split(":");
+    if (parts.length == 2 && parts[0].equals(instance)) {
+      try {
+        touched = touchedSince(Long.parseLong(parts[1]), open.held().keySet());
+      } catch (NumberFormatException e) {
+        touched = null;
+      }
+    }
+    candidates.addAll(touched == null ? open.held().keySet() : touched);
+    return candidates;
+  }
+
+  /**
+   * Those of {@code names} updated or removed after version {@code since}, or null when that is too
+   * long ago to tell.
+   */
+  private Set<String> touchedSince(long since, Set<String> names) {
+    if (forgottenUpdate > since || since > version) {
+      return null;
+    }
+    Set<String> touched = new HashSet<>();
+    for (var it = history.descendingIterator(); it.hasNext(); ) {
+      Update u = it.next();
+      if (u.version() <= since) {
+        break;
+      }
+      for (String name : u.names()) {
+        if (names.contains(name)) {
+          touched.add(name);
+        }
+      }
+    }
+    return touched;
   }
 
   /** Sends what differs among {@code names} from what the client holds; false when nothing. */

@@ -214,4 +214,34 @@ class EndpointCacheTest {
     assertThat(delta.get(1).resources()).containsOnlyKeys("b");
     assertThat(delta.get(1).removedResources()).containsExactly("a");
   }
+
+  @Test
+  void aDeltaAcknowledgementGetsWhatChangedSinceItsVersionAndOtherCachesVersionsEverything() {
+    cache.update(
+        List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2"), cla("c", "10.0.0.3")), Set.of());
+    DeltaXdsRequest r =
+        DeltaXdsRequest.create(
+            DeltaDiscoveryRequest.newBuilder()
+                .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
+                .addResourceNamesSubscribe("a")
+                .addResourceNamesSubscribe("b")
+                .addResourceNamesSubscribe("c")
+                .build());
+    cache.createDeltaWatch(r, "", Map.of(), Set.of("a", "b", "c"), false, delta::add, false);
+    DeltaResponse first = delta.get(0);
+    Map<String, String> held = new java.util.HashMap<>();
+    first.resources().forEach((name, resource) -> held.put(name, resource.version()));
+
+    // Changes while no watch is open; then the acknowledgement of the first response.
+    cache.update(List.of(cla("b", "10.0.0.9")), Set.of("c"));
+    cache.createDeltaWatch(r, first.version(), held, Set.of(), false, delta::add, false);
+
+    assertThat(delta.get(1).resources()).containsOnlyKeys("b");
+    assertThat(delta.get(1).removedResources()).containsExactly("c");
+
+    // A version of another cache (a restarted hub): everything held is compared.
+    cache.createDeltaWatch(
+        r, "0123abcd:7", Map.of("a", "not-the-digest"), Set.of(), false, delta::add, false);
+    assertThat(delta.get(2).resources()).containsOnlyKeys("a");
+  }
 }
