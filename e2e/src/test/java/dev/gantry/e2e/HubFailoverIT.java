@@ -31,7 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -86,16 +88,22 @@ class HubFailoverIT {
 
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicInteger requests = new AtomicInteger();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread traffic = trafficTo(envoyPort, running, requests, failures);
+        ScheduledExecutorService traffic = trafficTo(envoyPort, requests, failures);
         try {
+          // Before the kill each proxy is served before the next is made; after it, the rest
+          // land while no replica holds the Lease.
           for (int i = 0; i < PROXIES; i++) {
-            proxy(client, "p-" + i);
-            if (i == PROXIES / 2) {
+            String name = "p-" + i;
+            proxy(client, name);
+            if (i < PROXIES / 2) {
+              await()
+                  .ignoreExceptions()
+                  .atMost(Duration.ofSeconds(30))
+                  .until(() -> "web".equals(get(envoyPort, name).body()));
+            } else if (i == PROXIES / 2) {
               assertThat(writes(survivor)).as("a standby writes no status").isZero();
               leader.kill();
             }
-            Thread.sleep(300);
           }
 
           // The survivor holds the Lease (the dead leader never released it: one lease duration).
@@ -128,8 +136,8 @@ class HubFailoverIT {
               .as("Envoy's ADS stream moved to the survivor")
               .isEqualTo(1.0);
         } finally {
-          running.set(false);
-          traffic.join();
+          traffic.shutdown();
+          assertThat(traffic.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(requests.get()).isGreaterThan(100);
         assertThat(failures).as("requests through Envoy during the failover").isEmpty();
@@ -177,35 +185,26 @@ class HubFailoverIT {
     return hub.metrics().sum("gantry_hub_status_writes_total", Map.of());
   }
 
-  /** GETs {@code /} of host {@code <name>.gantry.test} every 20 ms until told to stop. */
-  private Thread trafficTo(
-      int port,
-      AtomicBoolean running,
-      AtomicInteger requests,
-      ConcurrentLinkedQueue<String> failures) {
-    Thread t =
-        new Thread(
-            () -> {
-              while (running.get()) {
-                try {
-                  HttpResponse<String> r = get(port, "steady");
-                  if (r.statusCode() != 200 || !"web".equals(r.body())) {
-                    failures.add(r.statusCode() + " " + r.body());
-                  }
-                } catch (Exception e) {
-                  failures.add(e.toString());
-                }
-                requests.incrementAndGet();
-                try {
-                  Thread.sleep(20);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "failover-traffic");
-    t.start();
-    return t;
+  /** GETs {@code /} of host {@code steady.gantry.test} every 20 ms until shut down. */
+  private ScheduledExecutorService trafficTo(
+      int port, AtomicInteger requests, ConcurrentLinkedQueue<String> failures) {
+    ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
+    traffic.scheduleWithFixedDelay(
+        () -> {
+          try {
+            HttpResponse<String> r = get(port, "steady");
+            if (r.statusCode() != 200 || !"web".equals(r.body())) {
+              failures.add(r.statusCode() + " " + r.body());
+            }
+          } catch (Exception e) {
+            failures.add(e.toString());
+          }
+          requests.incrementAndGet();
+        },
+        0,
+        20,
+        TimeUnit.MILLISECONDS);
+    return traffic;
   }
 
   private HttpResponse<String> get(int port, String name) throws Exception {
