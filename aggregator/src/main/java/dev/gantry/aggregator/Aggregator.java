@@ -144,6 +144,11 @@ public final class Aggregator implements AutoCloseable {
     return current;
   }
 
+  /** The RemoteClusters in the hub as last seen (empty while their CRD is not installed). */
+  public List<RemoteCluster> remoteClusters() {
+    return remoteClusters.list();
+  }
+
   /** Whether a first complete snapshot has been built and handed to the listener. */
   public boolean hasSynced() {
     return synced;

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Go's duration strings ({@code 250ms}, {@code 90s}, {@code 1h30m}, {@code 1.5h}), as Contour's
  * CRDs and Gantry's flags write them: one or more decimal numbers, each with a unit ({@code h},
- * {@code m}, {@code s}, {@code ms}, {@code us}/{@code µs}, {@code ns}).
+ * {@code m}, {@code s}, {@code ms}, {@code us}/{@code µs}, {@code ns}), and a bare {@code 0} as Go
+ * accepts it.
  */
 public final class GoDurations {
   private static final Pattern WHOLE =
@@ -19,6 +20,9 @@ public final class GoDurations {
 
   /** The duration, or null when the value is not a Go duration or does not fit in a long. */
   public static Duration parse(String value) {
+    if ("0".equals(value)) {
+      return Duration.ZERO;
+    }
     if (value == null || !WHOLE.matcher(value).matches()) {
       return null;
     }

@@ -260,8 +260,15 @@ class ChartIT {
     String west = "t-discoverer-west"; // shop and default, two replicas
     String envoy = "t-envoy";
     return Stream.of(
-        // the hub: reads the hub, writes status and ServiceImports only
+        // the hub: reads the hub, writes status and ServiceImports, and removes the mirrors of a
+        // deleted RemoteCluster (finalizer)
         can(hubSa, "list", "", "services", null),
+        can(hubSa, "delete", "", "services", "shop"),
+        can(hubSa, "delete", "discovery.k8s.io", "endpointslices", "shop"),
+        cannot(hubSa, "update", "", "services", "shop"),
+        can(hubSa, "patch", "gantry.dev", "remoteclusters", null),
+        new Can(hubSa, "update", "gantry.dev", "remoteclusters", "status", "east", null, true),
+        cannot(hubSa, "delete", "gantry.dev", "remoteclusters", null),
         can(hubSa, "watch", "discovery.k8s.io", "endpointslices", null),
         can(hubSa, "watch", "projectcontour.io", "httpproxies", null),
         new Can(hubSa, "update", "projectcontour.io", "httpproxies", "status", null, "shop", true),

@@ -92,6 +92,14 @@ public final class Discoverer implements AutoCloseable {
           ? new HealthServer.Check(true, "standby: another replica holds the lease")
           : new HealthServer.Check(false, "starting");
     }
+    if (controller.unlinked()) {
+      return new HealthServer.Check(
+          false,
+          "RemoteCluster "
+              + config.clusterName()
+              + " was deleted: mirroring stopped and mirrors removed; remove this discoverer or"
+              + " start it again to link the cluster anew");
+    }
     return controller.initialSyncDone()
         ? new HealthServer.Check(true, "ok")
         : new HealthServer.Check(false, "first full sync not done");

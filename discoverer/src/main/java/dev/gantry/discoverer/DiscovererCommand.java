@@ -104,6 +104,15 @@ public final class DiscovererCommand implements Callable<Integer> {
   String leaseNamespace;
 
   @Option(
+      names = "--heartbeat-interval",
+      description =
+          "How often the RemoteCluster's status.lastHeartbeatTime is renewed; the hub's"
+              + " --cluster-heartbeat-timeout must be several times longer (default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "10s")
+  String heartbeatInterval;
+
+  @Option(
       names = "--create-namespaces",
       negatable = true,
       description = "Create a missing namespace in the hub (default: ${DEFAULT-VALUE}).",
@@ -157,6 +166,7 @@ public final class DiscovererCommand implements Callable<Integer> {
         .metricsAddress(parseAddress(metricsAddress))
         .leaderElection(leaderElect, leaseNamespace)
         .createNamespaces(createNamespaces)
+        .heartbeatInterval(FlagValues.duration("--heartbeat-interval", heartbeatInterval))
         .build();
   }
 

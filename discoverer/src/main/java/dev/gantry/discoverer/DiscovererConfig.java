@@ -31,6 +31,7 @@ public record DiscovererConfig(
     Duration kubeconfigPollInterval,
     Duration probeInterval,
     Duration statusInterval,
+    Duration heartbeatInterval,
     String identity) {
 
   public DiscovererConfig {
@@ -55,6 +56,9 @@ public record DiscovererConfig(
             && renewDeadline.compareTo(retryPeriod) > 0)) {
       throw new IllegalArgumentException(
           "leader election needs lease duration > renew deadline > retry period");
+    }
+    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+      throw new IllegalArgumentException("--heartbeat-interval must be positive");
     }
   }
 
@@ -83,6 +87,7 @@ public record DiscovererConfig(
     private Duration kubeconfigPollInterval = Duration.ofSeconds(2);
     private Duration probeInterval = Duration.ofSeconds(5);
     private Duration statusInterval = Duration.ofSeconds(5);
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
     private String identity = defaultIdentity();
 
     private Builder(String clusterName, Path remoteKubeconfig) {
@@ -158,6 +163,11 @@ public record DiscovererConfig(
       return this;
     }
 
+    public Builder heartbeatInterval(Duration v) {
+      heartbeatInterval = v;
+      return this;
+    }
+
     public Builder identity(String v) {
       identity = v;
       return this;
@@ -183,6 +193,7 @@ public record DiscovererConfig(
           kubeconfigPollInterval,
           probeInterval,
           statusInterval,
+          heartbeatInterval,
           identity);
     }
   }

@@ -14,9 +14,15 @@ import dev.gantry.discoverer.status.ClusterState;
 import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
 import dev.gantry.runtime.informer.RetryingInformers;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +49,7 @@ final class MirrorController implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(250);
 
   private final DiscovererConfig config;
+  private final KubernetesClient hub;
   private final DiscovererMetrics metrics;
   private final Clock clock;
   private final RetryingInformers informers;
@@ -64,6 +71,7 @@ final class MirrorController implements AutoCloseable {
   private volatile RemoteSource remote;
   private volatile boolean initialSyncDone;
   private volatile boolean running = true;
+  private volatile boolean unlinked;
   // Owned by the tick thread.
   private RemoteSource pendingRemote;
   private boolean fullSyncPending;
@@ -84,6 +92,7 @@ final class MirrorController implements AutoCloseable {
       DiscovererMetrics metrics,
       Clock clock) {
     this.config = config;
+    this.hub = hub;
     this.informers = informers;
     this.metrics = metrics;
     this.clock = clock;
@@ -112,6 +121,7 @@ final class MirrorController implements AutoCloseable {
             config.clusterName(),
             config.identity(),
             clock,
+            config.heartbeatInterval(),
             (verb, resource) -> metrics.hubWrite(verb, resource, "done"));
     this.kubeconfigWatcher = new KubeconfigFileWatcher(config.remoteKubeconfig());
     metrics.queueDepth(queue::depth);
@@ -229,6 +239,10 @@ final class MirrorController implements AutoCloseable {
   /** Everything periodic, on one thread so its state needs no locks. */
   private void tick() {
     try {
+      if (unlinked) {
+        removeMirrors();
+        return;
+      }
       Instant now = clock.instant();
       if (!now.isBefore(nextKubeconfigPoll)) {
         nextKubeconfigPoll = now.plus(config.kubeconfigPollInterval());
@@ -258,12 +272,80 @@ final class MirrorController implements AutoCloseable {
             hubMirrors.sliceCount());
       }
       if (!now.isBefore(nextStatus)) {
-        nextStatus = now.plus(config.statusInterval());
+        nextStatus =
+            now.plus(
+                config.statusInterval().compareTo(config.heartbeatInterval()) < 0
+                    ? config.statusInterval()
+                    : config.heartbeatInterval());
         status.report(state());
+        if (status.removed()) {
+          unlink();
+        }
       }
     } catch (RuntimeException e) {
       log.warn("cluster {}: periodic work failed: {}", config.clusterName(), e.toString());
     }
+  }
+
+  /**
+   * The RemoteCluster was deleted: stop the workers (nothing more is written but deletions), then
+   * remove every mirror this discoverer wrote; later ticks remove any the hub cache shows late.
+   */
+  private void unlink() {
+    log.error(
+        "cluster {}: its RemoteCluster was deleted in the hub: mirroring stopped and its mirrors"
+            + " are being removed; remove this discoverer, or start it again to link the cluster"
+            + " anew",
+        config.clusterName());
+    unlinked = true;
+    running = false;
+    queue.shutdown();
+    workers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("cluster {}: workers still busy after 10 s", config.clusterName());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    removeMirrors();
+  }
+
+  private void removeMirrors() {
+    int removed = 0;
+    for (Service service : hubMirrors.services()) {
+      removed += delete(hub.services(), service);
+    }
+    for (EndpointSlice slice : hubMirrors.slices()) {
+      removed += delete(hub.discovery().v1().endpointSlices(), slice);
+    }
+    if (removed > 0) {
+      log.info("cluster {}: removed {} mirror(s) from the hub", config.clusterName(), removed);
+    }
+  }
+
+  private <T extends HasMetadata> int delete(
+      MixedOperation<T, ?, ? extends Resource<T>> kind, T mirror) {
+    try {
+      kind.inNamespace(mirror.getMetadata().getNamespace())
+          .withName(mirror.getMetadata().getName())
+          .delete();
+      return 1;
+    } catch (KubernetesClientException e) {
+      log.warn(
+          "cluster {}: mirror {}/{} not removed: {}",
+          config.clusterName(),
+          mirror.getMetadata().getNamespace(),
+          mirror.getMetadata().getName(),
+          Errors.describe(e));
+      return 0;
+    }
+  }
+
+  /** Whether the RemoteCluster was deleted and this controller stopped mirroring for good. */
+  boolean unlinked() {
+    return unlinked;
   }
 
   /** Every key on either side: remote Services and hub mirrors whose source may be gone. */

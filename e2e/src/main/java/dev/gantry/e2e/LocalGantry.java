@@ -11,24 +11,16 @@ import dev.gantry.hub.Hub;
 import dev.gantry.hub.HubConfig;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
-import dev.gantry.testbed.GrpcWho;
 import dev.gantry.testbed.KubeCluster;
-import dev.gantry.testbed.ManagedProcess;
-import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.grpc.Server;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,21 +43,17 @@ public final class LocalGantry implements AutoCloseable {
   /** A second namespace the discoverers mirror, for HTTPProxies delegating across namespaces. */
   public static final String TEAM_NAMESPACE = "team";
 
-  public static final int BACKEND_PORT = 8080;
-  public static final int GRPC_PORT = 50051;
+  public static final int BACKEND_PORT = Backends.HTTP_PORT;
+  public static final int GRPC_PORT = Backends.GRPC_PORT;
 
   private final Testbed testbed;
   private final KubeCluster hubCluster;
   private final Path dir;
   private final int httpPort = Ports.freeLoopbackPort();
   private final Map<String, Discoverer> discoverers = new TreeMap<>();
-  private final Map<String, NetworkNamespace> backends = new LinkedHashMap<>();
-  private final Map<String, ManagedProcess> backendProcesses = new LinkedHashMap<>();
-  private final Map<String, String> addresses = new LinkedHashMap<>();
-  private final List<Server> grpcBackends = new ArrayList<>();
+  private final Backends backends;
+  private final Traffic traffic = new Traffic(httpPort);
   private final List<Envoy> envoys = new ArrayList<>();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Duration holdoff;
   private final ClusterObjects objects;
   private Hub hub;
@@ -75,7 +63,8 @@ public final class LocalGantry implements AutoCloseable {
     this.holdoff = holdoff;
     this.hubCluster = testbed.cluster(hubName);
     this.dir = testbed.directory().resolve("gantry");
-    this.objects = new ClusterObjects(testbed, hubCluster, addresses::get);
+    this.backends = new Backends(dir);
+    this.objects = new ClusterObjects(testbed, hubCluster, backends::address);
   }
 
   /**
@@ -192,69 +181,26 @@ public final class LocalGantry implements AutoCloseable {
    * @return its address, the one to put in an EndpointSlice
    */
   public String startBackend(String name) {
-    NetworkNamespace ns = NetworkNamespace.create();
-    backends.put(name, ns);
-    addresses.put(name, ns.address());
-    backendProcesses.put(
-        name, ns.httpBackend(name, BACKEND_PORT, name, dir.resolve(name + ".log")));
-    awaitTrue(
-        "backend " + name + " to answer",
-        Duration.ofSeconds(20),
-        () -> name.equals(direct(ns.address())));
-    return ns.address();
+    return backends.startHttp(name);
   }
 
-  /**
-   * Stops a backend's process without touching the endpoints that name it (a dead endpoint: its
-   * address refuses connections). The namespace stays until {@link #close()}, so its address never
-   * routes anywhere else.
-   */
+  /** See {@link Backends#stop}. */
   public void stopBackend(String name) {
-    ManagedProcess process = backendProcesses.remove(name);
-    if (process != null) {
-      process.stop();
-    }
+    backends.stop(name);
   }
 
-  /**
-   * Starts a gRPC backend ({@link GrpcWho}) answering {@code name} on port {@link #GRPC_PORT} of
-   * this machine's end of a new network namespace's veth pair: in this JVM, at an address the
-   * apiserver accepts.
-   */
+  /** See {@link Backends#startGrpc}. */
   public String startGrpcBackend(String name) {
-    NetworkNamespace ns = NetworkNamespace.create();
-    backends.put(name, ns);
-    grpcBackends.add(GrpcWho.serve(ns.hostAddress(), GRPC_PORT, name));
-    addresses.put(name, ns.hostAddress());
-    return ns.hostAddress();
+    return backends.startGrpc(name);
   }
 
   public String backendAddress(String name) {
-    return addresses.get(name);
-  }
-
-  private String direct(String address) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://" + address + ":" + BACKEND_PORT + "/"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.body();
-    } catch (Exception e) {
-      return null;
-    }
+    return backends.address(name);
   }
 
   /** GET through the Envoys' {@code ingress_http} listener. */
   public HttpResponse<String> get(String host, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-            .header("Host", host)
-            .timeout(Duration.ofSeconds(5))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return traffic.get(host, path);
   }
 
   /**
@@ -262,21 +208,7 @@ public final class LocalGantry implements AutoCloseable {
    * {@code status-<code>}, or {@code error} when the request failed.
    */
   public Map<String, Integer> tally(String host, String path, int requests) {
-    Map<String, Integer> counts = new TreeMap<>();
-    for (int i = 0; i < requests; i++) {
-      String key;
-      try {
-        HttpResponse<String> r = get(host, path);
-        key = r.statusCode() == 200 ? r.body() : "status-" + r.statusCode();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      } catch (Exception e) {
-        key = "error";
-      }
-      counts.merge(key, 1, Integer::sum);
-    }
-    return counts;
+    return traffic.tally(host, path, requests);
   }
 
   public int httpPort() {
@@ -332,11 +264,6 @@ public final class LocalGantry implements AutoCloseable {
     }
     discoverers.values().forEach(Discoverer::close);
     discoverers.clear();
-    for (Server server : grpcBackends) {
-      server.shutdownNow();
-    }
-    grpcBackends.clear();
-    backends.values().forEach(NetworkNamespace::close);
-    backends.clear();
+    backends.close();
   }
 }

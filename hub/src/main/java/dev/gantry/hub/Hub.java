@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,6 +131,7 @@ public final class Hub implements AutoCloseable {
       election.start();
     }
     sources = new RouteSources(hub, informers, publisher).start();
+    startClusterChecks();
     startProbes();
     log.info(
         "hub up: xDS on port {}, ingress class {}, Envoy listeners {}:{} (HTTP) and :{} (HTTPS)",
@@ -139,6 +141,57 @@ public final class Hub implements AutoCloseable {
         config.envoyHttpPort(),
         config.envoyHttpsPort());
     return this;
+  }
+
+  /**
+   * Every second, on the writing replica: clusters whose heartbeat stopped are marked Stale (unless
+   * --cluster-heartbeat-timeout is 0), and deleted RemoteClusters have their mirrors removed.
+   */
+  private void startClusterChecks() {
+    Duration timeout = config.heartbeatTimeout();
+    ClusterHeartbeats heartbeats =
+        timeout == null
+            ? null
+            : new ClusterHeartbeats(
+                hub,
+                aggregator::remoteClusters,
+                clock,
+                timeout,
+                this::writes,
+                config.leaderElection() == null
+                    ? LeaderElection.identity("gantry-hub")
+                    : config.leaderElection().identity(),
+                Counter.builder("gantry.hub.heartbeat.expirations")
+                    .description(
+                        "Clusters this replica marked Stale because their heartbeat stopped")
+                    .register(metrics.registry()));
+    if (heartbeats == null) {
+      log.info("cluster heartbeats are not judged (--cluster-heartbeat-timeout 0)");
+    }
+    ClusterRemovals removals =
+        new ClusterRemovals(
+            hub,
+            aggregator::remoteClusters,
+            this::writes,
+            Counter.builder("gantry.hub.cluster.removals")
+                .description("Deleted RemoteClusters whose mirrors this replica removed")
+                .register(metrics.registry()));
+    long every = timeout == null ? 1000 : Math.max(100, Math.min(1000, timeout.toMillis() / 4));
+    importsExecutor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (heartbeats != null) {
+              heartbeats.check();
+            }
+            removals.check();
+          } catch (RuntimeException e) {
+            // An escaping exception would cancel the periodic check for good.
+            log.error("RemoteCluster check failed", e);
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Whether this replica writes status and ServiceImports: alone, or holding the lease. */

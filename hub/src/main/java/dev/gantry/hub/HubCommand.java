@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -60,6 +61,15 @@ public final class HubCommand implements Callable<Integer> {
       names = "--stale-endpoint-ttl",
       description = "How long a stale cluster's endpoints keep receiving traffic (default: keep).")
   String staleEndpointTtl;
+
+  @Option(
+      names = "--cluster-heartbeat-timeout",
+      defaultValue = "40s",
+      description =
+          "Mark a cluster Stale when its discoverer's heartbeat (RemoteCluster"
+              + " status.lastHeartbeatTime) has not moved for this long, whether the discoverer or"
+              + " its way to the hub is gone; 0 turns it off (default: ${DEFAULT-VALUE}).")
+  String heartbeatTimeout;
 
   @Option(
       names = "--leader-elect",
@@ -167,7 +177,13 @@ public final class HubCommand implements Callable<Integer> {
             leaderElect
                 ? LeaderElection.Settings.of(
                     leaseNamespace, LEASE, LeaderElection.identity("gantry-hub"))
-                : null);
+                : null)
+        .withHeartbeatTimeout(heartbeatTimeout());
+  }
+
+  private Duration heartbeatTimeout() {
+    Duration timeout = FlagValues.duration("--cluster-heartbeat-timeout", heartbeatTimeout);
+    return timeout.isZero() ? null : timeout;
   }
 
   /** Mutual TLS from the three files, or null with --xds-insecure; anything else is refused. */

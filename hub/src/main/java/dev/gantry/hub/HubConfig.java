@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param xdsTls mutual TLS of the xDS port; null serves it in plain text
  * @param leaderElection the Lease a replica holds before it writes status and ServiceImports; null
  *     writes at once (a single replica)
+ * @param heartbeatTimeout how long a discoverer's heartbeat may stand still before the hub marks
+ *     its cluster Stale; null = the hub does not judge heartbeats
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -25,8 +27,12 @@ public record HubConfig(
     int envoyHttpPort,
     int envoyHttpsPort,
     XdsTls xdsTls,
-    LeaderElection.Settings leaderElection) {
+    LeaderElection.Settings leaderElection,
+    Duration heartbeatTimeout) {
   public HubConfig {
+    if (heartbeatTimeout != null && (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero())) {
+      throw new IllegalArgumentException("--cluster-heartbeat-timeout must be positive");
+    }
     if (holdoff.isNegative()) {
       throw new IllegalArgumentException("--holdoff must not be negative");
     }
@@ -45,6 +51,32 @@ public record HubConfig(
     }
   }
 
+  /** Settings without heartbeat judging (tests that write RemoteClusters by hand). */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort,
+      int envoyHttpsPort,
+      XdsTls xdsTls,
+      LeaderElection.Settings leaderElection) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        null);
+  }
+
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
   public HubConfig withXdsTls(XdsTls tls) {
     return new HubConfig(
@@ -57,7 +89,8 @@ public record HubConfig(
         envoyHttpPort,
         envoyHttpsPort,
         tls,
-        leaderElection);
+        leaderElection,
+        heartbeatTimeout);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -72,6 +105,23 @@ public record HubConfig(
         envoyHttpPort,
         envoyHttpsPort,
         xdsTls,
-        election);
+        election,
+        heartbeatTimeout);
+  }
+
+  /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
+  public HubConfig withHeartbeatTimeout(Duration t) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        t);
   }
 }

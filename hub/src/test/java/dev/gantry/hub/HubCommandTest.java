@@ -42,6 +42,15 @@ class HubCommandTest {
             List.of("--stale-endpoint-ttl", "1d"),
             "error: --stale-endpoint-ttl: '1d' is not a duration (e.g. 90s, 10m, 1h30m)"),
         new Bad(
+            "heartbeat timeout not a duration",
+            List.of("--xds-insecure", "--cluster-heartbeat-timeout", "often"),
+            "error: --cluster-heartbeat-timeout: 'often' is not a duration (e.g. 90s, 10m,"
+                + " 1h30m)"),
+        new Bad(
+            "negative heartbeat timeout",
+            List.of("--xds-insecure", "--cluster-heartbeat-timeout", "PT-5S"),
+            "error: --cluster-heartbeat-timeout must be positive"),
+        new Bad(
             "xDS address without a port",
             List.of("--xds-address", "localhost"),
             "error: --xds-address: 'localhost' is not host:port"),
@@ -156,6 +165,7 @@ class HubCommandTest {
     assertThat(config.envoyHttpPort()).isEqualTo(8080);
     assertThat(config.envoyHttpsPort()).isEqualTo(8443);
     assertThat(config.xdsTls()).isNull();
+    assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(40));
   }
 
   @Test
@@ -174,7 +184,8 @@ class HubCommandTest {
             "--xds-tls-cert=/etc/hosts",
             "--xds-tls-key=/etc/hostname",
             "--xds-tls-ca=/etc/passwd",
-            "--xds-tls-reload=5s");
+            "--xds-tls-reload=5s",
+            "--cluster-heartbeat-timeout=0");
 
     HubConfig config = command.config();
 

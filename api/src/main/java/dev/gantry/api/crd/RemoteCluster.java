@@ -43,5 +43,11 @@ public class RemoteCluster extends CustomResource<RemoteClusterSpec, RemoteClust
   public static final String VERSION = "v1alpha1";
   public static final String CRD_NAME = "remoteclusters." + GROUP;
 
+  /**
+   * Finalizer the hub puts on every RemoteCluster: deleting one removes the cluster's mirrors from
+   * the hub before the object goes, so a decommissioned cluster stops taking traffic.
+   */
+  public static final String FINALIZER = GROUP + "/mirrors";
+
   private static final long serialVersionUID = 1L;
 }

@@ -20,6 +20,11 @@ public class RemoteClusterStatus {
       "Since when the remote cluster has been unreachable; unset when it is reachable.")
   private String staleSince;
 
+  @JsonPropertyDescription(
+      "When the discoverer last said it is alive (renewed at its --heartbeat-interval); the hub"
+          + " marks the cluster Stale when it stops moving for --cluster-heartbeat-timeout.")
+  private String lastHeartbeatTime;
+
   @JsonPropertyDescription("Number of Services mirrored into the hub.")
   private Integer mirroredServices;
 
@@ -55,6 +60,14 @@ public class RemoteClusterStatus {
 
   public void setStaleSince(String staleSince) {
     this.staleSince = staleSince;
+  }
+
+  public String getLastHeartbeatTime() {
+    return lastHeartbeatTime;
+  }
+
+  public void setLastHeartbeatTime(String lastHeartbeatTime) {
+    this.lastHeartbeatTime = lastHeartbeatTime;
   }
 
   public Integer getMirroredServices() {

@@ -112,6 +112,20 @@ public final class HubMirrors implements AutoCloseable {
     return ServiceName.of(key.substring(0, slash), key.substring(slash + 1));
   }
 
+  /** Every mirror Service this discoverer has in the hub, as cached. */
+  public List<Service> services() {
+    List<Service> result = new ArrayList<>();
+    services.forEach(i -> result.addAll(i.getStore().list()));
+    return result;
+  }
+
+  /** Every mirror EndpointSlice this discoverer has in the hub, as cached. */
+  public List<EndpointSlice> slices() {
+    List<EndpointSlice> result = new ArrayList<>();
+    slices.forEach(i -> result.addAll(i.getStore().list()));
+    return result;
+  }
+
   public int serviceCount() {
     return services.stream().mapToInt(i -> i.getStore().list().size()).sum();
   }

@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,26 +33,43 @@ public final class StatusReporter {
   private final String cluster;
   private final String identity;
   private final Clock clock;
+  private final Duration heartbeatInterval;
   private final BiConsumer<String, String> writeCounter;
   private boolean crdMissingLogged;
+  // Whether this process has seen its RemoteCluster exist, and whether it has since been deleted.
+  private boolean seen;
+  private volatile boolean removed;
 
   public StatusReporter(
       KubernetesClient hub,
       String cluster,
       String identity,
       Clock clock,
+      Duration heartbeatInterval,
       BiConsumer<String, String> writeCounter) {
     this.hub = hub;
     this.cluster = cluster;
     this.identity = identity;
     this.clock = clock;
+    this.heartbeatInterval = heartbeatInterval;
     this.writeCounter = writeCounter;
   }
 
-  /** Builds the status for {@code state}, keeping transition times of unchanged conditions. */
+  /**
+   * Builds the status for {@code state}, keeping transition times of unchanged conditions. The
+   * heartbeat moves once {@code heartbeatInterval} has passed since the one in {@code previous}. A
+   * stale cluster keeps the earlier {@code staleSince} of {@code previous} (written by an earlier
+   * run of this discoverer, or by the hub when the heartbeat stopped), so a restart does not
+   * restart the stale-endpoint clock.
+   */
   static RemoteClusterStatus statusFor(
-      ClusterState state, RemoteClusterStatus previous, String identity, Instant now) {
+      ClusterState state,
+      RemoteClusterStatus previous,
+      String identity,
+      Instant now,
+      Duration heartbeatInterval) {
     RemoteClusterStatus status = new RemoteClusterStatus();
+    Instant staleSince = staleSince(state, previous);
     boolean ready = state.remoteSynced() && state.reachable() && state.lastSync() != null;
     boolean synced = state.lastSync() != null && state.failures().isEmpty();
     List<Condition> conditions = new ArrayList<>();
@@ -82,7 +102,7 @@ public final class StatusReporter {
                     ? "the first full sync has not completed"
                     : state.failures().size() + " service(s) failing: " + failureList,
             now));
-    boolean stale = state.staleSince() != null;
+    boolean stale = staleSince != null;
     conditions.add(
         condition(
             previous,
@@ -90,12 +110,13 @@ public final class StatusReporter {
             stale,
             stale ? state.problem().reason() : "RemoteReachable",
             stale
-                ? "mirrors are kept as last seen; stale since " + state.staleSince()
+                ? "mirrors are kept as last seen; stale since " + staleSince
                 : "mirrors follow the remote cluster",
             now));
     status.setConditions(conditions);
     status.setLastSyncTime(state.lastSync() == null ? null : state.lastSync().toString());
-    status.setStaleSince(state.staleSince() == null ? null : state.staleSince().toString());
+    status.setStaleSince(staleSince == null ? null : staleSince.toString());
+    status.setLastHeartbeatTime(heartbeat(previous, now, heartbeatInterval).toString());
     status.setMirroredServices(state.mirroredServices());
     status.setMirroredEndpointSlices(state.mirroredSlices());
     List<String> collisions = new ArrayList<>(state.collisions());
@@ -103,6 +124,34 @@ public final class StatusReporter {
     status.setCollisions(collisions.subList(0, Math.min(MAX_LISTED, collisions.size())));
     status.setObservedBy(identity);
     return status;
+  }
+
+  private static Instant staleSince(ClusterState state, RemoteClusterStatus previous) {
+    if (state.staleSince() == null) {
+      return null;
+    }
+    Instant before = previous == null ? null : parseTime(previous.getStaleSince());
+    return before != null && before.isBefore(state.staleSince()) ? before : state.staleSince();
+  }
+
+  private static Instant heartbeat(
+      RemoteClusterStatus previous, Instant now, Duration heartbeatInterval) {
+    Instant last = previous == null ? null : parseTime(previous.getLastHeartbeatTime());
+    return last != null && !last.isAfter(now) && now.isBefore(last.plus(heartbeatInterval))
+        ? last
+        : now;
+  }
+
+  /** An RFC 3339 time, or null when absent or unreadable. */
+  private static Instant parseTime(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String summarize(Map<String, String> failures) {
@@ -140,10 +189,32 @@ public final class StatusReporter {
         .build();
   }
 
-  /** Writes the status if it differs from what the hub holds; returns whether it wrote. */
+  /**
+   * Whether the RemoteCluster was deleted after this process saw it (gone, or being deleted): the
+   * cluster was unlinked, and nothing more may be mirrored or reported. A discoverer that starts
+   * and finds no RemoteCluster creates it instead (that is how a cluster is linked).
+   */
+  public boolean removed() {
+    return removed;
+  }
+
+  /**
+   * Writes the status if it differs from what the hub holds; returns whether it wrote. Writes
+   * nothing once the RemoteCluster is {@link #removed()}.
+   */
   public boolean report(ClusterState state) {
+    if (removed) {
+      return false;
+    }
     try {
       RemoteCluster current = hub.resources(RemoteCluster.class).withName(cluster).get();
+      if (current != null && current.getMetadata().getDeletionTimestamp() != null
+          || current == null && seen) {
+        removed = true;
+        log.warn("RemoteCluster {} was deleted in the hub: the cluster is unlinked", cluster);
+        return false;
+      }
+      seen = true;
       if (current == null) {
         RemoteCluster created = new RemoteCluster();
         created.getMetadata().setName(cluster);
@@ -151,7 +222,8 @@ public final class StatusReporter {
         writeCounter.accept("create", "remotecluster");
         log.info("created RemoteCluster {} in the hub", cluster);
       }
-      RemoteClusterStatus next = statusFor(state, current.getStatus(), identity, clock.instant());
+      RemoteClusterStatus next =
+          statusFor(state, current.getStatus(), identity, clock.instant(), heartbeatInterval);
       if (sameStatus(current.getStatus(), next)) {
         return false;
       }
@@ -184,6 +256,7 @@ public final class StatusReporter {
     return Objects.equals(a.getConditions(), b.getConditions())
         && Objects.equals(a.getLastSyncTime(), b.getLastSyncTime())
         && Objects.equals(a.getStaleSince(), b.getStaleSince())
+        && Objects.equals(a.getLastHeartbeatTime(), b.getLastHeartbeatTime())
         && Objects.equals(a.getMirroredServices(), b.getMirroredServices())
         && Objects.equals(a.getMirroredEndpointSlices(), b.getMirroredEndpointSlices())
         && Objects.equals(a.getCollisions(), b.getCollisions())

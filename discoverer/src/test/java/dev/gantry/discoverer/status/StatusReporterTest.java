@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.gantry.api.crd.RemoteClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ class StatusReporterTest {
   private static final Instant STALE_SINCE = Instant.parse("2025-03-01T10:05:00Z");
   private static final Instant NOW = Instant.parse("2025-03-01T10:10:00Z");
   private static final String T_NOW = NOW.toString();
+  private static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
   /** A cluster state and the complete conditions expected for it. */
   record Case(String name, ClusterState state, List<Condition> expected) {
@@ -191,7 +193,8 @@ class StatusReporterTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("conditions")
   void conditionsSayWhatTheDiscovererKnows(Case c) {
-    RemoteClusterStatus status = StatusReporter.statusFor(c.state(), null, IDENTITY, NOW);
+    RemoteClusterStatus status =
+        StatusReporter.statusFor(c.state(), null, IDENTITY, NOW, HEARTBEAT);
 
     assertThat(status.getConditions()).containsExactlyElementsOf(c.expected());
   }
@@ -199,7 +202,7 @@ class StatusReporterTest {
   @Test
   void healthyStatusCarriesSyncTimeCountsAndIdentity() {
     RemoteClusterStatus status =
-        StatusReporter.statusFor(healthy().counts(12, 30).build(), null, IDENTITY, NOW);
+        StatusReporter.statusFor(healthy().counts(12, 30).build(), null, IDENTITY, NOW, HEARTBEAT);
 
     assertThat(status.getLastSyncTime()).isEqualTo("2025-03-01T10:00:00Z");
     assertThat(status.getStaleSince()).isNull();
@@ -213,7 +216,11 @@ class StatusReporterTest {
   void unreachableRemoteSetsStaleSince() {
     RemoteClusterStatus status =
         StatusReporter.statusFor(
-            healthy().reachable(false).staleSince(STALE_SINCE).build(), null, IDENTITY, NOW);
+            healthy().reachable(false).staleSince(STALE_SINCE).build(),
+            null,
+            IDENTITY,
+            NOW,
+            HEARTBEAT);
 
     assertThat(status.getStaleSince()).isEqualTo("2025-03-01T10:05:00Z");
     assertThat(status.getLastSyncTime()).isEqualTo("2025-03-01T10:00:00Z");
@@ -222,7 +229,7 @@ class StatusReporterTest {
   @Test
   void noSyncTimeBeforeTheFirstSync() {
     RemoteClusterStatus status =
-        StatusReporter.statusFor(healthy().lastSync(null).build(), null, IDENTITY, NOW);
+        StatusReporter.statusFor(healthy().lastSync(null).build(), null, IDENTITY, NOW, HEARTBEAT);
 
     assertThat(status.getLastSyncTime()).isNull();
   }
@@ -235,7 +242,8 @@ class StatusReporterTest {
         .forEach(i -> collisions.add("Service shop/east-svc%02d is not ours".formatted(i)));
 
     RemoteClusterStatus status =
-        StatusReporter.statusFor(healthy().collisions(collisions).build(), null, IDENTITY, NOW);
+        StatusReporter.statusFor(
+            healthy().collisions(collisions).build(), null, IDENTITY, NOW, HEARTBEAT);
 
     assertThat(status.getCollisions())
         .hasSize(20)
@@ -268,7 +276,8 @@ class StatusReporterTest {
     ClusterState unreachable =
         healthy().reachable(false).staleSince(STALE_SINCE).unreachableReason("timeout").build();
 
-    RemoteClusterStatus status = StatusReporter.statusFor(unreachable, previous, IDENTITY, NOW);
+    RemoteClusterStatus status =
+        StatusReporter.statusFor(unreachable, previous, IDENTITY, NOW, HEARTBEAT);
 
     assertThat(status.getConditions())
         .extracting(Condition::getType, Condition::getStatus, Condition::getLastTransitionTime)
@@ -286,10 +295,12 @@ class StatusReporterTest {
             healthy().remoteSynced(false).lastSync(null).build(),
             null,
             IDENTITY,
-            Instant.parse(before));
+            Instant.parse(before),
+            HEARTBEAT);
     ClusterState failing = healthy().failures(Map.of("shop/web", "forbidden")).build();
 
-    RemoteClusterStatus status = StatusReporter.statusFor(failing, previous, IDENTITY, NOW);
+    RemoteClusterStatus status =
+        StatusReporter.statusFor(failing, previous, IDENTITY, NOW, HEARTBEAT);
 
     Condition synced = status.condition("Synced");
     assertThat(synced.getStatus()).isEqualTo("False");
@@ -388,5 +399,78 @@ class StatusReporterTest {
           collisions,
           failures);
     }
+  }
+
+  @Test
+  void theHeartbeatMovesOnceTheIntervalHasPassed() {
+    RemoteClusterStatus first =
+        StatusReporter.statusFor(healthy().build(), null, IDENTITY, NOW, HEARTBEAT);
+    assertThat(first.getLastHeartbeatTime()).isEqualTo(T_NOW);
+
+    RemoteClusterStatus soon =
+        StatusReporter.statusFor(healthy().build(), first, IDENTITY, NOW.plusSeconds(9), HEARTBEAT);
+    assertThat(soon.getLastHeartbeatTime()).as("within the interval: unchanged").isEqualTo(T_NOW);
+
+    Instant later = NOW.plusSeconds(10);
+    RemoteClusterStatus due =
+        StatusReporter.statusFor(healthy().build(), soon, IDENTITY, later, HEARTBEAT);
+    assertThat(due.getLastHeartbeatTime()).isEqualTo(later.toString());
+  }
+
+  @Test
+  void aHeartbeatFromTheFutureOrUnreadableIsReplaced() {
+    RemoteClusterStatus previous = new RemoteClusterStatus();
+    previous.setLastHeartbeatTime(NOW.plusSeconds(3600).toString());
+    assertThat(
+            StatusReporter.statusFor(healthy().build(), previous, IDENTITY, NOW, HEARTBEAT)
+                .getLastHeartbeatTime())
+        .isEqualTo(T_NOW);
+    previous.setLastHeartbeatTime("yesterday");
+    assertThat(
+            StatusReporter.statusFor(healthy().build(), previous, IDENTITY, NOW, HEARTBEAT)
+                .getLastHeartbeatTime())
+        .isEqualTo(T_NOW);
+  }
+
+  @Test
+  void aRestartedDiscovererKeepsTheEarlierStaleSince() {
+    // Stale since 10:00 as written before the restart (by this discoverer or by the hub when the
+    // heartbeat stopped); the new process found the remote unreachable at 10:05.
+    RemoteClusterStatus previous = new RemoteClusterStatus();
+    previous.setStaleSince(SYNCED_AT.toString());
+    ClusterState unreachable =
+        healthy().reachable(false).staleSince(STALE_SINCE).unreachableReason("timeout").build();
+
+    RemoteClusterStatus status =
+        StatusReporter.statusFor(unreachable, previous, IDENTITY, NOW, HEARTBEAT);
+
+    assertThat(status.getStaleSince()).isEqualTo(SYNCED_AT.toString());
+    assertThat(status.condition("Stale").getMessage()).endsWith("stale since " + SYNCED_AT);
+  }
+
+  @Test
+  void aReachableRemoteClearsAStaleSinceWrittenBefore() {
+    RemoteClusterStatus previous = new RemoteClusterStatus();
+    previous.setStaleSince(SYNCED_AT.toString());
+
+    RemoteClusterStatus status =
+        StatusReporter.statusFor(healthy().build(), previous, IDENTITY, NOW, HEARTBEAT);
+
+    assertThat(status.getStaleSince()).isNull();
+    assertThat(status.condition("Stale").getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aLaterStaleSinceOfAnEarlierEpisodeIsNotKept() {
+    // A previous value after this episode's start (a clock step) does not move the start later.
+    RemoteClusterStatus previous = new RemoteClusterStatus();
+    previous.setStaleSince(NOW.toString());
+    ClusterState unreachable =
+        healthy().reachable(false).staleSince(STALE_SINCE).unreachableReason("timeout").build();
+
+    assertThat(
+            StatusReporter.statusFor(unreachable, previous, IDENTITY, NOW, HEARTBEAT)
+                .getStaleSince())
+        .isEqualTo(STALE_SINCE.toString());
   }
 }

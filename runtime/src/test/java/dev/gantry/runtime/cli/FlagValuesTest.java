@@ -20,6 +20,8 @@ class FlagValuesTest {
     "1.5s, 1500",
     "' 10m ', 600000",
     "10M, 600000",
+    "0, 0",
+    "0s, 0",
   })
   void parsesDurations(String text, long millis) {
     assertThat(FlagValues.duration("--resync-period", text)).isEqualTo(Duration.ofMillis(millis));
