@@ -31,10 +31,15 @@ public final class GantryProcesses implements AutoCloseable {
   private final Path dir;
   private final Options options;
   private final int httpPort = Ports.freeLoopbackPort();
-  private final int xdsPort = Ports.freeLoopbackPort();
+  private final List<Integer> xdsPorts = new ArrayList<>();
+  private final Map<String, Path> remoteKubeconfigs = new TreeMap<>();
+  // By replica: "east" with one replica per remote, "east-0", "east-1"... with more.
   private final Map<String, JvmProcess> discoverers = new TreeMap<>();
+  private final List<JvmProcess> hubs = new ArrayList<>();
   private final List<Envoy> envoys = new ArrayList<>();
-  private JvmProcess hub;
+  private final Backends backends;
+  private final ClusterObjects objects;
+  private final Traffic traffic = new Traffic(httpPort);
 
   /**
    * How the processes run.
@@ -43,13 +48,48 @@ public final class GantryProcesses implements AutoCloseable {
    * @param discovererJvm JVM options of each discoverer
    * @param holdoff the hub's {@code --holdoff}
    * @param namespaces the namespaces the discoverers mirror
+   * @param hubArgs more flags of the hub
+   * @param discovererArgs more flags of each discoverer
+   * @param hubReplicas hub processes; more than one run with {@code --leader-elect}
+   * @param discovererReplicas discoverer processes per remote; more than one run with {@code
+   *     --leader-elect}
    */
   public record Options(
-      List<String> hubJvm, List<String> discovererJvm, Duration holdoff, List<String> namespaces) {
+      List<String> hubJvm,
+      List<String> discovererJvm,
+      Duration holdoff,
+      List<String> namespaces,
+      List<String> hubArgs,
+      List<String> discovererArgs,
+      int hubReplicas,
+      int discovererReplicas) {
     public Options {
+      if (hubReplicas < 1 || discovererReplicas < 1) {
+        throw new IllegalArgumentException("at least one replica of each");
+      }
       hubJvm = List.copyOf(hubJvm);
       discovererJvm = List.copyOf(discovererJvm);
       namespaces = List.copyOf(namespaces);
+      hubArgs = List.copyOf(hubArgs);
+      discovererArgs = List.copyOf(discovererArgs);
+    }
+
+    public Options(
+        List<String> hubJvm,
+        List<String> discovererJvm,
+        Duration holdoff,
+        List<String> namespaces) {
+      this(hubJvm, discovererJvm, holdoff, namespaces, List.of(), List.of(), 1, 1);
+    }
+
+    public Options(
+        List<String> hubJvm,
+        List<String> discovererJvm,
+        Duration holdoff,
+        List<String> namespaces,
+        List<String> hubArgs,
+        List<String> discovererArgs) {
+      this(hubJvm, discovererJvm, holdoff, namespaces, hubArgs, discovererArgs, 1, 1);
     }
   }
 
@@ -58,6 +98,12 @@ public final class GantryProcesses implements AutoCloseable {
     this.hubCluster = testbed.cluster(hubName);
     this.dir = testbed.directory().resolve("gantry-processes");
     this.options = options;
+    this.backends = new Backends(dir);
+    this.objects = new ClusterObjects(testbed, hubCluster, backends::address);
+    for (int i = 0; i < options.hubReplicas(); i++) {
+      xdsPorts.add(Ports.freeLoopbackPort());
+      hubs.add(null);
+    }
   }
 
   /**
@@ -81,52 +127,134 @@ public final class GantryProcesses implements AutoCloseable {
     Crds.install(hubClient, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
     options.namespaces().forEach(ns -> createNamespace(hubClient, ns));
     for (String remote : remotes) {
-      KubeCluster cluster = testbed.cluster(remote);
-      options.namespaces().forEach(ns -> createNamespace(cluster.client(), ns));
-      int port = Ports.freeLoopbackPort();
-      JvmProcess process =
-          JvmProcess.start(
-              "discoverer-" + remote,
-              options.discovererJvm(),
-              DiscovererCommand.class,
-              List.of(
-                  "--cluster-name=" + remote,
-                  "--remote-kubeconfig=" + cluster.adminKubeconfigFile(),
-                  "--hub-kubeconfig=" + hubCluster.adminKubeconfigFile(),
-                  "--namespaces=" + String.join(",", options.namespaces()),
-                  "--metrics-address=127.0.0.1:" + port),
-              port,
-              dir);
-      discoverers.put(remote, process);
+      options.namespaces().forEach(ns -> createNamespace(testbed.cluster(remote).client(), ns));
+      for (String replica : replicas(remote)) {
+        startDiscoverer(replica);
+      }
     }
     discoverers.values().forEach(d -> d.awaitReady(Duration.ofMinutes(20)));
     startHub();
   }
 
-  /** Starts the hub process (after {@link #stopHub}) on the same ports; returns once ready. */
-  public void startHub() {
-    int admin = Ports.freeLoopbackPort();
-    hub =
+  /** The replica names of {@code remote}'s discoverer: the remote itself, or remote-0, -1... */
+  public List<String> replicas(String remote) {
+    if (options.discovererReplicas() == 1) {
+      return List.of(remote);
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < options.discovererReplicas(); i++) {
+      names.add(remote + "-" + i);
+    }
+    return names;
+  }
+
+  private String remoteOf(String replica) {
+    return options.discovererReplicas() == 1
+        ? replica
+        : replica.substring(0, replica.lastIndexOf('-'));
+  }
+
+  /**
+   * The kubeconfig {@code remote}'s discoverers read from now on (default: the remote's admin
+   * kubeconfig); a discoverer re-reads the file when its content changes.
+   */
+  public void remoteKubeconfig(String remote, Path kubeconfig) {
+    remoteKubeconfigs.put(remote, kubeconfig);
+  }
+
+  /**
+   * Starts the discoverer replica {@code replica} (see {@link #replicas}; again after {@link
+   * #killDiscoverer}); does not wait for it to be ready (it is not while its remote is down).
+   */
+  public JvmProcess startDiscoverer(String replica) {
+    String remote = remoteOf(replica);
+    KubeCluster cluster = testbed.cluster(remote);
+    int port = Ports.freeLoopbackPort();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--cluster-name=" + remote,
+                "--remote-kubeconfig="
+                    + remoteKubeconfigs.getOrDefault(remote, cluster.adminKubeconfigFile()),
+                "--hub-kubeconfig=" + hubCluster.adminKubeconfigFile(),
+                "--namespaces=" + String.join(",", options.namespaces()),
+                "--metrics-address=127.0.0.1:" + port));
+    if (options.discovererReplicas() > 1) {
+      args.add("--leader-elect");
+    }
+    args.addAll(options.discovererArgs());
+    JvmProcess process =
         JvmProcess.start(
-            "hub",
-            options.hubJvm(),
-            HubCommand.class,
+            "discoverer-" + replica,
+            options.discovererJvm(),
+            DiscovererCommand.class,
+            args,
+            port,
+            dir);
+    discoverers.put(replica, process);
+    return process;
+  }
+
+  /** Kills the discoverer replica {@code replica} with SIGKILL. */
+  public void killDiscoverer(String replica) {
+    JvmProcess process = discoverers.remove(replica);
+    if (process != null) {
+      process.kill();
+    }
+  }
+
+  /** Starts every hub replica (after {@link #stopHub}) on the same ports; returns once ready. */
+  public void startHub() {
+    for (int i = 0; i < hubs.size(); i++) {
+      startHub(i);
+    }
+    hubs.forEach(h -> h.awaitReady(Duration.ofMinutes(20)));
+  }
+
+  /** Starts hub replica {@code i} on its xDS port; does not wait for it to be ready. */
+  public JvmProcess startHub(int i) {
+    int admin = Ports.freeLoopbackPort();
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 "--hub-kubeconfig=" + hubCluster.adminKubeconfigFile(),
-                "--xds-address=127.0.0.1:" + xdsPort,
+                "--xds-address=127.0.0.1:" + xdsPorts.get(i),
                 "--xds-insecure",
                 "--admin-address=127.0.0.1:" + admin,
                 "--holdoff=" + options.holdoff().toMillis() + "ms",
                 "--envoy-http-address=127.0.0.1",
-                "--envoy-http-port=" + httpPort),
+                "--envoy-http-port=" + httpPort));
+    if (hubs.size() > 1) {
+      args.add("--leader-elect");
+    }
+    args.addAll(options.hubArgs());
+    JvmProcess hub =
+        JvmProcess.start(
+            hubs.size() == 1 ? "hub" : "hub-" + i,
+            options.hubJvm(),
+            HubCommand.class,
+            args,
             admin,
             dir);
-    hub.awaitReady(Duration.ofMinutes(20));
+    hubs.set(i, hub);
+    return hub;
   }
 
-  /** Stops the hub process (SIGTERM); Envoys reconnect when it is started again. */
+  /** Stops every hub replica (SIGTERM); Envoys reconnect when they are started again. */
   public void stopHub() {
-    hub.close();
+    hubs.forEach(
+        h -> {
+          if (h != null) h.close();
+        });
+  }
+
+  /** Kills hub replica {@code i} with SIGKILL. */
+  public void killHub(int i) {
+    JvmProcess hub = hubs.get(i);
+    if (hub != null) {
+      hub.kill();
+      hubs.set(i, null);
+    }
   }
 
   /**
@@ -135,7 +263,7 @@ public final class GantryProcesses implements AutoCloseable {
    * @param apiType {@code GRPC} (state of the world) or {@code DELTA_GRPC}
    */
   public Envoy startEnvoy(String name, String apiType) {
-    Envoy envoy = Envoy.start(name, Envoy.adsBootstrap(name, apiType, xdsPort), dir);
+    Envoy envoy = Envoy.start(name, Envoy.adsBootstrap(name, apiType, xdsPorts), dir);
     envoys.add(envoy);
     return envoy;
   }
@@ -150,11 +278,32 @@ public final class GantryProcesses implements AutoCloseable {
     return httpPort;
   }
 
-  public JvmProcess hub() {
-    return hub;
+  /** HTTP and gRPC backends in network namespaces; stopped by {@link #close()}. */
+  public Backends backends() {
+    return backends;
   }
 
-  /** The discoverer processes by cluster name. */
+  /** Writes Services and EndpointSlices into the remotes and HTTPProxies into the hub. */
+  public ClusterObjects objects() {
+    return objects;
+  }
+
+  /** Requests through the Envoys' {@code ingress_http} listener. */
+  public Traffic traffic() {
+    return traffic;
+  }
+
+  /** The first hub replica (the only one unless {@code hubReplicas} > 1). */
+  public JvmProcess hub() {
+    return hubs.get(0);
+  }
+
+  /** The hub replicas by index; null where one was killed. */
+  public List<JvmProcess> hubs() {
+    return new ArrayList<>(hubs);
+  }
+
+  /** The running discoverer processes by replica name (see {@link #replicas}). */
   public Map<String, JvmProcess> discoverers() {
     return Map.copyOf(discoverers);
   }
@@ -174,10 +323,9 @@ public final class GantryProcesses implements AutoCloseable {
   public void close() {
     envoys.forEach(Envoy::close);
     envoys.clear();
-    if (hub != null) {
-      hub.close();
-    }
+    stopHub();
     discoverers.values().forEach(JvmProcess::close);
     discoverers.clear();
+    backends.close();
   }
 }
