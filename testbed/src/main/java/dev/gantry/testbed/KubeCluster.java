@@ -82,6 +82,22 @@ public interface KubeCluster extends AutoCloseable {
   /** Starts the apiserver again on the same address and waits until it is ready. */
   void startApiServer();
 
+  /**
+   * Starts the apiserver again with {@code extraFlags} added to its command line (e.g. {@code
+   * --max-mutating-requests-inflight=1}) until the next {@link #startApiServer()}.
+   */
+  default void startApiServer(List<String> extraFlags) {
+    throw new UnsupportedOperationException(provider() + " clusters take no extra apiserver flags");
+  }
+
+  /**
+   * Compacts etcd's history up to its current revision, so a watch resumed from an older
+   * resourceVersion gets 410 Gone; returns the revision compacted to.
+   */
+  default long compactEtcd() {
+    throw new UnsupportedOperationException(provider() + " clusters do not expose etcd");
+  }
+
   /** Whether the apiserver is running. */
   boolean isApiServerRunning();
 

@@ -1,5 +1,7 @@
 package dev.gantry.testbed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,7 +27,11 @@ final class LocalKubeCluster extends AbstractKubeCluster {
   private final int apiPort;
   private final Pki.Issued admin;
   private final ManagedProcess etcd;
-  private final ManagedProcess apiServer;
+  private final Tools tools;
+  private final String etcdUrl;
+  private final Path pkiDir;
+  private ManagedProcess apiServer;
+  private List<String> extraFlags = List.of();
 
   private LocalKubeCluster(
       String name, Path dir, Tools tools, Pki pki, Pki.Issued admin, int apiPort) {
@@ -43,9 +49,11 @@ final class LocalKubeCluster extends AbstractKubeCluster {
     this.dir = dir;
     this.apiPort = apiPort;
     this.admin = admin;
-    String etcdUrl = "http://127.0.0.1:" + Ports.freeLoopbackPort();
+    this.tools = tools;
+    this.etcdUrl = "http://127.0.0.1:" + Ports.freeLoopbackPort();
     this.etcd = etcd(name, dir, tools, etcdUrl, "http://127.0.0.1:" + Ports.freeLoopbackPort());
-    this.apiServer = apiServer(name, dir, tools, etcdUrl, apiPort, writePki(name, dir, pki));
+    this.pkiDir = writePki(name, dir, pki);
+    this.apiServer = apiServer(name, dir, tools, etcdUrl, apiPort, pkiDir, List.of());
   }
 
   /** Starts etcd and the apiserver and waits until the apiserver reports ready. */
@@ -105,31 +113,39 @@ final class LocalKubeCluster extends AbstractKubeCluster {
   }
 
   private static ManagedProcess apiServer(
-      String name, Path dir, Tools tools, String etcdUrl, int apiPort, Path pkiDir) {
+      String name,
+      Path dir,
+      Tools tools,
+      String etcdUrl,
+      int apiPort,
+      Path pkiDir,
+      List<String> extraFlags) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Tools.require(tools.kubeApiServer()).toString(),
+                "--etcd-servers=" + etcdUrl,
+                "--bind-address=127.0.0.1",
+                "--secure-port=" + apiPort,
+                // Only written into the kubernetes Service's endpoints, which the reconciler
+                // below never writes; an address that is never contacted (RFC 2544 range).
+                "--advertise-address=198.18.0.1",
+                "--endpoint-reconciler-type=none",
+                "--cert-dir=" + dir.resolve("apiserver-certs"),
+                "--tls-cert-file=" + pkiDir.resolve("apiserver.crt"),
+                "--tls-private-key-file=" + pkiDir.resolve("apiserver.key"),
+                "--client-ca-file=" + pkiDir.resolve("ca.crt"),
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
+                "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
+                "--authorization-mode=RBAC",
+                "--service-cluster-ip-range=10.96.0.0/16",
+                "--enable-priority-and-fairness=false",
+                "--profiling=false",
+                "--v=1"));
+    command.addAll(extraFlags);
     return new ManagedProcess(
-        name + "/kube-apiserver",
-        List.of(
-            Tools.require(tools.kubeApiServer()).toString(),
-            "--etcd-servers=" + etcdUrl,
-            "--bind-address=127.0.0.1",
-            "--secure-port=" + apiPort,
-            // Only written into the kubernetes Service's endpoints, which the reconciler
-            // below never writes; an address that is never contacted (RFC 2544 range).
-            "--advertise-address=198.18.0.1",
-            "--endpoint-reconciler-type=none",
-            "--cert-dir=" + dir.resolve("apiserver-certs"),
-            "--tls-cert-file=" + pkiDir.resolve("apiserver.crt"),
-            "--tls-private-key-file=" + pkiDir.resolve("apiserver.key"),
-            "--client-ca-file=" + pkiDir.resolve("ca.crt"),
-            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            "--service-account-key-file=" + pkiDir.resolve("sa.pub"),
-            "--service-account-signing-key-file=" + pkiDir.resolve("sa.key"),
-            "--authorization-mode=RBAC",
-            "--service-cluster-ip-range=10.96.0.0/16",
-            "--enable-priority-and-fairness=false",
-            "--profiling=false",
-            "--v=1"),
-        dir.resolve("logs/kube-apiserver.log"));
+        name + "/kube-apiserver", command, dir.resolve("logs/kube-apiserver.log"));
   }
 
   private static String url(int apiPort) {
@@ -138,6 +154,18 @@ final class LocalKubeCluster extends AbstractKubeCluster {
 
   @Override
   public synchronized void startApiServer() {
+    startApiServer(List.of());
+  }
+
+  @Override
+  public synchronized void startApiServer(List<String> flags) {
+    if (!flags.equals(extraFlags)) {
+      if (apiServer.isAlive()) {
+        throw new IllegalStateException(name() + " kube-apiserver is running; stop it first");
+      }
+      apiServer = apiServer(name(), dir, tools, etcdUrl, apiPort, pkiDir, flags);
+      extraFlags = List.copyOf(flags);
+    }
     apiServer.start();
     HttpClient http =
         HttpClient.newBuilder()
@@ -155,6 +183,42 @@ final class LocalKubeCluster extends AbstractKubeCluster {
           etcd.checkAlive();
           return http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         });
+  }
+
+  @Override
+  public long compactEtcd() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    try {
+      // Any read answers with the store's current revision in its header.
+      JsonNode range = etcdPost(http, "/v3/kv/range", "{\"key\":\"AA==\"}");
+      long revision = range.path("header").path("revision").asLong();
+      if (revision <= 0) {
+        throw new IllegalStateException("etcd of " + name() + " gave no revision: " + range);
+      }
+      etcdPost(http, "/v3/kv/compaction", "{\"revision\":\"" + revision + "\",\"physical\":true}");
+      return revision;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot compact etcd of " + name(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted compacting etcd of " + name(), e);
+    }
+  }
+
+  private JsonNode etcdPost(HttpClient http, String path, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(etcdUrl + path))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "etcd " + path + " of " + name() + ": " + response.statusCode() + " " + response.body());
+    }
+    return new ObjectMapper().readTree(response.body());
   }
 
   @Override

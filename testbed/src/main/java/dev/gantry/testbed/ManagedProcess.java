@@ -65,6 +65,43 @@ public final class ManagedProcess implements AutoCloseable {
     return this;
   }
 
+  /** Freezes the process (SIGSTOP): it keeps its sockets but runs nothing until {@link #resume}. */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a process frozen by {@link #pause} run again (SIGCONT). */
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String signal) {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException(name + " is not running");
+    }
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException(
+            "kill -"
+                + signal
+                + " "
+                + name
+                + ": "
+                + new String(kill.getInputStream().readAllBytes()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot signal " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted signalling " + name, e);
+    }
+    log.info("sent SIG{} to {} (pid {})", signal, name, process.pid());
+  }
+
   /** Stops the process: SIGTERM, then SIGKILL after ten seconds. Idempotent. */
   public synchronized void stop() {
     if (process == null) {
