@@ -109,9 +109,23 @@ public final class Discoverer implements AutoCloseable {
     if (closed || active.get() != null) {
       return;
     }
-    MirrorController controller = new MirrorController(config, hub, informers, metrics, clock);
+    MirrorController controller =
+        new MirrorController(config, hub, informers, metrics, clock, this::mayWrite);
     active.set(controller);
     controller.start();
+  }
+
+  /**
+   * Whether this replica may write to the hub now: always without leader election; with it, only
+   * while it holds the lease and has renewed it within the renew deadline (fenced by time, so a
+   * replica frozen past its lease writes nothing once it runs again).
+   */
+  private boolean mayWrite() {
+    if (!config.leaderElect()) {
+      return true;
+    }
+    LeaderElection current = election;
+    return current != null && current.leading();
   }
 
   private synchronized void stopMirroring() {

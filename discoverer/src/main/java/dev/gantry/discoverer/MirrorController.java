@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ final class MirrorController implements AutoCloseable {
 
   private final DiscovererConfig config;
   private final KubernetesClient hub;
+  private final BooleanSupplier mayWrite;
   private final DiscovererMetrics metrics;
   private final Clock clock;
   private final RetryingInformers informers;
@@ -90,9 +92,11 @@ final class MirrorController implements AutoCloseable {
       KubernetesClient hub,
       RetryingInformers informers,
       DiscovererMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      BooleanSupplier mayWrite) {
     this.config = config;
     this.hub = hub;
+    this.mayWrite = mayWrite;
     this.informers = informers;
     this.metrics = metrics;
     this.clock = clock;
@@ -111,7 +115,8 @@ final class MirrorController implements AutoCloseable {
             config.createNamespaces(),
             config.hubQps(),
             config.hubBurst(),
-            metrics);
+            metrics,
+            mayWrite);
     this.reconciler =
         new MirrorReconciler(
             new MirrorPlanner(config.clusterName(), config.scope()), hubMirrors, writer);
@@ -122,6 +127,7 @@ final class MirrorController implements AutoCloseable {
             config.identity(),
             clock,
             config.heartbeatInterval(),
+            mayWrite,
             (verb, resource) -> metrics.hubWrite(verb, resource, "done"));
     this.kubeconfigWatcher = new KubeconfigFileWatcher(config.remoteKubeconfig());
     metrics.queueDepth(queue::depth);
@@ -137,6 +143,8 @@ final class MirrorController implements AutoCloseable {
   }
 
   void start() {
+    // A mirror deleted in the hub by anyone else is written again at once.
+    hubMirrors.onDeleted(this::enqueueIfInScope);
     hubMirrors.start();
     remote = openRemote(kubeconfigWatcher.read());
     for (int i = 0; i < config.workers(); i++) {
@@ -313,6 +321,9 @@ final class MirrorController implements AutoCloseable {
   }
 
   private void removeMirrors() {
+    if (!mayWrite.getAsBoolean()) {
+      return;
+    }
     int removed = 0;
     for (Service service : hubMirrors.services()) {
       removed += delete(hub.services(), service);

@@ -122,7 +122,19 @@ public final class GantryProcesses implements AutoCloseable {
     }
   }
 
-  private void startAll(List<String> remotes) {
+  /**
+   * Gantry not yet started, for settings that must come first (e.g. {@link #remoteKubeconfig});
+   * {@link #startAll} starts it.
+   */
+  public static GantryProcesses prepare(Testbed testbed, String hubName, Options options) {
+    return new GantryProcesses(testbed, hubName, options);
+  }
+
+  /**
+   * Installs the CRDs and namespaces, starts the discoverers of {@code remotes} and the hub, and
+   * returns once every process is ready.
+   */
+  public void startAll(List<String> remotes) {
     KubernetesClient hubClient = hubCluster.client();
     Crds.install(hubClient, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
     options.namespaces().forEach(ns -> createNamespace(hubClient, ns));
@@ -266,6 +278,11 @@ public final class GantryProcesses implements AutoCloseable {
     Envoy envoy = Envoy.start(name, Envoy.adsBootstrap(name, apiType, xdsPorts), dir);
     envoys.add(envoy);
     return envoy;
+  }
+
+  /** The Envoys started by {@link #startEnvoy} and not stopped. */
+  public List<Envoy> envoys() {
+    return List.copyOf(envoys);
   }
 
   /** Stops an Envoy started by {@link #startEnvoy}. */

@@ -46,9 +46,10 @@ public final class JvmProcess implements AutoCloseable {
       Path dir) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    // The command's own logging, not the tests' logback-test.xml that comes first on the path.
+    // The command's own logging, not the tests' logback-test.xml that comes first on the path
+    // (the last -D wins: jvmOptions may name another).
     command.add("-Dlogback.configurationFile=logback.xml");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
@@ -155,6 +156,21 @@ public final class JvmProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** Where its output goes (appended across restarts under the same name). */
+  public Path logFile() {
+    return process.logFile();
+  }
+
+  /** Freezes the process (SIGSTOP) until {@link #resume()}. */
+  public void pause() {
+    process.pause();
+  }
+
+  /** Lets a frozen process run again (SIGCONT). */
+  public void resume() {
+    process.resume();
   }
 
   /** Kills the process at once (SIGKILL). */

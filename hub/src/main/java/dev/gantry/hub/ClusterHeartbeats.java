@@ -5,7 +5,6 @@ import dev.gantry.api.crd.RemoteClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +34,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Like the node lifecycle controller, the hub times the heartbeat by its own clock, from when it
  * saw the value change, not by comparing the discoverer's clock with its own: clock skew cannot
- * mark a live cluster stale. After a start (or a takeover) a cluster is judged only once a full
- * timeout has passed. A RemoteCluster that never had a heartbeat is not judged. Only the replica
- * that writes (the Lease holder) writes; a write races with the discoverer's own by resource
- * version, and the loser looks again at the next check.
+ * mark a live cluster stale. Each check reads the RemoteClusters from the apiserver, not from a
+ * cache: a hub that cannot reach its apiserver judges nobody, and after a start, a takeover or an
+ * outage of the hub's apiserver a cluster is judged only once a full timeout has passed. A
+ * RemoteCluster that never had a heartbeat is not judged. Only the replica that writes (the Lease
+ * holder) looks; its write races with the discoverer's own by resource version, and the loser looks
+ * again at the next check.
  */
 final class ClusterHeartbeats {
   static final String REASON = "HeartbeatExpired";
   private static final Logger log = LoggerFactory.getLogger(ClusterHeartbeats.class);
 
-  private final KubernetesClient hub;
+  private final Consumer<RemoteCluster> statusWriter;
   private final Supplier<List<RemoteCluster>> remotes;
   private final Clock clock;
   private final Duration timeout;
@@ -56,15 +58,20 @@ final class ClusterHeartbeats {
   /** A heartbeat value and when this replica first saw it. */
   private record Seen(String heartbeat, Instant at) {}
 
+  /**
+   * @param statusWriter writes a RemoteCluster's status (an update of the status subresource,
+   *     conditional on the resource version it carries)
+   * @param remotes the RemoteClusters as the apiserver has them now; throws when it cannot tell
+   */
   ClusterHeartbeats(
-      KubernetesClient hub,
+      Consumer<RemoteCluster> statusWriter,
       Supplier<List<RemoteCluster>> remotes,
       Clock clock,
       Duration timeout,
       BooleanSupplier writes,
       String identity,
       Counter marked) {
-    this.hub = hub;
+    this.statusWriter = statusWriter;
     this.remotes = remotes;
     this.clock = clock;
     this.timeout = timeout;
@@ -75,9 +82,23 @@ final class ClusterHeartbeats {
 
   /** Looks at every RemoteCluster once; marks those whose heartbeat expired. */
   void check() {
+    if (!writes.getAsBoolean()) {
+      // A replica that takes over judges only after a full timeout of its own observation.
+      seen.clear();
+      return;
+    }
+    List<RemoteCluster> current;
+    try {
+      current = remotes.get();
+    } catch (KubernetesClientException e) {
+      // The hub cannot see its apiserver, so no heartbeat can be seen moving either: once it can
+      // again, every cluster gets a full timeout before it is judged.
+      seen.clear();
+      return;
+    }
     Instant now = clock.instant();
     Set<String> present = new HashSet<>();
-    for (RemoteCluster remote : remotes.get()) {
+    for (RemoteCluster remote : current) {
       String name = remote.getMetadata().getName();
       present.add(name);
       RemoteClusterStatus status = remote.getStatus();
@@ -90,7 +111,7 @@ final class ClusterHeartbeats {
         seen.put(name, new Seen(heartbeat, now));
         continue;
       }
-      if (now.isBefore(last.at().plus(timeout)) || markedByHub(status) || !writes.getAsBoolean()) {
+      if (now.isBefore(last.at().plus(timeout)) || markedByHub(status)) {
         continue;
       }
       mark(remote, staleStatus(status, last.at(), now, timeout, identity));
@@ -109,7 +130,7 @@ final class ClusterHeartbeats {
     update.setSpec(remote.getSpec());
     update.setStatus(status);
     try {
-      hub.resources(RemoteCluster.class).resource(update).updateStatus();
+      statusWriter.accept(update);
       marked.increment();
       log.warn(
           "cluster {}: no heartbeat from its discoverer for {} (last {}); marked Stale, stale since"

@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.aggregator.Aggregator;
 import dev.gantry.aggregator.mcs.ServiceImportPublisher;
+import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
@@ -153,8 +154,8 @@ public final class Hub implements AutoCloseable {
         timeout == null
             ? null
             : new ClusterHeartbeats(
-                hub,
-                aggregator::remoteClusters,
+                update -> hub.resources(RemoteCluster.class).resource(update).updateStatus(),
+                () -> hub.resources(RemoteCluster.class).list().getItems(),
                 clock,
                 timeout,
                 this::writes,

@@ -3,6 +3,7 @@ package dev.gantry.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -101,5 +102,136 @@ class ClusterHeartbeatsTest {
     garbled.setLastHeartbeatTime("not a time");
     assertThat(ClusterHeartbeats.staleStatus(garbled, SEEN, NOW, TIMEOUT, "h").getStaleSince())
         .isEqualTo(SEEN.toString());
+  }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends java.time.Clock {
+    Instant now = NOW;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private static RemoteCluster remote(String name, RemoteClusterStatus status) {
+    RemoteCluster rc = new RemoteCluster();
+    rc.getMetadata().setName(name);
+    rc.getMetadata().setResourceVersion("7");
+    rc.setStatus(status);
+    return rc;
+  }
+
+  @Test
+  void aHeartbeatThatStandsStillForTheTimeoutIsMarkedOnceAndOnlyByTheWriter() {
+    TestClock clock = new TestClock();
+    List<RemoteCluster> written = new java.util.ArrayList<>();
+    boolean[] writes = {false};
+    List<RemoteCluster> remotes = new java.util.ArrayList<>(List.of(remote("east", healthy())));
+    ClusterHeartbeats heartbeats =
+        new ClusterHeartbeats(
+            written::add,
+            () -> remotes,
+            clock,
+            TIMEOUT,
+            () -> writes[0],
+            "hub-1",
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry().counter("marked"));
+
+    heartbeats.check();
+    clock.now = NOW.plus(TIMEOUT).plusSeconds(1);
+    heartbeats.check();
+    assertThat(written).as("a standby judges nobody").isEmpty();
+
+    writes[0] = true;
+    heartbeats.check();
+    clock.now = clock.now.plus(TIMEOUT).minusSeconds(1);
+    heartbeats.check();
+    assertThat(written).as("a new writer waits a full timeout of its own").isEmpty();
+
+    clock.now = clock.now.plusSeconds(2);
+    heartbeats.check();
+    assertThat(written).hasSize(1);
+    assertThat(written.get(0).getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(ClusterHeartbeats.markedByHub(written.get(0).getStatus())).isTrue();
+
+    remotes.set(0, remote("east", written.get(0).getStatus()));
+    clock.now = clock.now.plus(TIMEOUT);
+    heartbeats.check();
+    assertThat(written).as("marked already: not written again").hasSize(1);
+  }
+
+  @Test
+  void aMovingHeartbeatOrAnUnreachableApiserverRestartsTheClock() {
+    TestClock clock = new TestClock();
+    List<RemoteCluster> written = new java.util.ArrayList<>();
+    RemoteClusterStatus status = healthy();
+    boolean[] reachable = {true};
+    ClusterHeartbeats heartbeats =
+        new ClusterHeartbeats(
+            written::add,
+            () -> {
+              if (!reachable[0]) {
+                throw new io.fabric8.kubernetes.client.KubernetesClientException("refused");
+              }
+              return List.of(remote("east", status));
+            },
+            clock,
+            TIMEOUT,
+            () -> true,
+            "hub-1",
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry().counter("marked"));
+
+    heartbeats.check();
+    clock.now = NOW.plusSeconds(30);
+    status.setLastHeartbeatTime(NOW.plusSeconds(30).toString());
+    heartbeats.check(); // moved: the clock starts again
+    clock.now = NOW.plusSeconds(60);
+    heartbeats.check();
+    assertThat(written).isEmpty();
+
+    reachable[0] = false;
+    clock.now = NOW.plusSeconds(65);
+    heartbeats.check();
+    reachable[0] = true;
+    clock.now = NOW.plusSeconds(75);
+    heartbeats.check();
+    assertThat(written)
+        .as("40 s without a new heartbeat, but the hub was blind for part of it")
+        .isEmpty();
+    clock.now = NOW.plusSeconds(75).plus(TIMEOUT).plusSeconds(1);
+    heartbeats.check();
+    assertThat(written).hasSize(1);
+  }
+
+  @Test
+  void aClusterWithoutAHeartbeatIsNotJudged() {
+    TestClock clock = new TestClock();
+    List<RemoteCluster> written = new java.util.ArrayList<>();
+    RemoteClusterStatus status = healthy();
+    status.setLastHeartbeatTime(null);
+    ClusterHeartbeats heartbeats =
+        new ClusterHeartbeats(
+            written::add,
+            () -> List.of(remote("old", status), remote("new", null)),
+            clock,
+            TIMEOUT,
+            () -> true,
+            "hub-1",
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry().counter("marked"));
+    heartbeats.check();
+    clock.now = NOW.plus(TIMEOUT.multipliedBy(3));
+    heartbeats.check();
+    assertThat(written).isEmpty();
   }
 }

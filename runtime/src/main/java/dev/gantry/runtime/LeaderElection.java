@@ -3,7 +3,9 @@ package dev.gantry.runtime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * runs when this replica takes the lease, {@code onStop} when it loses it, before another replica
  * may take it (the renew deadline is shorter than the lease). A replica that lost the lease stands
  * again; closing releases it, so a successor need not wait for it to expire.
+ *
+ * <p>{@link #leading()} is also fenced by time: it turns false once the renew deadline has passed
+ * since this replica last renewed the lease (by its own monotonic clock, from when the renewal was
+ * sent), whether or not the elector has noticed. A replica frozen past its lease (a stopped
+ * process, a long pause) therefore stops writing the moment it runs again, not when its elector
+ * next tries to renew; a successor can only have taken the lease after the full lease duration.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -57,6 +65,7 @@ public final class LeaderElection implements AutoCloseable {
   private volatile CompletableFuture<?> election;
   private volatile boolean leading;
   private volatile boolean closed;
+  private volatile long renewedNanos;
 
   public LeaderElection(
       KubernetesClient client, Settings settings, Runnable onStart, Runnable onStop) {
@@ -77,8 +86,9 @@ public final class LeaderElection implements AutoCloseable {
     return this;
   }
 
+  /** Whether this replica holds the lease and renewed it within the renew deadline. */
   public boolean leading() {
-    return leading;
+    return leading && System.nanoTime() - renewedNanos < settings.renewDeadline().toNanos();
   }
 
   private void stand() {
@@ -89,7 +99,9 @@ public final class LeaderElection implements AutoCloseable {
                 new LeaderElectionConfigBuilder()
                     .withName(settings.lease())
                     .withLock(
-                        new LeaseLock(settings.namespace(), settings.lease(), settings.identity()))
+                        new RenewalClock(
+                            new LeaseLock(
+                                settings.namespace(), settings.lease(), settings.identity())))
                     .withLeaseDuration(settings.leaseDuration())
                     .withRenewDeadline(settings.renewDeadline())
                     .withRetryPeriod(settings.retryPeriod())
@@ -121,6 +133,50 @@ public final class LeaderElection implements AutoCloseable {
       log.info("{} lost lease {}: stopping writes", settings.identity(), settings.lease());
       leading = false;
       onStop.run();
+    }
+  }
+
+  /** The lease lock, noting when this replica's renewals were sent. */
+  private final class RenewalClock implements Lock {
+    private final Lock lock;
+
+    RenewalClock(Lock lock) {
+      this.lock = lock;
+    }
+
+    @Override
+    public LeaderElectionRecord get(KubernetesClient client) {
+      return lock.get(client);
+    }
+
+    @Override
+    public void create(KubernetesClient client, LeaderElectionRecord record) {
+      long sent = System.nanoTime();
+      lock.create(client, record);
+      renewed(record, sent);
+    }
+
+    @Override
+    public void update(KubernetesClient client, LeaderElectionRecord record) {
+      long sent = System.nanoTime();
+      lock.update(client, record);
+      renewed(record, sent);
+    }
+
+    private void renewed(LeaderElectionRecord record, long sent) {
+      if (settings.identity().equals(record.getHolderIdentity())) {
+        renewedNanos = sent;
+      }
+    }
+
+    @Override
+    public String identity() {
+      return lock.identity();
+    }
+
+    @Override
+    public String describe() {
+      return lock.describe();
     }
   }
 

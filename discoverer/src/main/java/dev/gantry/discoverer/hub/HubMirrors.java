@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The hub objects this discoverer owns (label {@code gantry.dev/cluster=<cluster>}), cached by
@@ -62,6 +64,34 @@ public final class HubMirrors implements AutoCloseable {
     Map<String, String> labels = o.getMetadata().getLabels();
     String service = labels == null ? null : labels.get(Labels.SERVICE);
     return service == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + service);
+  }
+
+  /**
+   * Calls {@code deleted} with the source key of every mirror that leaves the hub (deleted by
+   * anyone, or its namespace), so it is written again at once, not at the next resync.
+   */
+  public void onDeleted(Consumer<ServiceName> deleted) {
+    services.forEach(i -> i.addEventHandler(new Deletions<>(deleted)));
+    slices.forEach(i -> i.addEventHandler(new Deletions<>(deleted)));
+  }
+
+  private static final class Deletions<T extends HasMetadata> implements ResourceEventHandler<T> {
+    private final Consumer<ServiceName> deleted;
+
+    Deletions(Consumer<ServiceName> deleted) {
+      this.deleted = deleted;
+    }
+
+    @Override
+    public void onAdd(T obj) {}
+
+    @Override
+    public void onUpdate(T oldObj, T newObj) {}
+
+    @Override
+    public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+      source(obj).forEach(k -> deleted.accept(parse(k)));
+    }
   }
 
   public CompletableFuture<Void> start() {

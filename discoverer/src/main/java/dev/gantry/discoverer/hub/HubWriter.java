@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,14 +49,27 @@ public final class HubWriter {
   private final DiscovererMetrics metrics;
   private final RateLimiter limiter;
   private final Retry retry;
+  private final BooleanSupplier mayWrite;
 
+  /** Thrown instead of a write this replica may no longer make (it does not hold the lease). */
+  static final class Fenced extends RuntimeException {
+    Fenced() {
+      super("not the leader: write withheld", null, false, false);
+    }
+  }
+
+  /**
+   * @param mayWrite asked right before every request: false withholds it (the replica lost, or may
+   *     have lost, its lease)
+   */
   public HubWriter(
       KubernetesClient hub,
       String cluster,
       boolean createNamespaces,
       double qps,
       int burst,
-      DiscovererMetrics metrics) {
+      DiscovererMetrics metrics,
+      BooleanSupplier mayWrite) {
     if (qps <= 0 || burst < 1) {
       throw new IllegalArgumentException("--hub-qps must be > 0 and --hub-burst >= 1");
     }
@@ -63,6 +77,7 @@ public final class HubWriter {
     this.cluster = cluster;
     this.createNamespaces = createNamespaces;
     this.metrics = metrics;
+    this.mayWrite = mayWrite;
     // A bucket of `burst` permits refilled every burst/qps seconds: qps on average, bursts of
     // up to `burst` after a quiet period.
     this.limiter =
@@ -111,25 +126,39 @@ public final class HubWriter {
       }
       metrics.hubWrite(write.verb().label(), resource, "error");
       throw e;
+    } catch (Fenced e) {
+      metrics.hubWrite(write.verb().label(), resource, "fenced");
+      return new Result(Outcome.RETRY, "withheld: this replica does not hold the lease");
     }
+  }
+
+  /** {@code request}, made only while this replica may write. */
+  private <T> Supplier<T> fenced(Supplier<T> request) {
+    return () -> {
+      if (!mayWrite.getAsBoolean()) {
+        throw new Fenced();
+      }
+      return request.get();
+    };
   }
 
   private Result call(Supplier<?> request, HubWrite write, String resource) {
     limiter.acquirePermission();
-    Retry.decorateSupplier(retry, request).get();
+    Retry.decorateSupplier(retry, fenced(request)).get();
     return new Result(Outcome.DONE, null);
   }
 
   private Result delete(HasMetadata object, HubWrite write, String resource) {
     limiter.acquirePermission();
-    Retry.decorateSupplier(retry, () -> hub.resource(object).withGracePeriod(0).delete()).get();
+    Retry.decorateSupplier(retry, fenced(() -> hub.resource(object).withGracePeriod(0).delete()))
+        .get();
     return new Result(Outcome.DONE, null);
   }
 
   private Result create(HasMetadata object) {
     limiter.acquirePermission();
     try {
-      Retry.decorateSupplier(retry, () -> hub.resource(object).create()).get();
+      Retry.decorateSupplier(retry, fenced(() -> hub.resource(object).create())).get();
       return new Result(Outcome.DONE, null);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404 && missingNamespace(e)) {
@@ -140,7 +169,7 @@ public final class HubWriter {
         }
         createNamespace(ns);
         limiter.acquirePermission();
-        Retry.decorateSupplier(retry, () -> hub.resource(object).create()).get();
+        Retry.decorateSupplier(retry, fenced(() -> hub.resource(object).create())).get();
         return new Result(Outcome.DONE, null);
       }
       if (e.getCode() != 409) {
@@ -182,6 +211,9 @@ public final class HubWriter {
 
   private void createNamespace(String ns) {
     limiter.acquirePermission();
+    if (!mayWrite.getAsBoolean()) {
+      throw new Fenced();
+    }
     try {
       hub.namespaces()
           .resource(

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class StatusReporter {
   private final String identity;
   private final Clock clock;
   private final Duration heartbeatInterval;
+  private final BooleanSupplier mayWrite;
   private final BiConsumer<String, String> writeCounter;
   private boolean crdMissingLogged;
   // Whether this process has seen its RemoteCluster exist, and whether it has since been deleted.
@@ -46,12 +48,14 @@ public final class StatusReporter {
       String identity,
       Clock clock,
       Duration heartbeatInterval,
+      BooleanSupplier mayWrite,
       BiConsumer<String, String> writeCounter) {
     this.hub = hub;
     this.cluster = cluster;
     this.identity = identity;
     this.clock = clock;
     this.heartbeatInterval = heartbeatInterval;
+    this.mayWrite = mayWrite;
     this.writeCounter = writeCounter;
   }
 
@@ -203,7 +207,7 @@ public final class StatusReporter {
    * nothing once the RemoteCluster is {@link #removed()}.
    */
   public boolean report(ClusterState state) {
-    if (removed) {
+    if (removed || !mayWrite.getAsBoolean()) {
       return false;
     }
     try {
@@ -216,6 +220,9 @@ public final class StatusReporter {
       }
       seen = true;
       if (current == null) {
+        if (!mayWrite.getAsBoolean()) {
+          return false;
+        }
         RemoteCluster created = new RemoteCluster();
         created.getMetadata().setName(cluster);
         current = hub.resources(RemoteCluster.class).resource(created).create();
@@ -228,6 +235,9 @@ public final class StatusReporter {
         return false;
       }
       current.setStatus(next);
+      if (!mayWrite.getAsBoolean()) {
+        return false;
+      }
       hub.resources(RemoteCluster.class).resource(current).updateStatus();
       writeCounter.accept("update", "remotecluster-status");
       return true;

@@ -35,4 +35,27 @@ class HubWriterTest {
       String name, Throwable error, boolean retried) {
     assertThat(HubWriter.transientError(error)).isEqualTo(retried);
   }
+
+  @org.junit.jupiter.api.Test
+  void aReplicaThatMayNotWriteSendsNothingAndSaysSo() {
+    dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics metrics =
+        new dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics("east");
+    // No client at all: a withheld write must not reach for one.
+    HubWriter writer = new HubWriter(null, "east", true, 100, 10, metrics, () -> false);
+    io.fabric8.kubernetes.api.model.Service mirror =
+        new io.fabric8.kubernetes.api.model.ServiceBuilder()
+            .withNewMetadata()
+            .withName("east-web")
+            .withNamespace("shop")
+            .endMetadata()
+            .build();
+
+    for (dev.gantry.discoverer.mirror.HubWrite.Verb verb :
+        dev.gantry.discoverer.mirror.HubWrite.Verb.values()) {
+      HubWriter.Result result =
+          writer.execute(new dev.gantry.discoverer.mirror.HubWrite(verb, mirror));
+      assertThat(result.outcome()).isEqualTo(HubWriter.Outcome.RETRY);
+    }
+    assertThat(metrics.scrape()).contains("result=\"fenced\"").doesNotContain("result=\"done\"");
+  }
 }
