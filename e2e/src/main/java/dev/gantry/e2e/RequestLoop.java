@@ -36,8 +36,8 @@ public final class RequestLoop implements AutoCloseable {
   }
 
   /**
-   * Sends a request, waits {@code periodMillis}, sends the next: a slow answer slows the loop rather
-   * than being followed by a burst that would inflate the counts.
+   * Sends a request, waits {@code periodMillis}, sends the next: a slow answer slows the loop
+   * rather than being followed by a burst that would inflate the counts.
    */
   public RequestLoop start(long periodMillis) {
     executor.scheduleWithFixedDelay(
