@@ -141,6 +141,42 @@ class ChartIT {
   }
 
   @Test
+  void hubReplicasPreferDifferentNodesBehindADisruptionBudgetUnlessToldOtherwise()
+      throws Exception {
+    String defaults = render("d", NS, null);
+    String told =
+        render(
+            "a",
+            NS,
+            values(
+                "affinity.yaml",
+                """
+                hub:
+                  affinity:
+                    nodeAffinity:
+                      requiredDuringSchedulingIgnoredDuringExecution:
+                        nodeSelectorTerms:
+                        - matchExpressions: [{key: pool, operator: In, values: [edge]}]
+                """));
+
+    assertThat(defaults)
+        .contains(
+            String.join(
+                "\n",
+                "        podAntiAffinity:",
+                "          preferredDuringSchedulingIgnoredDuringExecution:",
+                "          - weight: 100",
+                "            podAffinityTerm:",
+                "              topologyKey: kubernetes.io/hostname",
+                "              labelSelector:",
+                "                matchLabels:",
+                "                  app.kubernetes.io/instance: d",
+                "                  app.kubernetes.io/component: hub"))
+        .contains("kind: PodDisruptionBudget");
+    assertThat(told).contains("nodeAffinity:").doesNotContain("podAntiAffinity:");
+  }
+
+  @Test
   void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
     String rendered =
         render(
