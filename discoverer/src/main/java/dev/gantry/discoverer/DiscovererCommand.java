@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     description =
         "Mirrors one remote cluster's Services and EndpointSlices into the hub cluster,"
             + " as <cluster>-<service> in the same namespace.",
-    subcommands = LinkCommand.class)
+    subcommands = {LinkCommand.class, UnlinkCommand.class})
 public final class DiscovererCommand implements Callable<Integer> {
   // Required, but checked in config(): picocli would also demand them of the link subcommand.
   @Option(

@@ -200,6 +200,11 @@ final class LinkCommand implements Callable<Integer> {
    * condition: one line and exit 1, no trace. Only the status goes out, never a request body.
    */
   private int failed(String where, KubernetesClientException e) {
+    return failed(spec, where, e);
+  }
+
+  /** One {@code error:} line on the command's stderr for a refused request; returns 1. */
+  static int failed(CommandSpec spec, String where, KubernetesClientException e) {
     String reason =
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
@@ -248,7 +253,7 @@ final class LinkCommand implements Callable<Integer> {
     return config;
   }
 
-  private static boolean sameServer(String a, String b) {
+  static boolean sameServer(String a, String b) {
     return a != null && b != null && a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.discoverer.link.Linker;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
@@ -40,10 +41,18 @@ class LinkIT {
   private record Run(int exitCode, String out, String err) {}
 
   private static Run link(String... args) {
+    return command("link", args);
+  }
+
+  private static Run unlink(String... args) {
+    return command("unlink", args);
+  }
+
+  private static Run command(String name, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] all = new String[args.length + 1];
-    all[0] = "link";
+    all[0] = name;
     System.arraycopy(args, 0, all, 1, args.length);
     int code = DiscovererCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
     return new Run(code, out.toString(), err.toString());
@@ -312,5 +321,75 @@ class LinkIT {
     assertThat(badName.err()).contains("--cluster-name");
     assertThat(missingFile.err()).contains("/nonexistent/kubeconfig");
     assertThat(badTtl.err()).contains("--token-ttl: 'forever' is not a duration");
+  }
+
+  @Test
+  void unlinkTakesTheClusterOutOfTheHubAndRevokesItsIdentity(Testbed testbed) {
+    KubeCluster east = testbed.cluster("east");
+    KubeCluster hub = testbed.cluster("hub");
+    DiscovererHarness.installCrd(hub.client());
+    String[] flags = {
+      "--remote-kubeconfig=" + east.adminKubeconfigFile(),
+      "--cluster-name=north",
+      "--namespace=north-id",
+      "--hub-namespace=north-hub",
+      "--hub-kubeconfig=" + hub.adminKubeconfigFile()
+    };
+    String[] linkFlags = java.util.Arrays.copyOf(flags, flags.length + 1);
+    linkFlags[flags.length] = "--apply";
+    Run linked = link(linkFlags);
+    assertThat(linked.exitCode()).as(linked.err()).isZero();
+    String kubeconfig =
+        kubeconfigOf(
+            hub.client().secrets().inNamespace("north-hub").withName("gantry-remote-north").get());
+    RemoteCluster north = new RemoteCluster();
+    north.getMetadata().setName("north");
+    hub.client().resources(RemoteCluster.class).resource(north).create();
+
+    Run unlinked = unlink(flags);
+
+    assertThat(unlinked.exitCode()).as(unlinked.err()).isZero();
+    assertThat(unlinked.err())
+        .contains(
+            "unlinked cluster north",
+            "RemoteCluster north",
+            "Secret north-hub/gantry-remote-north",
+            "every token revoked",
+            "ServiceAccount north-id/gantry-discoverer",
+            "ClusterRoleBinding gantry-discoverer-north-id");
+    assertThat(hub.client().resources(RemoteCluster.class).withName("north").get()).isNull();
+    assertThat(
+            hub.client().secrets().inNamespace("north-hub").withName("gantry-remote-north").get())
+        .isNull();
+    assertThat(
+            east.client()
+                .serviceAccounts()
+                .inNamespace("north-id")
+                .withName("gantry-discoverer")
+                .get())
+        .isNull();
+    assertThat(
+            east.client().rbac().clusterRoleBindings().withName("gantry-discoverer-north-id").get())
+        .isNull();
+    boolean otherBindings =
+        east.client().rbac().clusterRoleBindings().list().getItems().stream()
+            .anyMatch(b -> "gantry-discoverer".equals(b.getRoleRef().getName()));
+    assertThat(east.client().rbac().clusterRoles().withName("gantry-discoverer").get() != null)
+        .as("the ClusterRole stays exactly while another link's binding uses it")
+        .isEqualTo(otherBindings);
+    try (KubernetesClient old = clientOf(kubeconfig)) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(() -> old.services().inAnyNamespace().list())
+                      .isInstanceOfSatisfying(
+                          KubernetesClientException.class,
+                          e -> assertThat(e.getCode()).isEqualTo(401)));
+    }
+
+    Run again = unlink(flags);
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.err()).contains("unlinked cluster north: nothing was left to remove");
   }
 }

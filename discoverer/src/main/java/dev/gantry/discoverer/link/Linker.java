@@ -1,6 +1,7 @@
 package dev.gantry.discoverer.link;
 
 import dev.gantry.api.Labels;
+import dev.gantry.api.crd.RemoteCluster;
 import io.fabric8.kubernetes.api.model.AuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.Cluster;
 import io.fabric8.kubernetes.api.model.ClusterBuilder;
@@ -20,9 +21,11 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -108,6 +111,67 @@ public final class Linker {
             "kubeconfig",
             Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8)))
         .build();
+  }
+
+  /**
+   * Removes the discoverer's identity from {@code remote}: its token anchors (which revokes every
+   * token it was given), the ServiceAccount and the ClusterRoleBinding of {@code namespace}, and
+   * the ClusterRole once no other binding uses it. The namespace stays (it may hold other things).
+   *
+   * @return what was deleted, one entry per object
+   */
+  public static List<String> unlinkRemote(KubernetesClient remote, String namespace) {
+    List<String> removed = new ArrayList<>();
+    int anchors =
+        remote.secrets().inNamespace(namespace).withLabel(ANCHOR_LABEL).list().getItems().size();
+    if (anchors > 0) {
+      remote.secrets().inNamespace(namespace).withLabel(ANCHOR_LABEL).delete();
+      removed.add(anchors + " token anchor(s) (every token revoked)");
+    }
+    if (!remote
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(SERVICE_ACCOUNT)
+        .delete()
+        .isEmpty()) {
+      removed.add("ServiceAccount " + namespace + "/" + SERVICE_ACCOUNT);
+    }
+    String binding = ROLE + "-" + namespace;
+    if (!remote.rbac().clusterRoleBindings().withName(binding).delete().isEmpty()) {
+      removed.add("ClusterRoleBinding " + binding);
+    }
+    boolean roleInUse =
+        remote.rbac().clusterRoleBindings().list().getItems().stream()
+            .anyMatch(b -> ROLE.equals(b.getRoleRef().getName()));
+    if (!roleInUse && !remote.rbac().clusterRoles().withName(ROLE).delete().isEmpty()) {
+      removed.add("ClusterRole " + ROLE);
+    }
+    return removed;
+  }
+
+  /**
+   * Removes the cluster from the hub: deletes its RemoteCluster (the hub then removes its mirrors
+   * before the object goes, and a running discoverer stops) and the kubeconfig Secret.
+   *
+   * @return what was deleted, one entry per object
+   */
+  public static List<String> unlinkHub(
+      KubernetesClient hub, String cluster, String hubNamespace, String secretName) {
+    List<String> removed = new ArrayList<>();
+    try {
+      if (!hub.resources(RemoteCluster.class).withName(cluster).delete().isEmpty()) {
+        removed.add("RemoteCluster " + cluster);
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      // No RemoteCluster CRD: nothing to delete.
+    }
+    if (!hub.secrets().inNamespace(hubNamespace).withName(secretName).delete().isEmpty()) {
+      removed.add("Secret " + hubNamespace + "/" + secretName);
+    }
+    return removed;
   }
 
   /** Applies the Secret in the hub, creating its namespace when missing. */
