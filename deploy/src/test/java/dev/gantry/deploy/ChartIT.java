@@ -176,6 +176,65 @@ class ChartIT {
     assertThat(told).contains("nodeAffinity:").doesNotContain("podAntiAffinity:");
   }
 
+  /**
+   * Every pod the chart makes is admitted in a namespace enforcing the {@code restricted} Pod
+   * Security Standard: the apiserver's PodSecurity admission judges a Pod made from each rendered
+   * pod template (there is no controller manager here to make them from the workloads).
+   */
+  @Test
+  void everyPodTheChartMakesPassesPodSecurityRestricted() throws Exception {
+    String restricted = "pss-restricted";
+    hub.namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(restricted)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    List<io.fabric8.kubernetes.api.model.PodTemplateSpec> templates = new java.util.ArrayList<>();
+    for (io.fabric8.kubernetes.api.model.HasMetadata o :
+        Charts.objects(hub, render("p", restricted, values("pss.yaml", THREE_REMOTES)))) {
+      if (o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        templates.add(d.getSpec().getTemplate());
+      } else if (o instanceof io.fabric8.kubernetes.api.model.apps.DaemonSet d) {
+        templates.add(d.getSpec().getTemplate());
+      } else if (o instanceof io.fabric8.kubernetes.api.model.batch.v1.Job j) {
+        templates.add(j.getSpec().getTemplate());
+      }
+    }
+    // hub, Envoy, three discoverers, the certgen Job
+    assertThat(templates).hasSizeGreaterThanOrEqualTo(6);
+    int n = 0;
+    for (io.fabric8.kubernetes.api.model.PodTemplateSpec t : templates) {
+      String sa = t.getSpec().getServiceAccountName();
+      if (sa != null) {
+        hub.serviceAccounts()
+            .inNamespace(restricted)
+            .resource(
+                new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                    .withNewMetadata()
+                    .withName(sa)
+                    .endMetadata()
+                    .build())
+            .serverSideApply();
+      }
+      io.fabric8.kubernetes.api.model.Pod pod =
+          new io.fabric8.kubernetes.api.model.PodBuilder()
+              .withNewMetadata()
+              .withName("pss-" + n++)
+              .withNamespace(restricted)
+              .withLabels(t.getMetadata().getLabels())
+              .endMetadata()
+              .withSpec(t.getSpec())
+              .build();
+      // Rejected with 403 and the violations named if the template breaks the standard.
+      hub.pods().inNamespace(restricted).resource(pod).create();
+    }
+  }
+
   @Test
   void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
     String rendered =
