@@ -18,3 +18,23 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- define "gantry.xdsHost" -}}
 {{ include "gantry.name" . }}-hub.{{ .Release.Namespace }}.svc.cluster.local
 {{- end -}}
+
+
+{{/* Pod scheduling and pulling, from a component's values (.v) and the root (.root). */}}
+{{- define "gantry.podScheduling" -}}
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .v.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .v.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .v.topologySpreadConstraints }}
+topologySpreadConstraints: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .v.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- end -}}

@@ -236,6 +236,76 @@ class ChartIT {
   }
 
   @Test
+  void podPlacementMetadataPullSecretsAndEnvironmentReachEveryComponent() throws Exception {
+    String ns = "gantry-extras";
+    hub.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+    String rendered =
+        render(
+            "x",
+            ns,
+            values(
+                "extras.yaml",
+                """
+                imagePullSecrets: [{name: regcred}]
+                hub:
+                  nodeSelector: {pool: edge}
+                  tolerations: [{key: dedicated, operator: Equal, value: gantry, effect: NoSchedule}]
+                  priorityClassName: gantry-critical
+                  podAnnotations: {example.com/scrape: "true"}
+                  podLabels: {team: platform}
+                  extraEnv: [{name: GANTRY_LOG_LEVEL, value: DEBUG}]
+                discoverer:
+                  topologySpreadConstraints:
+                  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}
+                  extraEnv: [{name: GANTRY_LOG_LEVEL, value: DEBUG}]
+                envoy:
+                  podLabels: {tier: edge}
+                  extraEnv: [{name: ENVOY_EXTRA, value: "1"}]
+                remoteClusters:
+                - {name: east, kubeconfigSecret: e}
+                """));
+    // The apiserver takes every object as rendered.
+    apply(hub, rendered);
+    java.util.Map<String, io.fabric8.kubernetes.api.model.PodSpec> pods = new java.util.TreeMap<>();
+    java.util.Map<String, io.fabric8.kubernetes.api.model.ObjectMeta> metas =
+        new java.util.TreeMap<>();
+    for (io.fabric8.kubernetes.api.model.HasMetadata o : Charts.objects(hub, rendered)) {
+      if (o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        pods.put(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec());
+        metas.put(d.getMetadata().getName(), d.getSpec().getTemplate().getMetadata());
+      }
+    }
+    assertThat(pods).containsOnlyKeys("x-hub", "x-envoy", "x-discoverer-east");
+    pods.values()
+        .forEach(
+            p ->
+                assertThat(p.getImagePullSecrets())
+                    .extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+                    .containsExactly("regcred"));
+    io.fabric8.kubernetes.api.model.PodSpec hubPod = pods.get("x-hub");
+    assertThat(hubPod.getNodeSelector()).containsEntry("pool", "edge");
+    assertThat(hubPod.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+    assertThat(hubPod.getPriorityClassName()).isEqualTo("gantry-critical");
+    assertThat(metas.get("x-hub").getAnnotations()).containsEntry("example.com/scrape", "true");
+    assertThat(metas.get("x-hub").getLabels()).containsEntry("team", "platform");
+    assertThat(hubPod.getContainers().get(0).getEnv())
+        .extracting(io.fabric8.kubernetes.api.model.EnvVar::getName)
+        .containsExactly("JAVA_TOOL_OPTIONS", "GANTRY_LOG_LEVEL");
+    assertThat(pods.get("x-discoverer-east").getTopologySpreadConstraints()).hasSize(1);
+    assertThat(pods.get("x-discoverer-east").getContainers().get(0).getEnv())
+        .extracting(io.fabric8.kubernetes.api.model.EnvVar::getName)
+        .containsExactly("JAVA_TOOL_OPTIONS", "GANTRY_LOG_LEVEL");
+    assertThat(metas.get("x-envoy").getLabels()).containsEntry("tier", "edge");
+    assertThat(pods.get("x-envoy").getContainers().get(0).getEnv())
+        .extracting(io.fabric8.kubernetes.api.model.EnvVar::getName)
+        .containsExactly("POD_NAME", "ENVOY_EXTRA");
+  }
+
+  @Test
   void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
     String rendered =
         render(
