@@ -16,7 +16,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/* The hub's xDS Service, as Envoy reaches it. */}}
 {{- define "gantry.xdsHost" -}}
-{{ include "gantry.name" . }}-hub.{{ .Release.Namespace }}.svc.cluster.local
+{{ include "gantry.name" . }}-hub.{{ .Release.Namespace }}.svc.{{ .Values.clusterDomain }}
 {{- end -}}
 
 

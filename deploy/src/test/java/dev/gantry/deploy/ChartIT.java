@@ -306,6 +306,81 @@ class ChartIT {
   }
 
   @Test
+  void envoyTierOptionsIngressClassAndClusterDomain() throws Exception {
+    String ns = "gantry-envoy-options";
+    hub.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+    String defaults = render("d", NS, null);
+    String rendered =
+        render(
+            "o",
+            ns,
+            values(
+                "envoy-options.yaml",
+                """
+                clusterDomain: corp.internal
+                ingressClass: {create: true, default: true}
+                hub: {ingressClass: edge}
+                envoy:
+                  logLevel: warning
+                  autoscaling: {enabled: true, minReplicas: 3, maxReplicas: 12}
+                  podDisruptionBudget: {enabled: true, maxUnavailable: 2}
+                  service:
+                    externalTrafficPolicy: Cluster
+                    loadBalancerClass: example.com/lb
+                    loadBalancerSourceRanges: [10.0.0.0/8]
+                """));
+    String noClass = render("n", NS, values("no-class.yaml", "ingressClass: {create: false}\n"));
+    apply(hub, rendered);
+
+    assertThat(defaults)
+        .contains("kind: IngressClass", "name: gantry\n", "controller: gantry.dev/hub")
+        .doesNotContain("is-default-class")
+        .contains(
+            "externalTrafficPolicy: Local", "- info\n", "d-hub.gantry-system.svc.cluster.local")
+        .doesNotContain("kind: HorizontalPodAutoscaler");
+    assertThat(noClass).doesNotContain("kind: IngressClass");
+    io.fabric8.kubernetes.api.model.networking.v1.IngressClass cls =
+        hub.network().v1().ingressClasses().withName("edge").get();
+    assertThat(cls.getSpec().getController()).isEqualTo("gantry.dev/hub");
+    assertThat(cls.getMetadata().getAnnotations())
+        .containsEntry("ingressclass.kubernetes.io/is-default-class", "true");
+    io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa =
+        hub.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("o-envoy").get();
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(12);
+    assertThat(
+            Charts.objects(hub, rendered).stream()
+                .filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
+                .map(o -> (io.fabric8.kubernetes.api.model.apps.Deployment) o)
+                .filter(d -> d.getMetadata().getName().equals("o-envoy"))
+                .findFirst()
+                .orElseThrow()
+                .getSpec()
+                .getReplicas())
+        .as("the autoscaler owns the replica count: none rendered")
+        .isNull();
+    assertThat(
+            hub.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(ns)
+                .withName("o-envoy")
+                .get()
+                .getSpec()
+                .getMaxUnavailable()
+                .getIntVal())
+        .isEqualTo(2);
+    io.fabric8.kubernetes.api.model.Service svc =
+        hub.services().inNamespace(ns).withName("o-envoy").get();
+    assertThat(svc.getSpec().getExternalTrafficPolicy()).isEqualTo("Cluster");
+    assertThat(svc.getSpec().getLoadBalancerClass()).isEqualTo("example.com/lb");
+    assertThat(svc.getSpec().getLoadBalancerSourceRanges()).containsExactly("10.0.0.0/8");
+    assertThat(rendered).contains("- warning\n", "o-hub.gantry-envoy-options.svc.corp.internal");
+  }
+
+  @Test
   void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
     String rendered =
         render(

@@ -28,6 +28,11 @@ final class Charts {
     List<String> command =
         new ArrayList<>(List.of(Tools.require(Tools.resolve().helm()).toString()));
     command.addAll(List.of(args));
+    if (args.length > 0 && args[0].equals("template")) {
+      // Without a cluster helm assumes Kubernetes 1.20, below the chart's kubeVersion; the test
+      // bed's apiservers are 1.34.
+      command.addAll(List.of("--kube-version", "1.34.0"));
+    }
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
