@@ -131,7 +131,27 @@ class ChartIT {
     assertThat(defaults).contains("name: d-hub-lease", "- --leader-elect-namespace=" + NS);
     // That label marks mirrors: the aggregator would try to federate the chart's own Services.
     assertThat(three).doesNotContain("gantry.dev/cluster:");
-    assertThat(monitored).contains("kind: ServiceMonitor");
+    assertThat(monitored).contains("kind: ServiceMonitor").doesNotContain("kind: PrometheusRule");
+    String alerting =
+        render(
+            "a",
+            NS,
+            values(
+                "alerts.yaml",
+                "metrics: {prometheusRule: {enabled: true, labels: {release: kps}},"
+                    + " serviceMonitor: {enabled: true, labels: {release: kps}}}\n"));
+    assertThat(alerting)
+        .contains("kind: PrometheusRule", "release: kps")
+        // Prometheus's own templates reach it untouched by Helm's.
+        .contains("'Remote cluster {{ $labels.cluster }} does not answer its discoverer'")
+        .contains(
+            "alert: GantryRemoteClusterUnreachable",
+            "alert: GantryClusterHeartbeatExpired",
+            "alert: GantryDiscovererNotSyncing",
+            "alert: GantryXdsNack",
+            "alert: GantryStatusWritesFailing",
+            "alert: GantryRemoteTokenExpiring",
+            "alert: GantryNoEnvoyConnected");
     // HTTPProxies with TLS: the hub's HTTPS listener port is the one Envoy and its Service expose
     assertThat(defaults)
         .contains("- --envoy-https-port=8443")

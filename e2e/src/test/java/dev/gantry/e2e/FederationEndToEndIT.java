@@ -40,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FederationEndToEndIT {
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final String DASHBOARD = "deploy/helm/gantry/files/dashboards/gantry.json";
+  private static final String ALERTS = "deploy/helm/gantry/files/alerts/gantry.rules.yaml";
   private static final String FEDERATED_HOST = "kuard.gantry.test";
   private static final String SPLIT_HOST = "split.gantry.test";
 
@@ -166,14 +167,17 @@ class FederationEndToEndIT {
         gantry.hub().metrics().scrape()
             + gantry.discoverer("east").metrics().scrape()
             + gantry.discoverer("west").metrics().scrape();
+    // And so is every series the chart's alerts query.
     java.util.regex.Matcher queried =
         java.util.regex.Pattern.compile("gantry_[a-z_]+")
-            .matcher(Files.readString(RepoFiles.find(Path.of(DASHBOARD))));
+            .matcher(
+                Files.readString(RepoFiles.find(Path.of(DASHBOARD)))
+                    + Files.readString(RepoFiles.find(Path.of(ALERTS))));
     int names = 0;
     while (queried.find()) {
       names++;
       if (!queried.group().equals("gantry_xds_nacks_total")) { // only once a client rejects
-        assertThat(exported).as("dashboard series").contains(queried.group() + "{");
+        assertThat(exported).as("dashboard or alert series").contains(queried.group() + "{");
       }
     }
     assertThat(names).isGreaterThan(10);

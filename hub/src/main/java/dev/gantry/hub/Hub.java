@@ -97,6 +97,9 @@ public final class Hub implements AutoCloseable {
             this::writes,
             Counter.builder("gantry.hub.status.writes")
                 .description("HTTPProxy statuses this replica wrote")
+                .register(metrics.registry()),
+            Counter.builder("gantry.hub.status.write.failures")
+                .description("HTTPProxy status writes that failed (each is retried)")
                 .register(metrics.registry()));
     publisher =
         new XdsPublisher(
@@ -150,6 +153,11 @@ public final class Hub implements AutoCloseable {
    */
   private void startClusterChecks() {
     Duration timeout = config.heartbeatTimeout();
+    // Registered either way, so dashboards and alerts find the series.
+    Counter expirations =
+        Counter.builder("gantry.hub.heartbeat.expirations")
+            .description("Clusters this replica marked Stale because their heartbeat stopped")
+            .register(metrics.registry());
     ClusterHeartbeats heartbeats =
         timeout == null
             ? null
@@ -162,10 +170,7 @@ public final class Hub implements AutoCloseable {
                 config.leaderElection() == null
                     ? LeaderElection.identity("gantry-hub")
                     : config.leaderElection().identity(),
-                Counter.builder("gantry.hub.heartbeat.expirations")
-                    .description(
-                        "Clusters this replica marked Stale because their heartbeat stopped")
-                    .register(metrics.registry()));
+                expirations);
     if (heartbeats == null) {
       log.info("cluster heartbeats are not judged (--cluster-heartbeat-timeout 0)");
     }

@@ -37,20 +37,24 @@ final class StatusLoop implements AutoCloseable {
   private final ProxyStatusWriter writer;
   private final BooleanSupplier mayWrite;
   private final Counter written;
+  private final Counter failed;
 
   /**
    * @param writer given the pool its writes run on
    * @param mayWrite whether this replica writes now (it holds the lease); verdicts that arrive
    *     while it may not are written when {@link #resume} is called
    * @param written counts the statuses written
+   * @param failed counts the status writes that failed (each is retried)
    */
   StatusLoop(
       Function<ExecutorService, ProxyStatusWriter> writer,
       BooleanSupplier mayWrite,
-      Counter written) {
+      Counter written,
+      Counter failed) {
     this.writer = writer.apply(writers);
     this.mayWrite = mayWrite;
     this.written = written;
+    this.failed = failed;
   }
 
   /** The verdicts of a build: written soon, unless newer ones come first. */
@@ -76,6 +80,7 @@ final class StatusLoop implements AutoCloseable {
     }
     ProxyStatusWriter.Outcome outcome = writer.write(verdicts);
     written.increment(outcome.written());
+    failed.increment(outcome.failed());
     // Retry the same verdicts later, unless newer ones arrived meanwhile (they win).
     if (outcome.failed() > 0 && pending.compareAndSet(null, verdicts)) {
       loop.schedule(this::write, RETRY.toMillis(), TimeUnit.MILLISECONDS);
