@@ -326,6 +326,44 @@ class ChartIT {
   }
 
   @Test
+  void envoyDrainsOnShutdownAndMayBindTheNodesPortsAsADaemonSet() throws Exception {
+    String ns = "gantry-daemonset";
+    hub.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+    String rendered =
+        render(
+            "ds",
+            ns,
+            values(
+                "daemonset.yaml",
+                """
+                envoy:
+                  kind: DaemonSet
+                  hostPorts: {enabled: true, http: 80, https: 443}
+                  preStopDelaySeconds: 15
+                  terminationGracePeriodSeconds: 45
+                metrics: {serviceMonitor: {enabled: true}}
+                """));
+    apply(
+        hub,
+        rendered.replaceAll(
+            "(?s)---\\n# Source: gantry/templates/servicemonitor.yaml.*?(?=---|\\z)", ""));
+    io.fabric8.kubernetes.api.model.apps.DaemonSet ds =
+        hub.apps().daemonSets().inNamespace(ns).withName("ds-envoy").get();
+    io.fabric8.kubernetes.api.model.PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L);
+    assertThat(pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand())
+        .containsExactly("sleep", "15");
+    assertThat(pod.getContainers().get(0).getPorts())
+        .extracting(io.fabric8.kubernetes.api.model.ContainerPort::getHostPort)
+        .containsExactly(80, 443, null);
+    assertThat(rendered).contains("kind: PodMonitor", "path: /stats/prometheus", "port: health");
+    String defaults = render("d", NS, null);
+    assertThat(defaults).contains("exec: {command: [sleep, \"10\"]}").doesNotContain("hostPort");
+  }
+
+  @Test
   void envoyTierOptionsIngressClassAndClusterDomain() throws Exception {
     String ns = "gantry-envoy-options";
     hub.namespaces()
