@@ -1,5 +1,6 @@
 package dev.gantry.hub;
 
+import dev.gantry.api.Rfc3339;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -10,8 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -164,8 +163,8 @@ final class ClusterHeartbeats {
       Instant now,
       Duration timeout,
       String identity) {
-    Instant heartbeat = parseTime(previous.getLastHeartbeatTime());
-    Instant since = parseTime(previous.getStaleSince());
+    Instant heartbeat = Rfc3339.parseOrNull(previous.getLastHeartbeatTime());
+    Instant since = Rfc3339.parseOrNull(previous.getStaleSince());
     if (since == null) {
       since = heartbeat != null && !heartbeat.isAfter(now) ? heartbeat : seenAt;
     }
@@ -216,16 +215,5 @@ final class ClusterHeartbeats {
         .withMessage(message)
         .withLastTransitionTime(since)
         .build();
-  }
-
-  private static Instant parseTime(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.discoverer.status;
 
+import dev.gantry.api.Rfc3339;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterStatus;
 import dev.gantry.discoverer.Errors;
@@ -10,8 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,28 +133,16 @@ public final class StatusReporter {
     if (state.staleSince() == null) {
       return null;
     }
-    Instant before = previous == null ? null : parseTime(previous.getStaleSince());
+    Instant before = previous == null ? null : Rfc3339.parseOrNull(previous.getStaleSince());
     return before != null && before.isBefore(state.staleSince()) ? before : state.staleSince();
   }
 
   private static Instant heartbeat(
       RemoteClusterStatus previous, Instant now, Duration heartbeatInterval) {
-    Instant last = previous == null ? null : parseTime(previous.getLastHeartbeatTime());
+    Instant last = previous == null ? null : Rfc3339.parseOrNull(previous.getLastHeartbeatTime());
     return last != null && !last.isAfter(now) && now.isBefore(last.plus(heartbeatInterval))
         ? last
         : now;
-  }
-
-  /** An RFC 3339 time, or null when absent or unreadable. */
-  private static Instant parseTime(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 
   private static String summarize(Map<String, String> failures) {

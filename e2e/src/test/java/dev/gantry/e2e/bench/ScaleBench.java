@@ -96,34 +96,25 @@ public final class ScaleBench {
 
   /** The flags given over the defaults. */
   static Map<String, Integer> flags(String... args) {
-    Map<String, Integer> flags =
-        new LinkedHashMap<>(
-            Map.of(
-                "remotes",
-                3,
-                "services",
-                1000,
-                "endpoints",
-                10,
-                "changes",
-                100,
-                "rate",
-                50,
-                "hub-memory",
-                0,
-                "discoverer-memory",
-                0,
-                "sotw",
-                1));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String key = args[i].replaceFirst("^--", "");
-      if (!flags.containsKey(key)) {
-        throw new IllegalArgumentException(
-            "unknown flag " + args[i] + "; known: " + flags.keySet());
-      }
-      flags.put(key, Integer.parseInt(args[i + 1]));
-    }
-    return flags;
+    return BenchFlags.parse(
+        Map.of(
+            "remotes",
+            3,
+            "services",
+            1000,
+            "endpoints",
+            10,
+            "changes",
+            100,
+            "rate",
+            50,
+            "hub-memory",
+            0,
+            "discoverer-memory",
+            0,
+            "sotw",
+            1),
+        args);
   }
 
   /** Runs the benchmark, prints the table and returns its rows (measure, value). */

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,25 +60,16 @@ public final class SoakBench {
   }
 
   static Map<String, Integer> flags(String... args) {
-    Map<String, Integer> flags =
-        new LinkedHashMap<>(
-            Map.of(
-                "seconds", 1800,
-                "remotes", 3,
-                "services", 1000,
-                "endpoints", 10,
-                "rate", 50,
-                "proxy-rate", 1,
-                "window", 60));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String key = args[i].replaceFirst("^--", "");
-      if (!flags.containsKey(key)) {
-        throw new IllegalArgumentException(
-            "unknown flag " + args[i] + "; known: " + flags.keySet());
-      }
-      flags.put(key, Integer.parseInt(args[i + 1]));
-    }
-    return flags;
+    return BenchFlags.parse(
+        Map.of(
+            "seconds", 1800,
+            "remotes", 3,
+            "services", 1000,
+            "endpoints", 10,
+            "rate", 50,
+            "proxy-rate", 1,
+            "window", 60),
+        args);
   }
 
   Result run() throws Exception {
