@@ -2,7 +2,6 @@ package dev.gantry.discoverer;
 
 import dev.gantry.api.MirrorNames;
 import dev.gantry.discoverer.link.Linker;
-import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,20 +45,7 @@ final class LinkCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--remote-kubeconfig",
-      description =
-          "Admin kubeconfig of the remote cluster (default: $KUBECONFIG or ~/.kube/config).")
-  Path remoteKubeconfig;
-
-  @Option(names = "--context", description = "Context of that kubeconfig (default: current).")
-  String context;
-
-  @Option(
-      names = "--cluster-name",
-      required = true,
-      description = "Name of the remote cluster, as the discoverer's --cluster-name.")
-  String clusterName;
+  @Mixin LinkTarget target;
 
   @Option(
       names = "--server",
@@ -66,55 +53,29 @@ final class LinkCommand implements Callable<Integer> {
   String server;
 
   @Option(
-      names = "--namespace",
-      defaultValue = "gantry-system",
-      description = "Remote namespace of the ServiceAccount (default: ${DEFAULT-VALUE}).")
-  String namespace;
-
-  @Option(
       names = "--token-ttl",
       defaultValue = "8760h",
       description = "Lifetime of the token (default: ${DEFAULT-VALUE}); link again to rotate.")
   String tokenTtl;
 
-  @Option(
-      names = "--hub-namespace",
-      defaultValue = "gantry-system",
-      description = "Hub namespace of the Secret, the chart's (default: ${DEFAULT-VALUE}).")
-  String hubNamespace;
-
-  @Option(
-      names = "--secret-name",
-      description = "Name of the Secret (default: gantry-remote-<cluster>).")
-  String secretName;
-
   @Option(names = "--apply", description = "Apply the Secret to the hub instead of printing it.")
   boolean apply;
 
-  @Option(
-      names = "--hub-kubeconfig",
-      description =
-          "Kubeconfig of the hub for --apply (default: " + Commands.AUTO_KUBECONFIG + ").")
-  Path hubKubeconfig;
-
-  @Option(
-      names = "--hub-context",
-      description = "Context of the hub's kubeconfig for --apply (default: its current one).")
-  String hubContext;
-
   Linker.LinkOptions options() {
-    String problem = MirrorNames.clusterNameProblem(clusterName);
+    String problem = MirrorNames.clusterNameProblem(target.clusterName);
     if (problem != null) {
       throw new IllegalArgumentException("--cluster-name: " + problem);
     }
     for (String[] label :
-        new String[][] {{"--namespace", namespace}, {"--hub-namespace", hubNamespace}}) {
+        new String[][] {
+          {"--namespace", target.namespace}, {"--hub-namespace", target.hubNamespace}
+        }) {
       if (!label[1].matches(DNS_1123_LABEL)) {
         throw new IllegalArgumentException(
             label[0] + ": '" + label[1] + "' is not a namespace name (a DNS-1123 label)");
       }
     }
-    String name = secretName != null ? secretName : "gantry-remote-" + clusterName;
+    String name = target.secret();
     if (name.length() > 253 || !name.matches(DNS_1123_SUBDOMAIN)) {
       throw new IllegalArgumentException(
           "--secret-name: '" + name + "' is not a Secret name (a DNS-1123 subdomain)");
@@ -127,7 +88,8 @@ final class LinkCommand implements Callable<Integer> {
     if (ttl.compareTo(MIN_TOKEN_TTL) < 0) {
       throw new IllegalArgumentException("--token-ttl must be at least 10m");
     }
-    return new Linker.LinkOptions(clusterName, namespace, ttl, hubNamespace, name);
+    return new Linker.LinkOptions(
+        target.clusterName, target.namespace, ttl, target.hubNamespace, name);
   }
 
   /** The hub verifies the remote with its CA and sends it a bearer token: https only. */
@@ -147,10 +109,11 @@ final class LinkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Linker.LinkOptions options = options();
-    Config remoteConfig = config("--remote-kubeconfig", remoteKubeconfig, context);
+    Config remoteConfig = config("--remote-kubeconfig", target.remoteKubeconfig, target.context);
     String url = server != null ? server : remoteConfig.getMasterUrl();
     String caData = caData(remoteConfig);
-    Config hubConfig = apply ? config("--hub-kubeconfig", hubKubeconfig, hubContext) : null;
+    Config hubConfig =
+        apply ? config("--hub-kubeconfig", target.hubKubeconfig, target.hubContext) : null;
     if (hubConfig != null && sameServer(hubConfig.getMasterUrl(), remoteConfig.getMasterUrl())) {
       // Both sides resolved to one cluster (e.g. the same current context): the Secret with the
       // remote's token would be written into the remote itself.

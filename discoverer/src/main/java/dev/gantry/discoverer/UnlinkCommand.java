@@ -3,18 +3,17 @@ package dev.gantry.discoverer;
 import dev.gantry.api.MirrorNames;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.discoverer.link.Linker;
-import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,52 +42,12 @@ import picocli.CommandLine.Spec;
 final class UnlinkCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--cluster-name",
-      required = true,
-      description = "Name of the remote cluster, as the discoverer's --cluster-name.")
-  String clusterName;
-
-  @Option(
-      names = "--remote-kubeconfig",
-      description =
-          "Admin kubeconfig of the remote cluster (default: $KUBECONFIG or ~/.kube/config).")
-  Path remoteKubeconfig;
-
-  @Option(names = "--context", description = "Context of that kubeconfig (default: current).")
-  String context;
-
-  @Option(
-      names = "--namespace",
-      defaultValue = "gantry-system",
-      description = "Remote namespace of the ServiceAccount (default: ${DEFAULT-VALUE}).")
-  String namespace;
+  @Mixin LinkTarget target;
 
   @Option(
       names = "--keep-remote",
       description = "Leave the remote alone (it is gone or unreachable); only the hub is cleaned.")
   boolean keepRemote;
-
-  @Option(
-      names = "--hub-kubeconfig",
-      description = "Kubeconfig of the hub (default: " + Commands.AUTO_KUBECONFIG + ").")
-  Path hubKubeconfig;
-
-  @Option(
-      names = "--hub-context",
-      description = "Context of the hub's kubeconfig (default: its current one).")
-  String hubContext;
-
-  @Option(
-      names = "--hub-namespace",
-      defaultValue = "gantry-system",
-      description = "Hub namespace of the Secret, the chart's (default: ${DEFAULT-VALUE}).")
-  String hubNamespace;
-
-  @Option(
-      names = "--secret-name",
-      description = "Name of the Secret (default: gantry-remote-<cluster>).")
-  String secretName;
 
   @Option(
       names = "--wait",
@@ -100,15 +59,18 @@ final class UnlinkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    String problem = MirrorNames.clusterNameProblem(clusterName);
+    String problem = MirrorNames.clusterNameProblem(target.clusterName);
     if (problem != null) {
       throw new IllegalArgumentException("--cluster-name: " + problem);
     }
     Duration wait = FlagValues.duration("--wait", waitFor);
-    String secret = secretName != null ? secretName : "gantry-remote-" + clusterName;
-    Config hubConfig = LinkCommand.config("--hub-kubeconfig", hubKubeconfig, hubContext);
+    String secret = target.secret();
+    Config hubConfig =
+        LinkCommand.config("--hub-kubeconfig", target.hubKubeconfig, target.hubContext);
     Config remoteConfig =
-        keepRemote ? null : LinkCommand.config("--remote-kubeconfig", remoteKubeconfig, context);
+        keepRemote
+            ? null
+            : LinkCommand.config("--remote-kubeconfig", target.remoteKubeconfig, target.context);
     if (remoteConfig != null
         && LinkCommand.sameServer(hubConfig.getMasterUrl(), remoteConfig.getMasterUrl())) {
       throw new IllegalArgumentException(
@@ -118,15 +80,15 @@ final class UnlinkCommand implements Callable<Integer> {
     }
     List<String> done = new ArrayList<>();
     try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(hubConfig).build()) {
-      List<String> removed = Linker.unlinkHub(hub, clusterName, hubNamespace, secret);
+      List<String> removed = Linker.unlinkHub(hub, target.clusterName, target.hubNamespace, secret);
       done.addAll(removed);
-      if (removed.contains("RemoteCluster " + clusterName) && !wait.isZero()) {
+      if (removed.contains("RemoteCluster " + target.clusterName) && !wait.isZero()) {
         if (gone(hub, wait)) {
           done.add("the hub removed the cluster's mirrors");
         } else {
           done.add(
               "RemoteCluster "
-                  + clusterName
+                  + target.clusterName
                   + " still being deleted after "
                   + waitFor
                   + " (its mirrors go when a hub replica runs)");
@@ -138,7 +100,7 @@ final class UnlinkCommand implements Callable<Integer> {
     if (remoteConfig != null) {
       try (KubernetesClient remote =
           new KubernetesClientBuilder().withConfig(remoteConfig).build()) {
-        done.addAll(Linker.unlinkRemote(remote, namespace));
+        done.addAll(Linker.unlinkRemote(remote, target.namespace));
       } catch (KubernetesClientException e) {
         return failed("the remote cluster at " + remoteConfig.getMasterUrl(), e);
       }
@@ -147,7 +109,8 @@ final class UnlinkCommand implements Callable<Integer> {
         .getErr()
         .printf(
             "unlinked cluster %s: %s%n",
-            clusterName, done.isEmpty() ? "nothing was left to remove" : String.join("; ", done));
+            target.clusterName,
+            done.isEmpty() ? "nothing was left to remove" : String.join("; ", done));
     spec.commandLine().getErr().flush();
     return 0;
   }
@@ -155,7 +118,7 @@ final class UnlinkCommand implements Callable<Integer> {
   private boolean gone(KubernetesClient hub, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
-      if (hub.resources(RemoteCluster.class).withName(clusterName).get() == null) {
+      if (hub.resources(RemoteCluster.class).withName(target.clusterName).get() == null) {
         return true;
       }
       Thread.sleep(250);

@@ -257,7 +257,7 @@ class LinkCommandTest {
   void linkIsASubcommandAndTheDiscovererStillNeedsItsFlags() {
     CommandLine root = new CommandLine(new DiscovererCommand());
 
-    assertThat(root.getSubcommands()).containsOnlyKeys("link");
+    assertThat(root.getSubcommands()).containsOnlyKeys("link", "unlink");
     Run bare = run(List.of());
     assertThat(bare.exitCode()).isEqualTo(2);
     assertThat(bare.errLines())
