@@ -38,6 +38,12 @@ public final class SoakBench {
   private static final String NS = LocalGantry.NAMESPACE;
   private static final String HOST = "web.soak.test";
 
+  /**
+   * How much a process's live heap (after a full GC) may grow from the first window to the last:
+   * more means something accumulates with changes, not with what the clusters hold.
+   */
+  static final long HEAP_GROWTH_BOUND = 32L << 20;
+
   private final Map<String, Integer> flags;
   private final List<String[]> rows = new ArrayList<>();
 
@@ -183,6 +189,12 @@ public final class SoakBench {
                         "%d → %d MB / %d → %d MB"
                             .formatted(a[0] >> 20, b[0] >> 20, a[1] >> 20, b[1] >> 20)));
           }
+          rows.add(
+              row(
+                  "live heap growth, first → last window (bound: %d MiB)"
+                      .formatted(HEAP_GROWTH_BOUND >> 20),
+                  "%d MiB at most (%s)"
+                      .formatted(growth >> 20, growth <= HEAP_GROWTH_BOUND ? "within" : "BEYOND")));
           System.out.println();
           System.out.println("| measure | value |");
           System.out.println("|---|---|");

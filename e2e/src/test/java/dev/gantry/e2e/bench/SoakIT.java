@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The soak's short form (scripts/soak runs the long one): two remotes of 50 Services for a minute
  * of EndpointSlice and HTTPProxy changes with requests through Envoy. Nothing may fail, Envoy may
- * reject nothing, and each remote change costs the hub one write.
+ * reject nothing, each remote change costs the hub one write, and no live heap grows beyond the
+ * bound.
  */
 class SoakIT {
   @Test
@@ -29,5 +30,6 @@ class SoakIT {
     assertThat(result.nacks()).isZero();
     assertThat(result.writesPerChangeFirst()).isBetween(0.9, 1.05);
     assertThat(result.writesPerChangeLast()).isBetween(0.9, 1.05);
+    assertThat(result.heapGrowthBytes()).isLessThanOrEqualTo(SoakBench.HEAP_GROWTH_BOUND);
   }
 }
