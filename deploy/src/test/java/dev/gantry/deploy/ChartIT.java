@@ -69,6 +69,14 @@ class ChartIT {
   }
 
   @Test
+  void asASubchartItTakesTheParentsGlobalValues() throws Exception {
+    // Helm hands a subchart its parent's `global`; the schema must not reject it.
+    String rendered =
+        render("g", NS, values("global.yaml", "global: {imageRegistry: example.com, any: [1]}\n"));
+    assertThat(rendered).contains("name: g-hub");
+  }
+
+  @Test
   void aTypoInValuesFailsWithTheKeyNamed() throws Exception {
     Charts.Helm h =
         helm(
