@@ -181,7 +181,7 @@ class FaultMatrixIT {
         "remote apiserver stopped 5 s, restarted (etcd keeps its data)",
         () -> {
           east.stopApiServer();
-          hold(Duration.ofSeconds(5));
+          holdWhile(Duration.ofSeconds(5), () -> !east.isApiServerRunning());
           east.startApiServer();
           return "";
         });
@@ -196,7 +196,7 @@ class FaultMatrixIT {
         () -> {
           burst("west", 10);
           hub.stopApiServer();
-          hold(Duration.ofSeconds(5));
+          holdWhile(Duration.ofSeconds(5), () -> !hub.isApiServerRunning());
           hub.startApiServer();
           return "10 new Services being mirrored when it stopped";
         });
@@ -278,7 +278,7 @@ class FaultMatrixIT {
         "watch history compacted while the discoverer is cut off (410 Gone)",
         () -> {
           eastProxy.cut();
-          hold(Duration.ofSeconds(3));
+          holdWhile(Duration.ofSeconds(3), eastProxy::isCut);
           east.stopApiServer();
           east.startApiServer();
           east.compactEtcd();
@@ -385,9 +385,9 @@ class FaultMatrixIT {
               .until(() -> !leader.equals(discovererLeader("east")));
           process.resume();
           // Requests in flight when it froze complete now; they were sent while it led.
-          hold(Duration.ofSeconds(1));
+          holdWhile(Duration.ofSeconds(1), () -> !leader.equals(discovererLeader("east")));
           writesAtResume[0] = writes(process);
-          hold(Duration.ofSeconds(5));
+          holdWhile(Duration.ofSeconds(5), () -> !leader.equals(discovererLeader("east")));
           return "the standby took the lease; the resumed one wrote nothing (its writes are fenced"
               + " by the renew deadline)";
         },
@@ -756,9 +756,16 @@ class FaultMatrixIT {
     return c;
   }
 
-  private static void hold(Duration d) throws InterruptedException {
-    // The fault lasts this long; nothing is being waited for.
-    Thread.sleep(d.toMillis());
+  /**
+   * Keeps a fault in place for {@code d}: the time passes only while {@code stillFaulty} holds
+   * throughout (checked every 100 ms), so the fault cannot have healed early.
+   */
+  private static void holdWhile(Duration d, java.util.concurrent.Callable<Boolean> stillFaulty) {
+    await()
+        .during(d)
+        .atMost(d.plusSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(stillFaulty);
   }
 
   private static int port(String url) {

@@ -67,6 +67,11 @@ public final class TcpProxy implements AutoCloseable {
     log.info("proxy {}: cut", name);
   }
 
+  /** Whether it is cut now. */
+  public boolean isCut() {
+    return cut;
+  }
+
   /** Forwards new connections again. */
   public void restore() {
     cut = false;
