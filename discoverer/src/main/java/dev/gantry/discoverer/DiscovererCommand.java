@@ -2,6 +2,7 @@ package dev.gantry.discoverer;
 
 import dev.gantry.discoverer.mirror.LabelSelector;
 import dev.gantry.discoverer.mirror.MirrorScope;
+import dev.gantry.runtime.cli.BuildVersion;
 import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
 import java.io.PrintWriter;
@@ -21,10 +22,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gantry-discoverer",
     mixinStandardHelpOptions = true,
-    version = "gantry-discoverer 0.1.0",
+    versionProvider = BuildVersion.class,
     description =
         "Mirrors one remote cluster's Services and EndpointSlices into the hub cluster,"
             + " as <cluster>-<service> in the same namespace.",
+    footer = {
+      "",
+      "Examples:",
+      "  gantry discoverer --cluster-name east --remote-kubeconfig /etc/remote/kubeconfig",
+      "  gantry discoverer --cluster-name east --remote-kubeconfig east.kubeconfig \\",
+      "      --hub-kubeconfig hub.kubeconfig --namespaces shop,payments --leader-elect"
+    },
     subcommands = {LinkCommand.class, UnlinkCommand.class})
 public final class DiscovererCommand implements Callable<Integer> {
   // Required, but checked in config(): picocli would also demand them of the link subcommand.

@@ -10,13 +10,16 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +38,16 @@ import picocli.CommandLine.Spec;
     description =
         "Creates, in a remote cluster, a ServiceAccount that may only get/list/watch Services and"
             + " EndpointSlices, mints a token for it and writes the kubeconfig Secret for the hub."
-            + " Run it again to rotate the token.")
-final class LinkCommand implements Callable<Integer> {
+            + " Run it again to rotate the token.",
+    footer = {
+      "",
+      "Examples:",
+      "  gantry link --cluster-name east --context east --hub-context hub --apply",
+      "  gantry link --cluster-name east --context east --server https://east.example.com:6443 \\",
+      "      --token-ttl 720h --apply --hub-context hub",
+      "  gantry link --cluster-name east --context east > gantry-remote-east.yaml   # review first"
+    })
+public final class LinkCommand implements Callable<Integer> {
   /** The shortest token the TokenRequest API issues. */
   static final Duration MIN_TOKEN_TTL = Duration.ofMinutes(10);
 
@@ -106,6 +117,32 @@ final class LinkCommand implements Callable<Integer> {
     }
   }
 
+  /** Whether {@code url}'s host is {@code localhost} or a loopback IP literal (no DNS lookup). */
+  static boolean loopback(String url) {
+    String host;
+    try {
+      host = new URI(url).getHost();
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")
+        || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
+      return true;
+    }
+    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     Linker.LinkOptions options = options();
@@ -154,6 +191,16 @@ final class LinkCommand implements Callable<Integer> {
             secret.getMetadata().getNamespace(),
             secret.getMetadata().getName(),
             apply ? "applied to the hub" : "printed");
+    if (loopback(url)) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "warning: the remote's API server is "
+                  + url
+                  + ", a loopback address: a hub on another machine cannot reach it there. Pass"
+                  + " --server with the address the hub reaches it at (e.g. --server"
+                  + " https://east.example.com:6443).");
+    }
     spec.commandLine().getErr().flush();
     return 0;
   }
@@ -185,7 +232,7 @@ final class LinkCommand implements Callable<Integer> {
    * would silently fall back to the current context, or to https://kubernetes.default.svc, and link
    * the wrong cluster.
    */
-  static Config config(String flag, Path file, String context) {
+  public static Config config(String flag, Path file, String context) {
     Config config;
     if (file == null) {
       config = Config.autoConfigure(context);

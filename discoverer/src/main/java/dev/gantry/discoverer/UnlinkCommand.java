@@ -35,11 +35,11 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  gantry-discoverer unlink --cluster-name east --context east --hub-context hub",
-      "  gantry-discoverer unlink --cluster-name east --hub-context hub --keep-remote"
+      "  gantry unlink --cluster-name east --context east --hub-context hub",
+      "  gantry unlink --cluster-name east --hub-context hub --keep-remote"
           + "   # the remote is gone"
     })
-final class UnlinkCommand implements Callable<Integer> {
+public final class UnlinkCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin LinkTarget target;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -263,6 +264,26 @@ class LinkCommandTest {
     assertThat(bare.errLines())
         .first()
         .isEqualTo("error: Missing required option: '--cluster-name=<clusterName>'");
+  }
+
+  @ParameterizedTest
+  @MethodSource("serverUrls")
+  void loopbackServersAreToldApart(String url, boolean loopback) {
+    assertThat(LinkCommand.loopback(url)).as(url).isEqualTo(loopback);
+  }
+
+  static Stream<Arguments> serverUrls() {
+    return Stream.of(
+        Arguments.of("https://127.0.0.1:6443", true),
+        Arguments.of("https://127.8.9.10:6443", true),
+        Arguments.of("https://localhost:6443", true),
+        Arguments.of("https://api.localhost", true),
+        Arguments.of("https://[::1]:6443", true),
+        Arguments.of("https://10.0.0.1:6443", false),
+        Arguments.of("https://[fd00::1]:6443", false),
+        Arguments.of("https://east.example.com:6443", false),
+        Arguments.of("https://1270.example.com", false),
+        Arguments.of("not a url", false));
   }
 
   private static LinkCommand parse(String... args) {

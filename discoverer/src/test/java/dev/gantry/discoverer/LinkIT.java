@@ -94,6 +94,11 @@ class LinkIT {
     String firstKubeconfig = kubeconfigOf(secret);
     String token = Config.fromKubeconfig(firstKubeconfig).getAutoOAuthToken();
     assertThat(first.err()).contains("linked cluster east").doesNotContain(token);
+    // The test bed's apiservers listen on loopback: link says a hub elsewhere cannot reach that.
+    assertThat(first.err())
+        .contains("warning: the remote's API server is " + east.apiServerUrl())
+        .contains("a loopback address")
+        .contains("--server");
     assertThat(first.out()).isEmpty();
 
     assertThat(east.client().rbac().clusterRoles().withName("gantry-discoverer").get().getRules())

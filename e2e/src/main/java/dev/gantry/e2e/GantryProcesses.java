@@ -291,6 +291,11 @@ public final class GantryProcesses implements AutoCloseable {
     envoy.close();
   }
 
+  /** The xDS port of hub replica {@code i}. */
+  public int xdsPort(int i) {
+    return xdsPorts.get(i);
+  }
+
   public int httpPort() {
     return httpPort;
   }

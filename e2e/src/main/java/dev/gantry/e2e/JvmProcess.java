@@ -69,6 +69,11 @@ public final class JvmProcess implements AutoCloseable {
     process.awaitReady(process.name(), timeout, () -> get("/readyz").statusCode() == 200);
   }
 
+  /** The port of its probes and metrics (the hub's --admin-address, a discoverer's metrics). */
+  public int adminPort() {
+    return adminPort;
+  }
+
   /** GETs a path of the admin port. */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(

@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.hub.certgen.CertgenCommand;
 import dev.gantry.runtime.LeaderElection;
+import dev.gantry.runtime.cli.BuildVersion;
 import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
 import dev.gantry.xds.server.XdsTls;
@@ -24,10 +25,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gantry-hub",
     mixinStandardHelpOptions = true,
-    version = "gantry-hub 0.1.0",
+    versionProvider = BuildVersion.class,
     subcommands = CertgenCommand.class,
     description =
-        "Serves Envoy over ADS (state of the world and Delta) from HTTPProxies and the federated services of the hub.")
+        "Serves Envoy over ADS (state of the world and Delta) from HTTPProxies and the federated services of the hub.",
+    footer = {
+      "",
+      "Examples:",
+      "  gantry hub --xds-tls-cert tls/hub.crt --xds-tls-key tls/hub.key --xds-tls-ca tls/ca.crt",
+      "  gantry hub --xds-insecure --xds-address 127.0.0.1:18000 --leader-elect   # local trials"
+    })
 public final class HubCommand implements Callable<Integer> {
   /** The Lease the writing replica holds. */
   static final String LEASE = "gantry-hub";

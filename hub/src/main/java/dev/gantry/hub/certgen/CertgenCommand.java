@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
           + " client pair.",
       "",
       "Examples:",
-      "  gantry-hub certgen --secrets --namespace gantry-system --name gantry",
-      "  gantry-hub certgen --output-dir ./xds-tls --namespace gantry-system"
+      "  gantry certgen --secrets --namespace gantry-system --name gantry",
+      "  gantry certgen --output-dir ./xds-tls --namespace gantry-system"
     })
 public final class CertgenCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
