@@ -206,7 +206,9 @@ class ImageIT {
 
     Run version = runInImage(image, "--version");
     assertThat(version.exitCode()).as(version.output()).isZero();
-    assertThat(version.program()).isEqualTo("gantry-discoverer 0.1.0\n");
+    // The build's version, not a constant.
+    assertThat(version.program())
+        .isEqualTo("gantry-discoverer " + System.getProperty("gantry.version") + "\n");
 
     Run bad = runInImage(image, "--cluster-name", "East_1");
     assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);

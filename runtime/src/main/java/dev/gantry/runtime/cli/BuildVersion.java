@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The version of Gantry this build made, for every command's {@code --version}. */
 public final class BuildVersion implements IVersionProvider {
@@ -15,9 +17,15 @@ public final class BuildVersion implements IVersionProvider {
     return VERSION;
   }
 
+  @Spec CommandSpec spec;
+
+  /**
+   * {@code <command> <version>}: {@code gantry 0.1.0} for the CLI, the image's name in an image.
+   */
   @Override
   public String[] getVersion() {
-    return new String[] {"gantry " + VERSION};
+    String command = spec == null ? "gantry" : spec.root().name();
+    return new String[] {command + " " + VERSION};
   }
 
   private static String load() {
