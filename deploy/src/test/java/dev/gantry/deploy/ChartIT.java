@@ -361,14 +361,52 @@ class ChartIT {
         hub.apps().daemonSets().inNamespace(ns).withName("ds-envoy").get();
     io.fabric8.kubernetes.api.model.PodSpec pod = ds.getSpec().getTemplate().getSpec();
     assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L);
-    assertThat(pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand())
-        .containsExactly("sleep", "15");
+    // The drain itself runs against a real Envoy in EnvoyPreStopDrainIT.
+    List<String> preStop =
+        pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand();
+    assertThat(preStop).hasSize(3).startsWith("/bin/bash", "-c");
+    assertThat(preStop.get(2))
+        .contains(
+            "/dev/tcp/127.0.0.1/9001",
+            "post /healthcheck/fail",
+            "post '/drain_listeners?graceful'",
+            "sleep 15\n");
     assertThat(pod.getContainers().get(0).getPorts())
         .extracting(io.fabric8.kubernetes.api.model.ContainerPort::getHostPort)
         .containsExactly(80, 443, null);
     assertThat(rendered).contains("kind: PodMonitor", "path: /stats/prometheus", "port: health");
     String defaults = render("d", NS, null);
-    assertThat(defaults).contains("exec: {command: [sleep, \"10\"]}").doesNotContain("hostPort");
+    assertThat(defaults)
+        .contains("post /healthcheck/fail", "sleep 10\n", "terminationGracePeriodSeconds: 30")
+        .doesNotContain("hostPort");
+  }
+
+  @Test
+  void envoysGracePeriodMustOutlastThePreStopDelay() throws Exception {
+    Charts.Helm cut =
+        helm(
+            "template",
+            "c",
+            CHART.toString(),
+            "-f",
+            values(
+                    "short-grace.yaml",
+                    "envoy: {preStopDelaySeconds: 20, terminationGracePeriodSeconds: 20}\n")
+                .toString());
+    String noDrain =
+        render(
+            "n",
+            NS,
+            values(
+                "no-drain.yaml",
+                "envoy: {preStopDelaySeconds: 0, terminationGracePeriodSeconds: 0}\n"));
+
+    assertThat(cut.exitCode()).isNotZero();
+    assertThat(cut.output())
+        .contains(
+            "envoy.terminationGracePeriodSeconds (20) must be longer than"
+                + " envoy.preStopDelaySeconds (20)");
+    assertThat(noDrain).doesNotContain("preStop").contains("terminationGracePeriodSeconds: 0");
   }
 
   @Test

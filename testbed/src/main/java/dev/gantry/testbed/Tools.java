@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Paths of the test-bed binaries (kube-apiserver, kubectl, etcd, Envoy, helm).
+ * Paths of the test-bed binaries (kube-apiserver, kubectl, etcd, Envoy, helm, and beside them
+ * helm-docs, Contour's CRDs and a gRPC-Go xDS client).
  *
  * <p>{@code scripts/provision} builds them into a cache outside the repository and is the one place
  * that knows versions and paths: a path comes from the environment ({@code GANTRY_KUBE_APISERVER},
@@ -58,6 +59,18 @@ public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Pat
       printed.putAll(parse(runProvisionPrint()));
     }
     return require(path("XDS_WHO", printed));
+  }
+
+  /**
+   * helm-docs, which writes the chart's README from its values ({@code scripts/chart-docs} runs it
+   * with the flags that matter).
+   */
+  public static Path helmDocs() {
+    Map<String, String> printed = new LinkedHashMap<>();
+    if (System.getenv("GANTRY_HELM_DOCS") == null) {
+      printed.putAll(parse(runProvisionPrint()));
+    }
+    return require(path("HELM_DOCS", printed));
   }
 
   /** Parses {@code KEY=value} lines as {@code scripts/provision --print} writes them. */
