@@ -9,6 +9,7 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
+import dev.gantry.runtime.informer.LeanItemStore;
 import dev.gantry.runtime.informer.OptionalInformer;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
@@ -106,10 +107,16 @@ public final class Aggregator implements AutoCloseable {
             });
     this.services =
         informers.retrying(
-            hub.services().inAnyNamespace().runnableInformer(0), "Services in the hub");
+            hub.services().inAnyNamespace().runnableInformer(0).itemStore(new LeanItemStore<>()),
+            "Services in the hub");
     this.slices =
         informers.retrying(
-            hub.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
+            hub.discovery()
+                .v1()
+                .endpointSlices()
+                .inAnyNamespace()
+                .runnableInformer(0)
+                .itemStore(new LeanItemStore<>()),
             "EndpointSlices in the hub");
     this.remoteClusters =
         new OptionalInformer<>(

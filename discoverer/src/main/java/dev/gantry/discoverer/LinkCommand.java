@@ -79,7 +79,7 @@ public final class LinkCommand implements Callable<Integer> {
     }
     for (String[] label :
         new String[][] {
-          {"--namespace", target.namespace}, {"--hub-namespace", target.hubNamespace}
+          {"--namespace", target.namespace}, {"--hub-namespace", target.hub.namespace()}
         }) {
       if (!label[1].matches(DNS_1123_LABEL)) {
         throw new IllegalArgumentException(
@@ -100,7 +100,7 @@ public final class LinkCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--token-ttl must be at least 10m");
     }
     return new Linker.LinkOptions(
-        target.clusterName, target.namespace, ttl, target.hubNamespace, name);
+        target.clusterName, target.namespace, ttl, target.hub.namespace(), name);
   }
 
   /** The hub verifies the remote with its CA and sends it a bearer token: https only. */
@@ -149,8 +149,7 @@ public final class LinkCommand implements Callable<Integer> {
     Config remoteConfig = config("--remote-kubeconfig", target.remoteKubeconfig, target.context);
     String url = server != null ? server : remoteConfig.getMasterUrl();
     String caData = caData(remoteConfig);
-    Config hubConfig =
-        apply ? config("--hub-kubeconfig", target.hubKubeconfig, target.hubContext) : null;
+    Config hubConfig = apply ? target.hub.config() : null;
     if (hubConfig != null && sameServer(hubConfig.getMasterUrl(), remoteConfig.getMasterUrl())) {
       // Both sides resolved to one cluster (e.g. the same current context): the Secret with the
       // remote's token would be written into the remote itself.

@@ -1,7 +1,7 @@
 package dev.gantry.discoverer;
 
-import dev.gantry.runtime.cli.Commands;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which remote cluster and which hub {@code link} and {@code unlink} work on (a picocli mixin). */
@@ -27,22 +27,7 @@ final class LinkTarget {
       description = "Remote namespace of the ServiceAccount (default: ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(
-      names = "--hub-kubeconfig",
-      description =
-          "Kubeconfig of the hub (link: with --apply; default: " + Commands.AUTO_KUBECONFIG + ").")
-  Path hubKubeconfig;
-
-  @Option(
-      names = "--hub-context",
-      description = "Context of the hub's kubeconfig (default: its current one).")
-  String hubContext;
-
-  @Option(
-      names = "--hub-namespace",
-      defaultValue = "gantry-system",
-      description = "Hub namespace of the Secret, the chart's (default: ${DEFAULT-VALUE}).")
-  String hubNamespace;
+  @Mixin HubFlags hub;
 
   @Option(
       names = "--secret-name",

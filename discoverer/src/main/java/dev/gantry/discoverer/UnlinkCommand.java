@@ -65,8 +65,7 @@ public final class UnlinkCommand implements Callable<Integer> {
     }
     Duration wait = FlagValues.duration("--wait", waitFor);
     String secret = target.secret();
-    Config hubConfig =
-        LinkCommand.config("--hub-kubeconfig", target.hubKubeconfig, target.hubContext);
+    Config hubConfig = target.hub.config();
     Config remoteConfig =
         keepRemote
             ? null
@@ -80,7 +79,8 @@ public final class UnlinkCommand implements Callable<Integer> {
     }
     List<String> done = new ArrayList<>();
     try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(hubConfig).build()) {
-      List<String> removed = Linker.unlinkHub(hub, target.clusterName, target.hubNamespace, secret);
+      List<String> removed =
+          Linker.unlinkHub(hub, target.clusterName, target.hub.namespace(), secret);
       done.addAll(removed);
       if (removed.contains("RemoteCluster " + target.clusterName) && !wait.isZero()) {
         if (gone(hub, wait)) {

@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.runtime.informer.LeanItemStore;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
 import dev.gantry.xds.publish.UnreadableProxy;
@@ -45,7 +46,12 @@ final class RouteSources implements AutoCloseable {
     this.proxies = TolerantInformer.of(hub, HTTPProxy.class, informers, "HTTPProxies in the hub");
     this.ingresses =
         informers.retrying(
-            hub.network().v1().ingresses().inAnyNamespace().runnableInformer(0),
+            hub.network()
+                .v1()
+                .ingresses()
+                .inAnyNamespace()
+                .runnableInformer(0)
+                .itemStore(new LeanItemStore<>()),
             "Ingresses in the hub");
     this.secrets =
         informers.retrying(

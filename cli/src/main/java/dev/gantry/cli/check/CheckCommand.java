@@ -2,8 +2,7 @@ package dev.gantry.cli.check;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.crd.RemoteCluster;
-import dev.gantry.discoverer.LinkCommand;
-import dev.gantry.runtime.cli.Commands;
+import dev.gantry.discoverer.HubFlags;
 import dev.gantry.runtime.cli.FlagValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
@@ -11,14 +10,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,22 +45,7 @@ import picocli.CommandLine.Spec;
 public final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--hub-kubeconfig",
-      description = "Kubeconfig of the hub (default: " + Commands.AUTO_KUBECONFIG + ").")
-  Path hubKubeconfig;
-
-  @Option(
-      names = "--hub-context",
-      description = "Context of the hub's kubeconfig (default: its current one).")
-  String hubContext;
-
-  @Option(
-      names = "--namespace",
-      defaultValue = "gantry-system",
-      description =
-          "Hub namespace of the clusters' kubeconfig Secrets (default: ${DEFAULT-VALUE}).")
-  String namespace;
+  @Mixin HubFlags hub;
 
   @Option(names = "--cluster-name", description = "Check this cluster only (default: every one).")
   String clusterName;
@@ -95,7 +78,7 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     CheckOptions options =
         new CheckOptions(
-            namespace,
+            hub.namespace(),
             FlagValues.duration("--token-warning", tokenWarning),
             FlagValues.duration("--timeout", timeout),
             Instant.now());
@@ -106,12 +89,16 @@ public final class CheckCommand implements Callable<Integer> {
             address[0] + ": '" + address[1] + "' is not host:port (e.g. 127.0.0.1:8081)");
       }
     }
-    Config config = hubConfig(options.timeout());
+    Config config = hub.config();
+    config.setConnectionTimeout((int) options.timeout().toMillis());
+    config.setRequestTimeout((int) options.timeout().toMillis());
+    config.setRequestRetryBackoffLimit(0);
     PrintWriter out = spec.commandLine().getOut();
     Report report = new Report(out);
-    report.heading("hub " + ClusterCheck.server(config) + ", namespace " + namespace);
-    try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(config).build()) {
-      if (hub.apiextensions()
+    report.heading("hub " + ClusterCheck.server(config) + ", namespace " + hub.namespace());
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      if (client
+              .apiextensions()
               .v1()
               .customResourceDefinitions()
               .withName(RemoteCluster.CRD_NAME)
@@ -122,7 +109,7 @@ public final class CheckCommand implements Callable<Integer> {
             "install Gantry's chart in the hub (it installs the CRDs)");
       } else {
         report.pass("the hub's API answers; the RemoteCluster CRD is installed");
-        clusters(hub, options, report);
+        clusters(client, options, report);
       }
     } catch (KubernetesClientException e) {
       report.fail(
@@ -151,14 +138,14 @@ public final class CheckCommand implements Callable<Integer> {
     return report.failures() == 0 ? 0 : 1;
   }
 
-  private void clusters(KubernetesClient hub, CheckOptions options, Report report) {
+  private void clusters(KubernetesClient client, CheckOptions options, Report report) {
     Map<String, Secret> secrets = new TreeMap<>();
     for (Secret s :
-        hub.secrets().inNamespace(namespace).withLabel(Labels.CLUSTER).list().getItems()) {
+        client.secrets().inNamespace(hub.namespace()).withLabel(Labels.CLUSTER).list().getItems()) {
       secrets.put(s.getMetadata().getLabels().get(Labels.CLUSTER), s);
     }
     Map<String, RemoteCluster> remotes = new TreeMap<>();
-    for (RemoteCluster r : hub.resources(RemoteCluster.class).list().getItems()) {
+    for (RemoteCluster r : client.resources(RemoteCluster.class).list().getItems()) {
       remotes.put(r.getMetadata().getName(), r);
     }
     TreeSet<String> names = new TreeSet<>(secrets.keySet());
@@ -172,7 +159,7 @@ public final class CheckCommand implements Callable<Integer> {
           "no cluster is linked (no RemoteCluster, no Secret labelled "
               + Labels.CLUSTER
               + " in "
-              + namespace
+              + options.namespace()
               + ")",
           "link one: gantry link --cluster-name <name> --context <remote> --hub-context <hub>"
               + " --apply");
@@ -180,13 +167,5 @@ public final class CheckCommand implements Callable<Integer> {
     for (String name : names) {
       new ClusterCheck(report, options, name).run(secrets.get(name), remotes.get(name));
     }
-  }
-
-  private Config hubConfig(Duration requestTimeout) {
-    Config config = LinkCommand.config("--hub-kubeconfig", hubKubeconfig, hubContext);
-    config.setConnectionTimeout((int) requestTimeout.toMillis());
-    config.setRequestTimeout((int) requestTimeout.toMillis());
-    config.setRequestRetryBackoffLimit(0);
-    return config;
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.discoverer.hub;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.runtime.informer.LeanItemStore;
 import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -40,7 +41,8 @@ public final class HubMirrors implements AutoCloseable {
       SharedIndexInformer<Service> s =
           (ns.isEmpty() ? hub.services().inAnyNamespace() : hub.services().inNamespace(ns))
               .withLabel(Labels.CLUSTER, cluster)
-              .runnableInformer(resyncMillis);
+              .runnableInformer(resyncMillis)
+              .itemStore(new LeanItemStore<>());
       informers.retrying(s, "mirror Services" + where(ns) + " in the hub");
       s.addIndexers(Map.of(BY_SOURCE, HubMirrors::source));
       SharedIndexInformer<EndpointSlice> e =
@@ -48,7 +50,8 @@ public final class HubMirrors implements AutoCloseable {
                   ? hub.discovery().v1().endpointSlices().inAnyNamespace()
                   : hub.discovery().v1().endpointSlices().inNamespace(ns))
               .withLabel(Labels.CLUSTER, cluster)
-              .runnableInformer(resyncMillis);
+              .runnableInformer(resyncMillis)
+              .itemStore(new LeanItemStore<>());
       informers.retrying(e, "mirror EndpointSlices" + where(ns) + " in the hub");
       e.addIndexers(Map.of(BY_SOURCE, HubMirrors::source));
       services.add(s);

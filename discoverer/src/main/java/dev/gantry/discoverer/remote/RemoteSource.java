@@ -2,6 +2,7 @@ package dev.gantry.discoverer.remote;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.runtime.informer.LeanItemStore;
 import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -51,7 +52,8 @@ public final class RemoteSource implements AutoCloseable {
     for (String ns : scopes) {
       SharedIndexInformer<Service> serviceInformer =
           (ns.isEmpty() ? client.services().inAnyNamespace() : client.services().inNamespace(ns))
-              .runnableInformer(resyncMillis);
+              .runnableInformer(resyncMillis)
+              .itemStore(new LeanItemStore<>());
       String where = (ns.isEmpty() ? "" : " of namespace " + ns) + " in remote cluster " + cluster;
       informers.retrying(serviceInformer, "Services" + where);
       serviceInformer.addEventHandler(
@@ -63,7 +65,8 @@ public final class RemoteSource implements AutoCloseable {
           (ns.isEmpty()
                   ? client.discovery().v1().endpointSlices().inAnyNamespace()
                   : client.discovery().v1().endpointSlices().inNamespace(ns))
-              .runnableInformer(resyncMillis);
+              .runnableInformer(resyncMillis)
+              .itemStore(new LeanItemStore<>());
       informers.retrying(sliceInformer, "EndpointSlices" + where);
       sliceInformer.addIndexers(
           Map.of(

@@ -136,6 +136,7 @@ public final class TolerantInformer<T extends HasMetadata> implements AutoClosea
 
     @Override
     public GenericKubernetesResource put(String key, GenericKubernetesResource object) {
+      LeanItemStore.lean(object);
       try {
         readable.put(key, serialization.convertValue(object, type));
         unreadable.remove(key);
