@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.runtime.log.LogKeys;
 import dev.gantry.xds.ir.ProxyVerdict;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -130,6 +131,12 @@ public final class ProxyStatusWriter {
 
   /** One status write; false when it should be tried again. */
   private boolean write(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
+    try (LogKeys.Scope ignored = LogKeys.object("HTTPProxy", verdict.key())) {
+      return writeStatus(verdict, current, next);
+    }
+  }
+
+  private boolean writeStatus(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
     try {
       // Written as a raw object (the status subresource keeps the spec as stored): neither the
       // request nor the answer goes through our model of the spec, which a proxy written against

@@ -1,5 +1,6 @@
 package dev.gantry.xds.publish;
 
+import dev.gantry.runtime.log.LogKeys;
 import dev.gantry.xds.compile.ingress.IngressConverter;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,13 +24,17 @@ public final class IngressWarningLog {
     int added = 0;
     for (IngressConverter.Warning w : now) {
       if (!last.contains(w)) {
-        log.warn("Ingress {}: {}", w.ingress(), w.message());
+        try (LogKeys.Scope ignored = LogKeys.object("Ingress", w.ingress())) {
+          log.warn("Ingress {}: {}", w.ingress(), w.message());
+        }
         added++;
       }
     }
     for (IngressConverter.Warning w : last) {
       if (!now.contains(w)) {
-        log.info("Ingress {}: no longer: {}", w.ingress(), w.message());
+        try (LogKeys.Scope ignored = LogKeys.object("Ingress", w.ingress())) {
+          log.info("Ingress {}: no longer: {}", w.ingress(), w.message());
+        }
       }
     }
     last = now;
