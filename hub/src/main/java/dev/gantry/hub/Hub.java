@@ -13,7 +13,6 @@ import dev.gantry.xds.publish.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,6 +39,7 @@ public final class Hub implements AutoCloseable {
   private final KubernetesClient hub;
   private final Clock clock = Clock.systemUTC();
   private final XdsMetrics metrics = new XdsMetrics();
+  private final HubMetrics hubMetrics = new HubMetrics(metrics.registry());
   private final RetryingInformers informers = new RetryingInformers();
   private final ScheduledExecutorService xdsExecutor = executor("xds-build");
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
@@ -95,12 +95,8 @@ public final class Hub implements AutoCloseable {
                     (namespace, name) -> sources.cachedStatus(namespace, name),
                     writers),
             this::writes,
-            Counter.builder("gantry.hub.status.writes")
-                .description("HTTPProxy statuses this replica wrote")
-                .register(metrics.registry()),
-            Counter.builder("gantry.hub.status.write.failures")
-                .description("HTTPProxy status writes that failed (each is retried)")
-                .register(metrics.registry()));
+            hubMetrics.statusWrites(),
+            hubMetrics.statusWriteFailures());
     publisher =
         new XdsPublisher(
             xdsExecutor,
@@ -110,7 +106,10 @@ public final class Hub implements AutoCloseable {
                 config.envoyHttpAddress(), config.envoyHttpPort(), config.envoyHttpsPort()),
             server,
             metrics,
-            status::accept);
+            verdicts -> {
+              hubMetrics.proxies(verdicts);
+              status.accept(verdicts);
+            });
     aggregator =
         new Aggregator(
                 hub,
@@ -120,6 +119,7 @@ public final class Hub implements AutoCloseable {
                 config.holdoff(),
                 config.staleEndpointTtl(),
                 update -> {
+                  hubMetrics.federationChanged(update);
                   publisher.federationChanged(update);
                   ServiceImportPublisher writer = imports;
                   if (writer != null) {
@@ -153,11 +153,6 @@ public final class Hub implements AutoCloseable {
    */
   private void startClusterChecks() {
     Duration timeout = config.heartbeatTimeout();
-    // Registered either way, so dashboards and alerts find the series.
-    Counter expirations =
-        Counter.builder("gantry.hub.heartbeat.expirations")
-            .description("Clusters this replica marked Stale because their heartbeat stopped")
-            .register(metrics.registry());
     ClusterHeartbeats heartbeats =
         timeout == null
             ? null
@@ -170,22 +165,18 @@ public final class Hub implements AutoCloseable {
                 config.leaderElection() == null
                     ? LeaderElection.identity("gantry-hub")
                     : config.leaderElection().identity(),
-                expirations);
+                hubMetrics.heartbeatExpirations());
     if (heartbeats == null) {
       log.info("cluster heartbeats are not judged (--cluster-heartbeat-timeout 0)");
     }
     ClusterRemovals removals =
         new ClusterRemovals(
-            hub,
-            aggregator::remoteClusters,
-            this::writes,
-            Counter.builder("gantry.hub.cluster.removals")
-                .description("Deleted RemoteClusters whose mirrors this replica removed")
-                .register(metrics.registry()));
+            hub, aggregator::remoteClusters, this::writes, hubMetrics.clusterRemovals());
     long every = timeout == null ? 1000 : Math.max(100, Math.min(1000, timeout.toMillis() / 4));
     importsExecutor.scheduleWithFixedDelay(
         () -> {
           try {
+            hubMetrics.remoteClusters(aggregator.remoteClusters());
             if (heartbeats != null) {
               heartbeats.check();
             }

@@ -1,5 +1,6 @@
 package dev.gantry.discoverer.metrics;
 
+import dev.gantry.runtime.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -38,18 +39,22 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    Gauge.builder("gantry.build.info", () -> 1)
+        .description("1, with the version and source revision of the running build as labels")
+        .tags("version", BuildInfo.version(), "revision", BuildInfo.revision())
+        .register(registry);
     Gauge.builder("gantry.discoverer.remote.reachable", reachable, AtomicLong::get)
         .description("1 when the remote cluster's apiserver answers, else 0")
         .tag("cluster", cluster)
         .register(registry);
-    Gauge.builder("gantry.discoverer.remote.token.expiry", tokenExpiry, AtomicLong::get)
+    Gauge.builder("gantry.discoverer.remote.token.expiry.timestamp", tokenExpiry, AtomicLong::get)
         .description(
             "Unix time at which the remote credentials' bearer token expires; -1 when they do not"
                 + " say")
         .baseUnit("seconds")
         .tag("cluster", cluster)
         .register(registry);
-    Gauge.builder("gantry.discoverer.last.successful.sync", lastSync, AtomicLong::get)
+    Gauge.builder("gantry.discoverer.last.successful.sync.timestamp", lastSync, AtomicLong::get)
         .description("Unix time of the last completed full sync of the remote cluster")
         .baseUnit("seconds")
         .tag("cluster", cluster)
@@ -116,6 +121,9 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
     Timer.builder("gantry.discoverer.reconcile.duration")
         .description("Time to reconcile one remote Service with its hub mirror")
         .tags("cluster", cluster, "result", result)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry)
         .record(duration);
   }
@@ -127,7 +135,10 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
             "From a remote event to its mirror written in the hub (the discoverer's hop of the"
                 + " propagation latency)")
         .tags("cluster", cluster)
-        .publishPercentiles(0.5, 0.99)
+        // Buckets, not client-side percentiles: quantiles aggregate across replicas in queries.
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry)
         .record(duration);
   }

@@ -107,6 +107,9 @@ public final class XdsMetrics {
     Timer.builder("gantry.xds.snapshot.build.duration")
         .description("Time to build one xDS snapshot")
         .tag("kind", full ? "full" : "endpoints")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry)
         .record(duration);
   }
