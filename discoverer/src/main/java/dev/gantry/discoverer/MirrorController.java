@@ -1,5 +1,6 @@
 package dev.gantry.discoverer;
 
+import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.discoverer.hub.HubMirrors;
 import dev.gantry.discoverer.hub.HubWriter;
@@ -13,6 +14,7 @@ import dev.gantry.discoverer.remote.TokenExpiry;
 import dev.gantry.discoverer.status.ClusterState;
 import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
+import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.log.LogKeys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -66,6 +68,7 @@ final class MirrorController implements AutoCloseable {
 
   private final HubMirrors hubMirrors;
   private final MirrorReconciler reconciler;
+  private final EventRecorder events;
   private final StatusReporter status;
   private final KubeconfigFileWatcher kubeconfigWatcher;
   private final Map<ServiceName, String> collisions = new ConcurrentHashMap<>();
@@ -94,8 +97,10 @@ final class MirrorController implements AutoCloseable {
       RetryingInformers informers,
       DiscovererMetrics metrics,
       Clock clock,
-      BooleanSupplier mayWrite) {
+      BooleanSupplier mayWrite,
+      EventRecorder events) {
     this.config = config;
+    this.events = events;
     this.hub = hub;
     this.mayWrite = mayWrite;
     this.informers = informers;
@@ -226,7 +231,18 @@ final class MirrorController implements AutoCloseable {
           collisions.remove(key);
         } else {
           outcome.collisions().forEach(c -> metrics.collisionDetected());
-          collisions.put(key, String.join("; ", outcome.collisions()));
+          String found = String.join("; ", outcome.collisions());
+          if (!found.equals(collisions.put(key, found))) {
+            // On the RemoteCluster, where its status lists the collisions too; once per change.
+            events.warning(
+                EventRecorder.Regarding.of(
+                    HasMetadata.getApiVersion(RemoteCluster.class),
+                    HasMetadata.getKind(RemoteCluster.class),
+                    config.clusterName()),
+                "NameCollision",
+                "Mirror",
+                key + " of cluster " + config.clusterName() + " is not mirrored: " + found);
+          }
         }
         failures.remove(key);
         if (outcome.again()) {

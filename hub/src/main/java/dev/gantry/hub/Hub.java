@@ -6,6 +6,7 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
+import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.publish.XdsMetrics;
@@ -53,6 +54,7 @@ public final class Hub implements AutoCloseable {
   private StatusLoop status;
   private HealthServer health;
   private JvmGcMetrics gcMetrics;
+  private EventRecorder events;
 
   public Hub(HubConfig config, KubernetesClient hub) {
     this.config = config;
@@ -86,6 +88,8 @@ public final class Hub implements AutoCloseable {
           config.xdsAddress().getPort());
     }
     server = new XdsServer(config.xdsAddress(), metrics, config.xdsTls()).start();
+    events = EventRecorder.of(hub, "gantry.dev/hub", identity(), executor("events"));
+    hubMetrics.events(events);
     status =
         new StatusLoop(
             writers ->
@@ -93,7 +97,8 @@ public final class Hub implements AutoCloseable {
                     hub,
                     clock,
                     (namespace, name) -> sources.cachedStatus(namespace, name),
-                    writers),
+                    writers,
+                    events),
             this::writes,
             hubMetrics.statusWrites(),
             hubMetrics.statusWriteFailures());
@@ -109,6 +114,17 @@ public final class Hub implements AutoCloseable {
             verdicts -> {
               hubMetrics.proxies(verdicts);
               status.accept(verdicts);
+            },
+            // Like status, only the writing replica reports: one Event per change, not one each.
+            warning -> {
+              if (writes()) {
+                events.warning(
+                    EventRecorder.Regarding.of(
+                        "networking.k8s.io/v1", "Ingress", warning.ingress()),
+                    "Ignored",
+                    "Translate",
+                    warning.message());
+              }
             });
     aggregator =
         new Aggregator(
@@ -131,7 +147,8 @@ public final class Hub implements AutoCloseable {
       startWriting();
     } else {
       election =
-          new LeaderElection(hub, config.leaderElection(), this::startWriting, this::stopWriting);
+          new LeaderElection(
+              hub, config.leaderElection(), this::startWriting, this::stopWriting, events);
       election.start();
     }
     sources = new RouteSources(hub, informers, publisher).start();
@@ -162,9 +179,7 @@ public final class Hub implements AutoCloseable {
                 clock,
                 timeout,
                 this::writes,
-                config.leaderElection() == null
-                    ? LeaderElection.identity("gantry-hub")
-                    : config.leaderElection().identity(),
+                identity(),
                 hubMetrics.heartbeatExpirations());
     if (heartbeats == null) {
       log.info("cluster heartbeats are not judged (--cluster-heartbeat-timeout 0)");
@@ -189,6 +204,13 @@ public final class Hub implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** This replica's name in the Lease, in status it writes and in its Events. */
+  private String identity() {
+    return config.leaderElection() == null
+        ? LeaderElection.identity("gantry-hub")
+        : config.leaderElection().identity();
   }
 
   /** Whether this replica writes status and ServiceImports: alone, or holding the lease. */
@@ -282,7 +304,8 @@ public final class Hub implements AutoCloseable {
     if (election != null) {
       election.close(); // releases the lease and stops the writes
     }
-    for (AutoCloseable c : new AutoCloseable[] {gcMetrics, health, sources, aggregator, imports}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {gcMetrics, health, sources, aggregator, imports, events}) {
       if (c != null) {
         try {
           c.close();

@@ -5,6 +5,7 @@ import dev.gantry.xds.compile.ingress.IngressConverter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,19 @@ import org.slf4j.LoggerFactory;
 public final class IngressWarningLog {
   private static final Logger log = LoggerFactory.getLogger(IngressWarningLog.class);
 
+  private final Consumer<IngressConverter.Warning> onNew;
   private Set<IngressConverter.Warning> last = Set.of();
+
+  public IngressWarningLog() {
+    this(w -> {});
+  }
+
+  /**
+   * @param onNew told of each warning when it appears (e.g. to write an Event)
+   */
+  public IngressWarningLog(Consumer<IngressConverter.Warning> onNew) {
+    this.onNew = onNew;
+  }
 
   /** The current warnings of all Ingresses; returns how many are new since the last call. */
   public int update(List<IngressConverter.Warning> current) {
@@ -27,6 +40,7 @@ public final class IngressWarningLog {
         try (LogKeys.Scope ignored = LogKeys.object("Ingress", w.ingress())) {
           log.warn("Ingress {}: {}", w.ingress(), w.message());
         }
+        onNew.accept(w);
         added++;
       }
     }
