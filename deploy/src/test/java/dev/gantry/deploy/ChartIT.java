@@ -640,6 +640,12 @@ class ChartIT {
         lease(hubSa, "update", "gantry-hub", NS, true),
         lease(hubSa, "patch", "gantry-discoverer-west", NS, false),
         lease(hubSa, "get", "gantry-hub", "shop", false),
+        // Events about what it judges: written, never read back or removed
+        can(hubSa, "create", "events.k8s.io", "events", "shop"),
+        can(hubSa, "patch", "events.k8s.io", "events", "default"),
+        can(hubSa, "create", "", "events", NS),
+        cannot(hubSa, "delete", "events.k8s.io", "events", "shop"),
+        cannot(hubSa, "update", "", "events", "shop"),
         // a discoverer of all namespaces
         can(east, "create", "", "services", "anything"),
         can(east, "delete", "discovery.k8s.io", "endpointslices", "anything"),
@@ -656,6 +662,9 @@ class ChartIT {
         cannot(east, "create", "", "configmaps", NS),
         cannot(east, "create", "coordination.k8s.io", "leases", NS),
         cannot(east, "update", "projectcontour.io", "httpproxies", "anything"),
+        can(east, "create", "events.k8s.io", "events", "default"),
+        can(east, "patch", "", "events", "default"),
+        cannot(east, "delete", "events.k8s.io", "events", "default"),
         // a discoverer of two namespaces, with leader election
         can(west, "create", "", "services", "shop"),
         can(west, "update", "discovery.k8s.io", "endpointslices", "default"),
@@ -668,6 +677,7 @@ class ChartIT {
         lease(west, "get", "gantry-discoverer-west", "shop", false),
         cannot(west, "update", "coordination.k8s.io", "leases", "shop"),
         cannot(west, "get", "", "secrets", "shop"),
+        can(west, "create", "events.k8s.io", "events", NS), // on its Lease
         // Envoy talks to the hub over xDS, not to the apiserver
         cannot(envoy, "list", "", "services", null),
         cannot(envoy, "get", "", "secrets", NS),

@@ -3,6 +3,7 @@ package dev.gantry.discoverer;
 import dev.gantry.discoverer.metrics.MicrometerDiscovererMetrics;
 import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
+import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ public final class Discoverer implements AutoCloseable {
   private final Clock clock;
   private final RetryingInformers informers = new RetryingInformers();
   private final AtomicReference<MirrorController> active = new AtomicReference<>();
+  private final EventRecorder events;
   private HealthServer health;
   private volatile LeaderElection election;
   private volatile boolean closed;
@@ -41,6 +44,18 @@ public final class Discoverer implements AutoCloseable {
     this.clock = clock;
     this.metrics = new MicrometerDiscovererMetrics(config.clusterName());
     this.hub = new KubernetesClientBuilder().withConfig(hubConfig(config)).build();
+    this.events =
+        EventRecorder.of(
+            hub,
+            "gantry.dev/discoverer",
+            config.identity(),
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "events-" + config.clusterName());
+                  t.setDaemon(true);
+                  return t;
+                }));
+    metrics.events(events);
   }
 
   private static Config hubConfig(DiscovererConfig config) {
@@ -110,7 +125,7 @@ public final class Discoverer implements AutoCloseable {
       return;
     }
     MirrorController controller =
-        new MirrorController(config, hub, informers, metrics, clock, this::mayWrite);
+        new MirrorController(config, hub, informers, metrics, clock, this::mayWrite, events);
     active.set(controller);
     controller.start();
   }
@@ -147,7 +162,8 @@ public final class Discoverer implements AutoCloseable {
                     config.renewDeadline(),
                     config.retryPeriod()),
                 this::startMirroring,
-                this::stopMirroring)
+                this::stopMirroring,
+                events)
             .start();
   }
 
@@ -181,6 +197,7 @@ public final class Discoverer implements AutoCloseable {
       running.close(); // releases the lease
     }
     stopMirroring();
+    events.close();
     if (health != null) {
       health.close();
     }

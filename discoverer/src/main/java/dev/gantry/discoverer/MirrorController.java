@@ -1,5 +1,6 @@
 package dev.gantry.discoverer;
 
+import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.discoverer.hub.HubMirrors;
 import dev.gantry.discoverer.hub.HubWriter;
@@ -13,7 +14,9 @@ import dev.gantry.discoverer.remote.TokenExpiry;
 import dev.gantry.discoverer.status.ClusterState;
 import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
+import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.runtime.log.LogKeys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -65,6 +68,7 @@ final class MirrorController implements AutoCloseable {
 
   private final HubMirrors hubMirrors;
   private final MirrorReconciler reconciler;
+  private final EventRecorder events;
   private final StatusReporter status;
   private final KubeconfigFileWatcher kubeconfigWatcher;
   private final Map<ServiceName, String> collisions = new ConcurrentHashMap<>();
@@ -93,18 +97,22 @@ final class MirrorController implements AutoCloseable {
       RetryingInformers informers,
       DiscovererMetrics metrics,
       Clock clock,
-      BooleanSupplier mayWrite) {
+      BooleanSupplier mayWrite,
+      EventRecorder events) {
     this.config = config;
+    this.events = events;
     this.hub = hub;
     this.mayWrite = mayWrite;
     this.informers = informers;
     this.metrics = metrics;
     this.clock = clock;
     this.scheduler =
-        Executors.newScheduledThreadPool(1, r -> thread(r, "discoverer-" + config.clusterName()));
+        Executors.newScheduledThreadPool(
+            1, r -> thread(config.clusterName(), r, "discoverer-" + config.clusterName()));
     this.workers =
         Executors.newFixedThreadPool(
-            config.workers(), r -> thread(r, "reconcile-" + config.clusterName()));
+            config.workers(),
+            r -> thread(config.clusterName(), r, "reconcile-" + config.clusterName()));
     this.queue = new KeyedWorkQueue<>(scheduler, Duration.ofMillis(200), Duration.ofSeconds(10));
     this.hubMirrors =
         new HubMirrors(hub, informers, config.clusterName(), config.scope().namespaces(), 0);
@@ -136,8 +144,9 @@ final class MirrorController implements AutoCloseable {
     metrics.collisions(collisions::size);
   }
 
-  private static Thread thread(Runnable r, String name) {
-    Thread t = new Thread(r, name);
+  /** A thread whose log lines all carry the cluster's name (a structured key in the JSON log). */
+  private static Thread thread(String cluster, Runnable r, String name) {
+    Thread t = new Thread(LogKeys.inCluster(cluster, r), name);
     t.setDaemon(true);
     return t;
   }
@@ -211,8 +220,10 @@ final class MirrorController implements AutoCloseable {
         }
         // Events from here on start a new wait: the queue hands the key out again after this.
         Pending pending = pendingSince.remove(key);
-        MirrorReconciler.Outcome outcome =
-            reconciler.reconcile(key, source, pending == null ? null : pending.seen());
+        MirrorReconciler.Outcome outcome;
+        try (LogKeys.Scope ignored = LogKeys.object("Service", key.toString())) {
+          outcome = reconciler.reconcile(key, source, pending == null ? null : pending.seen());
+        }
         if (pending != null && outcome.writes() > 0 && !outcome.again()) {
           metrics.propagation(Duration.ofNanos(System.nanoTime() - pending.nanos()));
         }
@@ -220,7 +231,18 @@ final class MirrorController implements AutoCloseable {
           collisions.remove(key);
         } else {
           outcome.collisions().forEach(c -> metrics.collisionDetected());
-          collisions.put(key, String.join("; ", outcome.collisions()));
+          String found = String.join("; ", outcome.collisions());
+          if (!found.equals(collisions.put(key, found))) {
+            // On the RemoteCluster, where its status lists the collisions too; once per change.
+            events.warning(
+                EventRecorder.Regarding.of(
+                    HasMetadata.getApiVersion(RemoteCluster.class),
+                    HasMetadata.getKind(RemoteCluster.class),
+                    config.clusterName()),
+                "NameCollision",
+                "Mirror",
+                key + " of cluster " + config.clusterName() + " is not mirrored: " + found);
+          }
         }
         failures.remove(key);
         if (outcome.again()) {
@@ -233,11 +255,13 @@ final class MirrorController implements AutoCloseable {
         failures.put(key, Errors.describe(e));
         Duration delay = queue.retry(key);
         metrics.reconcile(Duration.ofNanos(System.nanoTime() - started), "error");
-        log.warn(
-            "{}: reconcile failed, retrying in {} ms: {}",
-            key,
-            delay.toMillis(),
-            Errors.describe(e));
+        try (LogKeys.Scope ignored = LogKeys.object("Service", key.toString())) {
+          log.warn(
+              "{}: reconcile failed, retrying in {} ms: {}",
+              key,
+              delay.toMillis(),
+              Errors.describe(e));
+        }
       } finally {
         queue.done(key);
       }

@@ -320,7 +320,7 @@ class CredentialsIT {
   private static long tokenExpiry(Discoverer discoverer) {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile(
-                "gantry_discoverer_remote_token_expiry_seconds\\{cluster=\"east\"\\} (\\S+)")
+                "gantry_discoverer_remote_token_expiry_timestamp_seconds\\{cluster=\"east\"\\} (\\S+)")
             .matcher(discoverer.metrics().scrape());
     assertThat(m.find()).as("the token expiry gauge").isTrue();
     return (long) Double.parseDouble(m.group(1));

@@ -65,6 +65,15 @@ class DiscovererProcessIT {
           .contains("gantry_discoverer_queue_depth{cluster=\"east\"}")
           .contains("gantry_discoverer_reconcile_duration_seconds_count")
           .contains("gantry_discoverer_propagation_seconds_count{cluster=\"east\"}")
+          // Durations are histograms (buckets aggregate across replicas), never client quantiles.
+          .contains("gantry_discoverer_propagation_seconds_bucket{cluster=\"east\",le=\"")
+          .contains("gantry_discoverer_reconcile_duration_seconds_bucket{cluster=\"east\",")
+          .doesNotContain("quantile=")
+          .containsPattern(
+              "gantry_build_info\\{revision=\"[^\"]+\",version=\""
+                  + java.util.regex.Pattern.quote(dev.gantry.runtime.BuildInfo.version())
+                  + "\"} 1")
+          .contains("gantry_discoverer_remote_token_expiry_timestamp_seconds{cluster=\"east\"}")
           .contains("gantry_discoverer_mirrored_objects{cluster=\"east\",resource=\"service\"} 1.0")
           .contains(
               "gantry_discoverer_mirrored_objects{cluster=\"east\",resource=\"endpointslice\"} 1.0")
@@ -72,7 +81,7 @@ class DiscovererProcessIT {
           .contains("gantry_discoverer_remote_reachable{cluster=\"east\"} 1.0")
           .contains("gantry_discoverer_collisions{cluster=\"east\"} 0.0")
           .contains("jvm_memory_used_bytes");
-      assertThat(process.metric("gantry_discoverer_last_successful_sync_seconds", null))
+      assertThat(process.metric("gantry_discoverer_last_successful_sync_timestamp_seconds", null))
           .isPositive();
       assertThat(
               process.metric(

@@ -10,6 +10,7 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -159,6 +160,38 @@ class RestartAndCollisionIT {
                                 .contains("belongs to cluster other"));
                 assertThat(rc.getStatus().condition("Ready").getStatus()).isEqualTo("True");
               });
+      // And an Event on the RemoteCluster for each (cluster-scoped: in namespace default).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          hubClient
+                              .events()
+                              .v1()
+                              .events()
+                              .inNamespace("default")
+                              .list()
+                              .getItems()
+                              .stream()
+                              .filter(e -> "RemoteCluster".equals(e.getRegarding().getKind()))
+                              .filter(e -> "east".equals(e.getRegarding().getName()))
+                              .filter(e -> e.getNote().contains(ns + "/"))
+                              .toList())
+                      .allSatisfy(
+                          e -> {
+                            assertThat(e.getType()).isEqualTo("Warning");
+                            assertThat(e.getReason()).isEqualTo("NameCollision");
+                            assertThat(e.getRegarding().getApiVersion())
+                                .isEqualTo(HasMetadata.getApiVersion(RemoteCluster.class));
+                            assertThat(e.getReportingController())
+                                .isEqualTo("gantry.dev/discoverer");
+                          })
+                      .anySatisfy(e -> assertThat(e.getNote()).contains("east-api"))
+                      .anySatisfy(e -> assertThat(e.getNote()).contains("east-cache"))
+                      .hasSize(2));
+      assertThat(discoverer.metrics().scrape())
+          .contains("gantry_events_total{result=\"failed\"} 0.0");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.gantry.hub;
 import dev.gantry.api.Rfc3339;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterStatus;
+import dev.gantry.runtime.log.LogKeys;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -128,7 +129,7 @@ final class ClusterHeartbeats {
             .build());
     update.setSpec(remote.getSpec());
     update.setStatus(status);
-    try {
+    try (LogKeys.Scope ignored = LogKeys.cluster(name)) {
       statusWriter.accept(update);
       marked.increment();
       log.warn(

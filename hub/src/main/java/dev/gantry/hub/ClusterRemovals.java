@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.runtime.log.LogKeys;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -74,6 +75,12 @@ final class ClusterRemovals {
   }
 
   private void remove(String cluster) {
+    try (LogKeys.Scope ignored = LogKeys.cluster(cluster)) {
+      removeMirrors(cluster);
+    }
+  }
+
+  private void removeMirrors(String cluster) {
     List<Service> services = services(cluster);
     List<EndpointSlice> slices = slices(cluster);
     for (EndpointSlice slice : slices) {

@@ -6,6 +6,7 @@ import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
+import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.publish.XdsMetrics;
@@ -13,7 +14,6 @@ import dev.gantry.xds.publish.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -40,6 +40,7 @@ public final class Hub implements AutoCloseable {
   private final KubernetesClient hub;
   private final Clock clock = Clock.systemUTC();
   private final XdsMetrics metrics = new XdsMetrics();
+  private final HubMetrics hubMetrics = new HubMetrics(metrics.registry());
   private final RetryingInformers informers = new RetryingInformers();
   private final ScheduledExecutorService xdsExecutor = executor("xds-build");
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
@@ -53,6 +54,7 @@ public final class Hub implements AutoCloseable {
   private StatusLoop status;
   private HealthServer health;
   private JvmGcMetrics gcMetrics;
+  private EventRecorder events;
 
   public Hub(HubConfig config, KubernetesClient hub) {
     this.config = config;
@@ -86,6 +88,8 @@ public final class Hub implements AutoCloseable {
           config.xdsAddress().getPort());
     }
     server = new XdsServer(config.xdsAddress(), metrics, config.xdsTls()).start();
+    events = EventRecorder.of(hub, "gantry.dev/hub", identity(), executor("events"));
+    hubMetrics.events(events);
     status =
         new StatusLoop(
             writers ->
@@ -93,14 +97,11 @@ public final class Hub implements AutoCloseable {
                     hub,
                     clock,
                     (namespace, name) -> sources.cachedStatus(namespace, name),
-                    writers),
+                    writers,
+                    events),
             this::writes,
-            Counter.builder("gantry.hub.status.writes")
-                .description("HTTPProxy statuses this replica wrote")
-                .register(metrics.registry()),
-            Counter.builder("gantry.hub.status.write.failures")
-                .description("HTTPProxy status writes that failed (each is retried)")
-                .register(metrics.registry()));
+            hubMetrics.statusWrites(),
+            hubMetrics.statusWriteFailures());
     publisher =
         new XdsPublisher(
             xdsExecutor,
@@ -110,7 +111,21 @@ public final class Hub implements AutoCloseable {
                 config.envoyHttpAddress(), config.envoyHttpPort(), config.envoyHttpsPort()),
             server,
             metrics,
-            status::accept);
+            verdicts -> {
+              hubMetrics.proxies(verdicts);
+              status.accept(verdicts);
+            },
+            // Like status, only the writing replica reports: one Event per change, not one each.
+            warning -> {
+              if (writes()) {
+                events.warning(
+                    EventRecorder.Regarding.of(
+                        "networking.k8s.io/v1", "Ingress", warning.ingress()),
+                    "Ignored",
+                    "Translate",
+                    warning.message());
+              }
+            });
     aggregator =
         new Aggregator(
                 hub,
@@ -120,6 +135,7 @@ public final class Hub implements AutoCloseable {
                 config.holdoff(),
                 config.staleEndpointTtl(),
                 update -> {
+                  hubMetrics.federationChanged(update);
                   publisher.federationChanged(update);
                   ServiceImportPublisher writer = imports;
                   if (writer != null) {
@@ -131,7 +147,8 @@ public final class Hub implements AutoCloseable {
       startWriting();
     } else {
       election =
-          new LeaderElection(hub, config.leaderElection(), this::startWriting, this::stopWriting);
+          new LeaderElection(
+              hub, config.leaderElection(), this::startWriting, this::stopWriting, events);
       election.start();
     }
     sources = new RouteSources(hub, informers, publisher).start();
@@ -153,11 +170,6 @@ public final class Hub implements AutoCloseable {
    */
   private void startClusterChecks() {
     Duration timeout = config.heartbeatTimeout();
-    // Registered either way, so dashboards and alerts find the series.
-    Counter expirations =
-        Counter.builder("gantry.hub.heartbeat.expirations")
-            .description("Clusters this replica marked Stale because their heartbeat stopped")
-            .register(metrics.registry());
     ClusterHeartbeats heartbeats =
         timeout == null
             ? null
@@ -167,25 +179,19 @@ public final class Hub implements AutoCloseable {
                 clock,
                 timeout,
                 this::writes,
-                config.leaderElection() == null
-                    ? LeaderElection.identity("gantry-hub")
-                    : config.leaderElection().identity(),
-                expirations);
+                identity(),
+                hubMetrics.heartbeatExpirations());
     if (heartbeats == null) {
       log.info("cluster heartbeats are not judged (--cluster-heartbeat-timeout 0)");
     }
     ClusterRemovals removals =
         new ClusterRemovals(
-            hub,
-            aggregator::remoteClusters,
-            this::writes,
-            Counter.builder("gantry.hub.cluster.removals")
-                .description("Deleted RemoteClusters whose mirrors this replica removed")
-                .register(metrics.registry()));
+            hub, aggregator::remoteClusters, this::writes, hubMetrics.clusterRemovals());
     long every = timeout == null ? 1000 : Math.max(100, Math.min(1000, timeout.toMillis() / 4));
     importsExecutor.scheduleWithFixedDelay(
         () -> {
           try {
+            hubMetrics.remoteClusters(aggregator.remoteClusters());
             if (heartbeats != null) {
               heartbeats.check();
             }
@@ -198,6 +204,13 @@ public final class Hub implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** This replica's name in the Lease, in status it writes and in its Events. */
+  private String identity() {
+    return config.leaderElection() == null
+        ? LeaderElection.identity("gantry-hub")
+        : config.leaderElection().identity();
   }
 
   /** Whether this replica writes status and ServiceImports: alone, or holding the lease. */
@@ -291,7 +304,8 @@ public final class Hub implements AutoCloseable {
     if (election != null) {
       election.close(); // releases the lease and stops the writes
     }
-    for (AutoCloseable c : new AutoCloseable[] {gcMetrics, health, sources, aggregator, imports}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {gcMetrics, health, sources, aggregator, imports, events}) {
       if (c != null) {
         try {
           c.close();

@@ -2,6 +2,8 @@ package dev.gantry.hub;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.runtime.events.EventRecorder;
+import dev.gantry.runtime.log.LogKeys;
 import dev.gantry.xds.ir.ProxyVerdict;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +40,7 @@ public final class ProxyStatusWriter {
   private final BiFunction<String, String, Current> cached;
   private final ExecutorService writers;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private final EventRecorder events;
 
   /** An HTTPProxy as an informer last saw it: its metadata and status (null when it has none). */
   public record Current(ObjectMeta metadata, HTTPProxyStatus status) {}
@@ -51,6 +55,20 @@ public final class ProxyStatusWriter {
       Clock clock,
       BiFunction<String, String, Current> cached,
       ExecutorService writers) {
+    this(hub, clock, cached, writers, null);
+  }
+
+  /**
+   * @param events where a proxy that turns invalid or orphaned (or valid again) is reported, as an
+   *     Event on it, once per change of its status; or null
+   */
+  public ProxyStatusWriter(
+      KubernetesClient hub,
+      Clock clock,
+      BiFunction<String, String, Current> cached,
+      ExecutorService writers,
+      EventRecorder events) {
+    this.events = events;
     this.hub = hub;
     this.clock = clock;
     this.cached = cached;
@@ -125,11 +143,44 @@ public final class ProxyStatusWriter {
     return cachedNow;
   }
 
+  /** An Event when the written status says something new: another state or description. */
+  private void report(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
+    HTTPProxyStatus before = current.status();
+    String was = before == null ? null : before.getCurrentStatus();
+    if (events == null
+        || (Objects.equals(was, next.getCurrentStatus())
+            && Objects.equals(before.getDescription(), next.getDescription()))) {
+      return;
+    }
+    EventRecorder.Regarding proxy =
+        new EventRecorder.Regarding(
+            HasMetadata.getApiVersion(HTTPProxy.class),
+            HasMetadata.getKind(HTTPProxy.class),
+            verdict.namespace(),
+            verdict.name(),
+            current.metadata().getUid());
+    if (!verdict.valid()) {
+      events.warning(
+          proxy,
+          ProxyVerdict.ORPHANED.equals(verdict.currentStatus()) ? "Orphaned" : "Invalid",
+          "Validate",
+          verdict.description());
+    } else if (was != null && !ProxyVerdict.VALID.equals(was)) {
+      events.normal(proxy, "Valid", "Validate", "valid again: " + verdict.description());
+    }
+  }
+
   /** Our last successful write to a proxy: on which version, what, and the version it made. */
   private record Written(String basedOn, HTTPProxyStatus status, String resultVersion) {}
 
   /** One status write; false when it should be tried again. */
   private boolean write(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
+    try (LogKeys.Scope ignored = LogKeys.object("HTTPProxy", verdict.key())) {
+      return writeStatus(verdict, current, next);
+    }
+  }
+
+  private boolean writeStatus(ProxyVerdict verdict, Current current, HTTPProxyStatus next) {
     try {
       // Written as a raw object (the status subresource keeps the spec as stored): neither the
       // request nor the answer goes through our model of the spec, which a proxy written against
@@ -157,6 +208,7 @@ public final class ProxyStatusWriter {
       if (!verdict.valid()) {
         log.info("{}: {}: {}", verdict.key(), verdict.currentStatus(), verdict.description());
       }
+      report(verdict, current, next);
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {

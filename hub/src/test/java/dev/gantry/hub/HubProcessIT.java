@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.RemoteClusterStatus;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.testbed.Crds;
@@ -15,6 +16,7 @@ import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import dev.gantry.xds.Fixtures;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,7 @@ class HubProcessIT {
     KubernetesClient client = hub.client();
     Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
     hubServiceAndProxy(client, "shop");
+    staleRemoteCluster(client, "east");
     Path dir = testbed.directory().resolve("hub-process");
     Files.createDirectories(dir);
     int xdsPort = Ports.freeLoopbackPort();
@@ -63,9 +67,35 @@ class HubProcessIT {
       String metrics = get(adminPort, "/metrics").body();
       assertThat(metrics)
           .contains("gantry_xds_snapshot_build_duration_seconds_count")
+          .contains("gantry_xds_snapshot_build_duration_seconds_bucket{kind=\"full\",le=\"")
+          .doesNotContain("quantile=")
           .contains("gantry_xds_pushes_total")
-          .doesNotContain("gantry_xds_nacks_total")
-          .contains("jvm_memory_used_bytes");
+          .doesNotContainPattern("gantry_xds_nacks_total\\{[^}]*} [1-9]")
+          .contains("jvm_memory_used_bytes")
+          .containsPattern(
+              "gantry_build_info\\{revision=\"[^\"]+\",version=\""
+                  + java.util.regex.Pattern.quote(dev.gantry.runtime.BuildInfo.version())
+                  + "\"} 1")
+          .contains("gantry_hub_httpproxies{status=\"valid\"} 1.0")
+          .contains("gantry_hub_httpproxies{status=\"invalid\"} 0.0")
+          .contains("gantry_hub_httpproxies{status=\"orphaned\"} 0.0")
+          // The hub's own Service web/shop, one endpoint, under the cluster "local".
+          // The hub's own Service shop/web, one endpoint, under the cluster "hub".
+          .contains("gantry_hub_cluster_endpoints{cluster=\"hub\"} 1.0")
+          .containsPattern("(?m)^gantry_hub_status_writes_total [1-9]")
+          .contains("gantry_hub_status_write_failures_total 0.0");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                String now = get(adminPort, "/metrics").body();
+                assertThat(now).contains("gantry_hub_cluster_stale{cluster=\"east\"} 1.0");
+                assertThat(
+                        value(
+                            now,
+                            "gantry_hub_cluster_heartbeat_timestamp_seconds{cluster=\"east\"}"))
+                    .isEqualTo(HEARTBEAT.getEpochSecond());
+              });
     } finally {
       process.destroy();
     }
@@ -137,6 +167,30 @@ class HubProcessIT {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+  }
+
+  /** The value of one series in a Prometheus text exposition, or NaN when it is not there. */
+  private static double value(String exposition, String series) {
+    return exposition
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst()
+        .orElse(Double.NaN);
+  }
+
+  private static final Instant HEARTBEAT = Instant.parse("2026-01-01T10:00:00Z");
+
+  /** A RemoteCluster whose discoverer last beat at {@link #HEARTBEAT} and that is Stale since. */
+  private static void staleRemoteCluster(KubernetesClient client, String name) {
+    RemoteCluster rc = new RemoteCluster();
+    rc.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    rc = client.resources(RemoteCluster.class).resource(rc).create();
+    RemoteClusterStatus status = new RemoteClusterStatus();
+    status.setLastHeartbeatTime(HEARTBEAT.toString());
+    status.setStaleSince(HEARTBEAT.toString());
+    rc.setStatus(status);
+    client.resources(RemoteCluster.class).resource(rc).updateStatus();
   }
 
   private static void awaitValidStatus(KubernetesClient client, String ns) {

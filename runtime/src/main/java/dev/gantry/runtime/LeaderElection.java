@@ -1,5 +1,6 @@
 package dev.gantry.runtime;
 
+import dev.gantry.runtime.events.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -62,6 +63,7 @@ public final class LeaderElection implements AutoCloseable {
   private final Settings settings;
   private final Runnable onStart;
   private final Runnable onStop;
+  private final EventRecorder events;
   private volatile CompletableFuture<?> election;
   private volatile boolean leading;
   private volatile boolean closed;
@@ -69,10 +71,24 @@ public final class LeaderElection implements AutoCloseable {
 
   public LeaderElection(
       KubernetesClient client, Settings settings, Runnable onStart, Runnable onStop) {
+    this(client, settings, onStart, onStop, null);
+  }
+
+  /**
+   * @param events where this replica reports taking the lease (an Event {@code LeaderElected} on
+   *     the Lease), or null
+   */
+  public LeaderElection(
+      KubernetesClient client,
+      Settings settings,
+      Runnable onStart,
+      Runnable onStop,
+      EventRecorder events) {
     this.client = client;
     this.settings = settings;
     this.onStart = onStart;
     this.onStop = onStop;
+    this.events = events;
   }
 
   /** The identity of a replica: the pod's name (HOSTNAME) and the process id. */
@@ -111,6 +127,18 @@ public final class LeaderElection implements AutoCloseable {
                             () -> {
                               log.info("{} holds lease {}", settings.identity(), settings.lease());
                               leading = true;
+                              if (events != null) {
+                                events.normal(
+                                    new EventRecorder.Regarding(
+                                        "coordination.k8s.io/v1",
+                                        "Lease",
+                                        settings.namespace(),
+                                        settings.lease(),
+                                        null),
+                                    "LeaderElected",
+                                    "Elect",
+                                    settings.identity() + " became leader");
+                              }
                               onStart.run();
                             },
                             this::stopped,

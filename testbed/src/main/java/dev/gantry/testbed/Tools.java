@@ -66,11 +66,28 @@ public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Pat
    * with the flags that matter).
    */
   public static Path helmDocs() {
+    return provisioned("HELM_DOCS");
+  }
+
+  /**
+   * Prometheus and promtool as {@code scripts/provision} builds them from their Go module, for
+   * checking the chart's dashboard queries and alert rules against scraped processes.
+   */
+  public static Path prometheus() {
+    return provisioned("PROMETHEUS");
+  }
+
+  /** {@code promtool}, built with {@link #prometheus()}. */
+  public static Path promtool() {
+    return provisioned("PROMTOOL");
+  }
+
+  private static Path provisioned(String key) {
     Map<String, String> printed = new LinkedHashMap<>();
-    if (System.getenv("GANTRY_HELM_DOCS") == null) {
+    if (System.getenv("GANTRY_" + key) == null) {
       printed.putAll(parse(runProvisionPrint()));
     }
-    return require(path("HELM_DOCS", printed));
+    return require(path(key, printed));
   }
 
   /** Parses {@code KEY=value} lines as {@code scripts/provision --print} writes them. */

@@ -1,5 +1,6 @@
 package dev.gantry.discoverer.metrics;
 
+import dev.gantry.runtime.events.EventRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -43,4 +44,7 @@ public interface DiscovererMetrics {
 
   /** A name collision with an object this discoverer does not own was found. */
   void collisionDetected();
+
+  /** Reports the Events the recorder wrote, dropped and failed to write, on every scrape. */
+  void events(EventRecorder recorder);
 }

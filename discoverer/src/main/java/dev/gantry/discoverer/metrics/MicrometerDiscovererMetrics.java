@@ -1,6 +1,9 @@
 package dev.gantry.discoverer.metrics;
 
+import dev.gantry.runtime.BuildInfo;
+import dev.gantry.runtime.events.EventRecorder;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,9 +14,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@link DiscovererMetrics} on a Prometheus registry. Every meter carries the {@code cluster} tag
@@ -38,18 +43,22 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    Gauge.builder("gantry.build.info", () -> 1)
+        .description("1, with the version and source revision of the running build as labels")
+        .tags("version", BuildInfo.version(), "revision", BuildInfo.revision())
+        .register(registry);
     Gauge.builder("gantry.discoverer.remote.reachable", reachable, AtomicLong::get)
         .description("1 when the remote cluster's apiserver answers, else 0")
         .tag("cluster", cluster)
         .register(registry);
-    Gauge.builder("gantry.discoverer.remote.token.expiry", tokenExpiry, AtomicLong::get)
+    Gauge.builder("gantry.discoverer.remote.token.expiry.timestamp", tokenExpiry, AtomicLong::get)
         .description(
             "Unix time at which the remote credentials' bearer token expires; -1 when they do not"
                 + " say")
         .baseUnit("seconds")
         .tag("cluster", cluster)
         .register(registry);
-    Gauge.builder("gantry.discoverer.last.successful.sync", lastSync, AtomicLong::get)
+    Gauge.builder("gantry.discoverer.last.successful.sync.timestamp", lastSync, AtomicLong::get)
         .description("Unix time of the last completed full sync of the remote cluster")
         .baseUnit("seconds")
         .tag("cluster", cluster)
@@ -116,6 +125,9 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
     Timer.builder("gantry.discoverer.reconcile.duration")
         .description("Time to reconcile one remote Service with its hub mirror")
         .tags("cluster", cluster, "result", result)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry)
         .record(duration);
   }
@@ -127,7 +139,10 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
             "From a remote event to its mirror written in the hub (the discoverer's hop of the"
                 + " propagation latency)")
         .tags("cluster", cluster)
-        .publishPercentiles(0.5, 0.99)
+        // Buckets, not client-side percentiles: quantiles aggregate across replicas in queries.
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry)
         .record(duration);
   }
@@ -172,6 +187,23 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
         .tag("cluster", cluster)
         .register(registry)
         .increment();
+  }
+
+  @Override
+  public void events(EventRecorder recorder) {
+    for (Map.Entry<String, ToDoubleFunction<EventRecorder>> e :
+        Map.<String, ToDoubleFunction<EventRecorder>>of(
+                "sent", EventRecorder::sent,
+                "failed", EventRecorder::failed,
+                "dropped", EventRecorder::dropped)
+            .entrySet()) {
+      FunctionCounter.builder("gantry.events", recorder, e.getValue())
+          .description(
+              "Kubernetes Events by result: sent, failed (logged, not retried), dropped (queue"
+                  + " full, or the same event moments ago)")
+          .tag("result", e.getKey())
+          .register(registry);
+    }
   }
 
   @Override

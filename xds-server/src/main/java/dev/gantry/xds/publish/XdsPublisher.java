@@ -8,6 +8,7 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressCompiler;
+import dev.gantry.xds.compile.ingress.IngressConverter;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
@@ -41,7 +42,7 @@ public final class XdsPublisher {
   private final Holdoff builds;
   private final ProxyCompiler proxyCompiler;
   private final IngressCompiler compiler;
-  private final IngressWarningLog ingressWarnings = new IngressWarningLog();
+  private final IngressWarningLog ingressWarnings;
   private final XdsAssembler assembler;
   private final XdsSink sink;
   private final XdsMetrics metrics;
@@ -74,6 +75,23 @@ public final class XdsPublisher {
       XdsSink sink,
       XdsMetrics metrics,
       Consumer<List<ProxyVerdict>> verdicts) {
+    this(executor, holdoff, compiler, assembler, sink, metrics, verdicts, w -> {});
+  }
+
+  /**
+   * @param verdicts told the verdicts on the HTTPProxies after each full build
+   * @param newIngressWarnings told of each Ingress warning when it appears (not on every build)
+   */
+  public XdsPublisher(
+      ScheduledExecutorService executor,
+      Duration holdoff,
+      ProxyCompiler compiler,
+      XdsAssembler assembler,
+      XdsSink sink,
+      XdsMetrics metrics,
+      Consumer<List<ProxyVerdict>> verdicts,
+      Consumer<IngressConverter.Warning> newIngressWarnings) {
+    this.ingressWarnings = new IngressWarningLog(newIngressWarnings);
     this.executor = executor;
     this.builds = new Holdoff(executor, holdoff, this::build);
     this.proxyCompiler = compiler;
