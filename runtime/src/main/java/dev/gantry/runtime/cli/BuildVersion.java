@@ -14,7 +14,9 @@ public final class BuildVersion implements IVersionProvider {
     return BuildInfo.version();
   }
 
-  /** {@code <command> <version>}: {@code gantry 0.1.0} for the CLI, the image's name in an image. */
+  /**
+   * {@code <command> <version>}: {@code gantry 0.1.0} for the CLI, the image's name in an image.
+   */
   @Override
   public String[] getVersion() {
     String command = spec == null ? "gantry" : spec.root().name();
