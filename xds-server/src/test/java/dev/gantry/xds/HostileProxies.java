@@ -360,6 +360,32 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, corsPolicy: {allowMethods: [GET]}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
     },
     {
+      "IP allow and deny lists on one virtual host",
+      "invalid: IPFilterError/IncompatibleIPAddressFilters",
+      "  virtualhost: {fqdn: FQDN, ipAllowPolicy: [{source: Peer, cidr: 10.0.0.0/8}], ipDenyPolicy: [{source: Peer, cidr: 10.1.0.0/16}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "IP filter with a host name, an out-of-range prefix and an IPv4-mapped address",
+      "invalid: IPFilterError/InvalidCIDR, IPFilterError/InvalidCIDR, IPFilterError/InvalidCIDR",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], ipDenyPolicy: [{source: Remote, cidr: evil.example.com}, {source: Peer, cidr: 10.0.0.0/33}, {source: Peer, cidr: \"::ffff:10.0.0.1\"}]}]\n"
+    },
+    {
+      "IP filter with an unknown source",
+      "invalid: IPFilterError/IPFilterPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN, ipAllowPolicy: [{source: Anywhere, cidr: 0.0.0.0/0}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "IP allow list of every address, as one rule per /8",
+      "valid",
+      "  virtualhost: {fqdn: FQDN, ipAllowPolicy: ["
+          + String.join(
+              ", ",
+              java.util.stream.IntStream.range(0, 256)
+                  .mapToObj(i -> "{source: Peer, cidr: " + i + ".0.0.0/8}")
+                  .toList())
+          + "]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "CORS with a negative maxAge",
       "invalid: CORSError/PolicyDidNotParse",
       "  virtualhost: {fqdn: FQDN, corsPolicy: {allowOrigin: [\"*\"], allowMethods: [GET], maxAge: \"-1s\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"

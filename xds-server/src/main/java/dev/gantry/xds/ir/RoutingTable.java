@@ -25,19 +25,48 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   }
 
   /**
-   * A host name and its routes, longest prefix first, its CORS policy (null: none) and its TLS
-   * (null: plain HTTP only; see {@link VirtualHostTls}).
+   * A host name and its routes, longest prefix first, its CORS policy (null: none), its TLS (null:
+   * plain HTTP only; see {@link VirtualHostTls}) and its IP filter (null: none; a route's own
+   * replaces it).
    */
-  public record VirtualHost(String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls) {
+  public record VirtualHost(
+      String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls, IpFilter ipFilter) {
     public VirtualHost {
       routes = List.copyOf(routes);
     }
 
+    /** A host without an IP filter. */
+    public VirtualHost(String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls) {
+      this(fqdn, routes, cors, tls, null);
+    }
+
     /** This host with other routes (Ingress hosts merged from several Ingresses). */
     public VirtualHost withRoutes(List<Route> other) {
-      return new VirtualHost(fqdn, other, cors, tls);
+      return new VirtualHost(fqdn, other, cors, tls, ipFilter);
+    }
+
+    /** The IP filter of {@code route} here: the route's own, else the host's (null: none). */
+    public IpFilter ipFilterOf(Route route) {
+      return route.ipFilter() != null ? route.ipFilter() : ipFilter;
     }
   }
+
+  /**
+   * Who may reach a virtual host or route by source address: with {@code allow}, only requests
+   * matching a rule (403 for the others); without, every request but those matching one.
+   */
+  public record IpFilter(boolean allow, List<IpRule> rules) {
+    public IpFilter {
+      rules = List.copyOf(rules);
+    }
+  }
+
+  /**
+   * A range of source addresses: {@code address/prefixLength} (the address with its host bits
+   * cleared), matched against the connection's peer ({@code remote} false) or the client address
+   * Envoy derives from X-Forwarded-For or PROXY protocol ({@code remote} true).
+   */
+  public record IpRule(boolean remote, String address, int prefixLength) {}
 
   /**
    * Cross-origin resource sharing of a virtual host: the origins allowed, the methods and headers,
@@ -65,7 +94,8 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
   /**
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
-   * its way and the prefix that replaces the matched one (null: path unchanged).
+   * its way, the prefix that replaces the matched one (null: path unchanged), and its own IP filter
+   * (null: the virtual host's).
    */
   public record Route(
       Match match,
@@ -76,11 +106,36 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       Timeouts timeouts,
       Retry retry,
       List<HashPolicy> hashPolicies,
-      Actions actions) {
+      Actions actions,
+      IpFilter ipFilter) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
+    }
+
+    /** A route without an IP filter of its own. */
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies,
+        Actions actions) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions,
+          null);
     }
   }
 

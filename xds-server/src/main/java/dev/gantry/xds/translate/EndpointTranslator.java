@@ -4,6 +4,7 @@ import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedEndpoint;
 import dev.gantry.api.federation.FederatedEndpoint.State;
+import dev.gantry.xds.ir.IpLiterals;
 import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
@@ -96,54 +97,7 @@ public final class EndpointTranslator {
    * no port of that name in its slice, or an FQDN endpoint.
    */
   private static Integer dialablePort(Upstream upstream, FederatedEndpoint e) {
-    return ipLiteral(e.address()) ? targetPort(upstream, e) : null;
-  }
-
-  /**
-   * Whether Envoy can dial {@code address} as given. Host names never contain ':', so anything else
-   * must be four decimal octets (0-255, no leading zeros): a name spelled with hex digits only
-   * ("cafe.be") is not an address, and one such endpoint would make Envoy reject the whole
-   * assignment. Checked per endpoint per build, so by hand rather than with a regular expression.
-   */
-  static boolean ipLiteral(String address) {
-    if (address.indexOf(':') >= 0) {
-      for (int i = 0; i < address.length(); i++) {
-        char c = address.charAt(i);
-        boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-        if (!hex && c != ':' && c != '.') {
-          return false;
-        }
-      }
-      return true;
-    }
-    return ipv4(address);
-  }
-
-  private static boolean ipv4(String address) {
-    int n = address.length();
-    int i = 0;
-    for (int octet = 1; ; octet++) {
-      int start = i;
-      int value = 0;
-      while (i < n && i - start < 4 && address.charAt(i) >= '0' && address.charAt(i) <= '9') {
-        value = value * 10 + (address.charAt(i) - '0');
-        i++;
-      }
-      int digits = i - start;
-      if (digits == 0
-          || digits > 3
-          || value > 255
-          || (digits > 1 && address.charAt(start) == '0')) {
-        return false;
-      }
-      if (octet == 4) {
-        return i == n;
-      }
-      if (i >= n || address.charAt(i) != '.') {
-        return false;
-      }
-      i++;
-    }
+    return IpLiterals.ipLiteral(e.address()) ? targetPort(upstream, e) : null;
   }
 
   /** The endpoint's port for the service port: by name, or the only port when unnamed. */

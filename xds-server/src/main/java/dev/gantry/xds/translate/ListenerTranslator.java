@@ -1,6 +1,7 @@
 package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -17,6 +18,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -78,19 +80,27 @@ public final class ListenerTranslator {
 
   /**
    * The HTTP connection manager of Envoy's listeners ({@code ingress_http} and each {@code
-   * ingress_https} chain): routes from RDS, the CORS filter before the router (it acts on virtual
-   * hosts with a policy only). Proxyless gRPC clients get no CORS filter.
+   * ingress_https} chain): routes from RDS, the CORS and RBAC filters before the router (each acts
+   * on virtual hosts and routes with a policy only), the peer as the client address. Proxyless gRPC
+   * clients get neither filter.
    */
   static HttpConnectionManager envoyHttpConnectionManager(
       String routeConfigName, String statPrefix) {
     HttpConnectionManager plain = httpConnectionManager(routeConfigName);
     return plain.toBuilder()
         .setStatPrefix(statPrefix)
+        // As Contour: the client address is the connection's peer, appended to X-Forwarded-For,
+        // never one a client wrote there (an IP filter on Remote would trust it otherwise).
+        .setUseRemoteAddress(BoolValue.of(true))
         .clearHttpFilters()
         .addHttpFilters(
             HttpFilter.newBuilder()
                 .setName(RouteTranslator.CORS_FILTER)
                 .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
+        .addHttpFilters(
+            HttpFilter.newBuilder()
+                .setName(RouteTranslator.RBAC_FILTER)
+                .setTypedConfig(Any.pack(RBAC.getDefaultInstance())))
         .addAllHttpFilters(plain.getHttpFiltersList())
         .build();
   }

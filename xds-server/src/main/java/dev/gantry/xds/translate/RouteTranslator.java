@@ -5,9 +5,13 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.rbac.v3.Permission;
+import io.envoyproxy.envoy.config.rbac.v3.Policy;
+import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
@@ -20,6 +24,8 @@ import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.Comparator;
@@ -35,6 +41,12 @@ public final class RouteTranslator {
 
   /** Envoy's CORS filter, which reads each virtual host's policy from its per-filter config. */
   public static final String CORS_FILTER = "envoy.filters.http.cors";
+
+  /**
+   * Envoy's RBAC filter: inert in the listener, it enforces the IP filter a virtual host or route
+   * carries in its per-filter config (a route's replaces its host's).
+   */
+  public static final String RBAC_FILTER = "envoy.filters.http.rbac";
 
   /** Setting Host rewrites the authority, as Envoy's {@code host_rewrite_literal}. */
   private static final String HOST = "host";
@@ -75,13 +87,18 @@ public final class RouteTranslator {
    * each route without {@code permitInsecure} into a redirect to https.
    */
   static VirtualHost envoyVirtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
-    VirtualHost vhost = virtualHost(host, upgradeInsecure);
-    if (host.cors() == null) {
+    VirtualHost vhost = virtualHost(host, upgradeInsecure, true);
+    if (host.cors() == null && host.ipFilter() == null) {
       return vhost;
     }
-    return vhost.toBuilder()
-        .putTypedPerFilterConfig(CORS_FILTER, Any.pack(corsPolicy(host.cors())))
-        .build();
+    VirtualHost.Builder builder = vhost.toBuilder();
+    if (host.cors() != null) {
+      builder.putTypedPerFilterConfig(CORS_FILTER, Any.pack(corsPolicy(host.cors())));
+    }
+    if (host.ipFilter() != null) {
+      builder.putTypedPerFilterConfig(RBAC_FILTER, Any.pack(ipFilter(host.ipFilter())));
+    }
+    return builder.build();
   }
 
   /**
@@ -103,15 +120,20 @@ public final class RouteTranslator {
         .toList();
   }
 
-  /** The route configuration of one host for proxyless gRPC clients, named by its fqdn. */
+  /**
+   * The route configuration of one host for proxyless gRPC clients, named by its fqdn. A route
+   * behind an IP filter is left out: such a client calls the backends itself, where no filter can
+   * apply, so it gets no route rather than one without the restriction.
+   */
   static RouteConfiguration perHost(RoutingTable.VirtualHost host) {
     return RouteConfiguration.newBuilder()
         .setName(host.fqdn())
-        .addVirtualHosts(virtualHost(host, false))
+        .addVirtualHosts(virtualHost(host, false, false))
         .build();
   }
 
-  private static VirtualHost virtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
+  private static VirtualHost virtualHost(
+      RoutingTable.VirtualHost host, boolean upgradeInsecure, boolean envoy) {
     VirtualHost.Builder vhost = VirtualHost.newBuilder().setName(host.fqdn());
     if (RoutingTable.ANY_HOST.equals(host.fqdn())) {
       // Envoy's catch-all (Ingress rules without a host): "*" alone matches any port too.
@@ -120,13 +142,60 @@ public final class RouteTranslator {
       vhost.addDomains(host.fqdn()).addDomains(host.fqdn() + ":*");
     }
     for (RoutingTable.Route route : host.routes()) {
+      if (!envoy && host.ipFilterOf(route) != null) {
+        continue;
+      }
       Route r = route(route);
       if (r != null) {
-        vhost.addRoutes(
-            upgradeInsecure && !route.actions().permitInsecure() ? upgrade(r.getMatch()) : r);
+        r = upgradeInsecure && !route.actions().permitInsecure() ? upgrade(r.getMatch()) : r;
+        if (route.ipFilter() != null) {
+          r =
+              r.toBuilder()
+                  .putTypedPerFilterConfig(RBAC_FILTER, Any.pack(ipFilter(route.ipFilter())))
+                  .build();
+        }
+        vhost.addRoutes(r);
       }
     }
     return vhost.build();
+  }
+
+  /**
+   * An IP filter as the RBAC filter's per-route config: one policy ({@code ip-rules}) whose
+   * principals are the ranges, matched against the peer ({@code direct_remote_ip}) or the derived
+   * client address ({@code remote_ip}); the action allows only those, or denies them.
+   */
+  static RBACPerRoute ipFilter(RoutingTable.IpFilter filter) {
+    Policy.Builder policy =
+        Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true));
+    for (RoutingTable.IpRule rule : filter.rules()) {
+      CidrRange range =
+          CidrRange.newBuilder()
+              .setAddressPrefix(rule.address())
+              .setPrefixLen(UInt32Value.of(rule.prefixLength()))
+              .build();
+      policy.addPrincipals(
+          rule.remote()
+              ? Principal.newBuilder().setRemoteIp(range)
+              : Principal.newBuilder().setDirectRemoteIp(range));
+    }
+    return RBACPerRoute.newBuilder()
+        .setRbac(
+            RBAC.newBuilder()
+                .setRules(
+                    io.envoyproxy
+                        .envoy
+                        .config
+                        .rbac
+                        .v3
+                        .RBAC
+                        .newBuilder()
+                        .setAction(
+                            filter.allow()
+                                ? io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.ALLOW
+                                : io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.DENY)
+                        .putPolicies("ip-rules", policy.build())))
+        .build();
   }
 
   /** A route as Envoy gets it; null for one that has nothing to forward to. */

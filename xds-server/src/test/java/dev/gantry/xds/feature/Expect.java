@@ -22,12 +22,15 @@ final class Expect {
               typed_config:
                 "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                 stat_prefix: ingress_http
+                use_remote_address: true
                 rds:
                   config_source: {ads: {}, resource_api_version: V3}
                   route_config_name: ingress_http
                 http_filters:
                 - name: envoy.filters.http.cors
                   typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}
+                - name: envoy.filters.http.rbac
+                  typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC}
                 - name: envoy.filters.http.router
                   typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
         """;

@@ -37,6 +37,8 @@ final class ProtoYaml {
           .add(Router.getDescriptor())
           .add(Cors.getDescriptor())
           .add(CorsPolicy.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor())
           .add(TlsInspector.getDescriptor())
           .add(TcpProxy.getDescriptor())
           .add(DownstreamTlsContext.getDescriptor())

@@ -91,6 +91,7 @@ class HttpsTranslationTest {
             Any.pack(
                 HttpConnectionManager.newBuilder()
                     .setStatPrefix("ingress_https")
+                    .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
                     .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
                     .addHttpFilters(
                         HttpFilter.newBuilder()
@@ -98,6 +99,13 @@ class HttpsTranslationTest {
                             .setTypedConfig(
                                 Any.pack(
                                     io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors
+                                        .getDefaultInstance())))
+                    .addHttpFilters(
+                        HttpFilter.newBuilder()
+                            .setName("envoy.filters.http.rbac")
+                            .setTypedConfig(
+                                Any.pack(
+                                    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC
                                         .getDefaultInstance())))
                     .addHttpFilters(
                         HttpFilter.newBuilder()

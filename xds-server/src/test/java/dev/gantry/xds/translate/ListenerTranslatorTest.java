@@ -106,6 +106,7 @@ class ListenerTranslatorTest {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("ingress_http")
+            .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
             .setRds(
                 Rds.newBuilder()
                     .setRouteConfigName("ingress_http")
@@ -117,6 +118,13 @@ class ListenerTranslatorTest {
                 HttpFilter.newBuilder()
                     .setName("envoy.filters.http.cors")
                     .setTypedConfig(Any.pack(Cors.newBuilder().build())))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.rbac")
+                    .setTypedConfig(
+                        Any.pack(
+                            io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC
+                                .getDefaultInstance())))
             .addHttpFilters(
                 HttpFilter.newBuilder()
                     .setName("envoy.filters.http.router")

@@ -81,6 +81,30 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription("Cross-origin resource sharing of this virtual host.")
     private CORSPolicy corsPolicy;
 
+    @JsonPropertyDescription(
+        "Only requests from these ranges are served (403 otherwise); not with ipDenyPolicy.")
+    private List<IPFilterPolicy> ipAllowPolicy;
+
+    @JsonPropertyDescription(
+        "Requests from these ranges are refused with 403; not with ipAllowPolicy.")
+    private List<IPFilterPolicy> ipDenyPolicy;
+
+    public List<IPFilterPolicy> getIpAllowPolicy() {
+      return ipAllowPolicy;
+    }
+
+    public void setIpAllowPolicy(List<IPFilterPolicy> ipAllowPolicy) {
+      this.ipAllowPolicy = ipAllowPolicy;
+    }
+
+    public List<IPFilterPolicy> getIpDenyPolicy() {
+      return ipDenyPolicy;
+    }
+
+    public void setIpDenyPolicy(List<IPFilterPolicy> ipDenyPolicy) {
+      this.ipDenyPolicy = ipDenyPolicy;
+    }
+
     public TLS getTls() {
       return tls;
     }
@@ -145,6 +169,31 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("Answer with a fixed response instead of routing to services.")
     private DirectResponsePolicy directResponsePolicy;
+
+    @JsonPropertyDescription(
+        "Only requests from these ranges are served (403 otherwise), instead of the virtual host's rules; not with ipDenyPolicy.")
+    private List<IPFilterPolicy> ipAllowPolicy;
+
+    @JsonPropertyDescription(
+        "Requests from these ranges are refused with 403, instead of the virtual host's rules; not"
+            + " with ipAllowPolicy.")
+    private List<IPFilterPolicy> ipDenyPolicy;
+
+    public List<IPFilterPolicy> getIpAllowPolicy() {
+      return ipAllowPolicy;
+    }
+
+    public void setIpAllowPolicy(List<IPFilterPolicy> ipAllowPolicy) {
+      this.ipAllowPolicy = ipAllowPolicy;
+    }
+
+    public List<IPFilterPolicy> getIpDenyPolicy() {
+      return ipDenyPolicy;
+    }
+
+    public void setIpDenyPolicy(List<IPFilterPolicy> ipDenyPolicy) {
+      this.ipDenyPolicy = ipDenyPolicy;
+    }
 
     public Boolean getEnableWebsockets() {
       return enableWebsockets;

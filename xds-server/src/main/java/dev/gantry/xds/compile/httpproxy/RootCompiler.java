@@ -31,8 +31,9 @@ final class RootCompiler {
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
 
-  /** What a root adds to its routes: CORS and TLS, each null when it has none. */
-  private record Frame(RoutingTable.Cors cors, VirtualHostTls tls) {}
+  /** What a root adds to its routes: CORS, TLS and an IP filter, each null when it has none. */
+  private record Frame(
+      RoutingTable.Cors cors, VirtualHostTls tls, RoutingTable.IpFilter ipFilter) {}
 
   RootCompiler(
       List<HTTPProxy> proxies,
@@ -67,7 +68,8 @@ final class RootCompiler {
     String host = Proxies.fqdn(root).toLowerCase(Locale.ROOT);
     return Optional.of(
         new Host(
-            new RoutingTable.VirtualHost(host, sorted, frame.value().cors(), frame.value().tls()),
+            new RoutingTable.VirtualHost(
+                host, sorted, frame.value().cors(), frame.value().tls(), frame.value().ipFilter()),
             ctx.upstreams()));
   }
 
@@ -106,7 +108,12 @@ final class RootCompiler {
     }
     RoutingTable.Cors cors =
         Outcome.orReportAbsent(CorsPolicies.parse(spec.getVirtualhost().getCorsPolicy()), errors);
+    HTTPProxySpec.VirtualHost vhost = spec.getVirtualhost();
+    RoutingTable.IpFilter ipFilter =
+        Outcome.orReportAbsent(
+            IpFilters.parse(vhost.getIpAllowPolicy(), vhost.getIpDenyPolicy(), "spec.virtualhost"),
+            errors);
     VirtualHostTls tls = Outcome.orReportAbsent(TlsCompiler.compile(ctx, root), errors);
-    return Outcome.unless(errors, () -> new Frame(cors, tls));
+    return Outcome.unless(errors, () -> new Frame(cors, tls, ipFilter));
   }
 }

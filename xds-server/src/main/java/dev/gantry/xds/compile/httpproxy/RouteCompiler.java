@@ -150,6 +150,9 @@ final class RouteCompiler {
     RoutingTable.Timeouts timeouts = RoutePolicies.timeouts(r.getTimeoutPolicy(), where, errors);
     RoutingTable.Retry retry =
         Outcome.orReportAbsent(RoutePolicies.retry(r.getRetryPolicy(), where), errors);
+    RoutingTable.IpFilter ipFilter =
+        Outcome.orReportAbsent(
+            IpFilters.parse(r.getIpAllowPolicy(), r.getIpDenyPolicy(), where), errors);
     return Outcome.unless(
         errors,
         () ->
@@ -162,7 +165,8 @@ final class RouteCompiler {
                 timeouts,
                 retry,
                 balancing.hashPolicies(),
-                actions));
+                actions,
+                ipFilter));
   }
 
   /**

@@ -183,6 +183,7 @@ class CorsPoliciesTest {
             .unpack(HttpConnectionManager.class);
     assertThat(hcm.getHttpFiltersList())
         .extracting(f -> f.getName())
-        .containsExactly("envoy.filters.http.cors", "envoy.filters.http.router");
+        .containsExactly(
+            "envoy.filters.http.cors", "envoy.filters.http.rbac", "envoy.filters.http.router");
   }
 }

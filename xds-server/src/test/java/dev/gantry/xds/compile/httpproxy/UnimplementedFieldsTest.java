@@ -20,11 +20,11 @@ class UnimplementedFieldsTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of(
-            "vhost IP allow list",
+            "vhost IP allow list: implemented, so neither an error nor a warning",
             "virtualhost: {fqdn: a.test, ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]}\n"
                 + "routes: [{services: [{name: kuard, port: 80}]}]",
-            "invalid",
-            List.of("spec.virtualhost.ipAllowPolicy"),
+            "valid",
+            List.of(),
             List.of()),
         Arguments.of(
             "external authorization and client certificates",
@@ -37,7 +37,7 @@ class UnimplementedFieldsTest {
             List.of("spec.virtualhost.authorization", "spec.virtualhost.tls.clientValidation"),
             List.of()),
         Arguments.of(
-            "route JWT, IP deny, rate limit, auth policy",
+            "route JWT, rate limit, auth policy (its IP deny list is implemented)",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
                 + "- services: [{name: kuard, port: 80}]\n"
@@ -48,7 +48,6 @@ class UnimplementedFieldsTest {
             "invalid",
             List.of(
                 "spec.routes[0].authPolicy",
-                "spec.routes[0].ipDenyPolicy",
                 "spec.routes[0].jwtVerificationPolicy",
                 "spec.routes[0].rateLimitPolicy"),
             List.of()),

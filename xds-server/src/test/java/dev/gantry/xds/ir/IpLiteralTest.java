@@ -1,4 +1,4 @@
-package dev.gantry.xds.translate;
+package dev.gantry.xds.ir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@link EndpointTranslator#ipLiteral}: by hand, exactly what the regular expressions accept. */
+/** {@link IpLiterals#ipLiteral}: by hand, exactly what the regular expressions accept. */
 class IpLiteralTest {
   private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
   private static final Pattern IPV4 = Pattern.compile("(" + OCTET + "\\.){3}" + OCTET);
@@ -42,7 +42,7 @@ class IpLiteralTest {
     "'', false"
   })
   void acceptsExactlyDialableLiterals(String address, boolean dialable) {
-    assertThat(EndpointTranslator.ipLiteral(address)).isEqualTo(dialable);
+    assertThat(IpLiterals.ipLiteral(address)).isEqualTo(dialable);
     assertThat(oracle(address)).isEqualTo(dialable);
   }
 
@@ -66,7 +66,7 @@ class IpLiteralTest {
       cases.add(s.toString());
     }
     for (String c : cases) {
-      assertThat(EndpointTranslator.ipLiteral(c)).as("'%s'", c).isEqualTo(oracle(c));
+      assertThat(IpLiterals.ipLiteral(c)).as("'%s'", c).isEqualTo(oracle(c));
     }
   }
 }
