@@ -104,11 +104,11 @@ class ForeignCrdIT {
                       List.of(
                           "spec.routes[0].authPolicy",
                           "spec.routes[0].jwtVerificationPolicy",
-                          "spec.routes[0].rateLimitPolicy",
+                          "spec.routes[0].rateLimitPolicy.global",
                           "spec.routes[0].services[0].validation",
                           "spec.virtualhost.authorization",
                           "spec.virtualhost.jwtProviders",
-                          "spec.virtualhost.rateLimitPolicy",
+                          "spec.virtualhost.rateLimitPolicy.global",
                           "spec.virtualhost.tls.clientValidation")),
               "ours-tcp",
               "invalid: spec.tcpproxy.services[0].validation",
@@ -182,7 +182,8 @@ class ForeignCrdIT {
     assertThat(virtualhost)
         .as("kept by the apiserver")
         .containsKeys("ipAllowPolicy", "jwtProviders");
-    // IP filters are implemented: kept, read and served; the other fields still fail closed.
+    // IP filters and local rate limits are implemented: kept, read and served; the other fields
+    // still fail closed.
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       Map<String, String> expected =
           Map.of(
@@ -192,7 +193,6 @@ class ForeignCrdIT {
                       ", ",
                       List.of(
                           "spec.routes[0].authPolicy",
-                          "spec.routes[0].rateLimitPolicy",
                           "spec.routes[0].services[0].validation",
                           "spec.virtualhost.jwtProviders",
                           "spec.virtualhost.tls.clientValidation")),

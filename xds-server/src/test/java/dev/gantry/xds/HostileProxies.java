@@ -360,6 +360,16 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, corsPolicy: {allowMethods: [GET]}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
     },
     {
+      "local rate limit of no requests per day on a route",
+      "invalid: RouteError/RateLimitPolicyNotValid, RouteError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], rateLimitPolicy: {local: {requests: 0, unit: day}}}]\n"
+    },
+    {
+      "local rate limit refusing with a redirect status, on the virtual host",
+      "invalid: VirtualHostError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN, rateLimitPolicy: {local: {requests: 1, unit: second, responseStatusCode: 302}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "IP allow and deny lists on one virtual host",
       "invalid: IPFilterError/IncompatibleIPAddressFilters",
       "  virtualhost: {fqdn: FQDN, ipAllowPolicy: [{source: Peer, cidr: 10.0.0.0/8}], ipDenyPolicy: [{source: Peer, cidr: 10.1.0.0/16}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"

@@ -26,28 +26,54 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
   /**
    * A host name and its routes, longest prefix first, its CORS policy (null: none), its TLS (null:
-   * plain HTTP only; see {@link VirtualHostTls}) and its IP filter (null: none; a route's own
-   * replaces it).
+   * plain HTTP only; see {@link VirtualHostTls}), its IP filter and its local rate limit (null:
+   * none; a route's own replaces each).
    */
   public record VirtualHost(
-      String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls, IpFilter ipFilter) {
+      String fqdn,
+      List<Route> routes,
+      Cors cors,
+      VirtualHostTls tls,
+      IpFilter ipFilter,
+      LocalRateLimit rateLimit) {
     public VirtualHost {
       routes = List.copyOf(routes);
     }
 
-    /** A host without an IP filter. */
+    /** A host without an IP filter or a rate limit. */
     public VirtualHost(String fqdn, List<Route> routes, Cors cors, VirtualHostTls tls) {
-      this(fqdn, routes, cors, tls, null);
+      this(fqdn, routes, cors, tls, null, null);
     }
 
     /** This host with other routes (Ingress hosts merged from several Ingresses). */
     public VirtualHost withRoutes(List<Route> other) {
-      return new VirtualHost(fqdn, other, cors, tls, ipFilter);
+      return new VirtualHost(fqdn, other, cors, tls, ipFilter, rateLimit);
     }
 
     /** The IP filter of {@code route} here: the route's own, else the host's (null: none). */
     public IpFilter ipFilterOf(Route route) {
       return route.ipFilter() != null ? route.ipFilter() : ipFilter;
+    }
+
+    /** The rate limit of {@code route} here: the route's own, else the host's (null: none). */
+    public LocalRateLimit rateLimitOf(Route route) {
+      return route.rateLimit() != null ? route.rateLimit() : rateLimit;
+    }
+  }
+
+  /**
+   * A token bucket each Envoy keeps: {@code maxTokens} (the rate plus the burst), refilled with
+   * {@code tokensPerFill} every {@code fillInterval}; a refused request gets {@code status} (0:
+   * Envoy's 429) with {@code headers} (lower-case name to Envoy's value).
+   */
+  public record LocalRateLimit(
+      long maxTokens,
+      long tokensPerFill,
+      java.time.Duration fillInterval,
+      int status,
+      Map<String, String> headers) {
+    public LocalRateLimit {
+      headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
     }
   }
 
@@ -95,7 +121,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   /**
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
    * its way, the prefix that replaces the matched one (null: path unchanged), and its own IP filter
-   * (null: the virtual host's).
+   * and rate limit (null: the virtual host's).
    */
   public record Route(
       Match match,
@@ -107,14 +133,15 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       Retry retry,
       List<HashPolicy> hashPolicies,
       Actions actions,
-      IpFilter ipFilter) {
+      IpFilter ipFilter,
+      LocalRateLimit rateLimit) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
     }
 
-    /** A route without an IP filter of its own. */
+    /** A route without an IP filter or a rate limit of its own. */
     public Route(
         Match match,
         List<WeightedCluster> clusters,
@@ -135,6 +162,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           retry,
           hashPolicies,
           actions,
+          null,
           null);
     }
   }

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
@@ -80,9 +81,9 @@ public final class ListenerTranslator {
 
   /**
    * The HTTP connection manager of Envoy's listeners ({@code ingress_http} and each {@code
-   * ingress_https} chain): routes from RDS, the CORS and RBAC filters before the router (each acts
-   * on virtual hosts and routes with a policy only), the peer as the client address. Proxyless gRPC
-   * clients get neither filter.
+   * ingress_https} chain): routes from RDS, the CORS, local rate limit and RBAC filters before the
+   * router (each acts on virtual hosts and routes with a policy only), the peer as the client
+   * address. Proxyless gRPC clients get none of these filters.
    */
   static HttpConnectionManager envoyHttpConnectionManager(
       String routeConfigName, String statPrefix) {
@@ -97,6 +98,11 @@ public final class ListenerTranslator {
             HttpFilter.newBuilder()
                 .setName(RouteTranslator.CORS_FILTER)
                 .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
+        .addHttpFilters(
+            HttpFilter.newBuilder()
+                .setName(RouteTranslator.LOCAL_RATE_LIMIT_FILTER)
+                .setTypedConfig(
+                    Any.pack(LocalRateLimit.newBuilder().setStatPrefix("http").build())))
         .addHttpFilters(
             HttpFilter.newBuilder()
                 .setName(RouteTranslator.RBAC_FILTER)

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Policy;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
@@ -24,10 +25,14 @@ import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.envoyproxy.envoy.type.v3.TokenBucket;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
@@ -47,6 +52,13 @@ public final class RouteTranslator {
    * carries in its per-filter config (a route's replaces its host's).
    */
   public static final String RBAC_FILTER = "envoy.filters.http.rbac";
+
+  /**
+   * Envoy's local rate limit filter: inert in the listener (no bucket), it counts the requests of a
+   * virtual host or route that carries a bucket in its per-filter config (a route's replaces its
+   * host's).
+   */
+  public static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
 
   /** Setting Host rewrites the authority, as Envoy's {@code host_rewrite_literal}. */
   private static final String HOST = "host";
@@ -88,10 +100,14 @@ public final class RouteTranslator {
    */
   static VirtualHost envoyVirtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
     VirtualHost vhost = virtualHost(host, upgradeInsecure, true);
-    if (host.cors() == null && host.ipFilter() == null) {
+    if (host.cors() == null && host.ipFilter() == null && host.rateLimit() == null) {
       return vhost;
     }
     VirtualHost.Builder builder = vhost.toBuilder();
+    if (host.rateLimit() != null) {
+      builder.putTypedPerFilterConfig(
+          LOCAL_RATE_LIMIT_FILTER, Any.pack(rateLimit(host.rateLimit(), host.fqdn())));
+    }
     if (host.cors() != null) {
       builder.putTypedPerFilterConfig(CORS_FILTER, Any.pack(corsPolicy(host.cors())));
     }
@@ -142,7 +158,7 @@ public final class RouteTranslator {
       vhost.addDomains(host.fqdn()).addDomains(host.fqdn() + ":*");
     }
     for (RoutingTable.Route route : host.routes()) {
-      if (!envoy && host.ipFilterOf(route) != null) {
+      if (!envoy && (host.ipFilterOf(route) != null || host.rateLimitOf(route) != null)) {
         continue;
       }
       Route r = route(route);
@@ -154,10 +170,54 @@ public final class RouteTranslator {
                   .putTypedPerFilterConfig(RBAC_FILTER, Any.pack(ipFilter(route.ipFilter())))
                   .build();
         }
+        if (route.rateLimit() != null) {
+          r =
+              r.toBuilder()
+                  .putTypedPerFilterConfig(
+                      LOCAL_RATE_LIMIT_FILTER, Any.pack(rateLimit(route.rateLimit(), host.fqdn())))
+                  .build();
+        }
         vhost.addRoutes(r);
       }
     }
     return vhost.build();
+  }
+
+  /**
+   * A local rate limit as the filter's per-route config: the bucket, enabled and enforced for every
+   * request, the refusal's status and headers; counted under {@code vhost.<fqdn>}.
+   */
+  static LocalRateLimit rateLimit(RoutingTable.LocalRateLimit limit, String fqdn) {
+    RuntimeFractionalPercent always =
+        RuntimeFractionalPercent.newBuilder()
+            .setDefaultValue(
+                FractionalPercent.newBuilder()
+                    .setNumerator(100)
+                    .setDenominator(FractionalPercent.DenominatorType.HUNDRED))
+            .build();
+    LocalRateLimit.Builder config =
+        LocalRateLimit.newBuilder()
+            .setStatPrefix("vhost." + fqdn)
+            .setTokenBucket(
+                TokenBucket.newBuilder()
+                    .setMaxTokens((int) limit.maxTokens())
+                    .setTokensPerFill(UInt32Value.of((int) limit.tokensPerFill()))
+                    .setFillInterval(protoDuration(limit.fillInterval())))
+            .setFilterEnabled(always)
+            .setFilterEnforced(always);
+    if (limit.status() != 0) {
+      config.setStatus(HttpStatus.newBuilder().setCodeValue(limit.status()));
+    }
+    limit
+        .headers()
+        .forEach(
+            (name, value) ->
+                config.addResponseHeadersToAdd(
+                    HeaderValueOption.newBuilder()
+                        .setHeader(HeaderValue.newBuilder().setKey(name).setValue(value))
+                        .setAppendAction(
+                            HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD)));
+    return config.build();
   }
 
   /**

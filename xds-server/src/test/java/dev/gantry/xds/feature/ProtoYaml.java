@@ -38,6 +38,9 @@ final class ProtoYaml {
           .add(Cors.getDescriptor())
           .add(CorsPolicy.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor())
+          .add(
+              io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+                  .getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor())
           .add(TlsInspector.getDescriptor())
           .add(TcpProxy.getDescriptor())

@@ -62,6 +62,8 @@ class TlsFeatureTest {
                     http_filters:
                     - name: envoy.filters.http.cors
                       typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}
+                    - name: envoy.filters.http.local_ratelimit
+                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, stat_prefix: http}
                     - name: envoy.filters.http.rbac
                       typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC}
                     - name: envoy.filters.http.router

@@ -102,6 +102,15 @@ class HttpsTranslationTest {
                                         .getDefaultInstance())))
                     .addHttpFilters(
                         HttpFilter.newBuilder()
+                            .setName("envoy.filters.http.local_ratelimit")
+                            .setTypedConfig(
+                                Any.pack(
+                                    io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3
+                                        .LocalRateLimit.newBuilder()
+                                        .setStatPrefix("http")
+                                        .build())))
+                    .addHttpFilters(
+                        HttpFilter.newBuilder()
                             .setName("envoy.filters.http.rbac")
                             .setTypedConfig(
                                 Any.pack(

@@ -81,6 +81,17 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription("Cross-origin resource sharing of this virtual host.")
     private CORSPolicy corsPolicy;
 
+    @JsonPropertyDescription("A local rate limit of this virtual host.")
+    private RateLimitPolicy rateLimitPolicy;
+
+    public RateLimitPolicy getRateLimitPolicy() {
+      return rateLimitPolicy;
+    }
+
+    public void setRateLimitPolicy(RateLimitPolicy rateLimitPolicy) {
+      this.rateLimitPolicy = rateLimitPolicy;
+    }
+
     @JsonPropertyDescription(
         "Only requests from these ranges are served (403 otherwise); not with ipDenyPolicy.")
     private List<IPFilterPolicy> ipAllowPolicy;
@@ -169,6 +180,17 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("Answer with a fixed response instead of routing to services.")
     private DirectResponsePolicy directResponsePolicy;
+
+    @JsonPropertyDescription("A local rate limit of this route, instead of the virtual host's.")
+    private RateLimitPolicy rateLimitPolicy;
+
+    public RateLimitPolicy getRateLimitPolicy() {
+      return rateLimitPolicy;
+    }
+
+    public void setRateLimitPolicy(RateLimitPolicy rateLimitPolicy) {
+      this.rateLimitPolicy = rateLimitPolicy;
+    }
 
     @JsonPropertyDescription(
         "Only requests from these ranges are served (403 otherwise), instead of the virtual host's rules; not with ipDenyPolicy.")

@@ -31,9 +31,12 @@ final class RootCompiler {
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
 
-  /** What a root adds to its routes: CORS, TLS and an IP filter, each null when it has none. */
+  /** What a root adds to its routes: CORS, TLS, an IP filter, a rate limit; null when none. */
   private record Frame(
-      RoutingTable.Cors cors, VirtualHostTls tls, RoutingTable.IpFilter ipFilter) {}
+      RoutingTable.Cors cors,
+      VirtualHostTls tls,
+      RoutingTable.IpFilter ipFilter,
+      RoutingTable.LocalRateLimit rateLimit) {}
 
   RootCompiler(
       List<HTTPProxy> proxies,
@@ -69,11 +72,16 @@ final class RootCompiler {
     return Optional.of(
         new Host(
             new RoutingTable.VirtualHost(
-                host, sorted, frame.value().cors(), frame.value().tls(), frame.value().ipFilter()),
+                host,
+                sorted,
+                frame.value().cors(),
+                frame.value().tls(),
+                frame.value().ipFilter(),
+                frame.value().rateLimit()),
             ctx.upstreams()));
   }
 
-  /** The root's own checks, CORS and TLS; every error, in the order Contour reports them. */
+  /** The root's own checks and policies; every error, in the order Contour reports them. */
   private Outcome<Frame> frame(CompileContext ctx, HTTPProxy root) {
     String fqdn = Proxies.fqdn(root);
     String host = fqdn.toLowerCase(Locale.ROOT);
@@ -114,6 +122,9 @@ final class RootCompiler {
             IpFilters.parse(vhost.getIpAllowPolicy(), vhost.getIpDenyPolicy(), "spec.virtualhost"),
             errors);
     VirtualHostTls tls = Outcome.orReportAbsent(TlsCompiler.compile(ctx, root), errors);
-    return Outcome.unless(errors, () -> new Frame(cors, tls, ipFilter));
+    RoutingTable.LocalRateLimit rateLimit =
+        Outcome.orReportAbsent(
+            RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);
+    return Outcome.unless(errors, () -> new Frame(cors, tls, ipFilter, rateLimit));
   }
 }

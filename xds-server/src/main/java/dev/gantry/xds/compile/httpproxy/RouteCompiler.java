@@ -153,6 +153,8 @@ final class RouteCompiler {
     RoutingTable.IpFilter ipFilter =
         Outcome.orReportAbsent(
             IpFilters.parse(r.getIpAllowPolicy(), r.getIpDenyPolicy(), where), errors);
+    RoutingTable.LocalRateLimit rateLimit =
+        Outcome.orReportAbsent(RateLimits.parse(r.getRateLimitPolicy(), where, true), errors);
     return Outcome.unless(
         errors,
         () ->
@@ -166,7 +168,8 @@ final class RouteCompiler {
                 retry,
                 balancing.hashPolicies(),
                 actions,
-                ipFilter));
+                ipFilter,
+                rateLimit));
   }
 
   /**

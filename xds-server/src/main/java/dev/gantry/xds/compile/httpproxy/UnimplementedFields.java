@@ -24,7 +24,8 @@ final class UnimplementedFields {
           "jwtProviders",
           "jwtVerificationPolicy",
           "clientValidation",
-          "rateLimitPolicy",
+          // rateLimitPolicy.global: a rate limit service's limits (local ones are implemented).
+          "global",
           "validation");
 
   private UnimplementedFields() {}

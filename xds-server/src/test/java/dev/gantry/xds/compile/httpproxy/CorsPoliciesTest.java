@@ -184,6 +184,9 @@ class CorsPoliciesTest {
     assertThat(hcm.getHttpFiltersList())
         .extracting(f -> f.getName())
         .containsExactly(
-            "envoy.filters.http.cors", "envoy.filters.http.rbac", "envoy.filters.http.router");
+            "envoy.filters.http.cors",
+            "envoy.filters.http.local_ratelimit",
+            "envoy.filters.http.rbac",
+            "envoy.filters.http.router");
   }
 }

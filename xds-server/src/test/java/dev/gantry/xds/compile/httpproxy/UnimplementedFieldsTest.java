@@ -37,19 +37,20 @@ class UnimplementedFieldsTest {
             List.of("spec.virtualhost.authorization", "spec.virtualhost.tls.clientValidation"),
             List.of()),
         Arguments.of(
-            "route JWT, rate limit, auth policy (its IP deny list is implemented)",
+            "route JWT, global rate limit, auth policy (its IP deny list and local limit are"
+                + " implemented)",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
                 + "- services: [{name: kuard, port: 80}]\n"
                 + "  jwtVerificationPolicy: {require: p}\n"
                 + "  ipDenyPolicy: [{cidr: 10.0.0.0/8, source: Remote}]\n"
-                + "  rateLimitPolicy: {local: {requests: 1, unit: second}}\n"
+                + "  rateLimitPolicy: {local: {requests: 1, unit: second}, global: {descriptors: []}}\n"
                 + "  authPolicy: {disabled: true}",
             "invalid",
             List.of(
                 "spec.routes[0].authPolicy",
                 "spec.routes[0].jwtVerificationPolicy",
-                "spec.routes[0].rateLimitPolicy"),
+                "spec.routes[0].rateLimitPolicy.global"),
             List.of()),
         Arguments.of(
             "upstream validation",

@@ -1,0 +1,121 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.crd.contour.RateLimitPolicy;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Local rate limits through a real Envoy: the virtual host's bucket lets its requests through and
+ * refuses the next with 429; a route's own bucket replaces it, with its own status and headers.
+ * Buckets per hour, so that no refill happens during the test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalRateLimitIT {
+  private static final String HOST = "limited.example.com";
+  private HttpServer backend;
+  private LoopbackGateway gateway;
+
+  @BeforeAll
+  void start() throws Exception {
+    backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    backend.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "backend".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    backend.setExecutor(Executors.newFixedThreadPool(2));
+    backend.start();
+    FederatedService service =
+        Fixtures.service("demo/web")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "127.0.0.1:" + backend.getAddress().getPort())
+            .build();
+    gateway =
+        LoopbackGateway.start(
+            "envoy-ratelimit",
+            "DELTA_GRPC",
+            List.of(proxy()),
+            new FederationSnapshot(Map.of(service.name(), service), Map.of()));
+    // Served once the route answers: /ready is not limited (and not counted against the others).
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> gateway.get(HOST, "/ready").statusCode() == 200);
+  }
+
+  private static RateLimitPolicy perHour(long requests, Integer status, String header) {
+    RateLimitPolicy.Local local = new RateLimitPolicy.Local();
+    local.setRequests(requests);
+    local.setUnit("hour");
+    local.setResponseStatusCode(status);
+    if (header != null) {
+      local.setResponseHeadersToAdd(
+          new ArrayList<>(List.of(new HTTPProxySpec.HeaderValue(header, "yes"))));
+    }
+    RateLimitPolicy policy = new RateLimitPolicy();
+    policy.setLocal(local);
+    return policy;
+  }
+
+  private static HTTPProxy proxy() {
+    return Fixtures.proxy("demo/limited")
+        .fqdn(HOST)
+        .spec(s -> s.getVirtualhost().setRateLimitPolicy(perHour(3, null, null)))
+        .route("/ready", "web", 80, null)
+        .lastRoute(r -> r.setRateLimitPolicy(perHour(1_000_000, null, null)))
+        .route("/strict", "web", 80, null)
+        .lastRoute(r -> r.setRateLimitPolicy(perHour(1, 503, "x-limited")))
+        .route("/", "web", 80, null)
+        .build();
+  }
+
+  @AfterAll
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (backend != null) {
+      backend.stop(0);
+    }
+  }
+
+  @Test
+  void theVirtualHostsBucketRefusesWhatExceedsIt() throws Exception {
+    assertThat(gateway.verdicts()).singleElement().satisfies(v -> assertThat(v.valid()).isTrue());
+    for (int i = 0; i < 3; i++) {
+      assertThat(gateway.get(HOST, "/a").statusCode()).as("request %d", i + 1).isEqualTo(200);
+    }
+    HttpResponse<String> refused = gateway.get(HOST, "/b");
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.body()).doesNotContain("backend");
+  }
+
+  @Test
+  void aRoutesOwnBucketReplacesTheHostsWithItsStatusAndHeaders() throws Exception {
+    assertThat(gateway.get(HOST, "/strict").statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = gateway.get(HOST, "/strict");
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("x-limited")).hasValue("yes");
+  }
+}
