@@ -502,7 +502,7 @@ class ChartIT {
 
     assertThat(defaults)
         .contains(
-            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=40 -XX:+UseSerialGC"
+            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=35 -XX:+UseSerialGC"
                 + " -XX:+ExitOnOutOfMemoryError\"}");
     assertThat(rendered)
         .contains("- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=60\"}")

@@ -3,11 +3,8 @@ package dev.gantry.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.IPFilterPolicy;
-import dev.gantry.api.federation.FederatedService;
-import dev.gantry.api.federation.FederationSnapshot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,33 +30,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IpFilterIT {
   private static final String HOST = "filtered.example.com";
-  private HttpServer backend;
+  private final Backends backends = new Backends();
   private LoopbackGateway gateway;
 
   @BeforeAll
   void start() throws Exception {
-    backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    backend.createContext(
-        "/",
-        exchange -> {
-          byte[] body = "backend".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    backend.setExecutor(Executors.newFixedThreadPool(2));
-    backend.start();
-    FederatedService service =
-        Fixtures.service("demo/web")
-            .port("http", 80)
-            .cluster("east", 0, 1, "http", "127.0.0.1:" + backend.getAddress().getPort())
-            .build();
-    gateway =
-        LoopbackGateway.start(
-            "envoy-ipfilter",
-            "DELTA_GRPC",
-            List.of(proxy()),
-            new FederationSnapshot(Map.of(service.name(), service), Map.of()));
+    gateway = LoopbackGateway.serving("envoy-ipfilter", proxy(), backends);
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -98,9 +72,7 @@ class IpFilterIT {
     if (gateway != null) {
       gateway.close();
     }
-    if (backend != null) {
-      backend.stop(0);
-    }
+    backends.close();
   }
 
   /** The status code of a GET sent from {@code source} (a loopback address), with headers. */

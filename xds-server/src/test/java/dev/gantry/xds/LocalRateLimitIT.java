@@ -3,20 +3,13 @@ package dev.gantry.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.RateLimitPolicy;
-import dev.gantry.api.federation.FederatedService;
-import dev.gantry.api.federation.FederationSnapshot;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,34 +23,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalRateLimitIT {
   private static final String HOST = "limited.example.com";
-  private HttpServer backend;
+  private final Backends backends = new Backends();
   private LoopbackGateway gateway;
 
   @BeforeAll
   void start() throws Exception {
-    backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    backend.createContext(
-        "/",
-        exchange -> {
-          byte[] body = "backend".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    backend.setExecutor(Executors.newFixedThreadPool(2));
-    backend.start();
-    FederatedService service =
-        Fixtures.service("demo/web")
-            .port("http", 80)
-            .cluster("east", 0, 1, "http", "127.0.0.1:" + backend.getAddress().getPort())
-            .build();
-    gateway =
-        LoopbackGateway.start(
-            "envoy-ratelimit",
-            "DELTA_GRPC",
-            List.of(proxy()),
-            new FederationSnapshot(Map.of(service.name(), service), Map.of()));
-    // Served once the route answers: /ready is not limited (and not counted against the others).
+    gateway = LoopbackGateway.serving("envoy-ratelimit", proxy(), backends);
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -95,9 +66,7 @@ class LocalRateLimitIT {
     if (gateway != null) {
       gateway.close();
     }
-    if (backend != null) {
-      backend.stop(0);
-    }
+    backends.close();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.gantry.xds;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.Ports;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +66,24 @@ final class LoopbackGateway implements AutoCloseable {
       gateway.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts Envoy {@code name} on Delta ADS serving {@code proxy}, whose routes go to the federated
+   * service {@code demo/web}: one backend of {@code backends} answering {@code backend}.
+   */
+  static LoopbackGateway serving(String name, HTTPProxy proxy, Backends backends) {
+    int port = backends.start("backend");
+    FederatedService web =
+        Fixtures.service("demo/web")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "127.0.0.1:" + port)
+            .build();
+    return start(
+        name,
+        "DELTA_GRPC",
+        List.of(proxy),
+        new FederationSnapshot(Map.of(web.name(), web), Map.of()));
   }
 
   /** The verdicts of the latest build. */

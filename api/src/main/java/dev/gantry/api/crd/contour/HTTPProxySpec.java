@@ -71,7 +71,7 @@ public class HTTPProxySpec extends UnknownFields {
   /** The host name of a root proxy. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @PreserveUnknownFields
-  public static class VirtualHost extends UnknownFields {
+  public static class VirtualHost extends AccessPolicies {
     @JsonPropertyDescription("Fully qualified domain name, e.g. kuard.example.com.")
     private String fqdn;
 
@@ -80,41 +80,6 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("Cross-origin resource sharing of this virtual host.")
     private CORSPolicy corsPolicy;
-
-    @JsonPropertyDescription("A local rate limit of this virtual host.")
-    private RateLimitPolicy rateLimitPolicy;
-
-    public RateLimitPolicy getRateLimitPolicy() {
-      return rateLimitPolicy;
-    }
-
-    public void setRateLimitPolicy(RateLimitPolicy rateLimitPolicy) {
-      this.rateLimitPolicy = rateLimitPolicy;
-    }
-
-    @JsonPropertyDescription(
-        "Only requests from these ranges are served (403 otherwise); not with ipDenyPolicy.")
-    private List<IPFilterPolicy> ipAllowPolicy;
-
-    @JsonPropertyDescription(
-        "Requests from these ranges are refused with 403; not with ipAllowPolicy.")
-    private List<IPFilterPolicy> ipDenyPolicy;
-
-    public List<IPFilterPolicy> getIpAllowPolicy() {
-      return ipAllowPolicy;
-    }
-
-    public void setIpAllowPolicy(List<IPFilterPolicy> ipAllowPolicy) {
-      this.ipAllowPolicy = ipAllowPolicy;
-    }
-
-    public List<IPFilterPolicy> getIpDenyPolicy() {
-      return ipDenyPolicy;
-    }
-
-    public void setIpDenyPolicy(List<IPFilterPolicy> ipDenyPolicy) {
-      this.ipDenyPolicy = ipDenyPolicy;
-    }
 
     public TLS getTls() {
       return tls;
@@ -144,7 +109,7 @@ public class HTTPProxySpec extends UnknownFields {
   /** One route: when its conditions match, traffic goes to its services by weight. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @PreserveUnknownFields
-  public static class Route extends UnknownFields {
+  public static class Route extends AccessPolicies {
     private List<MatchCondition> conditions = new ArrayList<>();
     private List<RouteService> services = new ArrayList<>();
 
@@ -180,42 +145,6 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("Answer with a fixed response instead of routing to services.")
     private DirectResponsePolicy directResponsePolicy;
-
-    @JsonPropertyDescription("A local rate limit of this route, instead of the virtual host's.")
-    private RateLimitPolicy rateLimitPolicy;
-
-    public RateLimitPolicy getRateLimitPolicy() {
-      return rateLimitPolicy;
-    }
-
-    public void setRateLimitPolicy(RateLimitPolicy rateLimitPolicy) {
-      this.rateLimitPolicy = rateLimitPolicy;
-    }
-
-    @JsonPropertyDescription(
-        "Only requests from these ranges are served (403 otherwise), instead of the virtual host's rules; not with ipDenyPolicy.")
-    private List<IPFilterPolicy> ipAllowPolicy;
-
-    @JsonPropertyDescription(
-        "Requests from these ranges are refused with 403, instead of the virtual host's rules; not"
-            + " with ipAllowPolicy.")
-    private List<IPFilterPolicy> ipDenyPolicy;
-
-    public List<IPFilterPolicy> getIpAllowPolicy() {
-      return ipAllowPolicy;
-    }
-
-    public void setIpAllowPolicy(List<IPFilterPolicy> ipAllowPolicy) {
-      this.ipAllowPolicy = ipAllowPolicy;
-    }
-
-    public List<IPFilterPolicy> getIpDenyPolicy() {
-      return ipDenyPolicy;
-    }
-
-    public void setIpDenyPolicy(List<IPFilterPolicy> ipDenyPolicy) {
-      this.ipDenyPolicy = ipDenyPolicy;
-    }
 
     public Boolean getEnableWebsockets() {
       return enableWebsockets;
