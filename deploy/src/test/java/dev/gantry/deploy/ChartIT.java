@@ -485,6 +485,32 @@ class ChartIT {
   }
 
   @Test
+  void eachForeignCrdIsAValueOfItsOwn() throws Exception {
+    // helm template cannot look the cluster up: what it renders is what the values say.
+    String all = render("c", NS, null);
+    String withoutMcs =
+        render("c", NS, values("no-mcs.yaml", "crds: {serviceImport: {install: false}}\n"));
+    String withoutContour =
+        render("c", NS, values("no-contour.yaml", "crds: {httpproxy: {install: false}}\n"));
+    String none = render("c", NS, values("no-crds.yaml", CRDS_OFF));
+
+    assertThat(all)
+        .contains("name: \"remoteclusters.gantry.dev\"")
+        .contains("name: \"serviceimports.multicluster.x-k8s.io\"")
+        .contains("name: \"httpproxies.projectcontour.io\"");
+    assertThat(withoutMcs)
+        .contains("name: \"remoteclusters.gantry.dev\"", "name: \"httpproxies.projectcontour.io\"")
+        .doesNotContain("name: \"serviceimports.multicluster.x-k8s.io\"");
+    assertThat(withoutContour)
+        .contains(
+            "name: \"remoteclusters.gantry.dev\"", "name: \"serviceimports.multicluster.x-k8s.io\"")
+        .doesNotContain("name: \"httpproxies.projectcontour.io\"");
+    assertThat(none).doesNotContain("kind: CustomResourceDefinition");
+  }
+
+  private static final String CRDS_OFF = "crds: {install: false, httpproxy: {install: false}}\n";
+
+  @Test
   void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
     String rendered =
         render(
