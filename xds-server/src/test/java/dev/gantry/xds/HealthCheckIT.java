@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HealthCheckIT {
   private static final String HOST = "checked.example.com";
+  private static final String TOLERANT = "tolerant.example.com";
 
   private final List<HttpServer> backends = new ArrayList<>();
   private final AtomicBoolean westHealthy = new AtomicBoolean(false);
@@ -55,7 +56,9 @@ class HealthCheckIT {
             "envoy-hc",
             "GRPC",
             List.of(
-                proxy("demo/checked", HOST, 1L), proxy("demo/broken", "broken.example.com", -1L)),
+                proxy("demo/checked", HOST, 1L),
+                proxy("demo/broken", "broken.example.com", -1L),
+                tolerant()),
             new FederationSnapshot(
                 Map.of(
                     ServiceName.of("demo", "who"),
@@ -115,11 +118,28 @@ class HealthCheckIT {
     return Fixtures.proxy(key).fqdn(fqdn).rawRoute(route).build();
   }
 
-  /** The backends that answered {@code count} requests, all of which must succeed. */
+  /** A proxy whose checks pass on any status below 600: a backend answering 503 stays in. */
+  private static HTTPProxy tolerant() {
+    HTTPProxy proxy = proxy("demo/tolerant", TOLERANT, 1L);
+    proxy
+        .getSpec()
+        .getRoutes()
+        .get(0)
+        .getHealthCheckPolicy()
+        .setExpectedStatuses(
+            new ArrayList<>(List.of(new HealthCheckPolicy.StatusRange(200L, 600L))));
+    return proxy;
+  }
+
   private Set<String> answers(int count) throws Exception {
+    return answers(HOST, count);
+  }
+
+  /** The backends that answered {@code count} requests to {@code host}, all of which succeed. */
+  private Set<String> answers(String host, int count) throws Exception {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < count; i++) {
-      HttpResponse<String> response = gateway.get(HOST, "/");
+      HttpResponse<String> response = gateway.get(host, "/");
       assertThat(response.statusCode()).isEqualTo(200);
       names.add(response.body());
     }
@@ -150,6 +170,20 @@ class HealthCheckIT {
         .untilAsserted(() -> assertThat(answers(30)).containsExactly("east"));
     assertThat(gateway.metrics().scrape())
         .doesNotContainPattern("gantry_xds_nacks_total\\{[^}]*} [1-9]");
+  }
+
+  @Test
+  void expectedStatusesDecideWhatPasses() {
+    // West answers 503 on its health path: out for the default statuses, in for 200..599.
+    westHealthy.set(false);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(answers(TOLERANT, 30)).containsExactlyInAnyOrder("east", "west");
+              assertThat(answers(HOST, 30)).containsExactly("east");
+            });
   }
 
   @Test

@@ -370,6 +370,11 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, rateLimitPolicy: {local: {requests: 1, unit: second, responseStatusCode: 302}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
     },
     {
+      "health check passing on statuses beyond 600",
+      "invalid: RouteError/HealthCheckPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], healthCheckPolicy: {path: /healthz, expectedStatuses: [{start: 200, end: 1000}]}}]\n"
+    },
+    {
       "IP allow and deny lists on one virtual host",
       "invalid: IPFilterError/IncompatibleIPAddressFilters",
       "  virtualhost: {fqdn: FQDN, ipAllowPolicy: [{source: Peer, cidr: 10.0.0.0/8}], ipDenyPolicy: [{source: Peer, cidr: 10.1.0.0/16}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"

@@ -1,6 +1,7 @@
 package dev.gantry.xds.ir;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,8 @@ public record HealthCheck(
     Duration interval,
     Duration timeout,
     long unhealthyThreshold,
-    long healthyThreshold) {
+    long healthyThreshold,
+    List<StatusRange> expectedStatuses) {
   /** Contour's defaults (internal/envoy: HCHost, HCInterval, HCTimeout, thresholds). */
   public static final String DEFAULT_HOST = "contour-envoy-healthcheck";
 
@@ -35,7 +37,22 @@ public record HealthCheck(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
+    expectedStatuses = List.copyOf(expectedStatuses);
   }
+
+  /** A check that passes on Envoy's default statuses (200-299). */
+  public HealthCheck(
+      String path,
+      String host,
+      Duration interval,
+      Duration timeout,
+      long unhealthyThreshold,
+      long healthyThreshold) {
+    this(path, host, interval, timeout, unhealthyThreshold, healthyThreshold, List.of());
+  }
+
+  /** Statuses from {@code start} up to, not including, {@code end}, that pass a check. */
+  public record StatusRange(long start, long end) {}
 
   /** A stable text of every value, for cluster names. */
   public String identity() {
@@ -49,6 +66,12 @@ public record HealthCheck(
         + "|"
         + unhealthyThreshold
         + "|"
-        + healthyThreshold;
+        + healthyThreshold
+        + (expectedStatuses.isEmpty()
+            ? ""
+            : "|"
+                + expectedStatuses.stream()
+                    .map(r -> r.start() + "-" + r.end())
+                    .collect(java.util.stream.Collectors.joining(",")));
   }
 }

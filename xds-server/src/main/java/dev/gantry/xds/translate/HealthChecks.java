@@ -5,6 +5,7 @@ import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.type.v3.CodecClientType;
+import io.envoyproxy.envoy.type.v3.Int64Range;
 
 /**
  * Envoy's active HTTP health checks for an upstream with a {@code healthCheckPolicy}, as Contour
@@ -31,7 +32,13 @@ final class HealthChecks {
                 .setPath(policy.path())
                 .setHost(policy.host())
                 .setCodecClientType(
-                    upstream.protocol().http2() ? CodecClientType.HTTP2 : CodecClientType.HTTP1))
+                    upstream.protocol().http2() ? CodecClientType.HTTP2 : CodecClientType.HTTP1)
+                .addAllExpectedStatuses(
+                    policy.expectedStatuses().stream()
+                        .map(
+                            r ->
+                                Int64Range.newBuilder().setStart(r.start()).setEnd(r.end()).build())
+                        .toList()))
         .build();
   }
 

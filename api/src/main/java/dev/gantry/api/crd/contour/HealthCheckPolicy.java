@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import java.util.List;
 
 /** HTTP active health checks of a route's services. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,6 +27,50 @@ public class HealthCheckPolicy extends UnknownFields {
 
   @JsonPropertyDescription("Passed checks before an endpoint is healthy again (default 2).")
   private Long healthyThresholdCount;
+
+  @JsonPropertyDescription(
+      "Statuses that pass a check, each a range from start up to, not including, end (default:"
+          + " 200 up to 300).")
+  private List<StatusRange> expectedStatuses;
+
+  public List<StatusRange> getExpectedStatuses() {
+    return expectedStatuses;
+  }
+
+  public void setExpectedStatuses(List<StatusRange> expectedStatuses) {
+    this.expectedStatuses = expectedStatuses;
+  }
+
+  /** A range of HTTP statuses: from {@code start} up to, not including, {@code end}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @PreserveUnknownFields
+  public static class StatusRange extends UnknownFields {
+    private Long start;
+    private Long end;
+
+    public StatusRange() {}
+
+    public StatusRange(Long start, Long end) {
+      this.start = start;
+      this.end = end;
+    }
+
+    public Long getStart() {
+      return start;
+    }
+
+    public void setStart(Long start) {
+      this.start = start;
+    }
+
+    public Long getEnd() {
+      return end;
+    }
+
+    public void setEnd(Long end) {
+      this.end = end;
+    }
+  }
 
   public String getPath() {
     return path;

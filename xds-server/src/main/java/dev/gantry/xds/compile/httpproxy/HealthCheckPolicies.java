@@ -79,6 +79,7 @@ final class HealthCheckPolicies {
             field,
             "healthyThresholdCount",
             errors);
+    List<HealthCheck.StatusRange> statuses = statuses(policy.getExpectedStatuses(), field, errors);
     String checkedHost = host;
     return Outcome.unless(
         errors,
@@ -90,7 +91,37 @@ final class HealthCheckPolicies {
                     Duration.ofSeconds(interval),
                     Duration.ofSeconds(timeout),
                     unhealthy,
-                    healthy)));
+                    healthy,
+                    statuses)));
+  }
+
+  /** The statuses that pass, each a range within 100..600 whose start is below its end. */
+  private static List<HealthCheck.StatusRange> statuses(
+      List<HealthCheckPolicy.StatusRange> ranges, String field, List<ProxyVerdict.Error> errors) {
+    List<HealthCheck.StatusRange> statuses = new ArrayList<>();
+    if (ranges == null) {
+      return statuses;
+    }
+    for (int i = 0; i < ranges.size(); i++) {
+      HealthCheckPolicy.StatusRange r = ranges.get(i);
+      Long start = r == null ? null : r.getStart();
+      Long end = r == null ? null : r.getEnd();
+      if (start == null || end == null || start < 100 || end > 600 || start >= end) {
+        errors.add(
+            error(
+                field
+                    + ".expectedStatuses["
+                    + i
+                    + "]: ["
+                    + start
+                    + ", "
+                    + end
+                    + ") is not a range of statuses within 100..600 (start below end)"));
+        continue;
+      }
+      statuses.add(new HealthCheck.StatusRange(start, end));
+    }
+    return statuses;
   }
 
   private static long number(

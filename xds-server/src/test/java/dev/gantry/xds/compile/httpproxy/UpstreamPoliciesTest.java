@@ -191,6 +191,33 @@ class UpstreamPoliciesTest {
                 "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
                     + ".healthyThresholdCount: -4 is outside 1..4294967295 (0 or unset: 2)")),
         new Case(
+            "expected statuses outside 100..600, reversed or missing an end: invalid, each named",
+            routes(
+                route(
+                    "/",
+                    health(
+                        withStatuses(
+                            hc("/healthz", null, null, null, null, null),
+                            new HealthCheckPolicy.StatusRange(99L, 300L),
+                            new HealthCheckPolicy.StatusRange(200L, 601L),
+                            new HealthCheckPolicy.StatusRange(500L, 400L),
+                            new HealthCheckPolicy.StatusRange(200L, null),
+                            new HealthCheckPolicy.StatusRange(200L, 600L))))),
+            Map.of(),
+            List.of(
+                "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
+                    + ".expectedStatuses[0]: [99, 300) is not a range of statuses within 100..600"
+                    + " (start below end)",
+                "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
+                    + ".expectedStatuses[1]: [200, 601) is not a range of statuses within 100..600"
+                    + " (start below end)",
+                "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
+                    + ".expectedStatuses[2]: [500, 400) is not a range of statuses within 100..600"
+                    + " (start below end)",
+                "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
+                    + ".expectedStatuses[3]: [200, null) is not a range of statuses within"
+                    + " 100..600 (start below end)")),
+        new Case(
             "too large: invalid (a threshold beyond Envoy's uint32, an interval beyond a day)",
             routes(route("/", health(hc("/healthz", null, 86_401L, null, 4_294_967_296L, null)))),
             Map.of(),
@@ -200,6 +227,12 @@ class UpstreamPoliciesTest {
                 "RouteError/HealthCheckPolicyInvalid: spec.routes[0].healthCheckPolicy"
                     + ".unhealthyThresholdCount: 4294967296 is outside 1..4294967295 (0 or unset:"
                     + " 3)")));
+  }
+
+  private static HealthCheckPolicy withStatuses(
+      HealthCheckPolicy policy, HealthCheckPolicy.StatusRange... ranges) {
+    policy.setExpectedStatuses(new java.util.ArrayList<>(List.of(ranges)));
+    return policy;
   }
 
   @ParameterizedTest(name = "{0}")
