@@ -17,9 +17,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
@@ -93,33 +91,7 @@ class HttpsTranslationTest {
                     .setStatPrefix("ingress_https")
                     .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
                     .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
-                    .addHttpFilters(
-                        HttpFilter.newBuilder()
-                            .setName("envoy.filters.http.cors")
-                            .setTypedConfig(
-                                Any.pack(
-                                    io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors
-                                        .getDefaultInstance())))
-                    .addHttpFilters(
-                        HttpFilter.newBuilder()
-                            .setName("envoy.filters.http.local_ratelimit")
-                            .setTypedConfig(
-                                Any.pack(
-                                    io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3
-                                        .LocalRateLimit.newBuilder()
-                                        .setStatPrefix("http")
-                                        .build())))
-                    .addHttpFilters(
-                        HttpFilter.newBuilder()
-                            .setName("envoy.filters.http.rbac")
-                            .setTypedConfig(
-                                Any.pack(
-                                    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC
-                                        .getDefaultInstance())))
-                    .addHttpFilters(
-                        HttpFilter.newBuilder()
-                            .setName("envoy.filters.http.router")
-                            .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                    .addAllHttpFilters(EnvoyHttpFilters.expected())
                     .build()))
         .build();
   }

@@ -14,7 +14,6 @@ import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -114,30 +113,7 @@ class ListenerTranslatorTest {
                         ConfigSource.newBuilder()
                             .setResourceApiVersion(ApiVersion.V3)
                             .setAds(AggregatedConfigSource.newBuilder())))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.cors")
-                    .setTypedConfig(Any.pack(Cors.newBuilder().build())))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.local_ratelimit")
-                    .setTypedConfig(
-                        Any.pack(
-                            io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3
-                                .LocalRateLimit.newBuilder()
-                                .setStatPrefix("http")
-                                .build())))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.rbac")
-                    .setTypedConfig(
-                        Any.pack(
-                            io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC
-                                .getDefaultInstance())))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName("envoy.filters.http.router")
-                    .setTypedConfig(Any.pack(Router.newBuilder().build())))
+            .addAllHttpFilters(EnvoyHttpFilters.expected())
             .build();
     return Listener.newBuilder()
         .setName("ingress_http")
