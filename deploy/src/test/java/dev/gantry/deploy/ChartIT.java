@@ -485,6 +485,27 @@ class ChartIT {
   }
 
   @Test
+  void extraArgsReachEachComponent() throws Exception {
+    String rendered =
+        render(
+            "x",
+            NS,
+            values(
+                "args.yaml",
+                """
+                hub: {extraArgs: ["--holdoff=20ms"]}
+                envoy: {extraArgs: ["--drain-time-s", "30"]}
+                discoverer: {extraArgs: ["--workers=8"]}
+                remoteClusters: [{name: east, kubeconfigSecret: e}]
+                """));
+
+    assertThat(rendered)
+        .contains("- \"--holdoff=20ms\"")
+        .contains("- \"--drain-time-s\"\n        - \"30\"")
+        .contains("- \"--workers=8\"");
+  }
+
+  @Test
   void eachForeignCrdIsAValueOfItsOwn() throws Exception {
     // helm template cannot look the cluster up: what it renders is what the values say.
     String all = render("c", NS, null);
