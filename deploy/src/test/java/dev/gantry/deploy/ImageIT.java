@@ -3,7 +3,6 @@ package dev.gantry.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.mcs.ServiceImport;
@@ -13,7 +12,6 @@ import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.Tools;
 import dev.gantry.testbed.WithClusters;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The images Jib built (target/jib-image.tar of discoverer and hub), run without Docker: their
@@ -42,7 +42,7 @@ class ImageIT {
   private record Image(Path rootfs, JsonNode manifest, JsonNode config) {
     List<String> entrypoint() {
       List<String> args = new ArrayList<>();
-      config.path("config").path("Entrypoint").forEach(a -> args.add(a.asText()));
+      config.path("config").path("Entrypoint").forEach(a -> args.add(a.asString()));
       return args;
     }
   }
@@ -54,16 +54,15 @@ class ImageIT {
     Path rootfs = Files.createDirectories(into.resolve("rootfs"));
     run(List.of("tar", "-xf", tar.toString(), "-C", layout.toString()));
     JsonNode manifest =
-        Serialization.jsonMapper().readTree(layout.resolve("manifest.json").toFile()).get(0);
+        JsonMapper.shared().readTree(layout.resolve("manifest.json").toFile()).get(0);
     for (JsonNode layer : manifest.path("Layers")) {
       run(
           List.of(
-              "tar", "-xzf", layout.resolve(layer.asText()).toString(), "-C", rootfs.toString()));
+              "tar", "-xzf", layout.resolve(layer.asString()).toString(), "-C", rootfs.toString()));
     }
     Files.createDirectories(rootfs.resolve("proc"));
     JsonNode config =
-        Serialization.jsonMapper()
-            .readTree(layout.resolve(manifest.path("Config").asText()).toFile());
+        JsonMapper.shared().readTree(layout.resolve(manifest.path("Config").asString()).toFile());
     return new Image(rootfs, manifest, config);
   }
 
@@ -102,7 +101,7 @@ class ImageIT {
   private static ProcessBuilder inImage(Image image, List<String> args) {
     JsonNode config = image.config().path("config");
     List<String> env = new ArrayList<>();
-    config.path("Env").forEach(e -> env.add(e.asText()));
+    config.path("Env").forEach(e -> env.add(e.asString()));
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -118,8 +117,8 @@ class ImageIT {
                 "-c",
                 EXEC_AS_RUNTIME,
                 image.rootfs().toString(),
-                config.path("WorkingDir").asText("/"),
-                config.path("User").asText(),
+                config.path("WorkingDir").asString("/"),
+                config.path("User").asString(),
                 Integer.toString(env.size())));
     command.addAll(env);
     command.addAll(image.entrypoint());
@@ -169,18 +168,18 @@ class ImageIT {
    */
   private static void assertConfig(Image image, String name, String mainClass, String title)
       throws IOException {
-    assertThat(image.manifest().path("RepoTags").get(0).asText())
+    assertThat(image.manifest().path("RepoTags").get(0).asString())
         .isEqualTo("ghcr.io/gantry-dev/" + name + ":" + chartAppVersion());
     JsonNode config = image.config().path("config");
-    assertThat(config.path("User").asText()).isEqualTo("65532:65532");
+    assertThat(config.path("User").asString()).isEqualTo("65532:65532");
     assertThat(image.entrypoint())
         .containsExactly("/opt/java/bin/java", "-cp", "@/app/jib-classpath-file", mainClass);
-    assertThat(config.path("WorkingDir").asText()).isEqualTo("/tmp");
+    assertThat(config.path("WorkingDir").asString()).isEqualTo("/tmp");
     assertThat(config.path("Env").toString())
         .contains(
             "JAVA_HOME=/opt/java",
             "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
-    assertThat(config.path("Labels").path("org.opencontainers.image.title").asText())
+    assertThat(config.path("Labels").path("org.opencontainers.image.title").asString())
         .isEqualTo(title);
   }
 

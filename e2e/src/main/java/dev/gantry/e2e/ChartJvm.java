@@ -1,14 +1,11 @@
 package dev.gantry.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The JVM options a component gets from the chart's {@code values.yaml}: its {@code jvmOptions}
@@ -29,7 +26,7 @@ public final class ChartJvm {
   public static List<String> options(String component, int memoryMib) {
     JsonNode values = read(RepoFiles.find(VALUES));
     JsonNode node = values.path(component);
-    String jvm = node.path("jvmOptions").asText("");
+    String jvm = node.path("jvmOptions").asString("");
     long limit = memoryMib > 0 ? memoryMib : mebibytes(node.path("resources").path("limits"));
     List<String> options = new ArrayList<>();
     if (limit > 0) {
@@ -40,7 +37,7 @@ public final class ChartJvm {
   }
 
   private static long mebibytes(JsonNode limits) {
-    String memory = limits.path("memory").asText("");
+    String memory = limits.path("memory").asString("");
     if (memory.isEmpty()) {
       return 0;
     }
@@ -54,10 +51,6 @@ public final class ChartJvm {
   }
 
   private static JsonNode read(Path file) {
-    try {
-      return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return YAMLMapper.shared().readTree(file);
   }
 }

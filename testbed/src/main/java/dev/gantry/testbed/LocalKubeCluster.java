@@ -1,7 +1,5 @@
 package dev.gantry.testbed;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A cluster made of one etcd and one kube-apiserver process on free loopback ports, with its own
@@ -191,7 +191,7 @@ final class LocalKubeCluster extends AbstractKubeCluster {
     try {
       // Any read answers with the store's current revision in its header.
       JsonNode range = etcdPost(http, "/v3/kv/range", "{\"key\":\"AA==\"}");
-      long revision = range.path("header").path("revision").asLong();
+      long revision = range.path("header").path("revision").asLong(0);
       if (revision <= 0) {
         throw new IllegalStateException("etcd of " + name() + " gave no revision: " + range);
       }
@@ -218,7 +218,7 @@ final class LocalKubeCluster extends AbstractKubeCluster {
       throw new IllegalStateException(
           "etcd " + path + " of " + name() + ": " + response.statusCode() + " " + response.body());
     }
-    return new ObjectMapper().readTree(response.body());
+    return JsonMapper.shared().readTree(response.body());
   }
 
   @Override

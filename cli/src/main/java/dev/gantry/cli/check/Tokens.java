@@ -1,16 +1,17 @@
 package dev.gantry.cli.check;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /** When a ServiceAccount token expires, read from its JWT payload (not verified: only shown). */
 final class Tokens {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.shared();
 
   private Tokens() {}
 
@@ -29,7 +30,7 @@ final class Tokens {
       return exp != null && exp.canConvertToLong()
           ? Optional.of(Instant.ofEpochSecond(exp.asLong()))
           : Optional.empty();
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException | JacksonException e) {
       return Optional.empty();
     }
   }

@@ -1,10 +1,12 @@
 package dev.gantry.discoverer.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * When a remote's bearer token expires, where it says so: a bound service account token (what
@@ -12,7 +14,7 @@ import java.util.Optional;
  * apiserver can, and this is for the operator's gauge, not for trust.
  */
 public final class TokenExpiry {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.shared();
 
   private TokenExpiry() {}
 
@@ -31,7 +33,7 @@ public final class TokenExpiry {
       return exp != null && exp.canConvertToLong()
           ? Optional.of(Instant.ofEpochSecond(exp.asLong()))
           : Optional.empty();
-    } catch (IllegalArgumentException | java.io.IOException notAJwt) {
+    } catch (IllegalArgumentException | JacksonException notAJwt) {
       return Optional.empty();
     }
   }

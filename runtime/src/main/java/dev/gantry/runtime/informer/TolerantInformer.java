@@ -1,6 +1,5 @@
 package dev.gantry.runtime.informer;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,6 +19,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 
 /**
  * An informer on a custom resource that others may define more widely than our model (Contour's
@@ -168,11 +169,11 @@ public final class TolerantInformer<T extends HasMetadata> implements AutoClosea
   /** The path of the field that did not read, and why, without Jackson's class names. */
   static String describe(IllegalArgumentException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof JsonMappingException mapping) {
+      if (t instanceof DatabindException mapping) {
         StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : mapping.getPath()) {
-          if (ref.getFieldName() != null) {
-            path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+        for (JacksonException.Reference ref : mapping.getPath()) {
+          if (ref.getPropertyName() != null) {
+            path.append(path.length() == 0 ? "" : ".").append(ref.getPropertyName());
           } else if (ref.getIndex() >= 0) {
             path.append('[').append(ref.getIndex()).append(']');
           }

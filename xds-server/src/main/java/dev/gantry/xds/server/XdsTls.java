@@ -101,7 +101,7 @@ public record XdsTls(Path certificate, Path key, Path ca, Duration reload) {
         chain = TlsSecrets.certificates(certPem);
         authorities = TlsSecrets.certificates(caPem);
         keys.updateIdentityCredentials(
-            TlsSecrets.privateKey(keyPem), chain.toArray(X509Certificate[]::new));
+            chain.toArray(X509Certificate[]::new), TlsSecrets.privateKey(keyPem));
       } catch (IllegalArgumentException e) {
         throw new GeneralSecurityException(e.getMessage(), e);
       }

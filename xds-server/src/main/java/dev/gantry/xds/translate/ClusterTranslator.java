@@ -81,13 +81,15 @@ public final class ClusterTranslator {
   }
 
   /**
-   * The clusters as proxyless gRPC clients get them. grpc-java (1.62) takes round robin and ring
-   * hash clusters only and rejects {@code RANDOM} and {@code LEAST_REQUEST} ones (the latter unless
-   * an experimental flag is set in the client): those are round robin for it, the nearest spread.
-   * It also rejects an upstream TLS context without a certificate provider instance (the {@code h2}
-   * and {@code tls} protocols): there the transport socket is left out, and the client's own
-   * channel credentials decide how it reaches the backends, as gRPC does without xDS security. The
-   * same list when no cluster needs a change.
+   * The clusters as proxyless gRPC clients get them. gRPC takes round robin, ring hash and least
+   * request clusters (least request by default since grpc-java 1.73, and in gRPC-Go releases of the
+   * same time; before, only behind a flag in the client) but rejects {@code RANDOM} ones (grpc-java
+   * 1.85: "unsupported lb policy: RANDOM"): those are round robin for it, the nearest spread. It
+   * also rejects an upstream TLS context without a certificate provider instance or system root
+   * certificates (the {@code h2} and {@code tls} protocols, which verify nothing, as Contour's):
+   * there the transport socket is left out, and the client's own channel credentials decide how it
+   * reaches the backends, as gRPC does without xDS security. The same list when no cluster needs a
+   * change.
    */
   public static List<Cluster> forProxyless(List<Cluster> clusters) {
     if (clusters.stream().allMatch(ClusterTranslator::grpcTakes)) {
@@ -114,7 +116,8 @@ public final class ClusterTranslator {
 
   private static boolean grpcBalances(Cluster c) {
     return c.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN
-        || c.getLbPolicy() == Cluster.LbPolicy.RING_HASH;
+        || c.getLbPolicy() == Cluster.LbPolicy.RING_HASH
+        || c.getLbPolicy() == Cluster.LbPolicy.LEAST_REQUEST;
   }
 
   /** Contour's mapping: the two hashing strategies are ring hash clusters. */

@@ -1,6 +1,5 @@
 package dev.gantry.xds.feature;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Runs the hub's whole build path, as the publisher does it, on Kubernetes objects and a federation
@@ -194,7 +194,7 @@ public final class FeatureHarness {
       }
       JsonNode kind = ProtoYaml.read(doc).path("kind");
       out.add(
-          switch (kind.asText()) {
+          switch (kind.asString()) {
             case "HTTPProxy" -> KUBE.unmarshal(doc, HTTPProxy.class);
             case "Ingress" -> KUBE.unmarshal(doc, Ingress.class);
             case "Secret" -> KUBE.unmarshal(doc, io.fabric8.kubernetes.api.model.Secret.class);

@@ -2,8 +2,6 @@ package dev.gantry.xds.feature;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.google.protobuf.Message;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -18,6 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * What {@link FeatureHarness#build} produced: Envoy's resources by type and name (names normalised
@@ -79,7 +79,7 @@ public record FeatureResult(
     try {
       expected =
           ProtoYaml.YAML.readValue(yaml, new TypeReference<TreeMap<String, HTTPProxyStatus>>() {});
-    } catch (JsonProcessingException e) {
+    } catch (JacksonException e) {
       throw new IllegalArgumentException("cannot read the expected statuses: " + e.getMessage());
     }
     assertEquals(

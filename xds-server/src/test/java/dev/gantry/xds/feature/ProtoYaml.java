@@ -1,11 +1,5 @@
 package dev.gantry.xds.feature;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -18,10 +12,15 @@ import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
  * Envoy resources as YAML, the way Envoy's own documentation and config dumps write them: proto3
@@ -49,12 +48,14 @@ final class ProtoYaml {
           .add(HttpProtocolOptions.getDescriptor())
           .build();
 
+  /** With Jackson 2's defaults, as fabric8 reads and writes the model classes. */
   static final ObjectMapper YAML =
-      new ObjectMapper(
-          new YAMLFactory()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
+      YAMLMapper.builder()
+          .configureForJackson2()
+          .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+          .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+          .enable(YAMLWriteFeature.INDENT_ARRAYS_WITH_INDICATOR)
+          .build();
 
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().usingTypeRegistry(TYPES);
   private static final JsonFormat.Printer PRINTER =
@@ -109,16 +110,12 @@ final class ProtoYaml {
   static JsonNode read(String yaml) {
     try {
       return YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
+    } catch (JacksonException e) {
       throw new IllegalArgumentException("not YAML: " + e.getOriginalMessage() + "\n" + yaml, e);
     }
   }
 
   static String write(Object value) {
-    try {
-      return YAML.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return YAML.writeValueAsString(value);
   }
 }

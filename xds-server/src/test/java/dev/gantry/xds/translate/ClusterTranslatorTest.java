@@ -193,9 +193,9 @@ class ClusterTranslatorTest {
         .containsExactly(
             "ROUND_ROBIN=ROUND_ROBIN",
             "RANDOM=ROUND_ROBIN",
-            "LEAST_REQUEST=ROUND_ROBIN",
+            "LEAST_REQUEST=LEAST_REQUEST",
             "RING_HASH=RING_HASH");
-    List<Cluster> supported = List.of(clusters.get(0), clusters.get(3));
+    List<Cluster> supported = List.of(clusters.get(0), clusters.get(2), clusters.get(3));
     assertThat(ClusterTranslator.forProxyless(supported)).isSameAs(supported);
     Cluster tls =
         clusters.get(0).toBuilder()
