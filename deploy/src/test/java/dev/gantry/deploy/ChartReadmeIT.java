@@ -3,9 +3,6 @@ package dev.gantry.deploy;
 import static dev.gantry.deploy.Charts.CHART;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.testbed.Tools;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The chart's README is what {@code scripts/chart-docs} (helm-docs) writes from values.yaml, and
@@ -68,10 +67,7 @@ class ChartReadmeIT {
       }
     }
     List<String> leaves = new ArrayList<>();
-    leaves(
-        new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("values.yaml").toFile()),
-        "",
-        leaves);
+    leaves(YAMLMapper.shared().readTree(CHART.resolve("values.yaml").toFile()), "", leaves);
 
     // A map documented whole (resources) covers its keys.
     List<String> undocumented =
@@ -94,8 +90,8 @@ class ChartReadmeIT {
   /** Keys of scalars, lists and empty maps: what a user sets. */
   private static void leaves(JsonNode node, String prefix, List<String> out) {
     if (node.isObject() && !node.isEmpty()) {
-      node.fields()
-          .forEachRemaining(
+      node.properties()
+          .forEach(
               e ->
                   leaves(
                       e.getValue(),

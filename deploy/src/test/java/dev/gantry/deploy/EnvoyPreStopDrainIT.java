@@ -3,10 +3,6 @@ package dev.gantry.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.testbed.ManagedProcess;
 import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Tools;
@@ -33,6 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The Envoy preStop hook as the chart renders it, run word for word against a real Envoy started
@@ -192,7 +191,7 @@ class EnvoyPreStopDrainIT {
   private static List<JsonNode> documents(String yaml) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     try (MappingIterator<JsonNode> docs =
-        new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml)) {
+        YAMLMapper.shared().readerFor(JsonNode.class).readValues(yaml)) {
       while (docs.hasNext()) {
         JsonNode doc = docs.next();
         if (doc != null && doc.isObject()) {

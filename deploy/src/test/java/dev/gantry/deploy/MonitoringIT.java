@@ -3,8 +3,6 @@ package dev.gantry.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.mcs.ServiceImport;
@@ -38,6 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The chart's Grafana dashboard and alert rules against a real Prometheus (built from its Go
@@ -51,7 +52,7 @@ class MonitoringIT {
   private static final Path DASHBOARD = Path.of("deploy/helm/gantry/files/dashboards/gantry.json");
   private static final Path ALERTS = Path.of("deploy/helm/gantry/files/alerts/gantry.rules.yaml");
   private static final String NS = "monitored";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.shared();
   private static final Pattern LABEL_VALUES =
       Pattern.compile("^label_values\\((.*),\\s*([a-zA-Z_]+)\\)$", Pattern.DOTALL);
 

@@ -1,7 +1,5 @@
 package dev.gantry.testbed;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real Prometheus (built by {@code scripts/provision} from its Go module) on a free loopback
@@ -21,7 +22,7 @@ import java.util.List;
  * queried through its HTTP API.
  */
 public final class Prometheus implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.shared();
 
   private final ManagedProcess process;
   private final int port;

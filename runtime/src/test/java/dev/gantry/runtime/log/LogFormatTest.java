@@ -2,8 +2,6 @@ package dev.gantry.runtime.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The logging configuration the processes ship (gantry-runtime's logback.xml), run in a JVM of its
  * own as a process runs it: text by default, JSON lines with {@code GANTRY_LOG_FORMAT=json}.
  */
 class LogFormatTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.shared();
 
   @Test
   void jsonFormatFromTheEnvironmentWritesOneObjectPerLineWithTheObjectKeys() throws Exception {
