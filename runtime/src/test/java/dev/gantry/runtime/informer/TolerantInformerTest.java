@@ -31,7 +31,7 @@ class TolerantInformerTest {
         serialization.convertValue(
             raw(
                 """
-                  virtualhost: {fqdn: a.test, ipAllowPolicy: [{cidr: 10.0.0.0/8, source: Peer}]}
+                  virtualhost: {fqdn: a.test, jwtProviders: [{name: p, issuer: i}]}
                   routes:
                   - services: [{name: s, port: 80, slowStartPolicy: {window: 1s}}]
                   - services: [{name: s, port: 80}]
@@ -45,7 +45,7 @@ class TolerantInformerTest {
             "spec.futureField",
             "spec.routes[0].services[0].slowStartPolicy",
             "spec.routes[1].cookieRewritePolicies",
-            "spec.virtualhost.ipAllowPolicy");
+            "spec.virtualhost.jwtProviders");
     assertThat(proxy.getSpec().getVirtualhost().getFqdn()).isEqualTo("a.test");
   }
 
