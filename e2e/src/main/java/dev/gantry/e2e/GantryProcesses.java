@@ -40,6 +40,7 @@ public final class GantryProcesses implements AutoCloseable {
   private final Backends backends;
   private final ClusterObjects objects;
   private final Traffic traffic = new Traffic(httpPort);
+  private Path launcher;
 
   /**
    * How the processes run.
@@ -167,6 +168,15 @@ public final class GantryProcesses implements AutoCloseable {
   }
 
   /**
+   * Runs the hub and the discoverers started from now on as {@code gantry hub} and {@code gantry
+   * discoverer} through {@code launcher} (a distribution's {@code bin/gantry}), as a user does,
+   * instead of on this JVM's class path.
+   */
+  public void launcher(Path launcher) {
+    this.launcher = launcher;
+  }
+
+  /**
    * The kubeconfig {@code remote}'s discoverers read from now on (default: the remote's admin
    * kubeconfig); a discoverer re-reads the file when its content changes.
    */
@@ -196,13 +206,22 @@ public final class GantryProcesses implements AutoCloseable {
     }
     args.addAll(options.discovererArgs());
     JvmProcess process =
-        JvmProcess.start(
-            "discoverer-" + replica,
-            options.discovererJvm(),
-            DiscovererCommand.class,
-            args,
-            port,
-            dir);
+        launcher != null
+            ? JvmProcess.launch(
+                "discoverer-" + replica,
+                launcher,
+                "discoverer",
+                options.discovererJvm(),
+                args,
+                port,
+                dir)
+            : JvmProcess.start(
+                "discoverer-" + replica,
+                options.discovererJvm(),
+                DiscovererCommand.class,
+                args,
+                port,
+                dir);
     discoverers.put(replica, process);
     return process;
   }
@@ -240,14 +259,11 @@ public final class GantryProcesses implements AutoCloseable {
       args.add("--leader-elect");
     }
     args.addAll(options.hubArgs());
+    String name = hubs.size() == 1 ? "hub" : "hub-" + i;
     JvmProcess hub =
-        JvmProcess.start(
-            hubs.size() == 1 ? "hub" : "hub-" + i,
-            options.hubJvm(),
-            HubCommand.class,
-            args,
-            admin,
-            dir);
+        launcher != null
+            ? JvmProcess.launch(name, launcher, "hub", options.hubJvm(), args, admin, dir)
+            : JvmProcess.start(name, options.hubJvm(), HubCommand.class, args, admin, dir);
     hubs.set(i, hub);
     return hub;
   }

@@ -59,6 +59,31 @@ public final class JvmProcess implements AutoCloseable {
         .startProcess();
   }
 
+  /**
+   * Starts {@code gantry <subcommand> <args>} through {@code launcher} (a distribution's {@code
+   * bin/gantry}, on its own Java runtime) with {@code jvmOptions} as {@code JAVA_OPTS}; its output
+   * goes to {@code <dir>/<name>.log}.
+   */
+  public static JvmProcess launch(
+      String name,
+      Path launcher,
+      String subcommand,
+      List<String> jvmOptions,
+      List<String> args,
+      int adminPort,
+      Path dir) {
+    List<String> command = new ArrayList<>(List.of(launcher.toString(), subcommand));
+    command.addAll(args);
+    return new JvmProcess(
+            new ManagedProcess(
+                name,
+                command,
+                Map.of("JAVA_OPTS", String.join(" ", jvmOptions)),
+                dir.resolve(name + ".log")),
+            adminPort)
+        .startProcess();
+  }
+
   private JvmProcess startProcess() {
     process.start();
     return this;

@@ -39,16 +39,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code gantry check} against a real estate: two remote apiservers linked with {@code gantry
- * link}, their discoverers and the hub as processes reading the linked identities, and an Envoy.
- * Healthy, every check passes (through the built launcher, on its own Java runtime); then each
- * failure it names is made for real and seen as one ✗ line and exit code 1.
+ * {@code gantry check} against a real estate built with the {@code gantry} command as a user does
+ * (the built launcher, on its own Java runtime): two remote apiservers linked with {@code gantry
+ * link}, {@code gantry discoverer} per remote and {@code gantry hub} reading the linked identities,
+ * and an Envoy. Healthy, every check passes; then each failure it names is made for real and seen
+ * as one ✗ line and exit code 1.
  */
 @WithClusters({"east", "west", "hub"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CheckIT {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final Path LAUNCHER =
+      Path.of(System.getProperty("gantry.cli.directory"), "bin", "gantry");
 
   private Testbed testbed;
   private GantryProcesses gantry;
@@ -63,7 +66,7 @@ class CheckIT {
   }
 
   @BeforeAll
-  void start(Testbed testbed) throws IOException {
+  void start(Testbed testbed) throws IOException, InterruptedException {
     this.testbed = testbed;
     hub = testbed.cluster("hub");
     gantry =
@@ -77,15 +80,20 @@ class CheckIT {
                 List.of(LocalGantry.NAMESPACE),
                 List.of("--cluster-heartbeat-timeout=3s"),
                 List.of("--heartbeat-interval=500ms")));
+    // As a user does: gantry link, then gantry hub and gantry discoverer, all through the built
+    // launcher on its own Java runtime.
+    gantry.launcher(LAUNCHER);
     for (String remote : List.of("east", "west")) {
       Run link =
-          gantry(
-              "link",
-              "--cluster-name=" + remote,
-              "--remote-kubeconfig=" + testbed.cluster(remote).adminKubeconfigFile(),
-              "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
-              "--apply");
-      assertThat(link.exitCode()).as(link.err()).isZero();
+          launcher(
+              List.of(
+                  "link",
+                  "--cluster-name=" + remote,
+                  "--remote-kubeconfig=" + testbed.cluster(remote).adminKubeconfigFile(),
+                  "--hub-kubeconfig=" + hub.adminKubeconfigFile(),
+                  "--apply"));
+      assertThat(link.exitCode()).as(link.out() + link.err()).isZero();
+      assertThat(link.err()).contains("linked cluster " + remote);
       Path kubeconfig = testbed.directory().resolve(remote + "-linked.kubeconfig");
       Files.writeString(kubeconfig, kubeconfigOf(remote));
       gantry.remoteKubeconfig(remote, kubeconfig);
@@ -112,7 +120,9 @@ class CheckIT {
     // Envoy's stream opens shortly after it starts.
     await().atMost(CONVERGE).until(() -> check().exitCode() == 0);
 
-    Run run = launcher(flags);
+    List<String> check = new ArrayList<>(List.of("check"));
+    check.addAll(flags);
+    Run run = launcher(check);
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     for (String cluster : List.of("east", "west")) {
@@ -366,14 +376,10 @@ class CheckIT {
     return new Run(code, out.toString(), err.toString());
   }
 
-  /** Runs {@code gantry check} through the built launcher, as a user would. */
-  private static Run launcher(List<String> checkFlags) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("gantry.cli.directory"), "bin", "gantry").toString(),
-                "check"));
-    command.addAll(checkFlags);
+  /** Runs {@code gantry <args>} through the built launcher, as a user would. */
+  private static Run launcher(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("JAVA_HOME");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
