@@ -5,6 +5,7 @@ import dev.gantry.discoverer.metrics.DiscovererMetrics;
 import dev.gantry.discoverer.mirror.HubWrite;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.resilience4j.core.IntervalFunction;
@@ -14,6 +15,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -42,6 +44,9 @@ public final class HubWriter {
 
   /** The result of one write, with a message for collisions. */
   public record Result(Outcome outcome, String message) {}
+
+  /** A delete of an object that was not there (any more): done, nothing written. */
+  private static final Result ALREADY_GONE = new Result(Outcome.DONE, "already gone");
 
   private final KubernetesClient hub;
   private final String cluster;
@@ -116,8 +121,11 @@ public final class HubWriter {
             case UPDATE -> call(() -> hub.resource(write.object()).update(), write, resource);
             case DELETE -> delete(write.object(), write, resource);
           };
-      metrics.hubWrite(
-          write.verb().label(), resource, result.outcome().name().toLowerCase(Locale.ROOT));
+      // A delete that found nothing (another reconcile of the key got there first, or the hub
+      // removed it) wrote nothing: counted apart from the writes done.
+      String outcome =
+          result == ALREADY_GONE ? "gone" : result.outcome().name().toLowerCase(Locale.ROOT);
+      metrics.hubWrite(write.verb().label(), resource, outcome);
       return result;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
@@ -150,9 +158,11 @@ public final class HubWriter {
 
   private Result delete(HasMetadata object, HubWrite write, String resource) {
     limiter.acquirePermission();
-    Retry.decorateSupplier(retry, fenced(() -> hub.resource(object).withGracePeriod(0).delete()))
-        .get();
-    return new Result(Outcome.DONE, null);
+    List<StatusDetails> deleted =
+        Retry.decorateSupplier(
+                retry, fenced(() -> hub.resource(object).withGracePeriod(0).delete()))
+            .get();
+    return deleted == null || deleted.isEmpty() ? ALREADY_GONE : new Result(Outcome.DONE, null);
   }
 
   private Result create(HasMetadata object) {
