@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -23,6 +25,8 @@ public final class Ports {
   private static final int LOWEST = 10_000;
   private static final int DEFAULT_EPHEMERAL_START = 32_768;
 
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   private Ports() {}
 
   /** A port nothing listens on right now, outside the kernel's ephemeral range. */
@@ -31,7 +35,9 @@ public final class Ports {
     if (highest > LOWEST) {
       for (int attempt = 0; attempt < 200; attempt++) {
         int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
-        if (bindable(port)) {
+        // Never the same port twice from this JVM: clusters started side by side choose their
+        // ports before any of them binds, so a repeat would collide.
+        if (bindable(port) && HANDED_OUT.add(port)) {
           return port;
         }
       }

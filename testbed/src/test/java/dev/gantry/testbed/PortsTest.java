@@ -18,4 +18,12 @@ class PortsTest {
       }
     }
   }
+
+  @Test
+  void neverHandsOutAPortTwice() {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 2_000; i++) {
+      assertTrue(seen.add(Ports.freeLoopbackPort()), "a port handed out twice");
+    }
+  }
 }
