@@ -87,8 +87,12 @@ class AggregatorIT {
 
     // Neither CRD exists yet: snapshots still come (clusters get defaults), nothing crashes.
     eventually().until(aggregator::hasSynced);
-    assertThat(aggregator.current().hubServices())
-        .containsKey(ServiceName.of("default", "kubernetes"));
+    // The apiserver creates default/kubernetes shortly after it starts serving: wait for it.
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(aggregator.current().hubServices())
+                    .containsKey(ServiceName.of("default", "kubernetes")));
     assertThat(aggregator.current().federated()).isEmpty();
 
     // Installed later, like a chart upgrade: both are picked up without a restart.
