@@ -153,13 +153,14 @@ public final class JvmProcess implements AutoCloseable {
     return (long) metrics().sum("jvm_memory_used_bytes", Map.of("area", "heap"));
   }
 
-  private void jcmd(String command) {
+  /** Runs a diagnostic command in the process ({@code jcmd <pid> <command> <args>}). */
+  public void jcmd(String command, String... args) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(process.pid())));
+    line.add(command);
+    line.addAll(List.of(args));
     try {
-      Process p =
-          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
-              .redirectErrorStream(true)
-              .start();
+      Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("jcmd " + command + " failed: " + out);

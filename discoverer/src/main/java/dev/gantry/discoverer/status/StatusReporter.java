@@ -205,7 +205,6 @@ public final class StatusReporter {
         log.warn("RemoteCluster {} was deleted in the hub: the cluster is unlinked", cluster);
         return false;
       }
-      seen = true;
       if (current == null) {
         if (!mayWrite.getAsBoolean()) {
           return false;
@@ -216,6 +215,9 @@ public final class StatusReporter {
         writeCounter.accept("create", "remotecluster");
         log.info("created RemoteCluster {} in the hub", cluster);
       }
+      // Only once it exists: without the CRD a read finds nothing and the create fails, and that
+      // is no deletion (mirroring goes on).
+      seen = true;
       RemoteClusterStatus next =
           statusFor(state, current.getStatus(), identity, clock.instant(), heartbeatInterval);
       if (sameStatus(current.getStatus(), next)) {

@@ -186,7 +186,9 @@ public final class ScaleBench {
             change(testbed, envoy); // warm-up: JIT (the hub was just restarted), connections
           }
           Usage before = Usage.read(gantry, envoy);
+          profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
           long[] idle = series(testbed, envoy, changes);
+          profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
           Usage after = Usage.read(gantry, envoy);
           rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
           rows.add(row(label + ": hub per change, idle", after.minus(before, changes)));
@@ -223,6 +225,24 @@ public final class ScaleBench {
     System.out.println();
     System.out.println("load average at the end " + loadAverage());
     return rows;
+  }
+
+  /**
+   * With {@code BENCH_PROFILE} set to a directory, the hub's idle series of each ADS mode is
+   * recorded by Java Flight Recorder into {@code hub-<mode>.jfr} there (the CPU figure of that
+   * series then includes the recorder's own cost).
+   */
+  private static void profile(JvmProcess hub, String command, String... args) {
+    if (System.getenv("BENCH_PROFILE") != null) {
+      hub.jcmd(command, args);
+    }
+  }
+
+  private static String profileFile(String label) {
+    return Path.of(System.getenv().getOrDefault("BENCH_PROFILE", "."))
+        .resolve("hub-" + label.toLowerCase(Locale.ROOT) + ".jfr")
+        .toAbsolutePath()
+        .toString();
   }
 
   /** The chart's options and those of {@code BENCH_JVM_EXTRA}, for a diagnosis (e.g. NMT). */
