@@ -11,6 +11,7 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.WatchCancelledException;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * EDS for every client, answered with what changed only, as go-control-plane's LinearCache does:
@@ -74,11 +76,33 @@ public final class EndpointCache {
   /** How many remote changes are remembered until their acknowledgement. */
   private static final int EVENTS = 65_536;
 
-  private record SotwWatch(Watch watch, Set<String> names, String namesDigest) {}
+  /**
+   * An open state-of-the-world watch. Equal only to itself: kept in a set, it must not hash the
+   * names it asks for (every cluster, at each acknowledgement).
+   */
+  private static final class SotwWatch {
+    final Watch watch;
+    final Set<String> names;
+    final String namesDigest;
 
-  private record DeltaOpen(DeltaWatch watch, Map<String, String> held, Set<String> pending) {
-    boolean subscribed(String name) {
-      return held.containsKey(name) || pending.contains(name);
+    SotwWatch(Watch watch, Set<String> names, String namesDigest) {
+      this.watch = watch;
+      this.names = names;
+      this.namesDigest = namesDigest;
+    }
+  }
+
+  /**
+   * An open Delta watch and the names its stream subscribes to. Equal only to itself, like {@link
+   * SotwWatch}.
+   */
+  private static final class DeltaOpen {
+    final DeltaWatch watch;
+    final Set<String> subscribed;
+
+    DeltaOpen(DeltaWatch watch, Set<String> subscribed) {
+      this.watch = watch;
+      this.subscribed = subscribed;
     }
   }
 
@@ -96,6 +120,10 @@ public final class EndpointCache {
   private long forgottenRedefinition;
   private long forgottenUpdate;
   private final Set<DeltaOpen> deltaWatches = new HashSet<>();
+  // Per Delta stream, the assignment names it subscribes to, kept from its requests as they come
+  // (see deltaRequest), so that a watch need not copy what the stream holds.
+  private final Map<Long, Set<String>> deltaStreams = new HashMap<>();
+  private final ThreadLocal<Long> currentDeltaStream = new ThreadLocal<>();
   private long version;
 
   /**
@@ -176,7 +204,8 @@ public final class EndpointCache {
     if (request.hasErrorDetail()) {
       stale = Set.of(); // it rejected what we sent: only a new change is worth sending
     } else {
-      acknowledged("sotw", request.v3Request().getNode().getId(), request.getVersionInfo(), names);
+      acknowledged(
+          "sotw", request.v3Request().getNode().getId(), request.getVersionInfo(), names::contains);
       stale = staleFor(request.getVersionInfo(), names, hasClusterChanged);
     }
     if (!stale.isEmpty() && respond(open, stale)) {
@@ -196,29 +225,56 @@ public final class EndpointCache {
       boolean isWildcard,
       Consumer<DeltaResponse> responseConsumer,
       boolean hasClusterChanged) {
+    // What the stream holds and awaits is read here only, on the stream's thread, which alone
+    // changes it: never copied (it is every assignment the client has, at each acknowledgement).
     DeltaWatch watch =
         new DeltaWatch(
             request,
-            Map.copyOf(resourceVersions),
-            Set.copyOf(pendingResources),
+            resourceVersions,
+            pendingResources,
             requesterVersion,
             isWildcard,
             responseConsumer);
-    DeltaOpen open = new DeltaOpen(watch, watch.trackedResources(), watch.pendingResources());
+    Long stream = currentDeltaStream.get();
+    Set<String> subscribed = stream == null ? null : deltaStreams.get(stream);
+    if (subscribed == null) {
+      // A stream this cache was not told of (see deltaRequest): what it holds and awaits now.
+      subscribed = new HashSet<>(resourceVersions.keySet());
+      subscribed.addAll(pendingResources);
+    }
+    DeltaOpen open = new DeltaOpen(watch, subscribed);
     if (!request.hasErrorDetail()) {
       // Asked for only once every response was answered: this request acknowledges the last.
       acknowledged(
           "delta",
           request.v3Request().getNode().getId(),
           requesterVersion,
-          watch.trackedResources().keySet());
-      if (respondDelta(open, deltaCandidates(requesterVersion, open))) {
+          resourceVersions::containsKey);
+      Set<String> candidates =
+          deltaCandidates(requesterVersion, resourceVersions, pendingResources);
+      if (respondDelta(open, candidates, resourceVersions)) {
         return watch;
       }
     }
     deltaWatches.add(open);
     watch.setStop(() -> cancel(open));
     return watch;
+  }
+
+  /**
+   * Told of every Delta EDS request, on the thread that then creates its watch (if it creates one:
+   * not while a response is unacknowledged): keeps the names the stream subscribes to.
+   */
+  public synchronized void deltaRequest(long stream, DeltaDiscoveryRequest request) {
+    Set<String> subscribed = deltaStreams.computeIfAbsent(stream, k -> new HashSet<>());
+    request.getResourceNamesUnsubscribeList().forEach(subscribed::remove);
+    subscribed.addAll(request.getResourceNamesSubscribeList());
+    currentDeltaStream.set(stream);
+  }
+
+  /** A stream closed: what was kept of it goes. */
+  public synchronized void streamClosed(long stream) {
+    deltaStreams.remove(stream);
   }
 
   private synchronized void cancel(Object open) {
@@ -231,7 +287,7 @@ public final class EndpointCache {
     for (SotwWatch open : sotwWatches) {
       Set<String> stale = new HashSet<>();
       for (String name : changed) {
-        if (open.names().contains(name) && entries.containsKey(name)) {
+        if (open.names.contains(name) && entries.containsKey(name)) {
           stale.add(name);
         }
       }
@@ -247,11 +303,13 @@ public final class EndpointCache {
     for (DeltaOpen open : deltaWatches) {
       Set<String> candidates = new HashSet<>();
       for (String name : changed) {
-        if (open.subscribed(name)) {
+        if (open.subscribed.contains(name)) {
           candidates.add(name);
         }
       }
-      if (!candidates.isEmpty() && respondDelta(open, candidates)) {
+      // What the client holds is its stream's to read, not this thread's: these changed since it
+      // was last answered, so it holds an older content or none.
+      if (!candidates.isEmpty() && respondDelta(open, candidates, null)) {
         answered.add(open);
       }
     }
@@ -271,10 +329,10 @@ public final class EndpointCache {
       return false;
     }
     resources.sort(java.util.Comparator.comparing(ClusterLoadAssignment::getClusterName));
-    String v = instance + ":" + version + ":" + open.namesDigest();
-    subscriptions.put(open.namesDigest(), open.names());
+    String v = instance + ":" + version + ":" + open.namesDigest;
+    subscriptions.put(open.namesDigest, open.names);
     try {
-      open.watch().respond(Response.create(open.watch().request(), resources, v));
+      open.watch.respond(Response.create(open.watch.request(), resources, v));
       return true;
     } catch (WatchCancelledException e) {
       return true; // the stream is gone: nothing to wait for
@@ -287,18 +345,19 @@ public final class EndpointCache {
    * version is not this cache's or too old to tell. An acknowledgement then costs the changes
    * since, not a comparison of every assignment the client holds.
    */
-  private Set<String> deltaCandidates(String requesterVersion, DeltaOpen open) {
-    Set<String> candidates = new HashSet<>(open.pending());
+  private Set<String> deltaCandidates(
+      String requesterVersion, Map<String, String> held, Set<String> pending) {
+    Set<String> candidates = new HashSet<>(pending);
     Set<String> touched = null;
     String[] parts = requesterVersion == null ? new String[0] : requesterVersion.split(":");
     if (parts.length == 2 && parts[0].equals(instance)) {
       try {
-        touched = touchedSince(Long.parseLong(parts[1]), open.held().keySet());
+        touched = touchedSince(Long.parseLong(parts[1]), held.keySet());
       } catch (NumberFormatException e) {
         touched = null;
       }
     }
-    candidates.addAll(touched == null ? open.held().keySet() : touched);
+    candidates.addAll(touched == null ? held.keySet() : touched);
     return candidates;
   }
 
@@ -325,18 +384,22 @@ public final class EndpointCache {
     return touched;
   }
 
-  /** Sends what differs among {@code names} from what the client holds; false when nothing. */
-  private boolean respondDelta(DeltaOpen open, Set<String> names) {
+  /**
+   * Sends what differs among {@code names} from what the client holds; false when nothing. Without
+   * {@code held} (read off the stream's thread), every held assignment among them is sent and every
+   * other one said removed.
+   */
+  private boolean respondDelta(DeltaOpen open, Set<String> names, Map<String, String> held) {
     Map<String, VersionedResource<?>> resources = new LinkedHashMap<>();
     List<String> removed = new ArrayList<>();
     for (String name : names.stream().sorted().toList()) {
       Entry e = entries.get(name);
-      String held = open.held().get(name);
+      String holds = held == null ? null : held.get(name);
       if (e == null) {
-        if (held != null) {
+        if (held == null || holds != null) {
           removed.add(name);
         }
-      } else if (!e.digest().equals(held)) {
+      } else if (!e.digest().equals(holds)) {
         resources.put(name, e.versioned());
       }
     }
@@ -344,10 +407,8 @@ public final class EndpointCache {
       return false;
     }
     try {
-      open.watch()
-          .respond(
-              DeltaResponse.create(
-                  open.watch().request(), resources, removed, instance + ":" + version));
+      open.watch.respond(
+          DeltaResponse.create(open.watch.request(), resources, removed, instance + ":" + version));
       return true;
     } catch (WatchCancelledException e) {
       return true;
@@ -359,7 +420,7 @@ public final class EndpointCache {
    * client's assignments since the client's previous acknowledgement. A client's first is only
    * remembered (what it got at its start is not a propagation).
    */
-  private void acknowledged(String mode, String node, String versionInfo, Set<String> names) {
+  private void acknowledged(String mode, String node, String versionInfo, Predicate<String> holds) {
     String[] parts = versionInfo.split(":");
     if (parts.length < 2 || !parts[0].equals(instance)) {
       return;
@@ -385,7 +446,7 @@ public final class EndpointCache {
       if (e.version() <= last) {
         break;
       }
-      if (e.version() <= ackedVersion && names.contains(e.assignment())) {
+      if (e.version() <= ackedVersion && holds.test(e.assignment())) {
         propagation.acknowledged(e.cluster(), mode, Duration.between(e.seen(), now));
       }
     }
@@ -429,9 +490,11 @@ public final class EndpointCache {
       return names;
     }
     stale = new HashSet<>(stale);
-    for (String name : names) {
-      if (!before.contains(name)) {
-        stale.add(name);
+    if (before != names) { // the same list of names is the same set (see subscription)
+      for (String name : names) {
+        if (!before.contains(name)) {
+          stale.add(name);
+        }
       }
     }
     if (clustersChanged) {

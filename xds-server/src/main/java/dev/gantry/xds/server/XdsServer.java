@@ -12,9 +12,12 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -58,7 +61,8 @@ public final class XdsServer implements XdsSink, AutoCloseable {
   public XdsServer(InetSocketAddress address, XdsMetrics metrics, XdsTls tls) {
     endpoints = new EndpointCache(Clock.systemUTC(), metrics::propagation);
     V3DiscoveryServer discovery =
-        new V3DiscoveryServer(List.of(nodes, new XdsCallbacks(metrics)), new Watcher());
+        new V3DiscoveryServer(
+            List.of(nodes, new XdsCallbacks(metrics), new DeltaSubscriptions()), new Watcher());
     NettyServerBuilder builder;
     this.tls = tls != null;
     if (tls == null) {
@@ -171,6 +175,29 @@ public final class XdsServer implements XdsSink, AutoCloseable {
     return request.v3Request().hasNode() || node == null
         ? request
         : DeltaXdsRequest.create(request.v3Request().toBuilder().setNode(node).build());
+  }
+
+  /** Tells the endpoint cache what each Delta stream subscribes to, request by request. */
+  private final class DeltaSubscriptions implements DiscoveryServerCallbacks {
+    @Override
+    public void onV3StreamRequest(long streamId, DiscoveryRequest request) {}
+
+    @Override
+    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+      if (Resources.V3.ENDPOINT_TYPE_URL.equals(request.getTypeUrl())) {
+        endpoints.deltaRequest(streamId, request);
+      }
+    }
+
+    @Override
+    public void onStreamClose(long streamId, String typeUrl) {
+      endpoints.streamClosed(streamId);
+    }
+
+    @Override
+    public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+      endpoints.streamClosed(streamId);
+    }
   }
 
   /** EDS from the endpoint cache, every other type from the snapshots. */

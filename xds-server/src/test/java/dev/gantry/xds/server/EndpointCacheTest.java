@@ -244,4 +244,69 @@ class EndpointCacheTest {
         r, "0123abcd:7", Map.of("a", "not-the-digest"), Set.of(), false, delta::add, false);
     assertThat(delta.get(2).resources()).containsOnlyKeys("a");
   }
+
+  private static DeltaXdsRequest deltaRequest(List<String> subscribe, List<String> unsubscribe) {
+    return DeltaXdsRequest.create(
+        DeltaDiscoveryRequest.newBuilder()
+            .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
+            .addAllResourceNamesSubscribe(subscribe)
+            .addAllResourceNamesUnsubscribe(unsubscribe)
+            .build());
+  }
+
+  @Test
+  void aDeltaStreamStaysSubscribedToAnAssignmentThatGoesAndComesBack() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    // What the server keeps per stream, changed only on the stream's thread as requests come.
+    Map<String, String> held = new java.util.HashMap<>();
+    Set<String> pending = new java.util.HashSet<>(Set.of("a", "b"));
+    DeltaXdsRequest subscribe = deltaRequest(List.of("a", "b"), List.of());
+    cache.deltaRequest(7, subscribe.v3Request());
+    cache.createDeltaWatch(subscribe, "", held, pending, false, delta::add, false);
+    assertThat(delta.get(0).resources()).containsOnlyKeys("a", "b");
+    delta.get(0).resources().forEach((name, r) -> held.put(name, r.version()));
+    pending.clear();
+
+    DeltaXdsRequest ack = deltaRequest(List.of(), List.of());
+    cache.deltaRequest(7, ack.v3Request());
+    cache.createDeltaWatch(ack, delta.get(0).version(), held, pending, false, delta::add, false);
+    cache.update(List.of(), Set.of("a"));
+    assertThat(delta.get(1).removedResources()).containsExactly("a");
+    held.remove("a"); // the server forgets what the client acknowledged as removed
+
+    cache.deltaRequest(7, ack.v3Request());
+    cache.createDeltaWatch(ack, delta.get(1).version(), held, pending, false, delta::add, false);
+    cache.update(List.of(cla("a", "10.0.0.3")), Set.of());
+
+    assertThat(delta).hasSize(3);
+    assertThat(delta.get(2).resources()).containsOnlyKeys("a");
+  }
+
+  @Test
+  void aDeltaStreamThatUnsubscribesIsNotSentTheAssignmentAgain() {
+    cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
+    Map<String, String> held = new java.util.HashMap<>();
+    Set<String> pending = new java.util.HashSet<>(Set.of("a", "b"));
+    DeltaXdsRequest subscribe = deltaRequest(List.of("a", "b"), List.of());
+    cache.deltaRequest(8, subscribe.v3Request());
+    cache.createDeltaWatch(subscribe, "", held, pending, false, delta::add, false);
+    delta.get(0).resources().forEach((name, r) -> held.put(name, r.version()));
+    pending.clear();
+
+    // Unsubscribed while the first response was not yet acknowledged: no watch for that request.
+    cache.deltaRequest(8, deltaRequest(List.of(), List.of("a")).v3Request());
+    held.remove("a");
+    DeltaXdsRequest ack = deltaRequest(List.of(), List.of());
+    cache.deltaRequest(8, ack.v3Request());
+    cache.createDeltaWatch(ack, delta.get(0).version(), held, pending, false, delta::add, false);
+    cache.update(List.of(cla("a", "10.0.0.5"), cla("b", "10.0.0.6")), Set.of());
+
+    assertThat(delta).hasSize(2);
+    assertThat(delta.get(1).resources()).containsOnlyKeys("b");
+
+    cache.streamClosed(8);
+    cache.deltaRequest(8, ack.v3Request()); // a new stream of that number knows nothing of it
+    cache.createDeltaWatch(ack, "0123abcd:1", Map.of(), Set.of("a"), false, delta::add, false);
+    assertThat(delta.get(2).resources()).containsOnlyKeys("a");
+  }
 }
