@@ -211,6 +211,13 @@ public final class Aggregator implements AutoCloseable {
         return;
       }
       current = update.snapshot();
+      if (!synced) {
+        log.info(
+            "first federation snapshot: {} federated and {} hub services from {} clusters",
+            current.federated().size(),
+            current.hubServices().size(),
+            clusters.size());
+      }
       synced = true;
       logNewProblems(update);
       log.debug(

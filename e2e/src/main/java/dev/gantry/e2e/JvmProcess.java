@@ -121,11 +121,13 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
-   * User plus system CPU time the process's threads have used, from {@code /proc/<pid>/task}, but
-   * for the JIT compiler's threads: the work of the program once warm, not of its warming up.
+   * User plus system CPU time the process has used, from {@code /proc/<pid>/stat} (threads that
+   * ended count too), less that of the JIT compiler's threads, from {@code /proc/<pid>/task}: the
+   * work of the program once warm, not of its warming up. Exact when compiler threads do not end
+   * ({@code -XX:-UseDynamicNumberOfCompilerThreads}, which the benchmarks set).
    */
   public long cpuNanos() {
-    long ticks = 0;
+    long ticks = cpuTicks(Path.of("/proc", Long.toString(process.pid()), "stat"));
     try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
       for (Path task : tasks.toList()) {
         String stat;
@@ -136,15 +138,28 @@ public final class JvmProcess implements AutoCloseable {
         }
         // The thread name (field 2) may hold spaces; fields count from after its parenthesis.
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (!name.contains("CompilerThre")) {
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        if (name.contains("CompilerThre")) {
+          ticks -= ticks(stat);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  private static long cpuTicks(Path stat) {
+    try {
+      return ticks(Files.readString(stat));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** utime plus stime of a {@code stat} line, in clock ticks. */
+  private static long ticks(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** Heap in use right after a full GC ({@code jcmd GC.run}): what the process keeps alive. */

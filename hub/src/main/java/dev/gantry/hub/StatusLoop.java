@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes HTTPProxy status from the compiler's verdicts, off the build thread (status writes are
@@ -22,6 +24,9 @@ final class StatusLoop implements AutoCloseable {
   // Status writes in flight at once: enough to write a thousand proxies in seconds, few enough
   // not to crowd the hub apiserver.
   private static final int WRITERS = 8;
+  // A batch of writes at least this large is logged (the first after a start, a new Secret...).
+  private static final int BATCH_LOGGED = 100;
+  private static final Logger log = LoggerFactory.getLogger(StatusLoop.class);
 
   private final ScheduledExecutorService loop = Hub.executor("proxy-status");
   private final ExecutorService writers =
@@ -78,7 +83,15 @@ final class StatusLoop implements AutoCloseable {
     if (verdicts == null || !mayWrite.getAsBoolean()) {
       return;
     }
+    long start = System.nanoTime();
     ProxyStatusWriter.Outcome outcome = writer.write(verdicts);
+    if (outcome.written() + outcome.failed() >= BATCH_LOGGED) {
+      log.info(
+          "wrote {} HTTPProxy statuses in {} ms ({} failed, retried)",
+          outcome.written(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          outcome.failed());
+    }
     written.increment(outcome.written());
     failed.increment(outcome.failed());
     // Retry the same verdicts later, unless newer ones arrived meanwhile (they win).

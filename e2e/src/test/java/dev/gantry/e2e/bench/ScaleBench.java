@@ -245,14 +245,18 @@ public final class ScaleBench {
         .toString();
   }
 
-  /** The chart's options and those of {@code BENCH_JVM_EXTRA}, for a diagnosis (e.g. NMT). */
+  /**
+   * The chart's options, compiler threads that never end (so that CPU time without theirs is exact,
+   * see {@link JvmProcess#cpuNanos}) and the options of {@code BENCH_JVM_EXTRA}, for a diagnosis
+   * (e.g. NMT).
+   */
   private static List<String> withExtra(List<String> options) {
-    String extra = System.getenv().getOrDefault("BENCH_JVM_EXTRA", "").trim();
-    if (extra.isEmpty()) {
-      return options;
-    }
     List<String> all = new ArrayList<>(options);
-    all.addAll(List.of(extra.split("\\s+")));
+    all.add("-XX:-UseDynamicNumberOfCompilerThreads");
+    String extra = System.getenv().getOrDefault("BENCH_JVM_EXTRA", "").trim();
+    if (!extra.isEmpty()) {
+      all.addAll(List.of(extra.split("\\s+")));
+    }
     return all;
   }
 

@@ -229,6 +229,14 @@ public final class XdsPublisher {
       changedFederated.clear();
       changedHub.clear();
       buildCount++;
+      if (!complete) {
+        log.info(
+            "first complete xDS snapshot: {} HTTPProxies, {} Ingresses, {} clusters, built in {} ms",
+            proxies.size(),
+            ingresses.size(),
+            result.table().upstreams().size(),
+            Duration.ofNanos(System.nanoTime() - start).toMillis());
+      }
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(withUnreadable(result.verdicts()));
