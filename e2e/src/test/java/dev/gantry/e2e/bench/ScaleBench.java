@@ -58,7 +58,9 @@ import java.util.concurrent.locks.LockSupport;
 public final class ScaleBench {
   private static final String NS = LocalGantry.NAMESPACE;
   private static final String FQDN = "%s.scale.test";
-  private static final int WARM_UP = 50;
+  // Changes before a series is measured: enough for the JIT to compile the path of a change (the
+  // hub was just restarted; at 50 the first series still ran partly interpreted).
+  private static final int WARM_UP = 200;
 
   private final int remotes;
   private final int services;
@@ -194,14 +196,22 @@ public final class ScaleBench {
           rows.add(row(label + ": hub per change, idle", after.minus(before, changes)));
           long[] loaded;
           double achieved;
+          long others;
+          Usage beforeLoad = Usage.read(gantry, envoy);
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, envoy, changes);
             achieved = load.achieved();
+            others = load.written();
           }
+          Usage afterLoad = Usage.read(gantry, envoy);
           rows.add(
               row(
                   label + ": endpoint change → in Envoy, " + rate + " other changes/s",
                   percentiles(loaded) + ", load achieved %.0f/s".formatted(achieved)));
+          rows.add(
+              row(
+                  label + ": hub per change, " + rate + " other changes/s",
+                  afterLoad.minus(beforeLoad, (int) (changes + others))));
           rows.add(
               row(label + ": new Service + HTTPProxy → Envoy answers", newProxies(gantry, 20)));
           rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
@@ -567,6 +577,11 @@ public final class ScaleBench {
         thread.start();
         threads.add(thread);
       }
+    }
+
+    /** The changes written so far. */
+    long written() {
+      return written.get();
     }
 
     /** The rate of changes written so far, per second. */
