@@ -11,7 +11,6 @@ import dev.gantry.runtime.BuildInfo;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.xds.ir.ProxyVerdict;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The hub's own meters (the xDS server's are in {@code XdsMetrics}), all defined here with their
@@ -106,19 +104,7 @@ final class HubMetrics {
 
   /** Reports the Events the recorder wrote, dropped and failed to write, on every scrape. */
   void events(EventRecorder recorder) {
-    for (Map.Entry<String, ToDoubleFunction<EventRecorder>> e :
-        Map.<String, ToDoubleFunction<EventRecorder>>of(
-                "sent", EventRecorder::sent,
-                "failed", EventRecorder::failed,
-                "dropped", EventRecorder::dropped)
-            .entrySet()) {
-      FunctionCounter.builder("gantry.events", recorder, e.getValue())
-          .description(
-              "Kubernetes Events by result: sent, failed (logged, not retried), dropped (queue"
-                  + " full, or the same event moments ago)")
-          .tag("result", e.getKey())
-          .register(registry);
-    }
+    recorder.bindTo(registry);
   }
 
   /** The verdicts of a build: HTTPProxies counted by status. */

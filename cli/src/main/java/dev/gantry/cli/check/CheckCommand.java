@@ -89,10 +89,7 @@ public final class CheckCommand implements Callable<Integer> {
             address[0] + ": '" + address[1] + "' is not host:port (e.g. 127.0.0.1:8081)");
       }
     }
-    Config config = hub.config();
-    config.setConnectionTimeout((int) options.timeout().toMillis());
-    config.setRequestTimeout((int) options.timeout().toMillis());
-    config.setRequestRetryBackoffLimit(0);
+    Config config = options.bounded(hub.config());
     PrintWriter out = spec.commandLine().getOut();
     Report report = new Report(out);
     report.heading("hub " + ClusterCheck.server(config) + ", namespace " + hub.namespace());

@@ -78,10 +78,7 @@ final class ClusterCheck {
         report.fail("Secret " + name + ": the kubeconfig " + problem, link);
         return null;
       }
-      Config config = Config.fromKubeconfig(null, yaml, null);
-      config.setConnectionTimeout((int) options.timeout().toMillis());
-      config.setRequestTimeout((int) options.timeout().toMillis());
-      config.setRequestRetryBackoffLimit(0);
+      Config config = options.bounded(Config.fromKubeconfig(null, yaml, null));
       report.pass("Secret " + name + " holds a kubeconfig for " + server(config));
       return config;
     } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package dev.gantry.discoverer.metrics;
 import dev.gantry.runtime.BuildInfo;
 import dev.gantry.runtime.events.EventRecorder;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -14,11 +13,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /**
  * {@link DiscovererMetrics} on a Prometheus registry. Every meter carries the {@code cluster} tag
@@ -191,19 +188,7 @@ public final class MicrometerDiscovererMetrics implements DiscovererMetrics {
 
   @Override
   public void events(EventRecorder recorder) {
-    for (Map.Entry<String, ToDoubleFunction<EventRecorder>> e :
-        Map.<String, ToDoubleFunction<EventRecorder>>of(
-                "sent", EventRecorder::sent,
-                "failed", EventRecorder::failed,
-                "dropped", EventRecorder::dropped)
-            .entrySet()) {
-      FunctionCounter.builder("gantry.events", recorder, e.getValue())
-          .description(
-              "Kubernetes Events by result: sent, failed (logged, not retried), dropped (queue"
-                  + " full, or the same event moments ago)")
-          .tag("result", e.getKey())
-          .register(registry);
-    }
+    recorder.bindTo(registry);
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -278,6 +281,26 @@ public final class EventRecorder implements AutoCloseable {
   /** Events not written: the queue was full, or the same event was written moments ago. */
   public long dropped() {
     return dropped.get();
+  }
+
+  /**
+   * Reports the Events this recorder wrote, failed to write and dropped as {@code
+   * gantry_events_total{result}}, read on every scrape.
+   */
+  public void bindTo(MeterRegistry registry) {
+    for (Map.Entry<String, ToDoubleFunction<EventRecorder>> e :
+        Map.<String, ToDoubleFunction<EventRecorder>>of(
+                "sent", EventRecorder::sent,
+                "failed", EventRecorder::failed,
+                "dropped", EventRecorder::dropped)
+            .entrySet()) {
+      FunctionCounter.builder("gantry.events", this, e.getValue())
+          .description(
+              "Kubernetes Events by result: sent, failed (logged, not retried), dropped (queue"
+                  + " full, or the same event moments ago)")
+          .tag("result", e.getKey())
+          .register(registry);
+    }
   }
 
   /** Stops writing; queued events are dropped. */
