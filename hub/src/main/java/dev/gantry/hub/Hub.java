@@ -126,6 +126,7 @@ public final class Hub implements AutoCloseable {
                     warning.message());
               }
             });
+    publisher.warmUp(); // while the caches list
     aggregator =
         new Aggregator(
                 hub,

@@ -23,7 +23,7 @@ final class StatusLoop implements AutoCloseable {
   private static final Duration RETRY = Duration.ofSeconds(2);
   // Status writes in flight at once: enough to write a thousand proxies in seconds, few enough
   // not to crowd the hub apiserver.
-  private static final int WRITERS = 8;
+  private static final int WRITERS = 16;
   // A batch of writes at least this large is logged (the first after a start, a new Secret...).
   private static final int BATCH_LOGGED = 100;
   private static final Logger log = LoggerFactory.getLogger(StatusLoop.class);

@@ -189,6 +189,35 @@ public final class XdsPublisher {
     return seen;
   }
 
+  /**
+   * Builds a configuration of one HTTPProxy on the build thread and throws it away, unless a real
+   * build came first. Called at start, while the caches list: the first real build then finds the
+   * classes of a build loaded and Envoy's protobuf descriptors initialised, which otherwise take a
+   * good part of it.
+   */
+  public void warmUp() {
+    executor.execute(
+        () -> {
+          if (buildCount > 0) {
+            return;
+          }
+          long start = System.nanoTime();
+          try {
+            IngressCompiler.Result result =
+                compiler.compile(
+                    List.of(WarmUp.proxy(proxyCompiler.ingressClass())),
+                    List.of(),
+                    WarmUp.federation(),
+                    Map.of());
+            assembler.fresh().assemble(result.table());
+            log.debug(
+                "warm-up build in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
+          } catch (RuntimeException e) {
+            log.debug("warm-up build failed (the first real build is slower)", e);
+          }
+        });
+  }
+
   /** Builds at once, or at the end of the holdoff of the last build (see {@link Holdoff}). */
   private void schedule() {
     builds.request();

@@ -91,6 +91,11 @@ public final class XdsAssembler {
     this.httpsPort = httpsPort;
   }
 
+  /** A new assembler of the same listeners, sharing nothing with this one. */
+  public XdsAssembler fresh() {
+    return new XdsAssembler(listenerAddress, listenerPort, httpsPort);
+  }
+
   public Assembly assemble(RoutingTable table) {
     Shape shape = shape(table);
     boolean full = !shape.equals(lastShape);

@@ -84,4 +84,71 @@ class XdsPublisherTest {
 
     assertThat(publisher.builds()).as("held off until an hour after the first build").isEqualTo(1);
   }
+
+  @Test
+  void aWarmUpBuildPublishesNothingAndLeavesNothingBehind() throws Exception {
+    List<String> published = new CopyOnWriteArrayList<>();
+    List<String> assignments = new CopyOnWriteArrayList<>();
+    XdsSink sink =
+        new XdsSink() {
+          @Override
+          public void endpoints(
+              java.util.Collection<io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment>
+                  changed,
+              java.util.Collection<String> removed,
+              java.util.Map<String, java.util.Map<String, java.time.Instant>> seen) {
+            changed.forEach(c -> assignments.add(c.getClusterName()));
+          }
+
+          @Override
+          public void publish(
+              io.envoyproxy.controlplane.cache.v3.Snapshot envoy,
+              io.envoyproxy.controlplane.cache.v3.Snapshot proxyless) {
+            published.add(envoy.routes().resources().toString());
+          }
+        };
+    XdsPublisher publisher =
+        new XdsPublisher(
+            executor,
+            Duration.ZERO,
+            new ProxyCompiler("gantry"),
+            new XdsAssembler("127.0.0.1", 8080, 8443),
+            sink,
+            new XdsMetrics(),
+            verdicts::add);
+
+    publisher.warmUp();
+    drain();
+    assertThat(published).isEmpty();
+    assertThat(assignments).isEmpty();
+    assertThat(verdicts).isEmpty();
+    assertThat(publisher.builds()).isZero();
+    assertThat(publisher.servesCompleteState()).isFalse();
+
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    Feeds.federation(
+        publisher,
+        new FederationSnapshot(
+            java.util.Map.of(
+                dev.gantry.api.federation.ServiceName.of("demo", "kuard"),
+                Fixtures.service("demo/kuard")
+                    .port("http", 80)
+                    .cluster("east", 0, 1, "http", "198.18.0.7:8080")
+                    .build()),
+            java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
+
+    assertThat(published).singleElement().asString().contains("a.example.com");
+    assertThat(published.get(0)).doesNotContain("warm-up");
+    assertThat(assignments).isNotEmpty().noneMatch(name -> name.contains("warm-up"));
+    assertThat(verdicts).singleElement().satisfies(v -> assertThat(v).hasSize(1));
+
+    publisher.warmUp(); // after a real build: nothing
+    drain();
+    assertThat(publisher.builds()).isEqualTo(1);
+    assertThat(published).hasSize(1);
+  }
 }
