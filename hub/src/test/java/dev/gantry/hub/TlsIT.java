@@ -303,6 +303,20 @@ class TlsIT {
   void anIngressTlsSectionTerminatesItsHostsWithTheSecret() throws Exception {
     TestCertificates.Issued cert = TestCertificates.rsa("ing", "ing.tls.test");
     apply(TestCertificates.tlsSecret(NS + "/ing-cert", cert));
+    applyIngress("ing", "ing.tls.test", "ing-cert", Map.of());
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(presented("ing.tls.test")).isEqualTo(cert.certificate()));
+    assertThat(httpsGet("ing.tls.test", "/x")).startsWith("HTTP/1.1 200").endsWith("web-backend");
+    // Without ingress.kubernetes.io/force-ssl-redirect, plain HTTP keeps serving, as in Contour.
+    assertThat(httpGet("ing.tls.test", "/x").body()).isEqualTo("web-backend");
+  }
+
+  /** An Ingress of our class routing {@code host} to web:80, terminated with {@code secret}. */
+  private void applyIngress(
+      String name, String host, String secret, Map<String, String> annotations) {
     client
         .network()
         .v1()
@@ -311,16 +325,17 @@ class TlsIT {
         .resource(
             new IngressBuilder()
                 .withNewMetadata()
-                .withName("ing")
+                .withName(name)
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withIngressClassName("gantry")
                 .addNewTl()
-                .withHosts("ing.tls.test")
-                .withSecretName("ing-cert")
+                .withHosts(host)
+                .withSecretName(secret)
                 .endTl()
                 .addNewRule()
-                .withHost("ing.tls.test")
+                .withHost(host)
                 .withNewHttp()
                 .addNewPath()
                 .withPath("/")
@@ -339,14 +354,25 @@ class TlsIT {
                 .endSpec()
                 .build())
         .serverSideApply();
+  }
+
+  @Test
+  void anIngressAskingForTls13RefusesATls12OnlyClient() throws Exception {
+    TestCertificates.Issued cert = TestCertificates.ecdsa("ing13", "ing13.tls.test");
+    apply(TestCertificates.tlsSecret(NS + "/ing13-cert", cert));
+    applyIngress(
+        "ing13",
+        "ing13.tls.test",
+        "ing13-cert",
+        Map.of("projectcontour.io/tls-minimum-protocol-version", "1.3"));
 
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(presented("ing.tls.test")).isEqualTo(cert.certificate()));
-    assertThat(httpsGet("ing.tls.test", "/x")).startsWith("HTTP/1.1 200").endsWith("web-backend");
-    // Without ingress.kubernetes.io/force-ssl-redirect, plain HTTP keeps serving, as in Contour.
-    assertThat(httpGet("ing.tls.test", "/x").body()).isEqualTo("web-backend");
+        .untilAsserted(
+            () -> assertThat(presented("ing13.tls.test", "TLSv1.3")).isEqualTo(cert.certificate()));
+    assertThatThrownBy(() -> presented("ing13.tls.test", "TLSv1.2"))
+        .isInstanceOf(SSLException.class);
   }
 
   /** The version of ingress_https in Envoy's config dump. */

@@ -295,8 +295,13 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], loadBalancerPolicy: {strategy: Fastest}}]\n"
     },
     {
-      "negative retry count",
+      "retry count below -1",
       "invalid: RouteError/RetryPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], retryPolicy: {count: -2}}]\n"
+    },
+    {
+      "retry count -1 (retries disabled, as in Contour)",
+      "valid",
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], retryPolicy: {count: -1}}]\n"
     },
     {

@@ -33,6 +33,7 @@ final class LoopbackGateway implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final int port = Ports.freeLoopbackPort();
   private XdsServer server;
+  private dev.gantry.xds.publish.XdsPublisher publisher;
   private Envoy envoy;
 
   private LoopbackGateway() {}
@@ -48,14 +49,15 @@ final class LoopbackGateway implements AutoCloseable {
     try {
       gateway.server =
           new XdsServer(new InetSocketAddress("127.0.0.1", 0), gateway.metrics, null).start();
-      Fixtures.publishing(
-          gateway.executor,
-          gateway.server,
-          gateway.metrics,
-          gateway.port,
-          gateway.verdicts::set,
-          proxies,
-          federation);
+      gateway.publisher =
+          Fixtures.publishing(
+              gateway.executor,
+              gateway.server,
+              gateway.metrics,
+              gateway.port,
+              gateway.verdicts::set,
+              proxies,
+              federation);
       gateway.envoy =
           Envoy.start(
               name,
@@ -84,6 +86,13 @@ final class LoopbackGateway implements AutoCloseable {
         "DELTA_GRPC",
         List.of(proxy),
         new FederationSnapshot(Map.of(web.name(), web), Map.of()));
+  }
+
+  /** Serves these HTTPProxies and Ingresses instead (built after the gateway's holdoff). */
+  void routes(
+      List<HTTPProxy> proxies,
+      List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses) {
+    publisher.routesChanged(proxies, List.of(), ingresses);
   }
 
   /** The verdicts of the latest build. */

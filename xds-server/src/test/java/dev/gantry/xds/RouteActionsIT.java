@@ -191,13 +191,48 @@ class RouteActionsIT {
     }
   }
 
+  @Test
+  void anIngressUpgradesWebSocketsOnThePathsItsAnnotationNames() throws Exception {
+    gateway.routes(
+        List.of(proxy()),
+        List.of(
+            IngressFixtures.ingress("demo/ws")
+                .annotation("projectcontour.io/websocket-routes", "/live")
+                .rule(
+                    "ws-ingress.example.com",
+                    IngressFixtures.path("/live", "Prefix", "ws", 80),
+                    IngressFixtures.path("/poll", "Prefix", "ws", 80))
+                .build()));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+                socket.setSoTimeout(5000);
+                assertThat(upgrade(socket, "ws-ingress.example.com", "/live"))
+                    .startsWith("HTTP/1.1 101");
+              }
+            });
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(5000);
+      assertThat(upgrade(socket, "ws-ingress.example.com", "/poll"))
+          .doesNotStartWith("HTTP/1.1 101")
+          .doesNotStartWith("HTTP/1.1 404");
+    }
+  }
+
   /** Sends a WebSocket upgrade request and returns the response head. */
   private static String upgrade(Socket socket, String path) throws IOException {
+    return upgrade(socket, HOST, path);
+  }
+
+  private static String upgrade(Socket socket, String host, String path) throws IOException {
     String request =
         "GET "
             + path
             + " HTTP/1.1\r\nHost: "
-            + HOST
+            + host
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));

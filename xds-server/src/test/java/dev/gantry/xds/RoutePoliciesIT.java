@@ -47,6 +47,7 @@ class RoutePoliciesIT {
   private final java.util.concurrent.CountDownLatch release =
       new java.util.concurrent.CountDownLatch(1);
   private HttpServer echo;
+  private dev.gantry.xds.publish.XdsPublisher publisher;
   private XdsServer server;
   private Envoy envoy;
   private int port;
@@ -93,21 +94,22 @@ class RoutePoliciesIT {
     echo.start();
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
-    Fixtures.publishing(
-        executor,
-        server,
-        metrics,
-        port,
-        verdicts::set,
-        List.of(proxy()),
-        new FederationSnapshot(
-            Map.of(
-                ServiceName.of("demo", "echo"),
-                Fixtures.service("demo/echo")
-                    .port("http", 80)
-                    .cluster("east", 0, 1, "http", "127.0.0.1:" + echo.getAddress().getPort())
-                    .build()),
-            Map.of()));
+    publisher =
+        Fixtures.publishing(
+            executor,
+            server,
+            metrics,
+            port,
+            verdicts::set,
+            List.of(proxy()),
+            new FederationSnapshot(
+                Map.of(
+                    ServiceName.of("demo", "echo"),
+                    Fixtures.service("demo/echo")
+                        .port("http", 80)
+                        .cluster("east", 0, 1, "http", "127.0.0.1:" + echo.getAddress().getPort())
+                        .build()),
+                Map.of()));
     envoy =
         Envoy.start(
             "envoy-policies",
@@ -222,9 +224,14 @@ class RoutePoliciesIT {
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {
+    return getFrom(HOST, path, headers);
+  }
+
+  private HttpResponse<String> getFrom(String host, String path, String... headers)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Host", HOST)
+            .header("Host", host)
             .timeout(Duration.ofSeconds(5));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
@@ -326,5 +333,45 @@ class RoutePoliciesIT {
     }
     assertThat(plain).contains(503, 200);
     assertThat(retried).containsOnly(200);
+  }
+
+  @Test
+  void contoursIngressAnnotationsSetTheResponseTimeoutAndRetries() throws Exception {
+    publisher.routesChanged(
+        List.of(proxy()),
+        List.of(),
+        List.of(
+            IngressFixtures.ingress("demo/annotated")
+                .annotation("projectcontour.io/response-timeout", "300ms")
+                .annotation("projectcontour.io/retry-on", "5xx")
+                .annotation("projectcontour.io/num-retries", "2")
+                .rule(
+                    "annotated.example.com",
+                    IngressFixtures.path("/slow", "Prefix", "echo", 80),
+                    IngressFixtures.path("/flaky", "Prefix", "echo", 80))
+                .build(),
+            IngressFixtures.ingress("demo/no-retries")
+                .annotation("projectcontour.io/retry-on", "5xx")
+                .annotation("projectcontour.io/num-retries", "-1")
+                .rule("plain.example.com", IngressFixtures.path("/flaky", "Prefix", "echo", 80))
+                .build()));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> getFrom("plain.example.com", "/flaky").statusCode() != 404);
+
+    assertThat(getFrom("annotated.example.com", "/slow").statusCode())
+        .as("projectcontour.io/response-timeout 300ms")
+        .isEqualTo(504);
+    List<Integer> retried = new java.util.ArrayList<>();
+    List<Integer> notRetried = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      retried.add(getFrom("annotated.example.com", "/flaky").statusCode());
+    }
+    for (int i = 0; i < 6; i++) {
+      notRetried.add(getFrom("plain.example.com", "/flaky").statusCode());
+    }
+    assertThat(retried).as("retry-on 5xx, num-retries 2").containsOnly(200);
+    assertThat(notRetried).as("num-retries -1: retries disabled").contains(503, 200);
   }
 }

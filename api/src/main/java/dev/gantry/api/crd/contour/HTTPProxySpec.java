@@ -750,7 +750,7 @@ public class HTTPProxySpec extends UnknownFields {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @PreserveUnknownFields
   public static class RetryPolicy extends UnknownFields {
-    @JsonPropertyDescription("Retries allowed (default 1).")
+    @JsonPropertyDescription("Retries allowed: -1 disables retries, 0 or unset is one retry.")
     private Long count;
 
     @JsonPropertyDescription("Timeout of each try, e.g. 250ms.")

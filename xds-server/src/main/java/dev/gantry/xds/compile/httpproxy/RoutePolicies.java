@@ -33,7 +33,7 @@ public final class RoutePolicies {
   static final String RETRY = "RetryPolicyNotValid";
 
   /** Envoy's HTTP and gRPC retry conditions that Contour accepts in retryOn. */
-  static final Set<String> RETRY_ON =
+  public static final Set<String> RETRY_ON =
       Set.of(
           "5xx",
           "gateway-error",
@@ -279,9 +279,9 @@ public final class RoutePolicies {
     }
     String field = where + ".retryPolicy";
     List<ProxyVerdict.Error> errors = new ArrayList<>();
-    long count = policy.getCount() == null ? 1 : policy.getCount();
-    if (count < 0 || count > 100) {
-      errors.add(error(RETRY, field + ".count: " + count + " is outside 0..100"));
+    long count = policy.getCount() == null ? 0 : policy.getCount();
+    if (count < -1 || count > 100) {
+      errors.add(error(RETRY, field + ".count: " + count + " is outside -1..100"));
     }
     java.time.Duration perTry =
         policy.getPerTryTimeout() == null ? null : GoDurations.parse(policy.getPerTryTimeout());
@@ -323,9 +323,14 @@ public final class RoutePolicies {
             Optional.of(
                 new RoutingTable.Retry(
                     on.isEmpty() ? List.of("5xx") : on,
-                    (int) count,
+                    retries(count),
                     perTry,
                     codes.stream().map(Long::intValue).toList())));
+  }
+
+  /** Contour's count: -1 disables retries, 0 (or none) is Envoy's default of 1. */
+  public static int retries(long count) {
+    return count == -1 ? 0 : count == 0 ? 1 : (int) count;
   }
 
   private static ProxyVerdict.Error error(String reason, String message) {

@@ -163,7 +163,7 @@ public final class IngressCompiler {
       if (host.secret() == null) {
         return Outcome.of(new RoutingTable.VirtualHost(host.host(), List.of(), null, null));
       }
-      return IngressTls.of(host.namespace(), host.secret(), certificates)
+      return IngressTls.of(host.namespace(), host.secret(), host.minimumVersion(), certificates)
           .map(tls -> new RoutingTable.VirtualHost(host.host(), List.of(), null, tls));
     }
   }

@@ -16,11 +16,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -82,6 +84,8 @@ public final class IngressConverter {
    */
   private static final class Paths {
     final Map<RoutingTable.Match, Upstream> byMatch = new LinkedHashMap<>();
+    // Each match's path as the Ingress wrote it (what websocket-routes names).
+    final Map<RoutingTable.Match, String> written = new HashMap<>();
   }
 
   private void convert(
@@ -96,6 +100,10 @@ public final class IngressConverter {
       return;
     }
     String ns = ingress.getMetadata().getNamespace();
+    IngressPolicies policies =
+        IngressPolicies.of(
+            ingress.getMetadata().getAnnotations(),
+            problem -> warnings.add(new Warning(key, "annotation " + problem)));
     Map<String, Paths> hosts = rules(key, ns, spec, snapshot, warnings);
     if (spec.getDefaultBackend() != null) {
       Upstream fallback =
@@ -109,7 +117,12 @@ public final class IngressConverter {
         // answer 404 to a path no route matches, so each host without "/" gets it as "/".
         hosts
             .values()
-            .forEach(h -> h.byMatch.putIfAbsent(RoutingTable.Match.prefix("/"), fallback));
+            .forEach(
+                h -> {
+                  if (h.byMatch.putIfAbsent(RoutingTable.Match.prefix("/"), fallback) == null) {
+                    h.written.put(RoutingTable.Match.prefix("/"), "/");
+                  }
+                });
       }
     }
     Map<String, String> secrets = tlsSecrets(spec, key, warnings);
@@ -127,8 +140,22 @@ public final class IngressConverter {
           }
           String secret = secrets.get(host);
           // Contour serves an Ingress's TLS hosts over plain HTTP too unless asked to redirect.
-          out.add(host(key, host, paths, secret, secret != null && !forceRedirect));
+          out.add(host(key, host, paths, secret, secret != null && !forceRedirect, policies));
         });
+    Set<String> written = new HashSet<>();
+    hosts.values().forEach(h -> written.addAll(h.written.values()));
+    for (String path : policies.websocketPaths()) {
+      if (!written.contains(path)) {
+        warnings.add(
+            new Warning(
+                key,
+                "annotation "
+                    + IngressPolicies.WEBSOCKET_ROUTES
+                    + ": \""
+                    + path
+                    + "\" is not a path of this Ingress; ignored"));
+      }
+    }
   }
 
   /**
@@ -211,7 +238,9 @@ public final class IngressConverter {
     if (upstream == null) {
       return;
     }
-    if (paths.byMatch.putIfAbsent(match, upstream) != null) {
+    if (paths.byMatch.putIfAbsent(match, upstream) == null) {
+      paths.written.put(match, IngressPaths.path(p));
+    } else {
       warnings.add(
           new Warning(
               key,
@@ -225,30 +254,40 @@ public final class IngressConverter {
   }
 
   private static IngressHost host(
-      String key, String host, Paths paths, String secret, boolean insecure) {
+      String key,
+      String host,
+      Paths paths,
+      String secret,
+      boolean insecure,
+      IngressPolicies policies) {
     Map<String, Upstream> upstreams = new TreeMap<>();
     List<RoutingTable.Route> routes = new ArrayList<>();
     paths.byMatch.forEach(
         (match, upstream) -> {
           upstreams.put(upstream.name(), upstream);
-          routes.add(route(match, upstream, insecure));
+          boolean websockets = policies.websocketPaths().contains(paths.written.get(match));
+          routes.add(route(match, upstream, insecure, websockets, policies));
         });
     routes.sort(IngressPaths.ORDER);
-    return new IngressHost(key, host, routes, upstreams, secret);
+    return new IngressHost(key, host, routes, upstreams, secret, policies.minimumVersion());
   }
 
   private static RoutingTable.Route route(
-      RoutingTable.Match match, Upstream upstream, boolean insecure) {
+      RoutingTable.Match match,
+      Upstream upstream,
+      boolean insecure,
+      boolean websockets,
+      IngressPolicies policies) {
     return new RoutingTable.Route(
         match,
         List.of(new WeightedCluster(upstream.name(), 1)),
         HeaderPolicy.NONE,
         HeaderPolicy.NONE,
         null,
-        RoutingTable.Timeouts.DEFAULT,
-        null,
+        policies.timeouts(),
+        policies.retry(),
         List.of(),
-        new RoutingTable.Actions(null, false, null, null, insecure));
+        new RoutingTable.Actions(null, websockets, null, null, insecure));
   }
 
   /** Host to secret name from {@code spec.tls}; the first entry naming a host wins. */

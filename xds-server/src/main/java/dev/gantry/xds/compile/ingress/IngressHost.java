@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.ingress;
 
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.VirtualHostTls;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,13 +15,15 @@ import java.util.Objects;
  * @param routes the host's routes, in Envoy's order
  * @param upstreams the clusters the routes go to, by name
  * @param secret the {@code spec.tls} Secret name for this host; null when it has no TLS
+ * @param minimumVersion the lowest TLS version the host accepts (when it has TLS)
  */
 public record IngressHost(
     String ingress,
     String host,
     List<RoutingTable.Route> routes,
     Map<String, Upstream> upstreams,
-    String secret) {
+    String secret,
+    VirtualHostTls.Version minimumVersion) {
   public IngressHost {
     Objects.requireNonNull(ingress, "ingress");
     Objects.requireNonNull(host, "host");

@@ -15,13 +15,17 @@ final class IngressTls {
   private IngressTls() {}
 
   /**
-   * The host's TLS, terminated with the Secret's certificate (TLS 1.2 at least), or why not.
+   * The host's TLS, terminated with the Secret's certificate, or why not.
    *
+   * @param minimumVersion the lowest TLS version accepted
    * @param certificates validated Secrets by {@code namespace/name} ({@link
    *     TlsSecrets#validateAll})
    */
   static Outcome<VirtualHostTls> of(
-      String ns, String secretName, Map<String, TlsSecrets.Outcome> certificates) {
+      String ns,
+      String secretName,
+      VirtualHostTls.Version minimumVersion,
+      Map<String, TlsSecrets.Outcome> certificates) {
     String name = secretName;
     int slash = secretName.indexOf('/');
     if (slash >= 0) {
@@ -49,8 +53,7 @@ final class IngressTls {
               + outcome.error()
               + (outcome.error().equals("Secret not found") ? " in namespace \"" + ns + "\"" : ""));
     }
-    return Outcome.of(
-        new VirtualHostTls(outcome.certificate(), VirtualHostTls.Version.TLS_1_2, List.of()));
+    return Outcome.of(new VirtualHostTls(outcome.certificate(), minimumVersion, List.of()));
   }
 
   private static Outcome<VirtualHostTls> failed(String reason, String message) {

@@ -134,10 +134,20 @@ class TimeoutRetryPoliciesTest {
             null,
             "RetryPolicyNotValid: spec.routes[0].retryPolicy.retriableStatusCodes: 99 is not an HTTP status code"),
         new RetryCase(
-            "negative count",
+            "count -1 disables retries (Contour)",
             retry(-1L, null, List.of(), List.of()),
+            new RoutingTable.Retry(List.of("5xx"), 0, null, List.of()),
+            null),
+        new RetryCase(
+            "count 0 is Envoy's default of one retry (Contour)",
+            retry(0L, null, List.of(), List.of()),
+            new RoutingTable.Retry(List.of("5xx"), 1, null, List.of()),
+            null),
+        new RetryCase(
+            "count below -1",
+            retry(-2L, null, List.of(), List.of()),
             null,
-            "RetryPolicyNotValid: spec.routes[0].retryPolicy.count: -1 is outside 0..100"),
+            "RetryPolicyNotValid: spec.routes[0].retryPolicy.count: -2 is outside -1..100"),
         new RetryCase(
             "per-try timeout not a duration",
             retry(1L, "fast", List.of(), List.of()),

@@ -71,15 +71,100 @@ class IngressConverterTest {
                 + " (tools', ours) pass unremarked",
             List.of(
                 ingress("demo/a")
-                    .annotation("projectcontour.io/response-timeout", "10s")
+                    .annotation("projectcontour.io/max-body-size", "10m")
                     .annotation("ingress.kubernetes.io/force-ssl-redirect", "false")
                     .annotation("meta.helm.sh/release-name", "shop")
                     .rule("a.example.com", path("/", "Prefix", "web", 80))
                     .build()),
             List.of("demo/a a.example.com: prefix / -> web:80"),
             List.of(
-                "demo/a: annotation projectcontour.io/response-timeout is not implemented;"
-                    + " ignored")),
+                "demo/a: annotation projectcontour.io/max-body-size is not implemented; ignored")),
+        new Case(
+            "Contour's annotations: response timeout and retries on every route, WebSockets on the"
+                + " paths named, a TLS minimum",
+            List.of(
+                ingress("demo/a")
+                    .annotation("projectcontour.io/response-timeout", "10s")
+                    .annotation("projectcontour.io/retry-on", "gateway-error, 5xx")
+                    .annotation("projectcontour.io/num-retries", "3")
+                    .annotation("projectcontour.io/per-try-timeout", "250ms")
+                    .annotation("projectcontour.io/websocket-routes", "/ws , /live")
+                    .annotation("projectcontour.io/tls-minimum-protocol-version", "1.3")
+                    .tls("a-cert", "a.example.com")
+                    .rule(
+                        "a.example.com",
+                        path("/ws", "Prefix", "web", 80),
+                        path("/", "Prefix", "api", 8080))
+                    .rule("b.example.com", path("/live", "Exact", "web", 80))
+                    .build()),
+            List.of(
+                "demo/a a.example.com tls=a-cert min=1.3: prefix /ws (elements) -> web:80"
+                    + " insecure timeout=PT10S retry=[5xx, gateway-error]x3 per-try=PT0.25S"
+                    + " websockets, prefix / -> api:8080 insecure timeout=PT10S"
+                    + " retry=[5xx, gateway-error]x3 per-try=PT0.25S",
+                "demo/a b.example.com: exact /live -> web:80 timeout=PT10S"
+                    + " retry=[5xx, gateway-error]x3 per-try=PT0.25S websockets"),
+            List.of()),
+        new Case(
+            "Contour's retry counts: -1 disables retries, 0 is one retry; infinity: no timeout",
+            List.of(
+                ingress("demo/a")
+                    .annotation("projectcontour.io/retry-on", "reset")
+                    .annotation("projectcontour.io/num-retries", "-1")
+                    .annotation("projectcontour.io/response-timeout", "infinity")
+                    .rule("a.example.com", path("/", "Prefix", "web", 80))
+                    .build(),
+                ingress("demo/b")
+                    .annotation("projectcontour.io/retry-on", "reset")
+                    .annotation("projectcontour.io/num-retries", "0")
+                    .rule("b.example.com", path("/", "Prefix", "web", 80))
+                    .build()),
+            List.of(
+                "demo/a a.example.com: prefix / -> web:80 timeout=PT0S retry=[reset]x0",
+                "demo/b b.example.com: prefix / -> web:80 retry=[reset]x1"),
+            List.of()),
+        new Case(
+            "annotation values that do not read: served with the default, each named",
+            List.of(
+                ingress("demo/a")
+                    .annotation("projectcontour.io/response-timeout", "soon")
+                    .annotation("projectcontour.io/retry-on", "5xx,sometimes")
+                    .annotation("projectcontour.io/tls-minimum-protocol-version", "1.1")
+                    .annotation("projectcontour.io/websocket-routes", "/nope")
+                    .tls("a-cert", "a.example.com")
+                    .rule("a.example.com", path("/", "Prefix", "web", 80))
+                    .build(),
+                ingress("demo/b")
+                    .annotation("projectcontour.io/retry-on", "5xx")
+                    .annotation("projectcontour.io/num-retries", "many")
+                    .annotation("projectcontour.io/per-try-timeout", "fast")
+                    .rule("b.example.com", path("/", "Prefix", "web", 80))
+                    .build(),
+                ingress("demo/c")
+                    .annotation("projectcontour.io/num-retries", "2")
+                    .rule("c.example.com", path("/", "Prefix", "web", 80))
+                    .build()),
+            List.of(
+                "demo/a a.example.com tls=a-cert: prefix / -> web:80 insecure",
+                "demo/b b.example.com: prefix / -> web:80 retry=[5xx]x1",
+                "demo/c c.example.com: prefix / -> web:80"),
+            List.of(
+                "demo/a: annotation projectcontour.io/response-timeout: \"soon\" is not a duration"
+                    + " (e.g. 30s, infinity)",
+                "demo/a: annotation projectcontour.io/retry-on: [sometimes] not among [5xx,"
+                    + " cancelled, connect-failure, deadline-exceeded, gateway-error, internal,"
+                    + " refused-stream, reset, resource-exhausted, retriable-4xx,"
+                    + " retriable-headers, retriable-status-codes, unavailable]; no retries",
+                "demo/a: annotation projectcontour.io/tls-minimum-protocol-version: \"1.1\" is not"
+                    + " 1.2 or 1.3; TLS 1.2 is the minimum",
+                "demo/a: annotation projectcontour.io/websocket-routes: \"/nope\" is not a path of"
+                    + " this Ingress; ignored",
+                "demo/b: annotation projectcontour.io/num-retries: \"many\" is not a number of"
+                    + " retries from -1 to 100; one retry is made",
+                "demo/b: annotation projectcontour.io/per-try-timeout: \"fast\" is not a duration"
+                    + " (e.g. 250ms, 1s); no per-try timeout",
+                "demo/c: annotation projectcontour.io/num-retries applies only with"
+                    + " projectcontour.io/retry-on; ignored")),
         new Case(
             "Prefix: matched by whole path elements",
             List.of(
@@ -341,6 +426,9 @@ class IngressConverterTest {
     StringBuilder out = new StringBuilder(h.ingress() + " " + h.host());
     if (h.secret() != null) {
       out.append(" tls=").append(h.secret());
+      if (h.minimumVersion() != dev.gantry.xds.ir.VirtualHostTls.Version.TLS_1_2) {
+        out.append(" min=").append(h.minimumVersion().contourName());
+      }
     }
     List<String> routes = new ArrayList<>();
     for (RoutingTable.Route r : h.routes()) {
@@ -358,7 +446,18 @@ class IngressConverterTest {
               + u.service().name().name()
               + ":"
               + u.port().port()
-              + (r.actions().permitInsecure() ? " insecure" : ""));
+              + (r.actions().permitInsecure() ? " insecure" : "")
+              + (r.timeouts().response() == null ? "" : " timeout=" + r.timeouts().response())
+              + (r.retry() == null
+                  ? ""
+                  : " retry="
+                      + r.retry().retryOn()
+                      + "x"
+                      + r.retry().count()
+                      + (r.retry().perTryTimeout() == null
+                          ? ""
+                          : " per-try=" + r.retry().perTryTimeout()))
+              + (r.actions().websockets() ? " websockets" : ""));
     }
     return out.append(": ").append(String.join(", ", routes)).toString();
   }
