@@ -123,7 +123,6 @@ public final class EndpointCache {
   // Per Delta stream, the assignment names it subscribes to, kept from its requests as they come
   // (see deltaRequest), so that a watch need not copy what the stream holds.
   private final Map<Long, Set<String>> deltaStreams = new HashMap<>();
-  private final ThreadLocal<Long> currentDeltaStream = new ThreadLocal<>();
   private long version;
 
   /**
@@ -216,8 +215,34 @@ public final class EndpointCache {
     return watch;
   }
 
-  /** A Delta EDS watch (see the class comment). */
+  /** A Delta EDS watch of a stream this cache is not told of (see the class comment). */
+  public DeltaWatch createDeltaWatch(
+      DeltaXdsRequest request,
+      String requesterVersion,
+      Map<String, String> resourceVersions,
+      Set<String> pendingResources,
+      boolean isWildcard,
+      Consumer<DeltaResponse> responseConsumer,
+      boolean hasClusterChanged) {
+    return createDeltaWatch(
+        null,
+        request,
+        requesterVersion,
+        resourceVersions,
+        pendingResources,
+        isWildcard,
+        responseConsumer,
+        hasClusterChanged);
+  }
+
+  /**
+   * A Delta EDS watch (see the class comment).
+   *
+   * @param stream the request's stream, whose subscriptions {@link #deltaRequest} kept; null when
+   *     it was not told of it
+   */
   public synchronized DeltaWatch createDeltaWatch(
+      Long stream,
       DeltaXdsRequest request,
       String requesterVersion,
       Map<String, String> resourceVersions,
@@ -235,7 +260,6 @@ public final class EndpointCache {
             requesterVersion,
             isWildcard,
             responseConsumer);
-    Long stream = currentDeltaStream.get();
     Set<String> subscribed = stream == null ? null : deltaStreams.get(stream);
     if (subscribed == null) {
       // A stream this cache was not told of (see deltaRequest): what it holds and awaits now.
@@ -262,14 +286,13 @@ public final class EndpointCache {
   }
 
   /**
-   * Told of every Delta EDS request, on the thread that then creates its watch (if it creates one:
-   * not while a response is unacknowledged): keeps the names the stream subscribes to.
+   * Told of every Delta EDS request, also of those that create no watch (sent while a response is
+   * unacknowledged): keeps the names the stream subscribes to.
    */
   public synchronized void deltaRequest(long stream, DeltaDiscoveryRequest request) {
     Set<String> subscribed = deltaStreams.computeIfAbsent(stream, k -> new HashSet<>());
     request.getResourceNamesUnsubscribeList().forEach(subscribed::remove);
     subscribed.addAll(request.getResourceNamesSubscribeList());
-    currentDeltaStream.set(stream);
   }
 
   /** A stream closed: what was kept of it goes. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StreamNodes implements DiscoveryServerCallbacks {
   private final Map<Long, Node> byStream = new ConcurrentHashMap<>();
   private final ThreadLocal<Node> current = new ThreadLocal<>();
+  private final ThreadLocal<Long> currentStream = new ThreadLocal<>();
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
@@ -34,11 +35,17 @@ final class StreamNodes implements DiscoveryServerCallbacks {
       byStream.putIfAbsent(streamId, node);
     }
     current.set(known);
+    currentStream.set(streamId);
   }
 
   /** The node of the stream whose request this thread is handling, or null. */
   Node current() {
     return current.get();
+  }
+
+  /** The stream whose request this thread is handling, or null. */
+  Long currentStream() {
+    return currentStream.get();
   }
 
   @Override

@@ -236,6 +236,7 @@ public final class XdsServer implements XdsSink, AutoCloseable {
       request = withStreamNode(request);
       if (request.getResourceType() == Resources.ResourceType.ENDPOINT) {
         return endpoints.createDeltaWatch(
+            nodes.currentStream(),
             request,
             requesterVersion,
             resourceVersions,

@@ -254,6 +254,16 @@ class EndpointCacheTest {
             .build());
   }
 
+  /** A Delta watch of {@code stream}, as the server makes one on each request it answers. */
+  private void watch(
+      long stream,
+      DeltaXdsRequest request,
+      String version,
+      Map<String, String> held,
+      Set<String> pending) {
+    cache.createDeltaWatch(stream, request, version, held, pending, false, delta::add, false);
+  }
+
   @Test
   void aDeltaStreamStaysSubscribedToAnAssignmentThatGoesAndComesBack() {
     cache.update(List.of(cla("a", "10.0.0.1"), cla("b", "10.0.0.2")), Set.of());
@@ -262,20 +272,20 @@ class EndpointCacheTest {
     Set<String> pending = new java.util.HashSet<>(Set.of("a", "b"));
     DeltaXdsRequest subscribe = deltaRequest(List.of("a", "b"), List.of());
     cache.deltaRequest(7, subscribe.v3Request());
-    cache.createDeltaWatch(subscribe, "", held, pending, false, delta::add, false);
+    watch(7, subscribe, "", held, pending);
     assertThat(delta.get(0).resources()).containsOnlyKeys("a", "b");
     delta.get(0).resources().forEach((name, r) -> held.put(name, r.version()));
     pending.clear();
 
     DeltaXdsRequest ack = deltaRequest(List.of(), List.of());
     cache.deltaRequest(7, ack.v3Request());
-    cache.createDeltaWatch(ack, delta.get(0).version(), held, pending, false, delta::add, false);
+    watch(7, ack, delta.get(0).version(), held, pending);
     cache.update(List.of(), Set.of("a"));
     assertThat(delta.get(1).removedResources()).containsExactly("a");
     held.remove("a"); // the server forgets what the client acknowledged as removed
 
     cache.deltaRequest(7, ack.v3Request());
-    cache.createDeltaWatch(ack, delta.get(1).version(), held, pending, false, delta::add, false);
+    watch(7, ack, delta.get(1).version(), held, pending);
     cache.update(List.of(cla("a", "10.0.0.3")), Set.of());
 
     assertThat(delta).hasSize(3);
@@ -289,7 +299,7 @@ class EndpointCacheTest {
     Set<String> pending = new java.util.HashSet<>(Set.of("a", "b"));
     DeltaXdsRequest subscribe = deltaRequest(List.of("a", "b"), List.of());
     cache.deltaRequest(8, subscribe.v3Request());
-    cache.createDeltaWatch(subscribe, "", held, pending, false, delta::add, false);
+    watch(8, subscribe, "", held, pending);
     delta.get(0).resources().forEach((name, r) -> held.put(name, r.version()));
     pending.clear();
 
@@ -298,7 +308,7 @@ class EndpointCacheTest {
     held.remove("a");
     DeltaXdsRequest ack = deltaRequest(List.of(), List.of());
     cache.deltaRequest(8, ack.v3Request());
-    cache.createDeltaWatch(ack, delta.get(0).version(), held, pending, false, delta::add, false);
+    watch(8, ack, delta.get(0).version(), held, pending);
     cache.update(List.of(cla("a", "10.0.0.5"), cla("b", "10.0.0.6")), Set.of());
 
     assertThat(delta).hasSize(2);
@@ -306,7 +316,7 @@ class EndpointCacheTest {
 
     cache.streamClosed(8);
     cache.deltaRequest(8, ack.v3Request()); // a new stream of that number knows nothing of it
-    cache.createDeltaWatch(ack, "0123abcd:1", Map.of(), Set.of("a"), false, delta::add, false);
+    watch(8, ack, "0123abcd:1", Map.of(), Set.of("a"));
     assertThat(delta.get(2).resources()).containsOnlyKeys("a");
   }
 }

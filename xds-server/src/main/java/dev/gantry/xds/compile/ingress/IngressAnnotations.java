@@ -16,14 +16,12 @@ import java.util.regex.Pattern;
  */
 final class IngressAnnotations {
   /** What Gantry reads of an Ingress's annotations. */
-  static final Set<String> IMPLEMENTED = implemented();
-
-  private static Set<String> implemented() {
-    Set<String> names = new java.util.HashSet<>(IngressPolicies.NAMES);
-    names.add(IngressConverter.CLASS_ANNOTATION);
-    names.add(IngressConverter.FORCE_SSL_REDIRECT);
-    return Set.copyOf(names);
-  }
+  static final Set<String> IMPLEMENTED =
+      java.util.stream.Stream.concat(
+              IngressPolicies.NAMES.stream(),
+              java.util.stream.Stream.of(
+                  IngressConverter.CLASS_ANNOTATION, IngressConverter.FORCE_SSL_REDIRECT))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** Prefixes of the annotations that ingress controllers (Contour's and others) read. */
   private static final List<String> CONTROLLER_PREFIXES =

@@ -83,10 +83,11 @@ public final class IngressConverter {
    * so both are served, in one Ingress as across several.
    */
   private static final class Paths {
-    final Map<RoutingTable.Match, Upstream> byMatch = new LinkedHashMap<>();
-    // Each match's path as the Ingress wrote it (what websocket-routes names).
-    final Map<RoutingTable.Match, String> written = new HashMap<>();
+    final Map<RoutingTable.Match, Target> byMatch = new LinkedHashMap<>();
   }
+
+  /** Where a match goes, and its path as the Ingress wrote it (what websocket-routes names). */
+  private record Target(Upstream upstream, String written) {}
 
   private void convert(
       Ingress ingress, FederationSnapshot snapshot, List<IngressHost> out, List<Warning> warnings) {
@@ -118,11 +119,9 @@ public final class IngressConverter {
         hosts
             .values()
             .forEach(
-                h -> {
-                  if (h.byMatch.putIfAbsent(RoutingTable.Match.prefix("/"), fallback) == null) {
-                    h.written.put(RoutingTable.Match.prefix("/"), "/");
-                  }
-                });
+                h ->
+                    h.byMatch.putIfAbsent(
+                        RoutingTable.Match.prefix("/"), new Target(fallback, "/")));
       }
     }
     Map<String, String> secrets = tlsSecrets(spec, key, warnings);
@@ -143,7 +142,7 @@ public final class IngressConverter {
           out.add(host(key, host, paths, secret, secret != null && !forceRedirect, policies));
         });
     Set<String> written = new HashSet<>();
-    hosts.values().forEach(h -> written.addAll(h.written.values()));
+    hosts.values().forEach(h -> h.byMatch.values().forEach(t -> written.add(t.written())));
     for (String path : policies.websocketPaths()) {
       if (!written.contains(path)) {
         warnings.add(
@@ -238,9 +237,7 @@ public final class IngressConverter {
     if (upstream == null) {
       return;
     }
-    if (paths.byMatch.putIfAbsent(match, upstream) == null) {
-      paths.written.put(match, IngressPaths.path(p));
-    } else {
+    if (paths.byMatch.putIfAbsent(match, new Target(upstream, IngressPaths.path(p))) != null) {
       warnings.add(
           new Warning(
               key,
@@ -263,10 +260,10 @@ public final class IngressConverter {
     Map<String, Upstream> upstreams = new TreeMap<>();
     List<RoutingTable.Route> routes = new ArrayList<>();
     paths.byMatch.forEach(
-        (match, upstream) -> {
-          upstreams.put(upstream.name(), upstream);
-          boolean websockets = policies.websocketPaths().contains(paths.written.get(match));
-          routes.add(route(match, upstream, insecure, websockets, policies));
+        (match, target) -> {
+          upstreams.put(target.upstream().name(), target.upstream());
+          boolean websockets = policies.websocketPaths().contains(target.written());
+          routes.add(route(match, target.upstream(), insecure, websockets, policies));
         });
     routes.sort(IngressPaths.ORDER);
     return new IngressHost(key, host, routes, upstreams, secret, policies.minimumVersion());
