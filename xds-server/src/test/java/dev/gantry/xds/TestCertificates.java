@@ -133,6 +133,25 @@ public final class TestCertificates {
     return out.toString();
   }
 
+  /** A PEM certificate revocation list signed by {@code issuer}, revoking {@code serials}. */
+  public static String crl(Issued issuer, BigInteger... serials) {
+    try {
+      org.bouncycastle.cert.X509v2CRLBuilder builder =
+          new org.bouncycastle.cert.X509v2CRLBuilder(
+              new X500Name(issuer.certificate().getSubjectX500Principal().getName()),
+              Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+      builder.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(2))));
+      for (BigInteger serial : serials) {
+        builder.addCRLEntry(serial, new Date(), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+      }
+      java.security.PrivateKey key = dev.gantry.xds.tls.TlsSecrets.privateKey(issuer.keyPem());
+      String signature = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      return pem(builder.build(new JcaContentSignerBuilder(signature).build(key)));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot sign a test CRL", e);
+    }
+  }
+
   /** A Secret of {@code type} with the given data (values in clear; base64-encoded here). */
   public static Secret secret(String namespaceAndName, String type, Map<String, String> data) {
     String[] parts = namespaceAndName.split("/");

@@ -38,12 +38,32 @@ public final class TlsSecrets {
 
   private TlsSecrets() {}
 
-  /** A certificate, or why the Secret cannot be one. */
-  public record Outcome(VirtualHostTls.Certificate certificate, String error) {
+  /**
+   * What one Secret can be used as: a certificate with its key (or why not), a CA bundle to verify
+   * peers with ({@code ca.crt}), a certificate revocation list ({@code crl.pem}).
+   */
+  public record Outcome(VirtualHostTls.Certificate certificate, String error, Pem ca, Pem crl) {
+    public Outcome(VirtualHostTls.Certificate certificate, String error) {
+      this(certificate, error, Pem.invalid(CA_KEY, error), Pem.invalid(CRL_KEY, error));
+    }
+
     static Outcome invalid(String error) {
       return new Outcome(null, error);
     }
   }
+
+  /** Validated PEM text of one data key, or why the Secret cannot give it. */
+  public record Pem(String pem, String error) {
+    static Pem invalid(String key, String error) {
+      return new Pem(null, error == null ? "missing " + key : error);
+    }
+  }
+
+  /** The data key of a CA bundle, as Kubernetes and Contour name it. */
+  public static final String CA_KEY = "ca.crt";
+
+  /** The data key of a certificate revocation list, as Contour names it. */
+  public static final String CRL_KEY = "crl.pem";
 
   /** What a name no Secret has stands for. */
   public static final Outcome NOT_FOUND = Outcome.invalid("Secret not found");
@@ -84,6 +104,69 @@ public final class TlsSecrets {
     if (secret == null) {
       return NOT_FOUND;
     }
+    Outcome certificate = certificate(secret);
+    return new Outcome(certificate.certificate(), certificate.error(), ca(secret), crl(secret));
+  }
+
+  /**
+   * The CA bundle of a Secret of type {@code Opaque} or {@code kubernetes.io/tls}: PEM certificates
+   * under {@code ca.crt}, as Contour reads them for client and upstream validation.
+   */
+  static Pem ca(Secret secret) {
+    String pem = publicData(secret, CA_KEY);
+    if (pem == null) {
+      return Pem.invalid(CA_KEY, typeError(secret));
+    }
+    try {
+      certificates(pem);
+    } catch (IllegalArgumentException e) {
+      return new Pem(null, "invalid CA certificate bundle (" + CA_KEY + "): " + e.getMessage());
+    }
+    return new Pem(pem, null);
+  }
+
+  /** The certificate revocation lists of a Secret under {@code crl.pem}: PEM X509 CRL blocks. */
+  static Pem crl(Secret secret) {
+    String pem = publicData(secret, CRL_KEY);
+    if (pem == null) {
+      return Pem.invalid(CRL_KEY, typeError(secret));
+    }
+    int lists = 0;
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (!(o instanceof org.bouncycastle.cert.X509CRLHolder)) {
+          return new Pem(
+              null, "invalid CRL (" + CRL_KEY + "): unexpected PEM block " + describe(o));
+        }
+        lists++;
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Pem(null, "invalid CRL (" + CRL_KEY + "): " + e.getMessage());
+    }
+    return lists == 0
+        ? new Pem(null, "invalid CRL (" + CRL_KEY + "): no PEM X509 CRL block")
+        : new Pem(pem, null);
+  }
+
+  private static final String OPAQUE = "Opaque";
+
+  /** The decoded value of {@code key} of an Opaque or TLS Secret; null if absent or blank. */
+  private static String publicData(Secret secret, String key) {
+    if (typeError(secret) != null || secret.getData() == null) {
+      return null;
+    }
+    String value = decode(secret.getData().get(key));
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static String typeError(Secret secret) {
+    String type = secret.getType() == null ? OPAQUE : secret.getType();
+    return type.equals(OPAQUE) || type.equals(TYPE)
+        ? null
+        : "Secret type is \"" + type + "\", not \"" + OPAQUE + "\" or \"" + TYPE + "\"";
+  }
+
+  private static Outcome certificate(Secret secret) {
     if (!TYPE.equals(secret.getType())) {
       return Outcome.invalid("Secret type is \"" + secret.getType() + "\", not \"" + TYPE + "\"");
     }

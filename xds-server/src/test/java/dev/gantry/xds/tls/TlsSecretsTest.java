@@ -125,6 +125,74 @@ class TlsSecretsTest {
     assertThat(TlsSecrets.validate(secret).error()).isNull();
   }
 
+  static Stream<Case> caBundles() {
+    return Stream.of(
+        new Case("not found", null, "Secret not found"),
+        new Case(
+            "service account token",
+            TestCertificates.secret(
+                "demo/ca", "kubernetes.io/service-account-token", Map.of("ca.crt", pem(RSA))),
+            "Secret type is \"kubernetes.io/service-account-token\", not \"Opaque\" or"
+                + " \"kubernetes.io/tls\""),
+        new Case(
+            "no ca.crt",
+            TestCertificates.secret("demo/ca", "Opaque", Map.of("tls.crt", pem(RSA))),
+            "missing ca.crt"),
+        new Case(
+            "ca.crt holds a key",
+            TestCertificates.secret("demo/ca", "Opaque", Map.of("ca.crt", RSA.keyPem())),
+            "invalid CA certificate bundle (ca.crt): unexpected PEM block PEMKeyPair"),
+        new Case(
+            "Opaque",
+            TestCertificates.secret("demo/ca", "Opaque", Map.of("ca.crt", pem(RSA) + pem(OTHER))),
+            null),
+        new Case(
+            "kubernetes.io/tls with ca.crt",
+            TestCertificates.secret(
+                "demo/ca",
+                "kubernetes.io/tls",
+                Map.of("tls.crt", pem(RSA), "tls.key", RSA.keyPem(), "ca.crt", pem(OTHER))),
+            null),
+        new Case(
+            "no type is Opaque",
+            TestCertificates.secret("demo/ca", null, Map.of("ca.crt", pem(RSA))),
+            null));
+  }
+
+  private static String pem(TestCertificates.Issued issued) {
+    return issued.certificatePem();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("caBundles")
+  void aCaBundleIsTheCertificatesUnderCaCrtOfAnOpaqueOrTlsSecret(Case c) {
+    TlsSecrets.Pem ca = TlsSecrets.validate(c.secret()).ca();
+
+    assertThat(ca.error()).isEqualTo(c.error());
+    assertThat(ca.pem() != null).isEqualTo(c.error() == null);
+  }
+
+  @Test
+  void aCrlIsTheX509CrlBlocksUnderCrlPem() {
+    String crl = TestCertificates.crl(RSA, java.math.BigInteger.TEN);
+    Secret secret = TestCertificates.secret("demo/crl", "Opaque", Map.of("crl.pem", crl));
+
+    assertThat(TlsSecrets.validate(secret).crl()).isEqualTo(new TlsSecrets.Pem(crl, null));
+    assertThat(TlsSecrets.validate(secret).ca().error()).isEqualTo("missing ca.crt");
+    assertThat(
+            TlsSecrets.validate(
+                    TestCertificates.secret("demo/crl", "Opaque", Map.of("crl.pem", pem(RSA))))
+                .crl()
+                .error())
+        .isEqualTo("invalid CRL (crl.pem): unexpected PEM block CERTIFICATE");
+    assertThat(
+            TlsSecrets.validate(
+                    TestCertificates.secret("demo/crl", "Opaque", Map.of("crl.pem", "hello")))
+                .crl()
+                .error())
+        .isEqualTo("invalid CRL (crl.pem): no PEM X509 CRL block");
+  }
+
   private static Secret versioned(Secret secret, String resourceVersion) {
     Secret copy = new io.fabric8.kubernetes.api.model.SecretBuilder(secret).build();
     copy.getMetadata().setResourceVersion(resourceVersion);
