@@ -10,6 +10,7 @@ import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.UpstreamProtocol;
+import dev.gantry.xds.ir.UpstreamTls;
 import java.util.List;
 
 /**
@@ -30,6 +31,22 @@ public final class ServiceResolver {
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,
       ClusterPolicies policies,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    return resolve(ns, s, snapshot, policies, null, where, errors);
+  }
+
+  /**
+   * As {@link #resolve(String, HTTPProxySpec.RouteService, FederationSnapshot, ClusterPolicies,
+   * String, List)}, with the server name and validation a TLS protocol uses ({@code tls}, dropped
+   * when the service speaks clear text; null for none).
+   */
+  public static Upstream resolve(
+      String ns,
+      HTTPProxySpec.RouteService s,
+      FederationSnapshot snapshot,
+      ClusterPolicies policies,
+      UpstreamTls tls,
       String where,
       List<ProxyVerdict.Error> errors) {
     if (s == null || s.getName() == null || s.getName().isBlank()) {
@@ -72,7 +89,14 @@ public final class ServiceResolver {
               where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
       return null;
     }
-    return upstream(name, target, federated(name, snapshot), port, policies, protocol);
+    return upstream(
+        name,
+        target,
+        federated(name, snapshot),
+        port,
+        policies,
+        protocol,
+        protocol.tls() ? tls : null);
   }
 
   /**
@@ -161,7 +185,8 @@ public final class ServiceResolver {
             federated(name, snapshot),
             port,
             ClusterPolicies.DEFAULT,
-            UpstreamProtocol.HTTP1));
+            UpstreamProtocol.HTTP1,
+            null));
   }
 
   /** The service a route to {@code name} reaches, or null when there is none. */
@@ -184,7 +209,8 @@ public final class ServiceResolver {
       boolean federated,
       ServicePortSpec port,
       ClusterPolicies policies,
-      UpstreamProtocol protocol) {
+      UpstreamProtocol protocol,
+      UpstreamTls tls) {
     // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
     // asking for different ones get different clusters; the defaults add nothing, which keeps the
     // names of clusters without policies as they were.
@@ -204,6 +230,9 @@ public final class ServiceResolver {
     if (policies.healthCheck() != null) {
       identity.append("/healthCheck=").append(policies.healthCheck().identity());
     }
+    if (tls != null) {
+      identity.append("/tls=").append(tls.identity());
+    }
     String clusterName =
         name.namespace()
             + "/"
@@ -220,7 +249,8 @@ public final class ServiceResolver {
         strategy,
         idleConnection,
         protocol,
-        policies.healthCheck());
+        policies.healthCheck(),
+        tls);
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param protocol how Envoy speaks to the endpoints (the service's {@code protocol})
  * @param healthCheck active HTTP health checks of the endpoints (the route's {@code
  *     healthCheckPolicy}); null for none
+ * @param tls the server name and certificate validation of a TLS protocol; null for none
  */
 public record Upstream(
     String name,
@@ -26,11 +27,37 @@ public record Upstream(
     Strategy strategy,
     Duration idleConnectionTimeout,
     UpstreamProtocol protocol,
-    HealthCheck healthCheck) {
+    HealthCheck healthCheck,
+    UpstreamTls tls) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(protocol, "protocol");
+    if (tls != null && !protocol.tls()) {
+      throw new IllegalArgumentException(name + ": TLS settings need a TLS protocol");
+    }
+  }
+
+  /** An upstream whose TLS, if any, sends no server name and accepts any certificate. */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout,
+      UpstreamProtocol protocol,
+      HealthCheck healthCheck) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        null);
   }
 
   /**
@@ -39,7 +66,15 @@ public record Upstream(
    */
   public Upstream withService(FederatedService current) {
     return new Upstream(
-        name, current, port, federated, strategy, idleConnectionTimeout, protocol, healthCheck);
+        name,
+        current,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        tls);
   }
 
   /** An upstream speaking HTTP/1.1 in clear text, without health checks. */

@@ -39,7 +39,7 @@ public final class ClusterTranslator {
       cluster.putTypedExtensionProtocolOptions(
           UpstreamProtocols.HTTP_PROTOCOL_OPTIONS, Any.pack(httpOptions));
     }
-    TransportSocket tls = UpstreamProtocols.transportSocket(upstream.protocol());
+    TransportSocket tls = UpstreamProtocols.transportSocket(upstream);
     if (tls != null) {
       cluster.setTransportSocket(tls);
     }

@@ -4,18 +4,24 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.UpstreamProtocol;
+import dev.gantry.xds.ir.UpstreamTls;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 
 /**
  * The parts of an Envoy cluster that say how it talks to its endpoints, as Contour writes them: the
  * HTTP version (only spelled out when something needs it) and, for {@code tls} and {@code h2}, a
- * TLS transport socket that offers ALPN {@code h2} for {@code h2} and does not verify the backend's
- * certificate (Contour verifies only with {@code upstreamValidation}).
+ * TLS transport socket that offers ALPN {@code h2} for {@code h2}, sends the server name the route
+ * asks for, and verifies the backend's certificate only when the service has a {@code validation},
+ * as Contour.
  */
 final class UpstreamProtocols {
   /** The key under which Envoy expects the HTTP protocol options of an upstream. */
@@ -55,8 +61,12 @@ final class UpstreamProtocols {
     return options.setExplicitHttpConfig(explicit).build();
   }
 
-  /** The TLS transport socket of a {@code tls} or {@code h2} upstream; null for clear text. */
-  static TransportSocket transportSocket(UpstreamProtocol protocol) {
+  /**
+   * The TLS transport socket of a {@code tls} or {@code h2} upstream, with its server name and
+   * certificate validation when it has them; null for clear text.
+   */
+  static TransportSocket transportSocket(Upstream upstream) {
+    UpstreamProtocol protocol = upstream.protocol();
     if (!protocol.tls()) {
       return null;
     }
@@ -64,10 +74,26 @@ final class UpstreamProtocols {
     if (protocol == UpstreamProtocol.H2) {
       common.addAlpnProtocols("h2");
     }
+    UpstreamTlsContext.Builder context = UpstreamTlsContext.newBuilder();
+    UpstreamTls tls = upstream.tls();
+    if (tls != null && tls.sni() != null) {
+      context.setSni(tls.sni());
+    }
+    if (tls != null && tls.validation() != null) {
+      CertificateValidationContext.Builder validation =
+          CertificateValidationContext.newBuilder()
+              .setTrustedCa(DataSource.newBuilder().setInlineString(tls.validation().caPem()));
+      for (String name : tls.validation().subjectNames()) {
+        validation.addMatchTypedSubjectAltNames(
+            SubjectAltNameMatcher.newBuilder()
+                .setSanType(SubjectAltNameMatcher.SanType.DNS)
+                .setMatcher(StringMatcher.newBuilder().setExact(name)));
+      }
+      common.setValidationContext(validation);
+    }
     return TransportSocket.newBuilder()
         .setName(TLS_TRANSPORT_SOCKET)
-        .setTypedConfig(
-            Any.pack(UpstreamTlsContext.newBuilder().setCommonTlsContext(common).build()))
+        .setTypedConfig(Any.pack(context.setCommonTlsContext(common).build()))
         .build();
   }
 }

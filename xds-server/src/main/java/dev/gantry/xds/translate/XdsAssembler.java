@@ -51,9 +51,7 @@ public final class XdsAssembler {
     }
   }
 
-  private record UpstreamShape(String name, Object port, boolean federated) {}
-
-  private record Shape(List<RoutingTable.VirtualHost> hosts, List<UpstreamShape> upstreams) {}
+  private record Shape(List<RoutingTable.VirtualHost> hosts, List<Upstream> upstreams) {}
 
   private record HostKey(RoutingTable.VirtualHost host, boolean upgradeInsecure) {}
 
@@ -219,9 +217,11 @@ public final class XdsAssembler {
   }
 
   private static Shape shape(RoutingTable table) {
-    List<UpstreamShape> upstreams = new ArrayList<>();
+    // Each cluster but its endpoints: its name covers the route's policies, not what a Secret
+    // gives it (a CA to verify the endpoints with), which changes without the name changing.
+    List<Upstream> upstreams = new ArrayList<>();
     for (Upstream u : table.upstreams().values()) {
-      upstreams.add(new UpstreamShape(u.name(), u.port(), u.federated()));
+      upstreams.add(u.withService(null));
     }
     return new Shape(table.virtualHosts(), upstreams);
   }

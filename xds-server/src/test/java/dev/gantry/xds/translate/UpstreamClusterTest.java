@@ -10,17 +10,22 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.UpstreamProtocol;
+import dev.gantry.xds.ir.UpstreamTls;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.type.v3.CodecClientType;
 import io.envoyproxy.envoy.type.v3.Percent;
 import java.util.List;
@@ -76,6 +81,44 @@ class UpstreamClusterTest {
             "tls: HTTP/1.1 (Envoy's default, no protocol options) over TLS without ALPN",
             upstream(UpstreamProtocol.TLS, null, null),
             expected(c -> c.setTransportSocket(tls()))),
+        new Case(
+            "tls with validation: the CA inline, each subject name a DNS SAN to match, the SNI",
+            withTls(
+                upstream(UpstreamProtocol.TLS, null, null),
+                new UpstreamTls(
+                    "a.internal",
+                    new UpstreamTls.Validation(
+                        "demo/ca", CA_PEM, List.of("a.internal", "b.internal")))),
+            expected(
+                c ->
+                    c.setTransportSocket(
+                        socket(
+                            UpstreamTlsContext.newBuilder()
+                                .setSni("a.internal")
+                                .setCommonTlsContext(
+                                    CommonTlsContext.newBuilder()
+                                        .setValidationContext(
+                                            CertificateValidationContext.newBuilder()
+                                                .setTrustedCa(
+                                                    DataSource.newBuilder().setInlineString(CA_PEM))
+                                                .addMatchTypedSubjectAltNames(san("a.internal"))
+                                                .addMatchTypedSubjectAltNames(san("b.internal"))))
+                                .build())))),
+        new Case(
+            "h2 with a server name only: ALPN h2 and the SNI, nothing verified",
+            withTls(
+                upstream(UpstreamProtocol.H2, null, null),
+                new UpstreamTls("backend.example.com", null)),
+            expected(
+                c ->
+                    c.putTypedExtensionProtocolOptions(OPTIONS, http2(null))
+                        .setTransportSocket(
+                            socket(
+                                UpstreamTlsContext.newBuilder()
+                                    .setSni("backend.example.com")
+                                    .setCommonTlsContext(
+                                        CommonTlsContext.newBuilder().addAlpnProtocols("h2"))
+                                    .build())))),
         new Case(
             "h2c with an idle connection timeout: one set of protocol options with both",
             upstream(UpstreamProtocol.H2C, java.time.Duration.ofSeconds(30), null),
@@ -179,6 +222,35 @@ class UpstreamClusterTest {
           io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder().setIdleTimeout(idle));
     }
     return Any.pack(options.build());
+  }
+
+  static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+  private static Upstream withTls(Upstream u, UpstreamTls tls) {
+    return new Upstream(
+        u.name(),
+        u.service(),
+        u.port(),
+        u.federated(),
+        u.strategy(),
+        u.idleConnectionTimeout(),
+        u.protocol(),
+        u.healthCheck(),
+        tls);
+  }
+
+  private static SubjectAltNameMatcher san(String name) {
+    return SubjectAltNameMatcher.newBuilder()
+        .setSanType(SubjectAltNameMatcher.SanType.DNS)
+        .setMatcher(StringMatcher.newBuilder().setExact(name))
+        .build();
+  }
+
+  private static TransportSocket socket(UpstreamTlsContext context) {
+    return TransportSocket.newBuilder()
+        .setName("envoy.transport_sockets.tls")
+        .setTypedConfig(Any.pack(context))
+        .build();
   }
 
   private static TransportSocket tls(String... alpn) {

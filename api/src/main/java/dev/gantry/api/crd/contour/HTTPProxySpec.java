@@ -541,6 +541,18 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription("Protocol to the service: h2c, h2 or tls; HTTP/1.1 when empty.")
     private String protocol;
 
+    @JsonPropertyDescription(
+        "Verify the backend's certificate (protocol tls or h2): the CA Secret and the names.")
+    private UpstreamValidation validation;
+
+    public UpstreamValidation getValidation() {
+      return validation;
+    }
+
+    public void setValidation(UpstreamValidation validation) {
+      this.validation = validation;
+    }
+
     public Boolean getMirror() {
       return mirror;
     }

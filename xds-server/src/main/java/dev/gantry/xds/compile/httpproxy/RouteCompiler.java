@@ -10,6 +10,7 @@ import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.UpstreamTls;
 import dev.gantry.xds.ir.WeightedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ final class RouteCompiler {
     ServiceResolver.ClusterPolicies policies =
         new ServiceResolver.ClusterPolicies(
             balancing.strategy(), idleConnection, healthCheck.value().orElse(null));
-    Forwarding forwarding = forwarding(ctx, services, policies, errors);
+    Forwarding forwarding = forwarding(ctx, r, services, policies, errors);
     if (match == null) {
       return Outcome.failed(errors);
     }
@@ -178,6 +179,7 @@ final class RouteCompiler {
    */
   private static Forwarding forwarding(
       CompileContext ctx,
+      HTTPProxySpec.Route r,
       List<HTTPProxySpec.RouteService> services,
       ServiceResolver.ClusterPolicies policies,
       List<ProxyVerdict.Error> errors) {
@@ -194,7 +196,7 @@ final class RouteCompiler {
     for (int j = 0; j < services.size(); j++) {
       HTTPProxySpec.RouteService s = services.get(j);
       CompileContext at = ctx.at(ctx.where() + ".services[" + j + "]");
-      Upstream upstream = upstream(at, s, policies).orReport(errors);
+      Upstream upstream = upstream(at, r, s, policies, errors);
       Long weight =
           upstream == null
               ? null
@@ -212,9 +214,44 @@ final class RouteCompiler {
     return new Forwarding(clusters.stream().filter(Objects::nonNull).toList(), mirror);
   }
 
-  private static Outcome<Upstream> upstream(
-      CompileContext ctx, HTTPProxySpec.RouteService s, ServiceResolver.ClusterPolicies policies) {
-    return ServiceResolver.resolve(ctx.namespace(), s, ctx.snapshot(), policies, ctx.where());
+  /**
+   * The service's cluster, or null with its errors added. Its TLS settings are read only when it
+   * speaks TLS, as in Contour; a {@code validation} of a service that speaks clear text is named in
+   * a warning (Contour ignores it without saying so).
+   */
+  private static Upstream upstream(
+      CompileContext ctx,
+      HTTPProxySpec.Route r,
+      HTTPProxySpec.RouteService s,
+      ServiceResolver.ClusterPolicies policies,
+      List<ProxyVerdict.Error> errors) {
+    Upstream upstream =
+        ServiceResolver.resolve(ctx.namespace(), s, ctx.snapshot(), policies, ctx.where(), errors);
+    if (upstream == null) {
+      return null;
+    }
+    if (!upstream.protocol().tls()) {
+      if (s.getValidation() != null) {
+        ctx.warnings()
+            .add(
+                new ProxyVerdict.Error(
+                    ProxyVerdict.SERVICE_ERROR,
+                    "TLSUpstreamValidationIgnored",
+                    ctx.where()
+                        + ".validation is ignored: the service speaks clear text (set protocol"
+                        + " tls or h2 to verify its certificate)"));
+      }
+      return upstream;
+    }
+    int before = errors.size();
+    UpstreamTls tls = UpstreamValidations.of(ctx, r, s, errors);
+    if (errors.size() > before) {
+      return null;
+    }
+    return tls == null
+        ? upstream
+        : ServiceResolver.resolve(
+            ctx.namespace(), s, ctx.snapshot(), policies, tls, ctx.where(), errors);
   }
 
   /** A service's cluster with its weight and its header policies. */

@@ -159,6 +159,16 @@ final class TlsCompiler {
     List<WeightedCluster> clusters = new ArrayList<>();
     for (int i = 0; i < services.size(); i++) {
       HTTPProxySpec.RouteService s = services.get(i);
+      if (s != null && s.getValidation() != null) {
+        ctx.warnings()
+            .add(
+                new ProxyVerdict.Error(
+                    ProxyVerdict.TCP_PROXY_ERROR,
+                    "IgnoredField",
+                    "spec.tcpproxy.services["
+                        + i
+                        + "].validation is ignored: Envoy forwards the TCP stream as it is"));
+      }
       List<ProxyVerdict.Error> serviceErrors = new ArrayList<>();
       Upstream upstream =
           ServiceResolver.resolve(

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * The fields of an HTTPProxy that Gantry does not implement (those of Contour's CRD beyond our
  * model, or any other): a field that restricts who may reach what (authorization, JWT, client
- * certificates, rate limits, upstream validation) makes the proxy invalid, for served without it
- * the proxy would be open to everyone; any other is a warning that names it.
+ * certificates, rate limits) makes the proxy invalid, for served without it the proxy would be open
+ * to everyone; any other is a warning that names it.
  */
 final class UnimplementedFields {
   static final String REASON = "NotImplemented";
@@ -25,8 +25,7 @@ final class UnimplementedFields {
           "jwtVerificationPolicy",
           "clientValidation",
           // rateLimitPolicy.global: a rate limit service's limits (local ones are implemented).
-          "global",
-          "validation");
+          "global");
 
   private UnimplementedFields() {}
 

@@ -53,12 +53,12 @@ class UnimplementedFieldsTest {
                 "spec.routes[0].rateLimitPolicy.global"),
             List.of()),
         Arguments.of(
-            "upstream validation",
+            "upstream validation: implemented; of a clear-text service, named in a warning",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes: [{services: [{name: kuard, port: 80, validation: {caSecret: ca, subjectName: k}}]}]",
-            "invalid",
-            List.of("spec.routes[0].services[0].validation"),
-            List.of()),
+            "valid",
+            List.of(),
+            List.of("spec.routes[0].services[0].validation")),
         Arguments.of(
             "cookie rewriting and slow start: warnings only",
             "virtualhost: {fqdn: a.test}\n"

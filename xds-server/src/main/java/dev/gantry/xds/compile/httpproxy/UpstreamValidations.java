@@ -1,0 +1,137 @@
+package dev.gantry.xds.compile.httpproxy;
+
+import dev.gantry.api.crd.contour.HTTPProxySpec;
+import dev.gantry.api.crd.contour.UpstreamValidation;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.UpstreamTls;
+import dev.gantry.xds.tls.TlsSecrets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A route service's TLS toward its endpoints, as Contour sets it: the server name is the Host the
+ * service or else the route rewrites to; {@code validation} names a CA Secret of the proxy's
+ * namespace and the subject names the endpoint's certificate must carry. Unlike Contour, a service
+ * with {@code validation} and no Host rewrite sends its first subject name as the server name, so
+ * that a backend choosing its certificate by name presents the one that is checked. Pure.
+ */
+final class UpstreamValidations {
+  static final String REASON = "TLSUpstreamValidation";
+  private static final int MAX_NAMES = 8;
+
+  private UpstreamValidations() {}
+
+  /**
+   * The service's TLS settings, used only if it turns out to speak TLS; null when it sets nothing,
+   * or with errors when its {@code validation} cannot be served.
+   */
+  static UpstreamTls of(
+      CompileContext ctx,
+      HTTPProxySpec.Route route,
+      HTTPProxySpec.RouteService s,
+      List<ProxyVerdict.Error> errors) {
+    String host = host(s.getRequestHeadersPolicy());
+    if (host == null && route != null) {
+      host = host(route.getRequestHeadersPolicy());
+    }
+    UpstreamTls.Validation validation = null;
+    if (s.getValidation() != null) {
+      validation = validation(ctx, s, errors);
+      if (validation == null) {
+        return null;
+      }
+    }
+    String sni = host != null ? host : validation == null ? null : validation.subjectNames().get(0);
+    return sni == null && validation == null ? null : new UpstreamTls(sni, validation);
+  }
+
+  private static String host(HTTPProxySpec.HeadersPolicy policy) {
+    if (policy == null || policy.getSet() == null) {
+      return null;
+    }
+    return policy.getSet().stream()
+        .filter(h -> h != null && "host".equalsIgnoreCase(h.getName()))
+        .map(HTTPProxySpec.HeaderValue::getValue)
+        .filter(v -> v != null && !v.isEmpty())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static UpstreamTls.Validation validation(
+      CompileContext ctx, HTTPProxySpec.RouteService s, List<ProxyVerdict.Error> errors) {
+    UpstreamValidation v = s.getValidation();
+    String service = "Service [" + s.getName() + ":" + s.getPort() + "]";
+    String caSecret = v.getCaSecret() == null ? "" : v.getCaSecret().strip();
+    if (caSecret.isEmpty()) {
+      errors.add(error(ctx, service + " TLS upstream validation policy error: caSecret is empty"));
+      return null;
+    }
+    String ns = ctx.namespace();
+    String name = caSecret;
+    int slash = caSecret.indexOf('/');
+    if (slash >= 0) {
+      if (!caSecret.substring(0, slash).equals(ns)) {
+        errors.add(
+            new ProxyVerdict.Error(
+                ProxyVerdict.TLS_ERROR,
+                "CACertificateNotDelegated",
+                ctx.where()
+                    + ": service.UpstreamValidation.CACertificate Secret \""
+                    + caSecret
+                    + "\" is not configured for certificate delegation"));
+        return null;
+      }
+      name = caSecret.substring(slash + 1);
+    }
+    String key = ns + "/" + name;
+    TlsSecrets.Pem ca = ctx.certificates().getOrDefault(key, TlsSecrets.NOT_FOUND).ca();
+    if (ca.error() != null) {
+      errors.add(
+          error(
+              ctx,
+              service
+                  + " TLS upstream validation policy error: invalid CA Secret \""
+                  + key
+                  + "\": "
+                  + ca.error()));
+      return null;
+    }
+    List<String> names = names(v);
+    String problem = null;
+    if (names.isEmpty()) {
+      problem = "missing subject alternative name";
+    } else if (v.getSubjectNames() != null
+        && !v.getSubjectNames().isEmpty()
+        && !v.getSubjectNames().get(0).equals(v.getSubjectName())) {
+      problem =
+          "first entry of SubjectNames ("
+              + v.getSubjectNames().get(0)
+              + ") does not match SubjectName ("
+              + v.getSubjectName()
+              + ")";
+    } else if (names.size() > MAX_NAMES) {
+      problem = "subjectNames has " + names.size() + " entries, at most " + MAX_NAMES;
+    } else if (names.stream().anyMatch(n -> n == null || n.isBlank())) {
+      problem = "a subject name is empty";
+    }
+    if (problem != null) {
+      errors.add(error(ctx, service + " TLS upstream validation policy error: " + problem));
+      return null;
+    }
+    return new UpstreamTls.Validation(key, ca.pem(), names);
+  }
+
+  /** subjectNames when given, else subjectName alone. */
+  private static List<String> names(UpstreamValidation v) {
+    if (v.getSubjectNames() != null && !v.getSubjectNames().isEmpty()) {
+      return new ArrayList<>(v.getSubjectNames());
+    }
+    return v.getSubjectName() == null || v.getSubjectName().isBlank()
+        ? List.of()
+        : List.of(v.getSubjectName());
+  }
+
+  private static ProxyVerdict.Error error(CompileContext ctx, String message) {
+    return new ProxyVerdict.Error(ProxyVerdict.SERVICE_ERROR, REASON, ctx.where() + ": " + message);
+  }
+}
