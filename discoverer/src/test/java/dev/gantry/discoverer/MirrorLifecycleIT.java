@@ -199,6 +199,46 @@ class MirrorLifecycleIT {
   }
 
   @Test
+  void contourUpstreamProtocolAnnotationsFollowTheRemoteServiceAndNoOtherAnnotationDoes() {
+    create(
+        remote,
+        service(ns, "secure")
+            .editMetadata()
+            .addToAnnotations("projectcontour.io/upstream-protocol.tls", "443,https")
+            .addToAnnotations("team.example.com/owner", "payments")
+            .endMetadata()
+            .build());
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(mirror("east-secure").getMetadata().getAnnotations())
+                    .containsEntry("projectcontour.io/upstream-protocol.tls", "443,https")
+                    .doesNotContainKey("team.example.com/owner"));
+
+    // Changed and removed on the remote: the mirror follows, though the spec did not change.
+    remote
+        .services()
+        .inNamespace(ns)
+        .withName("secure")
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().remove("projectcontour.io/upstream-protocol.tls");
+              s.getMetadata().getAnnotations().put("projectcontour.io/upstream-protocol.h2c", "80");
+              return s;
+            });
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(mirror("east-secure").getMetadata().getAnnotations())
+                    .containsEntry("projectcontour.io/upstream-protocol.h2c", "80")
+                    .doesNotContainKey("projectcontour.io/upstream-protocol.tls"));
+  }
+
+  @Test
   void headlessExternalNameAndEveryAddressTypeAreKept() {
     create(remote, service(ns, "db").editSpec().withClusterIP("None").endSpec().build());
     create(

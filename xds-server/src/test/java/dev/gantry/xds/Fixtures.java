@@ -283,6 +283,13 @@ public final class Fixtures {
       return this;
     }
 
+    /** A port with its appProtocol and the protocol the Service's annotations give it. */
+    public ServiceBuilder port(
+        String portName, int port, String appProtocol, String annotatedProtocol) {
+      ports.add(new ServicePortSpec(portName, port, "TCP", appProtocol, annotatedProtocol));
+      return this;
+    }
+
     /** Endpoints of one cluster: address:targetPort strings, all ready. */
     public ServiceBuilder cluster(
         String cluster, int priority, int weight, String portName, String... endpoints) {

@@ -62,6 +62,7 @@ class UpstreamValidationIT {
   private static final String ROGUE = "rogue.example.com";
   private static final String UNVERIFIED = "unverified.example.com";
   private static final String REWRITTEN = "rewritten.example.com";
+  private static final String ANNOTATED = "annotated.example.com";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -87,7 +88,13 @@ class UpstreamValidationIT {
                 ServiceName.of("demo", "good"),
                 service("demo/good", good),
                 ServiceName.of("demo", "rogue"),
-                service("demo/rogue", bad)),
+                service("demo/rogue", bad),
+                // No protocol on the route: the Service's upstream-protocol annotation says tls.
+                ServiceName.of("demo", "annotated"),
+                Fixtures.service("demo/annotated")
+                    .port("https", 443, null, "tls")
+                    .cluster("east", 0, 1, "https", "127.0.0.1:" + good)
+                    .build()),
             Map.of());
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
@@ -137,13 +144,18 @@ class UpstreamValidationIT {
   }
 
   @Test
+  void aServiceAnnotatedTlsIsVerifiedWithoutAProtocolOnTheRoute() {
+    awaitAnswer(ANNOTATED, 200, "good sni=localhost");
+  }
+
+  @Test
   void theProxiesAreValid() {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(verdicts.get())
-                    .hasSize(5)
+                    .hasSize(6)
                     .allSatisfy(v -> assertThat(v.errors()).isEmpty()));
   }
 
@@ -229,15 +241,25 @@ class UpstreamValidationIT {
         proxy(WRONG_NAME, "good", validation("other.internal"), null),
         proxy(ROGUE, "rogue", validation("localhost"), null),
         proxy(UNVERIFIED, "rogue", null, null),
-        proxy(REWRITTEN, "rogue", null, "kubernetes"));
+        proxy(REWRITTEN, "rogue", null, "kubernetes"),
+        proxy(ANNOTATED, "annotated", validation("localhost"), null, null));
   }
 
   private static HTTPProxy proxy(
       String fqdn, String service, UpstreamValidation validation, String hostRewrite) {
+    return proxy(fqdn, service, validation, hostRewrite, "tls");
+  }
+
+  private static HTTPProxy proxy(
+      String fqdn,
+      String service,
+      UpstreamValidation validation,
+      String hostRewrite,
+      String protocol) {
     HTTPProxySpec.Route r = new HTTPProxySpec.Route();
     r.getConditions().add(Fixtures.prefix("/"));
     HTTPProxySpec.RouteService s = Fixtures.routeService(service, 443, null);
-    s.setProtocol("tls");
+    s.setProtocol(protocol);
     s.setValidation(validation);
     if (hostRewrite != null) {
       HTTPProxySpec.HeadersPolicy policy = new HTTPProxySpec.HeadersPolicy();

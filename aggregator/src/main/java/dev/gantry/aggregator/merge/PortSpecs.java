@@ -1,10 +1,12 @@
 package dev.gantry.aggregator.merge;
 
+import dev.gantry.api.UpstreamProtocolAnnotations;
 import dev.gantry.api.federation.ServicePortSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,7 @@ final class PortSpecs {
     if (service.getSpec() == null || service.getSpec().getPorts() == null) {
       return List.of();
     }
+    Map<String, String> annotations = service.getMetadata().getAnnotations();
     List<ServicePortSpec> ports = new ArrayList<>();
     for (ServicePort port : service.getSpec().getPorts()) {
       if (port == null) {
@@ -30,14 +33,19 @@ final class PortSpecs {
         continue;
       }
       ports.add(
-          new ServicePortSpec(port.getName(), number, port.getProtocol(), port.getAppProtocol()));
+          new ServicePortSpec(
+              port.getName(),
+              number,
+              port.getProtocol(),
+              port.getAppProtocol(),
+              UpstreamProtocolAnnotations.protocol(annotations, port.getName(), number)));
     }
     return ports.stream().sorted().toList();
   }
 
   /**
-   * Whether two clusters expose the same ports. appProtocol is left out: it is a routing hint, and
-   * clusters that disagree on it still serve the same ports.
+   * Whether two clusters expose the same ports. appProtocol and the annotated protocol are left
+   * out: they are routing hints, and clusters that disagree on them still serve the same ports.
    */
   static boolean sameShape(List<ServicePortSpec> a, List<ServicePortSpec> b) {
     return shape(a).equals(shape(b));

@@ -275,6 +275,41 @@ class MirrorDiffTest {
   }
 
   @Test
+  void upstreamProtocolAnnotationsOfTheRemoteAreMirroredExactlyAndOthersAreNot() {
+    DesiredMirror annotated =
+        PLANNER.plan(
+            WEB,
+            remoteService("shop", "web")
+                .editMetadata()
+                .addToAnnotations("projectcontour.io/upstream-protocol.h2c", "80")
+                .addToAnnotations("owner", "payments")
+                .endMetadata()
+                .build(),
+            List.of());
+    assertThat(annotated.service().getMetadata().getAnnotations())
+        .containsEntry("projectcontour.io/upstream-protocol.h2c", "80")
+        .doesNotContainKey("owner");
+
+    // Added on the remote: an update that adds it.
+    List<HubWrite> added = MirrorDiff.diff(annotated, HUB_SERVICE, List.of());
+    assertThat(added).hasSize(1);
+    assertThat(((Service) added.get(0).object()).getMetadata().getAnnotations())
+        .containsEntry("projectcontour.io/upstream-protocol.h2c", "80")
+        .containsEntry("note", "added in the hub");
+
+    // Removed on the remote: an update that removes it, and keeps what others added.
+    Service hubAnnotated = asStoredByHub(annotated.service());
+    DesiredMirror plain = PLANNER.plan(WEB, remoteService("shop", "web").build(), List.of());
+    List<HubWrite> removed = MirrorDiff.diff(plain, hubAnnotated, List.of());
+    assertThat(removed).hasSize(1);
+    assertThat(((Service) removed.get(0).object()).getMetadata().getAnnotations())
+        .doesNotContainKey("projectcontour.io/upstream-protocol.h2c")
+        .containsEntry("note", "added in the hub");
+
+    assertThat(MirrorDiff.diff(annotated, hubAnnotated, List.of())).isEmpty();
+  }
+
+  @Test
   void sliceUpdateKeepsResourceVersionAndOthersLabelsAndPutsInDesiredEndpoints() {
     EndpointSlice hub =
         editSlice(

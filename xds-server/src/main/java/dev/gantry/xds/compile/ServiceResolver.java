@@ -65,8 +65,8 @@ public final class ServiceResolver {
               where + ": port " + s.getPort() + " is not 1-65535"));
       return null;
     }
-    UpstreamProtocol protocol = UpstreamProtocol.parse(s.getProtocol(), where, errors);
-    if (protocol == null) {
+    UpstreamProtocol asked = UpstreamProtocol.parse(s.getProtocol(), where, errors);
+    if (asked == null) {
       return null;
     }
     ServiceName name = ServiceName.of(ns, s.getName());
@@ -89,6 +89,11 @@ public final class ServiceResolver {
               where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
       return null;
     }
+    // The route's protocol, else the one the Service gives the port (as Contour).
+    UpstreamProtocol protocol =
+        s.getProtocol() == null || s.getProtocol().isEmpty()
+            ? UpstreamProtocol.ofService(port)
+            : asked;
     return upstream(
         name,
         target,
@@ -147,7 +152,8 @@ public final class ServiceResolver {
 
   /**
    * Resolves a service port given by number or by name (an Ingress backend): exactly one of {@code
-   * number} and {@code portName} is set. The upstream has the default policies and speaks HTTP/1.1.
+   * number} and {@code portName} is set. The upstream has the default policies and speaks what the
+   * Service gives the port ({@link UpstreamProtocol#ofService}).
    */
   public static Outcome<Upstream> resolve(
       String ns,
@@ -185,7 +191,7 @@ public final class ServiceResolver {
             federated(name, snapshot),
             port,
             ClusterPolicies.DEFAULT,
-            UpstreamProtocol.HTTP1,
+            UpstreamProtocol.ofService(port),
             null));
   }
 

@@ -1,12 +1,14 @@
 package dev.gantry.xds.ir;
 
+import dev.gantry.api.federation.ServicePortSpec;
 import java.util.List;
 
 /**
  * How Envoy speaks to a route service's endpoints: Contour's {@code services[].protocol}. Absent,
  * HTTP/1.1 in clear text; {@code h2c} HTTP/2 in clear text (gRPC backends); {@code h2} HTTP/2 over
  * TLS with ALPN {@code h2}; {@code tls} HTTP/1.1 over TLS. As in Contour without {@code
- * upstreamValidation}, the backend's certificate is not verified.
+ * validation}, the backend's certificate is not verified. A service without a protocol speaks what
+ * its Service says ({@link #ofService}).
  */
 public enum UpstreamProtocol {
   HTTP1(null),
@@ -33,6 +35,28 @@ public enum UpstreamProtocol {
   /** Whether connections to the endpoints are TLS. */
   public boolean tls() {
     return this == H2 || this == TLS;
+  }
+
+  /**
+   * The protocol a Service gives one of its ports, as Contour reads it: the port's {@code
+   * appProtocol} when it has one ({@code kubernetes.io/h2c} is h2c, {@code https} is tls, any other
+   * HTTP/1.1 in clear text), else the Service's {@code projectcontour.io/upstream-protocol.*}
+   * annotations.
+   */
+  public static UpstreamProtocol ofService(ServicePortSpec port) {
+    if (port.appProtocol() != null) {
+      return switch (port.appProtocol()) {
+        case "kubernetes.io/h2c" -> H2C;
+        case "https" -> TLS;
+        default -> HTTP1;
+      };
+    }
+    for (UpstreamProtocol p : values()) {
+      if (p.contourName != null && p.contourName.equals(port.annotatedProtocol())) {
+        return p;
+      }
+    }
+    return HTTP1;
   }
 
   /**
