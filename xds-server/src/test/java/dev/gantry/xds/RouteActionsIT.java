@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.gantry.api.crd.contour.DirectResponsePolicy;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.InternalRedirectPolicy;
 import dev.gantry.api.crd.contour.RequestRedirectPolicy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
@@ -42,6 +43,7 @@ class RouteActionsIT {
   private final ConcurrentLinkedQueue<String> mirrored = new ConcurrentLinkedQueue<>();
   private HttpServer main;
   private HttpServer mirror;
+  private HttpServer hopper;
   private ServerSocket websocket;
   private LoopbackGateway gateway;
 
@@ -49,6 +51,7 @@ class RouteActionsIT {
   void start() throws Exception {
     main = answering("main", null);
     mirror = answering("mirror", mirrored);
+    hopper = redirecting();
     websocket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
     Thread backend = new Thread(this::serveWebSockets, "websocket-backend");
     backend.setDaemon(true);
@@ -65,7 +68,9 @@ class RouteActionsIT {
                     service("mirror", mirror.getAddress().getPort()).name(),
                     service("mirror", mirror.getAddress().getPort()),
                     service("ws", websocket.getLocalPort()).name(),
-                    service("ws", websocket.getLocalPort())),
+                    service("ws", websocket.getLocalPort()),
+                    service("hopper", hopper.getAddress().getPort()).name(),
+                    service("hopper", hopper.getAddress().getPort())),
                 Map.of()));
     await()
         .ignoreExceptions()
@@ -100,6 +105,21 @@ class RouteActionsIT {
     return s;
   }
 
+  /** A backend that redirects: 303 for paths under /only-302, else 302, to /landing of HOST. */
+  private static HttpServer redirecting() throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    s.createContext(
+        "/",
+        exchange -> {
+          boolean seeOther = exchange.getRequestURI().getPath().startsWith("/only-302");
+          exchange.getResponseHeaders().add("Location", "http://" + HOST + "/landing");
+          exchange.sendResponseHeaders(seeOther ? 303 : 302, -1);
+          exchange.close();
+        });
+    s.start();
+    return s;
+  }
+
   private static HTTPProxy proxy() {
     RequestRedirectPolicy redirect = new RequestRedirectPolicy();
     redirect.setScheme("https");
@@ -121,6 +141,11 @@ class RouteActionsIT {
         .route("/ws", "ws", 80, null)
         .lastRoute(r -> r.setEnableWebsockets(true))
         .route("/no-ws", "ws", 80, null)
+        .route("/follow", "hopper", 80, null)
+        .lastRoute(r -> r.setInternalRedirectPolicy(new InternalRedirectPolicy()))
+        .route("/only-302", "hopper", 80, null)
+        .lastRoute(r -> r.setInternalRedirectPolicy(new InternalRedirectPolicy()))
+        .route("/no-follow", "hopper", 80, null)
         .route("/", "main", 80, null)
         .build();
   }
@@ -132,6 +157,7 @@ class RouteActionsIT {
     }
     main.stop(0);
     mirror.stop(0);
+    hopper.stop(0);
     websocket.close();
   }
 
@@ -148,6 +174,22 @@ class RouteActionsIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> mirrored.contains("/mirrored/a"));
     assertThat(get("/other").body()).isEqualTo("main");
     assertThat(mirrored).doesNotContain("/other");
+  }
+
+  @Test
+  void envoyFollowsTheBackendsRedirectOnlyWhereTheRouteAsksAndForTheCodesItNames()
+      throws Exception {
+    HttpResponse<String> followed = get("/follow/start");
+    assertThat(followed.statusCode()).isEqualTo(200);
+    assertThat(followed.body()).isEqualTo("main");
+
+    HttpResponse<String> notFollowed = get("/no-follow/start");
+    assertThat(notFollowed.statusCode()).isEqualTo(302);
+    assertThat(notFollowed.headers().firstValue("location"))
+        .hasValue("http://" + HOST + "/landing");
+
+    // Only 302 is followed when the policy names no codes.
+    assertThat(get("/only-302/start").statusCode()).isEqualTo(303);
   }
 
   @Test

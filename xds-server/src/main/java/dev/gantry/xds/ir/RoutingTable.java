@@ -134,11 +134,40 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       List<HashPolicy> hashPolicies,
       Actions actions,
       IpFilter ipFilter,
-      LocalRateLimit rateLimit) {
+      LocalRateLimit rateLimit,
+      InternalRedirect internalRedirect) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
+    }
+
+    /** A route whose backend's redirects reach the client. */
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies,
+        Actions actions,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions,
+          ipFilter,
+          rateLimit,
+          null);
     }
 
     /** A route without an IP filter or a rate limit of its own. */
@@ -163,8 +192,33 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           hashPolicies,
           actions,
           null,
+          null,
           null);
     }
+  }
+
+  /**
+   * Redirects of the backend that Envoy follows itself: up to {@code maxRedirects} (Envoy's
+   * default, 1, when 0), answered with one of {@code statusCodes} (Envoy's default, 302, when
+   * empty), to another scheme as {@code crossScheme} allows, and not back to a route a previous
+   * redirect went through when {@code denyRepeatedRoute}.
+   */
+  public record InternalRedirect(
+      long maxRedirects,
+      List<Integer> statusCodes,
+      CrossScheme crossScheme,
+      boolean denyRepeatedRoute) {
+    public InternalRedirect {
+      statusCodes = List.copyOf(statusCodes);
+    }
+  }
+
+  /** Contour's {@code allowCrossSchemeRedirect}. */
+  public enum CrossScheme {
+    NEVER,
+    ALWAYS,
+    /** HTTPS may go to HTTP or HTTPS; HTTP only to HTTP. */
+    SAFE_ONLY
   }
 
   /**

@@ -338,6 +338,37 @@ public final class RouteTranslator {
     return RegexMatcher.newBuilder().setRegex(regex).build();
   }
 
+  /** Envoy's internal redirect policy, as Contour writes it. */
+  private static io.envoyproxy.envoy.config.route.v3.InternalRedirectPolicy internalRedirect(
+      RoutingTable.InternalRedirect redirect) {
+    io.envoyproxy.envoy.config.route.v3.InternalRedirectPolicy.Builder policy =
+        io.envoyproxy.envoy.config.route.v3.InternalRedirectPolicy.newBuilder()
+            .addAllRedirectResponseCodes(redirect.statusCodes())
+            .setAllowCrossSchemeRedirect(redirect.crossScheme() != RoutingTable.CrossScheme.NEVER);
+    if (redirect.maxRedirects() > 0) {
+      policy.setMaxInternalRedirects(UInt32Value.of((int) redirect.maxRedirects()));
+    }
+    if (redirect.crossScheme() == RoutingTable.CrossScheme.SAFE_ONLY) {
+      policy.addPredicates(
+          io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.newBuilder()
+              .setName("envoy.internal_redirect_predicates.safe_cross_scheme")
+              .setTypedConfig(
+                  Any.pack(
+                      io.envoyproxy.envoy.extensions.internal_redirect.safe_cross_scheme.v3
+                          .SafeCrossSchemeConfig.getDefaultInstance())));
+    }
+    if (redirect.denyRepeatedRoute()) {
+      policy.addPredicates(
+          io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.newBuilder()
+              .setName("envoy.internal_redirect_predicates.previous_routes")
+              .setTypedConfig(
+                  Any.pack(
+                      io.envoyproxy.envoy.extensions.internal_redirect.previous_routes.v3
+                          .PreviousRoutesConfig.getDefaultInstance())));
+    }
+    return policy.build();
+  }
+
   private static RouteAction action(RoutingTable.Route route) {
     RouteAction.Builder action = RouteAction.newBuilder();
     if (route.prefixRewrite() != null) {
@@ -374,6 +405,9 @@ public final class RouteTranslator {
     }
     if (route.actions().websockets()) {
       action.addUpgradeConfigs(RouteAction.UpgradeConfig.newBuilder().setUpgradeType("websocket"));
+    }
+    if (route.internalRedirect() != null) {
+      action.setInternalRedirectPolicy(internalRedirect(route.internalRedirect()));
     }
     boolean perCluster =
         route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());

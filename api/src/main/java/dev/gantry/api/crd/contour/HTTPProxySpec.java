@@ -143,6 +143,17 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription("Answer with a redirect instead of routing to services.")
     private RequestRedirectPolicy requestRedirectPolicy;
 
+    @JsonPropertyDescription("Envoy follows the backend's redirects itself.")
+    private InternalRedirectPolicy internalRedirectPolicy;
+
+    public InternalRedirectPolicy getInternalRedirectPolicy() {
+      return internalRedirectPolicy;
+    }
+
+    public void setInternalRedirectPolicy(InternalRedirectPolicy internalRedirectPolicy) {
+      this.internalRedirectPolicy = internalRedirectPolicy;
+    }
+
     @JsonPropertyDescription("Answer with a fixed response instead of routing to services.")
     private DirectResponsePolicy directResponsePolicy;
 

@@ -156,6 +156,8 @@ final class RouteCompiler {
             IpFilters.parse(r.getIpAllowPolicy(), r.getIpDenyPolicy(), where), errors);
     RoutingTable.LocalRateLimit rateLimit =
         Outcome.orReportAbsent(RateLimits.parse(r.getRateLimitPolicy(), where, true), errors);
+    RoutingTable.InternalRedirect internalRedirect =
+        InternalRedirects.parse(r.getInternalRedirectPolicy(), where, errors);
     return Outcome.unless(
         errors,
         () ->
@@ -170,7 +172,8 @@ final class RouteCompiler {
                 balancing.hashPolicies(),
                 actions,
                 ipFilter,
-                rateLimit));
+                rateLimit,
+                internalRedirect));
   }
 
   /**
