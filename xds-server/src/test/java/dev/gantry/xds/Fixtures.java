@@ -116,6 +116,24 @@ public final class Fixtures {
       return this;
     }
 
+    /** {@code spec.virtualhost.tls.maximumProtocolVersion} (after {@link #tls}). */
+    public ProxyBuilder maximumProtocolVersion(String version) {
+      proxy.getSpec().getVirtualhost().getTls().setMaximumProtocolVersion(version);
+      return this;
+    }
+
+    /**
+     * {@code spec.virtualhost.tls.clientValidation} (after {@link #tls}), as {@code how} sets it.
+     */
+    public ProxyBuilder clientValidation(
+        Consumer<dev.gantry.api.crd.contour.DownstreamValidation> how) {
+      dev.gantry.api.crd.contour.DownstreamValidation validation =
+          new dev.gantry.api.crd.contour.DownstreamValidation();
+      how.accept(validation);
+      proxy.getSpec().getVirtualhost().getTls().setClientValidation(validation);
+      return this;
+    }
+
     /** {@code spec.tcpproxy}: (service, port, weight) triples; none gives an empty tcpproxy. */
     public ProxyBuilder tcpProxy(Object... services) {
       dev.gantry.api.crd.contour.TCPProxy tcp = new dev.gantry.api.crd.contour.TCPProxy();
