@@ -17,6 +17,7 @@ import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.TestCertificates;
+import dev.gantry.xds.TlsClient;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -49,8 +50,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * HTTPProxy TLS through a real Envoy driven by the real hub (its HTTPProxy, Service and Secret
  * informers on a real apiserver): termination with a Secret's certificate and its rotation without
- * a listener change, redirects, the minimum TLS version, passthrough to a TLS backend in a network
- * namespace, and invalid Secrets in the status. Certificates are made by the test.
+ * a listener change, client certificates checked against an Opaque Secret's CA and revocation list
+ * (a new list without a listener change), redirects, the minimum TLS version, passthrough to a TLS
+ * backend in a network namespace, and invalid Secrets in the status. Certificates are made by the
+ * test.
  */
 @WithClusters({"hub"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -244,6 +247,103 @@ class TlsIT {
     assertThat(envoy.stat("listener_manager.listener_modified")).isEqualTo(modified);
     assertThat(envoy.stat("listener_manager.listener_added")).isEqualTo(added);
     assertThat(httpsListenerVersion()).isEqualTo(listenerVersion);
+  }
+
+  @Test
+  void anOpaqueCaSecretChecksClientCertificatesAndANewRevocationListChangesNoListener()
+      throws Exception {
+    TestCertificates.Issued ca = TestCertificates.authority("tls-it client ca");
+    TestCertificates.Issued good = TestCertificates.signed(ca, "good client");
+    TestCertificates.Issued later = TestCertificates.signed(ca, "revoked later");
+    apply(
+        TestCertificates.tlsSecret(NS + "/mtls-cert", TestCertificates.rsa("m", "mtls.tls.test")));
+    // Opaque Secrets: the hub's store keeps their ca.crt and crl.pem, nothing else of them.
+    apply(TestCertificates.caSecret(NS + "/client-ca", ca));
+    apply(TestCertificates.crlSecret(NS + "/client-crl", TestCertificates.crl(ca)));
+    apply(
+        Fixtures.proxy(NS + "/mtls")
+            .fqdn("mtls.tls.test")
+            .tls("mtls-cert", null, null)
+            .clientValidation(
+                v -> {
+                  v.setCaSecret("client-ca");
+                  v.setCrlSecret("client-crl");
+                })
+            .route("/", "web", 80, null)
+            .build());
+    TlsClient goodClient =
+        TlsClient.to(httpsPort, "mtls.tls.test").presenting(TlsClient.Certificate.of(good));
+    TlsClient laterClient =
+        TlsClient.to(httpsPort, "mtls.tls.test").presenting(TlsClient.Certificate.of(later));
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(goodClient.get("mtls.tls.test", "/"))
+                    .startsWith("HTTP/1.1 200")
+                    .endsWith("web-backend"));
+    assertThat(laterClient.get("mtls.tls.test", "/")).startsWith("HTTP/1.1 200");
+    assertThatThrownBy(() -> TlsClient.to(httpsPort, "mtls.tls.test").get("mtls.tls.test", "/"))
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(status("mtls").getCurrentStatus()).isEqualTo("valid");
+    long modified = envoy.stat("listener_manager.listener_modified");
+    String listenerVersion = httpsListenerVersion();
+
+    apply(
+        TestCertificates.crlSecret(
+            NS + "/client-crl", TestCertificates.crl(ca, later.certificate().getSerialNumber())));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> laterClient.get("mtls.tls.test", "/"))
+                    .isInstanceOf(java.io.IOException.class));
+    assertThat(goodClient.get("mtls.tls.test", "/")).startsWith("HTTP/1.1 200");
+    // Only the validation secret changed: the listener was neither replaced nor drained.
+    assertThat(envoy.stat("listener_manager.listener_modified")).isEqualTo(modified);
+    assertThat(httpsListenerVersion()).isEqualTo(listenerVersion);
+  }
+
+  @Test
+  void aCaSecretWithoutCaCrtMakesTheProxyInvalidWithTheReason() throws Exception {
+    apply(
+        TestCertificates.tlsSecret(NS + "/noca-cert", TestCertificates.rsa("n", "noca.tls.test")));
+    apply(TestCertificates.secret(NS + "/not-a-ca", "Opaque", Map.of("password", "hunter2")));
+    apply(
+        Fixtures.proxy(NS + "/noca")
+            .fqdn("noca.tls.test")
+            .tls("noca-cert", null, null)
+            .clientValidation(v -> v.setCaSecret("not-a-ca"))
+            .route("/", "web", 80, null)
+            .build());
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(status("noca"))
+                    .isNotNull()
+                    .satisfies(
+                        s -> {
+                          assertThat(s.getCurrentStatus()).isEqualTo("invalid");
+                          assertThat(s.getConditions().get(0).getErrors())
+                              .singleElement()
+                              .satisfies(
+                                  err -> {
+                                    assertThat(err.getType()).isEqualTo("TLSError");
+                                    assertThat(err.getReason())
+                                        .isEqualTo("ClientValidationInvalid");
+                                    assertThat(err.getMessage())
+                                        .isEqualTo(
+                                            "Spec.VirtualHost.TLS client validation is invalid:"
+                                                + " invalid CA Secret \"tls/not-a-ca\": missing"
+                                                + " ca.crt");
+                                  });
+                        }));
+    assertThatThrownBy(() -> presented("noca.tls.test")).isInstanceOf(java.io.IOException.class);
   }
 
   @Test

@@ -86,7 +86,8 @@ public record VirtualHostTls(
    *
    * @param trust the CAs a certificate must chain to and the revocation lists; null only with
    *     {@code skipVerification}
-   * @param skipVerification ask for a certificate but accept any (Envoy's {@code ACCEPT_UNTRUSTED})
+   * @param skipVerification ask for a certificate but accept any (Envoy's {@code
+   *     ACCEPT_UNTRUSTED}); Envoy requires one only when it has trusted CAs, as Contour documents
    * @param optional serve a client that presents no certificate
    * @param crlOnlyLeaf check the revocation lists for the client's certificate only, not its
    *     issuers
