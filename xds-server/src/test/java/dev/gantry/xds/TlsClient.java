@@ -71,9 +71,15 @@ public record TlsClient(int port, String sni, Certificate certificate, List<Stri
    * line first. A refused handshake or a connection closed without a response throws.
    */
   public String get(String host, String path, String... headers) throws IOException {
+    return request("GET", host, path, headers);
+  }
+
+  /** As {@link #get} with another method. */
+  public String request(String method, String host, String path, String... headers)
+      throws IOException {
     try (SSLSocket socket = connect()) {
       StringBuilder request =
-          new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+          new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
       for (int i = 0; i < headers.length; i += 2) {
         request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
       }
@@ -89,6 +95,13 @@ public record TlsClient(int port, String sni, Certificate certificate, List<Stri
         throw new IOException("the connection closed without a response");
       }
       return response;
+    }
+  }
+
+  /** The certificate the server (Envoy, or a backend behind a passthrough) presents. */
+  public X509Certificate presented() throws IOException {
+    try (SSLSocket socket = connect()) {
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
   }
 

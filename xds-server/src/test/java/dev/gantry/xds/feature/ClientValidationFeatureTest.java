@@ -58,13 +58,8 @@ class ClientValidationFeatureTest {
     // sets X-Forwarded-Client-Cert; the other removes one a client sent (Envoy's default).
     out.assertListeners(
         Expect.ingressHttpListener()
+            + Expect.ingressHttpsListener()
             + """
-            - name: ingress_https
-              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
-              listener_filters:
-              - name: envoy.filters.listener.tls_inspector
-                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
-              filter_chains:
               - filter_chain_match: {server_names: [any.example.com]}
                 transport_socket:
                   name: envoy.transport_sockets.tls

@@ -32,6 +32,21 @@ final class Expect {
   }
 
   /**
+   * The head of Envoy's HTTPS listener on the hub's default address, up to its filter chains (one
+   * per TLS host, to follow): a TLS inspector reads the SNI they are chosen by.
+   */
+  static String ingressHttpsListener() {
+    return """
+        - name: ingress_https
+          address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
+          listener_filters:
+          - name: envoy.filters.listener.tls_inspector
+            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
+          filter_chains:
+        """;
+  }
+
+  /**
    * The HTTP filters of every Envoy connection manager, as list items: CORS, local rate limit and
    * RBAC (each inert until a virtual host or route configures it), then the router.
    */

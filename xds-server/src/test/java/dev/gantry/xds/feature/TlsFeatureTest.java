@@ -33,13 +33,8 @@ class TlsFeatureTest {
     // on its connections is answered 421.
     out.assertListeners(
         Expect.ingressHttpListener()
+            + Expect.ingressHttpsListener()
             + """
-            - name: ingress_https
-              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
-              listener_filters:
-              - name: envoy.filters.listener.tls_inspector
-                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
-              filter_chains:
               - filter_chain_match: {server_names: [secure.example.com]}
                 transport_socket:
                   name: envoy.transport_sockets.tls
@@ -119,13 +114,8 @@ class TlsFeatureTest {
     // Chosen by SNI, not decrypted: no transport socket, no certificate, no HTTP.
     out.assertListeners(
         Expect.ingressHttpListener()
+            + Expect.ingressHttpsListener()
             + """
-            - name: ingress_https
-              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
-              listener_filters:
-              - name: envoy.filters.listener.tls_inspector
-                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
-              filter_chains:
               - filter_chain_match: {server_names: [tcp.example.com]}
                 filters:
                 - name: envoy.filters.network.tcp_proxy
