@@ -54,6 +54,7 @@ class ClientValidationIT {
   private static final String PLAIN = "plain.cv.test";
   private static final String TLS12 = "tls12.cv.test";
   private static final String OPEN = "open.cv.test";
+  private static final String WILDCARD = "*.wild.cv.test";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -174,6 +175,12 @@ class ClientValidationIT {
             }));
     proxies.add(terminated(PLAIN).build());
     proxies.add(terminated(TLS12).maximumProtocolVersion("1.2").build());
+    proxies.add(
+        Fixtures.proxy("demo/wild")
+            .fqdn(WILDCARD)
+            .tls("serving", null, null)
+            .route("/", "web", 80, null)
+            .build());
     proxies.add(Fixtures.proxy("demo/open").fqdn(OPEN).route("/", "web", 80, null).build());
 
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
@@ -331,6 +338,9 @@ class ClientValidationIT {
     assertThat(anonymous(PLAIN).get(TLS12, "/")).startsWith("HTTP/1.1 421");
     // The authority is compared without its port and case.
     assertThat(anonymous(PLAIN).get("PLAIN.cv.test:" + httpsPort, "/")).startsWith("HTTP/1.1 200");
+    // On a wildcard host, with the SNI the client sent.
+    assertThat(anonymous("a.wild.cv.test").get("a.wild.cv.test", "/")).startsWith("HTTP/1.1 200");
+    assertThat(anonymous("a.wild.cv.test").get("b.wild.cv.test", "/")).startsWith("HTTP/1.1 421");
   }
 
   @Test
