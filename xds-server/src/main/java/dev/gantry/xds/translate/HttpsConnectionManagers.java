@@ -49,7 +49,9 @@ final class HttpsConnectionManagers {
   /**
    * Compares the request's authority, without a port and in lower case, with the host's fqdn, or
    * for a wildcard host with the SNI the client sent (which the wildcard matched). The body does
-   * not repeat the authority a client wrote.
+   * not repeat the authority a client wrote. The fqdn goes into the code as it is: both front ends
+   * admit only lower-case DNS names ({@code Syntax.validFqdn}), nothing a Lua string would need
+   * escaped for.
    */
   static HttpFilter misdirected(String fqdn) {
     String expected =
