@@ -17,30 +17,22 @@ import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.TestCertificates;
+import dev.gantry.xds.TlsClient;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +41,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * HTTPProxy TLS through a real Envoy driven by the real hub (its HTTPProxy, Service and Secret
  * informers on a real apiserver): termination with a Secret's certificate and its rotation without
- * a listener change, redirects, the minimum TLS version, passthrough to a TLS backend in a network
- * namespace, and invalid Secrets in the status. Certificates are made by the test.
+ * a listener change, client certificates checked against an Opaque Secret's CA and revocation list
+ * (a new list without a listener change), redirects, the minimum TLS version, passthrough to a TLS
+ * backend in a network namespace, and invalid Secrets in the status. Certificates are made by the
+ * test.
  */
 @WithClusters({"hub"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -144,54 +138,14 @@ class TlsIT {
     client.secrets().inNamespace(NS).resource(secret).serverSideApply();
   }
 
-  private static final TrustManager TRUST_ALL =
-      new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      };
-
-  /** A TLS connection to Envoy's HTTPS listener with {@code sni}, limited to {@code protocols}. */
-  private SSLSocket connect(String sni, String... protocols) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    // Trusting any certificate: the tests compare the one presented with the one expected.
-    context.init(null, new TrustManager[] {TRUST_ALL}, null);
-    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", httpsPort);
-    socket.setSoTimeout(5000);
-    SSLParameters parameters = socket.getSSLParameters();
-    parameters.setServerNames(List.of(new SNIHostName(sni)));
-    parameters.setProtocols(
-        protocols.length == 0 ? new String[] {"TLSv1.3", "TLSv1.2"} : protocols);
-    socket.setSSLParameters(parameters);
-    socket.startHandshake();
-    return socket;
-  }
-
   /** The certificate Envoy (or the backend behind it) presents for {@code sni}. */
   private X509Certificate presented(String sni, String... protocols) throws Exception {
-    try (SSLSocket socket = connect(sni, protocols)) {
-      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-    }
+    return TlsClient.to(httpsPort, sni).offering(protocols).presented();
   }
 
   /** GET {@code path} over TLS with HTTP/1.1: the response, status line first. */
   private String httpsGet(String sni, String path) throws Exception {
-    try (SSLSocket socket = connect(sni)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET " + path + " HTTP/1.1\r\nHost: " + sni + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return TlsClient.to(httpsPort, sni).get(sni, path);
   }
 
   private HttpResponse<String> httpGet(String host, String path) throws Exception {
@@ -201,6 +155,28 @@ class TlsIT {
             .timeout(Duration.ofSeconds(5))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits until proxy {@code name} is invalid with one TLSError, of this reason and message. */
+  private void awaitTlsError(String name, String reason, String message) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(status(name))
+                    .isNotNull()
+                    .satisfies(
+                        s -> {
+                          assertThat(s.getCurrentStatus()).isEqualTo("invalid");
+                          assertThat(s.getConditions().get(0).getErrors())
+                              .singleElement()
+                              .satisfies(
+                                  err -> {
+                                    assertThat(err.getType()).isEqualTo("TLSError");
+                                    assertThat(err.getReason()).isEqualTo(reason);
+                                    assertThat(err.getMessage()).isEqualTo(message);
+                                  });
+                        }));
   }
 
   private HTTPProxyStatus status(String name) {
@@ -247,6 +223,85 @@ class TlsIT {
   }
 
   @Test
+  void anOpaqueCaSecretChecksClientCertificatesAndANewRevocationListChangesNoListener()
+      throws Exception {
+    TestCertificates.Issued ca = TestCertificates.authority("tls-it client ca");
+    TestCertificates.Issued good = TestCertificates.signed(ca, "good client");
+    TestCertificates.Issued later = TestCertificates.signed(ca, "revoked later");
+    apply(
+        TestCertificates.tlsSecret(NS + "/mtls-cert", TestCertificates.rsa("m", "mtls.tls.test")));
+    // Opaque Secrets: the hub's store keeps their ca.crt and crl.pem, nothing else of them.
+    apply(TestCertificates.caSecret(NS + "/client-ca", ca));
+    apply(TestCertificates.crlSecret(NS + "/client-crl", TestCertificates.crl(ca)));
+    apply(
+        Fixtures.proxy(NS + "/mtls")
+            .fqdn("mtls.tls.test")
+            .tls("mtls-cert", null, null)
+            .clientValidation(
+                v -> {
+                  v.setCaSecret("client-ca");
+                  v.setCrlSecret("client-crl");
+                })
+            .route("/", "web", 80, null)
+            .build());
+    TlsClient goodClient =
+        TlsClient.to(httpsPort, "mtls.tls.test").presenting(TlsClient.Certificate.of(good));
+    TlsClient laterClient =
+        TlsClient.to(httpsPort, "mtls.tls.test").presenting(TlsClient.Certificate.of(later));
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(goodClient.get("mtls.tls.test", "/"))
+                    .startsWith("HTTP/1.1 200")
+                    .endsWith("web-backend"));
+    assertThat(laterClient.get("mtls.tls.test", "/")).startsWith("HTTP/1.1 200");
+    assertThatThrownBy(() -> TlsClient.to(httpsPort, "mtls.tls.test").get("mtls.tls.test", "/"))
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(status("mtls").getCurrentStatus()).isEqualTo("valid");
+    long modified = envoy.stat("listener_manager.listener_modified");
+    String listenerVersion = httpsListenerVersion();
+
+    apply(
+        TestCertificates.crlSecret(
+            NS + "/client-crl", TestCertificates.crl(ca, later.certificate().getSerialNumber())));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> laterClient.get("mtls.tls.test", "/"))
+                    .isInstanceOf(java.io.IOException.class));
+    assertThat(goodClient.get("mtls.tls.test", "/")).startsWith("HTTP/1.1 200");
+    // Only the validation secret changed: the listener was neither replaced nor drained.
+    assertThat(envoy.stat("listener_manager.listener_modified")).isEqualTo(modified);
+    assertThat(httpsListenerVersion()).isEqualTo(listenerVersion);
+  }
+
+  @Test
+  void aCaSecretWithoutCaCrtMakesTheProxyInvalidWithTheReason() throws Exception {
+    apply(
+        TestCertificates.tlsSecret(NS + "/noca-cert", TestCertificates.rsa("n", "noca.tls.test")));
+    apply(TestCertificates.secret(NS + "/not-a-ca", "Opaque", Map.of("password", "hunter2")));
+    apply(
+        Fixtures.proxy(NS + "/noca")
+            .fqdn("noca.tls.test")
+            .tls("noca-cert", null, null)
+            .clientValidation(v -> v.setCaSecret("not-a-ca"))
+            .route("/", "web", 80, null)
+            .build());
+
+    awaitTlsError(
+        "noca",
+        "ClientValidationInvalid",
+        "Spec.VirtualHost.TLS client validation is invalid: invalid CA Secret \"tls/not-a-ca\":"
+            + " missing ca.crt");
+    assertThatThrownBy(() -> presented("noca.tls.test")).isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
   void aTerminatedHostWithATcpProxyForwardsTheDecryptedStream() throws Exception {
     TestCertificates.Issued cert = TestCertificates.rsa("tcp", "tcp.tls.test");
     apply(TestCertificates.tlsSecret(NS + "/tcp-cert", cert));
@@ -285,18 +340,18 @@ class TlsIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(presented("cors.tls.test")).isEqualTo(cert.certificate()));
-    try (SSLSocket socket = connect("cors.tls.test")) {
-      socket
-          .getOutputStream()
-          .write(
-              ("OPTIONS / HTTP/1.1\r\nHost: cors.tls.test\r\nOrigin: https://app.tls.test\r\n"
-                      + "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      String response =
-          new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-              .toLowerCase(java.util.Locale.ROOT);
-      assertThat(response).contains("access-control-allow-origin: https://app.tls.test");
-    }
+    String response =
+        TlsClient.to(httpsPort, "cors.tls.test")
+            .request(
+                "OPTIONS",
+                "cors.tls.test",
+                "/",
+                "Origin",
+                "https://app.tls.test",
+                "Access-Control-Request-Method",
+                "GET")
+            .toLowerCase(java.util.Locale.ROOT);
+    assertThat(response).contains("access-control-allow-origin: https://app.tls.test");
   }
 
   @Test
@@ -450,9 +505,9 @@ class TlsIT {
 
     assertThatThrownBy(() -> presented("modern.tls.test", "TLSv1.2"))
         .isInstanceOf(SSLException.class);
-    try (SSLSocket socket = connect("modern.tls.test", "TLSv1.3", "TLSv1.2")) {
-      assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
-    }
+    assertThat(
+            TlsClient.to(httpsPort, "modern.tls.test").offering("TLSv1.3", "TLSv1.2").handshake())
+        .isEqualTo("TLSv1.3");
   }
 
   @Test
@@ -516,29 +571,10 @@ class TlsIT {
     }
 
     for (Map.Entry<String, String> e : expected.entrySet()) {
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(status("bad-" + e.getKey()))
-                      .isNotNull()
-                      .satisfies(
-                          s -> {
-                            assertThat(s.getCurrentStatus()).isEqualTo("invalid");
-                            assertThat(s.getConditions().get(0).getErrors())
-                                .singleElement()
-                                .satisfies(
-                                    err -> {
-                                      assertThat(err.getType()).isEqualTo("TLSError");
-                                      assertThat(err.getReason()).isEqualTo("SecretNotValid");
-                                      assertThat(err.getMessage())
-                                          .isEqualTo(
-                                              "Spec.VirtualHost.TLS Secret \""
-                                                  + e.getKey()
-                                                  + "\" is invalid: "
-                                                  + e.getValue());
-                                    });
-                          }));
+      awaitTlsError(
+          "bad-" + e.getKey(),
+          "SecretNotValid",
+          "Spec.VirtualHost.TLS Secret \"" + e.getKey() + "\" is invalid: " + e.getValue());
     }
     // The others keep serving.
     await()

@@ -116,6 +116,24 @@ public final class Fixtures {
       return this;
     }
 
+    /** {@code spec.virtualhost.tls.maximumProtocolVersion} (after {@link #tls}). */
+    public ProxyBuilder maximumProtocolVersion(String version) {
+      proxy.getSpec().getVirtualhost().getTls().setMaximumProtocolVersion(version);
+      return this;
+    }
+
+    /**
+     * {@code spec.virtualhost.tls.clientValidation} (after {@link #tls}), as {@code how} sets it.
+     */
+    public ProxyBuilder clientValidation(
+        Consumer<dev.gantry.api.crd.contour.DownstreamValidation> how) {
+      dev.gantry.api.crd.contour.DownstreamValidation validation =
+          new dev.gantry.api.crd.contour.DownstreamValidation();
+      how.accept(validation);
+      proxy.getSpec().getVirtualhost().getTls().setClientValidation(validation);
+      return this;
+    }
+
     /** {@code spec.tcpproxy}: (service, port, weight) triples; none gives an empty tcpproxy. */
     public ProxyBuilder tcpProxy(Object... services) {
       dev.gantry.api.crd.contour.TCPProxy tcp = new dev.gantry.api.crd.contour.TCPProxy();
@@ -219,15 +237,36 @@ public final class Fixtures {
       java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
       List<HTTPProxy> proxies,
       dev.gantry.api.federation.FederationSnapshot federation) {
+    return publishing(
+        executor, server, metrics, listenerPort, 8443, verdicts, proxies, federation, Map.of());
+  }
+
+  /**
+   * As above, with Envoy's HTTPS listener on {@code 127.0.0.1:httpsPort} and {@code secrets} (by
+   * {@code namespace/name}) fed before the proxies.
+   */
+  public static dev.gantry.xds.publish.XdsPublisher publishing(
+      java.util.concurrent.ScheduledExecutorService executor,
+      dev.gantry.xds.server.XdsServer server,
+      dev.gantry.xds.publish.XdsMetrics metrics,
+      int listenerPort,
+      int httpsPort,
+      java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
+      List<HTTPProxy> proxies,
+      dev.gantry.api.federation.FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
     dev.gantry.xds.publish.XdsPublisher publisher =
         new dev.gantry.xds.publish.XdsPublisher(
             executor,
             java.time.Duration.ofMillis(10),
             new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"),
-            new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort, 8443),
+            new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort, httpsPort),
             server,
             metrics,
             verdicts);
+    if (!secrets.isEmpty()) {
+      publisher.secretsChanged(secrets);
+    }
     Feeds.proxies(publisher, proxies);
     Feeds.federation(publisher, federation);
     org.awaitility.Awaitility.await()

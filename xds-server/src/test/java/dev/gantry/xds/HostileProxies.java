@@ -138,6 +138,21 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, minimumProtocolVersion: \"1.1\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
     },
     {
+      "client CA Secret named by a path out of the namespace (and a missing Secret)",
+      "invalid: TLSError/SecretNotValid, TLSError/DelegationNotPermitted",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, clientValidation: {caSecret: ../kube-system/ca}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "client validation on passthrough, skipping verification",
+      "invalid: TLSError/TLSIncompatibleFeatures",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true, clientValidation: {skipClientCertValidation: true}}}\n  tcpproxy: {services: [{name: kuard, port: 80}]}\n"
+    },
+    {
+      "TLS 1.3 at least and 1.2 at most (and a missing Secret)",
+      "invalid: TLSError/SecretNotValid, TLSError/TLSConfigNotValid",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, minimumProtocolVersion: \"1.3\", maximumProtocolVersion: \"1.2\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "passthrough without a tcpproxy",
       "invalid: TLSError/TLSConfigNotValid",
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"

@@ -1,5 +1,6 @@
 package dev.gantry.xds;
 
+import dev.gantry.xds.tls.TlsSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -30,8 +32,9 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Self-signed serving certificates made by the test (never committed key material), and {@code
- * kubernetes.io/tls} Secrets holding them.
+ * Certificates made by the test (never committed key material): self-signed serving certificates,
+ * and a small PKI of CAs, intermediates and client certificates signed by them, with revocation
+ * lists; and the Secrets holding them.
  */
 public final class TestCertificates {
   private static final SecureRandom random = new SecureRandom();
@@ -43,6 +46,24 @@ public final class TestCertificates {
 
   public static Issued rsa(String commonName, String... dnsNames) {
     return issue(keyPair("RSA", 2048), commonName, false, dnsNames);
+  }
+
+  /** A self-signed CA (ECDSA P-256) that may sign certificates and revocation lists. */
+  public static Issued authority(String commonName) {
+    return issue(keyPair("EC", 256), commonName, null, true);
+  }
+
+  /** An intermediate CA signed by {@code issuer}. */
+  public static Issued intermediate(Issued issuer, String commonName) {
+    return issue(keyPair("EC", 256), commonName, issuer, true);
+  }
+
+  /**
+   * A certificate signed by {@code issuer} with subject alternative names: a URI where the name has
+   * a scheme ({@code spiffe://...}), else a DNS name.
+   */
+  public static Issued signed(Issued issuer, String commonName, String... names) {
+    return issue(keyPair("EC", 256), commonName, issuer, false, names);
   }
 
   /** The same, with the key as PKCS#8 ("PRIVATE KEY"). */
@@ -74,28 +95,59 @@ public final class TestCertificates {
   }
 
   private static Issued issue(KeyPair key, String commonName, boolean pkcs8, String... dnsNames) {
+    return issue(key, commonName, pkcs8, null, false, dnsNames);
+  }
+
+  private static Issued issue(
+      KeyPair key, String commonName, Issued issuer, boolean ca, String... names) {
+    return issue(key, commonName, false, issuer, ca, names);
+  }
+
+  /** Self-signed when {@code issuer} is null. */
+  private static Issued issue(
+      KeyPair key, String commonName, boolean pkcs8, Issued issuer, boolean ca, String... names) {
     try {
       X500Name name = new X500Name("CN=" + commonName);
       Instant now = Instant.now();
       JcaX509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              name,
+              issuer == null
+                  ? name
+                  : X500Name.getInstance(
+                      issuer.certificate().getSubjectX500Principal().getEncoded()),
               new BigInteger(64, random),
               Date.from(now.minus(Duration.ofHours(1))),
               Date.from(now.plus(Duration.ofDays(2))),
               name,
               key.getPublic());
-      GeneralName[] sans = new GeneralName[dnsNames.length];
-      for (int i = 0; i < dnsNames.length; i++) {
-        sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+      if (names.length > 0) {
+        GeneralName[] sans = new GeneralName[names.length];
+        for (int i = 0; i < names.length; i++) {
+          sans[i] =
+              names[i].contains("://")
+                  ? new GeneralName(GeneralName.uniformResourceIdentifier, names[i])
+                  : new GeneralName(GeneralName.dNSName, names[i]);
+        }
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       }
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
-      String signature =
-          key.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      if (ca) {
+        builder.addExtension(
+            Extension.basicConstraints,
+            true,
+            new org.bouncycastle.asn1.x509.BasicConstraints(true));
+        builder.addExtension(
+            Extension.keyUsage,
+            true,
+            new org.bouncycastle.asn1.x509.KeyUsage(
+                org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                    | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
+      }
+      PrivateKey signer =
+          issuer == null ? key.getPrivate() : TlsSecrets.privateKey(issuer.keyPem());
+      String signature = signer.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
       X509Certificate certificate =
           new JcaX509CertificateConverter()
-              .getCertificate(
-                  builder.build(new JcaContentSignerBuilder(signature).build(key.getPrivate())));
+              .getCertificate(builder.build(new JcaContentSignerBuilder(signature).build(signer)));
       Object keyObject =
           pkcs8
               ? new JcaPKCS8Generator(key.getPrivate(), null).generate()
@@ -167,6 +219,20 @@ public final class TestCertificates {
         .withType(type)
         .withData(encoded)
         .build();
+  }
+
+  /** An Opaque Secret whose {@code ca.crt} holds the PEM of {@code authorities}. */
+  public static Secret caSecret(String namespaceAndName, Issued... authorities) {
+    StringBuilder bundle = new StringBuilder();
+    for (Issued authority : authorities) {
+      bundle.append(authority.certificatePem());
+    }
+    return secret(namespaceAndName, "Opaque", Map.of("ca.crt", bundle.toString()));
+  }
+
+  /** An Opaque Secret whose {@code crl.pem} holds these revocation lists (PEM). */
+  public static Secret crlSecret(String namespaceAndName, String... crls) {
+    return secret(namespaceAndName, "Opaque", Map.of("crl.pem", String.join("", crls)));
   }
 
   /** A {@code kubernetes.io/tls} Secret holding {@code issued}. */

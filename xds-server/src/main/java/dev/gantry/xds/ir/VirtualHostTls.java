@@ -10,24 +10,43 @@ import java.util.Objects;
  *
  * @param certificate the certificate to terminate with; null for passthrough
  * @param minimumVersion the lowest TLS version a client may use (ignored for passthrough)
+ * @param maximumVersion the highest TLS version a client may use (ignored for passthrough)
+ * @param clientValidation how client certificates are asked for and checked; null: they are not
  * @param tcpProxy clusters the (terminated or passed-through) TCP stream is balanced across; empty
  *     when the host's routes serve HTTPS
  */
 public record VirtualHostTls(
-    Certificate certificate, Version minimumVersion, List<WeightedCluster> tcpProxy) {
+    Certificate certificate,
+    Version minimumVersion,
+    Version maximumVersion,
+    ClientValidation clientValidation,
+    List<WeightedCluster> tcpProxy) {
   public VirtualHostTls {
     Objects.requireNonNull(minimumVersion, "minimumVersion");
+    Objects.requireNonNull(maximumVersion, "maximumVersion");
     tcpProxy = List.copyOf(tcpProxy);
     if (certificate == null && tcpProxy.isEmpty()) {
       throw new IllegalArgumentException("a passthrough virtual host needs tcpProxy clusters");
     }
+    if (minimumVersion.compareTo(maximumVersion) > 0) {
+      throw new IllegalArgumentException("minimumVersion is above maximumVersion");
+    }
+    if (certificate == null && clientValidation != null) {
+      throw new IllegalArgumentException("a passthrough virtual host cannot validate clients");
+    }
+  }
+
+  /** Up to TLS 1.3, without client certificates. */
+  public VirtualHostTls(
+      Certificate certificate, Version minimumVersion, List<WeightedCluster> tcpProxy) {
+    this(certificate, minimumVersion, Version.TLS_1_3, null, tcpProxy);
   }
 
   public boolean passthrough() {
     return certificate == null;
   }
 
-  /** The TLS versions HTTPProxy accepts as {@code minimumProtocolVersion}, as Contour does. */
+  /** The TLS versions HTTPProxy accepts as {@code minimum/maximumProtocolVersion}, in order. */
   public enum Version {
     TLS_1_2("1.2"),
     TLS_1_3("1.3");
@@ -61,4 +80,63 @@ public record VirtualHostTls(
       return "Certificate[" + name + "]";
     }
   }
+
+  /**
+   * Client certificates on a terminated host (Contour's {@code clientValidation}).
+   *
+   * @param trust the CAs a certificate must chain to and the revocation lists; null only with
+   *     {@code skipVerification}
+   * @param skipVerification ask for a certificate but accept any (Envoy's {@code
+   *     ACCEPT_UNTRUSTED}); Envoy requires one only when it has trusted CAs, as Contour documents
+   * @param optional serve a client that presents no certificate
+   * @param crlOnlyLeaf check the revocation lists for the client's certificate only, not its
+   *     issuers
+   * @param forward what of the certificate the backend gets in X-Forwarded-Client-Cert; null:
+   *     nothing, and a header a client sent is removed
+   */
+  public record ClientValidation(
+      TrustBundle trust,
+      boolean skipVerification,
+      boolean optional,
+      boolean crlOnlyLeaf,
+      ForwardedDetails forward) {
+    public ClientValidation {
+      if (trust == null && !skipVerification) {
+        throw new IllegalArgumentException("verifying client certificates needs trusted CAs");
+      }
+    }
+  }
+
+  /**
+   * The CA bundle of one Secret and the revocation lists of another (or none), served to Envoy over
+   * SDS as one validation context under {@code name}, which names the Secrets and their data keys
+   * (e.g. {@code demo/client-ca/ca.crt+demo/crl/crl.pem}): stable, so new revocation lists or CAs
+   * change the secret only, never the listener. Never a {@link Certificate}'s name, which has two
+   * segments only.
+   */
+  public record TrustBundle(String name, String caPem, String crlPem) {
+    public TrustBundle {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(caPem, "caPem");
+    }
+
+    /**
+     * The CAs of Secret {@code caSecret} ({@code namespace/name}) and, unless {@code crlSecret} is
+     * null, the revocation lists of that Secret.
+     */
+    public static TrustBundle of(String caSecret, String caPem, String crlSecret, String crlPem) {
+      String name = caSecret + "/ca.crt" + (crlSecret == null ? "" : "+" + crlSecret + "/crl.pem");
+      return new TrustBundle(name, caPem, crlSecret == null ? null : crlPem);
+    }
+
+    /** Names the bundle only: the PEM is long. */
+    @Override
+    public String toString() {
+      return "TrustBundle[" + name + "]";
+    }
+  }
+
+  /** The parts of a client certificate Envoy writes into X-Forwarded-Client-Cert. */
+  public record ForwardedDetails(
+      boolean subject, boolean cert, boolean chain, boolean dns, boolean uri) {}
 }

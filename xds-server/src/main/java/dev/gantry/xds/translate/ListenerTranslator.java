@@ -26,10 +26,6 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import java.util.Comparator;
 import java.util.List;
 
@@ -175,45 +171,19 @@ public final class ListenerTranslator {
       chain.setTransportSocket(
           TransportSocket.newBuilder()
               .setName(TLS_SOCKET)
-              .setTypedConfig(Any.pack(downstreamTls(tls, tls.tcpProxy().isEmpty()))));
+              .setTypedConfig(Any.pack(DownstreamTls.of(tls, tls.tcpProxy().isEmpty()))));
     }
     Filter filter =
         tls.tcpProxy().isEmpty()
             ? Filter.newBuilder()
                 .setName("envoy.filters.network.http_connection_manager")
-                .setTypedConfig(
-                    Any.pack(
-                        ListenerTranslator.envoyHttpConnectionManager(
-                            RouteTranslator.httpsRouteConfigName(host.fqdn()), INGRESS_HTTPS)))
+                .setTypedConfig(Any.pack(HttpsConnectionManagers.of(host)))
                 .build()
             : Filter.newBuilder()
                 .setName("envoy.filters.network.tcp_proxy")
                 .setTypedConfig(Any.pack(tcpProxy(tls.tcpProxy())))
                 .build();
     return chain.addFilters(filter).build();
-  }
-
-  static DownstreamTlsContext downstreamTls(VirtualHostTls tls, boolean http) {
-    CommonTlsContext.Builder common =
-        CommonTlsContext.newBuilder()
-            .setTlsParams(
-                TlsParameters.newBuilder()
-                    .setTlsMinimumProtocolVersion(
-                        tls.minimumVersion() == VirtualHostTls.Version.TLS_1_3
-                            ? TlsParameters.TlsProtocol.TLSv1_3
-                            : TlsParameters.TlsProtocol.TLSv1_2)
-                    .setTlsMaximumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_3))
-            .addTlsCertificateSdsSecretConfigs(
-                SdsSecretConfig.newBuilder()
-                    .setName(tls.certificate().name())
-                    .setSdsConfig(
-                        ConfigSource.newBuilder()
-                            .setAds(AggregatedConfigSource.getDefaultInstance())
-                            .setResourceApiVersion(ApiVersion.V3)));
-    if (http) {
-      common.addAlpnProtocols("h2").addAlpnProtocols("http/1.1");
-    }
-    return DownstreamTlsContext.newBuilder().setCommonTlsContext(common).build();
   }
 
   /** Envoy wants weights of at least 1 in a TCP proxy: clusters weighted 0 get no traffic. */

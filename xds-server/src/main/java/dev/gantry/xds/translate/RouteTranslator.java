@@ -138,8 +138,9 @@ public final class RouteTranslator {
 
   /**
    * The route configuration of one host for proxyless gRPC clients, named by its fqdn. A route
-   * behind an IP filter is left out: such a client calls the backends itself, where no filter can
-   * apply, so it gets no route rather than one without the restriction.
+   * behind an IP filter or a rate limit, and every route of a host that validates client
+   * certificates, is left out: such a client calls the backends itself, where no filter and no TLS
+   * handshake with Envoy can apply, so it gets no route rather than one without the restriction.
    */
   static RouteConfiguration perHost(RoutingTable.VirtualHost host) {
     return RouteConfiguration.newBuilder()
@@ -158,7 +159,7 @@ public final class RouteTranslator {
       vhost.addDomains(host.fqdn()).addDomains(host.fqdn() + ":*");
     }
     for (RoutingTable.Route route : host.routes()) {
-      if (!envoy && (host.ipFilterOf(route) != null || host.rateLimitOf(route) != null)) {
+      if (!envoy && envoyOnly(host, route)) {
         continue;
       }
       Route r = route(route);
@@ -181,6 +182,13 @@ public final class RouteTranslator {
       }
     }
     return vhost.build();
+  }
+
+  /** Whether {@code route} is restricted by what only Envoy enforces. */
+  private static boolean envoyOnly(RoutingTable.VirtualHost host, RoutingTable.Route route) {
+    return host.ipFilterOf(route) != null
+        || host.rateLimitOf(route) != null
+        || (host.tls() != null && host.tls().clientValidation() != null);
   }
 
   /**

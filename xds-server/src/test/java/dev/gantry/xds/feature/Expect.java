@@ -27,15 +27,63 @@ final class Expect {
                   config_source: {ads: {}, resource_api_version: V3}
                   route_config_name: ingress_http
                 http_filters:
-                - name: envoy.filters.http.cors
-                  typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}
-                - name: envoy.filters.http.local_ratelimit
-                  typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, stat_prefix: http}
-                - name: envoy.filters.http.rbac
-                  typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC}
-                - name: envoy.filters.http.router
-                  typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+        """
+        + httpFilters().indent(8);
+  }
+
+  /**
+   * The head of Envoy's HTTPS listener on the hub's default address, up to its filter chains (one
+   * per TLS host, to follow): a TLS inspector reads the SNI they are chosen by.
+   */
+  static String ingressHttpsListener() {
+    return """
+        - name: ingress_https
+          address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
+          listener_filters:
+          - name: envoy.filters.listener.tls_inspector
+            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
+          filter_chains:
         """;
+  }
+
+  /**
+   * The HTTP filters of every Envoy connection manager, as list items: CORS, local rate limit and
+   * RBAC (each inert until a virtual host or route configures it), then the router.
+   */
+  static String httpFilters() {
+    return """
+        - name: envoy.filters.http.cors
+          typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}
+        - name: envoy.filters.http.local_ratelimit
+          typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, stat_prefix: http}
+        - name: envoy.filters.http.rbac
+          typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC}
+        - name: envoy.filters.http.router
+          typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+        """;
+  }
+
+  /**
+   * The first HTTP filter of a terminated host's connection manager on {@code ingress_https}: a
+   * request whose authority (port removed, lower case) is not {@code fqdn} gets 421 Misdirected
+   * Request, as Contour answers.
+   */
+  static String misdirectedRequestFilter(String fqdn) {
+    return """
+        - name: envoy.filters.http.lua
+          typed_config:
+            "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
+            default_source_code:
+              inline_string: |
+                function envoy_on_request(request_handle)
+                  local authority = request_handle:headers():get(":authority") or ""
+                  local host = string.lower((string.gsub(authority, ":%%d+$", "")))
+                  if host ~= "%s" then
+                    request_handle:respond({[":status"] = "421"}, "misdirected request\\n")
+                  end
+                end
+        """
+        .formatted(fqdn);
   }
 
   /**

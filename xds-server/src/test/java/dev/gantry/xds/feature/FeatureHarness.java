@@ -65,7 +65,9 @@ import tools.jackson.databind.JsonNode;
  *       demo/kuard/80/<hash>}, stat name {@code demo_kuard_80_<hash>}) wherever the name appears. A
  *       test whose clusters differ only in the hash fails to build rather than blur them.
  *   <li>Certificates and keys are made afresh by each run; in secrets, the PEM of an input Secret
- *       reads {@code <tls.crt of namespace/name>} and {@code <tls.key of namespace/name>}.
+ *       reads {@code <tls.crt of namespace/name>} and {@code <tls.key of namespace/name>}, a CA
+ *       bundle or revocation list {@code <ca.crt of namespace/name>}, {@code <crl.pem of
+ *       namespace/name>}.
  *   <li>Statuses have no {@code lastTransitionTime}: it is a reading of the clock.
  *   <li>Objects without {@code metadata.generation} get 1, as the API server gives on creation.
  * </ul>
@@ -128,8 +130,7 @@ public final class FeatureHarness {
     snapshot
         .secrets()
         .resources()
-        .forEach(
-            (name, secret) -> envoySecrets.put(name, withoutPem(secret, in.secrets().get(name))));
+        .forEach((name, secret) -> envoySecrets.put(name, withoutPem(secret, in.secrets())));
     return new FeatureResult(
         renamed(snapshot.listeners().resources(), renames),
         renamed(snapshot.routes().resources(), renames),
@@ -242,13 +243,35 @@ public final class FeatureHarness {
     return out;
   }
 
-  /** The secret with the PEM of {@code input} named rather than spelled out. */
-  private static Secret withoutPem(Secret secret, io.fabric8.kubernetes.api.model.Secret input) {
+  /**
+   * The secret with the PEM of the input Secrets it holds named rather than spelled out: a
+   * certificate secret is named after its Secret, a validation context after the Secrets and keys
+   * it takes its CAs and revocation lists from ({@code ns/ca/ca.crt+ns/crl/crl.pem}).
+   */
+  private static Secret withoutPem(
+      Secret secret, Map<String, io.fabric8.kubernetes.api.model.Secret> inputs) {
+    Secret.Builder out = secret.toBuilder();
+    if (secret.hasValidationContext()) {
+      var context = out.getValidationContextBuilder();
+      for (String part : secret.getName().split("\\+")) {
+        String key = part.substring(0, part.lastIndexOf('/'));
+        String dataKey = part.substring(part.lastIndexOf('/') + 1);
+        String placeholder = "<" + dataKey + " of " + key + ">";
+        String pem = inputs.containsKey(key) ? decoded(inputs.get(key), dataKey) : null;
+        if (dataKey.equals("ca.crt") && context.getTrustedCa().getInlineString().equals(pem)) {
+          context.setTrustedCa(DataSource.newBuilder().setInlineString(placeholder));
+        }
+        if (dataKey.equals("crl.pem") && context.getCrl().getInlineString().equals(pem)) {
+          context.setCrl(DataSource.newBuilder().setInlineString(placeholder));
+        }
+      }
+      return out.build();
+    }
+    io.fabric8.kubernetes.api.model.Secret input = inputs.get(secret.getName());
     if (input == null || !secret.hasTlsCertificate()) {
       return secret;
     }
-    String key = input.getMetadata().getNamespace() + "/" + input.getMetadata().getName();
-    Secret.Builder out = secret.toBuilder();
+    String key = secret.getName();
     var tls = out.getTlsCertificateBuilder();
     if (tls.getCertificateChain().getInlineString().equals(decoded(input, "tls.crt"))) {
       tls.setCertificateChain(DataSource.newBuilder().setInlineString("<tls.crt of " + key + ">"));

@@ -41,6 +41,7 @@ final class ProtoYaml {
               io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
                   .getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua.getDescriptor())
           .add(TlsInspector.getDescriptor())
           .add(TcpProxy.getDescriptor())
           .add(DownstreamTlsContext.getDescriptor())

@@ -48,6 +48,14 @@ final class References {
               tls.getCommonTlsContext().getTlsCertificateSdsSecretConfigsList()) {
             need(secrets, sds.getName(), where + ": secret", out);
           }
+          if (tls.getCommonTlsContext().hasCombinedValidationContext()) {
+            String name =
+                tls.getCommonTlsContext()
+                    .getCombinedValidationContext()
+                    .getValidationContextSdsSecretConfig()
+                    .getName();
+            need(secrets, name, where + ": validation secret", out);
+          }
         }
         for (Filter filter : chain.getFiltersList()) {
           Any config = filter.getTypedConfig();

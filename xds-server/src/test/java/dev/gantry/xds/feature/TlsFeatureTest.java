@@ -29,16 +29,12 @@ class TlsFeatureTest {
             """);
 
     // One filter chain per TLS host, chosen by SNI, with the certificate from SDS (a rotated
-    // Secret changes the secret only) and its own route configuration.
+    // Secret changes the secret only) and its own route configuration; a request for another host
+    // on its connections is answered 421.
     out.assertListeners(
         Expect.ingressHttpListener()
+            + Expect.ingressHttpsListener()
             + """
-            - name: ingress_https
-              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
-              listener_filters:
-              - name: envoy.filters.listener.tls_inspector
-                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
-              filter_chains:
               - filter_chain_match: {server_names: [secure.example.com]}
                 transport_socket:
                   name: envoy.transport_sockets.tls
@@ -60,15 +56,9 @@ class TlsFeatureTest {
                       config_source: {ads: {}, resource_api_version: V3}
                       route_config_name: https/secure.example.com
                     http_filters:
-                    - name: envoy.filters.http.cors
-                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}
-                    - name: envoy.filters.http.local_ratelimit
-                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, stat_prefix: http}
-                    - name: envoy.filters.http.rbac
-                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC}
-                    - name: envoy.filters.http.router
-                      typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-            """);
+            """
+            + Expect.misdirectedRequestFilter("secure.example.com").indent(8)
+            + Expect.httpFilters().indent(8));
     // Over HTTPS every route serves. Over plain HTTP only the route that permits it does; the
     // others answer 301 to the same URL on https.
     out.assertRoutes(
@@ -124,13 +114,8 @@ class TlsFeatureTest {
     // Chosen by SNI, not decrypted: no transport socket, no certificate, no HTTP.
     out.assertListeners(
         Expect.ingressHttpListener()
+            + Expect.ingressHttpsListener()
             + """
-            - name: ingress_https
-              address: {socket_address: {address: 0.0.0.0, port_value: 8443}}
-              listener_filters:
-              - name: envoy.filters.listener.tls_inspector
-                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
-              filter_chains:
               - filter_chain_match: {server_names: [tcp.example.com]}
                 filters:
                 - name: envoy.filters.network.tcp_proxy

@@ -82,7 +82,8 @@ class HttpsTranslationTest {
         .build();
   }
 
-  private static Filter hcm(String routeConfig) {
+  /** The connection manager of host {@code fqdn}: 421 for other hosts, then every filter. */
+  private static Filter hcm(String fqdn) {
     return Filter.newBuilder()
         .setName("envoy.filters.network.http_connection_manager")
         .setTypedConfig(
@@ -90,7 +91,9 @@ class HttpsTranslationTest {
                 HttpConnectionManager.newBuilder()
                     .setStatPrefix("ingress_https")
                     .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
-                    .setRds(Rds.newBuilder().setRouteConfigName(routeConfig).setConfigSource(ads()))
+                    .setRds(
+                        Rds.newBuilder().setRouteConfigName("https/" + fqdn).setConfigSource(ads()))
+                    .addHttpFilters(HttpsConnectionManagers.misdirected(fqdn))
                     .addAllHttpFilters(EnvoyHttpFilters.expected())
                     .build()))
         .build();
@@ -111,7 +114,7 @@ class HttpsTranslationTest {
             host("web.example", new VirtualHostTls(CERT, v12, List.of())),
             sni("web.example")
                 .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_2, true))
-                .addFilters(hcm("https/web.example"))
+                .addFilters(hcm("web.example"))
                 .build()),
         new Case(
             "terminated at TLS 1.3 only",
@@ -119,7 +122,7 @@ class HttpsTranslationTest {
                 "web.example", new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_3, List.of())),
             sni("web.example")
                 .setTransportSocket(tls(TlsParameters.TlsProtocol.TLSv1_3, true))
-                .addFilters(hcm("https/web.example"))
+                .addFilters(hcm("web.example"))
                 .build()),
         new Case(
             "passthrough: no transport socket, a TCP proxy to the one cluster",
@@ -238,6 +241,63 @@ class HttpsTranslationTest {
                 .getPrivateKey()
                 .getInlineString())
         .isEqualTo("KEY");
+  }
+
+  @Test
+  void aWildcardHostComparesTheAuthorityWithTheSniTheWildcardMatched() throws Exception {
+    String code =
+        HttpsConnectionManagers.misdirected("*.example.com")
+            .getTypedConfig()
+            .unpack(io.envoyproxy.envoy.extensions.filters.http.lua.v3.Lua.class)
+            .getDefaultSourceCode()
+            .getInlineString();
+
+    assertThat(code)
+        .contains("if host ~= string.lower(request_handle:streamInfo():requestedServerName())");
+  }
+
+  @Test
+  void aNewRevocationListChangesTheValidationSecretOnlyNeverTheListenersOrRoutes() {
+    XdsAssembler assembler = new XdsAssembler("0.0.0.0", 8080, 8443);
+    Snapshot before = assembler.assemble(validating("CRL1")).snapshot();
+    Snapshot after = assembler.assemble(validating("CRL2")).snapshot();
+
+    assertThat(after.listeners().version()).isEqualTo(before.listeners().version());
+    assertThat(after.routes().version()).isEqualTo(before.routes().version());
+    assertThat(after.secrets().version()).isNotEqualTo(before.secrets().version());
+    assertThat(after.secrets().resources())
+        .containsOnlyKeys("demo/cert", "demo/ca/ca.crt+demo/crl/crl.pem");
+    assertThat(
+            after
+                .secrets()
+                .resources()
+                .get("demo/ca/ca.crt+demo/crl/crl.pem")
+                .getValidationContext()
+                .getCrl()
+                .getInlineString())
+        .isEqualTo("CRL2");
+  }
+
+  /** A table of one host checking client certificates against demo/ca and {@code crl}. */
+  private static RoutingTable validating(String crl) {
+    VirtualHostTls.ClientValidation clients =
+        new VirtualHostTls.ClientValidation(
+            VirtualHostTls.TrustBundle.of("demo/ca", "CA", "demo/crl", crl),
+            false,
+            false,
+            false,
+            null);
+    return new RoutingTable(
+        List.of(
+            host(
+                "web.example",
+                new VirtualHostTls(
+                    CERT,
+                    VirtualHostTls.Version.TLS_1_2,
+                    VirtualHostTls.Version.TLS_1_3,
+                    clients,
+                    List.of()))),
+        Map.of());
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.google.protobuf.UInt32Value;
 import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.VirtualHostTls;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -206,6 +207,34 @@ class RouteTranslatorTest {
                                                 WeightedCluster.newBuilder()
                                                     .addClusters(weight(KUARD, 1))
                                                     .addClusters(weight(EAST_KUARD, 0))))))
+                    .build())),
+        new PerHostCase(
+            "a host validating client certificates: no routes, for a gRPC client calls the"
+                + " backends itself, past the TLS handshake with Envoy that checks them",
+            table(
+                new RoutingTable.VirtualHost(
+                    "mtls.example.com",
+                    List.of(route("/", to(KUARD, 1))),
+                    null,
+                    new VirtualHostTls(
+                        new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY"),
+                        VirtualHostTls.Version.TLS_1_2,
+                        VirtualHostTls.Version.TLS_1_3,
+                        new VirtualHostTls.ClientValidation(
+                            VirtualHostTls.TrustBundle.of("demo/ca", "CA", null, null),
+                            false,
+                            true,
+                            false,
+                            null),
+                        List.of()))),
+            List.of(
+                RouteConfiguration.newBuilder()
+                    .setName("mtls.example.com")
+                    .addVirtualHosts(
+                        VirtualHost.newBuilder()
+                            .setName("mtls.example.com")
+                            .addDomains("mtls.example.com")
+                            .addDomains("mtls.example.com:*"))
                     .build())));
   }
 

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 
-/** TLS of a virtual host: a certificate Secret to terminate with, or passthrough by SNI. */
+/**
+ * TLS of a virtual host: a certificate Secret to terminate with (with the TLS versions and the
+ * client certificates accepted), or passthrough by SNI.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
 public class TLS extends UnknownFields {
@@ -15,9 +18,15 @@ public class TLS extends UnknownFields {
   @JsonPropertyDescription("Lowest TLS version accepted: 1.2 (default) or 1.3.")
   private String minimumProtocolVersion;
 
+  @JsonPropertyDescription("Highest TLS version accepted: 1.2 or 1.3 (default).")
+  private String maximumProtocolVersion;
+
   @JsonPropertyDescription(
       "Do not terminate: forward the TLS stream to tcpproxy's services by SNI.")
   private Boolean passthrough;
+
+  @JsonPropertyDescription("Ask clients for a certificate and verify it against a CA (mutual TLS).")
+  private DownstreamValidation clientValidation;
 
   public String getSecretName() {
     return secretName;
@@ -33,6 +42,22 @@ public class TLS extends UnknownFields {
 
   public void setMinimumProtocolVersion(String minimumProtocolVersion) {
     this.minimumProtocolVersion = minimumProtocolVersion;
+  }
+
+  public String getMaximumProtocolVersion() {
+    return maximumProtocolVersion;
+  }
+
+  public void setMaximumProtocolVersion(String maximumProtocolVersion) {
+    this.maximumProtocolVersion = maximumProtocolVersion;
+  }
+
+  public DownstreamValidation getClientValidation() {
+    return clientValidation;
+  }
+
+  public void setClientValidation(DownstreamValidation clientValidation) {
+    this.clientValidation = clientValidation;
   }
 
   public Boolean getPassthrough() {

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Compiles an HTTPProxy's {@code spec.virtualhost.tls}, {@code spec.tcpproxy} and the routes'
- * {@code permitInsecure} into a {@link VirtualHostTls}, with Contour's TLSError and TCPProxyError
- * reasons for what cannot be served. Pure: Secrets come in as a map.
+ * Compiles an HTTPProxy's {@code spec.virtualhost.tls} (with its client validation, see {@link
+ * ClientValidations}) and {@code spec.tcpproxy} into a {@link VirtualHostTls}, with Contour's
+ * TLSError and TCPProxyError reasons for what cannot be served. Pure: Secrets come in as a map.
  */
 final class TlsCompiler {
   private TlsCompiler() {}
@@ -43,7 +43,7 @@ final class TlsCompiler {
                       + " be set"));
     }
     boolean passthrough = Boolean.TRUE.equals(tls.getPassthrough());
-    boolean hasSecret = tls.getSecretName() != null && !tls.getSecretName().isBlank();
+    boolean hasSecret = !SecretRefs.isBlank(tls.getSecretName());
     if (passthrough == hasSecret) {
       return Outcome.failed(
           tlsError(
@@ -52,18 +52,34 @@ final class TlsCompiler {
                   ? "Spec.VirtualHost.TLS: both Passthrough and SecretName were specified"
                   : "Spec.VirtualHost.TLS: neither Passthrough nor SecretName were specified"));
     }
+    if (passthrough && tls.getClientValidation() != null) {
+      return Outcome.failed(
+          tlsError(
+              "TLSIncompatibleFeatures",
+              "Spec.VirtualHost.TLS passthrough cannot be combined with tls.clientValidation"));
+    }
     List<ProxyVerdict.Error> errors = new ArrayList<>();
-    VirtualHostTls.Version minimum = version(tls.getMinimumProtocolVersion(), errors);
-    if (passthrough && tls.getMinimumProtocolVersion() != null && minimum != null) {
-      ctx.warnings()
-          .add(
-              tlsError(
-                  "IgnoredField",
-                  "Spec.VirtualHost.TLS.MinimumProtocolVersion is ignored with Passthrough: the"
-                      + " backend negotiates the TLS version"));
+    VirtualHostTls.Version minimum =
+        version(tls.getMinimumProtocolVersion(), MINIMUM, VirtualHostTls.Version.TLS_1_2, errors);
+    VirtualHostTls.Version maximum =
+        version(tls.getMaximumProtocolVersion(), MAXIMUM, VirtualHostTls.Version.TLS_1_3, errors);
+    if (passthrough) {
+      ignoredWithPassthrough(ctx, MINIMUM, tls.getMinimumProtocolVersion(), minimum);
+      ignoredWithPassthrough(ctx, MAXIMUM, tls.getMaximumProtocolVersion(), maximum);
     }
     VirtualHostTls.Certificate certificate =
         hasSecret ? certificate(p, tls.getSecretName(), ctx.certificates(), errors) : null;
+    if (!passthrough && minimum != null && maximum != null && minimum.compareTo(maximum) > 0) {
+      errors.add(
+          tlsError(
+              "TLSConfigNotValid",
+              "Spec.Virtualhost.TLS the minimum protocol version is greater than the maximum"
+                  + " protocol version"));
+    }
+    VirtualHostTls.ClientValidation clients =
+        tls.getClientValidation() == null
+            ? null
+            : ClientValidations.compile(p, tls, ctx.certificates(), errors, ctx.warnings());
     if (passthrough && tcp == null) {
       errors.add(
           tlsError(
@@ -74,17 +90,46 @@ final class TlsCompiler {
     }
     List<WeightedCluster> clusters = tcp == null ? List.of() : tcpProxy(ctx, tcp, errors);
     return Outcome.unless(
-        errors, () -> Optional.of(new VirtualHostTls(certificate, minimum, clusters)));
+        errors,
+        () ->
+            Optional.of(
+                passthrough
+                    ? new VirtualHostTls(null, VirtualHostTls.Version.TLS_1_2, clusters)
+                    : new VirtualHostTls(certificate, minimum, maximum, clients, clusters)));
+  }
+
+  private static final String MINIMUM = "MinimumProtocolVersion";
+  private static final String MAXIMUM = "MaximumProtocolVersion";
+
+  private static void ignoredWithPassthrough(
+      CompileContext ctx, String field, String written, VirtualHostTls.Version parsed) {
+    if (written != null && parsed != null) {
+      ctx.warnings()
+          .add(
+              tlsError(
+                  "IgnoredField",
+                  "Spec.VirtualHost.TLS."
+                      + field
+                      + " is ignored with Passthrough: the backend negotiates the TLS version"));
+    }
   }
 
   private static ProxyVerdict.Error tlsError(String reason, String message) {
     return new ProxyVerdict.Error(ProxyVerdict.TLS_ERROR, reason, message);
   }
 
-  /** Contour accepts "1.2" (the default) and "1.3"; anything else is refused, not defaulted. */
-  static VirtualHostTls.Version version(String value, List<ProxyVerdict.Error> errors) {
+  /**
+   * Contour accepts "1.2" and "1.3" ({@code fallback} when empty); anything else is refused, not
+   * defaulted as Contour does, for a typo would otherwise silently allow a version that was meant
+   * to be excluded.
+   */
+  static VirtualHostTls.Version version(
+      String value,
+      String field,
+      VirtualHostTls.Version fallback,
+      List<ProxyVerdict.Error> errors) {
     if (value == null || value.isEmpty()) {
-      return VirtualHostTls.Version.TLS_1_2;
+      return fallback;
     }
     for (VirtualHostTls.Version v : VirtualHostTls.Version.values()) {
       if (v.contourName().equals(value)) {
@@ -94,7 +139,9 @@ final class TlsCompiler {
     errors.add(
         tlsError(
             "TLSConfigNotValid",
-            "Spec.VirtualHost.TLS.MinimumProtocolVersion \""
+            "Spec.VirtualHost.TLS."
+                + field
+                + " \""
                 + value
                 + "\" is not supported: use \"1.2\" or \"1.3\""));
     return null;
@@ -106,26 +153,18 @@ final class TlsCompiler {
       Map<String, TlsSecrets.Outcome> certificates,
       List<ProxyVerdict.Error> errors) {
     String ns = p.getMetadata().getNamespace();
-    String name = secretName;
-    int slash = secretName.indexOf('/');
-    if (slash >= 0) {
-      // Contour lets another namespace's Secret be used only through a TLSCertificateDelegation,
-      // which Gantry does not implement: the proxy's own namespace only.
-      if (!secretName.substring(0, slash).equals(ns)) {
-        errors.add(
-            tlsError(
-                "DelegationNotPermitted",
-                "Spec.VirtualHost.TLS Secret \""
-                    + secretName
-                    + "\" certificate delegation not permitted: the Secret must be in the"
-                    + " HTTPProxy's namespace \""
-                    + ns
-                    + "\""));
-        return null;
-      }
-      name = secretName.substring(slash + 1);
+    String key = SecretRefs.key(secretName, ns);
+    if (key == null) {
+      errors.add(
+          tlsError(
+              "DelegationNotPermitted",
+              "Spec.VirtualHost.TLS Secret \""
+                  + secretName
+                  + "\" certificate delegation not permitted"
+                  + SecretRefs.ownNamespaceOnly(ns)));
+      return null;
     }
-    TlsSecrets.Outcome outcome = certificates.getOrDefault(ns + "/" + name, TlsSecrets.NOT_FOUND);
+    TlsSecrets.Outcome outcome = certificates.getOrDefault(key, TlsSecrets.NOT_FOUND);
     if (outcome.error() != null) {
       errors.add(
           tlsError(

@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * The fields of an HTTPProxy that Gantry does not implement (those of Contour's CRD beyond our
- * model, or any other): a field that restricts who may reach what (authorization, JWT, client
- * certificates, rate limits) makes the proxy invalid, for served without it the proxy would be open
- * to everyone; any other is a warning that names it.
+ * model, or any other): a field that restricts who may reach what (authorization, JWT, global rate
+ * limits) makes the proxy invalid, for served without it the proxy would be open to everyone; any
+ * other is a warning that names it.
  */
 final class UnimplementedFields {
   static final String REASON = "NotImplemented";
@@ -23,7 +23,6 @@ final class UnimplementedFields {
           "authPolicy",
           "jwtProviders",
           "jwtVerificationPolicy",
-          "clientValidation",
           // rateLimitPolicy.global: a rate limit service's limits (local ones are implemented).
           "global");
 

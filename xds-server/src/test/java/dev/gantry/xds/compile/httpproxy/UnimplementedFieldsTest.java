@@ -27,14 +27,14 @@ class UnimplementedFieldsTest {
             List.of(),
             List.of()),
         Arguments.of(
-            "external authorization and client certificates",
+            "external authorization (client certificates are implemented)",
             "virtualhost:\n"
                 + "  fqdn: a.test\n"
                 + "  authorization: {extensionRef: {name: authz}}\n"
                 + "  tls: {secretName: s, clientValidation: {caSecret: ca}}\n"
                 + "routes: [{services: [{name: kuard, port: 80}]}]",
             "invalid",
-            List.of("spec.virtualhost.authorization", "spec.virtualhost.tls.clientValidation"),
+            List.of("spec.virtualhost.authorization"),
             List.of()),
         Arguments.of(
             "route JWT, global rate limit, auth policy (its IP deny list and local limit are"
