@@ -518,14 +518,16 @@ class ChartIT {
     assertThat(all)
         .contains("name: \"remoteclusters.gantry.dev\"")
         .contains("name: \"serviceimports.multicluster.x-k8s.io\"")
-        .contains("name: \"httpproxies.projectcontour.io\"");
+        .contains("name: \"httpproxies.projectcontour.io\"")
+        .contains("name: \"tlscertificatedelegations.projectcontour.io\"");
     assertThat(withoutMcs)
         .contains("name: \"remoteclusters.gantry.dev\"", "name: \"httpproxies.projectcontour.io\"")
         .doesNotContain("name: \"serviceimports.multicluster.x-k8s.io\"");
     assertThat(withoutContour)
         .contains(
             "name: \"remoteclusters.gantry.dev\"", "name: \"serviceimports.multicluster.x-k8s.io\"")
-        .doesNotContain("name: \"httpproxies.projectcontour.io\"");
+        .doesNotContain("name: \"httpproxies.projectcontour.io\"")
+        .doesNotContain("name: \"tlscertificatedelegations.projectcontour.io\"");
     assertThat(none).doesNotContain("kind: CustomResourceDefinition");
   }
 

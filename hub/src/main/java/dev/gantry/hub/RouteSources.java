@@ -2,11 +2,13 @@ package dev.gantry.hub;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.api.crd.contour.TLSCertificateDelegation;
 import dev.gantry.runtime.informer.LeanItemStore;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
 import dev.gantry.xds.publish.UnreadableProxy;
 import dev.gantry.xds.publish.XdsPublisher;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -20,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What routes are compiled from, watched in the hub: HTTPProxies (read object by object), Ingresses
- * and Secrets. Hands every change to the build loop once all three have listed, and answers the
- * status writer with what the cache holds.
+ * What routes are compiled from, watched in the hub: HTTPProxies (read object by object),
+ * Ingresses, Secrets and TLSCertificateDelegations (when the API serves them). Hands every change
+ * to the build loop once all have listed, and answers the status writer with what the cache holds.
  */
 final class RouteSources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouteSources.class);
@@ -36,6 +38,10 @@ final class RouteSources implements AutoCloseable {
   // All Secrets, so that a wrong type is reported as such, but only kubernetes.io/tls ones keep
   // their data (TlsSecretStore).
   private final SharedIndexInformer<Secret> secrets;
+  // Read object by object too; started only once the API is known to serve them.
+  private final TolerantInformer<TLSCertificateDelegation> delegations;
+  private volatile boolean delegationsListed;
+  private volatile boolean closed;
   private volatile boolean proxiesListed;
   private volatile boolean ingressesListed;
   private volatile boolean secretsListed;
@@ -57,6 +63,9 @@ final class RouteSources implements AutoCloseable {
         informers.retrying(
             hub.secrets().inAnyNamespace().runnableInformer(0).itemStore(new TlsSecretStore()),
             "Secrets in the hub");
+    this.delegations =
+        TolerantInformer.of(
+            hub, TLSCertificateDelegation.class, informers, "TLSCertificateDelegations in the hub");
   }
 
   RouteSources start() {
@@ -64,6 +73,7 @@ final class RouteSources implements AutoCloseable {
     ingresses.addEventHandler(specChanges());
     secrets.addEventHandler(secretChanges());
     proxies.start().thenRun(() -> listed(() -> proxiesListed = true));
+    watchDelegations();
     ingresses.start().thenRun(() -> listed(() -> ingressesListed = true));
     secrets
         .start()
@@ -82,9 +92,81 @@ final class RouteSources implements AutoCloseable {
     return this;
   }
 
-  /** Whether HTTPProxies, Ingresses and Secrets have all been listed. */
+  /** Whether HTTPProxies, Ingresses, Secrets and TLSCertificateDelegations have all been listed. */
   boolean listed() {
-    return proxiesListed && ingressesListed && secretsListed;
+    return proxiesListed && ingressesListed && secretsListed && delegationsListed;
+  }
+
+  /**
+   * Watches TLSCertificateDelegations if the hub's API serves them. Their CRD comes with Contour's
+   * (or the chart's); without it, no Secret is delegated and nothing waits for them. Whether it is
+   * served is asked until the apiserver answers, off the starting thread.
+   */
+  private void watchDelegations() {
+    Thread asking =
+        new Thread(
+            () -> {
+              long backoff = 250;
+              while (!closed) {
+                try {
+                  if (hub.supports(TLSCertificateDelegation.class)) {
+                    delegations.informer().addEventHandler(delegationChanges());
+                    delegations
+                        .start()
+                        .thenRun(
+                            () ->
+                                listed(
+                                    () -> {
+                                      delegationsListed = true;
+                                      delegationsChanged();
+                                    }));
+                  } else {
+                    log.warn(
+                        "the hub's API does not serve {}: no Secret of another namespace can be"
+                            + " delegated (install the CRD and restart the hub to use them)",
+                        TLSCertificateDelegation.CRD_NAME);
+                    listed(() -> delegationsListed = true);
+                  }
+                  return;
+                } catch (RuntimeException e) {
+                  log.debug("cannot tell whether the API serves TLSCertificateDelegations yet", e);
+                  try {
+                    Thread.sleep(backoff);
+                  } catch (InterruptedException interrupted) {
+                    return;
+                  }
+                  backoff = Math.min(backoff * 2, 5_000);
+                }
+              }
+            },
+            "delegations-discovery");
+    asking.setDaemon(true);
+    asking.start();
+  }
+
+  private void delegationsChanged() {
+    if (delegationsListed) {
+      publisher.delegationsChanged(delegations.list());
+    }
+  }
+
+  private ResourceEventHandler<GenericKubernetesResource> delegationChanges() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        delegationsChanged();
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+        delegationsChanged();
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+        delegationsChanged();
+      }
+    };
   }
 
   private void listed(Runnable mark) {
@@ -198,8 +280,10 @@ final class RouteSources implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     proxies.close();
     secrets.close();
     ingresses.close();
+    delegations.close();
   }
 }

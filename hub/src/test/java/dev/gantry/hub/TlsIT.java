@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.api.crd.contour.TLSCertificateDelegation;
+import dev.gantry.api.crd.contour.TLSCertificateDelegationSpec;
 import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Envoy;
@@ -19,6 +21,7 @@ import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.TestCertificates;
 import dev.gantry.xds.TlsClient;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,6 +53,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
   private static final String NS = "tls";
+  private static final String SHARED = "tls-shared";
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private KubernetesClient client;
@@ -63,11 +67,18 @@ class TlsIT {
   @BeforeAll
   void start(Testbed testbed) throws Exception {
     client = testbed.cluster("hub").client();
-    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+    Crds.install(
+        client,
+        RemoteCluster.CRD_NAME,
+        HTTPProxy.CRD_NAME,
+        ServiceImport.CRD_NAME,
+        TLSCertificateDelegation.CRD_NAME);
+    for (String ns : List.of(NS, SHARED)) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+    }
     Path dir = Files.createDirectories(testbed.directory().resolve("tls-" + System.nanoTime()));
     backends = NetworkNamespace.create();
     backends.httpBackend("web", 8080, "web-backend", dir.resolve("web.log"));
@@ -182,6 +193,65 @@ class TlsIT {
   private HTTPProxyStatus status(String name) {
     HTTPProxy p = client.resources(HTTPProxy.class).inNamespace(NS).withName(name).get();
     return p == null ? null : p.getStatus();
+  }
+
+  @Test
+  void anotherNamespacesCertificateIsServedOnlyWhileATlsCertificateDelegationAllowsIt()
+      throws Exception {
+    TestCertificates.Issued shared = TestCertificates.rsa("shared", "delegated.tls.test");
+    client
+        .secrets()
+        .inNamespace(SHARED)
+        .resource(TestCertificates.tlsSecret(SHARED + "/wildcard", shared))
+        .serverSideApply();
+    apply(
+        Fixtures.proxy(NS + "/delegated")
+            .fqdn("delegated.tls.test")
+            .tls(SHARED + "/wildcard", null, null)
+            .route("/", "web", 80, null)
+            .build());
+    awaitTlsError(
+        "delegated",
+        "DelegationNotPermitted",
+        "Spec.VirtualHost.TLS Secret \"tls-shared/wildcard\" certificate delegation not"
+            + " permitted: a TLSCertificateDelegation in namespace \"tls-shared\" must name Secret"
+            + " \"wildcard\" for namespace \"tls\"");
+
+    TLSCertificateDelegation delegation = new TLSCertificateDelegation();
+    delegation.setMetadata(
+        new ObjectMetaBuilder().withNamespace(SHARED).withName("to-tls").build());
+    delegation.setSpec(new TLSCertificateDelegationSpec());
+    delegation
+        .getSpec()
+        .getDelegations()
+        .add(new TLSCertificateDelegationSpec.Delegation("wildcard", List.of(NS)));
+    var delegations = client.resources(TLSCertificateDelegation.class).inNamespace(SHARED);
+    delegations.resource(delegation).serverSideApply();
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(presented("delegated.tls.test")).isEqualTo(shared.certificate()));
+    assertThat(httpsGet("delegated.tls.test", "/"))
+        .startsWith("HTTP/1.1 200")
+        .endsWith("web-backend");
+    assertThat(status("delegated").getCurrentStatus()).isEqualTo("valid");
+
+    // Withdrawn: the proxy is invalid again and its host leaves Envoy.
+    delegations.withName("to-tls").delete();
+    awaitTlsError(
+        "delegated",
+        "DelegationNotPermitted",
+        "Spec.VirtualHost.TLS Secret \"tls-shared/wildcard\" certificate delegation not"
+            + " permitted: a TLSCertificateDelegation in namespace \"tls-shared\" must name Secret"
+            + " \"wildcard\" for namespace \"tls\"");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> presented("delegated.tls.test"))
+                    .isInstanceOf(Exception.class));
   }
 
   @Test

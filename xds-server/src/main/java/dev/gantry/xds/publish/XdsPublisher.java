@@ -1,11 +1,13 @@
 package dev.gantry.xds.publish;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.TLSCertificateDelegation;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressCompiler;
 import dev.gantry.xds.compile.ingress.IngressConverter;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,6 +65,7 @@ public final class XdsPublisher {
   private Map<ServiceKey, List<Upstream>> upstreamsByService = Map.of();
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
+  private Delegations delegations = Delegations.NONE;
   private boolean proxiesListed;
   private boolean federationListed;
   private volatile long buildCount;
@@ -139,6 +143,24 @@ public final class XdsPublisher {
           routesChanged = true;
           if (proxiesListed) {
             schedule();
+          }
+        });
+  }
+
+  /**
+   * Every TLSCertificateDelegation, as listed by a synced cache: which Secrets proxies and
+   * Ingresses of other namespaces may use. A build follows only when what they permit changed.
+   */
+  public void delegationsChanged(Collection<TLSCertificateDelegation> current) {
+    Delegations next = Delegations.of(List.copyOf(current));
+    executor.execute(
+        () -> {
+          if (!next.equals(delegations)) {
+            delegations = next;
+            routesChanged = true;
+            if (proxiesListed) {
+              schedule();
+            }
           }
         });
   }
@@ -242,7 +264,7 @@ public final class XdsPublisher {
           changedFederated,
           changedHub);
       IngressCompiler.Result result =
-          compiler.compile(proxies, ingresses, federation, certificates);
+          compiler.compile(proxies, ingresses, federation, certificates, delegations);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
       sink.endpoints(

@@ -3,6 +3,7 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.DownstreamValidation;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.TLS;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.tls.TlsSecrets;
@@ -31,6 +32,7 @@ final class ClientValidations {
       HTTPProxy p,
       TLS tls,
       Map<String, TlsSecrets.Outcome> secrets,
+      Delegations delegations,
       List<ProxyVerdict.Error> errors,
       Collection<ProxyVerdict.Error> warnings) {
     DownstreamValidation cv = tls.getClientValidation();
@@ -50,7 +52,7 @@ final class ClientValidations {
     String caKey = null;
     String caPem = null;
     if (!SecretRefs.isBlank(cv.getCaSecret())) {
-      caKey = SecretRefs.key(cv.getCaSecret(), ns);
+      caKey = delegations.key(cv.getCaSecret(), ns);
       caPem = pem("CA", cv.getCaSecret(), caKey, ns, secrets, TlsSecrets.Outcome::ca, found);
     } else if (!skip) {
       found.add(tlsError(INVALID, PREFIX + "CA Secret must be specified"));
@@ -58,7 +60,7 @@ final class ClientValidations {
     String crlKey = null;
     String crlPem = null;
     if (!SecretRefs.isBlank(cv.getCrlSecret())) {
-      crlKey = SecretRefs.key(cv.getCrlSecret(), ns);
+      crlKey = delegations.key(cv.getCrlSecret(), ns);
       crlPem = pem("CRL", cv.getCrlSecret(), crlKey, ns, secrets, TlsSecrets.Outcome::crl, found);
       if (SecretRefs.isBlank(cv.getCaSecret()) && skip) {
         // Contour lets this through; Envoy refuses a revocation list without trusted CAs ("Failed
@@ -110,7 +112,7 @@ final class ClientValidations {
                   + " Secret \""
                   + written
                   + "\" is invalid: Certificate delegation not permitted"
-                  + SecretRefs.ownNamespaceOnly(ns)));
+                  + Delegations.howToDelegate(written, ns)));
       return null;
     }
     TlsSecrets.Pem pem = part.apply(secrets.getOrDefault(key, TlsSecrets.NOT_FOUND));

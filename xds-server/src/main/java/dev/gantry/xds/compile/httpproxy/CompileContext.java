@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.tls.TlsSecrets;
@@ -18,11 +19,13 @@ import java.util.Map;
  * the warnings, which do not invalidate; both are shared on purpose, so they are not copied.
  *
  * @param certificates validated Secrets by {@code namespace/name} ({@link TlsSecrets#validateAll})
+ * @param delegations which Secrets of other namespaces the proxy may use
  * @param upstreams the proxy's clusters, kept by whoever delegated to it only if it is valid
  */
 record CompileContext(
     FederationSnapshot snapshot,
     Map<String, TlsSecrets.Outcome> certificates,
+    Delegations delegations,
     String namespace,
     MatchConditions.Inherited inherited,
     List<String> chain,
@@ -37,11 +40,13 @@ record CompileContext(
   static CompileContext root(
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
       HTTPProxy root,
       Findings findings) {
     return new CompileContext(
         snapshot,
         certificates,
+        delegations,
         root.getMetadata().getNamespace(),
         MatchConditions.Inherited.NONE,
         List.of(Proxies.key(root)),
@@ -58,6 +63,7 @@ record CompileContext(
     return new CompileContext(
         snapshot,
         certificates,
+        delegations,
         proxy.getMetadata().getNamespace(),
         conditions,
         longer,
@@ -69,6 +75,14 @@ record CompileContext(
   /** The same context at another place of the spec, e.g. {@code spec.routes[2]}. */
   CompileContext at(String where) {
     return new CompileContext(
-        snapshot, certificates, namespace, inherited, chain, where, upstreams, warnings);
+        snapshot,
+        certificates,
+        delegations,
+        namespace,
+        inherited,
+        chain,
+        where,
+        upstreams,
+        warnings);
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
@@ -61,6 +62,15 @@ public final class ProxyCompiler {
       List<HTTPProxy> proxies,
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates) {
+    return compile(proxies, snapshot, certificates, Delegations.NONE);
+  }
+
+  /** As {@link #compile(List, FederationSnapshot, Map)}, with the Secrets delegated to others. */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations) {
     List<HTTPProxy> mine =
         proxies.stream()
             .filter(this::ours)
@@ -69,7 +79,7 @@ public final class ProxyCompiler {
                     .thenComparing(p -> p.getMetadata().getName()))
             .toList();
     Delegation delegation = new Delegation(mine);
-    RootCompiler roots = new RootCompiler(mine, delegation, snapshot, certificates);
+    RootCompiler roots = new RootCompiler(mine, delegation, snapshot, certificates, delegations);
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     Map<String, Upstream> upstreams = new TreeMap<>();
     for (HTTPProxy root : mine) {

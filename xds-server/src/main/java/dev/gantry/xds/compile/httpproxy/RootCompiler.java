@@ -3,6 +3,7 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -27,6 +28,7 @@ final class RootCompiler {
   private final Delegation delegation;
   private final FederationSnapshot snapshot;
   private final Map<String, TlsSecrets.Outcome> certificates;
+  private final Delegations delegations;
 
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
@@ -42,10 +44,12 @@ final class RootCompiler {
       List<HTTPProxy> proxies,
       Delegation delegation,
       FederationSnapshot snapshot,
-      Map<String, TlsSecrets.Outcome> certificates) {
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations) {
     this.delegation = delegation;
     this.snapshot = snapshot;
     this.certificates = certificates;
+    this.delegations = delegations;
     for (HTTPProxy p : proxies) {
       String fqdn = Proxies.fqdn(p);
       if (fqdn != null) {
@@ -57,7 +61,7 @@ final class RootCompiler {
   /** The root's virtual host, or empty when the root is invalid (its findings say why). */
   Optional<Host> compile(HTTPProxy root) {
     Findings f = delegation.findings(Proxies.key(root));
-    CompileContext ctx = CompileContext.root(snapshot, certificates, root, f);
+    CompileContext ctx = CompileContext.root(snapshot, certificates, delegations, root, f);
     Outcome<Frame> frame = frame(ctx, root);
     f.fatal(frame.errors());
     Outcome<List<RoutingTable.Route>> routes = delegation.delegate(ctx, root);

@@ -4,6 +4,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.TCPProxy;
 import dev.gantry.api.crd.contour.TLS;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -68,7 +69,9 @@ final class TlsCompiler {
       ignoredWithPassthrough(ctx, MAXIMUM, tls.getMaximumProtocolVersion(), maximum);
     }
     VirtualHostTls.Certificate certificate =
-        hasSecret ? certificate(p, tls.getSecretName(), ctx.certificates(), errors) : null;
+        hasSecret
+            ? certificate(p, tls.getSecretName(), ctx.certificates(), ctx.delegations(), errors)
+            : null;
     if (!passthrough && minimum != null && maximum != null && minimum.compareTo(maximum) > 0) {
       errors.add(
           tlsError(
@@ -79,7 +82,8 @@ final class TlsCompiler {
     VirtualHostTls.ClientValidation clients =
         tls.getClientValidation() == null
             ? null
-            : ClientValidations.compile(p, tls, ctx.certificates(), errors, ctx.warnings());
+            : ClientValidations.compile(
+                p, tls, ctx.certificates(), ctx.delegations(), errors, ctx.warnings());
     if (passthrough && tcp == null) {
       errors.add(
           tlsError(
@@ -151,9 +155,10 @@ final class TlsCompiler {
       HTTPProxy p,
       String secretName,
       Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
       List<ProxyVerdict.Error> errors) {
     String ns = p.getMetadata().getNamespace();
-    String key = SecretRefs.key(secretName, ns);
+    String key = delegations.key(secretName, ns);
     if (key == null) {
       errors.add(
           tlsError(
@@ -161,7 +166,7 @@ final class TlsCompiler {
               "Spec.VirtualHost.TLS Secret \""
                   + secretName
                   + "\" certificate delegation not permitted"
-                  + SecretRefs.ownNamespaceOnly(ns)));
+                  + Delegations.howToDelegate(secretName, ns)));
       return null;
     }
     TlsSecrets.Outcome outcome = certificates.getOrDefault(key, TlsSecrets.NOT_FOUND);

@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.UpstreamValidation;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.UpstreamTls;
 import dev.gantry.xds.tls.TlsSecrets;
@@ -10,10 +11,11 @@ import java.util.List;
 
 /**
  * A route service's TLS toward its endpoints, as Contour sets it: the server name is the Host the
- * service or else the route rewrites to; {@code validation} names a CA Secret of the proxy's
- * namespace and the subject names the endpoint's certificate must carry. Unlike Contour, a service
- * with {@code validation} and no Host rewrite sends its first subject name as the server name, so
- * that a backend choosing its certificate by name presents the one that is checked. Pure.
+ * service or else the route rewrites to; {@code validation} names a CA Secret (of the proxy's
+ * namespace, or delegated to it) and the subject names the endpoint's certificate must carry.
+ * Unlike Contour, a service with {@code validation} and no Host rewrite sends its first subject
+ * name as the server name, so that a backend choosing its certificate by name presents the one that
+ * is checked. Pure.
  */
 final class UpstreamValidations {
   static final String REASON = "TLSUpstreamValidation";
@@ -67,23 +69,19 @@ final class UpstreamValidations {
       return null;
     }
     String ns = ctx.namespace();
-    String name = caSecret;
-    int slash = caSecret.indexOf('/');
-    if (slash >= 0) {
-      if (!caSecret.substring(0, slash).equals(ns)) {
-        errors.add(
-            new ProxyVerdict.Error(
-                ProxyVerdict.TLS_ERROR,
-                "CACertificateNotDelegated",
-                ctx.where()
-                    + ": service.UpstreamValidation.CACertificate Secret \""
-                    + caSecret
-                    + "\" is not configured for certificate delegation"));
-        return null;
-      }
-      name = caSecret.substring(slash + 1);
+    String key = ctx.delegations().key(caSecret, ns);
+    if (key == null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.TLS_ERROR,
+              "CACertificateNotDelegated",
+              ctx.where()
+                  + ": service.UpstreamValidation.CACertificate Secret \""
+                  + caSecret
+                  + "\" is not configured for certificate delegation"
+                  + Delegations.howToDelegate(caSecret, ns)));
+      return null;
     }
-    String key = ns + "/" + name;
     TlsSecrets.Pem ca = ctx.certificates().getOrDefault(key, TlsSecrets.NOT_FOUND).ca();
     if (ca.error() != null) {
       errors.add(

@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.ingress;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -57,14 +58,24 @@ public final class IngressCompiler {
       List<Ingress> ingresses,
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates) {
-    ProxyCompiler.Result base = compiler.compile(proxies, snapshot, certificates);
+    return compile(proxies, ingresses, snapshot, certificates, Delegations.NONE);
+  }
+
+  /** As above, with the Secrets TLSCertificateDelegations let other namespaces use. */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      List<Ingress> ingresses,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations) {
+    ProxyCompiler.Result base = compiler.compile(proxies, snapshot, certificates, delegations);
     if (ingresses.isEmpty()) {
       return new Result(base.table(), base.verdicts(), List.of());
     }
     IngressConverter.Conversion conversion = converter.convert(ingresses, snapshot);
     Merge merge = new Merge(claimed(proxies), new ArrayList<>(conversion.warnings()));
     for (IngressHost host : conversion.hosts()) {
-      merge.add(host, certificates);
+      merge.add(host, certificates, delegations);
     }
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>(base.table().virtualHosts());
     hosts.addAll(merge.hosts());
@@ -106,7 +117,8 @@ public final class IngressCompiler {
       this.warnings = warnings;
     }
 
-    void add(IngressHost host, Map<String, TlsSecrets.Outcome> certificates) {
+    void add(
+        IngressHost host, Map<String, TlsSecrets.Outcome> certificates, Delegations delegations) {
       if (claimed.containsKey(host.host())) {
         warn(
             host,
@@ -115,7 +127,7 @@ public final class IngressCompiler {
                 + "; this Ingress's rules for it are ignored");
         return;
       }
-      Outcome<RoutingTable.VirtualHost> compiled = virtualHost(host, certificates);
+      Outcome<RoutingTable.VirtualHost> compiled = virtualHost(host, certificates, delegations);
       if (!compiled.ok()) {
         compiled
             .errors()
@@ -159,11 +171,12 @@ public final class IngressCompiler {
 
     /** The host on its own, with its TLS when it has any. */
     private static Outcome<RoutingTable.VirtualHost> virtualHost(
-        IngressHost host, Map<String, TlsSecrets.Outcome> certificates) {
+        IngressHost host, Map<String, TlsSecrets.Outcome> certificates, Delegations delegations) {
       if (host.secret() == null) {
         return Outcome.of(new RoutingTable.VirtualHost(host.host(), List.of(), null, null));
       }
-      return IngressTls.of(host.namespace(), host.secret(), host.minimumVersion(), certificates)
+      return IngressTls.of(
+              host.namespace(), host.secret(), host.minimumVersion(), certificates, delegations)
           .map(tls -> new RoutingTable.VirtualHost(host.host(), List.of(), null, tls));
     }
   }

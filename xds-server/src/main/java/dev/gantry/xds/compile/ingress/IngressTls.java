@@ -1,5 +1,6 @@
 package dev.gantry.xds.compile.ingress;
 
+import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.VirtualHostTls;
@@ -20,30 +21,25 @@ final class IngressTls {
    * @param minimumVersion the lowest TLS version accepted
    * @param certificates validated Secrets by {@code namespace/name} ({@link
    *     TlsSecrets#validateAll})
+   * @param delegations which Secrets of other namespaces the Ingress may use
    */
   static Outcome<VirtualHostTls> of(
       String ns,
       String secretName,
       VirtualHostTls.Version minimumVersion,
-      Map<String, TlsSecrets.Outcome> certificates) {
-    String name = secretName;
-    int slash = secretName.indexOf('/');
-    if (slash >= 0) {
-      // Another namespace's Secret needs a TLSCertificateDelegation, which Gantry does not
-      // implement: the Ingress's own namespace only.
-      if (!secretName.substring(0, slash).equals(ns)) {
-        return failed(
-            "DelegationNotPermitted",
-            "Spec.VirtualHost.TLS Secret \""
-                + secretName
-                + "\" certificate delegation not permitted: the Secret must be in the"
-                + " HTTPProxy's namespace \""
-                + ns
-                + "\"");
-      }
-      name = secretName.substring(slash + 1);
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations) {
+    // Another namespace's Secret needs a TLSCertificateDelegation to the Ingress's namespace.
+    String key = delegations.key(secretName, ns);
+    if (key == null) {
+      return failed(
+          "DelegationNotPermitted",
+          "Spec.VirtualHost.TLS Secret \""
+              + secretName
+              + "\" certificate delegation not permitted"
+              + Delegations.howToDelegate(secretName, ns));
     }
-    TlsSecrets.Outcome outcome = certificates.getOrDefault(ns + "/" + name, TlsSecrets.NOT_FOUND);
+    TlsSecrets.Outcome outcome = certificates.getOrDefault(key, TlsSecrets.NOT_FOUND);
     if (outcome.error() != null) {
       return failed(
           "SecretNotValid",

@@ -256,7 +256,8 @@ class ClientValidationsTest {
             validating(v -> v.setCaSecret("other/client-ca")),
             "DelegationNotPermitted",
             "Spec.VirtualHost.TLS CA Secret \"other/client-ca\" is invalid: Certificate delegation"
-                + " not permitted: the Secret must be in the HTTPProxy's namespace \"demo\""),
+                + " not permitted: a TLSCertificateDelegation in namespace \"other\" must name"
+                + " Secret \"client-ca\" for namespace \"demo\""),
         invalid(
             "crlSecret not found",
             validating(
@@ -286,8 +287,8 @@ class ClientValidationsTest {
                 }),
             "DelegationNotPermitted",
             "Spec.VirtualHost.TLS CRL Secret \"other/client-crl\" is invalid: Certificate"
-                + " delegation not permitted: the Secret must be in the HTTPProxy's namespace"
-                + " \"demo\""),
+                + " delegation not permitted: a TLSCertificateDelegation in namespace \"other\""
+                + " must name Secret \"client-crl\" for namespace \"demo\""),
         invalid(
             "crlSecret without caSecret (skipping verification): Envoy would refuse it",
             validating(

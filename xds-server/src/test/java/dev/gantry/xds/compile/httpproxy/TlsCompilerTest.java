@@ -102,8 +102,9 @@ class TlsCompilerTest {
             web().tls("other/cert", null, null).route("/", "web", 80, null),
             tls,
             "DelegationNotPermitted",
-            "Spec.VirtualHost.TLS Secret \"other/cert\" certificate delegation not permitted: the"
-                + " Secret must be in the HTTPProxy's namespace \"demo\""),
+            "Spec.VirtualHost.TLS Secret \"other/cert\" certificate delegation not permitted: a"
+                + " TLSCertificateDelegation in namespace \"other\" must name Secret \"cert\" for"
+                + " namespace \"demo\""),
         invalid(
             "missing Secret",
             web().tls("nope", null, null).route("/", "web", 80, null),

@@ -175,7 +175,8 @@ class UpstreamValidationTest {
             List.of(
                 "TLSError/CACertificateNotDelegated: spec.routes[0].services[0]:"
                     + " service.UpstreamValidation.CACertificate Secret \"other/ca\" is not"
-                    + " configured for certificate delegation"),
+                    + " configured for certificate delegation: a TLSCertificateDelegation in"
+                    + " namespace \"other\" must name Secret \"ca\" for namespace \"demo\""),
             List.of()),
         new Case(
             "no subject name",
