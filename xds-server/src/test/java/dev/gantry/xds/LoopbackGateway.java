@@ -95,6 +95,11 @@ final class LoopbackGateway implements AutoCloseable {
     publisher.routesChanged(proxies, List.of(), ingresses);
   }
 
+  /** Serves this federation instead: what changed since the last one reaches Envoy. */
+  void federation(FederationSnapshot snapshot) {
+    Feeds.federation(publisher, snapshot);
+  }
+
   /** The verdicts of the latest build. */
   List<ProxyVerdict> verdicts() {
     return verdicts.get();

@@ -119,12 +119,28 @@ public final class ServiceResolver {
     return upstream == null ? Outcome.failed(errors) : Outcome.of(upstream);
   }
 
-  /** What a route asks of its clusters, beyond the service port. */
+  /**
+   * What a route asks of its clusters, beyond the service port; {@code slowStart} is the service's
+   * own ({@link #withSlowStart}).
+   */
   public record ClusterPolicies(
-      Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {
+      Upstream.Strategy strategy,
+      java.time.Duration idleConnection,
+      HealthCheck healthCheck,
+      Upstream.SlowStart slowStart) {
     /** A plain round robin cluster, as a TCP proxy's. */
     public static final ClusterPolicies DEFAULT =
         new ClusterPolicies(Upstream.Strategy.ROUND_ROBIN, null, null);
+
+    public ClusterPolicies(
+        Upstream.Strategy strategy, java.time.Duration idleConnection, HealthCheck healthCheck) {
+      this(strategy, idleConnection, healthCheck, null);
+    }
+
+    /** These policies for one service, with its slow start (null for none). */
+    public ClusterPolicies withSlowStart(Upstream.SlowStart slowStart) {
+      return new ClusterPolicies(strategy, idleConnection, healthCheck, slowStart);
+    }
   }
 
   /**
@@ -239,6 +255,9 @@ public final class ServiceResolver {
     if (tls != null) {
       identity.append("/tls=").append(tls.identity());
     }
+    if (policies.slowStart() != null) {
+      identity.append("/slowStart=").append(policies.slowStart().identity());
+    }
     String clusterName =
         name.namespace()
             + "/"
@@ -256,7 +275,8 @@ public final class ServiceResolver {
         idleConnection,
         protocol,
         policies.healthCheck(),
-        tls);
+        tls,
+        policies.slowStart());
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param healthCheck active HTTP health checks of the endpoints (the route's {@code
  *     healthCheckPolicy}); null for none
  * @param tls the server name and certificate validation of a TLS protocol; null for none
+ * @param slowStart how new endpoints ramp up (the service's {@code slowStartPolicy}); null for none
  */
 public record Upstream(
     String name,
@@ -28,13 +29,53 @@ public record Upstream(
     Duration idleConnectionTimeout,
     UpstreamProtocol protocol,
     HealthCheck healthCheck,
-    UpstreamTls tls) {
+    UpstreamTls tls,
+    SlowStart slowStart) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(protocol, "protocol");
     if (tls != null && !protocol.tls()) {
       throw new IllegalArgumentException(name + ": TLS settings need a TLS protocol");
+    }
+  }
+
+  /** An upstream without slow start. */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout,
+      UpstreamProtocol protocol,
+      HealthCheck healthCheck,
+      UpstreamTls tls) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        tls,
+        null);
+  }
+
+  /**
+   * Envoy's slow start of new endpoints: over {@code window} an endpoint's weight grows from {@code
+   * minWeightPercent} % to whole, faster with a higher {@code aggression}.
+   */
+  public record SlowStart(Duration window, double aggression, int minWeightPercent) {
+    public SlowStart {
+      Objects.requireNonNull(window, "window");
+    }
+
+    /** What tells it apart in a cluster name. */
+    public String identity() {
+      return window.toNanos() + "," + aggression + "," + minWeightPercent;
     }
   }
 
@@ -74,7 +115,8 @@ public record Upstream(
         idleConnectionTimeout,
         protocol,
         healthCheck,
-        tls);
+        tls,
+        slowStart);
   }
 
   /** An upstream speaking HTTP/1.1 in clear text, without health checks. */

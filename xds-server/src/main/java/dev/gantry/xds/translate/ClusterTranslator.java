@@ -47,6 +47,9 @@ public final class ClusterTranslator {
         Cluster.CommonLbConfig.newBuilder()
             .setLocalityWeightedLbConfig(
                 Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
+    if (upstream.slowStart() != null) {
+      slowStart(cluster, upstream);
+    }
     if (upstream.healthCheck() != null) {
       cluster.addHealthChecks(HealthChecks.of(upstream));
       // As Contour: a removed endpoint goes at once even if it still passes its checks, and no
@@ -118,6 +121,34 @@ public final class ClusterTranslator {
     return c.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN
         || c.getLbPolicy() == Cluster.LbPolicy.RING_HASH
         || c.getLbPolicy() == Cluster.LbPolicy.LEAST_REQUEST;
+  }
+
+  /**
+   * Envoy's slow start of new endpoints, as Contour writes it: in the round robin or least request
+   * configuration of the cluster, its aggression a runtime value with Contour's key.
+   */
+  private static void slowStart(Cluster.Builder cluster, Upstream upstream) {
+    Upstream.SlowStart s = upstream.slowStart();
+    Cluster.SlowStartConfig config =
+        Cluster.SlowStartConfig.newBuilder()
+            .setSlowStartWindow(
+                Duration.newBuilder()
+                    .setSeconds(s.window().getSeconds())
+                    .setNanos(s.window().getNano()))
+            .setAggression(
+                io.envoyproxy.envoy.config.core.v3.RuntimeDouble.newBuilder()
+                    .setDefaultValue(s.aggression())
+                    .setRuntimeKey("contour.slowstart.aggression"))
+            .setMinWeightPercent(
+                io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(s.minWeightPercent()))
+            .build();
+    if (upstream.strategy() == Upstream.Strategy.WEIGHTED_LEAST_REQUEST) {
+      cluster.setLeastRequestLbConfig(
+          Cluster.LeastRequestLbConfig.newBuilder().setSlowStartConfig(config));
+    } else {
+      cluster.setRoundRobinLbConfig(
+          Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(config));
+    }
   }
 
   /** Contour's mapping: the two hashing strategies are ring hash clusters. */

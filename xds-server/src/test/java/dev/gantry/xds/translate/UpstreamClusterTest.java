@@ -120,6 +120,22 @@ class UpstreamClusterTest {
                                         CommonTlsContext.newBuilder().addAlpnProtocols("h2"))
                                     .build())))),
         new Case(
+            "slow start on a round robin cluster, aggression a runtime value with Contour's key",
+            slowStart(Upstream.Strategy.ROUND_ROBIN),
+            expected(
+                c ->
+                    c.setRoundRobinLbConfig(
+                        Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(SLOW_START)))),
+        new Case(
+            "slow start on a least request cluster",
+            slowStart(Upstream.Strategy.WEIGHTED_LEAST_REQUEST),
+            expected(
+                c ->
+                    c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
+                        .setLeastRequestLbConfig(
+                            Cluster.LeastRequestLbConfig.newBuilder()
+                                .setSlowStartConfig(SLOW_START)))),
+        new Case(
             "h2c with an idle connection timeout: one set of protocol options with both",
             upstream(UpstreamProtocol.H2C, java.time.Duration.ofSeconds(30), null),
             expected(
@@ -225,6 +241,30 @@ class UpstreamClusterTest {
   }
 
   static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+  private static final Cluster.SlowStartConfig SLOW_START =
+      Cluster.SlowStartConfig.newBuilder()
+          .setSlowStartWindow(Duration.newBuilder().setSeconds(90).setNanos(500_000_000))
+          .setAggression(
+              io.envoyproxy.envoy.config.core.v3.RuntimeDouble.newBuilder()
+                  .setDefaultValue(1.5)
+                  .setRuntimeKey("contour.slowstart.aggression"))
+          .setMinWeightPercent(Percent.newBuilder().setValue(20))
+          .build();
+
+  private static Upstream slowStart(Upstream.Strategy strategy) {
+    return new Upstream(
+        NAME,
+        KUARD,
+        KUARD.ports().get(0),
+        true,
+        strategy,
+        null,
+        UpstreamProtocol.HTTP1,
+        null,
+        null,
+        new Upstream.SlowStart(java.time.Duration.ofMillis(90_500), 1.5, 20));
+  }
 
   private static Upstream withTls(Upstream u, UpstreamTls tls) {
     return new Upstream(

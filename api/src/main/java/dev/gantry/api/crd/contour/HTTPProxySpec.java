@@ -556,6 +556,17 @@ public class HTTPProxySpec extends UnknownFields {
         "Verify the backend's certificate (protocol tls or h2): the CA Secret and the names.")
     private UpstreamValidation validation;
 
+    @JsonPropertyDescription("New endpoints get a growing share of requests over a window.")
+    private SlowStartPolicy slowStartPolicy;
+
+    public SlowStartPolicy getSlowStartPolicy() {
+      return slowStartPolicy;
+    }
+
+    public void setSlowStartPolicy(SlowStartPolicy slowStartPolicy) {
+      this.slowStartPolicy = slowStartPolicy;
+    }
+
     public UpstreamValidation getValidation() {
       return validation;
     }

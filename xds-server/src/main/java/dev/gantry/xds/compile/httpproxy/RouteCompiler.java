@@ -226,8 +226,17 @@ final class RouteCompiler {
       CompileContext ctx,
       HTTPProxySpec.Route r,
       HTTPProxySpec.RouteService s,
-      ServiceResolver.ClusterPolicies policies,
+      ServiceResolver.ClusterPolicies route,
       List<ProxyVerdict.Error> errors) {
+    int before = errors.size();
+    ServiceResolver.ClusterPolicies policies =
+        s == null
+            ? route
+            : route.withSlowStart(
+                SlowStarts.parse(s.getSlowStartPolicy(), route.strategy(), ctx.where(), errors));
+    if (errors.size() > before) {
+      return null;
+    }
     Upstream upstream =
         ServiceResolver.resolve(ctx.namespace(), s, ctx.snapshot(), policies, ctx.where(), errors);
     if (upstream == null) {
@@ -246,7 +255,6 @@ final class RouteCompiler {
       }
       return upstream;
     }
-    int before = errors.size();
     UpstreamTls tls = UpstreamValidations.of(ctx, r, s, errors);
     if (errors.size() > before) {
       return null;
