@@ -7,10 +7,11 @@ import java.util.Objects;
 /**
  * A route's {@code healthCheckPolicy}: Envoy's active HTTP health checks of the route's clusters,
  * with Contour's defaults filled in, so that a policy spelling out the defaults and one leaving
- * them out are the same value (and the same cluster).
+ * them out are the same value (and the same cluster); or a TCP proxy's, which only connects ({@link
+ * #tcp}).
  *
- * @param path requested on each endpoint
- * @param host the Host header of the checks
+ * @param path requested on each endpoint; null for a TCP check
+ * @param host the Host header of the checks; null for a TCP check
  * @param interval time between checks
  * @param timeout time to wait for an answer
  * @param unhealthyThreshold failed checks before an endpoint is taken out
@@ -33,8 +34,9 @@ public record HealthCheck(
   public static final long DEFAULT_HEALTHY_THRESHOLD = 2;
 
   public HealthCheck {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(host, "host");
+    if ((path == null) != (host == null)) {
+      throw new IllegalArgumentException("an HTTP check has a path and a host, a TCP one neither");
+    }
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
     expectedStatuses = List.copyOf(expectedStatuses);
@@ -51,14 +53,24 @@ public record HealthCheck(
     this(path, host, interval, timeout, unhealthyThreshold, healthyThreshold, List.of());
   }
 
+  /** A check that passes when Envoy can connect to the endpoint. */
+  public static HealthCheck tcp(
+      Duration interval, Duration timeout, long unhealthyThreshold, long healthyThreshold) {
+    return new HealthCheck(
+        null, null, interval, timeout, unhealthyThreshold, healthyThreshold, List.of());
+  }
+
+  /** Whether the check only connects. */
+  public boolean isTcp() {
+    return path == null;
+  }
+
   /** Statuses from {@code start} up to, not including, {@code end}, that pass a check. */
   public record StatusRange(long start, long end) {}
 
   /** A stable text of every value, for cluster names. */
   public String identity() {
-    return path
-        + "|"
-        + host
+    return (isTcp() ? "tcp" : path + "|" + host)
         + "|"
         + interval.toSeconds()
         + "|"

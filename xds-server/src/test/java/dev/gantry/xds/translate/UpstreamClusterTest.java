@@ -120,6 +120,27 @@ class UpstreamClusterTest {
                                         CommonTlsContext.newBuilder().addAlpnProtocols("h2"))
                                     .build())))),
         new Case(
+            "a TCP proxy's check only connects",
+            upstream(
+                UpstreamProtocol.HTTP1,
+                null,
+                HealthCheck.tcp(
+                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), 1, 1)),
+            expected(
+                c ->
+                    c.addHealthChecks(
+                            io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
+                                .setTimeout(Duration.newBuilder().setSeconds(2))
+                                .setInterval(Duration.newBuilder().setSeconds(1))
+                                .setNoTrafficInterval(Duration.newBuilder().setSeconds(1))
+                                .setUnhealthyThreshold(UInt32Value.of(1))
+                                .setHealthyThreshold(UInt32Value.of(1))
+                                .setTcpHealthCheck(
+                                    io.envoyproxy.envoy.config.core.v3.HealthCheck.TcpHealthCheck
+                                        .getDefaultInstance()))
+                        .setIgnoreHealthOnHostRemoval(true)
+                        .setCommonLbConfig(noPanic()))),
+        new Case(
             "slow start on a round robin cluster, aggression a runtime value with Contour's key",
             slowStart(Upstream.Strategy.ROUND_ROBIN),
             expected(

@@ -7,12 +7,38 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A TCP proxy for a passthrough virtual host: its services receive the TLS stream. */
+/**
+ * A TCP proxy of a TLS virtual host: its services receive the stream (passed through or
+ * terminated), balanced and checked as its policies say.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
 public class TCPProxy extends UnknownFields {
   @JsonPropertyDescription("Services the TCP stream is balanced across.")
   private List<HTTPProxySpec.RouteService> services = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "How Envoy picks an endpoint: RoundRobin (default), WeightedLeastRequest or Random.")
+  private LoadBalancerPolicy loadBalancerPolicy;
+
+  @JsonPropertyDescription("Envoy checks each endpoint by connecting to it.")
+  private TCPHealthCheckPolicy healthCheckPolicy;
+
+  public LoadBalancerPolicy getLoadBalancerPolicy() {
+    return loadBalancerPolicy;
+  }
+
+  public void setLoadBalancerPolicy(LoadBalancerPolicy loadBalancerPolicy) {
+    this.loadBalancerPolicy = loadBalancerPolicy;
+  }
+
+  public TCPHealthCheckPolicy getHealthCheckPolicy() {
+    return healthCheckPolicy;
+  }
+
+  public void setHealthCheckPolicy(TCPHealthCheckPolicy healthCheckPolicy) {
+    this.healthCheckPolicy = healthCheckPolicy;
+  }
 
   public List<HTTPProxySpec.RouteService> getServices() {
     return services;

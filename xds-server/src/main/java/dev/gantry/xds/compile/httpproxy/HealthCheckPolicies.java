@@ -1,6 +1,7 @@
 package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.crd.contour.HealthCheckPolicy;
+import dev.gantry.api.crd.contour.TCPHealthCheckPolicy;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -93,6 +94,63 @@ final class HealthCheckPolicies {
                     unhealthy,
                     healthy,
                     statuses)));
+  }
+
+  /**
+   * The TCP proxy's {@code healthCheckPolicy}, empty when it has none; a bad number is a {@code
+   * TCPProxyError}/{@code HealthCheckPolicyInvalid}. Unset or 0 is the default, as for routes.
+   */
+  static Outcome<Optional<HealthCheck>> tcp(TCPHealthCheckPolicy policy) {
+    if (policy == null) {
+      return Outcome.of(Optional.empty());
+    }
+    List<ProxyVerdict.Error> found = new ArrayList<>();
+    String field = "spec.tcpproxy.healthCheckPolicy";
+    long interval =
+        number(
+            policy.getIntervalSeconds(),
+            HealthCheck.DEFAULT_INTERVAL_SECONDS,
+            MAX_SECONDS,
+            field,
+            "intervalSeconds",
+            found);
+    long timeout =
+        number(
+            policy.getTimeoutSeconds(),
+            HealthCheck.DEFAULT_TIMEOUT_SECONDS,
+            MAX_SECONDS,
+            field,
+            "timeoutSeconds",
+            found);
+    long unhealthy =
+        number(
+            policy.getUnhealthyThresholdCount(),
+            HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD,
+            MAX_COUNT,
+            field,
+            "unhealthyThresholdCount",
+            found);
+    long healthy =
+        number(
+            policy.getHealthyThresholdCount(),
+            HealthCheck.DEFAULT_HEALTHY_THRESHOLD,
+            MAX_COUNT,
+            field,
+            "healthyThresholdCount",
+            found);
+    List<ProxyVerdict.Error> errors =
+        found.stream()
+            .map(e -> new ProxyVerdict.Error(ProxyVerdict.TCP_PROXY_ERROR, e.reason(), e.message()))
+            .toList();
+    return Outcome.unless(
+        errors,
+        () ->
+            Optional.of(
+                HealthCheck.tcp(
+                    Duration.ofSeconds(interval),
+                    Duration.ofSeconds(timeout),
+                    unhealthy,
+                    healthy)));
   }
 
   /** The statuses that pass, each a range within 100..600 whose start is below its end. */

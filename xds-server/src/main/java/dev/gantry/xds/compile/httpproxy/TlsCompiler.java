@@ -186,6 +186,38 @@ final class TlsCompiler {
     return outcome.certificate();
   }
 
+  /**
+   * The TCP proxy's load balancing and health checks, as Contour reads them: a hashing strategy
+   * cannot hash a TCP stream, so it is ignored with a warning; checks only connect. Null, with the
+   * errors added, when the health check policy does not read.
+   */
+  private static ServiceResolver.ClusterPolicies tcpPolicies(
+      CompileContext ctx, TCPProxy tcp, List<ProxyVerdict.Error> errors) {
+    List<ProxyVerdict.Error> warnings = new ArrayList<>();
+    LoadBalancing.Choice choice =
+        LoadBalancing.choose(tcp.getLoadBalancerPolicy(), "spec.tcpproxy", warnings);
+    ctx.warnings().addAll(warnings);
+    Upstream.Strategy strategy = choice.strategy();
+    if (strategy.hashing()) {
+      ctx.warnings()
+          .add(
+              new ProxyVerdict.Error(
+                  ProxyVerdict.TCP_PROXY_ERROR,
+                  "IgnoredField",
+                  "ignoring field \"Spec.TCPProxy.LoadBalancerPolicy\"; "
+                      + strategy.contourName()
+                      + " load balancer policy is not supported for TCPProxies"));
+      strategy = Upstream.Strategy.ROUND_ROBIN;
+    }
+    Outcome<Optional<dev.gantry.xds.ir.HealthCheck>> check =
+        HealthCheckPolicies.tcp(tcp.getHealthCheckPolicy());
+    if (!check.ok()) {
+      errors.addAll(check.errors());
+      return null;
+    }
+    return new ServiceResolver.ClusterPolicies(strategy, null, check.value().orElse(null));
+  }
+
   private static List<WeightedCluster> tcpProxy(
       CompileContext ctx, TCPProxy tcp, List<ProxyVerdict.Error> errors) {
     List<HTTPProxySpec.RouteService> services =
@@ -196,6 +228,10 @@ final class TlsCompiler {
               ProxyVerdict.TCP_PROXY_ERROR,
               "NothingDefined",
               "Spec.TCPProxy: either services or inclusion must be specified"));
+      return List.of();
+    }
+    ServiceResolver.ClusterPolicies policies = tcpPolicies(ctx, tcp, errors);
+    if (policies == null) {
       return List.of();
     }
     boolean anyWeight =
@@ -219,7 +255,7 @@ final class TlsCompiler {
               ctx.namespace(),
               s,
               ctx.snapshot(),
-              ServiceResolver.ClusterPolicies.DEFAULT,
+              policies,
               "spec.tcpproxy.services[" + i + "]",
               serviceErrors);
       // Contour reports a TCP proxy's services under its own error type.

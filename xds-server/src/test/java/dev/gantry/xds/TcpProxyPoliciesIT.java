@@ -1,0 +1,128 @@
+package dev.gantry.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.TCPHealthCheckPolicy;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.publish.XdsMetrics;
+import dev.gantry.xds.server.XdsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A TCP proxy's {@code healthCheckPolicy} through a real Envoy: Envoy terminates TLS and forwards
+ * the stream to a service of two endpoints, one of which accepts no connection. Envoy's TCP checks
+ * find it, and every stream then reaches the live one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TcpProxyPoliciesIT {
+  private static final String HOST = "tcp.example.com";
+
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
+  private final Backends backends = new Backends();
+  private final int httpsPort = Ports.freeLoopbackPort();
+  private XdsServer server;
+  private Envoy envoy;
+  private int deadPort;
+
+  @BeforeAll
+  void start() throws IOException {
+    int live = backends.start("live");
+    try (ServerSocket closed = new ServerSocket()) {
+      closed.bind(new InetSocketAddress("127.0.0.1", 0));
+      deadPort = closed.getLocalPort();
+    }
+    FederatedService pair =
+        Fixtures.service("demo/pair")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "127.0.0.1:" + live, "127.0.0.1:" + deadPort)
+            .build();
+    TCPHealthCheckPolicy check = new TCPHealthCheckPolicy();
+    check.setIntervalSeconds(1L);
+    check.setUnhealthyThresholdCount(1L);
+    check.setHealthyThresholdCount(1L);
+    HTTPProxy proxy =
+        Fixtures.proxy("demo/tcp")
+            .fqdn(HOST)
+            .tls("serving", null, null)
+            .tcpProxy("pair", 80, null)
+            .build();
+    proxy.getSpec().getTcpproxy().setHealthCheckPolicy(check);
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
+    Fixtures.publishing(
+        executor,
+        server,
+        metrics,
+        Ports.freeLoopbackPort(),
+        httpsPort,
+        verdicts::set,
+        List.of(proxy),
+        new FederationSnapshot(Map.of(pair.name(), pair), Map.of()),
+        Map.of(
+            "demo/serving",
+            TestCertificates.tlsSecret("demo/serving", TestCertificates.rsa("tcp", HOST))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(verdicts.get()).singleElement().satisfies(v -> v.valid()));
+    envoy =
+        Envoy.start(
+            "envoy-tcp-policies",
+            Envoy.adsBootstrap("envoy-tcp-policies", "DELTA_GRPC", server.port()),
+            Testbed.workDirectory().resolve("tcp-policies-" + System.nanoTime()));
+  }
+
+  @AfterAll
+  void stop() {
+    if (envoy != null) {
+      envoy.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    executor.shutdownNow();
+    backends.close();
+  }
+
+  @Test
+  void theTcpCheckTakesOutTheEndpointThatAcceptsNoConnection() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                envoy
+                    .admin("/clusters")
+                    .lines()
+                    .anyMatch(
+                        l ->
+                            l.startsWith("demo/pair/")
+                                && l.contains("127.0.0.1:" + deadPort + "::health_flags::")
+                                && l.contains("failed_active_hc")));
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(TlsClient.to(httpsPort, HOST).get(HOST, "/"))
+          .startsWith("HTTP/1.1 200")
+          .endsWith("live");
+    }
+  }
+}

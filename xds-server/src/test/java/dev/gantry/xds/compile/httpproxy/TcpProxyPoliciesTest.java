@@ -1,0 +1,106 @@
+package dev.gantry.xds.compile.httpproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.LoadBalancerPolicy;
+import dev.gantry.api.crd.contour.TCPHealthCheckPolicy;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.Fixtures;
+import dev.gantry.xds.ir.HealthCheck;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.Upstream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A TCP proxy's {@code loadBalancerPolicy} and {@code healthCheckPolicy}, as Contour reads them.
+ */
+class TcpProxyPoliciesTest {
+  private static final FederatedService DB =
+      Fixtures.service("demo/db")
+          .port("tcp", 5432)
+          .cluster("east", 0, 1, "tcp", "10.0.0.1:5432")
+          .build();
+  private static final FederationSnapshot SNAPSHOT =
+      new FederationSnapshot(Map.of(DB.name(), DB), Map.of());
+
+  private static ProxyCompiler.Result compile(
+      Consumer<dev.gantry.api.crd.contour.TCPProxy> policies) {
+    HTTPProxy proxy =
+        Fixtures.proxy("demo/db")
+            .fqdn("db.example.com")
+            .tls(null, null, true)
+            .tcpProxy("db", 5432, null)
+            .build();
+    policies.accept(proxy.getSpec().getTcpproxy());
+    return new ProxyCompiler("gantry").compile(List.of(proxy), SNAPSHOT, Map.of());
+  }
+
+  private static Upstream onlyUpstream(ProxyCompiler.Result result) {
+    assertThat(result.table().upstreams()).hasSize(1);
+    return result.table().upstreams().values().iterator().next();
+  }
+
+  private static LoadBalancerPolicy strategy(String strategy) {
+    LoadBalancerPolicy policy = new LoadBalancerPolicy();
+    policy.setStrategy(strategy);
+    return policy;
+  }
+
+  @Test
+  void aBalancingStrategyForStreamsIsUsed() {
+    ProxyCompiler.Result result =
+        compile(tcp -> tcp.setLoadBalancerPolicy(strategy("WeightedLeastRequest")));
+
+    assertThat(result.verdicts().get(0).warnings()).isEmpty();
+    assertThat(onlyUpstream(result).strategy()).isEqualTo(Upstream.Strategy.WEIGHTED_LEAST_REQUEST);
+  }
+
+  @Test
+  void aHashingStrategyIsIgnoredWithAWarningAsInContour() {
+    ProxyCompiler.Result result = compile(tcp -> tcp.setLoadBalancerPolicy(strategy("Cookie")));
+
+    assertThat(result.verdicts().get(0).valid()).isTrue();
+    assertThat(result.verdicts().get(0).warnings())
+        .extracting(e -> e.type() + "/" + e.reason() + ": " + e.message())
+        .containsExactly(
+            "TCPProxyError/IgnoredField: ignoring field \"Spec.TCPProxy.LoadBalancerPolicy\";"
+                + " Cookie load balancer policy is not supported for TCPProxies");
+    assertThat(onlyUpstream(result).strategy()).isEqualTo(Upstream.Strategy.ROUND_ROBIN);
+  }
+
+  @Test
+  void aHealthCheckPolicyIsATcpCheckWithContoursDefaults() {
+    ProxyCompiler.Result result =
+        compile(tcp -> tcp.setHealthCheckPolicy(new TCPHealthCheckPolicy()));
+
+    assertThat(onlyUpstream(result).healthCheck())
+        .isEqualTo(HealthCheck.tcp(Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2));
+    assertThat(onlyUpstream(result).healthCheck().isTcp()).isTrue();
+  }
+
+  @Test
+  void aNumberOutOfRangeMakesTheProxyInvalid() {
+    ProxyVerdict verdict =
+        compile(
+                tcp -> {
+                  TCPHealthCheckPolicy check = new TCPHealthCheckPolicy();
+                  check.setIntervalSeconds(-1L);
+                  tcp.setHealthCheckPolicy(check);
+                })
+            .verdicts()
+            .get(0);
+
+    assertThat(verdict.valid()).isFalse();
+    assertThat(verdict.errors())
+        .extracting(e -> e.type() + "/" + e.reason() + ": " + e.message())
+        .containsExactly(
+            "TCPProxyError/HealthCheckPolicyInvalid: spec.tcpproxy.healthCheckPolicy"
+                + ".intervalSeconds: -1 is outside 1..86400 (0 or unset: 5)");
+  }
+}
