@@ -67,6 +67,24 @@ class RoutePoliciesIT {
             return;
           }
           var h = exchange.getRequestHeaders();
+          if (path.startsWith("/dynamic")) {
+            byte[] bytes =
+                ("client="
+                        + h.getFirst("x-client")
+                        + ";agent="
+                        + h.getFirst("x-agent")
+                        + ";ns="
+                        + h.getFirst("x-ns")
+                        + ";svc="
+                        + h.getFirst("x-svc-name")
+                        + ";literal="
+                        + h.getFirst("x-literal"))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+            return;
+          }
           if (path.startsWith("/host")) {
             byte[] bytes = ("host=" + h.getFirst("Host")).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, bytes.length);
@@ -186,8 +204,30 @@ class RoutePoliciesIT {
     strict.getServices().add(Fixtures.routeService("echo", 80, null));
     strict.setResponseHeadersPolicy(tagged("strict"));
 
+    // Values Envoy computes per request, Contour's variables, and a lone % taken literally.
+    HTTPProxySpec.Route dynamic = new HTTPProxySpec.Route();
+    dynamic.getConditions().add(Fixtures.prefix("/dynamic"));
+    HTTPProxySpec.RouteService named = Fixtures.routeService("echo", 80, null);
+    HTTPProxySpec.HeadersPolicy perService = new HTTPProxySpec.HeadersPolicy();
+    perService
+        .getSet()
+        .add(
+            new HTTPProxySpec.HeaderValue(
+                "X-Svc-Name", "%CONTOUR_SERVICE_NAME%:%CONTOUR_SERVICE_PORT%"));
+    named.setRequestHeadersPolicy(perService);
+    dynamic.getServices().add(named);
+    HTTPProxySpec.HeadersPolicy computed = new HTTPProxySpec.HeadersPolicy();
+    computed
+        .getSet()
+        .add(new HTTPProxySpec.HeaderValue("X-Client", "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%"));
+    computed.getSet().add(new HTTPProxySpec.HeaderValue("X-Agent", "via %REQ(X-Agent-In)%"));
+    computed.getSet().add(new HTTPProxySpec.HeaderValue("X-Ns", "%CONTOUR_NAMESPACE%"));
+    computed.getSet().add(new HTTPProxySpec.HeaderValue("X-Literal", "100% %UNKNOWN%"));
+    dynamic.setRequestHeadersPolicy(computed);
+
     return Fixtures.proxy("demo/policies")
         .fqdn(HOST)
+        .rawRoute(dynamic)
         .rawRoute(host)
         .rawRoute(treatMissing)
         .rawRoute(strict)
@@ -237,6 +277,20 @@ class RoutePoliciesIT {
       request.header(headers[i], headers[i + 1]);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void headerValuesTakeEnvoysRequestValuesAndContoursVariablesAndAnythingElseLiterally()
+      throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+
+    HttpResponse<String> response = get("/dynamic", "X-Agent-In", "curl");
+
+    assertThat(response.body())
+        .isEqualTo("client=127.0.0.1;agent=via curl;ns=demo;svc=echo:80;literal=100% %UNKNOWN%");
   }
 
   @Test
