@@ -9,6 +9,7 @@ import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.publish.XdsMetrics;
 import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.translate.ListenerSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,6 +46,16 @@ final class LoopbackGateway implements AutoCloseable {
    */
   static LoopbackGateway start(
       String name, String apiType, List<HTTPProxy> proxies, FederationSnapshot federation) {
+    return start(name, apiType, proxies, federation, ListenerSettings.contour());
+  }
+
+  /** As above, with Envoy's listeners treating clients as {@code settings} say. */
+  static LoopbackGateway start(
+      String name,
+      String apiType,
+      List<HTTPProxy> proxies,
+      FederationSnapshot federation,
+      ListenerSettings settings) {
     LoopbackGateway gateway = new LoopbackGateway();
     try {
       gateway.server =
@@ -55,9 +66,12 @@ final class LoopbackGateway implements AutoCloseable {
               gateway.server,
               gateway.metrics,
               gateway.port,
+              Ports.freeLoopbackPort(),
               gateway.verdicts::set,
               proxies,
-              federation);
+              federation,
+              Map.of(),
+              settings);
       gateway.envoy =
           Envoy.start(
               name,
