@@ -16,9 +16,6 @@ import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.OrFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.ResponseFlagFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.StatusCodeFilter;
-import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
-import io.envoyproxy.envoy.config.core.v3.ApiVersion;
-import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.RuntimeUInt32;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
@@ -27,7 +24,6 @@ import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.time.Duration;
 import java.util.List;
@@ -79,28 +75,8 @@ class ListenerSettingsTest {
                 ListenerSettings.AccessLogFormat.JSON, ListenerSettings.AccessLogLevel.INFO),
             List.of(),
             hcm(b -> b.clearAccessLog().addAccessLog(jsonAccessLog()))),
-        new Case(
-            "access log level error: status 300 or more, or a response flag",
-            contour.withAccessLog(
-                ListenerSettings.AccessLogFormat.ENVOY, ListenerSettings.AccessLogLevel.ERROR),
-            List.of(),
-            hcm(
-                b ->
-                    b.clearAccessLog()
-                        .addAccessLog(
-                            ContourListenerDefaults.accessLog().toBuilder()
-                                .setFilter(statusAtLeast(300))))),
-        new Case(
-            "access log level critical: status 500 or more, or a response flag",
-            contour.withAccessLog(
-                ListenerSettings.AccessLogFormat.ENVOY, ListenerSettings.AccessLogLevel.CRITICAL),
-            List.of(),
-            hcm(
-                b ->
-                    b.clearAccessLog()
-                        .addAccessLog(
-                            ContourListenerDefaults.accessLog().toBuilder()
-                                .setFilter(statusAtLeast(500))))),
+        levelCase(ListenerSettings.AccessLogLevel.ERROR, 300),
+        levelCase(ListenerSettings.AccessLogLevel.CRITICAL, 500),
         new Case(
             "access log disabled: no access log",
             contour.withAccessLog(
@@ -193,6 +169,20 @@ class ListenerSettingsTest {
             hcm(HttpConnectionManager.Builder::clearCommonHttpProtocolOptions)));
   }
 
+  /** Contour's error levels: a status of at least {@code code}, or any response flag. */
+  private static Case levelCase(ListenerSettings.AccessLogLevel level, int code) {
+    return new Case(
+        "access log level " + level + ": status " + code + " or more, or a response flag",
+        ListenerSettings.contour().withAccessLog(ListenerSettings.AccessLogFormat.ENVOY, level),
+        List.of(),
+        hcm(
+            b ->
+                b.clearAccessLog()
+                    .addAccessLog(
+                        ContourListenerDefaults.accessLog().toBuilder()
+                            .setFilter(statusAtLeast(code)))));
+  }
+
   @Test
   void httpsListenerReadsTheProxyProtocolBeforeTheTlsInspectorAndLogsTcpProxies() throws Exception {
     RoutingTable.VirtualHost pass =
@@ -247,18 +237,7 @@ class ListenerSettingsTest {
   }
 
   private static HttpConnectionManager hcm(UnaryOperator<HttpConnectionManager.Builder> settings) {
-    HttpConnectionManager.Builder b =
-        ContourListenerDefaults.connectionManager(HttpConnectionManager.newBuilder())
-            .setStatPrefix("ingress_http")
-            .setRds(
-                Rds.newBuilder()
-                    .setRouteConfigName("ingress_http")
-                    .setConfigSource(
-                        ConfigSource.newBuilder()
-                            .setResourceApiVersion(ApiVersion.V3)
-                            .setAds(AggregatedConfigSource.newBuilder())))
-            .addAllHttpFilters(EnvoyHttpFilters.expected());
-    return settings.apply(b).build();
+    return settings.apply(ContourListenerDefaults.ingressHttp()).build();
   }
 
   private static com.google.protobuf.Duration seconds(long s, int nanos) {

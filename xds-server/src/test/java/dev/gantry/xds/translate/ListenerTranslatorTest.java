@@ -103,18 +103,7 @@ class ListenerTranslatorTest {
   }
 
   private static Listener ingressHttp(String address, int port) {
-    HttpConnectionManager hcm =
-        ContourListenerDefaults.connectionManager(HttpConnectionManager.newBuilder())
-            .setStatPrefix("ingress_http")
-            .setRds(
-                Rds.newBuilder()
-                    .setRouteConfigName("ingress_http")
-                    .setConfigSource(
-                        ConfigSource.newBuilder()
-                            .setResourceApiVersion(ApiVersion.V3)
-                            .setAds(AggregatedConfigSource.newBuilder())))
-            .addAllHttpFilters(EnvoyHttpFilters.expected())
-            .build();
+    HttpConnectionManager hcm = ContourListenerDefaults.ingressHttp().build();
     return Listener.newBuilder()
         .setName("ingress_http")
         .setAddress(
