@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListenerSettingsIT {
   private static final String HOST = "listener.example.com";
+  private static final String SECURE = "secure.listener.example.com";
   private HttpServer backend;
   private LoopbackGateway contour;
   private LoopbackGateway trusting;
@@ -64,7 +65,13 @@ class ListenerSettingsIT {
                         ListenerSettings.Timeout.ENVOY_DEFAULT,
                         ListenerSettings.Timeout.ENVOY_DEFAULT,
                         ListenerSettings.Timeout.ENVOY_DEFAULT)));
-    proxied = gateway("envoy-listener-proxied", defaults.withProxyProtocol(true));
+    proxied =
+        gateway(
+            "envoy-listener-proxied",
+            defaults.withProxyProtocol(true),
+            Map.of(
+                "demo/secure",
+                TestCertificates.tlsSecret("demo/secure", TestCertificates.rsa(SECURE, SECURE))));
     for (LoopbackGateway g : List.of(contour, trusting)) {
       await()
           .ignoreExceptions()
@@ -78,6 +85,13 @@ class ListenerSettingsIT {
   }
 
   private LoopbackGateway gateway(String name, ListenerSettings settings) {
+    return gateway(name, settings, Map.of());
+  }
+
+  private LoopbackGateway gateway(
+      String name,
+      ListenerSettings settings,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
     int port = backend.getAddress().getPort();
     FederatedService web =
         Fixtures.service("demo/web")
@@ -87,9 +101,19 @@ class ListenerSettingsIT {
     return LoopbackGateway.start(
         name,
         "DELTA_GRPC",
-        List.of(proxy()),
+        secrets.isEmpty() ? List.of(proxy()) : List.of(proxy(), secureProxy()),
         new FederationSnapshot(Map.of(web.name(), web), Map.of()),
+        secrets,
         settings);
+  }
+
+  /** A host on ingress_https, terminated with the certificate of Secret demo/secure. */
+  private static HTTPProxy secureProxy() {
+    return Fixtures.proxy("demo/secure")
+        .fqdn(SECURE)
+        .tls("secure", null, null)
+        .route("/", "web", 80, null)
+        .build();
   }
 
   private static HTTPProxy proxy() {
@@ -291,6 +315,25 @@ class ListenerSettingsIT {
     assertThat(exchange(proxied, proxyHeader(), get("/"))).contains("xff=127.0.0.2\n");
 
     assertThat(exchange(proxied, "", get("/"))).isEmpty();
+  }
+
+  @Test
+  void overTlsThePROXYProtocolHeaderComesBeforeTheHandshake() throws Exception {
+    String header = "PROXY TCP4 127.0.0.3 127.0.0.1 40000 " + proxied.httpsPort() + "\r\n";
+
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        TlsClient.to(proxied.httpsPort(), SECURE).preceded(header).get(SECURE, "/"))
+                    .startsWith("HTTP/1.1 200")
+                    .contains("xff=127.0.0.3\n"));
+    // Without the header the ClientHello is not a PROXY header: Envoy closes the connection.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TlsClient.to(proxied.httpsPort(), SECURE).get(SECURE, "/"))
+        .isInstanceOf(IOException.class);
   }
 
   @Test
