@@ -108,7 +108,10 @@ public final class Hub implements AutoCloseable {
             config.holdoff(),
             new ProxyCompiler(config.ingressClass()),
             new XdsAssembler(
-                config.envoyHttpAddress(), config.envoyHttpPort(), config.envoyHttpsPort()),
+                config.envoyHttpAddress(),
+                config.envoyHttpPort(),
+                config.envoyHttpsPort(),
+                config.listenerSettings()),
             server,
             metrics,
             verdicts -> {

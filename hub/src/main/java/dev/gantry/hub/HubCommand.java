@@ -119,6 +119,8 @@ public final class HubCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int envoyHttpsPort;
 
+  @CommandLine.Mixin ListenerFlags listener = new ListenerFlags();
+
   @Option(
       names = "--xds-tls-cert",
       description =
@@ -185,7 +187,8 @@ public final class HubCommand implements Callable<Integer> {
                 ? LeaderElection.Settings.of(
                     leaseNamespace, LEASE, LeaderElection.identity("gantry-hub"))
                 : null)
-        .withHeartbeatTimeout(heartbeatTimeout());
+        .withHeartbeatTimeout(heartbeatTimeout())
+        .withListenerSettings(listener.settings());
   }
 
   private Duration heartbeatTimeout() {

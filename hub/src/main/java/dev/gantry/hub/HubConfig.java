@@ -2,8 +2,10 @@ package dev.gantry.hub;
 
 import dev.gantry.runtime.LeaderElection;
 import dev.gantry.xds.server.XdsTls;
+import dev.gantry.xds.translate.ListenerSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of the hub process, from {@link HubCommand}'s flags or tests.
@@ -16,6 +18,8 @@ import java.time.Duration;
  *     writes at once (a single replica)
  * @param heartbeatTimeout how long a discoverer's heartbeat may stand still before the hub marks
  *     its cluster Stale; null = the hub does not judge heartbeats
+ * @param listenerSettings how Envoy's listeners treat clients (access log, client address, PROXY
+ *     protocol, paths, Server header, timeouts)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -28,8 +32,10 @@ public record HubConfig(
     int envoyHttpsPort,
     XdsTls xdsTls,
     LeaderElection.Settings leaderElection,
-    Duration heartbeatTimeout) {
+    Duration heartbeatTimeout,
+    ListenerSettings listenerSettings) {
   public HubConfig {
+    Objects.requireNonNull(listenerSettings, "listenerSettings");
     if (heartbeatTimeout != null && (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero())) {
       throw new IllegalArgumentException("--cluster-heartbeat-timeout must be positive");
     }
@@ -74,7 +80,8 @@ public record HubConfig(
         envoyHttpsPort,
         xdsTls,
         leaderElection,
-        null);
+        null,
+        ListenerSettings.contour());
   }
 
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
@@ -90,7 +97,8 @@ public record HubConfig(
         envoyHttpsPort,
         tls,
         leaderElection,
-        heartbeatTimeout);
+        heartbeatTimeout,
+        listenerSettings);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -106,7 +114,8 @@ public record HubConfig(
         envoyHttpsPort,
         xdsTls,
         election,
-        heartbeatTimeout);
+        heartbeatTimeout,
+        listenerSettings);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -122,6 +131,24 @@ public record HubConfig(
         envoyHttpsPort,
         xdsTls,
         leaderElection,
-        t);
+        t,
+        listenerSettings);
+  }
+
+  /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
+  public HubConfig withListenerSettings(ListenerSettings settings) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        settings);
   }
 }

@@ -3,6 +3,7 @@ package dev.gantry.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.xds.server.XdsTls;
+import dev.gantry.xds.translate.ListenerSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -78,6 +79,31 @@ class HubCommandTest {
             "HTTPS port the same as the HTTP port",
             List.of("--envoy-http-port", "8443"),
             "error: --envoy-https-port must differ from --envoy-http-port (8443)"),
+        new Bad(
+            "access log format not one of Contour's",
+            List.of("--xds-insecure", "--access-log-format", "logfmt"),
+            "error: --access-log-format: 'logfmt' is not one of envoy, json"),
+        new Bad(
+            "access log level not one of Contour's",
+            List.of("--xds-insecure", "--access-log-level", "debug"),
+            "error: --access-log-level: 'debug' is not one of info, error, critical, disabled"),
+        new Bad(
+            "negative trusted hops",
+            List.of("--xds-insecure", "--num-trusted-hops", "-1"),
+            "error: --num-trusted-hops must not be negative"),
+        new Bad(
+            "Server header transformation unknown",
+            List.of("--xds-insecure", "--server-header-transformation", "hide"),
+            "error: --server-header-transformation: 'hide' is not one of overwrite,"
+                + " append_if_absent, pass_through"),
+        new Bad(
+            "stream idle timeout not a duration",
+            List.of("--xds-insecure", "--stream-idle-timeout", "forever"),
+            "error: --stream-idle-timeout: 'forever' is not a duration (e.g. 90s, 10m, 1h30m)"),
+        new Bad(
+            "zero request timeout",
+            List.of("--xds-insecure", "--request-timeout", "0s"),
+            "error: --request-timeout must be positive, or infinity to turn it off"),
         new Bad(
             "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"),
         new Bad(
@@ -166,6 +192,44 @@ class HubCommandTest {
     assertThat(config.envoyHttpsPort()).isEqualTo(8443);
     assertThat(config.xdsTls()).isNull();
     assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(config.listenerSettings()).isEqualTo(ListenerSettings.contour());
+  }
+
+  @Test
+  void listenerFlagsBecomeTheListenerSettings() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--xds-insecure",
+            "--access-log-format=json",
+            "--access-log-level=critical",
+            "--num-trusted-hops=1",
+            "--use-proxy-protocol",
+            "--disable-merge-slashes",
+            "--server-header-transformation=PASS_THROUGH",
+            "--request-timeout=30s",
+            "--connection-idle-timeout=infinity",
+            "--stream-idle-timeout=1m30s",
+            "--max-connection-duration=1h",
+            "--delayed-close-timeout=2s",
+            "--connection-shutdown-grace-period=10s");
+
+    assertThat(command.config().listenerSettings())
+        .isEqualTo(
+            new ListenerSettings(
+                ListenerSettings.AccessLogFormat.JSON,
+                ListenerSettings.AccessLogLevel.CRITICAL,
+                1,
+                true,
+                false,
+                ListenerSettings.ServerHeader.PASS_THROUGH,
+                new ListenerSettings.Timeouts(
+                    ListenerSettings.Timeout.of(Duration.ofSeconds(30)),
+                    ListenerSettings.Timeout.INFINITE,
+                    ListenerSettings.Timeout.of(Duration.ofSeconds(90)),
+                    ListenerSettings.Timeout.of(Duration.ofHours(1)),
+                    ListenerSettings.Timeout.of(Duration.ofSeconds(2)),
+                    ListenerSettings.Timeout.of(Duration.ofSeconds(10)))));
   }
 
   @Test

@@ -255,12 +255,38 @@ public final class Fixtures {
       List<HTTPProxy> proxies,
       dev.gantry.api.federation.FederationSnapshot federation,
       Map<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
+    return publishing(
+        executor,
+        server,
+        metrics,
+        listenerPort,
+        httpsPort,
+        verdicts,
+        proxies,
+        federation,
+        secrets,
+        dev.gantry.xds.translate.ListenerSettings.contour());
+  }
+
+  /** As above, with Envoy's listeners treating clients as {@code settings} say. */
+  public static dev.gantry.xds.publish.XdsPublisher publishing(
+      java.util.concurrent.ScheduledExecutorService executor,
+      dev.gantry.xds.server.XdsServer server,
+      dev.gantry.xds.publish.XdsMetrics metrics,
+      int listenerPort,
+      int httpsPort,
+      java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
+      List<HTTPProxy> proxies,
+      dev.gantry.api.federation.FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      dev.gantry.xds.translate.ListenerSettings settings) {
     dev.gantry.xds.publish.XdsPublisher publisher =
         new dev.gantry.xds.publish.XdsPublisher(
             executor,
             java.time.Duration.ofMillis(10),
             new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"),
-            new dev.gantry.xds.translate.XdsAssembler("127.0.0.1", listenerPort, httpsPort),
+            new dev.gantry.xds.translate.XdsAssembler(
+                "127.0.0.1", listenerPort, httpsPort, settings),
             server,
             metrics,
             verdicts);

@@ -9,6 +9,7 @@ import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.publish.XdsMetrics;
 import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.translate.ListenerSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +33,7 @@ final class LoopbackGateway implements AutoCloseable {
   private final AtomicReference<List<ProxyVerdict>> verdicts = new AtomicReference<>(List.of());
   private final HttpClient http = HttpClient.newHttpClient();
   private final int port = Ports.freeLoopbackPort();
+  private final int httpsPort = Ports.freeLoopbackPort();
   private XdsServer server;
   private dev.gantry.xds.publish.XdsPublisher publisher;
   private Envoy envoy;
@@ -45,6 +47,20 @@ final class LoopbackGateway implements AutoCloseable {
    */
   static LoopbackGateway start(
       String name, String apiType, List<HTTPProxy> proxies, FederationSnapshot federation) {
+    return start(name, apiType, proxies, federation, Map.of(), ListenerSettings.contour());
+  }
+
+  /**
+   * As above, with TLS {@code secrets} (by {@code namespace/name}) for {@code ingress_https} and
+   * Envoy's listeners treating clients as {@code settings} say.
+   */
+  static LoopbackGateway start(
+      String name,
+      String apiType,
+      List<HTTPProxy> proxies,
+      FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      ListenerSettings settings) {
     LoopbackGateway gateway = new LoopbackGateway();
     try {
       gateway.server =
@@ -55,9 +71,12 @@ final class LoopbackGateway implements AutoCloseable {
               gateway.server,
               gateway.metrics,
               gateway.port,
+              gateway.httpsPort,
               gateway.verdicts::set,
               proxies,
-              federation);
+              federation,
+              secrets,
+              settings);
       gateway.envoy =
           Envoy.start(
               name,
@@ -111,6 +130,11 @@ final class LoopbackGateway implements AutoCloseable {
 
   Envoy envoy() {
     return envoy;
+  }
+
+  /** Envoy's {@code ingress_https} port on 127.0.0.1 (listening once a host has TLS). */
+  int httpsPort() {
+    return httpsPort;
   }
 
   /** Envoy's {@code ingress_http} port on 127.0.0.1. */

@@ -30,8 +30,10 @@ import javax.net.ssl.X509TrustManager;
  * @param sni the server name of the handshake
  * @param certificate the client certificate, with the key and the chain after it; null: none
  * @param protocols the TLS versions offered, e.g. {@code TLSv1.2}; empty: 1.3 and 1.2
+ * @param proxyHeader written before the handshake (a PROXY protocol header); empty: nothing
  */
-public record TlsClient(int port, String sni, Certificate certificate, List<String> protocols) {
+public record TlsClient(
+    int port, String sni, Certificate certificate, List<String> protocols, String proxyHeader) {
   public TlsClient {
     protocols = List.copyOf(protocols);
   }
@@ -55,15 +57,20 @@ public record TlsClient(int port, String sni, Certificate certificate, List<Stri
 
   /** Without a client certificate, offering TLS 1.3 and 1.2. */
   public static TlsClient to(int port, String sni) {
-    return new TlsClient(port, sni, null, List.of());
+    return new TlsClient(port, sni, null, List.of(), "");
   }
 
   public TlsClient presenting(Certificate c) {
-    return new TlsClient(port, sni, c, protocols);
+    return new TlsClient(port, sni, c, protocols, proxyHeader);
   }
 
   public TlsClient offering(String... versions) {
-    return new TlsClient(port, sni, certificate, List.of(versions));
+    return new TlsClient(port, sni, certificate, List.of(versions), proxyHeader);
+  }
+
+  /** Sending {@code header} (e.g. a PROXY protocol v1 line) on the connection before TLS. */
+  public TlsClient preceded(String header) {
+    return new TlsClient(port, sni, certificate, protocols, header);
   }
 
   /**
@@ -123,7 +130,15 @@ public record TlsClient(int port, String sni, Certificate certificate, List<Stri
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLSocket socket;
+    if (proxyHeader.isEmpty()) {
+      socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    } else {
+      java.net.Socket plain = new java.net.Socket("127.0.0.1", port);
+      plain.getOutputStream().write(proxyHeader.getBytes(StandardCharsets.US_ASCII));
+      plain.getOutputStream().flush();
+      socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+    }
     socket.setSoTimeout(5000);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setServerNames(List.of(new SNIHostName(sni)));

@@ -24,10 +24,12 @@ final class HttpsConnectionManagers {
 
   private HttpsConnectionManagers() {}
 
-  static HttpConnectionManager of(RoutingTable.VirtualHost host) {
+  static HttpConnectionManager of(RoutingTable.VirtualHost host, ListenerSettings settings) {
     HttpConnectionManager listeners =
         ListenerTranslator.envoyHttpConnectionManager(
-            RouteTranslator.httpsRouteConfigName(host.fqdn()), ListenerTranslator.INGRESS_HTTPS);
+            RouteTranslator.httpsRouteConfigName(host.fqdn()),
+            ListenerTranslator.INGRESS_HTTPS,
+            settings);
     HttpConnectionManager.Builder hcm =
         listeners.toBuilder().clearHttpFilters().addHttpFilters(misdirected(host.fqdn()));
     hcm.addAllHttpFilters(listeners.getHttpFiltersList());

@@ -1,7 +1,6 @@
 package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.BoolValue;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -36,9 +35,10 @@ import java.util.List;
 public final class ListenerTranslator {
   private ListenerTranslator() {}
 
-  public static List<Listener> translate(String address, int port) {
+  public static List<Listener> translate(String address, int port, ListenerSettings settings) {
     HttpConnectionManager hcm =
-        envoyHttpConnectionManager(RouteTranslator.INGRESS_HTTP, RouteTranslator.INGRESS_HTTP);
+        envoyHttpConnectionManager(
+            RouteTranslator.INGRESS_HTTP, RouteTranslator.INGRESS_HTTP, settings);
     return List.of(
         Listener.newBuilder()
             .setName(RouteTranslator.INGRESS_HTTP)
@@ -46,6 +46,7 @@ public final class ListenerTranslator {
                 Address.newBuilder()
                     .setSocketAddress(
                         SocketAddress.newBuilder().setAddress(address).setPortValue(port)))
+            .addAllListenerFilters(ClientConnections.listenerFilters(settings))
             .addFilterChains(
                 FilterChain.newBuilder()
                     .addFilters(
@@ -78,33 +79,33 @@ public final class ListenerTranslator {
   /**
    * The HTTP connection manager of Envoy's listeners ({@code ingress_http} and each {@code
    * ingress_https} chain): routes from RDS, the CORS, local rate limit and RBAC filters before the
-   * router (each acts on virtual hosts and routes with a policy only), the peer as the client
-   * address. Proxyless gRPC clients get none of these filters.
+   * router (each acts on virtual hosts and routes with a policy only), and the {@code settings}
+   * (see {@link ClientConnections#apply}). Proxyless gRPC clients get none of these: they have no
+   * socket of their own to log, time or take a client address from.
    */
   static HttpConnectionManager envoyHttpConnectionManager(
-      String routeConfigName, String statPrefix) {
+      String routeConfigName, String statPrefix, ListenerSettings settings) {
     HttpConnectionManager plain = httpConnectionManager(routeConfigName);
-    return plain.toBuilder()
-        .setStatPrefix(statPrefix)
-        // As Contour: the client address is the connection's peer, appended to X-Forwarded-For,
-        // never one a client wrote there (an IP filter on Remote would trust it otherwise).
-        .setUseRemoteAddress(BoolValue.of(true))
-        .clearHttpFilters()
-        .addHttpFilters(
-            HttpFilter.newBuilder()
-                .setName(RouteTranslator.CORS_FILTER)
-                .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
-        .addHttpFilters(
-            HttpFilter.newBuilder()
-                .setName(RouteTranslator.LOCAL_RATE_LIMIT_FILTER)
-                .setTypedConfig(
-                    Any.pack(LocalRateLimit.newBuilder().setStatPrefix("http").build())))
-        .addHttpFilters(
-            HttpFilter.newBuilder()
-                .setName(RouteTranslator.RBAC_FILTER)
-                .setTypedConfig(Any.pack(RBAC.getDefaultInstance())))
-        .addAllHttpFilters(plain.getHttpFiltersList())
-        .build();
+    HttpConnectionManager filtered =
+        plain.toBuilder()
+            .setStatPrefix(statPrefix)
+            .clearHttpFilters()
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(RouteTranslator.CORS_FILTER)
+                    .setTypedConfig(Any.pack(Cors.getDefaultInstance())))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(RouteTranslator.LOCAL_RATE_LIMIT_FILTER)
+                    .setTypedConfig(
+                        Any.pack(LocalRateLimit.newBuilder().setStatPrefix("http").build())))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(RouteTranslator.RBAC_FILTER)
+                    .setTypedConfig(Any.pack(RBAC.getDefaultInstance())))
+            .addAllHttpFilters(plain.getHttpFiltersList())
+            .build();
+    return ClientConnections.apply(filtered, settings);
   }
 
   private static HttpConnectionManager httpConnectionManager(String routeConfigName) {
@@ -140,7 +141,8 @@ public final class ListenerTranslator {
    * routes with the host's own route configuration, or proxies the TCP stream to its {@code
    * tcpproxy} clusters.
    */
-  public static List<Listener> https(String address, int port, RoutingTable table) {
+  public static List<Listener> https(
+      String address, int port, RoutingTable table, ListenerSettings settings) {
     List<RoutingTable.VirtualHost> hosts = secureHosts(table);
     if (hosts.isEmpty()) {
       return List.of();
@@ -152,17 +154,19 @@ public final class ListenerTranslator {
                 Address.newBuilder()
                     .setSocketAddress(
                         SocketAddress.newBuilder().setAddress(address).setPortValue(port)))
+            // The PROXY protocol header comes first on the wire, before the TLS ClientHello.
+            .addAllListenerFilters(ClientConnections.listenerFilters(settings))
             .addListenerFilters(
                 ListenerFilter.newBuilder()
                     .setName("envoy.filters.listener.tls_inspector")
                     .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
     for (RoutingTable.VirtualHost host : hosts) {
-      listener.addFilterChains(filterChain(host));
+      listener.addFilterChains(filterChain(host, settings));
     }
     return List.of(listener.build());
   }
 
-  static FilterChain filterChain(RoutingTable.VirtualHost host) {
+  static FilterChain filterChain(RoutingTable.VirtualHost host, ListenerSettings settings) {
     VirtualHostTls tls = host.tls();
     FilterChain.Builder chain =
         FilterChain.newBuilder()
@@ -177,18 +181,24 @@ public final class ListenerTranslator {
         tls.tcpProxy().isEmpty()
             ? Filter.newBuilder()
                 .setName("envoy.filters.network.http_connection_manager")
-                .setTypedConfig(Any.pack(HttpsConnectionManagers.of(host)))
+                .setTypedConfig(Any.pack(HttpsConnectionManagers.of(host, settings)))
                 .build()
             : Filter.newBuilder()
                 .setName("envoy.filters.network.tcp_proxy")
-                .setTypedConfig(Any.pack(tcpProxy(tls.tcpProxy())))
+                .setTypedConfig(Any.pack(tcpProxy(tls.tcpProxy(), settings)))
                 .build();
     return chain.addFilters(filter).build();
   }
 
-  /** Envoy wants weights of at least 1 in a TCP proxy: clusters weighted 0 get no traffic. */
-  static TcpProxy tcpProxy(List<WeightedCluster> clusters) {
-    TcpProxy.Builder proxy = TcpProxy.newBuilder().setStatPrefix(INGRESS_HTTPS);
+  /**
+   * Envoy wants weights of at least 1 in a TCP proxy: clusters weighted 0 get no traffic. Its
+   * connections are logged as requests are, as Contour does.
+   */
+  static TcpProxy tcpProxy(List<WeightedCluster> clusters, ListenerSettings settings) {
+    TcpProxy.Builder proxy =
+        TcpProxy.newBuilder()
+            .setStatPrefix(INGRESS_HTTPS)
+            .addAllAccessLog(ClientConnections.accessLogs(settings));
     List<WeightedCluster> weighted = clusters.stream().filter(c -> c.weight() > 0).toList();
     if (weighted.size() == 1) {
       return proxy.setCluster(weighted.get(0).cluster()).build();

@@ -58,6 +58,7 @@ public final class XdsAssembler {
   private final String listenerAddress;
   private final int listenerPort;
   private final int httpsPort;
+  private final ListenerSettings settings;
   private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets;
   private String secretsVersion;
   private Shape lastShape;
@@ -82,16 +83,26 @@ public final class XdsAssembler {
   private final Map<String, FederatedService> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
-  /** Envoy's {@code ingress_http} on {@code listenerPort}, {@code ingress_https} on the other. */
-  public XdsAssembler(String listenerAddress, int listenerPort, int httpsPort) {
+  /**
+   * Envoy's {@code ingress_http} on {@code listenerPort}, {@code ingress_https} on the other, both
+   * with {@code settings}.
+   */
+  public XdsAssembler(
+      String listenerAddress, int listenerPort, int httpsPort, ListenerSettings settings) {
     this.listenerAddress = listenerAddress;
     this.listenerPort = listenerPort;
     this.httpsPort = httpsPort;
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** As the other constructor, with Contour's listener settings. */
+  public XdsAssembler(String listenerAddress, int listenerPort, int httpsPort) {
+    this(listenerAddress, listenerPort, httpsPort, ListenerSettings.contour());
   }
 
   /** A new assembler of the same listeners, sharing nothing with this one. */
   public XdsAssembler fresh() {
-    return new XdsAssembler(listenerAddress, listenerPort, httpsPort);
+    return new XdsAssembler(listenerAddress, listenerPort, httpsPort, settings);
   }
 
   public Assembly assemble(RoutingTable table) {
@@ -110,8 +121,9 @@ public final class XdsAssembler {
 
   /** Every resource but endpoints, each type by its translator, with its version. */
   private void translate(RoutingTable table) {
-    listeners = new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort));
-    listeners.addAll(ListenerTranslator.https(listenerAddress, httpsPort, table));
+    listeners =
+        new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort, settings));
+    listeners.addAll(ListenerTranslator.https(listenerAddress, httpsPort, table, settings));
     // Virtual hosts, route configurations and clusters whose input is as in the last assembly
     // are taken from it: one changed proxy costs its own host and clusters.
     RouteTranslator.Hosts memoized =

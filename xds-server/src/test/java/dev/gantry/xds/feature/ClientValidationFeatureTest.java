@@ -78,7 +78,9 @@ class ClientValidationFeatureTest {
                   typed_config:
                     "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                     stat_prefix: ingress_https
-                    use_remote_address: true
+            """
+            + Expect.connectionManagerDefaults().indent(8)
+            + """
                     rds:
                       config_source: {ads: {}, resource_api_version: V3}
                       route_config_name: https/any.example.com
@@ -109,7 +111,9 @@ class ClientValidationFeatureTest {
                   typed_config:
                     "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                     stat_prefix: ingress_https
-                    use_remote_address: true
+            """
+            + Expect.connectionManagerDefaults().indent(8)
+            + """
                     forward_client_cert_details: SANITIZE_SET
                     set_current_client_cert_details: {subject: true, uri: true}
                     rds:

@@ -22,7 +22,9 @@ final class Expect {
               typed_config:
                 "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                 stat_prefix: ingress_http
-                use_remote_address: true
+        """
+        + connectionManagerDefaults().indent(8)
+        + """
                 rds:
                   config_source: {ads: {}, resource_api_version: V3}
                   route_config_name: ingress_http
@@ -43,6 +45,24 @@ final class Expect {
           - name: envoy.filters.listener.tls_inspector
             typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector}
           filter_chains:
+        """;
+  }
+
+  /**
+   * What the hub's default listener settings (Contour's) put in every Envoy connection manager: the
+   * client address from the connection, normalised paths with slashes merged, {@code Server:
+   * envoy}, Envoy's text access log to stdout, connections idle for 60 s closed.
+   */
+  static String connectionManagerDefaults() {
+    return """
+        use_remote_address: true
+        normalize_path: true
+        merge_slashes: true
+        server_header_transformation: OVERWRITE
+        access_log:
+        - name: envoy.access_loggers.file
+          typed_config: {"@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog, path: /dev/stdout}
+        common_http_protocol_options: {idle_timeout: 60s}
         """;
   }
 

@@ -47,6 +47,10 @@ final class ProtoYaml {
           .add(DownstreamTlsContext.getDescriptor())
           .add(UpstreamTlsContext.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog.getDescriptor())
+          .add(
+              io.envoyproxy.envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol
+                  .getDescriptor())
           .build();
 
   /** With Jackson 2's defaults, as fabric8 reads and writes the model classes. */

@@ -51,7 +51,9 @@ class TlsFeatureTest {
                   typed_config:
                     "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                     stat_prefix: ingress_https
-                    use_remote_address: true
+            """
+            + Expect.connectionManagerDefaults().indent(8)
+            + """
                     rds:
                       config_source: {ads: {}, resource_api_version: V3}
                       route_config_name: https/secure.example.com
@@ -122,6 +124,9 @@ class TlsFeatureTest {
                   typed_config:
                     "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
                     stat_prefix: ingress_https
+                    access_log:
+                    - name: envoy.access_loggers.file
+                      typed_config: {"@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog, path: /dev/stdout}
                     cluster: demo/tlsapp/443/<hash>
             """);
     // The host has no routes. Plain HTTP to it answers 404 as it would without the empty host

@@ -88,9 +88,8 @@ class HttpsTranslationTest {
         .setName("envoy.filters.network.http_connection_manager")
         .setTypedConfig(
             Any.pack(
-                HttpConnectionManager.newBuilder()
+                ContourListenerDefaults.connectionManager(HttpConnectionManager.newBuilder())
                     .setStatPrefix("ingress_https")
-                    .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
                     .setRds(
                         Rds.newBuilder().setRouteConfigName("https/" + fqdn).setConfigSource(ads()))
                     .addHttpFilters(HttpsConnectionManagers.misdirected(fqdn))
@@ -132,6 +131,7 @@ class HttpsTranslationTest {
                     tcp(
                         TcpProxy.newBuilder()
                             .setStatPrefix("ingress_https")
+                            .addAccessLog(ContourListenerDefaults.accessLog())
                             .setCluster("demo/web/80/abc")
                             .build()))
                 .build()),
@@ -151,6 +151,7 @@ class HttpsTranslationTest {
                     tcp(
                         TcpProxy.newBuilder()
                             .setStatPrefix("ingress_https")
+                            .addAccessLog(ContourListenerDefaults.accessLog())
                             .setWeightedClusters(
                                 TcpProxy.WeightedCluster.newBuilder()
                                     .addClusters(
@@ -172,6 +173,7 @@ class HttpsTranslationTest {
                     tcp(
                         TcpProxy.newBuilder()
                             .setStatPrefix("ingress_https")
+                            .addAccessLog(ContourListenerDefaults.accessLog())
                             .setCluster("demo/web/80/abc")
                             .build()))
                 .build()));
@@ -181,7 +183,11 @@ class HttpsTranslationTest {
   @MethodSource("chains")
   void oneFilterChainPerSniName(Case c) {
     List<Listener> listeners =
-        ListenerTranslator.https("0.0.0.0", 8443, new RoutingTable(List.of(c.host()), Map.of()));
+        ListenerTranslator.https(
+            "0.0.0.0",
+            8443,
+            new RoutingTable(List.of(c.host()), Map.of()),
+            ListenerSettings.contour());
 
     assertThat(listeners)
         .singleElement()
@@ -203,7 +209,8 @@ class HttpsTranslationTest {
   void withoutTlsHostsThereIsNoHttpsListenerRouteOrSecret() {
     RoutingTable table = new RoutingTable(List.of(host("plain.example", null)), Map.of());
 
-    assertThat(ListenerTranslator.https("0.0.0.0", 8443, table)).isEmpty();
+    assertThat(ListenerTranslator.https("0.0.0.0", 8443, table, ListenerSettings.contour()))
+        .isEmpty();
     assertThat(RouteTranslator.https(table)).isEmpty();
     assertThat(SecretTranslator.translate(table)).isEmpty();
   }
@@ -220,7 +227,10 @@ class HttpsTranslationTest {
                 host("plain.example", null)),
             Map.of());
 
-    assertThat(ListenerTranslator.https("0.0.0.0", 8443, table).get(0).getFilterChainsList())
+    assertThat(
+            ListenerTranslator.https("0.0.0.0", 8443, table, ListenerSettings.contour())
+                .get(0)
+                .getFilterChainsList())
         .extracting(c -> c.getFilterChainMatch().getServerNames(0))
         .containsExactly("a.example", "pass.example", "z.example");
     List<RouteConfiguration> routes = RouteTranslator.https(table);

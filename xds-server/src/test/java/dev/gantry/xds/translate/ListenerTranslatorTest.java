@@ -34,7 +34,8 @@ class ListenerTranslatorTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void translates(Case c) {
-    assertThat(ListenerTranslator.translate(c.address(), c.port())).isEqualTo(c.expected());
+    assertThat(ListenerTranslator.translate(c.address(), c.port(), ListenerSettings.contour()))
+        .isEqualTo(c.expected());
   }
 
   static Stream<Case> cases() {
@@ -102,19 +103,7 @@ class ListenerTranslatorTest {
   }
 
   private static Listener ingressHttp(String address, int port) {
-    HttpConnectionManager hcm =
-        HttpConnectionManager.newBuilder()
-            .setStatPrefix("ingress_http")
-            .setUseRemoteAddress(com.google.protobuf.BoolValue.of(true))
-            .setRds(
-                Rds.newBuilder()
-                    .setRouteConfigName("ingress_http")
-                    .setConfigSource(
-                        ConfigSource.newBuilder()
-                            .setResourceApiVersion(ApiVersion.V3)
-                            .setAds(AggregatedConfigSource.newBuilder())))
-            .addAllHttpFilters(EnvoyHttpFilters.expected())
-            .build();
+    HttpConnectionManager hcm = ContourListenerDefaults.ingressHttp().build();
     return Listener.newBuilder()
         .setName("ingress_http")
         .setAddress(

@@ -56,7 +56,8 @@ class XdsAssemblerTest {
     assertThat(a.endpointsRebuilt()).isEqualTo(2);
     Snapshot s = a.snapshot();
     assertThat(s.listeners().resources().values())
-        .containsExactlyElementsOf(ListenerTranslator.translate("0.0.0.0", 8080));
+        .containsExactlyElementsOf(
+            ListenerTranslator.translate("0.0.0.0", 8080, ListenerSettings.contour()));
     assertThat(s.routes().resources().values()).containsExactly(RouteTranslator.translate(table));
     assertThat(s.clusters().resources().values())
         .containsExactlyInAnyOrderElementsOf(
@@ -69,7 +70,8 @@ class XdsAssemblerTest {
     // Endpoints travel apart, through the endpoint cache.
     assertThat(s.endpoints().resources()).isEmpty();
     assertThat(s.listeners().version())
-        .isEqualTo(Versions.of(ListenerTranslator.translate("0.0.0.0", 8080)));
+        .isEqualTo(
+            Versions.of(ListenerTranslator.translate("0.0.0.0", 8080, ListenerSettings.contour())));
     assertThat(s.routes().version())
         .isEqualTo(Versions.of(List.of(RouteTranslator.translate(table))));
     assertThat(s.clusters().version())

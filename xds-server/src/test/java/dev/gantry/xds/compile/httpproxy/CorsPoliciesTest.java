@@ -8,6 +8,7 @@ import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable.Cors;
 import dev.gantry.xds.ir.RoutingTable.OriginMatch;
+import dev.gantry.xds.translate.ListenerSettings;
 import dev.gantry.xds.translate.ListenerTranslator;
 import dev.gantry.xds.translate.RouteTranslator;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
@@ -175,7 +176,7 @@ class CorsPoliciesTest {
                 .getTypedPerFilterConfigMap())
         .isEmpty();
     HttpConnectionManager hcm =
-        ListenerTranslator.translate("127.0.0.1", 8080)
+        ListenerTranslator.translate("127.0.0.1", 8080, ListenerSettings.contour())
             .get(0)
             .getFilterChains(0)
             .getFilters(0)
