@@ -33,7 +33,7 @@ class TolerantInformerTest {
                 """
                   virtualhost: {fqdn: a.test, jwtProviders: [{name: p, issuer: i}]}
                   routes:
-                  - services: [{name: s, port: 80, slowStartPolicy: {window: 1s}}]
+                  - services: [{name: s, port: 80, cookieRewritePolicies: [{name: d}]}]
                   - services: [{name: s, port: 80}]
                     cookieRewritePolicies: [{name: c}]
                   futureField: 1
@@ -43,7 +43,7 @@ class TolerantInformerTest {
     assertThat(UnknownFields.collect(proxy.getSpec(), "spec"))
         .containsOnlyKeys(
             "spec.futureField",
-            "spec.routes[0].services[0].slowStartPolicy",
+            "spec.routes[0].services[0].cookieRewritePolicies",
             "spec.routes[1].cookieRewritePolicies",
             "spec.virtualhost.jwtProviders");
     assertThat(proxy.getSpec().getVirtualhost().getFqdn()).isEqualTo("a.test");
