@@ -20,6 +20,15 @@ public final class Syntax {
     return !fqdn.isEmpty() && fqdn.length() <= MAX_FQDN && FQDN.matcher(fqdn).matches();
   }
 
+  /**
+   * A DNS host name as a TLS client may send it as server name (RFC 6066): no wildcard, not an IP
+   * address, any case.
+   */
+  public static boolean hostname(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    return validFqdn(lower) && !lower.startsWith("*.") && !lower.matches("[0-9.]+");
+  }
+
   /** Whether the value is an HTTP token (a header name, a method). */
   public static boolean token(String value) {
     return TOKEN.matcher(value).matches();

@@ -10,7 +10,6 @@ import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
-import dev.gantry.xds.ir.UpstreamTls;
 import dev.gantry.xds.ir.WeightedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -217,11 +216,7 @@ final class RouteCompiler {
     return new Forwarding(clusters.stream().filter(Objects::nonNull).toList(), mirror);
   }
 
-  /**
-   * The service's cluster, or null with its errors added. Its TLS settings are read only when it
-   * speaks TLS, as in Contour; a {@code validation} of a service that speaks clear text is named in
-   * a warning (Contour ignores it without saying so).
-   */
+  /** The service's cluster with its slow start and TLS, or null with its errors added. */
   private static Upstream upstream(
       CompileContext ctx,
       HTTPProxySpec.Route r,
@@ -237,32 +232,7 @@ final class RouteCompiler {
     if (errors.size() > before) {
       return null;
     }
-    Upstream upstream =
-        ServiceResolver.resolve(ctx.namespace(), s, ctx.snapshot(), policies, ctx.where(), errors);
-    if (upstream == null) {
-      return null;
-    }
-    if (!upstream.protocol().tls()) {
-      if (s.getValidation() != null) {
-        ctx.warnings()
-            .add(
-                new ProxyVerdict.Error(
-                    ProxyVerdict.SERVICE_ERROR,
-                    "TLSUpstreamValidationIgnored",
-                    ctx.where()
-                        + ".validation is ignored: the service speaks clear text (set protocol"
-                        + " tls or h2 to verify its certificate)"));
-      }
-      return upstream;
-    }
-    UpstreamTls tls = UpstreamValidations.of(ctx, r, s, errors);
-    if (errors.size() > before) {
-      return null;
-    }
-    return tls == null
-        ? upstream
-        : ServiceResolver.resolve(
-            ctx.namespace(), s, ctx.snapshot(), policies, tls, ctx.where(), errors);
+    return UpstreamValidations.resolve(ctx, r, s, policies, errors);
   }
 
   /** A service's cluster with its weight and its header policies. */

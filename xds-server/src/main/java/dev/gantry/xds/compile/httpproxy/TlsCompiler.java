@@ -239,35 +239,37 @@ final class TlsCompiler {
     List<WeightedCluster> clusters = new ArrayList<>();
     for (int i = 0; i < services.size(); i++) {
       HTTPProxySpec.RouteService s = services.get(i);
-      if (s != null && s.getValidation() != null) {
+      String where = "spec.tcpproxy.services[" + i + "]";
+      if (s != null && s.getSlowStartPolicy() != null) {
+        // Contour ramps up only HTTP clusters.
         ctx.warnings()
             .add(
                 new ProxyVerdict.Error(
                     ProxyVerdict.TCP_PROXY_ERROR,
                     "IgnoredField",
-                    "spec.tcpproxy.services["
-                        + i
-                        + "].validation is ignored: Envoy forwards the TCP stream as it is"));
+                    where + ".slowStartPolicy is ignored: a TCP proxy's streams do not ramp up"));
       }
       List<ProxyVerdict.Error> serviceErrors = new ArrayList<>();
       Upstream upstream =
-          ServiceResolver.resolve(
-              ctx.namespace(),
-              s,
-              ctx.snapshot(),
-              policies,
-              "spec.tcpproxy.services[" + i + "]",
-              serviceErrors);
-      // Contour reports a TCP proxy's services under its own error type.
+          s == null
+              ? ServiceResolver.resolve(
+                  ctx.namespace(), s, ctx.snapshot(), policies, where, serviceErrors)
+              : UpstreamValidations.resolve(ctx.at(where), null, s, policies, serviceErrors);
+      // Contour reports a TCP proxy's services under its own error type, but for their TLS
+      // validation (TLSError, ServiceError/TLSUpstreamValidation), as for a route's services.
       for (ProxyVerdict.Error e : serviceErrors) {
-        errors.add(new ProxyVerdict.Error(ProxyVerdict.TCP_PROXY_ERROR, e.reason(), e.message()));
+        boolean validation =
+            e.reason().equals(UpstreamValidations.REASON)
+                || e.reason().equals(UpstreamValidations.NOT_DELEGATED);
+        errors.add(
+            validation
+                ? e
+                : new ProxyVerdict.Error(ProxyVerdict.TCP_PROXY_ERROR, e.reason(), e.message()));
       }
       if (upstream == null) {
         continue;
       }
-      Long weight =
-          ServiceResolver.weight(
-              s, ProxyVerdict.TCP_PROXY_ERROR, "spec.tcpproxy.services[" + i + "]", errors);
+      Long weight = ServiceResolver.weight(s, ProxyVerdict.TCP_PROXY_ERROR, where, errors);
       if (weight == null) {
         continue;
       }

@@ -3,7 +3,10 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.UpstreamValidation;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.ServiceResolver;
+import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.UpstreamTls;
 import dev.gantry.xds.tls.TlsSecrets;
 import java.util.ArrayList;
@@ -19,9 +22,54 @@ import java.util.List;
  */
 final class UpstreamValidations {
   static final String REASON = "TLSUpstreamValidation";
+  static final String NOT_DELEGATED = "CACertificateNotDelegated";
   private static final int MAX_NAMES = 8;
+  // Envoy's limit of UpstreamTlsContext.sni.
+  private static final int MAX_SNI = 255;
 
   private UpstreamValidations() {}
+
+  /**
+   * The service's cluster, or null with its errors added: resolved with {@code policies}, and, when
+   * it speaks TLS (its protocol or its Service's), with its server name and validation, as in
+   * Contour; a {@code validation} of a service that speaks clear text is named in a warning
+   * (Contour ignores it without saying so). For route services ({@code route} given) and TCP proxy
+   * services alike.
+   */
+  static Upstream resolve(
+      CompileContext ctx,
+      HTTPProxySpec.Route route,
+      HTTPProxySpec.RouteService s,
+      ServiceResolver.ClusterPolicies policies,
+      List<ProxyVerdict.Error> errors) {
+    Upstream upstream =
+        ServiceResolver.resolve(ctx.namespace(), s, ctx.snapshot(), policies, ctx.where(), errors);
+    if (upstream == null) {
+      return null;
+    }
+    if (!upstream.protocol().tls()) {
+      if (s.getValidation() != null) {
+        ctx.warnings()
+            .add(
+                new ProxyVerdict.Error(
+                    ProxyVerdict.SERVICE_ERROR,
+                    "TLSUpstreamValidationIgnored",
+                    ctx.where()
+                        + ".validation is ignored: the service speaks clear text (set protocol"
+                        + " tls or h2 to verify its certificate)"));
+      }
+      return upstream;
+    }
+    int before = errors.size();
+    UpstreamTls tls = of(ctx, route, s, errors);
+    if (errors.size() > before) {
+      return null;
+    }
+    return tls == null
+        ? upstream
+        : ServiceResolver.resolve(
+            ctx.namespace(), s, ctx.snapshot(), policies, tls, ctx.where(), errors);
+  }
 
   /**
    * The service's TLS settings, used only if it turns out to speak TLS; null when it sets nothing,
@@ -43,7 +91,22 @@ final class UpstreamValidations {
         return null;
       }
     }
-    String sni = host != null ? host : validation == null ? null : validation.subjectNames().get(0);
+    if (host != null && host.length() > MAX_SNI) {
+      errors.add(
+          error(
+              ctx,
+              "the Host rewrite (sent as the TLS server name) is longer than "
+                  + MAX_SNI
+                  + " characters"));
+      return null;
+    }
+    // A subject name is a server name only when it is a DNS name (not a wildcard or an address).
+    String sni =
+        host != null
+            ? host
+            : validation == null || !Syntax.hostname(validation.subjectNames().get(0))
+                ? null
+                : validation.subjectNames().get(0);
     return sni == null && validation == null ? null : new UpstreamTls(sni, validation);
   }
 
@@ -74,7 +137,7 @@ final class UpstreamValidations {
       errors.add(
           new ProxyVerdict.Error(
               ProxyVerdict.TLS_ERROR,
-              "CACertificateNotDelegated",
+              NOT_DELEGATED,
               ctx.where()
                   + ": service.UpstreamValidation.CACertificate Secret \""
                   + caSecret
@@ -96,8 +159,10 @@ final class UpstreamValidations {
     }
     List<String> names = names(v);
     String problem = null;
-    if (names.isEmpty()) {
+    if (v.getSubjectName() == null || v.getSubjectName().isBlank()) {
       problem = "missing subject alternative name";
+    } else if (names.stream().anyMatch(n -> n == null || n.isBlank())) {
+      problem = "a subject name is empty";
     } else if (v.getSubjectNames() != null
         && !v.getSubjectNames().isEmpty()
         && !v.getSubjectNames().get(0).equals(v.getSubjectName())) {
@@ -109,8 +174,6 @@ final class UpstreamValidations {
               + ")";
     } else if (names.size() > MAX_NAMES) {
       problem = "subjectNames has " + names.size() + " entries, at most " + MAX_NAMES;
-    } else if (names.stream().anyMatch(n -> n == null || n.isBlank())) {
-      problem = "a subject name is empty";
     }
     if (problem != null) {
       errors.add(error(ctx, service + " TLS upstream validation policy error: " + problem));

@@ -246,26 +246,83 @@ class UpstreamValidationTest {
     assertThat(after).isNotEqualTo(before);
   }
 
-  @Test
-  void aTcpProxyServiceIgnoresValidationWithAWarning() {
+  private static HTTPProxy tcpProxy(String protocol, UpstreamValidation validation) {
     HTTPProxy proxy = dev.gantry.xds.Fixtures.proxy("demo/a").fqdn("kuard.example.com").build();
     proxy.getSpec().getVirtualhost().setTls(new dev.gantry.api.crd.contour.TLS());
     proxy.getSpec().getVirtualhost().getTls().setPassthrough(true);
     dev.gantry.api.crd.contour.TCPProxy tcp = new dev.gantry.api.crd.contour.TCPProxy();
     HTTPProxySpec.RouteService s = dev.gantry.xds.Fixtures.routeService("kuard", 80, null);
-    s.setValidation(validation("ca", "kuard.internal"));
+    s.setProtocol(protocol);
+    s.setValidation(validation);
     tcp.setServices(new ArrayList<>(List.of(s)));
     proxy.getSpec().setTcpproxy(tcp);
+    return proxy;
+  }
 
-    ProxyVerdict verdict =
-        new ProxyCompiler("gantry").compile(List.of(proxy), SNAPSHOT, SECRETS).verdicts().get(0);
+  @Test
+  void aTcpProxyServiceSpeakingTlsIsVerifiedAsARouteServiceIs() {
+    ProxyCompiler.Result verified =
+        new ProxyCompiler("gantry")
+            .compile(
+                List.of(tcpProxy("tls", validation("ca", "kuard.internal"))), SNAPSHOT, SECRETS);
+    ProxyVerdict missing =
+        new ProxyCompiler("gantry")
+            .compile(
+                List.of(tcpProxy("tls", validation("missing", "kuard.internal"))),
+                SNAPSHOT,
+                SECRETS)
+            .verdicts()
+            .get(0);
 
-    assertThat(verdict.valid()).isTrue();
-    assertThat(verdict.warnings())
+    assertThat(verified.verdicts().get(0).errors()).isEmpty();
+    assertThat(verified.table().upstreams().values())
+        .singleElement()
+        .satisfies(
+            u ->
+                assertThat(u.tls())
+                    .isEqualTo(new UpstreamTls("kuard.internal", verified("kuard.internal"))));
+    assertThat(missing.valid()).isFalse();
+    assertThat(missing.errors())
         .extracting(UpstreamValidationTest::describe)
         .containsExactly(
-            "TCPProxyError/IgnoredField: spec.tcpproxy.services[0].validation is ignored: Envoy"
-                + " forwards the TCP stream as it is");
+            "ServiceError/TLSUpstreamValidation: spec.tcpproxy.services[0]: Service [kuard:80]"
+                + " TLS upstream validation policy error: invalid CA Secret \"demo/missing\":"
+                + " Secret not found");
+  }
+
+  @Test
+  void aSubjectNameThatIsNotAHostNameIsNotSentAsServerName() {
+    Upstream wildcard =
+        new ProxyCompiler("gantry")
+            .compile(
+                List.of(routes(route("/", tls("tls", validation("ca", "*.internal"))))),
+                SNAPSHOT,
+                SECRETS)
+            .table()
+            .upstreams()
+            .values()
+            .iterator()
+            .next();
+
+    assertThat(wildcard.tls()).isEqualTo(new UpstreamTls(null, verified("*.internal")));
+  }
+
+  @Test
+  void aNullSubjectNameInTheListIsAnErrorNotACrash() {
+    UpstreamValidation v = validation("ca", "a.internal");
+    v.setSubjectNames(new ArrayList<>(java.util.Arrays.asList("a.internal", null)));
+
+    ProxyVerdict verdict =
+        new ProxyCompiler("gantry")
+            .compile(List.of(routes(route("/", tls("tls", v)))), SNAPSHOT, SECRETS)
+            .verdicts()
+            .get(0);
+
+    assertThat(verdict.errors())
+        .extracting(UpstreamValidationTest::describe)
+        .containsExactly(
+            "ServiceError/TLSUpstreamValidation: spec.routes[0].services[0]: Service [kuard:80]"
+                + " TLS upstream validation policy error: a subject name is empty");
   }
 
   private static String describe(ProxyVerdict.Error e) {
