@@ -31,6 +31,7 @@ public record ProxyVerdict(
   public static final String TLS_ERROR = "TLSError";
   public static final String TCP_PROXY_ERROR = "TCPProxyError";
   public static final String CORS_ERROR = "CORSError";
+  public static final String AUTH_ERROR = "AuthError";
   public static final String ORPHANED_ERROR = "Orphaned";
 
   public ProxyVerdict {

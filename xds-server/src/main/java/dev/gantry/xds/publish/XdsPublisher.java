@@ -1,5 +1,6 @@
 package dev.gantry.xds.publish;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.TLSCertificateDelegation;
 import dev.gantry.api.federation.FederatedService;
@@ -66,6 +67,7 @@ public final class XdsPublisher {
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
   private Delegations delegations = Delegations.NONE;
+  private List<ExtensionService> extensionServices = List.of();
   private boolean proxiesListed;
   private boolean federationListed;
   private volatile long buildCount;
@@ -157,6 +159,24 @@ public final class XdsPublisher {
         () -> {
           if (!next.equals(delegations)) {
             delegations = next;
+            routesChanged = true;
+            if (proxiesListed) {
+              schedule();
+            }
+          }
+        });
+  }
+
+  /**
+   * Every ExtensionService, as listed by a synced cache: the servers virtual hosts may name for
+   * authorization. A build follows only when one changed.
+   */
+  public void extensionServicesChanged(Collection<ExtensionService> current) {
+    List<ExtensionService> next = List.copyOf(current);
+    executor.execute(
+        () -> {
+          if (!next.equals(extensionServices)) {
+            extensionServices = next;
             routesChanged = true;
             if (proxiesListed) {
               schedule();
@@ -264,7 +284,8 @@ public final class XdsPublisher {
           changedFederated,
           changedHub);
       IngressCompiler.Result result =
-          compiler.compile(proxies, ingresses, federation, certificates, delegations);
+          compiler.compile(
+              proxies, ingresses, federation, certificates, delegations, extensionServices);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
       sink.endpoints(

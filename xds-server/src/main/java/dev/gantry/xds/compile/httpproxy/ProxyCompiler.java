@@ -1,5 +1,6 @@
 package dev.gantry.xds.compile.httpproxy;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
@@ -71,6 +72,21 @@ public final class ProxyCompiler {
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations) {
+    return compile(proxies, snapshot, certificates, delegations, List.of());
+  }
+
+  /**
+   * As {@link #compile(List, FederationSnapshot, Map, Delegations)}, with the ExtensionServices
+   * that virtual hosts may name as their authorization servers.
+   */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
+      List<ExtensionService> extensionServices) {
+    ExtensionServices.Result extensions =
+        ExtensionServices.compile(extensionServices, snapshot, certificates, delegations);
     List<HTTPProxy> mine =
         proxies.stream()
             .filter(this::ours)
@@ -79,7 +95,9 @@ public final class ProxyCompiler {
                     .thenComparing(p -> p.getMetadata().getName()))
             .toList();
     Delegation delegation = new Delegation(mine);
-    RootCompiler roots = new RootCompiler(mine, delegation, snapshot, certificates, delegations);
+    RootCompiler roots =
+        new RootCompiler(
+            mine, delegation, snapshot, certificates, delegations, extensions.extensions());
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     Map<String, Upstream> upstreams = new TreeMap<>();
     for (HTTPProxy root : mine) {

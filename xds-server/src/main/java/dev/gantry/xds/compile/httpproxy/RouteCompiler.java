@@ -173,7 +173,8 @@ final class RouteCompiler {
                 actions,
                 ipFilter,
                 rateLimit,
-                internalRedirect));
+                internalRedirect,
+                Authorizations.routePolicy(r.getAuthPolicy())));
   }
 
   /**

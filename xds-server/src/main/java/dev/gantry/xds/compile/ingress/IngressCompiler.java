@@ -1,5 +1,6 @@
 package dev.gantry.xds.compile.ingress;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
@@ -68,7 +69,19 @@ public final class IngressCompiler {
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations) {
-    ProxyCompiler.Result base = compiler.compile(proxies, snapshot, certificates, delegations);
+    return compile(proxies, ingresses, snapshot, certificates, delegations, List.of());
+  }
+
+  /** As above, with the ExtensionServices proxies may name as authorization servers. */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      List<Ingress> ingresses,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
+      List<ExtensionService> extensions) {
+    ProxyCompiler.Result base =
+        compiler.compile(proxies, snapshot, certificates, delegations, extensions);
     if (ingresses.isEmpty()) {
       return new Result(base.table(), base.verdicts(), List.of());
     }
