@@ -32,10 +32,10 @@ import java.util.stream.Collectors;
  * sends the context extensions it received back in the {@code x-auth-context} response header
  * ({@code key=value} pairs, sorted, comma-separated).
  */
-final class AuthorizationBackend implements AutoCloseable {
-  static final String DECISION = "x-auth";
-  static final String DELAY = "x-auth-delay-ms";
-  static final String CONTEXT = "x-auth-context";
+public final class AuthorizationBackend implements AutoCloseable {
+  public static final String DECISION = "x-auth";
+  public static final String DELAY = "x-auth-delay-ms";
+  public static final String CONTEXT = "x-auth-context";
 
   private final ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();
   private final AtomicInteger checks = new AtomicInteger();
@@ -53,16 +53,22 @@ final class AuthorizationBackend implements AutoCloseable {
     }
   }
 
-  static AuthorizationBackend start() {
-    return new AuthorizationBackend("127.0.0.1");
+  /** A server on loopback. */
+  public static AuthorizationBackend start() {
+    return start("127.0.0.1");
   }
 
-  int port() {
+  /** A server on {@code address}, e.g. a test network namespace's host address. */
+  public static AuthorizationBackend start(String address) {
+    return new AuthorizationBackend(address);
+  }
+
+  public int port() {
     return server.getPort();
   }
 
   /** How many check requests arrived so far. */
-  int checks() {
+  public int checks() {
     return checks.get();
   }
 

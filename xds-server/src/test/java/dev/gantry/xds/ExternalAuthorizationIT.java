@@ -202,10 +202,9 @@ class ExternalAuthorizationIT {
     assertThat(get(TIMEOUT, "/", "x-auth", "allow")).startsWith("HTTP/1.1 200");
     assertThat(get(TIMEOUT, "/", "x-auth", "allow", AuthorizationBackend.DELAY, "3000"))
         .startsWith("HTTP/1.1 403");
-    // The host without a responseTimeout waits longer than that (Envoy's default: 200 ms... so
-    // the check is against the explicitly configured one only).
   }
 
+  /** Plain HTTP has no authorization filter: every route of the host answers with a redirect. */
   @Test
   void plainHttpIsRedirectedToHttps() throws IOException {
     java.net.http.HttpResponse<String> response;
