@@ -1,11 +1,10 @@
 package dev.gantry.hub;
 
+import dev.gantry.runtime.informer.ChangeHandler;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -67,7 +66,9 @@ final class OptionalWatch<T extends HasMetadata> implements AutoCloseable {
               while (!closed) {
                 try {
                   if (hub.supports(kind)) {
-                    informer.informer().addEventHandler(changes(() -> changed(onChange)));
+                    informer
+                        .informer()
+                        .addEventHandler(new ChangeHandler<>(() -> changed(onChange)));
                     informer
                         .start()
                         .thenRun(
@@ -107,25 +108,6 @@ final class OptionalWatch<T extends HasMetadata> implements AutoCloseable {
     if (listed) {
       onChange.accept(informer.list());
     }
-  }
-
-  private static ResourceEventHandler<GenericKubernetesResource> changes(Runnable changed) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(GenericKubernetesResource obj) {
-        changed.run();
-      }
-
-      @Override
-      public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-        changed.run();
-      }
-
-      @Override
-      public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-        changed.run();
-      }
-    };
   }
 
   @Override

@@ -192,8 +192,9 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
   /**
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
-   * its way, the prefix that replaces the matched one (null: path unchanged), and its own IP filter
-   * and rate limit (null: the virtual host's).
+   * its way, the prefix that replaces the matched one (null: path unchanged), its own IP filter and
+   * rate limit (null: the virtual host's), and its own authorization policy (null: none, the host's
+   * applies; see {@link VirtualHost#authCheckOf}).
    */
   public record Route(
       Match match,
@@ -213,36 +214,6 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
-    }
-
-    /** A route without an authorization policy of its own. */
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies,
-        Actions actions,
-        IpFilter ipFilter,
-        LocalRateLimit rateLimit,
-        InternalRedirect internalRedirect) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions,
-          ipFilter,
-          rateLimit,
-          internalRedirect,
-          null);
     }
 
     /** A route whose backend's redirects reach the client. */
@@ -270,6 +241,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           actions,
           ipFilter,
           rateLimit,
+          null,
           null);
     }
 
@@ -294,6 +266,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           retry,
           hashPolicies,
           actions,
+          null,
           null,
           null,
           null);
