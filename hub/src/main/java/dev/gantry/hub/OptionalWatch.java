@@ -53,6 +53,11 @@ final class OptionalWatch<T extends HasMetadata> implements AutoCloseable {
     return informer.list();
   }
 
+  /** The object as the cache holds it; null when absent or not read. */
+  T get(String namespace, String name) {
+    return informer.get(namespace, name);
+  }
+
   /**
    * Starts asking whether the API serves the kind; then {@code onChange} runs with every object
    * once listed and after each change, and {@code onListed} once it is listed (after the first

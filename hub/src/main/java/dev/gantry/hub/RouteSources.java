@@ -192,6 +192,11 @@ final class RouteSources implements AutoCloseable {
   }
 
   /** A proxy's metadata and status as cached, whether or not it reads into our model. */
+  /** The ExtensionService as the cache holds it, or null. */
+  ExtensionService cachedExtension(String namespace, String name) {
+    return extensionServices.get(namespace, name);
+  }
+
   ProxyStatusWriter.Current cachedStatus(String namespace, String name) {
     HTTPProxy proxy = proxies.get(namespace, name);
     if (proxy != null) {

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * virtualhost.authorization} applied to a real apiserver, the hub's informers handing them to the
  * build, a real Envoy asking a real gRPC authorization server (in the test JVM, on the host end of
  * a test network namespace's veth, an address the apiserver accepts in EndpointSlices). Deleting
- * the ExtensionService makes the proxy invalid with Contour's reason.
+ * the ExtensionService makes the proxy invalid with Contour's reason. The hub writes each
+ * ExtensionService's Valid condition.
  */
 @WithClusters({"hub"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -133,6 +134,15 @@ class AuthorizationIT {
     return p == null ? null : p.getStatus();
   }
 
+  /** The ExtensionService's Valid condition, or null while it has none. */
+  private HTTPProxyStatus.DetailedCondition valid(String name) {
+    ExtensionService e =
+        client.resources(ExtensionService.class).inNamespace(NS).withName(name).get();
+    return e == null || e.getStatus() == null || e.getStatus().getConditions().isEmpty()
+        ? null
+        : e.getStatus().getConditions().get(0);
+  }
+
   @Test
   void theHubServesTheAuthorizationServerAnExtensionServiceNames() throws Exception {
     await()
@@ -149,6 +159,42 @@ class AuthorizationIT {
     assertThat(get("/open")).startsWith("HTTP/1.1 200").endsWith("web");
     assertThat(authorization.checks()).isEqualTo(checks);
     assertThat(status().getCurrentStatus()).isEqualTo("valid");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(valid("authz"))
+                    .satisfies(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("Valid");
+                          assertThat(c.getMessage()).isEqualTo("Valid ExtensionService");
+                          assertThat(c.getObservedGeneration()).isEqualTo(1L);
+                        }));
+    client
+        .resources(ExtensionService.class)
+        .inNamespace(NS)
+        .resource(Fixtures.extension(NS + "/broken", "nope", 9000, "h2c"))
+        .serverSideApply();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(valid("broken"))
+                    .satisfies(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("ErrorPresent");
+                          assertThat(c.getErrors())
+                              .singleElement()
+                              .satisfies(
+                                  e -> {
+                                    assertThat(e.getType()).isEqualTo("ServiceError");
+                                    assertThat(e.getReason())
+                                        .isEqualTo("ServiceUnresolvedReference");
+                                  });
+                        }));
 
     client.resources(ExtensionService.class).inNamespace(NS).withName("authz").delete();
 

@@ -9,6 +9,7 @@ import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.httpproxy.ExtensionServices;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressCompiler;
 import dev.gantry.xds.compile.ingress.IngressConverter;
@@ -51,6 +52,7 @@ public final class XdsPublisher {
   private final XdsSink sink;
   private final XdsMetrics metrics;
   private final Consumer<List<ProxyVerdict>> verdicts;
+  private final Consumer<List<ExtensionServices.Verdict>> extensionVerdicts;
   private List<HTTPProxy> proxies = List.of();
   private List<UnreadableProxy> unreadable = List.of();
   private List<Ingress> ingresses = List.of();
@@ -97,6 +99,30 @@ public final class XdsPublisher {
       XdsMetrics metrics,
       Consumer<List<ProxyVerdict>> verdicts,
       Consumer<IngressConverter.Warning> newIngressWarnings) {
+    this(
+        executor,
+        holdoff,
+        compiler,
+        assembler,
+        sink,
+        metrics,
+        verdicts,
+        newIngressWarnings,
+        v -> {});
+  }
+
+  /** As above; {@code extensionVerdicts} is told the ExtensionServices' after each full build. */
+  public XdsPublisher(
+      ScheduledExecutorService executor,
+      Duration holdoff,
+      ProxyCompiler compiler,
+      XdsAssembler assembler,
+      XdsSink sink,
+      XdsMetrics metrics,
+      Consumer<List<ProxyVerdict>> verdicts,
+      Consumer<IngressConverter.Warning> newIngressWarnings,
+      Consumer<List<ExtensionServices.Verdict>> extensionVerdicts) {
+    this.extensionVerdicts = extensionVerdicts;
     this.ingressWarnings = new IngressWarningLog(newIngressWarnings);
     this.executor = executor;
     this.builds = new Holdoff(executor, holdoff, this::build);
@@ -312,6 +338,7 @@ public final class XdsPublisher {
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(withUnreadable(result.verdicts()));
+      extensionVerdicts.accept(result.extensionVerdicts());
       ingressWarnings.update(result.warnings());
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);

@@ -2,6 +2,7 @@ package dev.gantry.xds.compile.httpproxy;
 
 import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.ExtensionServiceSpec;
+import dev.gantry.api.crd.contour.ExtensionServiceStatus;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
@@ -55,6 +56,26 @@ public final class ExtensionServices {
 
     public boolean valid() {
       return errors.isEmpty();
+    }
+
+    public String key() {
+      return namespace + "/" + name;
+    }
+
+    /** The status that says this verdict, as Contour writes it, after {@code previous}. */
+    public ExtensionServiceStatus status(ExtensionServiceStatus previous, String now) {
+      ExtensionServiceStatus status = new ExtensionServiceStatus();
+      status.setConditions(
+          List.of(
+              ProxyVerdict.validCondition(
+                  "ExtensionService",
+                  valid(),
+                  generation,
+                  errors,
+                  warnings,
+                  previous == null ? null : previous.getConditions(),
+                  now)));
+      return status;
     }
   }
 

@@ -32,7 +32,14 @@ public final class ProxyCompiler {
   }
 
   /** The compiled table and the verdicts, both deterministic for the same input. */
-  public record Result(RoutingTable table, List<ProxyVerdict> verdicts) {}
+  public record Result(
+      RoutingTable table,
+      List<ProxyVerdict> verdicts,
+      List<ExtensionServices.Verdict> extensionVerdicts) {
+    public Result(RoutingTable table, List<ProxyVerdict> verdicts) {
+      this(table, verdicts, List.of());
+    }
+  }
 
   /** Whether {@code proxy} belongs to this server's ingress class. */
   public boolean ours(HTTPProxy proxy) {
@@ -113,7 +120,7 @@ public final class ProxyCompiler {
     }
     List<ProxyVerdict> verdicts = mine.stream().map(p -> verdict(p, delegation.found(p))).toList();
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
-    return new Result(new RoutingTable(hosts, upstreams), verdicts);
+    return new Result(new RoutingTable(hosts, upstreams), verdicts, extensions.verdicts());
   }
 
   /** The verdict on {@code p} from what was found about it; null findings for an orphan. */

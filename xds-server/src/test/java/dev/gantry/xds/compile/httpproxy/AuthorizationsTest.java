@@ -234,6 +234,32 @@ class AuthorizationsTest {
     assertThat(e.responseTimeout()).isEqualTo(c.responseTimeout());
   }
 
+  @org.junit.jupiter.api.Test
+  void theStatusIsContoursValidConditionAndKeepsItsTransitionTime() {
+    ExtensionService good = extension("auth/authz", e -> e.getMetadata().setGeneration(3L));
+    ExtensionService bad =
+        extension("auth/bad", e -> e.getSpec().getServices().get(0).setName("x"));
+    List<ExtensionServices.Verdict> verdicts =
+        ExtensionServices.compile(List.of(good, bad), SNAPSHOT, SECRETS, Delegations.NONE)
+            .verdicts();
+
+    var valid = verdicts.get(0).status(null, "t1").getConditions().get(0);
+    assertThat(verdicts.get(0).key()).isEqualTo("auth/authz");
+    assertThat(List.of(valid.getType(), valid.getStatus(), valid.getReason(), valid.getMessage()))
+        .containsExactly("Valid", "True", "Valid", "Valid ExtensionService");
+    assertThat(valid.getObservedGeneration()).isEqualTo(3L);
+    assertThat(valid.getLastTransitionTime()).isEqualTo("t1");
+    var again = verdicts.get(0).status(verdicts.get(0).status(null, "t1"), "t2");
+    assertThat(again.getConditions().get(0).getLastTransitionTime()).isEqualTo("t1");
+
+    var invalid = verdicts.get(1).status(null, "t1").getConditions().get(0);
+    assertThat(List.of(invalid.getStatus(), invalid.getReason()))
+        .containsExactly("False", "ErrorPresent");
+    assertThat(invalid.getErrors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getReason()).isEqualTo("ServiceUnresolvedReference"));
+  }
+
   // ---- spec.virtualhost.authorization
 
   /** A proxy and either the authorization its host gets, or its one error. */
