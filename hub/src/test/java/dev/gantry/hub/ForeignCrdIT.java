@@ -102,15 +102,23 @@ class ForeignCrdIT {
                   + String.join(
                       ", ",
                       List.of(
-                          "spec.routes[0].authPolicy",
                           "spec.routes[0].jwtVerificationPolicy",
                           "spec.routes[0].rateLimitPolicy.global",
-                          "spec.routes[0].services[0].validation",
-                          "spec.virtualhost.authorization",
                           "spec.virtualhost.jwtProviders",
                           "spec.virtualhost.rateLimitPolicy.global")),
               "ours-tcp",
-              "invalid: spec.tcpproxy.services[0].validation",
+              "valid, warned: "
+                  + String.join(
+                      ", ",
+                      List.of(
+                          "spec.tcpproxy.healthCheckPolicy",
+                          "spec.tcpproxy.include",
+                          "spec.tcpproxy.includes",
+                          "spec.tcpproxy.loadBalancerPolicy",
+                          "spec.tcpproxy.services[0].cookieRewritePolicies",
+                          "spec.tcpproxy.services[0].healthPort",
+                          "spec.tcpproxy.services[0].slowStartPolicy",
+                          "spec.tcpproxy.services[0].validation")),
               "warned",
               "valid, warned: spec.routes[0].cookieRewritePolicies",
               "after",
@@ -184,20 +192,14 @@ class ForeignCrdIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> tls = (Map<String, Object>) virtualhost.get("tls");
     assertThat(tls).as("kept by the apiserver").containsKey("clientValidation");
-    // IP filters, local rate limits and client certificates are implemented: kept, read and
-    // served (here the missing Secrets make the proxy invalid); the other fields still fail
-    // closed.
+    // IP filters, local rate limits, client certificates, upstream validation and authorization
+    // policies are implemented: kept, read and served (here the missing Secrets make the proxy
+    // invalid); the other fields still fail closed.
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       Map<String, String> expected =
           Map.of(
               "restricted",
-              "invalid: "
-                  + String.join(
-                      ", ",
-                      List.of(
-                          "spec.routes[0].authPolicy",
-                          "spec.routes[0].services[0].validation",
-                          "spec.virtualhost.jwtProviders")),
+              "invalid: " + String.join(", ", List.of("spec.virtualhost.jwtProviders")),
               "open",
               "valid");
       await()
