@@ -141,6 +141,28 @@ final class Authorizations {
                 extension)));
   }
 
+  /**
+   * A warning when a route of {@code host} that is checked asks for {@code permitInsecure}: plain
+   * HTTP has no authorization filter, so it is redirected to HTTPS instead (fail closed).
+   */
+  static List<ProxyVerdict.Error> insecureChecked(RoutingTable.VirtualHost host) {
+    boolean any =
+        host.routes().stream()
+            .anyMatch(
+                r -> {
+                  RoutingTable.AuthCheck check = host.authCheckOf(r);
+                  return r.actions().permitInsecure() && check != null && !check.disabled();
+                });
+    return any
+        ? List.of(
+            new ProxyVerdict.Error(
+                ProxyVerdict.SPEC_ERROR,
+                LoadBalancing.IGNORED,
+                "spec.routes[].permitInsecure is ignored on routes that are authorized: plain"
+                    + " HTTP has no authorization, so they redirect to HTTPS"))
+        : List.of();
+  }
+
   /** A route's own policy; null when it has none. */
   static RoutingTable.AuthPolicy routePolicy(AuthorizationPolicy policy) {
     if (policy == null) {

@@ -86,17 +86,17 @@ final class RootCompiler {
       upstreams = new TreeMap<>(upstreams);
       upstreams.put(auth.extension().upstream().name(), auth.extension().upstream());
     }
-    return Optional.of(
-        new Host(
-            new RoutingTable.VirtualHost(
-                host,
-                sorted,
-                frame.value().cors(),
-                frame.value().tls(),
-                frame.value().ipFilter(),
-                frame.value().rateLimit(),
-                auth == null ? null : auth.authorization()),
-            upstreams));
+    RoutingTable.VirtualHost vhost =
+        new RoutingTable.VirtualHost(
+            host,
+            sorted,
+            frame.value().cors(),
+            frame.value().tls(),
+            frame.value().ipFilter(),
+            frame.value().rateLimit(),
+            auth == null ? null : auth.authorization());
+    f.warnings.addAll(Authorizations.insecureChecked(vhost));
+    return Optional.of(new Host(vhost, upstreams));
   }
 
   /** The root's own checks and policies; every error, in the order Contour reports them. */

@@ -260,6 +260,30 @@ class AuthorizationsTest {
         .satisfies(e -> assertThat(e.getReason()).isEqualTo("ServiceUnresolvedReference"));
   }
 
+  @org.junit.jupiter.api.Test
+  void permitInsecureOnACheckedRouteIsIgnoredWithAWarning() {
+    HTTPProxySpec.TimeoutPolicy none = new HTTPProxySpec.TimeoutPolicy();
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry")
+            .compile(
+                List.of(
+                    web()
+                        .authorization("auth/authz", Map.of(), a -> {})
+                        .insecureRoute("/plain", "web", 80)
+                        .authPolicy(true, Map.of())
+                        .insecureRoute("/checked", "web", 80)
+                        .build()),
+                SNAPSHOT,
+                SECRETS,
+                Delegations.NONE,
+                List.of(extension("auth/authz", e -> e.getSpec().setTimeoutPolicy(none))));
+
+    assertThat(result.verdicts().get(0).currentStatus()).isEqualTo("valid");
+    assertThat(result.verdicts().get(0).warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).startsWith("spec.routes[].permitInsecure"));
+  }
+
   // ---- spec.virtualhost.authorization
 
   /** A proxy and either the authorization its host gets, or its one error. */
