@@ -2,6 +2,7 @@ package dev.gantry.xds;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import dev.gantry.xds.tls.TlsSecrets;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -12,7 +13,9 @@ import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,10 +30,10 @@ import java.util.stream.Collectors;
 
 /**
  * A real external authorization server (Envoy's {@code envoy.service.auth.v3.Authorization} over
- * gRPC in clear text) for tests: it allows a request whose {@code x-auth} header is {@code allow}
- * and denies any other with 403, answers {@code x-auth-delay-ms} milliseconds late when asked, and
- * sends the context extensions it received back in the {@code x-auth-context} response header
- * ({@code key=value} pairs, sorted, comma-separated).
+ * gRPC, in clear text or over TLS) for tests: it allows a request whose {@code x-auth} header is
+ * {@code allow} and denies any other with 403, answers {@code x-auth-delay-ms} milliseconds late
+ * when asked, and sends the context extensions it received back in the {@code x-auth-context}
+ * response header ({@code key=value} pairs, sorted, comma-separated).
  */
 public final class AuthorizationBackend implements AutoCloseable {
   public static final String DECISION = "x-auth";
@@ -41,13 +44,18 @@ public final class AuthorizationBackend implements AutoCloseable {
   private final AtomicInteger checks = new AtomicInteger();
   private final Server server;
 
-  private AuthorizationBackend(String address) {
+  private AuthorizationBackend(String address, TestCertificates.Issued certificate) {
     try {
-      server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(address, 0))
-              .addService(new Checks())
-              .build()
-              .start();
+      NettyServerBuilder builder =
+          NettyServerBuilder.forAddress(new InetSocketAddress(address, 0)).addService(new Checks());
+      if (certificate != null) {
+        builder.sslContext(
+            GrpcSslContexts.configure(
+                    SslContextBuilder.forServer(
+                        TlsSecrets.privateKey(certificate.keyPem()), certificate.certificate()))
+                .build());
+      }
+      server = builder.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the authorization server", e);
     }
@@ -60,7 +68,12 @@ public final class AuthorizationBackend implements AutoCloseable {
 
   /** A server on {@code address}, e.g. a test network namespace's host address. */
   public static AuthorizationBackend start(String address) {
-    return new AuthorizationBackend(address);
+    return new AuthorizationBackend(address, null);
+  }
+
+  /** A server on loopback speaking gRPC over TLS ({@code h2}) with {@code certificate}. */
+  public static AuthorizationBackend startTls(TestCertificates.Issued certificate) {
+    return new AuthorizationBackend("127.0.0.1", certificate);
   }
 
   public int port() {

@@ -3,7 +3,9 @@ package dev.gantry.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.UpstreamValidation;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.testbed.Envoy;
@@ -42,6 +44,9 @@ class ExternalAuthorizationIT {
   private static final String FAIL_OPEN = "failopen.authz.test";
   private static final String FAIL_CLOSED = "failclosed.authz.test";
   private static final String TIMEOUT = "timeout.authz.test";
+  private static final String VERIFIED = "verified.authz.test";
+  private static final String WRONG_NAME = "wrongname.authz.test";
+  private static final String SERVER_NAME = "authz.auth.test";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -50,12 +55,21 @@ class ExternalAuthorizationIT {
   private final int httpsPort = Ports.freeLoopbackPort();
   private final Backends backends = new Backends();
   private AuthorizationBackend authorization;
+  private AuthorizationBackend tlsAuthorization;
   private XdsServer server;
   private Envoy envoy;
 
   @BeforeAll
   void start() throws IOException {
     authorization = AuthorizationBackend.start();
+    TestCertificates.Issued ca = TestCertificates.authority("authz ca");
+    tlsAuthorization =
+        AuthorizationBackend.startTls(TestCertificates.signed(ca, SERVER_NAME, SERVER_NAME));
+    FederatedService tlsService =
+        Fixtures.service("auth/tls-authz")
+            .port("grpc", 9000)
+            .cluster("east", 0, 1, "grpc", "127.0.0.1:" + tlsAuthorization.port())
+            .build();
     int web = backends.start("web");
     FederatedService webService =
         Fixtures.service("demo/web")
@@ -78,7 +92,10 @@ class ExternalAuthorizationIT {
             "demo/serving",
             TestCertificates.tlsSecret(
                 "demo/serving",
-                TestCertificates.rsa("authz.test", CHECKED, FAIL_OPEN, FAIL_CLOSED, TIMEOUT)));
+                TestCertificates.rsa(
+                    "authz.test", CHECKED, FAIL_OPEN, FAIL_CLOSED, TIMEOUT, VERIFIED, WRONG_NAME)),
+            "auth/ca",
+            TestCertificates.caSecret("auth/ca", ca));
     List<HTTPProxy> proxies =
         List.of(
             terminated(CHECKED)
@@ -94,7 +111,9 @@ class ExternalAuthorizationIT {
             terminated(FAIL_CLOSED).authorization("auth/dead", Map.of(), a -> {}).build(),
             terminated(TIMEOUT)
                 .authorization("auth/authz", Map.of(), a -> a.setResponseTimeout("300ms"))
-                .build());
+                .build(),
+            terminated(VERIFIED).authorization("auth/verified", Map.of(), a -> {}).build(),
+            terminated(WRONG_NAME).authorization("auth/wrong-name", Map.of(), a -> {}).build());
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     XdsPublisher publisher =
         Fixtures.publishing(
@@ -109,13 +128,16 @@ class ExternalAuthorizationIT {
                 Map.of(
                     webService.name(), webService,
                     authService.name(), authService,
-                    deadService.name(), deadService),
+                    deadService.name(), deadService,
+                    tlsService.name(), tlsService),
                 Map.of()),
             secrets);
     publisher.extensionServicesChanged(
         List.of(
             Fixtures.extension("auth/authz", "authz", 9000, "h2c"),
-            Fixtures.extension("auth/dead", "dead", 9000, "h2c")));
+            Fixtures.extension("auth/dead", "dead", 9000, "h2c"),
+            verified("auth/verified", SERVER_NAME),
+            verified("auth/wrong-name", "other.auth.test")));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
@@ -147,6 +169,19 @@ class ExternalAuthorizationIT {
     if (authorization != null) {
       authorization.close();
     }
+    if (tlsAuthorization != null) {
+      tlsAuthorization.close();
+    }
+  }
+
+  /** An ExtensionService of the TLS server, h2 (the default), verified for {@code subjectName}. */
+  private static ExtensionService verified(String key, String subjectName) {
+    ExtensionService e = Fixtures.extension(key, "tls-authz", 9000, null);
+    UpstreamValidation validation = new UpstreamValidation();
+    validation.setCaSecret("ca");
+    validation.setSubjectName(subjectName);
+    e.getSpec().setUpstreamValidation(validation);
+    return e;
   }
 
   private static Fixtures.ProxyBuilder terminated(String fqdn) {
@@ -202,6 +237,18 @@ class ExternalAuthorizationIT {
     assertThat(get(TIMEOUT, "/", "x-auth", "allow")).startsWith("HTTP/1.1 200");
     assertThat(get(TIMEOUT, "/", "x-auth", "allow", AuthorizationBackend.DELAY, "3000"))
         .startsWith("HTTP/1.1 403");
+  }
+
+  @Test
+  void aServerOverTlsIsReachedWhenItsCertificateIsVerifiedAndRefusedOtherwise() throws IOException {
+    int before = tlsAuthorization.checks();
+    assertThat(get(VERIFIED, "/", "x-auth", "allow")).startsWith("HTTP/1.1 200").endsWith("web");
+    assertThat(get(VERIFIED, "/", "x-auth", "deny")).startsWith("HTTP/1.1 403").endsWith("denied");
+    assertThat(tlsAuthorization.checks()).isEqualTo(before + 2);
+
+    // Its certificate does not name other.auth.test: Envoy cannot reach it, and refuses.
+    assertThat(get(WRONG_NAME, "/", "x-auth", "allow")).startsWith("HTTP/1.1 403");
+    assertThat(tlsAuthorization.checks()).isEqualTo(before + 2);
   }
 
   /** Plain HTTP has no authorization filter: every route of the host answers with a redirect. */
