@@ -319,6 +319,12 @@ class AuthorizationsTest {
     return new ProxyVerdict.Error(ProxyVerdict.AUTH_ERROR, reason, message);
   }
 
+  private static final ProxyVerdict.Error NOT_PERMITTED =
+      authError(
+          "AuthNotPermitted",
+          "Spec.VirtualHost.Authorization.ExtensionServiceRef can only be defined for root"
+              + " HTTPProxies that terminate TLS");
+
   static Stream<HostCase> hosts() {
     return Stream.of(
         new HostCase(
@@ -367,10 +373,7 @@ class AuthorizationsTest {
                 .route("/", "web", 80, null)
                 .authorization("auth/authz", Map.of(), a -> {}),
             null,
-            authError(
-                "AuthNotPermitted",
-                "Spec.VirtualHost.Authorization.ExtensionServiceRef can only be defined for root"
-                    + " HTTPProxies that terminate TLS")),
+            NOT_PERMITTED),
         new HostCase(
             "a passthrough host (Contour would serve it unchecked)",
             Fixtures.proxy("demo/web")
@@ -379,10 +382,7 @@ class AuthorizationsTest {
                 .tcpProxy("web", 80, null)
                 .authorization("auth/authz", Map.of(), a -> {}),
             null,
-            authError(
-                "AuthNotPermitted",
-                "Spec.VirtualHost.Authorization.ExtensionServiceRef can only be defined for root"
-                    + " HTTPProxies that terminate TLS")),
+            NOT_PERMITTED),
         new HostCase(
             "another API version",
             web()
