@@ -20,6 +20,7 @@ class ChartCrdsTest {
         "remoteclusters.gantry.dev-v1.yml",
         "httpproxies.projectcontour.io-v1.yml",
         "tlscertificatedelegations.projectcontour.io-v1.yml",
+        "extensionservices.projectcontour.io-v1.yml",
         "serviceimports.multicluster.x-k8s.io-v1.yml"
       })
   void chartCopyIsTheGeneratedCrd(String file) throws IOException {

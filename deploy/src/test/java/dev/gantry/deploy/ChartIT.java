@@ -519,7 +519,8 @@ class ChartIT {
         .contains("name: \"remoteclusters.gantry.dev\"")
         .contains("name: \"serviceimports.multicluster.x-k8s.io\"")
         .contains("name: \"httpproxies.projectcontour.io\"")
-        .contains("name: \"tlscertificatedelegations.projectcontour.io\"");
+        .contains("name: \"tlscertificatedelegations.projectcontour.io\"")
+        .contains("name: \"extensionservices.projectcontour.io\"");
     assertThat(withoutMcs)
         .contains("name: \"remoteclusters.gantry.dev\"", "name: \"httpproxies.projectcontour.io\"")
         .doesNotContain("name: \"serviceimports.multicluster.x-k8s.io\"");
@@ -527,7 +528,8 @@ class ChartIT {
         .contains(
             "name: \"remoteclusters.gantry.dev\"", "name: \"serviceimports.multicluster.x-k8s.io\"")
         .doesNotContain("name: \"httpproxies.projectcontour.io\"")
-        .doesNotContain("name: \"tlscertificatedelegations.projectcontour.io\"");
+        .doesNotContain("name: \"tlscertificatedelegations.projectcontour.io\"")
+        .doesNotContain("name: \"extensionservices.projectcontour.io\"");
     assertThat(none).doesNotContain("kind: CustomResourceDefinition");
   }
 

@@ -52,6 +52,7 @@ public final class Hub implements AutoCloseable {
   private LeaderElection election;
   private RouteSources sources;
   private StatusLoop status;
+  private ExtensionStatusWriter extensionStatus;
   private HealthServer health;
   private JvmGcMetrics gcMetrics;
   private EventRecorder events;
@@ -102,6 +103,12 @@ public final class Hub implements AutoCloseable {
             this::writes,
             hubMetrics.statusWrites(),
             hubMetrics.statusWriteFailures());
+    extensionStatus =
+        new ExtensionStatusWriter(
+            hub,
+            clock,
+            (namespace, name) -> sources.cachedExtension(namespace, name),
+            this::writes);
     publisher =
         new XdsPublisher(
             xdsExecutor,
@@ -128,7 +135,8 @@ public final class Hub implements AutoCloseable {
                     "Translate",
                     warning.message());
               }
-            });
+            },
+            extensionStatus::accept);
     publisher.warmUp(); // while the caches list
     aggregator =
         new Aggregator(
@@ -234,6 +242,7 @@ public final class Hub implements AutoCloseable {
       imports = writer;
     }
     status.resume();
+    extensionStatus.resume();
   }
 
   /** Stops the writes before another replica may take the lease. */
@@ -323,6 +332,9 @@ public final class Hub implements AutoCloseable {
     }
     if (status != null) {
       status.close();
+    }
+    if (extensionStatus != null) {
+      extensionStatus.close();
     }
     if (server != null) {
       server.close();

@@ -1,5 +1,6 @@
 package dev.gantry.hub;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
 import dev.gantry.api.crd.contour.TLSCertificateDelegation;
@@ -8,7 +9,6 @@ import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
 import dev.gantry.xds.publish.UnreadableProxy;
 import dev.gantry.xds.publish.XdsPublisher;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What routes are compiled from, watched in the hub: HTTPProxies (read object by object),
- * Ingresses, Secrets and TLSCertificateDelegations (when the API serves them). Hands every change
- * to the build loop once all have listed, and answers the status writer with what the cache holds.
+ * Ingresses, Secrets, and TLSCertificateDelegations and ExtensionServices (when the API serves
+ * them). Hands every change to the build loop once all have listed, and answers the status writer
+ * with what the cache holds.
  */
 final class RouteSources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouteSources.class);
@@ -38,10 +39,9 @@ final class RouteSources implements AutoCloseable {
   // All Secrets, so that a wrong type is reported as such, but only kubernetes.io/tls ones keep
   // their data (TlsSecretStore).
   private final SharedIndexInformer<Secret> secrets;
-  // Read object by object too; started only once the API is known to serve them.
-  private final TolerantInformer<TLSCertificateDelegation> delegations;
-  private volatile boolean delegationsListed;
-  private volatile boolean closed;
+  // Started only once the API is known to serve them.
+  private final OptionalWatch<TLSCertificateDelegation> delegations;
+  private final OptionalWatch<ExtensionService> extensionServices;
   private volatile boolean proxiesListed;
   private volatile boolean ingressesListed;
   private volatile boolean secretsListed;
@@ -64,8 +64,21 @@ final class RouteSources implements AutoCloseable {
             hub.secrets().inAnyNamespace().runnableInformer(0).itemStore(new TlsSecretStore()),
             "Secrets in the hub");
     this.delegations =
-        TolerantInformer.of(
-            hub, TLSCertificateDelegation.class, informers, "TLSCertificateDelegations in the hub");
+        new OptionalWatch<>(
+            hub,
+            informers,
+            TLSCertificateDelegation.class,
+            TLSCertificateDelegation.CRD_NAME,
+            "TLSCertificateDelegations in the hub",
+            "no Secret of another namespace can be delegated");
+    this.extensionServices =
+        new OptionalWatch<>(
+            hub,
+            informers,
+            ExtensionService.class,
+            ExtensionService.CRD_NAME,
+            "ExtensionServices in the hub",
+            "virtual hosts with authorization are reported invalid");
   }
 
   RouteSources start() {
@@ -73,7 +86,8 @@ final class RouteSources implements AutoCloseable {
     ingresses.addEventHandler(specChanges());
     secrets.addEventHandler(secretChanges());
     proxies.start().thenRun(() -> listed(() -> proxiesListed = true));
-    watchDelegations();
+    delegations.start(this::routesChanged, publisher::delegationsChanged);
+    extensionServices.start(this::routesChanged, publisher::extensionServicesChanged);
     ingresses.start().thenRun(() -> listed(() -> ingressesListed = true));
     secrets
         .start()
@@ -92,81 +106,16 @@ final class RouteSources implements AutoCloseable {
     return this;
   }
 
-  /** Whether HTTPProxies, Ingresses, Secrets and TLSCertificateDelegations have all been listed. */
-  boolean listed() {
-    return proxiesListed && ingressesListed && secretsListed && delegationsListed;
-  }
-
   /**
-   * Watches TLSCertificateDelegations if the hub's API serves them. Their CRD comes with Contour's
-   * (or the chart's); without it, no Secret is delegated and nothing waits for them. Whether it is
-   * served is asked until the apiserver answers, off the starting thread.
+   * Whether HTTPProxies, Ingresses, Secrets, TLSCertificateDelegations and ExtensionServices have
+   * all been listed.
    */
-  private void watchDelegations() {
-    Thread asking =
-        new Thread(
-            () -> {
-              long backoff = 250;
-              while (!closed) {
-                try {
-                  if (hub.supports(TLSCertificateDelegation.class)) {
-                    delegations.informer().addEventHandler(delegationChanges());
-                    delegations
-                        .start()
-                        .thenRun(
-                            () ->
-                                listed(
-                                    () -> {
-                                      delegationsListed = true;
-                                      delegationsChanged();
-                                    }));
-                  } else {
-                    log.warn(
-                        "the hub's API does not serve {}: no Secret of another namespace can be"
-                            + " delegated (install the CRD and restart the hub to use them)",
-                        TLSCertificateDelegation.CRD_NAME);
-                    listed(() -> delegationsListed = true);
-                  }
-                  return;
-                } catch (RuntimeException e) {
-                  log.debug("cannot tell whether the API serves TLSCertificateDelegations yet", e);
-                  try {
-                    Thread.sleep(backoff);
-                  } catch (InterruptedException interrupted) {
-                    return;
-                  }
-                  backoff = Math.min(backoff * 2, 5_000);
-                }
-              }
-            },
-            "delegations-discovery");
-    asking.setDaemon(true);
-    asking.start();
-  }
-
-  private void delegationsChanged() {
-    if (delegationsListed) {
-      publisher.delegationsChanged(delegations.list());
-    }
-  }
-
-  private ResourceEventHandler<GenericKubernetesResource> delegationChanges() {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(GenericKubernetesResource obj) {
-        delegationsChanged();
-      }
-
-      @Override
-      public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-        delegationsChanged();
-      }
-
-      @Override
-      public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-        delegationsChanged();
-      }
-    };
+  boolean listed() {
+    return proxiesListed
+        && ingressesListed
+        && secretsListed
+        && delegations.listed()
+        && extensionServices.listed();
   }
 
   private void listed(Runnable mark) {
@@ -243,6 +192,11 @@ final class RouteSources implements AutoCloseable {
   }
 
   /** A proxy's metadata and status as cached, whether or not it reads into our model. */
+  /** The ExtensionService as the cache holds it, or null. */
+  ExtensionService cachedExtension(String namespace, String name) {
+    return extensionServices.get(namespace, name);
+  }
+
   ProxyStatusWriter.Current cachedStatus(String namespace, String name) {
     HTTPProxy proxy = proxies.get(namespace, name);
     if (proxy != null) {
@@ -280,10 +234,10 @@ final class RouteSources implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     proxies.close();
     secrets.close();
     ingresses.close();
     delegations.close();
+    extensionServices.close();
   }
 }

@@ -21,6 +21,28 @@ import java.util.function.Consumer;
 public final class Fixtures {
   private Fixtures() {}
 
+  /**
+   * An ExtensionService {@code namespace/name} served by Service {@code service} (of its namespace)
+   * on {@code port}, speaking {@code protocol} (null: Contour's default, h2).
+   */
+  public static dev.gantry.api.crd.contour.ExtensionService extension(
+      String namespaceAndName, String service, int port, String protocol) {
+    String[] parts = namespaceAndName.split("/");
+    dev.gantry.api.crd.contour.ExtensionService e =
+        new dev.gantry.api.crd.contour.ExtensionService();
+    e.getMetadata().setNamespace(parts[0]);
+    e.getMetadata().setName(parts[1]);
+    e.getMetadata().setGeneration(1L);
+    dev.gantry.api.crd.contour.ExtensionServiceSpec spec =
+        new dev.gantry.api.crd.contour.ExtensionServiceSpec();
+    spec.setServices(
+        new java.util.ArrayList<>(
+            List.of(new dev.gantry.api.crd.contour.ExtensionServiceSpec.Target(service, port))));
+    spec.setProtocol(protocol);
+    e.setSpec(spec);
+    return e;
+  }
+
   public static ProxyBuilder proxy(String namespaceAndName) {
     return new ProxyBuilder(namespaceAndName);
   }
@@ -166,6 +188,37 @@ public final class Fixtures {
     }
 
     /** Changes the spec, for the fields the builders do not cover. */
+    /**
+     * {@code spec.virtualhost.authorization} naming ExtensionService {@code namespace/name}, with
+     * the host's context (empty: none); {@code change} sets the rest.
+     */
+    public ProxyBuilder authorization(
+        String extension,
+        Map<String, String> context,
+        Consumer<dev.gantry.api.crd.contour.AuthorizationServer> change) {
+      String[] parts = extension.split("/");
+      dev.gantry.api.crd.contour.AuthorizationServer auth =
+          new dev.gantry.api.crd.contour.AuthorizationServer();
+      auth.setExtensionRef(
+          new dev.gantry.api.crd.contour.AuthorizationServer.ExtensionServiceReference(
+              parts[0], parts[1]));
+      if (!context.isEmpty()) {
+        auth.setAuthPolicy(new dev.gantry.api.crd.contour.AuthorizationPolicy(null, context));
+      }
+      change.accept(auth);
+      proxy.getSpec().getVirtualhost().setAuthorization(auth);
+      return this;
+    }
+
+    /** The last route's {@code authPolicy}. */
+    public ProxyBuilder authPolicy(Boolean disabled, Map<String, String> context) {
+      return lastRoute(
+          r ->
+              r.setAuthPolicy(
+                  new dev.gantry.api.crd.contour.AuthorizationPolicy(
+                      disabled, context.isEmpty() ? null : context)));
+    }
+
     public ProxyBuilder spec(Consumer<HTTPProxySpec> change) {
       change.accept(proxy.getSpec());
       return this;

@@ -31,6 +31,7 @@ public record ProxyVerdict(
   public static final String TLS_ERROR = "TLSError";
   public static final String TCP_PROXY_ERROR = "TCPProxyError";
   public static final String CORS_ERROR = "CORSError";
+  public static final String AUTH_ERROR = "AuthError";
   public static final String ORPHANED_ERROR = "Orphaned";
 
   public ProxyVerdict {
@@ -81,37 +82,59 @@ public record ProxyVerdict(
     HTTPProxyStatus status = new HTTPProxyStatus();
     status.setCurrentStatus(currentStatus());
     status.setDescription(description());
+    status.setConditions(
+        List.of(
+            validCondition(
+                "HTTPProxy",
+                valid(),
+                generation(),
+                errors(),
+                warnings(),
+                previous == null ? null : previous.getConditions(),
+                now)));
+    return status;
+  }
+
+  /**
+   * Contour's {@code Valid} condition of an object of {@code kind} ({@code Valid <kind>} when
+   * valid), with its errors and warnings; the transition time of the {@code previous} one is kept
+   * when the status did not change.
+   */
+  public static HTTPProxyStatus.DetailedCondition validCondition(
+      String kind,
+      boolean isValid,
+      long generation,
+      List<Error> errorList,
+      List<Error> warningList,
+      List<HTTPProxyStatus.DetailedCondition> previous,
+      String now) {
     HTTPProxyStatus.DetailedCondition valid = new HTTPProxyStatus.DetailedCondition();
     valid.setType("Valid");
-    valid.setStatus(valid() ? "True" : "False");
-    valid.setObservedGeneration(generation());
-    valid.setReason(valid() ? "Valid" : "ErrorPresent");
+    valid.setStatus(isValid ? "True" : "False");
+    valid.setObservedGeneration(generation);
+    valid.setReason(isValid ? "Valid" : "ErrorPresent");
     valid.setMessage(
-        valid() ? "Valid HTTPProxy" : "At least one error present, see Errors for details");
+        isValid ? "Valid " + kind : "At least one error present, see Errors for details");
     List<HTTPProxyStatus.SubCondition> errors = new ArrayList<>();
-    for (Error e : errors()) {
+    for (Error e : errorList) {
       errors.add(new HTTPProxyStatus.SubCondition(e.type(), e.reason(), e.message()));
     }
     valid.setErrors(errors);
     List<HTTPProxyStatus.SubCondition> warnings = new ArrayList<>();
-    for (Error w : warnings()) {
+    for (Error w : warningList) {
       warnings.add(new HTTPProxyStatus.SubCondition(w.type(), w.reason(), w.message()));
     }
     valid.setWarnings(warnings);
     HTTPProxyStatus.DetailedCondition before =
-        previous == null || previous.getConditions() == null
+        previous == null
             ? null
-            : previous.getConditions().stream()
-                .filter(c -> "Valid".equals(c.getType()))
-                .findFirst()
-                .orElse(null);
+            : previous.stream().filter(c -> "Valid".equals(c.getType())).findFirst().orElse(null);
     valid.setLastTransitionTime(
         before != null
                 && Objects.equals(before.getStatus(), valid.getStatus())
                 && before.getLastTransitionTime() != null
             ? before.getLastTransitionTime()
             : now);
-    status.setConditions(List.of(valid));
-    return status;
+    return valid;
   }
 }

@@ -35,9 +35,24 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       Cors cors,
       VirtualHostTls tls,
       IpFilter ipFilter,
-      LocalRateLimit rateLimit) {
+      LocalRateLimit rateLimit,
+      Authorization authorization) {
     public VirtualHost {
       routes = List.copyOf(routes);
+      if (authorization != null && tls == null) {
+        throw new IllegalArgumentException(fqdn + ": authorization needs TLS");
+      }
+    }
+
+    /** A host without external authorization. */
+    public VirtualHost(
+        String fqdn,
+        List<Route> routes,
+        Cors cors,
+        VirtualHostTls tls,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit) {
+      this(fqdn, routes, cors, tls, ipFilter, rateLimit, null);
     }
 
     /** A host without an IP filter or a rate limit. */
@@ -47,7 +62,25 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
     /** This host with other routes (Ingress hosts merged from several Ingresses). */
     public VirtualHost withRoutes(List<Route> other) {
-      return new VirtualHost(fqdn, other, cors, tls, ipFilter, rateLimit);
+      return new VirtualHost(fqdn, other, cors, tls, ipFilter, rateLimit, authorization);
+    }
+
+    /**
+     * The authorization check of {@code route} here, as Contour merges it: null when the host has
+     * no authorization server; else disabled as the route's policy says, or else as the host's, and
+     * the host's context with the route's added over it.
+     */
+    public AuthCheck authCheckOf(Route route) {
+      if (authorization == null) {
+        return null;
+      }
+      AuthPolicy own = route.authPolicy();
+      if (own == null) {
+        return new AuthCheck(authorization.disabled(), authorization.context());
+      }
+      Map<String, String> merged = new TreeMap<>(authorization.context());
+      merged.putAll(own.context());
+      return new AuthCheck(own.disabled(), merged);
     }
 
     /** The IP filter of {@code route} here: the route's own, else the host's (null: none). */
@@ -74,6 +107,45 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       Map<String, String> headers) {
     public LocalRateLimit {
       headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+    }
+  }
+
+  /**
+   * A virtual host's external authorization (Envoy's ext_authz over gRPC): the Envoy cluster of the
+   * server and the authority its calls carry (null: the cluster's name, Envoy's default), how long
+   * to wait for its answer (null: Envoy's default, {@link java.time.Duration#ZERO}: no limit),
+   * whether to serve when it fails, whether the host's routes are checked unless their own policy
+   * says otherwise, the context sent with each check, and how much of the body to send (null:
+   * none).
+   */
+  public record Authorization(
+      String cluster,
+      String authority,
+      java.time.Duration responseTimeout,
+      boolean failOpen,
+      boolean disabled,
+      Map<String, String> context,
+      RequestBody withRequestBody) {
+    public Authorization {
+      context = java.util.Collections.unmodifiableMap(new TreeMap<>(context));
+    }
+  }
+
+  /** The request body sent to an authorization server: Envoy's ext_authz buffer settings. */
+  public record RequestBody(
+      long maxRequestBytes, boolean allowPartialMessage, boolean packAsBytes) {}
+
+  /** A route's own authorization policy: disabled or not, and context over its host's. */
+  public record AuthPolicy(boolean disabled, Map<String, String> context) {
+    public AuthPolicy {
+      context = java.util.Collections.unmodifiableMap(new TreeMap<>(context));
+    }
+  }
+
+  /** What the authorization filter does for one route: skip it, or check with this context. */
+  public record AuthCheck(boolean disabled, Map<String, String> context) {
+    public AuthCheck {
+      context = java.util.Collections.unmodifiableMap(new TreeMap<>(context));
     }
   }
 
@@ -120,8 +192,9 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
   /**
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
-   * its way, the prefix that replaces the matched one (null: path unchanged), and its own IP filter
-   * and rate limit (null: the virtual host's).
+   * its way, the prefix that replaces the matched one (null: path unchanged), its own IP filter and
+   * rate limit (null: the virtual host's), and its own authorization policy (null: none, the host's
+   * applies; see {@link VirtualHost#authCheckOf}).
    */
   public record Route(
       Match match,
@@ -135,7 +208,8 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       Actions actions,
       IpFilter ipFilter,
       LocalRateLimit rateLimit,
-      InternalRedirect internalRedirect) {
+      InternalRedirect internalRedirect,
+      AuthPolicy authPolicy) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
@@ -167,6 +241,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           actions,
           ipFilter,
           rateLimit,
+          null,
           null);
     }
 
@@ -191,6 +266,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           retry,
           hashPolicies,
           actions,
+          null,
           null,
           null,
           null);

@@ -1,5 +1,6 @@
 package dev.gantry.xds.publish;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.TLSCertificateDelegation;
 import dev.gantry.api.federation.FederatedService;
@@ -8,6 +9,7 @@ import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.httpproxy.ExtensionServices;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressCompiler;
 import dev.gantry.xds.compile.ingress.IngressConverter;
@@ -50,6 +52,7 @@ public final class XdsPublisher {
   private final XdsSink sink;
   private final XdsMetrics metrics;
   private final Consumer<List<ProxyVerdict>> verdicts;
+  private final Consumer<List<ExtensionServices.Verdict>> extensionVerdicts;
   private List<HTTPProxy> proxies = List.of();
   private List<UnreadableProxy> unreadable = List.of();
   private List<Ingress> ingresses = List.of();
@@ -66,6 +69,7 @@ public final class XdsPublisher {
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
   private Delegations delegations = Delegations.NONE;
+  private List<ExtensionService> extensionServices = List.of();
   private boolean proxiesListed;
   private boolean federationListed;
   private volatile long buildCount;
@@ -95,6 +99,30 @@ public final class XdsPublisher {
       XdsMetrics metrics,
       Consumer<List<ProxyVerdict>> verdicts,
       Consumer<IngressConverter.Warning> newIngressWarnings) {
+    this(
+        executor,
+        holdoff,
+        compiler,
+        assembler,
+        sink,
+        metrics,
+        verdicts,
+        newIngressWarnings,
+        v -> {});
+  }
+
+  /** As above; {@code extensionVerdicts} is told the ExtensionServices' after each full build. */
+  public XdsPublisher(
+      ScheduledExecutorService executor,
+      Duration holdoff,
+      ProxyCompiler compiler,
+      XdsAssembler assembler,
+      XdsSink sink,
+      XdsMetrics metrics,
+      Consumer<List<ProxyVerdict>> verdicts,
+      Consumer<IngressConverter.Warning> newIngressWarnings,
+      Consumer<List<ExtensionServices.Verdict>> extensionVerdicts) {
+    this.extensionVerdicts = extensionVerdicts;
     this.ingressWarnings = new IngressWarningLog(newIngressWarnings);
     this.executor = executor;
     this.builds = new Holdoff(executor, holdoff, this::build);
@@ -157,6 +185,24 @@ public final class XdsPublisher {
         () -> {
           if (!next.equals(delegations)) {
             delegations = next;
+            routesChanged = true;
+            if (proxiesListed) {
+              schedule();
+            }
+          }
+        });
+  }
+
+  /**
+   * Every ExtensionService, as listed by a synced cache: the servers virtual hosts may name for
+   * authorization. A build follows only when one changed.
+   */
+  public void extensionServicesChanged(Collection<ExtensionService> current) {
+    List<ExtensionService> next = List.copyOf(current);
+    executor.execute(
+        () -> {
+          if (!next.equals(extensionServices)) {
+            extensionServices = next;
             routesChanged = true;
             if (proxiesListed) {
               schedule();
@@ -264,7 +310,8 @@ public final class XdsPublisher {
           changedFederated,
           changedHub);
       IngressCompiler.Result result =
-          compiler.compile(proxies, ingresses, federation, certificates, delegations);
+          compiler.compile(
+              proxies, ingresses, federation, certificates, delegations, extensionServices);
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
       sink.endpoints(
@@ -291,6 +338,7 @@ public final class XdsPublisher {
       complete = true;
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(withUnreadable(result.verdicts()));
+      extensionVerdicts.accept(result.extensionVerdicts());
       ingressWarnings.update(result.warnings());
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);

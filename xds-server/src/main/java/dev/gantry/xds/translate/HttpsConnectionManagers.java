@@ -33,6 +33,9 @@ final class HttpsConnectionManagers {
     HttpConnectionManager.Builder hcm =
         listeners.toBuilder().clearHttpFilters().addHttpFilters(misdirected(host.fqdn()));
     hcm.addAllHttpFilters(listeners.getHttpFiltersList());
+    if (host.authorization() != null) {
+      ExternalAuthorizations.addBeforeRouter(hcm, host.authorization());
+    }
     VirtualHostTls.ClientValidation clients = host.tls().clientValidation();
     if (clients != null && clients.forward() != null) {
       VirtualHostTls.ForwardedDetails details = clients.forward();

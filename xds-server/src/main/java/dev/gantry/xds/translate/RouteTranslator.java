@@ -138,9 +138,10 @@ public final class RouteTranslator {
 
   /**
    * The route configuration of one host for proxyless gRPC clients, named by its fqdn. A route
-   * behind an IP filter or a rate limit, and every route of a host that validates client
-   * certificates, is left out: such a client calls the backends itself, where no filter and no TLS
-   * handshake with Envoy can apply, so it gets no route rather than one without the restriction.
+   * behind an IP filter, a rate limit or an authorization check, and every route of a host that
+   * validates client certificates, is left out: such a client calls the backends itself, where no
+   * filter and no TLS handshake with Envoy can apply, so it gets no route rather than one without
+   * the restriction.
    */
   static RouteConfiguration perHost(RoutingTable.VirtualHost host) {
     return RouteConfiguration.newBuilder()
@@ -164,7 +165,19 @@ public final class RouteTranslator {
       }
       Route r = route(route);
       if (r != null) {
-        r = upgradeInsecure && !route.actions().permitInsecure() ? upgrade(r.getMatch()) : r;
+        RoutingTable.AuthCheck auth = host.authCheckOf(route);
+        // Plain HTTP has no authorization filter: a checked route upgrades even with
+        // permitInsecure.
+        boolean insecure = route.actions().permitInsecure() && (auth == null || auth.disabled());
+        r = upgradeInsecure && !insecure ? upgrade(r.getMatch()) : r;
+        Any authConfig =
+            auth == null || upgradeInsecure ? null : ExternalAuthorizations.perRoute(auth);
+        if (authConfig != null) {
+          r =
+              r.toBuilder()
+                  .putTypedPerFilterConfig(ExternalAuthorizations.FILTER, authConfig)
+                  .build();
+        }
         if (route.ipFilter() != null) {
           r =
               r.toBuilder()
@@ -186,8 +199,10 @@ public final class RouteTranslator {
 
   /** Whether {@code route} is restricted by what only Envoy enforces. */
   private static boolean envoyOnly(RoutingTable.VirtualHost host, RoutingTable.Route route) {
+    RoutingTable.AuthCheck auth = host.authCheckOf(route);
     return host.ipFilterOf(route) != null
         || host.rateLimitOf(route) != null
+        || (auth != null && !auth.disabled())
         || (host.tls() != null && host.tls().clientValidation() != null);
   }
 
@@ -528,7 +543,7 @@ public final class RouteTranslator {
     return policy.build();
   }
 
-  private static com.google.protobuf.Duration protoDuration(java.time.Duration d) {
+  static com.google.protobuf.Duration protoDuration(java.time.Duration d) {
     return com.google.protobuf.Duration.newBuilder()
         .setSeconds(d.getSeconds())
         .setNanos(d.getNano())

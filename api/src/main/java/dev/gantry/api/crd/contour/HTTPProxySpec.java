@@ -81,6 +81,17 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription("Cross-origin resource sharing of this virtual host.")
     private CORSPolicy corsPolicy;
 
+    @JsonPropertyDescription("An external server that authorizes each request (TLS hosts only).")
+    private AuthorizationServer authorization;
+
+    public AuthorizationServer getAuthorization() {
+      return authorization;
+    }
+
+    public void setAuthorization(AuthorizationServer authorization) {
+      this.authorization = authorization;
+    }
+
     public TLS getTls() {
       return tls;
     }
@@ -156,6 +167,18 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("Answer with a fixed response instead of routing to services.")
     private DirectResponsePolicy directResponsePolicy;
+
+    @JsonPropertyDescription(
+        "Whether this route's requests are authorized, and context added to the virtual host's.")
+    private AuthorizationPolicy authPolicy;
+
+    public AuthorizationPolicy getAuthPolicy() {
+      return authPolicy;
+    }
+
+    public void setAuthPolicy(AuthorizationPolicy authPolicy) {
+      this.authPolicy = authPolicy;
+    }
 
     public Boolean getEnableWebsockets() {
       return enableWebsockets;

@@ -1,5 +1,6 @@
 package dev.gantry.xds.compile.httpproxy;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
@@ -31,7 +32,14 @@ public final class ProxyCompiler {
   }
 
   /** The compiled table and the verdicts, both deterministic for the same input. */
-  public record Result(RoutingTable table, List<ProxyVerdict> verdicts) {}
+  public record Result(
+      RoutingTable table,
+      List<ProxyVerdict> verdicts,
+      List<ExtensionServices.Verdict> extensionVerdicts) {
+    public Result(RoutingTable table, List<ProxyVerdict> verdicts) {
+      this(table, verdicts, List.of());
+    }
+  }
 
   /** Whether {@code proxy} belongs to this server's ingress class. */
   public boolean ours(HTTPProxy proxy) {
@@ -71,6 +79,21 @@ public final class ProxyCompiler {
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations) {
+    return compile(proxies, snapshot, certificates, delegations, List.of());
+  }
+
+  /**
+   * As {@link #compile(List, FederationSnapshot, Map, Delegations)}, with the ExtensionServices
+   * that virtual hosts may name as their authorization servers.
+   */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
+      List<ExtensionService> extensionServices) {
+    ExtensionServices.Result extensions =
+        ExtensionServices.compile(extensionServices, snapshot, certificates, delegations);
     List<HTTPProxy> mine =
         proxies.stream()
             .filter(this::ours)
@@ -79,7 +102,9 @@ public final class ProxyCompiler {
                     .thenComparing(p -> p.getMetadata().getName()))
             .toList();
     Delegation delegation = new Delegation(mine);
-    RootCompiler roots = new RootCompiler(mine, delegation, snapshot, certificates, delegations);
+    RootCompiler roots =
+        new RootCompiler(
+            mine, delegation, snapshot, certificates, delegations, extensions.extensions());
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     Map<String, Upstream> upstreams = new TreeMap<>();
     for (HTTPProxy root : mine) {
@@ -95,7 +120,7 @@ public final class ProxyCompiler {
     }
     List<ProxyVerdict> verdicts = mine.stream().map(p -> verdict(p, delegation.found(p))).toList();
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
-    return new Result(new RoutingTable(hosts, upstreams), verdicts);
+    return new Result(new RoutingTable(hosts, upstreams), verdicts, extensions.verdicts());
   }
 
   /** The verdict on {@code p} from what was found about it; null findings for an orphan. */

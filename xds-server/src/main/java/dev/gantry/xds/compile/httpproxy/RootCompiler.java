@@ -29,27 +29,34 @@ final class RootCompiler {
   private final FederationSnapshot snapshot;
   private final Map<String, TlsSecrets.Outcome> certificates;
   private final Delegations delegations;
+  private final Map<String, ExtensionServices.Extension> extensions;
 
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
 
-  /** What a root adds to its routes: CORS, TLS, an IP filter, a rate limit; null when none. */
+  /**
+   * What a root adds to its routes: CORS, TLS, an IP filter, a rate limit, an authorization server;
+   * null when none.
+   */
   private record Frame(
       RoutingTable.Cors cors,
       VirtualHostTls tls,
       RoutingTable.IpFilter ipFilter,
-      RoutingTable.LocalRateLimit rateLimit) {}
+      RoutingTable.LocalRateLimit rateLimit,
+      Authorizations.Found authorization) {}
 
   RootCompiler(
       List<HTTPProxy> proxies,
       Delegation delegation,
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
-      Delegations delegations) {
+      Delegations delegations,
+      Map<String, ExtensionServices.Extension> extensions) {
     this.delegation = delegation;
     this.snapshot = snapshot;
     this.certificates = certificates;
     this.delegations = delegations;
+    this.extensions = extensions;
     for (HTTPProxy p : proxies) {
       String fqdn = Proxies.fqdn(p);
       if (fqdn != null) {
@@ -73,16 +80,23 @@ final class RootCompiler {
             .sorted(Comparator.comparing(RoutingTable.Route::match, MatchConditions.ENVOY_ORDER))
             .toList();
     String host = Proxies.fqdn(root).toLowerCase(Locale.ROOT);
-    return Optional.of(
-        new Host(
-            new RoutingTable.VirtualHost(
-                host,
-                sorted,
-                frame.value().cors(),
-                frame.value().tls(),
-                frame.value().ipFilter(),
-                frame.value().rateLimit()),
-            ctx.upstreams()));
+    Authorizations.Found auth = frame.value().authorization();
+    Map<String, Upstream> upstreams = ctx.upstreams();
+    if (auth != null) {
+      upstreams = new TreeMap<>(upstreams);
+      upstreams.put(auth.extension().upstream().name(), auth.extension().upstream());
+    }
+    RoutingTable.VirtualHost vhost =
+        new RoutingTable.VirtualHost(
+            host,
+            sorted,
+            frame.value().cors(),
+            frame.value().tls(),
+            frame.value().ipFilter(),
+            frame.value().rateLimit(),
+            auth == null ? null : auth.authorization());
+    f.warnings.addAll(Authorizations.insecureChecked(vhost));
+    return Optional.of(new Host(vhost, upstreams));
   }
 
   /** The root's own checks and policies; every error, in the order Contour reports them. */
@@ -129,6 +143,8 @@ final class RootCompiler {
     RoutingTable.LocalRateLimit rateLimit =
         Outcome.orReportAbsent(
             RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);
-    return Outcome.unless(errors, () -> new Frame(cors, tls, ipFilter, rateLimit));
+    Authorizations.Found authorization =
+        Outcome.orReportAbsent(Authorizations.of(root, extensions), errors);
+    return Outcome.unless(errors, () -> new Frame(cors, tls, ipFilter, rateLimit, authorization));
   }
 }

@@ -172,7 +172,8 @@ final class RouteCompiler {
                 actions,
                 ipFilter,
                 rateLimit,
-                internalRedirect));
+                internalRedirect,
+                Authorizations.routePolicy(r.getAuthPolicy())));
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.gantry.xds.compile.ingress;
 
+import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
+import dev.gantry.xds.compile.httpproxy.ExtensionServices;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -37,13 +39,18 @@ public final class IngressCompiler {
 
   /**
    * The table, the verdicts of the HTTPProxies (for their status) and what of the Ingresses is not
-   * served (Ingress has no status conditions: these are logged).
+   * served (Ingress has no status conditions: these are logged), and the verdicts of the
+   * ExtensionServices.
    */
   public record Result(
-      RoutingTable table, List<ProxyVerdict> verdicts, List<IngressConverter.Warning> warnings) {
+      RoutingTable table,
+      List<ProxyVerdict> verdicts,
+      List<IngressConverter.Warning> warnings,
+      List<ExtensionServices.Verdict> extensionVerdicts) {
     public Result {
       verdicts = List.copyOf(verdicts);
       warnings = List.copyOf(warnings);
+      extensionVerdicts = List.copyOf(extensionVerdicts);
     }
   }
 
@@ -68,9 +75,21 @@ public final class IngressCompiler {
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations) {
-    ProxyCompiler.Result base = compiler.compile(proxies, snapshot, certificates, delegations);
+    return compile(proxies, ingresses, snapshot, certificates, delegations, List.of());
+  }
+
+  /** As above, with the ExtensionServices proxies may name as authorization servers. */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      List<Ingress> ingresses,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
+      List<ExtensionService> extensions) {
+    ProxyCompiler.Result base =
+        compiler.compile(proxies, snapshot, certificates, delegations, extensions);
     if (ingresses.isEmpty()) {
-      return new Result(base.table(), base.verdicts(), List.of());
+      return new Result(base.table(), base.verdicts(), List.of(), base.extensionVerdicts());
     }
     IngressConverter.Conversion conversion = converter.convert(ingresses, snapshot);
     Merge merge = new Merge(claimed(proxies), new ArrayList<>(conversion.warnings()));
@@ -82,7 +101,11 @@ public final class IngressCompiler {
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
     Map<String, Upstream> upstreams = new TreeMap<>(base.table().upstreams());
     upstreams.putAll(merge.upstreams);
-    return new Result(new RoutingTable(hosts, upstreams), base.verdicts(), merge.warnings);
+    return new Result(
+        new RoutingTable(hosts, upstreams),
+        base.verdicts(),
+        merge.warnings,
+        base.extensionVerdicts());
   }
 
   /** The hosts HTTPProxies of our class name, lower-cased, to the first such proxy's key. */

@@ -27,17 +27,18 @@ class UnimplementedFieldsTest {
             List.of(),
             List.of()),
         Arguments.of(
-            "external authorization (client certificates are implemented)",
+            "external authorization: implemented; invalid here for its missing ExtensionService,"
+                + " not as unimplemented",
             "virtualhost:\n"
                 + "  fqdn: a.test\n"
                 + "  authorization: {extensionRef: {name: authz}}\n"
                 + "  tls: {secretName: s, clientValidation: {caSecret: ca}}\n"
                 + "routes: [{services: [{name: kuard, port: 80}]}]",
             "invalid",
-            List.of("spec.virtualhost.authorization"),
+            List.of(),
             List.of()),
         Arguments.of(
-            "route JWT, global rate limit, auth policy (its IP deny list and local limit are"
+            "route JWT, global rate limit (its IP deny list, local limit and auth policy are"
                 + " implemented)",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
@@ -48,9 +49,7 @@ class UnimplementedFieldsTest {
                 + "  authPolicy: {disabled: true}",
             "invalid",
             List.of(
-                "spec.routes[0].authPolicy",
-                "spec.routes[0].jwtVerificationPolicy",
-                "spec.routes[0].rateLimitPolicy.global"),
+                "spec.routes[0].jwtVerificationPolicy", "spec.routes[0].rateLimitPolicy.global"),
             List.of()),
         Arguments.of(
             "upstream validation: implemented; of a clear-text service, named in a warning",
