@@ -88,7 +88,8 @@ class ExternalAuthorizationsTest {
 
   @Test
   void theFilterGoesBeforeTheRouterOfTheHostsConnectionManager() throws Exception {
-    Listener https = ListenerTranslator.https("127.0.0.1", 8443, table()).get(0);
+    Listener https =
+        ListenerTranslator.https("127.0.0.1", 8443, table(), ListenerSettings.contour()).get(0);
     HttpConnectionManager hcm =
         https.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
 
