@@ -45,6 +45,8 @@ public final class Hub implements AutoCloseable {
   private final ScheduledExecutorService xdsExecutor = executor("xds-build");
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
   private final ScheduledExecutorService importsExecutor = executor("service-imports");
+  // Asks whether the API serves the optional kinds (TLSCertificateDelegation, ExtensionService).
+  private final ScheduledExecutorService discoveryExecutor = executor("optional-kinds");
   private XdsServer server;
   private XdsPublisher publisher;
   private Aggregator aggregator;
@@ -163,7 +165,7 @@ public final class Hub implements AutoCloseable {
               hub, config.leaderElection(), this::startWriting, this::stopWriting, events);
       election.start();
     }
-    sources = new RouteSources(hub, informers, publisher).start();
+    sources = new RouteSources(hub, informers, discoveryExecutor, publisher).start();
     startClusterChecks();
     startProbes();
     log.info(
@@ -327,7 +329,8 @@ public final class Hub implements AutoCloseable {
         }
       }
     }
-    for (ExecutorService e : List.of(xdsExecutor, aggregatorExecutor, importsExecutor)) {
+    for (ExecutorService e :
+        List.of(xdsExecutor, aggregatorExecutor, importsExecutor, discoveryExecutor)) {
       shutDown(e);
     }
     if (status != null) {

@@ -143,7 +143,10 @@ final class ListenerFlags {
                     .toList()));
   }
 
-  /** Unset: Envoy's default; {@code infinity}: off; else a positive duration. */
+  /**
+   * Unset or zero: Envoy's default (as Contour reads a zero timeout); {@code infinity}: off; else a
+   * positive duration.
+   */
   static ListenerSettings.Timeout timeout(String flag, String value) {
     if (value == null) {
       return ListenerSettings.Timeout.ENVOY_DEFAULT;
@@ -153,7 +156,10 @@ final class ListenerFlags {
       return ListenerSettings.Timeout.INFINITE;
     }
     Duration d = FlagValues.duration(flag, value);
-    if (d.isNegative() || d.isZero()) {
+    if (d.isZero()) {
+      return ListenerSettings.Timeout.ENVOY_DEFAULT;
+    }
+    if (d.isNegative()) {
       throw new IllegalArgumentException(flag + " must be positive, or infinity to turn it off");
     }
     return ListenerSettings.Timeout.of(d);

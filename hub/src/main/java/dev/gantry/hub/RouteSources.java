@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,8 @@ final class RouteSources implements AutoCloseable {
   // watch of all of them.
   private final TolerantInformer<HTTPProxy> proxies;
   private final SharedIndexInformer<Ingress> ingresses;
-  // All Secrets, so that a wrong type is reported as such, but only kubernetes.io/tls ones keep
-  // their data (TlsSecretStore).
+  // All Secrets, so that a wrong type is reported as such; kubernetes.io/tls ones keep their data,
+  // the others only ca.crt and crl.pem (TlsSecretStore).
   private final SharedIndexInformer<Secret> secrets;
   // Started only once the API is known to serve them.
   private final OptionalWatch<TLSCertificateDelegation> delegations;
@@ -46,7 +47,11 @@ final class RouteSources implements AutoCloseable {
   private volatile boolean ingressesListed;
   private volatile boolean secretsListed;
 
-  RouteSources(KubernetesClient hub, RetryingInformers informers, XdsPublisher publisher) {
+  RouteSources(
+      KubernetesClient hub,
+      RetryingInformers informers,
+      ScheduledExecutorService scheduler,
+      XdsPublisher publisher) {
     this.hub = hub;
     this.publisher = publisher;
     this.proxies = TolerantInformer.of(hub, HTTPProxy.class, informers, "HTTPProxies in the hub");
@@ -67,6 +72,7 @@ final class RouteSources implements AutoCloseable {
         new OptionalWatch<>(
             hub,
             informers,
+            scheduler,
             TLSCertificateDelegation.class,
             TLSCertificateDelegation.CRD_NAME,
             "TLSCertificateDelegations in the hub",
@@ -75,6 +81,7 @@ final class RouteSources implements AutoCloseable {
         new OptionalWatch<>(
             hub,
             informers,
+            scheduler,
             ExtensionService.class,
             ExtensionService.CRD_NAME,
             "ExtensionServices in the hub",

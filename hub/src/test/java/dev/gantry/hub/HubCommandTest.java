@@ -101,10 +101,6 @@ class HubCommandTest {
             List.of("--xds-insecure", "--stream-idle-timeout", "forever"),
             "error: --stream-idle-timeout: 'forever' is not a duration (e.g. 90s, 10m, 1h30m)"),
         new Bad(
-            "zero request timeout",
-            List.of("--xds-insecure", "--request-timeout", "0s"),
-            "error: --request-timeout must be positive, or infinity to turn it off"),
-        new Bad(
             "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"),
         new Bad(
             "neither TLS nor --xds-insecure",
@@ -230,6 +226,15 @@ class HubCommandTest {
                     ListenerSettings.Timeout.of(Duration.ofHours(1)),
                     ListenerSettings.Timeout.of(Duration.ofSeconds(2)),
                     ListenerSettings.Timeout.of(Duration.ofSeconds(10)))));
+  }
+
+  @Test
+  void aZeroTimeoutIsEnvoysDefaultAsContourReadsIt() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command).parseArgs("--xds-insecure", "--request-timeout=0s");
+
+    assertThat(command.config().listenerSettings().timeouts().request())
+        .isEqualTo(ListenerSettings.Timeout.ENVOY_DEFAULT);
   }
 
   @Test

@@ -83,7 +83,11 @@ class TcpProxyPoliciesIT {
             TestCertificates.tlsSecret("demo/serving", TestCertificates.rsa("tcp", HOST))));
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(verdicts.get()).singleElement().satisfies(v -> v.valid()));
+        .untilAsserted(
+            () ->
+                assertThat(verdicts.get())
+                    .singleElement()
+                    .satisfies(v -> assertThat(v.valid()).isTrue()));
     envoy =
         Envoy.start(
             "envoy-tcp-policies",
@@ -105,19 +109,25 @@ class TcpProxyPoliciesIT {
 
   @Test
   void theTcpCheckTakesOutTheEndpointThatAcceptsNoConnection() throws Exception {
+    // Both endpoints checked: the dead one failed, the live one healthy.
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () ->
-                envoy
-                    .admin("/clusters")
-                    .lines()
-                    .anyMatch(
-                        l ->
-                            l.startsWith("demo/pair/")
-                                && l.contains("127.0.0.1:" + deadPort + "::health_flags::")
-                                && l.contains("failed_active_hc")));
+            () -> {
+              List<String> flags =
+                  envoy
+                      .admin("/clusters")
+                      .lines()
+                      .filter(l -> l.startsWith("demo/pair/") && l.contains("::health_flags::"))
+                      .toList();
+              return flags.size() == 2
+                  && flags.stream()
+                      .anyMatch(
+                          l -> l.contains(":" + deadPort + "::") && l.contains("failed_active_hc"))
+                  && flags.stream()
+                      .anyMatch(l -> !l.contains(":" + deadPort + "::") && l.endsWith("::healthy"));
+            });
 
     for (int i = 0; i < 20; i++) {
       assertThat(TlsClient.to(httpsPort, HOST).get(HOST, "/"))

@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.v3.Percent;
 import java.util.Collection;
@@ -99,6 +100,10 @@ public final class ClusterTranslator {
       return clusters;
     }
     return clusters.stream()
+        // A cluster whose backends' certificates Envoy verifies (a service's validation) is left
+        // out: without Envoy's TLS context a gRPC client would reach them unverified, so its
+        // routes to such a service fail instead (the cluster does not exist for it).
+        .filter(c -> !verifiesBackends(c))
         .map(
             c -> {
               if (grpcTakes(c)) {
@@ -111,6 +116,21 @@ public final class ClusterTranslator {
               return b.build();
             })
         .toList();
+  }
+
+  private static boolean verifiesBackends(Cluster c) {
+    if (!c.hasTransportSocket() || !c.getTransportSocket().hasTypedConfig()) {
+      return false;
+    }
+    try {
+      return c.getTransportSocket()
+          .getTypedConfig()
+          .unpack(UpstreamTlsContext.class)
+          .getCommonTlsContext()
+          .hasValidationContext();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return false;
+    }
   }
 
   private static boolean grpcTakes(Cluster c) {

@@ -17,6 +17,7 @@ import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -206,5 +207,31 @@ class ClusterTranslatorTest {
     assertThat(ClusterTranslator.forProxyless(List.of(tls)))
         .singleElement()
         .satisfies(c -> assertThat(c.hasTransportSocket()).isFalse());
+  }
+
+  @Test
+  void aClusterThatVerifiesItsBackendsIsLeftOutForProxylessClients() {
+    Cluster plain =
+        ClusterTranslator.cluster(
+            new Upstream("demo/kuard/80/a", KUARD, KUARD.ports().get(0), true));
+    Cluster verified =
+        ClusterTranslator.cluster(
+            new Upstream(
+                "demo/kuard/80/b",
+                KUARD,
+                KUARD.ports().get(0),
+                true,
+                Upstream.Strategy.ROUND_ROBIN,
+                null,
+                dev.gantry.xds.ir.UpstreamProtocol.TLS,
+                null,
+                new dev.gantry.xds.ir.UpstreamTls(
+                    "kuard.internal",
+                    new dev.gantry.xds.ir.UpstreamTls.Validation(
+                        "demo/ca", "PEM", List.of("kuard.internal")))));
+
+    assertThat(ClusterTranslator.forProxyless(List.of(plain, verified)))
+        .extracting(Cluster::getName)
+        .containsExactly("demo/kuard/80/a");
   }
 }
