@@ -6,27 +6,18 @@ import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import java.util.List;
 
-/** HTTP active health checks of a route's services. */
+/**
+ * HTTP active health checks of a route's services: a TCP proxy's numbers ({@link
+ * TCPHealthCheckPolicy}), and what to ask.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
-public class HealthCheckPolicy extends UnknownFields {
+public class HealthCheckPolicy extends TCPHealthCheckPolicy {
   @JsonPropertyDescription("Path requested on each endpoint (required).")
   private String path;
 
   @JsonPropertyDescription("Host header of the check; contour-envoy-healthcheck when empty.")
   private String host;
-
-  @JsonPropertyDescription("Seconds between checks (default 5).")
-  private Long intervalSeconds;
-
-  @JsonPropertyDescription("Seconds to wait for an answer (default 2).")
-  private Long timeoutSeconds;
-
-  @JsonPropertyDescription("Failed checks before an endpoint is unhealthy (default 3).")
-  private Long unhealthyThresholdCount;
-
-  @JsonPropertyDescription("Passed checks before an endpoint is healthy again (default 2).")
-  private Long healthyThresholdCount;
 
   @JsonPropertyDescription(
       "Statuses that pass a check, each a range from start up to, not including, end (default:"
@@ -86,37 +77,5 @@ public class HealthCheckPolicy extends UnknownFields {
 
   public void setHost(String host) {
     this.host = host;
-  }
-
-  public Long getIntervalSeconds() {
-    return intervalSeconds;
-  }
-
-  public void setIntervalSeconds(Long intervalSeconds) {
-    this.intervalSeconds = intervalSeconds;
-  }
-
-  public Long getTimeoutSeconds() {
-    return timeoutSeconds;
-  }
-
-  public void setTimeoutSeconds(Long timeoutSeconds) {
-    this.timeoutSeconds = timeoutSeconds;
-  }
-
-  public Long getUnhealthyThresholdCount() {
-    return unhealthyThresholdCount;
-  }
-
-  public void setUnhealthyThresholdCount(Long unhealthyThresholdCount) {
-    this.unhealthyThresholdCount = unhealthyThresholdCount;
-  }
-
-  public Long getHealthyThresholdCount() {
-    return healthyThresholdCount;
-  }
-
-  public void setHealthyThresholdCount(Long healthyThresholdCount) {
-    this.healthyThresholdCount = healthyThresholdCount;
   }
 }

@@ -5,14 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 
-/** Contour's {@code tcpproxy.healthCheckPolicy}: Envoy connects to each endpoint to check it. */
+/**
+ * Contour's {@code tcpproxy.healthCheckPolicy}: Envoy connects to each endpoint to check it; also
+ * the numbers of a route's HTTP checks ({@link HealthCheckPolicy}).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
 public class TCPHealthCheckPolicy extends UnknownFields {
   @JsonPropertyDescription("Seconds between checks (5 when unset or 0).")
   private Long intervalSeconds;
 
-  @JsonPropertyDescription("Seconds to wait for a connection (2 when unset or 0).")
+  @JsonPropertyDescription("Seconds to wait for a check (2 when unset or 0).")
   private Long timeoutSeconds;
 
   @JsonPropertyDescription("Failed checks before an endpoint is taken out (3 when unset or 0).")

@@ -48,38 +48,7 @@ final class HealthCheckPolicies {
     } else if (!headerValue(host)) {
       errors.add(error(field + ".host: \"" + printable(host) + "\" has a control character"));
     }
-    long interval =
-        number(
-            policy.getIntervalSeconds(),
-            HealthCheck.DEFAULT_INTERVAL_SECONDS,
-            MAX_SECONDS,
-            field,
-            "intervalSeconds",
-            errors);
-    long timeout =
-        number(
-            policy.getTimeoutSeconds(),
-            HealthCheck.DEFAULT_TIMEOUT_SECONDS,
-            MAX_SECONDS,
-            field,
-            "timeoutSeconds",
-            errors);
-    long unhealthy =
-        number(
-            policy.getUnhealthyThresholdCount(),
-            HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD,
-            MAX_COUNT,
-            field,
-            "unhealthyThresholdCount",
-            errors);
-    long healthy =
-        number(
-            policy.getHealthyThresholdCount(),
-            HealthCheck.DEFAULT_HEALTHY_THRESHOLD,
-            MAX_COUNT,
-            field,
-            "healthyThresholdCount",
-            errors);
+    long[] numbers = numbers(policy, field, errors);
     List<HealthCheck.StatusRange> statuses = statuses(policy.getExpectedStatuses(), field, errors);
     String checkedHost = host;
     return Outcome.unless(
@@ -89,10 +58,10 @@ final class HealthCheckPolicies {
                 new HealthCheck(
                     path,
                     checkedHost,
-                    Duration.ofSeconds(interval),
-                    Duration.ofSeconds(timeout),
-                    unhealthy,
-                    healthy,
+                    Duration.ofSeconds(numbers[0]),
+                    Duration.ofSeconds(numbers[1]),
+                    numbers[2],
+                    numbers[3],
                     statuses)));
   }
 
@@ -105,39 +74,7 @@ final class HealthCheckPolicies {
       return Outcome.of(Optional.empty());
     }
     List<ProxyVerdict.Error> found = new ArrayList<>();
-    String field = "spec.tcpproxy.healthCheckPolicy";
-    long interval =
-        number(
-            policy.getIntervalSeconds(),
-            HealthCheck.DEFAULT_INTERVAL_SECONDS,
-            MAX_SECONDS,
-            field,
-            "intervalSeconds",
-            found);
-    long timeout =
-        number(
-            policy.getTimeoutSeconds(),
-            HealthCheck.DEFAULT_TIMEOUT_SECONDS,
-            MAX_SECONDS,
-            field,
-            "timeoutSeconds",
-            found);
-    long unhealthy =
-        number(
-            policy.getUnhealthyThresholdCount(),
-            HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD,
-            MAX_COUNT,
-            field,
-            "unhealthyThresholdCount",
-            found);
-    long healthy =
-        number(
-            policy.getHealthyThresholdCount(),
-            HealthCheck.DEFAULT_HEALTHY_THRESHOLD,
-            MAX_COUNT,
-            field,
-            "healthyThresholdCount",
-            found);
+    long[] numbers = numbers(policy, "spec.tcpproxy.healthCheckPolicy", found);
     List<ProxyVerdict.Error> errors =
         found.stream()
             .map(e -> new ProxyVerdict.Error(ProxyVerdict.TCP_PROXY_ERROR, e.reason(), e.message()))
@@ -147,10 +84,48 @@ final class HealthCheckPolicies {
         () ->
             Optional.of(
                 HealthCheck.tcp(
-                    Duration.ofSeconds(interval),
-                    Duration.ofSeconds(timeout),
-                    unhealthy,
-                    healthy)));
+                    Duration.ofSeconds(numbers[0]),
+                    Duration.ofSeconds(numbers[1]),
+                    numbers[2],
+                    numbers[3])));
+  }
+
+  /**
+   * Interval and timeout in seconds, unhealthy and healthy thresholds, with Contour's defaults for
+   * unset or 0; each out of range is an error in {@code errors}.
+   */
+  private static long[] numbers(
+      TCPHealthCheckPolicy policy, String field, List<ProxyVerdict.Error> errors) {
+    return new long[] {
+      number(
+          policy.getIntervalSeconds(),
+          HealthCheck.DEFAULT_INTERVAL_SECONDS,
+          MAX_SECONDS,
+          field,
+          "intervalSeconds",
+          errors),
+      number(
+          policy.getTimeoutSeconds(),
+          HealthCheck.DEFAULT_TIMEOUT_SECONDS,
+          MAX_SECONDS,
+          field,
+          "timeoutSeconds",
+          errors),
+      number(
+          policy.getUnhealthyThresholdCount(),
+          HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD,
+          MAX_COUNT,
+          field,
+          "unhealthyThresholdCount",
+          errors),
+      number(
+          policy.getHealthyThresholdCount(),
+          HealthCheck.DEFAULT_HEALTHY_THRESHOLD,
+          MAX_COUNT,
+          field,
+          "healthyThresholdCount",
+          errors)
+    };
   }
 
   /** The statuses that pass, each a range within 100..600 whose start is below its end. */
