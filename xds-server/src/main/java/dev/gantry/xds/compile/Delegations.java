@@ -2,9 +2,12 @@ package dev.gantry.xds.compile;
 
 import dev.gantry.api.crd.contour.TLSCertificateDelegation;
 import dev.gantry.api.crd.contour.TLSCertificateDelegationSpec;
-import java.util.ArrayList;
+import dev.gantry.xds.ir.ProxyVerdict;
+import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.tls.TlsSecrets;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,15 +21,19 @@ import java.util.Set;
 public final class Delegations {
   public static final Delegations NONE = new Delegations(Map.of());
 
-  /** By Secret ({@code namespace/name}): the target namespace lists of its delegations. */
-  private final Map<String, List<List<String>>> bySecret;
+  /**
+   * By Secret ({@code namespace/name}): the target namespace lists of its delegations, each sorted,
+   * as a set, so that the order objects are listed in does not make two equal values differ (and
+   * cost a build).
+   */
+  private final Map<String, Set<List<String>>> bySecret;
 
-  private Delegations(Map<String, List<List<String>>> bySecret) {
+  private Delegations(Map<String, Set<List<String>>> bySecret) {
     this.bySecret = bySecret;
   }
 
   public static Delegations of(Collection<TLSCertificateDelegation> delegations) {
-    Map<String, List<List<String>>> bySecret = new HashMap<>();
+    Map<String, Set<List<String>>> bySecret = new HashMap<>();
     for (TLSCertificateDelegation d : delegations) {
       if (d == null || d.getSpec() == null || d.getSpec().getDelegations() == null) {
         continue;
@@ -37,10 +44,11 @@ public final class Delegations {
           continue;
         }
         bySecret
-            .computeIfAbsent(ns + "/" + one.getSecretName(), k -> new ArrayList<>())
-            .add(List.copyOf(one.getTargetNamespaces().stream().filter(t -> t != null).toList()));
+            .computeIfAbsent(ns + "/" + one.getSecretName(), k -> new HashSet<>())
+            .add(one.getTargetNamespaces().stream().filter(t -> t != null).sorted().toList());
       }
     }
+    bySecret.replaceAll((k, v) -> Set.copyOf(v));
     return bySecret.isEmpty() ? NONE : new Delegations(Map.copyOf(bySecret));
   }
 
@@ -49,7 +57,7 @@ public final class Delegations {
     if (secretKey.startsWith(namespace + "/")) {
       return true;
     }
-    for (List<String> targets : bySecret.getOrDefault(secretKey, List.of())) {
+    for (List<String> targets : bySecret.getOrDefault(secretKey, Set.of())) {
       if (targets.equals(List.of("*")) || Set.copyOf(targets).contains(namespace)) {
         return true;
       }
@@ -65,6 +73,41 @@ public final class Delegations {
   public String key(String written, String namespace) {
     String key = written.indexOf('/') < 0 ? namespace + "/" + written : written;
     return permits(key, namespace) ? key : null;
+  }
+
+  /**
+   * The certificate of the Secret a TLS host names ({@code written}, for an object of {@code
+   * namespace}), or Contour's {@code TLSError} why not: {@code DelegationNotPermitted} or {@code
+   * SecretNotValid}. For HTTPProxies and Ingresses alike.
+   */
+  public Outcome<VirtualHostTls.Certificate> certificate(
+      String written, String namespace, Map<String, TlsSecrets.Outcome> certificates) {
+    String key = key(written, namespace);
+    if (key == null) {
+      return Outcome.failed(
+          new ProxyVerdict.Error(
+              ProxyVerdict.TLS_ERROR,
+              "DelegationNotPermitted",
+              "Spec.VirtualHost.TLS Secret \""
+                  + written
+                  + "\" certificate delegation not permitted"
+                  + howToDelegate(written, namespace)));
+    }
+    TlsSecrets.Outcome outcome = certificates.getOrDefault(key, TlsSecrets.NOT_FOUND);
+    if (outcome.error() != null) {
+      return Outcome.failed(
+          new ProxyVerdict.Error(
+              ProxyVerdict.TLS_ERROR,
+              "SecretNotValid",
+              "Spec.VirtualHost.TLS Secret \""
+                  + written
+                  + "\" is invalid: "
+                  + outcome.error()
+                  + (outcome.error().equals("Secret not found")
+                      ? " in namespace \"" + namespace + "\""
+                      : "")));
+    }
+    return Outcome.of(outcome.certificate());
   }
 
   /** What a refusal adds to Contour's message: how to allow it. */

@@ -4,17 +4,14 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.TCPProxy;
 import dev.gantry.api.crd.contour.TLS;
-import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.ir.WeightedCluster;
-import dev.gantry.xds.tls.TlsSecrets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,7 +67,9 @@ final class TlsCompiler {
     }
     VirtualHostTls.Certificate certificate =
         hasSecret
-            ? certificate(p, tls.getSecretName(), ctx.certificates(), ctx.delegations(), errors)
+            ? ctx.delegations()
+                .certificate(tls.getSecretName(), ctx.namespace(), ctx.certificates())
+                .orReport(errors)
             : null;
     if (!passthrough && minimum != null && maximum != null && minimum.compareTo(maximum) > 0) {
       errors.add(
@@ -149,41 +148,6 @@ final class TlsCompiler {
                 + value
                 + "\" is not supported: use \"1.2\" or \"1.3\""));
     return null;
-  }
-
-  private static VirtualHostTls.Certificate certificate(
-      HTTPProxy p,
-      String secretName,
-      Map<String, TlsSecrets.Outcome> certificates,
-      Delegations delegations,
-      List<ProxyVerdict.Error> errors) {
-    String ns = p.getMetadata().getNamespace();
-    String key = delegations.key(secretName, ns);
-    if (key == null) {
-      errors.add(
-          tlsError(
-              "DelegationNotPermitted",
-              "Spec.VirtualHost.TLS Secret \""
-                  + secretName
-                  + "\" certificate delegation not permitted"
-                  + Delegations.howToDelegate(secretName, ns)));
-      return null;
-    }
-    TlsSecrets.Outcome outcome = certificates.getOrDefault(key, TlsSecrets.NOT_FOUND);
-    if (outcome.error() != null) {
-      errors.add(
-          tlsError(
-              "SecretNotValid",
-              "Spec.VirtualHost.TLS Secret \""
-                  + secretName
-                  + "\" is invalid: "
-                  + outcome.error()
-                  + (outcome.error().equals("Secret not found")
-                      ? " in namespace \"" + ns + "\""
-                      : "")));
-      return null;
-    }
-    return outcome.certificate();
   }
 
   /**
