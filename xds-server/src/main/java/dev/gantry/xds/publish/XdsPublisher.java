@@ -163,15 +163,12 @@ public final class XdsPublisher {
    */
   public void secretsChanged(Map<String, Secret> current) {
     Map<String, Secret> copy = Map.copyOf(current);
-    executor.execute(
+    inputChanged(
         () -> {
           // Validated here, once per change of a Secret, not in every build.
           certificates = TlsSecrets.validateAll(copy, secrets, certificates);
           secrets = copy;
-          routesChanged = true;
-          if (proxiesListed) {
-            schedule();
-          }
+          return true;
         });
   }
 
@@ -181,15 +178,11 @@ public final class XdsPublisher {
    */
   public void delegationsChanged(Collection<TLSCertificateDelegation> current) {
     Delegations next = Delegations.of(List.copyOf(current));
-    executor.execute(
+    inputChanged(
         () -> {
-          if (!next.equals(delegations)) {
-            delegations = next;
-            routesChanged = true;
-            if (proxiesListed) {
-              schedule();
-            }
-          }
+          boolean changed = !next.equals(delegations);
+          delegations = next;
+          return changed;
         });
   }
 
@@ -199,10 +192,22 @@ public final class XdsPublisher {
    */
   public void extensionServicesChanged(Collection<ExtensionService> current) {
     List<ExtensionService> next = List.copyOf(current);
+    inputChanged(
+        () -> {
+          boolean changed = !next.equals(extensionServices);
+          extensionServices = next;
+          return changed;
+        });
+  }
+
+  /**
+   * Runs {@code store} on the build thread, where the inputs live; when it says it changed what
+   * routes are compiled from, a build follows (once proxies have listed).
+   */
+  private void inputChanged(java.util.function.BooleanSupplier store) {
     executor.execute(
         () -> {
-          if (!next.equals(extensionServices)) {
-            extensionServices = next;
+          if (store.getAsBoolean()) {
             routesChanged = true;
             if (proxiesListed) {
               schedule();
