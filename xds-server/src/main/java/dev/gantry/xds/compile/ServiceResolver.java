@@ -37,6 +37,22 @@ public final class ServiceResolver {
   }
 
   /**
+   * {@code upstream}, resolved here with {@code policies}, with the server name and validation of a
+   * TLS protocol ({@code tls}, dropped when it speaks clear text): a cluster of its own name, as
+   * the name covers them. Once the protocol is known, without resolving the service again.
+   */
+  public static Upstream withTls(Upstream upstream, ClusterPolicies policies, UpstreamTls tls) {
+    return upstream(
+        upstream.service().name(),
+        upstream.service(),
+        upstream.federated(),
+        upstream.port(),
+        policies,
+        upstream.protocol(),
+        upstream.protocol().tls() ? tls : null);
+  }
+
+  /**
    * As {@link #resolve(String, HTTPProxySpec.RouteService, FederationSnapshot, ClusterPolicies,
    * String, List)}, with the server name and validation a TLS protocol uses ({@code tls}, dropped
    * when the service speaks clear text; null for none).

@@ -65,10 +65,7 @@ final class UpstreamValidations {
     if (errors.size() > before) {
       return null;
     }
-    return tls == null
-        ? upstream
-        : ServiceResolver.resolve(
-            ctx.namespace(), s, ctx.snapshot(), policies, tls, ctx.where(), errors);
+    return tls == null ? upstream : ServiceResolver.withTls(upstream, policies, tls);
   }
 
   /**
