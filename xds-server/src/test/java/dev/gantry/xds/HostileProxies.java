@@ -551,6 +551,41 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], timeoutPolicy: {response: 2562047h, idle: 2562047h, idleConnection: 2562047h}, retryPolicy: {count: 1, perTryTimeout: 2562047h}}]\n"
     },
     {
+      "upstream validation with a CA Secret named by a path out of the namespace",
+      "invalid: TLSError/CACertificateNotDelegated",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, protocol: tls, validation: {caSecret: ../kube-system/ca, subjectName: k}}]}]\n"
+    },
+    {
+      "upstream validation with an empty subject name in the list",
+      "invalid: ServiceError/TLSUpstreamValidation",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, protocol: h2, validation: {caSecret: ca, subjectName: k, subjectNames: [k, \"\"]}}]}]\n"
+    },
+    {
+      "upstream validation with a Host rewrite too long to be a server name",
+      "invalid: ServiceError/TLSUpstreamValidation",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, protocol: tls, requestHeadersPolicy: {set: [{name: Host, value: LONGFQDN}]}}]}]\n"
+    },
+    {
+      "slow start with a window that is not a duration",
+      "invalid: ServiceError/SlowStartInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, slowStartPolicy: {window: forever}}]}]\n"
+    },
+    {
+      "internal redirects on a status that is not a redirect",
+      "invalid: RouteError/InternalRedirectPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], internalRedirectPolicy: {redirectResponseCodes: [200], allowCrossSchemeRedirect: sometimes}}]\n"
+    },
+    {
+      "a TCP proxy's health check with a negative interval",
+      "invalid: TCPProxyError/HealthCheckPolicyInvalid",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80}], healthCheckPolicy: {intervalSeconds: -5}}\n"
+    },
+    {
+      "authorization by an ExtensionService that does not exist, on a host without TLS",
+      "invalid: AuthError/AuthNotPermitted",
+      "  virtualhost: {fqdn: FQDN, authorization: {extensionRef: {name: nowhere}, responseTimeout: forever}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "every error at once, each reported",
       "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
       "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"
