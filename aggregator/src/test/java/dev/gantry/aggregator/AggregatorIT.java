@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.awaitility.core.ConditionFactory;
@@ -62,6 +63,7 @@ class AggregatorIT {
   private static KubernetesClient hub;
   private static ScheduledExecutorService aggregatorThread;
   private static ScheduledExecutorService publisherThread;
+  private static ExecutorService publisherWriters;
   private static ServiceImportPublisher publisher;
   private static Aggregator aggregator;
 
@@ -71,9 +73,12 @@ class AggregatorIT {
     hub = hubCluster.client();
     aggregatorThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "aggregator"));
     publisherThread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "publisher"));
+    publisherWriters = Executors.newFixedThreadPool(4, r -> daemon(r, "publisher-writer"));
     RetryingInformers informers = new RetryingInformers();
     publisher =
-        new ServiceImportPublisher(hub, publisherThread, Clock.systemUTC(), informers).start();
+        new ServiceImportPublisher(
+                hub, publisherThread, publisherWriters, Clock.systemUTC(), informers)
+            .start();
     aggregator =
         new Aggregator(
                 hub,
@@ -112,6 +117,7 @@ class AggregatorIT {
     }
     aggregatorThread.shutdownNow();
     publisherThread.shutdownNow();
+    publisherWriters.shutdownNow();
   }
 
   @Test

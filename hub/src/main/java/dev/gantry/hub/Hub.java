@@ -45,6 +45,8 @@ public final class Hub implements AutoCloseable {
   private final ScheduledExecutorService xdsExecutor = executor("xds-build");
   private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
   private final ScheduledExecutorService importsExecutor = executor("service-imports");
+  // ServiceImport writes in flight at once: a first start writes two per federated service.
+  private final ExecutorService importWriters = pool("import-writer", 8);
   // Asks whether the API serves the optional kinds (TLSCertificateDelegation, ExtensionService).
   private final ScheduledExecutorService discoveryExecutor = executor("optional-kinds");
   private XdsServer server;
@@ -66,6 +68,17 @@ public final class Hub implements AutoCloseable {
 
   static ScheduledExecutorService executor(String name) {
     return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "gantry-" + name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** A pool of {@code size} daemon threads named after {@code name}. */
+  static ExecutorService pool(String name, int size) {
+    return Executors.newFixedThreadPool(
+        size,
         r -> {
           Thread t = new Thread(r, "gantry-" + name);
           t.setDaemon(true);
@@ -236,7 +249,7 @@ public final class Hub implements AutoCloseable {
   private synchronized void startWriting() {
     if (imports == null) {
       ServiceImportPublisher writer =
-          new ServiceImportPublisher(hub, importsExecutor, clock, informers).start();
+          new ServiceImportPublisher(hub, importsExecutor, importWriters, clock, informers).start();
       // Before its first sync the aggregator's snapshot is empty: the first update follows.
       if (aggregator != null && aggregator.hasSynced()) {
         writer.accept(aggregator.current());
@@ -330,7 +343,8 @@ public final class Hub implements AutoCloseable {
       }
     }
     for (ExecutorService e :
-        List.of(xdsExecutor, aggregatorExecutor, importsExecutor, discoveryExecutor)) {
+        List.of(
+            xdsExecutor, aggregatorExecutor, importsExecutor, importWriters, discoveryExecutor)) {
       shutDown(e);
     }
     if (status != null) {

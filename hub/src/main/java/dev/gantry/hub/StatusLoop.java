@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,14 +28,7 @@ final class StatusLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusLoop.class);
 
   private final ScheduledExecutorService loop = Hub.executor("proxy-status");
-  private final ExecutorService writers =
-      Executors.newFixedThreadPool(
-          WRITERS,
-          r -> {
-            Thread t = new Thread(r, "gantry-status-writer");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService writers = Hub.pool("status-writer", WRITERS);
   private final AtomicReference<List<ProxyVerdict>> pending = new AtomicReference<>();
   private final AtomicReference<List<ProxyVerdict>> latest = new AtomicReference<>();
   private final ProxyStatusWriter writer;

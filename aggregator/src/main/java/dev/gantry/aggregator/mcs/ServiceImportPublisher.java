@@ -15,10 +15,17 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * same name is left alone and logged. Writes happen only where the hub differs from the snapshot,
  * so endpoint churn writes nothing. Without the ServiceImport CRD it logs once and does nothing.
  *
- * <p>Give it its own single-threaded executor: hub writes block, and must not delay snapshots.
+ * <p>Give it its own single-threaded executor: it waits for hub writes, which must not delay
+ * snapshots. The writes of one reconciliation run side by side on a pool of writers (a first start
+ * writes two per federated service: a thousand services are not written one at a time).
  */
 public final class ServiceImportPublisher implements Consumer<FederationSnapshot>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceImportPublisher.class);
@@ -46,6 +55,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
 
   private final KubernetesClient hub;
   private final ScheduledExecutorService executor;
+  private final ExecutorService writers;
   private final Clock clock;
   private final OptionalInformer<ServiceImport> imports;
   private final AtomicReference<FederationSnapshot> latest = new AtomicReference<>();
@@ -58,13 +68,20 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   private final Set<ServiceName> collisions = new HashSet<>();
   private Instant retryAt;
 
+  /**
+   * @param executor runs the reconciliations and polls, one at a time
+   * @param writers runs the writes of one reconciliation side by side; its size bounds how many are
+   *     in flight
+   */
   public ServiceImportPublisher(
       KubernetesClient hub,
       ScheduledExecutorService executor,
+      ExecutorService writers,
       Clock clock,
       RetryingInformers informers) {
     this.hub = hub;
     this.executor = executor;
+    this.writers = writers;
     this.clock = clock;
     this.imports =
         new OptionalInformer<>(
@@ -157,23 +174,36 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
       actual.put(
           ServiceName.of(item.getMetadata().getNamespace(), item.getMetadata().getName()), item);
     }
-    boolean failed = false;
+    long writesBefore = writes.get();
+    long started = System.nanoTime();
+    List<Future<Boolean>> pending = new ArrayList<>();
     Set<ServiceName> colliding = new HashSet<>();
     for (Map.Entry<ServiceName, ServiceImportView> entry : desired.entrySet()) {
-      if (closed) {
-        return; // stopping: the next process takes over
-      }
-      ServiceImport existing = actual.get(entry.getKey());
+      ServiceName name = entry.getKey();
+      ServiceImportView view = entry.getValue();
+      ServiceImport existing = actual.get(name);
       if (existing != null && !managed(existing)) {
-        reportCollision(entry.getKey(), colliding);
-      } else {
-        failed |= !apply(entry.getKey(), entry.getValue(), existing);
+        reportCollision(name, colliding);
+      } else if (existing == null
+          || !view.objectMatches(existing)
+          || !view.statusMatches(existing)) {
+        pending.add(submit(() -> apply(name, view, existing)));
       }
     }
     for (Map.Entry<ServiceName, ServiceImport> entry : actual.entrySet()) {
       if (!desired.containsKey(entry.getKey()) && managed(entry.getValue())) {
-        failed |= !delete(entry.getKey(), entry.getValue());
+        pending.add(submit(() -> delete(entry.getKey(), entry.getValue())));
       }
+    }
+    boolean failed = !allSucceeded(pending);
+    long written = writes.get() - writesBefore;
+    if (written > 0) {
+      log.info(
+          "ServiceImports: {} writes in {} ms for {} federated services{}",
+          written,
+          (System.nanoTime() - started) / 1_000_000,
+          desired.size(),
+          failed ? " (some failed, retried)" : "");
     }
     collisions.clear();
     collisions.addAll(colliding);
@@ -182,6 +212,33 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     } else {
       reconciled = snapshot;
     }
+  }
+
+  /** A write on the writers; one that cannot start (shutting down) fails. */
+  private Future<Boolean> submit(Callable<Boolean> write) {
+    try {
+      return writers.submit(() -> !closed && write.call());
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(false);
+    }
+  }
+
+  /** Waits for every write; whether all succeeded. */
+  private static boolean allSucceeded(List<Future<Boolean>> writes) {
+    boolean all = true;
+    for (Future<Boolean> write : writes) {
+      try {
+        all &= write.get();
+      } catch (ExecutionException e) {
+        log.warn("ServiceImport write failed", e.getCause());
+        all = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        writes.forEach(w -> w.cancel(true));
+        return false;
+      }
+    }
+    return all;
   }
 
   /** Logs a collision once while it lasts. */
@@ -206,7 +263,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
       if (current == null) {
         current = hub.resource(view.toResource(name)).create();
         writes.incrementAndGet();
-        log.info("ServiceImport {} created for clusters {}", name, view.clusters());
+        log.debug("ServiceImport {} created for clusters {}", name, view.clusters());
       } else if (!view.objectMatches(current)) {
         ServiceImport next = copyMetadata(current);
         next.getMetadata()
@@ -215,7 +272,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
         next.setSpec(view.spec());
         current = hub.resource(next).update();
         writes.incrementAndGet();
-        log.info(
+        log.debug(
             "ServiceImport {} updated: ports {}, clusters {}", name, view.ports(), view.clusters());
       }
       // The status is a subresource: create and update leave it out.
@@ -225,7 +282,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
         next.setStatus(view.status());
         hub.resource(next).updateStatus();
         writes.incrementAndGet();
-        log.info("ServiceImport {} clusters: {}", name, view.clusters());
+        log.debug("ServiceImport {} clusters: {}", name, view.clusters());
       }
       return true;
     } catch (KubernetesClientException e) {
@@ -242,7 +299,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
           .lockResourceVersion(existing.getMetadata().getResourceVersion())
           .delete();
       writes.incrementAndGet();
-      log.info("ServiceImport {} deleted: no remote cluster exports it any more", name);
+      log.debug("ServiceImport {} deleted: no remote cluster exports it any more", name);
       return true;
     } catch (KubernetesClientException e) {
       return failed("deleting", name, e);
