@@ -52,8 +52,8 @@ import java.util.concurrent.locks.LockSupport;
  * rate; a new hub Service and HTTPProxy until Envoy answers its host; hub CPU and bytes sent per
  * change; RSS (now and peak) and live heap of every process. Run with {@code scripts/bench-scale
  * [--remotes 3] [--services 1000] [--endpoints 10] [--changes 100] [--rate 50] [--hub-memory MiB]
- * [--discoverer-memory MiB] [--sotw 0]}; the memory flags replace the chart's limits (0: the
- * chart's); {@code --sotw 0} runs Delta only.
+ * [--discoverer-memory MiB] [--sotw 0] [--rest 10]}; the memory flags replace the chart's limits
+ * (0: the chart's); {@code --sotw 0} runs Delta only.
  */
 public final class ScaleBench {
   private static final String NS = LocalGantry.NAMESPACE;
@@ -70,6 +70,7 @@ public final class ScaleBench {
   private final int hubMemory;
   private final int discovererMemory;
   private final boolean sotw;
+  private final Duration rest;
   private final List<String> clusters = new ArrayList<>();
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
@@ -87,6 +88,7 @@ public final class ScaleBench {
     hubMemory = flags.get("hub-memory");
     discovererMemory = flags.get("discoverer-memory");
     sotw = flags.get("sotw") != 0;
+    rest = Duration.ofSeconds(flags.get("rest"));
     for (int r = 0; r < remotes; r++) {
       clusters.add("r" + r);
     }
@@ -115,7 +117,9 @@ public final class ScaleBench {
             "discoverer-memory",
             0,
             "sotw",
-            1),
+            1,
+            "rest",
+            10),
         args);
   }
 
@@ -194,13 +198,30 @@ public final class ScaleBench {
           for (int i = 0; i < WARM_UP; i++) {
             change(testbed, envoy); // warm-up: JIT (the hub was just restarted), connections
           }
+          // What the processes spend with no change at all (heartbeats, watches, timers): an
+          // idle series lasts longer when its changes are slower, and would count more of it.
+          Usage restStart = Usage.read(gantry, envoy);
+          profile(gantry.hub(), "JFR.start", "name=rest", "settings=profile");
+          LockSupport.parkNanos(rest.toNanos());
+          profile(
+              gantry.hub(), "JFR.stop", "name=rest", "filename=" + profileFile(label + "-rest"));
+          Usage restEnd = Usage.read(gantry, envoy);
+          rows.add(
+              row(
+                  label + ": at rest, no change for " + rest.toSeconds() + " s",
+                  restEnd.rate(restStart)));
           Usage before = Usage.read(gantry, envoy);
           profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
           long[] idle = series(testbed, envoy, changes);
           profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
           Usage after = Usage.read(gantry, envoy);
           rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
-          rows.add(row(label + ": hub per change, idle", after.minus(before, changes)));
+          rows.add(
+              row(
+                  label + ": hub per change, idle",
+                  after.minus(before, changes)
+                      + "; "
+                      + after.beyondRest(before, changes, restStart, restEnd)));
           long[] loaded;
           double achieved;
           long others;
@@ -665,6 +686,7 @@ public final class ScaleBench {
 
   /** CPU time of each process and what the xDS server sent, read before and after a series. */
   private record Usage(
+      long at,
       long hubCpuNanos,
       long discovererCpuNanos,
       double edsBytes,
@@ -681,12 +703,34 @@ public final class ScaleBench {
       String rx = envoy.admin("/stats?filter=%5Ecluster.xds.upstream_cx_rx_bytes_total$");
       String digits = rx.replaceAll("(?s).*upstream_cx_rx_bytes_total: (\\d+).*", "$1");
       return new Usage(
+          System.nanoTime(),
           gantry.hub().cpuNanos(),
           discoverers,
           metrics.sum("gantry_xds_pushed_bytes_total", EDS),
           metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
           metrics.sum("gantry_xds_pushed_resources_total", EDS),
           digits.matches("\\d+") ? Long.parseLong(digits) : -1);
+    }
+
+    /** CPU per second of the hub and the discoverers since {@code before}. */
+    String rate(Usage before) {
+      double seconds = (at - before.at) / 1e9;
+      return "CPU %.1f ms/s hub, %.1f ms/s discoverers"
+          .formatted(
+              (hubCpuNanos - before.hubCpuNanos) / 1e6 / seconds,
+              (discovererCpuNanos - before.discovererCpuNanos) / 1e6 / seconds);
+    }
+
+    /**
+     * The hub's CPU per change since {@code before} beyond what it spends at rest (measured from
+     * {@code restStart} to {@code restEnd}) over as long a time.
+     */
+    String beyondRest(Usage before, int n, Usage restStart, Usage restEnd) {
+      double restPerNano =
+          (double) (restEnd.hubCpuNanos - restStart.hubCpuNanos) / (restEnd.at - restStart.at);
+      double beyond = (hubCpuNanos - before.hubCpuNanos) - restPerNano * (at - before.at);
+      return "beyond the hub's CPU at rest: %.2f ms per change (the series took %.1f s)"
+          .formatted(beyond / 1e6 / n, (at - before.at) / 1e9);
     }
 
     String minus(Usage before, int n) {

@@ -27,7 +27,9 @@ class ScaleBenchIT {
                     "--changes",
                     "5",
                     "--rate",
-                    "2"))
+                    "2",
+                    "--rest",
+                    "1"))
             .run();
 
     Map<String, String> byMeasure = new LinkedHashMap<>();
@@ -36,7 +38,9 @@ class ScaleBenchIT {
       assertThat(byMeasure.get(mode + ": endpoint change → in Envoy, idle")).contains("(n=5)");
       assertThat(byMeasure.get(mode + ": hub per change, idle"))
           .contains("(1.0 assignments)")
-          .endsWith(", 0 B of other types");
+          .contains(", 0 B of other types;")
+          .contains("beyond the hub's CPU at rest");
+      assertThat(byMeasure.get(mode + ": at rest, no change for 1 s")).startsWith("CPU ");
       assertThat(
               byMeasure.get(mode + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)"))
           .doesNotContain("n/a");
