@@ -11,7 +11,10 @@ import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.UpstreamProtocol;
 import dev.gantry.xds.ir.UpstreamTls;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where a service a route names is found, in one place for every front end: a hub Service that is
@@ -21,6 +24,40 @@ import java.util.List;
  */
 public final class ServiceResolver {
   private ServiceResolver() {}
+
+  /**
+   * The names of the services looked up on this thread while it records (every lookup of a service,
+   * found or not, passes here): a compilation that never asked for a service cannot change when it
+   * appears, goes or changes ports. Close it on the thread that opened it.
+   */
+  public static final class Lookups implements AutoCloseable {
+    private static final ThreadLocal<Lookups> CURRENT = new ThreadLocal<>();
+    private final Set<ServiceName> names = new HashSet<>();
+
+    private Lookups() {}
+
+    /** Records the lookups of this thread until {@link #close}. */
+    public static Lookups record() {
+      Lookups lookups = new Lookups();
+      CURRENT.set(lookups);
+      return lookups;
+    }
+
+    /** Whether any of {@code names} was looked up, as a federated service or a hub Service. */
+    public boolean anyOf(Collection<ServiceName> changed) {
+      for (ServiceName name : changed) {
+        if (names.contains(name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public void close() {
+      CURRENT.remove();
+    }
+  }
 
   /**
    * Resolves a route service: a hub Service by that name that is one cluster's mirror routes to
@@ -236,6 +273,10 @@ public final class ServiceResolver {
 
   /** False when {@code name} is a hub Service that is one cluster's mirror. */
   private static boolean federated(ServiceName name, FederationSnapshot snapshot) {
+    Lookups lookups = Lookups.CURRENT.get();
+    if (lookups != null) {
+      lookups.names.add(name);
+    }
     FederatedService hubService = snapshot.hubServices().get(name);
     return hubService == null
         || hubService.clusters().containsKey(FederationSnapshot.LOCAL_CLUSTER);

@@ -9,6 +9,7 @@ import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.compile.httpproxy.ExtensionServices;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressCompiler;
@@ -66,6 +67,8 @@ public final class XdsPublisher {
   // When the remote changes not yet sent were seen, per service and cluster.
   private final Map<ServiceKey, Map<String, Instant>> unsent = new HashMap<>();
   private Map<ServiceKey, List<Upstream>> upstreamsByService = Map.of();
+  // The services the last complete build looked up, found or not; null before it.
+  private ServiceResolver.Lookups lookups;
   private Map<String, Secret> secrets = Map.of();
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
   private Delegations delegations = Delegations.NONE;
@@ -308,15 +311,30 @@ public final class XdsPublisher {
         refreshEndpoints();
         return true;
       }
+      if (!routesChanged
+          && lookups != null
+          && !lookups.anyOf(changedFederated)
+          && !lookups.anyOf(changedHub)) {
+        // Only services that no route asked for appeared, went or changed ports (most of a
+        // cluster's Services are routed to by nothing): what was compiled stays as it is.
+        log.debug("services no route names changed shape: {} {}", changedFederated, changedHub);
+        shapeChanged = false;
+        refreshEndpoints();
+        return true;
+      }
       log.debug(
           "full build: routes changed {}, a service changed shape {} (federated {}, hub {})",
           routesChanged,
           shapeChanged,
           changedFederated,
           changedHub);
-      IngressCompiler.Result result =
-          compiler.compile(
-              proxies, ingresses, federation, certificates, delegations, extensionServices);
+      IngressCompiler.Result result;
+      ServiceResolver.Lookups asked = ServiceResolver.Lookups.record();
+      try (asked) {
+        result =
+            compiler.compile(
+                proxies, ingresses, federation, certificates, delegations, extensionServices);
+      }
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
       sink.endpoints(
@@ -327,6 +345,7 @@ public final class XdsPublisher {
         sink.publish(assembly.snapshot(), assembly.proxyless());
       }
       upstreamsByService = byService(result.table());
+      lookups = asked;
       routesChanged = false;
       shapeChanged = false;
       changedFederated.clear();

@@ -139,7 +139,10 @@ class XdsPublisherTest {
                     .cluster("east", 0, 1, "http", "198.18.0.7:8080")
                     .build()),
             java.util.Map.of()));
-    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
+    // Verdicts are handed on after the build is counted.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> publisher.builds() == 1 && verdicts.size() == 1);
 
     assertThat(published).singleElement().asString().contains("a.example.com");
     assertThat(published.get(0)).doesNotContain("warm-up");
@@ -150,5 +153,58 @@ class XdsPublisherTest {
     drain();
     assertThat(publisher.builds()).isEqualTo(1);
     assertThat(published).hasSize(1);
+  }
+
+  @Test
+  void aServiceNoRouteNamesIsNotCompiledInAndOneARouteNamesIs() throws Exception {
+    XdsPublisher publisher = publisher(Duration.ZERO);
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    java.util.Map<dev.gantry.api.federation.ServiceName, dev.gantry.api.federation.FederatedService>
+        services = new java.util.HashMap<>();
+    services.put(service("demo/other"), federated("demo/other"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> publisher.builds() == 1 && verdicts.size() == 1);
+    assertThat(verdicts.get(0).get(0).valid()).isFalse();
+
+    // A Service that no route names appears: nothing compiled depends on it.
+    services.put(service("demo/unrelated"), federated("demo/unrelated"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 2);
+    drain(); // the build's task, verdicts included, is over
+    assertThat(verdicts).as("no compilation, so no new verdicts").hasSize(1);
+
+    // The one the route names (not found so far) appears: compiled, the proxy is valid.
+    services.put(service("demo/kuard"), federated("demo/kuard"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> verdicts.size() == 2);
+    assertThat(verdicts.get(1).get(0).valid()).isTrue();
+
+    // Its ports change: compiled again (the route's port is gone).
+    services.put(
+        service("demo/kuard"),
+        Fixtures.service("demo/kuard")
+            .port("http", 81)
+            .cluster("east", 0, 1, "http", "198.18.0.7:8080")
+            .build());
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> verdicts.size() == 3);
+    assertThat(verdicts.get(2).get(0).valid()).isFalse();
+  }
+
+  private static dev.gantry.api.federation.ServiceName service(String name) {
+    String[] parts = name.split("/");
+    return dev.gantry.api.federation.ServiceName.of(parts[0], parts[1]);
+  }
+
+  private static dev.gantry.api.federation.FederatedService federated(String name) {
+    return Fixtures.service(name)
+        .port("http", 80)
+        .cluster("east", 0, 1, "http", "198.18.0.7:8080")
+        .build();
   }
 }
