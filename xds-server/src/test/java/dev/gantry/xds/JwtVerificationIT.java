@@ -38,8 +38,9 @@ import org.junit.jupiter.api.TestInstance;
  * providers use them, and a backend that answers with the Authorization header it got. A valid
  * token reaches the backend (forwarded with {@code forwardJWT}), a missing, expired, wrongly signed
  * token, or one of another issuer gets 401, one of another audience Envoy's 403; a route with
- * verification disabled needs none; a route requires a provider other than the default; a key set
- * over HTTPS is fetched only from a server whose certificate the validation accepts.
+ * verification disabled needs none; a route requires a provider other than the default, whose key
+ * set comes over HTTPS from a host name Envoy resolves; a key set is fetched only from a server
+ * whose certificate the validation accepts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JwtVerificationIT {
@@ -96,10 +97,13 @@ class JwtVerificationIT {
                     })
                 .jwtProvider(
                     "other",
-                    other.uri(),
+                    // A host name: Envoy resolves it (IPv4 only, where the server listens) and
+                    // sends it as the server name.
+                    "https://localhost:" + other.port() + JwksBackend.PATH,
                     p -> {
                       p.setIssuer(OTHER_ISSUER);
                       p.getRemoteJWKS().setTimeout("2s");
+                      p.getRemoteJWKS().setDnsLookupFamily("v4");
                       p.getRemoteJWKS().setValidation(validation("localhost"));
                     })
                 .route("/open", "web", 80, null)
