@@ -102,9 +102,7 @@ class ForeignCrdIT {
                   + String.join(
                       ", ",
                       List.of(
-                          "spec.routes[0].jwtVerificationPolicy",
                           "spec.routes[0].rateLimitPolicy.global",
-                          "spec.virtualhost.jwtProviders",
                           "spec.virtualhost.rateLimitPolicy.global")),
               // Its service speaks tls with a validation whose CA Secret does not exist: the
               // stream is refused rather than sent unverified (TLSUpstreamValidation).
@@ -183,16 +181,11 @@ class ForeignCrdIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> tls = (Map<String, Object>) virtualhost.get("tls");
     assertThat(tls).as("kept by the apiserver").containsKey("clientValidation");
-    // IP filters, local rate limits, client certificates, upstream validation and authorization
-    // policies are implemented: kept, read and served (here the missing Secrets make the proxy
-    // invalid); the other fields still fail closed.
+    // IP filters, local rate limits, client certificates, upstream validation, authorization
+    // policies and JWT providers are implemented: kept, read and served (here the missing Secrets
+    // make the proxy invalid, with no field left NotImplemented).
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
-      Map<String, String> expected =
-          Map.of(
-              "restricted",
-              "invalid: " + String.join(", ", List.of("spec.virtualhost.jwtProviders")),
-              "open",
-              "valid");
+      Map<String, String> expected = Map.of("restricted", "invalid", "open", "valid");
       await()
           .atMost(CONVERGE)
           .untilAsserted(() -> assertThat(statuses(client, expected.keySet())).isEqualTo(expected));

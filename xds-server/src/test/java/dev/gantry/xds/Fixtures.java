@@ -219,6 +219,34 @@ public final class Fixtures {
                       disabled, context.isEmpty() ? null : context)));
     }
 
+    /**
+     * A {@code spec.virtualhost.jwtProviders} entry named {@code name} fetching its key set from
+     * {@code uri}; {@code change} sets the rest.
+     */
+    public ProxyBuilder jwtProvider(
+        String name, String uri, Consumer<dev.gantry.api.crd.contour.JWTProvider> change) {
+      dev.gantry.api.crd.contour.JWTProvider p = new dev.gantry.api.crd.contour.JWTProvider();
+      p.setName(name);
+      dev.gantry.api.crd.contour.RemoteJWKS jwks = new dev.gantry.api.crd.contour.RemoteJWKS();
+      jwks.setUri(uri);
+      p.setRemoteJWKS(jwks);
+      change.accept(p);
+      HTTPProxySpec.VirtualHost vhost = proxy.getSpec().getVirtualhost();
+      if (vhost.getJwtProviders() == null) {
+        vhost.setJwtProviders(new java.util.ArrayList<>());
+      }
+      vhost.getJwtProviders().add(p);
+      return this;
+    }
+
+    /** The last route's {@code jwtVerificationPolicy}. */
+    public ProxyBuilder jwtPolicy(String require, Boolean disabled) {
+      return lastRoute(
+          r ->
+              r.setJwtVerificationPolicy(
+                  new dev.gantry.api.crd.contour.JWTVerificationPolicy(require, disabled)));
+    }
+
     public ProxyBuilder spec(Consumer<HTTPProxySpec> change) {
       change.accept(proxy.getSpec());
       return this;

@@ -586,6 +586,31 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, authorization: {extensionRef: {name: nowhere}, responseTimeout: forever}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
     },
     {
+      "JWT providers on a host without TLS, one with a key set URI that is not one",
+      "invalid: JWTVerificationError/JWTVerificationNotPermitted",
+      "  virtualhost: {fqdn: FQDN, jwtProviders: [{name: p, remoteJWKS: {uri: \"ht tp://x\"}}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "a key set URI with a newline and a port beyond 65535",
+      "invalid: TLSError/SecretNotValid, JWTVerificationError/RemoteJWKSURIInvalid, JWTVerificationError/RemoteJWKSPortInvalid",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere}, jwtProviders: [{name: a, remoteJWKS: {uri: \"https://k.test/\\n/keys\"}}, {name: b, remoteJWKS: {uri: \"https://k.test:99999/keys\"}}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "JWT providers: a timeout of a thousand years, a duplicate name, two defaults, lookup family v5, a file URI, validation of http, a CA out of the namespace, an empty name",
+      "invalid: TLSError/SecretNotValid, JWTVerificationError/RemoteJWKSTimeoutInvalid, JWTVerificationError/DuplicateProviderName, JWTVerificationError/MultipleDefaultProvidersSpecified, JWTVerificationError/RemoteJWKSDNSLookupFamilyInvalid, JWTVerificationError/RemoteJWKSSchemeInvalid, JWTVerificationError/RemoteJWKSUpstreamValidationInvalid, JWTVerificationError/RemoteJWKSCACertificateNotDelegated, JWTVerificationError/ProviderNameInvalid",
+      "  virtualhost:\n    fqdn: FQDN\n    tls: {secretName: nowhere}\n    jwtProviders:\n    - {name: a, default: true, remoteJWKS: {uri: \"https://k.test/\", timeout: 8760000h}}\n    - {name: a, remoteJWKS: {uri: \"https://k.test/\"}}\n    - {name: b, default: true, remoteJWKS: {uri: \"https://k.test/\"}}\n    - {name: c, remoteJWKS: {uri: \"https://k.test/\", dnsLookupFamily: v5}}\n    - {name: d, remoteJWKS: {uri: \"file:///etc/passwd\"}}\n    - {name: e, remoteJWKS: {uri: \"http://k.test/\", validation: {caSecret: ca, subjectName: k}}}\n    - {name: f, remoteJWKS: {uri: \"https://k.test/\", validation: {caSecret: ../kube-system/ca, subjectName: k}}}\n    - {name: \"\", remoteJWKS: {uri: \"https://k.test/\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "a route that requires a JWT provider and disables verification",
+      "invalid: JWTVerificationError/InvalidJWTVerificationPolicy",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], jwtVerificationPolicy: {require: p, disabled: true}}]\n"
+    },
+    {
+      "a route that requires a JWT provider nobody defines, on a host without TLS",
+      "invalid: JWTVerificationError/JWTProviderNotDefined",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], jwtVerificationPolicy: {require: \"../../LONGVALUE\"}}]\n"
+    },
+    {
       "every error at once, each reported",
       "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
       "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"

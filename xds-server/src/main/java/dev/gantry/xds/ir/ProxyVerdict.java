@@ -32,6 +32,7 @@ public record ProxyVerdict(
   public static final String TCP_PROXY_ERROR = "TCPProxyError";
   public static final String CORS_ERROR = "CORSError";
   public static final String AUTH_ERROR = "AuthError";
+  public static final String JWT_VERIFICATION_ERROR = "JWTVerificationError";
   public static final String ORPHANED_ERROR = "Orphaned";
 
   public ProxyVerdict {

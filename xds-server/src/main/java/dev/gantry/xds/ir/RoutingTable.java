@@ -36,12 +36,29 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       VirtualHostTls tls,
       IpFilter ipFilter,
       LocalRateLimit rateLimit,
-      Authorization authorization) {
+      Authorization authorization,
+      List<JwtProvider> jwtProviders) {
     public VirtualHost {
       routes = List.copyOf(routes);
+      jwtProviders = jwtProviders == null ? List.of() : List.copyOf(jwtProviders);
       if (authorization != null && tls == null) {
         throw new IllegalArgumentException(fqdn + ": authorization needs TLS");
       }
+      if (!jwtProviders.isEmpty() && tls == null) {
+        throw new IllegalArgumentException(fqdn + ": JWT verification needs TLS");
+      }
+    }
+
+    /** A host without JWT verification. */
+    public VirtualHost(
+        String fqdn,
+        List<Route> routes,
+        Cors cors,
+        VirtualHostTls tls,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit,
+        Authorization authorization) {
+      this(fqdn, routes, cors, tls, ipFilter, rateLimit, authorization, List.of());
     }
 
     /** A host without external authorization. */
@@ -62,7 +79,25 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
 
     /** This host with other routes (Ingress hosts merged from several Ingresses). */
     public VirtualHost withRoutes(List<Route> other) {
-      return new VirtualHost(fqdn, other, cors, tls, ipFilter, rateLimit, authorization);
+      return new VirtualHost(
+          fqdn, other, cors, tls, ipFilter, rateLimit, authorization, jwtProviders);
+    }
+
+    /**
+     * The JWT provider whose token {@code route} requires here, as Contour decides it: the one its
+     * policy requires, none when its policy disables verification, else the host's default (null:
+     * none). The name may be one the host does not define; compilation refuses such routes.
+     */
+    public String jwtRequirementOf(Route route) {
+      JwtPolicy own = route.jwtPolicy();
+      if (own != null) {
+        return own.disabled() ? null : own.require();
+      }
+      return jwtProviders.stream()
+          .filter(JwtProvider::isDefault)
+          .map(JwtProvider::name)
+          .findFirst()
+          .orElse(null);
     }
 
     /**
@@ -135,6 +170,18 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   public record RequestBody(
       long maxRequestBytes, boolean allowPartialMessage, boolean packAsBytes) {}
 
+  /**
+   * A route's own JWT verification policy: the provider it requires (null when {@code disabled}),
+   * or none at all.
+   */
+  public record JwtPolicy(String require, boolean disabled) {
+    public JwtPolicy {
+      if (disabled == (require != null)) {
+        throw new IllegalArgumentException("a JWT policy requires a provider or is disabled");
+      }
+    }
+  }
+
   /** A route's own authorization policy: disabled or not, and context over its host's. */
   public record AuthPolicy(boolean disabled, Map<String, String> context) {
     public AuthPolicy {
@@ -193,8 +240,9 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   /**
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
    * its way, the prefix that replaces the matched one (null: path unchanged), its own IP filter and
-   * rate limit (null: the virtual host's), and its own authorization policy (null: none, the host's
-   * applies; see {@link VirtualHost#authCheckOf}).
+   * rate limit (null: the virtual host's), its own authorization policy (null: none, the host's
+   * applies; see {@link VirtualHost#authCheckOf}) and its own JWT verification policy (null: the
+   * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}).
    */
   public record Route(
       Match match,
@@ -209,11 +257,44 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       IpFilter ipFilter,
       LocalRateLimit rateLimit,
       InternalRedirect internalRedirect,
-      AuthPolicy authPolicy) {
+      AuthPolicy authPolicy,
+      JwtPolicy jwtPolicy) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
+    }
+
+    /** A route without a JWT verification policy of its own. */
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies,
+        Actions actions,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit,
+        InternalRedirect internalRedirect,
+        AuthPolicy authPolicy) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions,
+          ipFilter,
+          rateLimit,
+          internalRedirect,
+          authPolicy,
+          null);
     }
 
     /** A route whose backend's redirects reach the client. */
@@ -242,6 +323,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           ipFilter,
           rateLimit,
           null,
+          null,
           null);
     }
 
@@ -266,6 +348,7 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
           retry,
           hashPolicies,
           actions,
+          null,
           null,
           null,
           null,

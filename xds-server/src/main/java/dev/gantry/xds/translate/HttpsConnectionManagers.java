@@ -33,6 +33,10 @@ final class HttpsConnectionManagers {
     HttpConnectionManager.Builder hcm =
         listeners.toBuilder().clearHttpFilters().addHttpFilters(misdirected(host.fqdn()));
     hcm.addAllHttpFilters(listeners.getHttpFiltersList());
+    // As Contour: JWT verification first, then authorization, then the router.
+    if (!host.jwtProviders().isEmpty()) {
+      JwtAuthentications.addBeforeRouter(hcm, host.jwtProviders());
+    }
     if (host.authorization() != null) {
       ExternalAuthorizations.addBeforeRouter(hcm, host.authorization());
     }

@@ -138,10 +138,10 @@ public final class RouteTranslator {
 
   /**
    * The route configuration of one host for proxyless gRPC clients, named by its fqdn. A route
-   * behind an IP filter, a rate limit or an authorization check, and every route of a host that
-   * validates client certificates, is left out: such a client calls the backends itself, where no
-   * filter and no TLS handshake with Envoy can apply, so it gets no route rather than one without
-   * the restriction.
+   * behind an IP filter, a rate limit, an authorization check or a JWT requirement, and every route
+   * of a host that validates client certificates, is left out: such a client calls the backends
+   * itself, where no filter and no TLS handshake with Envoy can apply, so it gets no route rather
+   * than one without the restriction.
    */
   static RouteConfiguration perHost(RoutingTable.VirtualHost host) {
     return RouteConfiguration.newBuilder()
@@ -166,10 +166,19 @@ public final class RouteTranslator {
       Route r = route(route);
       if (r != null) {
         RoutingTable.AuthCheck auth = host.authCheckOf(route);
-        // Plain HTTP has no authorization filter: a checked route upgrades even with
+        String jwt = host.jwtRequirementOf(route);
+        // Plain HTTP has no authorization or JWT filter: a checked route upgrades even with
         // permitInsecure.
-        boolean insecure = route.actions().permitInsecure() && (auth == null || auth.disabled());
+        boolean insecure =
+            route.actions().permitInsecure() && (auth == null || auth.disabled()) && jwt == null;
         r = upgradeInsecure && !insecure ? upgrade(r.getMatch()) : r;
+        if (jwt != null && !upgradeInsecure) {
+          r =
+              r.toBuilder()
+                  .putTypedPerFilterConfig(
+                      JwtAuthentications.FILTER, JwtAuthentications.perRoute(jwt))
+                  .build();
+        }
         Any authConfig =
             auth == null || upgradeInsecure ? null : ExternalAuthorizations.perRoute(auth);
         if (authConfig != null) {
@@ -203,6 +212,7 @@ public final class RouteTranslator {
     return host.ipFilterOf(route) != null
         || host.rateLimitOf(route) != null
         || (auth != null && !auth.disabled())
+        || host.jwtRequirementOf(route) != null
         || (host.tls() != null && host.tls().clientValidation() != null);
   }
 

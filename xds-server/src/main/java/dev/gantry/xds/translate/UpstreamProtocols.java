@@ -70,12 +70,19 @@ final class UpstreamProtocols {
     if (!protocol.tls()) {
       return null;
     }
+    return tlsSocket(upstream.tls(), protocol == UpstreamProtocol.H2);
+  }
+
+  /**
+   * A TLS transport socket with {@code tls}'s server name and validation (null: neither), offering
+   * ALPN {@code h2} when {@code h2}.
+   */
+  static TransportSocket tlsSocket(UpstreamTls tls, boolean h2) {
     CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
-    if (protocol == UpstreamProtocol.H2) {
+    if (h2) {
       common.addAlpnProtocols("h2");
     }
     UpstreamTlsContext.Builder context = UpstreamTlsContext.newBuilder();
-    UpstreamTls tls = upstream.tls();
     if (tls != null && tls.sni() != null) {
       context.setSni(tls.sni());
     }

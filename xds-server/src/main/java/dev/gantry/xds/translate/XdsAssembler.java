@@ -138,17 +138,27 @@ public final class XdsAssembler {
     secretsVersion = Versions.of(secrets);
     apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
     hostRoutes = RouteTranslator.perHost(table, h -> hostConfigs.get(h, RouteTranslator::perHost));
-    clusters =
+    List<Cluster> upstreamClusters =
         table.upstreams().values().stream()
             .map(u -> clusterMemo.get(u.withService(null), ClusterTranslator::cluster))
             .sorted(Comparator.comparing(Cluster::getName))
             .toList();
+    // Key set clusters of JWT providers: Envoy's alone, proxyless clients verify no tokens.
+    List<Cluster> jwks = JwtAuthentications.clusters(table);
+    if (jwks.isEmpty()) {
+      clusters = upstreamClusters;
+    } else {
+      List<Cluster> all = new ArrayList<>(upstreamClusters);
+      jwks.stream().filter(c -> !table.upstreams().containsKey(c.getName())).forEach(all::add);
+      all.sort(Comparator.comparing(Cluster::getName));
+      clusters = List.copyOf(all);
+    }
     listenersVersion = Versions.of(listeners);
     routesVersion = versions.of(routes);
     apiListenersVersion = Versions.of(apiListeners);
     hostRoutesVersion = versions.of(hostRoutes);
     clustersVersion = versions.of(clusters);
-    proxylessClusters = ClusterTranslator.forProxyless(clusters);
+    proxylessClusters = ClusterTranslator.forProxyless(upstreamClusters);
     proxylessClustersVersion =
         proxylessClusters == clusters ? clustersVersion : versions.of(proxylessClusters);
     hosts.roll();

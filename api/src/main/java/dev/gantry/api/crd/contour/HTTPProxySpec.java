@@ -84,6 +84,19 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription("An external server that authorizes each request (TLS hosts only).")
     private AuthorizationServer authorization;
 
+    @JsonPropertyDescription(
+        "Verifiers of JSON Web Tokens that routes may require (TLS hosts only); names unique, at"
+            + " most one the default.")
+    private List<JWTProvider> jwtProviders;
+
+    public List<JWTProvider> getJwtProviders() {
+      return jwtProviders;
+    }
+
+    public void setJwtProviders(List<JWTProvider> jwtProviders) {
+      this.jwtProviders = jwtProviders;
+    }
+
     public AuthorizationServer getAuthorization() {
       return authorization;
     }
@@ -171,6 +184,18 @@ public class HTTPProxySpec extends UnknownFields {
     @JsonPropertyDescription(
         "Whether this route's requests are authorized, and context added to the virtual host's.")
     private AuthorizationPolicy authPolicy;
+
+    @JsonPropertyDescription(
+        "The JWT provider this route requires instead of the virtual host's default, or none.")
+    private JWTVerificationPolicy jwtVerificationPolicy;
+
+    public JWTVerificationPolicy getJwtVerificationPolicy() {
+      return jwtVerificationPolicy;
+    }
+
+    public void setJwtVerificationPolicy(JWTVerificationPolicy jwtVerificationPolicy) {
+      this.jwtVerificationPolicy = jwtVerificationPolicy;
+    }
 
     public AuthorizationPolicy getAuthPolicy() {
       return authPolicy;

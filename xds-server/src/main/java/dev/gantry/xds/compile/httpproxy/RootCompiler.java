@@ -6,6 +6,7 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
+import dev.gantry.xds.ir.JwtProvider;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
@@ -43,7 +44,8 @@ final class RootCompiler {
       VirtualHostTls tls,
       RoutingTable.IpFilter ipFilter,
       RoutingTable.LocalRateLimit rateLimit,
-      Authorizations.Found authorization) {}
+      Authorizations.Found authorization,
+      List<JwtProvider> jwtProviders) {}
 
   RootCompiler(
       List<HTTPProxy> proxies,
@@ -86,6 +88,7 @@ final class RootCompiler {
       upstreams = new TreeMap<>(upstreams);
       upstreams.put(auth.extension().upstream().name(), auth.extension().upstream());
     }
+    List<JwtProvider> jwtProviders = frame.value().jwtProviders();
     RoutingTable.VirtualHost vhost =
         new RoutingTable.VirtualHost(
             host,
@@ -94,8 +97,15 @@ final class RootCompiler {
             frame.value().tls(),
             frame.value().ipFilter(),
             frame.value().rateLimit(),
-            auth == null ? null : auth.authorization());
+            auth == null ? null : auth.authorization(),
+            jwtProviders);
+    List<ProxyVerdict.Error> undefined = JwtProviders.undefined(vhost);
+    if (!undefined.isEmpty()) {
+      f.fatal(undefined);
+      return Optional.empty();
+    }
     f.warnings.addAll(Authorizations.insecureChecked(vhost));
+    f.warnings.addAll(JwtProviders.insecureVerified(vhost));
     return Optional.of(new Host(vhost, upstreams));
   }
 
@@ -143,8 +153,10 @@ final class RootCompiler {
     RoutingTable.LocalRateLimit rateLimit =
         Outcome.orReportAbsent(
             RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);
+    List<JwtProvider> jwtProviders = JwtProviders.of(ctx, root).orReport(errors);
     Authorizations.Found authorization =
         Outcome.orReportAbsent(Authorizations.of(root, extensions), errors);
-    return Outcome.unless(errors, () -> new Frame(cors, tls, ipFilter, rateLimit, authorization));
+    return Outcome.unless(
+        errors, () -> new Frame(cors, tls, ipFilter, rateLimit, authorization, jwtProviders));
   }
 }

@@ -157,6 +157,8 @@ final class RouteCompiler {
         Outcome.orReportAbsent(RateLimits.parse(r.getRateLimitPolicy(), where, true), errors);
     RoutingTable.InternalRedirect internalRedirect =
         InternalRedirects.parse(r.getInternalRedirectPolicy(), where, errors);
+    RoutingTable.JwtPolicy jwtPolicy =
+        JwtProviders.routePolicy(r.getJwtVerificationPolicy(), where, errors);
     return Outcome.unless(
         errors,
         () ->
@@ -173,7 +175,8 @@ final class RouteCompiler {
                 ipFilter,
                 rateLimit,
                 internalRedirect,
-                Authorizations.routePolicy(r.getAuthPolicy())));
+                Authorizations.routePolicy(r.getAuthPolicy()),
+                jwtPolicy));
   }
 
   /**

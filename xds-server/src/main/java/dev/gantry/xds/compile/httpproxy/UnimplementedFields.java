@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The fields of an HTTPProxy that Gantry does not implement (those of Contour's CRD beyond our
- * model, or any other): a field that restricts who may reach what (authorization, JWT, global rate
+ * model, or any other): a field that restricts who may reach what (authorization, global rate
  * limits) makes the proxy invalid, for served without it the proxy would be open to everyone; any
  * other is a warning that names it.
  */
@@ -21,8 +21,6 @@ final class UnimplementedFields {
       Set.of(
           "authorization",
           "authPolicy",
-          "jwtProviders",
-          "jwtVerificationPolicy",
           // rateLimitPolicy.global: a rate limit service's limits (local ones are implemented).
           "global");
 

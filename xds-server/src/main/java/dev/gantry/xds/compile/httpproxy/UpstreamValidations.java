@@ -121,38 +121,48 @@ final class UpstreamValidations {
 
   private static UpstreamTls.Validation validation(
       CompileContext ctx, HTTPProxySpec.RouteService s, List<ProxyVerdict.Error> errors) {
-    UpstreamValidation v = s.getValidation();
     String service = "Service [" + s.getName() + ":" + s.getPort() + "]";
-    String caSecret = v.getCaSecret() == null ? "" : v.getCaSecret().strip();
-    if (caSecret.isEmpty()) {
-      errors.add(error(ctx, service + " TLS upstream validation policy error: caSecret is empty"));
-      return null;
-    }
-    String ns = ctx.namespace();
-    String key = ctx.delegations().key(caSecret, ns);
-    if (key == null) {
+    Checked checked = check(ctx, s.getValidation());
+    if (checked.notDelegated() != null) {
       errors.add(
           new ProxyVerdict.Error(
               ProxyVerdict.TLS_ERROR,
               NOT_DELEGATED,
               ctx.where()
                   + ": service.UpstreamValidation.CACertificate Secret \""
-                  + caSecret
+                  + checked.notDelegated()
                   + "\" is not configured for certificate delegation"
-                  + Delegations.howToDelegate(caSecret, ns)));
+                  + Delegations.howToDelegate(checked.notDelegated(), ctx.namespace())));
       return null;
+    }
+    if (checked.problem() != null) {
+      errors.add(
+          error(ctx, service + " TLS upstream validation policy error: " + checked.problem()));
+      return null;
+    }
+    return checked.validation();
+  }
+
+  /**
+   * What a {@code validation} reads as: its CA and names, or the Secret it names that is not
+   * delegated to the proxy's namespace, or what else is wrong with it (Contour's words).
+   */
+  record Checked(UpstreamTls.Validation validation, String notDelegated, String problem) {}
+
+  /** {@code v} checked as Contour's LookupUpstreamValidation checks it, for the proxy of ctx. */
+  static Checked check(CompileContext ctx, UpstreamValidation v) {
+    String caSecret = v.getCaSecret() == null ? "" : v.getCaSecret().strip();
+    if (caSecret.isEmpty()) {
+      return new Checked(null, null, "caSecret is empty");
+    }
+    String ns = ctx.namespace();
+    String key = ctx.delegations().key(caSecret, ns);
+    if (key == null) {
+      return new Checked(null, caSecret, null);
     }
     TlsSecrets.Pem ca = ctx.certificates().getOrDefault(key, TlsSecrets.NOT_FOUND).ca();
     if (ca.error() != null) {
-      errors.add(
-          error(
-              ctx,
-              service
-                  + " TLS upstream validation policy error: invalid CA Secret \""
-                  + key
-                  + "\": "
-                  + ca.error()));
-      return null;
+      return new Checked(null, null, "invalid CA Secret \"" + key + "\": " + ca.error());
     }
     List<String> names = names(v);
     String problem = null;
@@ -173,10 +183,9 @@ final class UpstreamValidations {
       problem = "subjectNames has " + names.size() + " entries, at most " + MAX_NAMES;
     }
     if (problem != null) {
-      errors.add(error(ctx, service + " TLS upstream validation policy error: " + problem));
-      return null;
+      return new Checked(null, null, problem);
     }
-    return new UpstreamTls.Validation(key, ca.pem(), names);
+    return new Checked(new UpstreamTls.Validation(key, ca.pem(), names), null, null);
   }
 
   /** subjectNames when given, else subjectName alone. */

@@ -38,8 +38,8 @@ class UnimplementedFieldsTest {
             List.of(),
             List.of()),
         Arguments.of(
-            "route JWT, global rate limit (its IP deny list, local limit and auth policy are"
-                + " implemented)",
+            "global rate limit (the route's JWT policy, IP deny list, local limit and auth policy"
+                + " are implemented)",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
                 + "- services: [{name: kuard, port: 80}]\n"
@@ -48,8 +48,17 @@ class UnimplementedFieldsTest {
                 + "  rateLimitPolicy: {local: {requests: 1, unit: second}, global: {descriptors: []}}\n"
                 + "  authPolicy: {disabled: true}",
             "invalid",
-            List.of(
-                "spec.routes[0].jwtVerificationPolicy", "spec.routes[0].rateLimitPolicy.global"),
+            List.of("spec.routes[0].rateLimitPolicy.global"),
+            List.of()),
+        Arguments.of(
+            "JWT verification: implemented; invalid here for the provider the route requires and"
+                + " the host lacks, not as unimplemented",
+            "virtualhost: {fqdn: a.test}\n"
+                + "routes:\n"
+                + "- services: [{name: kuard, port: 80}]\n"
+                + "  jwtVerificationPolicy: {require: p}",
+            "invalid",
+            List.of(),
             List.of()),
         Arguments.of(
             "upstream validation: implemented; of a clear-text service, named in a warning",
