@@ -128,7 +128,7 @@ public final class Hub implements AutoCloseable {
         new XdsPublisher(
             xdsExecutor,
             config.holdoff(),
-            new ProxyCompiler(config.ingressClass()),
+            new ProxyCompiler(config.ingressClass(), config.fallbackCertificate()),
             new XdsAssembler(
                 config.envoyHttpAddress(),
                 config.envoyHttpPort(),

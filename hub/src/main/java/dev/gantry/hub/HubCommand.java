@@ -122,6 +122,16 @@ public final class HubCommand implements Callable<Integer> {
   @CommandLine.Mixin ListenerFlags listener = new ListenerFlags();
 
   @Option(
+      names = "--fallback-certificate",
+      paramLabel = "<namespace>/<name>",
+      description =
+          "kubernetes.io/tls Secret served to clients that send no SNI (or one naming no host)"
+              + " by HTTPProxies with tls.enableFallbackCertificate; it must be delegated to their"
+              + " namespaces with a TLSCertificateDelegation (default: none, and such proxies are"
+              + " invalid).")
+  String fallbackCertificate;
+
+  @Option(
       names = "--xds-tls-cert",
       description =
           "PEM certificate (with its chain) the xDS port presents; re-read when it changes.")
@@ -188,7 +198,8 @@ public final class HubCommand implements Callable<Integer> {
                     leaseNamespace, LEASE, LeaderElection.identity("gantry-hub"))
                 : null)
         .withHeartbeatTimeout(heartbeatTimeout())
-        .withListenerSettings(listener.settings());
+        .withListenerSettings(listener.settings())
+        .withFallbackCertificate(fallbackCertificate);
   }
 
   private Duration heartbeatTimeout() {

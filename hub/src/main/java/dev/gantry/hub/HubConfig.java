@@ -20,6 +20,8 @@ import java.util.Objects;
  *     its cluster Stale; null = the hub does not judge heartbeats
  * @param listenerSettings how Envoy's listeners treat clients (access log, client address, PROXY
  *     protocol, paths, Server header, timeouts)
+ * @param fallbackCertificate the Secret ({@code namespace/name}) that HTTPProxies with {@code
+ *     tls.enableFallbackCertificate} are served with to clients without a known SNI; null: none
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -33,9 +35,16 @@ public record HubConfig(
     XdsTls xdsTls,
     LeaderElection.Settings leaderElection,
     Duration heartbeatTimeout,
-    ListenerSettings listenerSettings) {
+    ListenerSettings listenerSettings,
+    String fallbackCertificate) {
   public HubConfig {
     Objects.requireNonNull(listenerSettings, "listenerSettings");
+    if (fallbackCertificate != null && !validSecretRef(fallbackCertificate)) {
+      throw new IllegalArgumentException(
+          "--fallback-certificate must be namespace/name of a Secret, not \""
+              + fallbackCertificate
+              + "\"");
+    }
     if (heartbeatTimeout != null && (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero())) {
       throw new IllegalArgumentException("--cluster-heartbeat-timeout must be positive");
     }
@@ -81,7 +90,8 @@ public record HubConfig(
         xdsTls,
         leaderElection,
         null,
-        ListenerSettings.contour());
+        ListenerSettings.contour(),
+        null);
   }
 
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
@@ -98,7 +108,8 @@ public record HubConfig(
         tls,
         leaderElection,
         heartbeatTimeout,
-        listenerSettings);
+        listenerSettings,
+        fallbackCertificate);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -115,7 +126,8 @@ public record HubConfig(
         xdsTls,
         election,
         heartbeatTimeout,
-        listenerSettings);
+        listenerSettings,
+        fallbackCertificate);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -132,7 +144,8 @@ public record HubConfig(
         xdsTls,
         leaderElection,
         t,
-        listenerSettings);
+        listenerSettings,
+        fallbackCertificate);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
@@ -149,6 +162,38 @@ public record HubConfig(
         xdsTls,
         leaderElection,
         heartbeatTimeout,
-        settings);
+        settings,
+        fallbackCertificate);
+  }
+
+  /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
+  public HubConfig withFallbackCertificate(String secret) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        secret);
+  }
+
+  /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */
+  private static boolean validSecretRef(String ref) {
+    String label = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    String name = label + "(\\." + label + ")*";
+    int slash = ref.indexOf('/');
+    return slash > 0
+        && ref.length() <= 63 + 1 + 253
+        && ref.substring(0, slash).matches(label)
+        && ref.substring(0, slash).length() <= 63
+        && ref.substring(slash + 1).matches(name)
+        && ref.substring(slash + 1).length() <= 253;
   }
 }

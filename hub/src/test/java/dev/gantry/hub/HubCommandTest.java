@@ -101,6 +101,15 @@ class HubCommandTest {
             List.of("--xds-insecure", "--stream-idle-timeout", "forever"),
             "error: --stream-idle-timeout: 'forever' is not a duration (e.g. 90s, 10m, 1h30m)"),
         new Bad(
+            "fallback certificate without its namespace",
+            List.of("--xds-insecure", "--fallback-certificate", "fallback"),
+            "error: --fallback-certificate must be namespace/name of a Secret, not \"fallback\""),
+        new Bad(
+            "fallback certificate with a name Kubernetes refuses",
+            List.of("--xds-insecure", "--fallback-certificate", "gantry/Fallback_Cert"),
+            "error: --fallback-certificate must be namespace/name of a Secret, not"
+                + " \"gantry/Fallback_Cert\""),
+        new Bad(
             "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"),
         new Bad(
             "neither TLS nor --xds-insecure",
@@ -189,6 +198,16 @@ class HubCommandTest {
     assertThat(config.xdsTls()).isNull();
     assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(40));
     assertThat(config.listenerSettings()).isEqualTo(ListenerSettings.contour());
+    assertThat(config.fallbackCertificate()).isNull();
+  }
+
+  @Test
+  void theFallbackCertificateFlagNamesTheSecret() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command)
+        .parseArgs("--xds-insecure", "--fallback-certificate", "gantry-system/fallback.cert");
+
+    assertThat(command.config().fallbackCertificate()).isEqualTo("gantry-system/fallback.cert");
   }
 
   @Test

@@ -144,6 +144,12 @@ public final class Fixtures {
       return this;
     }
 
+    /** {@code spec.virtualhost.tls.enableFallbackCertificate: true} (after {@link #tls}). */
+    public ProxyBuilder fallbackCertificate() {
+      proxy.getSpec().getVirtualhost().getTls().setEnableFallbackCertificate(true);
+      return this;
+    }
+
     /**
      * {@code spec.virtualhost.tls.clientValidation} (after {@link #tls}), as {@code how} sets it.
      */
@@ -361,11 +367,38 @@ public final class Fixtures {
       dev.gantry.api.federation.FederationSnapshot federation,
       Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
       dev.gantry.xds.translate.ListenerSettings settings) {
+    return publishing(
+        executor,
+        server,
+        metrics,
+        listenerPort,
+        httpsPort,
+        verdicts,
+        proxies,
+        federation,
+        secrets,
+        settings,
+        new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"));
+  }
+
+  /** As above, compiling with {@code compiler} (e.g. one with a fallback certificate). */
+  public static dev.gantry.xds.publish.XdsPublisher publishing(
+      java.util.concurrent.ScheduledExecutorService executor,
+      dev.gantry.xds.server.XdsServer server,
+      dev.gantry.xds.publish.XdsMetrics metrics,
+      int listenerPort,
+      int httpsPort,
+      java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
+      List<HTTPProxy> proxies,
+      dev.gantry.api.federation.FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      dev.gantry.xds.translate.ListenerSettings settings,
+      dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler) {
     dev.gantry.xds.publish.XdsPublisher publisher =
         new dev.gantry.xds.publish.XdsPublisher(
             executor,
             java.time.Duration.ofMillis(10),
-            new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"),
+            compiler,
             new dev.gantry.xds.translate.XdsAssembler(
                 "127.0.0.1", listenerPort, httpsPort, settings),
             server,

@@ -153,6 +153,21 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, minimumProtocolVersion: \"1.3\", maximumProtocolVersion: \"1.2\"}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
     },
     {
+      "fallback certificate with none on the hub (and a missing Secret)",
+      "invalid: TLSError/SecretNotValid, TLSError/FallbackNotPresent",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, enableFallbackCertificate: true}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "fallback certificate on passthrough",
+      "invalid: TLSError/TLSIncompatibleFeatures",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true, enableFallbackCertificate: true}}\n  tcpproxy: {services: [{name: kuard, port: 80}]}\n"
+    },
+    {
+      "fallback certificate with skipped client verification (and a missing Secret)",
+      "invalid: TLSError/SecretNotValid, TLSError/TLSIncompatibleFeatures",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, enableFallbackCertificate: true, clientValidation: {skipClientCertValidation: true}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "passthrough without a tcpproxy",
       "invalid: TLSError/TLSConfigNotValid",
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"

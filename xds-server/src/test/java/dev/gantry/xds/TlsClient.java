@@ -27,7 +27,7 @@ import javax.net.ssl.X509TrustManager;
  * check the one presented where it matters) and speaks HTTP/1.1, one request per connection.
  *
  * @param port Envoy's HTTPS listener on 127.0.0.1
- * @param sni the server name of the handshake
+ * @param sni the server name of the handshake; null: none is sent
  * @param certificate the client certificate, with the key and the chain after it; null: none
  * @param protocols the TLS versions offered, e.g. {@code TLSv1.2}; empty: 1.3 and 1.2
  * @param proxyHeader written before the handshake (a PROXY protocol header); empty: nothing
@@ -53,6 +53,11 @@ public record TlsClient(
       }
       return new Certificate(dev.gantry.xds.tls.TlsSecrets.privateKey(issued.keyPem()), chain);
     }
+  }
+
+  /** Sending no SNI (as a client that dials an address), without a client certificate. */
+  public static TlsClient withoutSni(int port) {
+    return new TlsClient(port, null, null, List.of(), "");
   }
 
   /** Without a client certificate, offering TLS 1.3 and 1.2. */
@@ -141,7 +146,7 @@ public record TlsClient(
     }
     socket.setSoTimeout(5000);
     SSLParameters parameters = socket.getSSLParameters();
-    parameters.setServerNames(List.of(new SNIHostName(sni)));
+    parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
     parameters.setProtocols(
         protocols.isEmpty()
             ? new String[] {"TLSv1.3", "TLSv1.2"}

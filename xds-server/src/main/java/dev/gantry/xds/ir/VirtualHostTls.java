@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param clientValidation how client certificates are asked for and checked; null: they are not
  * @param tcpProxy clusters the (terminated or passed-through) TCP stream is balanced across; empty
  *     when the host's routes serve HTTPS
+ * @param fallback the hub's fallback certificate, with which the host is also served to clients
+ *     that send no SNI or one naming no host ({@code enableFallbackCertificate}); null: it is not
  */
 public record VirtualHostTls(
     Certificate certificate,
     Version minimumVersion,
     Version maximumVersion,
     ClientValidation clientValidation,
-    List<WeightedCluster> tcpProxy) {
+    List<WeightedCluster> tcpProxy,
+    Certificate fallback) {
   public VirtualHostTls {
     Objects.requireNonNull(minimumVersion, "minimumVersion");
     Objects.requireNonNull(maximumVersion, "maximumVersion");
@@ -34,6 +37,27 @@ public record VirtualHostTls(
     if (certificate == null && clientValidation != null) {
       throw new IllegalArgumentException("a passthrough virtual host cannot validate clients");
     }
+    if (fallback != null && (certificate == null || clientValidation != null)) {
+      // Without SNI no client certificate is asked for: the fallback chain would skip it.
+      throw new IllegalArgumentException(
+          "a fallback certificate needs a terminated host without client validation");
+    }
+  }
+
+  /** Without a fallback certificate. */
+  public VirtualHostTls(
+      Certificate certificate,
+      Version minimumVersion,
+      Version maximumVersion,
+      ClientValidation clientValidation,
+      List<WeightedCluster> tcpProxy) {
+    this(certificate, minimumVersion, maximumVersion, clientValidation, tcpProxy, null);
+  }
+
+  /** The same TLS, also served with {@code fallback} to clients without a known SNI. */
+  public VirtualHostTls withFallback(Certificate fallback) {
+    return new VirtualHostTls(
+        certificate, minimumVersion, maximumVersion, clientValidation, tcpProxy, fallback);
   }
 
   /** Up to TLS 1.3, without client certificates. */

@@ -163,7 +163,60 @@ public final class ListenerTranslator {
     for (RoutingTable.VirtualHost host : hosts) {
       listener.addFilterChains(filterChain(host, settings));
     }
+    VirtualHostTls.Certificate fallback = fallbackCertificate(table);
+    if (fallback != null) {
+      listener.addFilterChains(fallbackChain(fallback, settings));
+    }
     return List.of(listener.build());
+  }
+
+  /** The filter chain that serves clients without a known SNI, as Contour names it. */
+  public static final String FALLBACK_CHAIN = "fallback-certificate";
+
+  /**
+   * The hub's fallback certificate when a host that serves routes enables it, else null. It is the
+   * same for every host: one hub setting.
+   */
+  static VirtualHostTls.Certificate fallbackCertificate(RoutingTable table) {
+    return fallbackHosts(table).stream().map(h -> h.tls().fallback()).findFirst().orElse(null);
+  }
+
+  /** The hosts that serve routes to clients without a known SNI too, sorted by fqdn. */
+  static List<RoutingTable.VirtualHost> fallbackHosts(RoutingTable table) {
+    return secureHosts(table).stream()
+        .filter(h -> h.tls().fallback() != null && h.tls().tcpProxy().isEmpty())
+        .toList();
+  }
+
+  /**
+   * Contour's fallback chain: matched on TLS alone, so Envoy picks it when no chain's {@code
+   * server_names} match the SNI (or there is none); it terminates with the fallback certificate, at
+   * Envoy's default TLS versions, and routes with {@code ingress_fallbackcert}, which holds the
+   * hosts that enabled it. No 421 filter: without SNI there is no name to compare the authority
+   * with, and every host reachable here allowed it.
+   */
+  static FilterChain fallbackChain(VirtualHostTls.Certificate fallback, ListenerSettings settings) {
+    VirtualHostTls tls =
+        new VirtualHostTls(
+            fallback,
+            VirtualHostTls.Version.TLS_1_2,
+            VirtualHostTls.Version.TLS_1_3,
+            null,
+            List.of());
+    HttpConnectionManager hcm =
+        envoyHttpConnectionManager(RouteTranslator.FALLBACK_ROUTE_CONFIG, INGRESS_HTTPS, settings);
+    return FilterChain.newBuilder()
+        .setName(FALLBACK_CHAIN)
+        .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls"))
+        .setTransportSocket(
+            TransportSocket.newBuilder()
+                .setName(TLS_SOCKET)
+                .setTypedConfig(Any.pack(DownstreamTls.of(tls, true))))
+        .addFilters(
+            Filter.newBuilder()
+                .setName("envoy.filters.network.http_connection_manager")
+                .setTypedConfig(Any.pack(hcm)))
+        .build();
   }
 
   static FilterChain filterChain(RoutingTable.VirtualHost host, ListenerSettings settings) {

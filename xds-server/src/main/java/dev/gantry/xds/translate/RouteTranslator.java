@@ -574,6 +574,34 @@ public final class RouteTranslator {
         .toList();
   }
 
+  /**
+   * The route configuration of the HTTPS listener's fallback chain, as Contour names it: the hosts
+   * with {@code enableFallbackCertificate}, for clients without a known SNI.
+   */
+  public static final String FALLBACK_ROUTE_CONFIG = "ingress_fallbackcert";
+
+  /**
+   * {@code ingress_fallbackcert} with every host that serves routes to clients without a known SNI
+   * (as on its own chain, see {@link #https}), sorted; empty when none does.
+   */
+  static List<RouteConfiguration> fallback(RoutingTable table, Hosts hosts) {
+    List<RoutingTable.VirtualHost> enabled = ListenerTranslator.fallbackHosts(table);
+    if (enabled.isEmpty()) {
+      return List.of();
+    }
+    RouteConfiguration.Builder config =
+        RouteConfiguration.newBuilder().setName(FALLBACK_ROUTE_CONFIG);
+    for (RoutingTable.VirtualHost host : enabled) {
+      config.addVirtualHosts(hosts.of(host, false));
+    }
+    return List.of(config.build());
+  }
+
+  /** As {@link #fallback(RoutingTable, Hosts)}, each virtual host made at once. */
+  public static List<RouteConfiguration> fallback(RoutingTable table) {
+    return fallback(table, RouteTranslator::envoyVirtualHost);
+  }
+
   /** The host's route configuration on the HTTPS listener, as Contour names it. */
   public static String httpsRouteConfigName(String fqdn) {
     return "https/" + fqdn;

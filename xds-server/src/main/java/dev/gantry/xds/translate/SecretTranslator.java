@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The SDS secrets of the HTTPS listener's terminating hosts: their certificates, named {@code
- * namespace/name}, and the CAs and revocation lists they check client certificates with (see {@link
- * VirtualHostTls.TrustBundle}). A rotated certificate or a new revocation list changes the secret
- * only, so Envoy swaps it without draining the listener.
+ * The SDS secrets of the HTTPS listener's terminating hosts: their certificates (and the fallback
+ * certificate of those that enable it), named {@code namespace/name}, and the CAs and revocation
+ * lists they check client certificates with (see {@link VirtualHostTls.TrustBundle}). A rotated
+ * certificate or a new revocation list changes the secret only, so Envoy swaps it without draining
+ * the listener.
  */
 public final class SecretTranslator {
   private SecretTranslator() {}
@@ -28,6 +29,9 @@ public final class SecretTranslator {
         continue;
       }
       byName.computeIfAbsent(tls.certificate().name(), n -> certificate(tls.certificate()));
+      if (tls.fallback() != null) {
+        byName.computeIfAbsent(tls.fallback().name(), n -> certificate(tls.fallback()));
+      }
       if (tls.clientValidation() != null && tls.clientValidation().trust() != null) {
         VirtualHostTls.TrustBundle trust = tls.clientValidation().trust();
         byName.computeIfAbsent(trust.name(), n -> validation(trust));

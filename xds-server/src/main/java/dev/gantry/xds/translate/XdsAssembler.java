@@ -134,6 +134,7 @@ public final class XdsAssembler {
     routes = new ArrayList<>();
     routes.add(RouteTranslator.translate(table, memoized));
     routes.addAll(RouteTranslator.https(table, memoized));
+    routes.addAll(RouteTranslator.fallback(table, memoized));
     secrets = SecretTranslator.translate(table);
     secretsVersion = Versions.of(secrets);
     apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());

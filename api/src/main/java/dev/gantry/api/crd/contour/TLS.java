@@ -28,6 +28,12 @@ public class TLS extends UnknownFields {
   @JsonPropertyDescription("Ask clients for a certificate and verify it against a CA (mutual TLS).")
   private DownstreamValidation clientValidation;
 
+  @JsonPropertyDescription(
+      "Also serve this host to clients that send no SNI (or one naming no host), with the hub's"
+          + " fallback certificate (--fallback-certificate); not with clientValidation or"
+          + " authorization.")
+  private Boolean enableFallbackCertificate;
+
   public String getSecretName() {
     return secretName;
   }
@@ -58,6 +64,14 @@ public class TLS extends UnknownFields {
 
   public void setClientValidation(DownstreamValidation clientValidation) {
     this.clientValidation = clientValidation;
+  }
+
+  public Boolean getEnableFallbackCertificate() {
+    return enableFallbackCertificate;
+  }
+
+  public void setEnableFallbackCertificate(Boolean enableFallbackCertificate) {
+    this.enableFallbackCertificate = enableFallbackCertificate;
   }
 
   public Boolean getPassthrough() {

@@ -15,8 +15,7 @@ import java.util.function.Function;
 
 /**
  * Compiles a terminated host's {@code tls.clientValidation} with Contour's TLSError reasons
- * (ClientValidationInvalid, DelegationNotPermitted, TLSIncompatibleFeatures). Pure: Secrets come in
- * as validated outcomes.
+ * (ClientValidationInvalid, DelegationNotPermitted). Pure: Secrets come in as validated outcomes.
  */
 final class ClientValidations {
   private static final String INVALID = "ClientValidationInvalid";
@@ -39,16 +38,6 @@ final class ClientValidations {
     String ns = p.getMetadata().getNamespace();
     boolean skip = Boolean.TRUE.equals(cv.getSkipClientCertValidation());
     List<ProxyVerdict.Error> found = new ArrayList<>();
-    if (Boolean.TRUE.equals(tls.unknownFields().get("enableFallbackCertificate"))) {
-      // A fallback certificate serves clients without SNI on another connection manager, where
-      // no client certificate would be asked for. Gantry does not implement fallback
-      // certificates, but refuses the pair as Contour does rather than serve what Contour would
-      // not.
-      found.add(
-          tlsError(
-              "TLSIncompatibleFeatures",
-              "Spec.Virtualhost.TLS fallback & client validation are incompatible"));
-    }
     String caKey = null;
     String caPem = null;
     if (!SecretRefs.isBlank(cv.getCaSecret())) {

@@ -22,9 +22,19 @@ import java.util.TreeMap;
  */
 public final class ProxyCompiler {
   private final String ingressClass;
+  private final String fallbackCertificate;
 
   public ProxyCompiler(String ingressClass) {
+    this(ingressClass, null);
+  }
+
+  /**
+   * @param fallbackCertificate the Secret ({@code namespace/name}) served to clients without a
+   *     known SNI by hosts with {@code tls.enableFallbackCertificate}; null: the hub has none
+   */
+  public ProxyCompiler(String ingressClass, String fallbackCertificate) {
     this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
+    this.fallbackCertificate = fallbackCertificate;
   }
 
   public String ingressClass() {
@@ -104,7 +114,13 @@ public final class ProxyCompiler {
     Delegation delegation = new Delegation(mine);
     RootCompiler roots =
         new RootCompiler(
-            mine, delegation, snapshot, certificates, delegations, extensions.extensions());
+            mine,
+            delegation,
+            snapshot,
+            certificates,
+            delegations,
+            extensions.extensions(),
+            fallbackCertificate);
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     Map<String, Upstream> upstreams = new TreeMap<>();
     for (HTTPProxy root : mine) {

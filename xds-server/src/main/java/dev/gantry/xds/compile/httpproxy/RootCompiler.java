@@ -31,6 +31,7 @@ final class RootCompiler {
   private final Map<String, TlsSecrets.Outcome> certificates;
   private final Delegations delegations;
   private final Map<String, ExtensionServices.Extension> extensions;
+  private final String fallbackSecret;
 
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
@@ -53,7 +54,9 @@ final class RootCompiler {
       FederationSnapshot snapshot,
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations,
-      Map<String, ExtensionServices.Extension> extensions) {
+      Map<String, ExtensionServices.Extension> extensions,
+      String fallbackSecret) {
+    this.fallbackSecret = fallbackSecret;
     this.delegation = delegation;
     this.snapshot = snapshot;
     this.certificates = certificates;
@@ -149,7 +152,8 @@ final class RootCompiler {
         Outcome.orReportAbsent(
             IpFilters.parse(vhost.getIpAllowPolicy(), vhost.getIpDenyPolicy(), "spec.virtualhost"),
             errors);
-    VirtualHostTls tls = Outcome.orReportAbsent(TlsCompiler.compile(ctx, root), errors);
+    VirtualHostTls tls =
+        Outcome.orReportAbsent(TlsCompiler.compile(ctx, root, fallbackSecret), errors);
     RoutingTable.LocalRateLimit rateLimit =
         Outcome.orReportAbsent(
             RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);

@@ -24,9 +24,11 @@ final class TlsCompiler {
 
   /**
    * The host's TLS, absent when it has none; the clusters of {@code spec.tcpproxy} go to the
-   * context's upstreams, TLS warnings to its warnings.
+   * context's upstreams, TLS warnings to its warnings. {@code fallbackSecret} is the hub's fallback
+   * certificate Secret ({@code namespace/name}), null when the hub has none.
    */
-  static Outcome<Optional<VirtualHostTls>> compile(CompileContext ctx, HTTPProxy p) {
+  static Outcome<Optional<VirtualHostTls>> compile(
+      CompileContext ctx, HTTPProxy p, String fallbackSecret) {
     HTTPProxySpec spec = p.getSpec();
     TLS tls = spec.getVirtualhost().getTls();
     TCPProxy tcp = spec.getTcpproxy();
@@ -42,21 +44,32 @@ final class TlsCompiler {
     }
     boolean passthrough = Boolean.TRUE.equals(tls.getPassthrough());
     boolean hasSecret = !SecretRefs.isBlank(tls.getSecretName());
+    boolean fallback = Boolean.TRUE.equals(tls.getEnableFallbackCertificate());
+    List<ProxyVerdict.Error> errors = new ArrayList<>();
+    if (passthrough && fallback) {
+      // Contour reports it and goes on to the checks below.
+      errors.add(
+          tlsError(
+              "TLSIncompatibleFeatures",
+              "Spec.VirtualHost.TLS: both Passthrough and enableFallbackCertificate were"
+                  + " specified"));
+    }
     if (passthrough == hasSecret) {
-      return Outcome.failed(
+      errors.add(
           tlsError(
               "TLSConfigNotValid",
               passthrough
                   ? "Spec.VirtualHost.TLS: both Passthrough and SecretName were specified"
                   : "Spec.VirtualHost.TLS: neither Passthrough nor SecretName were specified"));
+      return Outcome.failed(errors);
     }
     if (passthrough && tls.getClientValidation() != null) {
-      return Outcome.failed(
+      errors.add(
           tlsError(
               "TLSIncompatibleFeatures",
               "Spec.VirtualHost.TLS passthrough cannot be combined with tls.clientValidation"));
+      return Outcome.failed(errors);
     }
-    List<ProxyVerdict.Error> errors = new ArrayList<>();
     VirtualHostTls.Version minimum =
         version(tls.getMinimumProtocolVersion(), MINIMUM, VirtualHostTls.Version.TLS_1_2, errors);
     VirtualHostTls.Version maximum =
@@ -78,6 +91,10 @@ final class TlsCompiler {
               "Spec.Virtualhost.TLS the minimum protocol version is greater than the maximum"
                   + " protocol version"));
     }
+    VirtualHostTls.Certificate fallbackCertificate =
+        fallback && !passthrough
+            ? FallbackCertificates.compile(ctx, p, fallbackSecret, errors)
+            : null;
     VirtualHostTls.ClientValidation clients =
         tls.getClientValidation() == null
             ? null
@@ -98,7 +115,8 @@ final class TlsCompiler {
             Optional.of(
                 passthrough
                     ? new VirtualHostTls(null, VirtualHostTls.Version.TLS_1_2, clusters)
-                    : new VirtualHostTls(certificate, minimum, maximum, clients, clusters)));
+                    : new VirtualHostTls(
+                        certificate, minimum, maximum, clients, clusters, fallbackCertificate)));
   }
 
   private static final String MINIMUM = "MinimumProtocolVersion";
