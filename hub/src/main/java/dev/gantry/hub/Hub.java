@@ -9,6 +9,7 @@ import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.compile.ingress.IngressConverter;
 import dev.gantry.xds.publish.XdsMetrics;
 import dev.gantry.xds.publish.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
@@ -56,6 +57,8 @@ public final class Hub implements AutoCloseable {
   private LeaderElection election;
   private RouteSources sources;
   private StatusLoop status;
+  private volatile StatusAddress address;
+  private volatile IngressStatusWriter ingressStatus;
   private ExtensionStatusWriter extensionStatus;
   private HealthServer health;
   private JvmGcMetrics gcMetrics;
@@ -106,6 +109,10 @@ public final class Hub implements AutoCloseable {
     server = new XdsServer(config.xdsAddress(), metrics, config.xdsTls()).start();
     events = EventRecorder.of(hub, "gantry.dev/hub", identity(), executor("events"));
     hubMetrics.events(events);
+    address =
+        config.statusAddress() == null
+            ? null
+            : new StatusAddress(hub, informers, config.statusAddress());
     status =
         new StatusLoop(
             writers ->
@@ -114,7 +121,8 @@ public final class Hub implements AutoCloseable {
                     clock,
                     (namespace, name) -> sources.cachedStatus(namespace, name),
                     writers,
-                    events),
+                    events,
+                    () -> address == null ? null : address.current()),
             this::writes,
             hubMetrics.statusWrites(),
             hubMetrics.statusWriteFailures());
@@ -179,6 +187,19 @@ public final class Hub implements AutoCloseable {
       election.start();
     }
     sources = new RouteSources(hub, informers, discoveryExecutor, publisher).start();
+    if (address != null) {
+      IngressConverter ingressClass = new IngressConverter(config.ingressClass());
+      ingressStatus =
+          new IngressStatusWriter(
+              hub, sources::cachedIngresses, ingressClass::ours, address::current, this::writes);
+      sources.onIngressChange(ingressStatus::refresh);
+      address.start(
+          () -> {
+            status.resume();
+            ingressStatus.refresh();
+          });
+      ingressStatus.refresh();
+    }
     startClusterChecks();
     startProbes();
     log.info(
@@ -258,6 +279,9 @@ public final class Hub implements AutoCloseable {
     }
     status.resume();
     extensionStatus.resume();
+    if (ingressStatus != null) {
+      ingressStatus.refresh();
+    }
   }
 
   /** Stops the writes before another replica may take the lease. */
@@ -333,7 +357,9 @@ public final class Hub implements AutoCloseable {
       election.close(); // releases the lease and stops the writes
     }
     for (AutoCloseable c :
-        new AutoCloseable[] {gcMetrics, health, sources, aggregator, imports, events}) {
+        new AutoCloseable[] {
+          gcMetrics, health, address, sources, aggregator, imports, events, ingressStatus
+        }) {
       if (c != null) {
         try {
           c.close();

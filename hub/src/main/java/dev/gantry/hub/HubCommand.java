@@ -132,6 +132,26 @@ public final class HubCommand implements Callable<Integer> {
   String fallbackCertificate;
 
   @Option(
+      names = "--envoy-service-namespace",
+      description =
+          "Namespace of Envoy's Service, whose status.loadBalancer (or externalIPs) the hub writes"
+              + " into status.loadBalancer of HTTPProxies and Ingresses of its class, for"
+              + " external-dns (default: none, nothing written).")
+  String envoyServiceNamespace;
+
+  @Option(
+      names = "--envoy-service-name",
+      description = "Name of Envoy's Service (with --envoy-service-namespace).")
+  String envoyServiceName;
+
+  @Option(
+      names = "--ingress-status-address",
+      description =
+          "Addresses (IPs or host names, comma-separated) to write into status.loadBalancer of"
+              + " HTTPProxies and Ingresses instead of the Envoy Service's.")
+  String ingressStatusAddress;
+
+  @Option(
       names = "--xds-tls-cert",
       description =
           "PEM certificate (with its chain) the xDS port presents; re-read when it changes.")
@@ -199,7 +219,19 @@ public final class HubCommand implements Callable<Integer> {
                 : null)
         .withHeartbeatTimeout(heartbeatTimeout())
         .withListenerSettings(listener.settings())
-        .withFallbackCertificate(fallbackCertificate);
+        .withFallbackCertificate(fallbackCertificate)
+        .withStatusAddress(statusAddress());
+  }
+
+  /** As Contour: a fixed address wins over the Envoy Service. */
+  private StatusAddress.Source statusAddress() {
+    if (ingressStatusAddress != null) {
+      return StatusAddress.Source.fixed(ingressStatusAddress);
+    }
+    if (envoyServiceNamespace == null && envoyServiceName == null) {
+      return null;
+    }
+    return new StatusAddress.Source(envoyServiceNamespace, envoyServiceName, null);
   }
 
   private Duration heartbeatTimeout() {

@@ -22,6 +22,8 @@ import java.util.Objects;
  *     protocol, paths, Server header, timeouts)
  * @param fallbackCertificate the Secret ({@code namespace/name}) that HTTPProxies with {@code
  *     tls.enableFallbackCertificate} are served with to clients without a known SNI; null: none
+ * @param statusAddress where the address written into {@code status.loadBalancer} of HTTPProxies
+ *     and Ingresses comes from; null: none is written
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -36,7 +38,8 @@ public record HubConfig(
     LeaderElection.Settings leaderElection,
     Duration heartbeatTimeout,
     ListenerSettings listenerSettings,
-    String fallbackCertificate) {
+    String fallbackCertificate,
+    StatusAddress.Source statusAddress) {
   public HubConfig {
     Objects.requireNonNull(listenerSettings, "listenerSettings");
     if (fallbackCertificate != null && !validSecretRef(fallbackCertificate)) {
@@ -91,6 +94,7 @@ public record HubConfig(
         leaderElection,
         null,
         ListenerSettings.contour(),
+        null,
         null);
   }
 
@@ -109,7 +113,8 @@ public record HubConfig(
         leaderElection,
         heartbeatTimeout,
         listenerSettings,
-        fallbackCertificate);
+        fallbackCertificate,
+        statusAddress);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -127,7 +132,8 @@ public record HubConfig(
         election,
         heartbeatTimeout,
         listenerSettings,
-        fallbackCertificate);
+        fallbackCertificate,
+        statusAddress);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -145,7 +151,8 @@ public record HubConfig(
         leaderElection,
         t,
         listenerSettings,
-        fallbackCertificate);
+        fallbackCertificate,
+        statusAddress);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
@@ -163,7 +170,8 @@ public record HubConfig(
         leaderElection,
         heartbeatTimeout,
         settings,
-        fallbackCertificate);
+        fallbackCertificate,
+        statusAddress);
   }
 
   /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
@@ -181,7 +189,27 @@ public record HubConfig(
         leaderElection,
         heartbeatTimeout,
         listenerSettings,
-        secret);
+        secret,
+        statusAddress);
+  }
+
+  /** The same settings, writing the address {@code source} gives (null: none) into status. */
+  public HubConfig withStatusAddress(StatusAddress.Source source) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        source);
   }
 
   /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */

@@ -8,6 +8,7 @@ import dev.gantry.xds.ir.ProxyVerdict;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,12 +23,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes HTTPProxy status as Contour does ({@code currentStatus}, {@code description}, a {@code
- * Valid} condition with errors and {@code observedGeneration}), only when it changed.
+ * Valid} condition with errors and {@code observedGeneration}, the {@code loadBalancer} addresses),
+ * only when it changed.
  */
 public final class ProxyStatusWriter {
   private static final Logger log = LoggerFactory.getLogger(ProxyStatusWriter.class);
@@ -41,6 +44,7 @@ public final class ProxyStatusWriter {
   private final ExecutorService writers;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
   private final EventRecorder events;
+  private final Supplier<LoadBalancerStatus> address;
 
   /** An HTTPProxy as an informer last saw it: its metadata and status (null when it has none). */
   public record Current(ObjectMeta metadata, HTTPProxyStatus status) {}
@@ -68,6 +72,21 @@ public final class ProxyStatusWriter {
       BiFunction<String, String, Current> cached,
       ExecutorService writers,
       EventRecorder events) {
+    this(hub, clock, cached, writers, events, () -> null);
+  }
+
+  /**
+   * @param address the addresses clients reach Envoy at, for {@code status.loadBalancer} of every
+   *     proxy; null while none is known (what a proxy has is kept)
+   */
+  public ProxyStatusWriter(
+      KubernetesClient hub,
+      Clock clock,
+      BiFunction<String, String, Current> cached,
+      ExecutorService writers,
+      EventRecorder events,
+      Supplier<LoadBalancerStatus> address) {
+    this.address = address;
     this.events = events;
     this.hub = hub;
     this.clock = clock;
@@ -85,12 +104,17 @@ public final class ProxyStatusWriter {
    */
   public Outcome write(List<ProxyVerdict> verdicts) {
     List<Future<Boolean>> writes = new ArrayList<>();
+    LoadBalancerStatus reachedAt = address.get();
     for (ProxyVerdict verdict : verdicts) {
       Current current = ours(verdict.key(), cached.apply(verdict.namespace(), verdict.name()));
       if (current == null) {
         continue;
       }
       HTTPProxyStatus next = verdict.status(current.status(), clock.instant().toString());
+      if (reachedAt != null) {
+        // Every proxy of our class, valid or not, as Contour writes it.
+        next.setLoadBalancer(reachedAt);
+      }
       if (!next.equals(current.status())) {
         writes.add(writers.submit(() -> write(verdict, current, next)));
       }

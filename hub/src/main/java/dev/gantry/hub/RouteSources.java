@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -198,12 +199,36 @@ final class RouteSources implements AutoCloseable {
     };
   }
 
-  /** A proxy's metadata and status as cached, whether or not it reads into our model. */
   /** The ExtensionService as the cache holds it, or null. */
   ExtensionService cachedExtension(String namespace, String name) {
     return extensionServices.get(namespace, name);
   }
 
+  /** Every Ingress as the cache holds it. */
+  List<Ingress> cachedIngresses() {
+    return ingresses.getStore().list();
+  }
+
+  /** {@code changed} is told of every Ingress added or updated (its status included). */
+  void onIngressChange(Runnable changed) {
+    ingresses.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Ingress obj) {
+            changed.run();
+          }
+
+          @Override
+          public void onUpdate(Ingress before, Ingress after) {
+            changed.run();
+          }
+
+          @Override
+          public void onDelete(Ingress obj, boolean deletedFinalStateUnknown) {}
+        });
+  }
+
+  /** A proxy's metadata and status as cached, whether or not it reads into our model. */
   ProxyStatusWriter.Current cachedStatus(String namespace, String name) {
     HTTPProxy proxy = proxies.get(namespace, name);
     if (proxy != null) {

@@ -62,7 +62,10 @@ final class StatusLoop implements AutoCloseable {
     }
   }
 
-  /** This replica may write again (it took the lease): the latest verdicts are written. */
+  /**
+   * This replica may write again (it took the lease), or what is written besides the verdicts (the
+   * status address) changed: the latest verdicts are written.
+   */
   void resume() {
     List<ProxyVerdict> verdicts = latest.get();
     if (verdicts != null) {

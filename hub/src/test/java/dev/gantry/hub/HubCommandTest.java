@@ -110,6 +110,14 @@ class HubCommandTest {
             "error: --fallback-certificate must be namespace/name of a Secret, not"
                 + " \"gantry/Fallback_Cert\""),
         new Bad(
+            "Envoy Service name without its namespace",
+            List.of("--xds-insecure", "--envoy-service-name", "envoy"),
+            "error: --envoy-service-namespace and --envoy-service-name go together"),
+        new Bad(
+            "an empty status address",
+            List.of("--xds-insecure", "--ingress-status-address", ","),
+            "error: --ingress-status-address must name at least one address or host name"),
+        new Bad(
             "unknown flag", List.of("--hub-qps", "5"), "error: Unknown options: '--hub-qps', '5'"),
         new Bad(
             "neither TLS nor --xds-insecure",
@@ -199,6 +207,29 @@ class HubCommandTest {
     assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(40));
     assertThat(config.listenerSettings()).isEqualTo(ListenerSettings.contour());
     assertThat(config.fallbackCertificate()).isNull();
+    assertThat(config.statusAddress()).isNull();
+  }
+
+  @Test
+  void theStatusAddressIsTheEnvoyServiceOrAFixedOneWhichWins() {
+    HubCommand service = new HubCommand();
+    new CommandLine(service)
+        .parseArgs(
+            "--xds-insecure",
+            "--envoy-service-namespace=gantry-system",
+            "--envoy-service-name=gantry-envoy");
+    assertThat(service.config().statusAddress())
+        .isEqualTo(StatusAddress.Source.service("gantry-system", "gantry-envoy"));
+
+    HubCommand fixed = new HubCommand();
+    new CommandLine(fixed)
+        .parseArgs(
+            "--xds-insecure",
+            "--envoy-service-namespace=gantry-system",
+            "--envoy-service-name=gantry-envoy",
+            "--ingress-status-address=192.0.2.10,lb.example.com");
+    assertThat(fixed.config().statusAddress())
+        .isEqualTo(StatusAddress.Source.fixed("192.0.2.10,lb.example.com"));
   }
 
   @Test

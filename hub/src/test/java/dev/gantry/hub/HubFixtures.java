@@ -10,18 +10,28 @@ final class HubFixtures {
    */
   public static Hub hub(
       io.fabric8.kubernetes.client.KubernetesClient client, int httpPort, int httpsPort) {
+    return hub(client, httpPort, httpsPort, c -> c);
+  }
+
+  /** As above, with the settings {@code change} makes of those. */
+  public static Hub hub(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      int httpPort,
+      int httpsPort,
+      java.util.function.UnaryOperator<HubConfig> change) {
     return new Hub(
-            new HubConfig(
-                new java.net.InetSocketAddress("127.0.0.1", 0),
-                null,
-                java.time.Duration.ofMillis(10),
-                null,
-                "gantry",
-                "127.0.0.1",
-                httpPort,
-                httpsPort,
-                null,
-                null),
+            change.apply(
+                new HubConfig(
+                    new java.net.InetSocketAddress("127.0.0.1", 0),
+                    null,
+                    java.time.Duration.ofMillis(10),
+                    null,
+                    "gantry",
+                    "127.0.0.1",
+                    httpPort,
+                    httpsPort,
+                    null,
+                    null)),
             client)
         .start();
   }

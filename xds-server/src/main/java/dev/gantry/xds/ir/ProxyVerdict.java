@@ -93,6 +93,8 @@ public record ProxyVerdict(
                 warnings(),
                 previous == null ? null : previous.getConditions(),
                 now)));
+    // The addresses are not the verdict's: kept as they were, as Contour keeps them.
+    status.setLoadBalancer(previous == null ? null : previous.getLoadBalancer());
     return status;
   }
 

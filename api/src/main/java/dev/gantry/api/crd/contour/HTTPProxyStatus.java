@@ -1,19 +1,37 @@
 package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Status as Contour writes it: currentStatus, description and detailed conditions. */
+/**
+ * Status as Contour writes it: currentStatus, description, detailed conditions and the addresses
+ * clients reach the proxy at.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
 public class HTTPProxyStatus extends UnknownFields {
   private String currentStatus;
   private String description;
   private List<DetailedCondition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "LoadBalancer contains the current status of the load balancer: the Envoy Service's"
+          + " addresses (or the hub's --ingress-status-address).")
+  private LoadBalancerStatus loadBalancer;
+
+  public LoadBalancerStatus getLoadBalancer() {
+    return loadBalancer;
+  }
+
+  public void setLoadBalancer(LoadBalancerStatus loadBalancer) {
+    this.loadBalancer = loadBalancer;
+  }
 
   public String getCurrentStatus() {
     return currentStatus;
@@ -44,12 +62,13 @@ public class HTTPProxyStatus extends UnknownFields {
     return o instanceof HTTPProxyStatus s
         && Objects.equals(currentStatus, s.currentStatus)
         && Objects.equals(description, s.description)
-        && Objects.equals(conditions, s.conditions);
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(loadBalancer, s.loadBalancer);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(currentStatus, description, conditions);
+    return Objects.hash(currentStatus, description, conditions, loadBalancer);
   }
 
   /** A condition with the errors that explain it (Contour's DetailedCondition). */
