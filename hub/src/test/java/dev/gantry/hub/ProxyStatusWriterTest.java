@@ -54,4 +54,21 @@ class ProxyStatusWriterTest {
     assertThat(with.status(before, NOW).getConditions()).isNotEqualTo(before.getConditions());
     assertThat(without.status(before, NOW).getConditions()).isEqualTo(before.getConditions());
   }
+
+  @Test
+  void theAddressIsKeptFromTheStatusBeforeAndPartOfWhatIsCompared() {
+    ProxyVerdict verdict =
+        new ProxyVerdict("demo", "a", 2, ProxyVerdict.VALID, "Valid HTTPProxy", List.of());
+    HTTPProxyStatus before = verdict.status(null, NOW);
+    before.setLoadBalancer(StatusAddress.parse("192.0.2.10"));
+
+    // A new verdict does not drop the address: it is not the verdict's (Contour keeps it too).
+    HTTPProxyStatus next = verdict.status(before, NOW);
+    assertThat(next.getLoadBalancer()).isEqualTo(StatusAddress.parse("192.0.2.10"));
+    assertThat(next).isEqualTo(before);
+
+    // Another address is another status: it is written.
+    next.setLoadBalancer(StatusAddress.parse("lb.example.com"));
+    assertThat(next).isNotEqualTo(before);
+  }
 }
