@@ -47,6 +47,13 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       if (!jwtProviders.isEmpty() && tls == null) {
         throw new IllegalArgumentException(fqdn + ": JWT verification needs TLS");
       }
+      if (tls != null
+          && tls.fallback() != null
+          && (authorization != null || !jwtProviders.isEmpty())) {
+        // The fallback chain's connection manager has neither filter: it would skip the checks.
+        throw new IllegalArgumentException(
+            fqdn + ": a fallback certificate cannot serve a host with authorization or JWTs");
+      }
     }
 
     /** A host without JWT verification. */

@@ -13,9 +13,10 @@ import java.util.List;
  * HTTPProxyProcessor checks it, with its TLSError reasons: not with client validation or
  * authorization ({@code TLSIncompatibleFeatures}: clients without SNI reach the host through
  * another connection manager, which asks for no client certificate and has no authorization
- * filter), only when the hub names a fallback Secret ({@code FallbackNotPresent}), which must be
- * delegated to the proxy's namespace ({@code FallbackNotDelegated}) and hold a valid certificate
- * ({@code FallbackNotValid}). Pure.
+ * filter), nor, unlike Contour, with JWT verification (no {@code jwt_authn} filter there either),
+ * only when the hub names a fallback Secret ({@code FallbackNotPresent}), which must be delegated
+ * to the proxy's namespace ({@code FallbackNotDelegated}) and hold a valid certificate ({@code
+ * FallbackNotValid}). Pure.
  */
 final class FallbackCertificates {
   private FallbackCertificates() {}
@@ -36,6 +37,12 @@ final class FallbackCertificates {
     if (vhost.getAuthorization() != null) {
       errors.add(
           incompatible("Spec.Virtualhost.TLS fallback & client authorization are incompatible"));
+      return null;
+    }
+    if (vhost.getJwtProviders() != null && !vhost.getJwtProviders().isEmpty()) {
+      // Contour lets this through, and its fallback chain has no jwt_authn filter: requests
+      // without SNI would skip the token check. Refused as authorization is.
+      errors.add(incompatible("Spec.Virtualhost.TLS fallback & JWT verification are incompatible"));
       return null;
     }
     if (p.getSpec().getTcpproxy() != null) {

@@ -217,6 +217,31 @@ class FallbackCertificatesTest {
   }
 
   @org.junit.jupiter.api.Test
+  void withJwtVerificationTheFallbackIsRefusedWhichContourMisses() {
+    dev.gantry.api.crd.contour.HTTPProxy proxy =
+        web().fallbackCertificate().route("/", "web", 80, null).build();
+    dev.gantry.api.crd.contour.JWTProvider provider = new dev.gantry.api.crd.contour.JWTProvider();
+    provider.setName("p");
+    provider.setIssuer("i");
+    dev.gantry.api.crd.contour.RemoteJWKS jwks = new dev.gantry.api.crd.contour.RemoteJWKS();
+    jwks.setUri("https://jwks.example.com/keys");
+    provider.setRemoteJWKS(jwks);
+    proxy.getSpec().getVirtualhost().setJwtProviders(List.of(provider));
+
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry", "gantry-system/fallback")
+            .compile(List.of(proxy), SNAPSHOT, SECRETS, DELEGATIONS);
+
+    assertThat(result.verdicts().get(0).errors())
+        .containsExactly(
+            new ProxyVerdict.Error(
+                ProxyVerdict.TLS_ERROR,
+                "TLSIncompatibleFeatures",
+                "Spec.Virtualhost.TLS fallback & JWT verification are incompatible"));
+    assertThat(result.table().virtualHosts()).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
   void withAuthorizationTheFallbackIsRefused() {
     ProxyCompiler.Result result =
         new ProxyCompiler("gantry", "gantry-system/fallback")
