@@ -137,9 +137,12 @@ class ChartIdentitiesIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
-              () ->
-                  assertThat(hub.resources(RemoteCluster.class).withName("west").get().getStatus())
-                      .isNotNull());
+              () -> {
+                // Written by the discoverer once it leads: absent at first.
+                RemoteCluster west = hub.resources(RemoteCluster.class).withName("west").get();
+                assertThat(west).isNotNull();
+                assertThat(west.getStatus()).isNotNull();
+              });
       // fabric8's LeaseLock renews with a PATCH: the chart must allow it, or the leader loses
       // the lease after the renew deadline and stops mirroring.
       var lease = hub.leases().inNamespace(NS).withName("gantry-discoverer-west");
