@@ -8,14 +8,24 @@ import java.util.List;
 
 /**
  * A virtual host's or route's {@code rateLimitPolicy}: the local limit, counted by each Envoy on
- * its own. Contour's {@code global} limits (a rate limit service) are not modelled: a proxy that
- * names one is refused rather than served without its limit.
+ * its own, and the global one, counted by the hub's rate limit service for all Envoys.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
 public class RateLimitPolicy extends UnknownFields {
   @JsonPropertyDescription("A token bucket each Envoy keeps for this virtual host or route.")
   private Local local;
+
+  @JsonPropertyDescription("Descriptors the hub's rate limit service counts for all Envoys.")
+  private GlobalRateLimitPolicy global;
+
+  public GlobalRateLimitPolicy getGlobal() {
+    return global;
+  }
+
+  public void setGlobal(GlobalRateLimitPolicy global) {
+    this.global = global;
+  }
 
   public Local getLocal() {
     return local;
