@@ -7,7 +7,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** What the valid HTTPProxies ask Envoy to do, before any Envoy type is involved. */
-public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream> upstreams) {
+public record RoutingTable(
+    List<VirtualHost> virtualHosts,
+    Map<String, Upstream> upstreams,
+    GlobalRateLimit.Service rateLimitService) {
   /** The virtual host of requests no other host matches (Ingress rules without a host). */
   public static final String ANY_HOST = "*";
 
@@ -24,10 +27,16 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     upstreams = java.util.Collections.unmodifiableMap(new TreeMap<>(upstreams));
   }
 
+  /** A table without the hub's rate limit service. */
+  public RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream> upstreams) {
+    this(virtualHosts, upstreams, null);
+  }
+
   /**
    * A host name and its routes, longest prefix first, its CORS policy (null: none), its TLS (null:
    * plain HTTP only; see {@link VirtualHostTls}), its IP filter and its local rate limit (null:
-   * none; a route's own replaces each).
+   * none; a route's own replaces each), its authorization server, its JWT providers and its global
+   * rate limit (null: none).
    */
   public record VirtualHost(
       String fqdn,
@@ -37,7 +46,8 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       IpFilter ipFilter,
       LocalRateLimit rateLimit,
       Authorization authorization,
-      List<JwtProvider> jwtProviders) {
+      List<JwtProvider> jwtProviders,
+      GlobalRateLimit globalRateLimit) {
     public VirtualHost {
       routes = List.copyOf(routes);
       jwtProviders = jwtProviders == null ? List.of() : List.copyOf(jwtProviders);
@@ -54,6 +64,19 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
         throw new IllegalArgumentException(
             fqdn + ": a fallback certificate cannot serve a host with authorization or JWTs");
       }
+    }
+
+    /** A host without a global rate limit. */
+    public VirtualHost(
+        String fqdn,
+        List<Route> routes,
+        Cors cors,
+        VirtualHostTls tls,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit,
+        Authorization authorization,
+        List<JwtProvider> jwtProviders) {
+      this(fqdn, routes, cors, tls, ipFilter, rateLimit, authorization, jwtProviders, null);
     }
 
     /** A host without JWT verification. */
@@ -87,7 +110,15 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     /** This host with other routes (Ingress hosts merged from several Ingresses). */
     public VirtualHost withRoutes(List<Route> other) {
       return new VirtualHost(
-          fqdn, other, cors, tls, ipFilter, rateLimit, authorization, jwtProviders);
+          fqdn,
+          other,
+          cors,
+          tls,
+          ipFilter,
+          rateLimit,
+          authorization,
+          jwtProviders,
+          globalRateLimit);
     }
 
     /**
@@ -128,6 +159,18 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
     /** The IP filter of {@code route} here: the route's own, else the host's (null: none). */
     public IpFilter ipFilterOf(Route route) {
       return route.ipFilter() != null ? route.ipFilter() : ipFilter;
+    }
+
+    /**
+     * Whether the rate limit service counts {@code route}'s requests here: the route has
+     * descriptors, or the host has and the route does not opt out of them.
+     */
+    public boolean globallyLimits(Route route) {
+      GlobalRateLimit own = route.globalRateLimit();
+      if (own != null && own.disabled()) {
+        return false;
+      }
+      return own != null && own.limits() || globalRateLimit != null && globalRateLimit.limits();
     }
 
     /** The rate limit of {@code route} here: the route's own, else the host's (null: none). */
@@ -248,8 +291,9 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
    * its way, the prefix that replaces the matched one (null: path unchanged), its own IP filter and
    * rate limit (null: the virtual host's), its own authorization policy (null: none, the host's
-   * applies; see {@link VirtualHost#authCheckOf}) and its own JWT verification policy (null: the
-   * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}).
+   * applies; see {@link VirtualHost#authCheckOf}), its own JWT verification policy (null: the
+   * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}) and its global rate
+   * limit (null: none; see {@link VirtualHost#globallyLimits}).
    */
   public record Route(
       Match match,
@@ -265,11 +309,46 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       LocalRateLimit rateLimit,
       InternalRedirect internalRedirect,
       AuthPolicy authPolicy,
-      JwtPolicy jwtPolicy) {
+      JwtPolicy jwtPolicy,
+      GlobalRateLimit globalRateLimit) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
+    }
+
+    /** A route without a global rate limit of its own. */
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies,
+        Actions actions,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit,
+        InternalRedirect internalRedirect,
+        AuthPolicy authPolicy,
+        JwtPolicy jwtPolicy) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions,
+          ipFilter,
+          rateLimit,
+          internalRedirect,
+          authPolicy,
+          jwtPolicy,
+          null);
     }
 
     /** A route without a JWT verification policy of its own. */

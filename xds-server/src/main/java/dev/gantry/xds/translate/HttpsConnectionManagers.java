@@ -2,6 +2,7 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -25,6 +26,14 @@ final class HttpsConnectionManagers {
   private HttpsConnectionManagers() {}
 
   static HttpConnectionManager of(RoutingTable.VirtualHost host, ListenerSettings settings) {
+    return of(host, settings, null);
+  }
+
+  /** As above, with the global rate limit filter of the hub's {@code rateLimits} (null: none). */
+  static HttpConnectionManager of(
+      RoutingTable.VirtualHost host,
+      ListenerSettings settings,
+      GlobalRateLimit.Service rateLimits) {
     HttpConnectionManager listeners =
         ListenerTranslator.envoyHttpConnectionManager(
             RouteTranslator.httpsRouteConfigName(host.fqdn()),
@@ -40,6 +49,7 @@ final class HttpsConnectionManagers {
     if (host.authorization() != null) {
       ExternalAuthorizations.addBeforeRouter(hcm, host.authorization());
     }
+    GlobalRateLimitFilters.addBeforeRouter(hcm, rateLimits);
     VirtualHostTls.ClientValidation clients = host.tls().clientValidation();
     if (clients != null && clients.forward() != null) {
       VirtualHostTls.ForwardedDetails details = clients.forward();

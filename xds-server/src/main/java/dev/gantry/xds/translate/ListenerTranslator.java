@@ -1,6 +1,7 @@
 package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
 import dev.gantry.xds.ir.WeightedCluster;
@@ -36,9 +37,18 @@ public final class ListenerTranslator {
   private ListenerTranslator() {}
 
   public static List<Listener> translate(String address, int port, ListenerSettings settings) {
-    HttpConnectionManager hcm =
+    return translate(address, port, settings, null);
+  }
+
+  /** As above, with the global rate limit filter of the hub's {@code rateLimits} (null: none). */
+  public static List<Listener> translate(
+      String address, int port, ListenerSettings settings, GlobalRateLimit.Service rateLimits) {
+    HttpConnectionManager.Builder manager =
         envoyHttpConnectionManager(
-            RouteTranslator.INGRESS_HTTP, RouteTranslator.INGRESS_HTTP, settings);
+            RouteTranslator.INGRESS_HTTP, RouteTranslator.INGRESS_HTTP, settings)
+            .toBuilder();
+    GlobalRateLimitFilters.addBeforeRouter(manager, rateLimits);
+    HttpConnectionManager hcm = manager.build();
     return List.of(
         Listener.newBuilder()
             .setName(RouteTranslator.INGRESS_HTTP)
@@ -161,7 +171,7 @@ public final class ListenerTranslator {
                     .setName("envoy.filters.listener.tls_inspector")
                     .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
     for (RoutingTable.VirtualHost host : hosts) {
-      listener.addFilterChains(filterChain(host, settings));
+      listener.addFilterChains(filterChain(host, settings, table.rateLimitService()));
     }
     VirtualHostTls.Certificate fallback = fallbackCertificate(table);
     if (fallback != null) {
@@ -220,6 +230,13 @@ public final class ListenerTranslator {
   }
 
   static FilterChain filterChain(RoutingTable.VirtualHost host, ListenerSettings settings) {
+    return filterChain(host, settings, null);
+  }
+
+  static FilterChain filterChain(
+      RoutingTable.VirtualHost host,
+      ListenerSettings settings,
+      GlobalRateLimit.Service rateLimits) {
     VirtualHostTls tls = host.tls();
     FilterChain.Builder chain =
         FilterChain.newBuilder()
@@ -234,7 +251,7 @@ public final class ListenerTranslator {
         tls.tcpProxy().isEmpty()
             ? Filter.newBuilder()
                 .setName("envoy.filters.network.http_connection_manager")
-                .setTypedConfig(Any.pack(HttpsConnectionManagers.of(host, settings)))
+                .setTypedConfig(Any.pack(HttpsConnectionManagers.of(host, settings, rateLimits)))
                 .build()
             : Filter.newBuilder()
                 .setName("envoy.filters.network.tcp_proxy")

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.core.v3.CidrRange;
@@ -100,10 +101,15 @@ public final class RouteTranslator {
    */
   static VirtualHost envoyVirtualHost(RoutingTable.VirtualHost host, boolean upgradeInsecure) {
     VirtualHost vhost = virtualHost(host, upgradeInsecure, true);
-    if (host.cors() == null && host.ipFilter() == null && host.rateLimit() == null) {
+    if (host.cors() == null
+        && host.ipFilter() == null
+        && host.rateLimit() == null
+        && host.globalRateLimit() == null) {
       return vhost;
     }
-    VirtualHost.Builder builder = vhost.toBuilder();
+    VirtualHost.Builder builder =
+        vhost.toBuilder()
+            .addAllRateLimits(GlobalRateLimitFilters.rateLimits(host.globalRateLimit()));
     if (host.rateLimit() != null) {
       builder.putTypedPerFilterConfig(
           LOCAL_RATE_LIMIT_FILTER, Any.pack(rateLimit(host.rateLimit(), host.fqdn())));
@@ -138,10 +144,10 @@ public final class RouteTranslator {
 
   /**
    * The route configuration of one host for proxyless gRPC clients, named by its fqdn. A route
-   * behind an IP filter, a rate limit, an authorization check or a JWT requirement, and every route
-   * of a host that validates client certificates, is left out: such a client calls the backends
-   * itself, where no filter and no TLS handshake with Envoy can apply, so it gets no route rather
-   * than one without the restriction.
+   * behind an IP filter, a local or global rate limit, an authorization check or a JWT requirement,
+   * and every route of a host that validates client certificates, is left out: such a client calls
+   * the backends itself, where no filter and no TLS handshake with Envoy can apply, so it gets no
+   * route rather than one without the restriction.
    */
   static RouteConfiguration perHost(RoutingTable.VirtualHost host) {
     return RouteConfiguration.newBuilder()
@@ -200,10 +206,36 @@ public final class RouteTranslator {
                       LOCAL_RATE_LIMIT_FILTER, Any.pack(rateLimit(route.rateLimit(), host.fqdn())))
                   .build();
         }
+        if (envoy) {
+          r = globalRateLimit(r, route.globalRateLimit());
+        }
         vhost.addRoutes(r);
       }
     }
     return vhost.build();
+  }
+
+  /**
+   * {@code r} with the route's own descriptors (on its action: a redirect or a fixed answer is not
+   * counted, as Envoy counts only forwarded requests) or its opting out of its host's.
+   */
+  private static Route globalRateLimit(Route r, GlobalRateLimit limit) {
+    if (limit == null) {
+      return r;
+    }
+    if (limit.disabled()) {
+      return r.toBuilder()
+          .putTypedPerFilterConfig(
+              GlobalRateLimitFilters.FILTER, GlobalRateLimitFilters.ignoreVirtualHost())
+          .build();
+    }
+    if (!r.hasRoute()) {
+      return r;
+    }
+    return r.toBuilder()
+        .setRoute(
+            r.getRoute().toBuilder().addAllRateLimits(GlobalRateLimitFilters.rateLimits(limit)))
+        .build();
   }
 
   /** Whether {@code route} is restricted by what only Envoy enforces. */
@@ -211,6 +243,7 @@ public final class RouteTranslator {
     RoutingTable.AuthCheck auth = host.authCheckOf(route);
     return host.ipFilterOf(route) != null
         || host.rateLimitOf(route) != null
+        || host.globallyLimits(route)
         || (auth != null && !auth.disabled())
         || host.jwtRequirementOf(route) != null
         || (host.tls() != null && host.tls().clientValidation() != null);
@@ -328,17 +361,7 @@ public final class RouteTranslator {
       case SEGMENT_PREFIX -> match.setPathSeparatedPrefix(m.path());
     }
     for (RoutingTable.HeaderMatch h : m.headers()) {
-      HeaderMatcher.Builder header =
-          HeaderMatcher.newBuilder()
-              .setName(h.name())
-              .setInvertMatch(h.invert())
-              .setTreatMissingHeaderAsEmpty(h.treatMissingAsEmpty());
-      if (h.kind() == RoutingTable.ValueKind.PRESENT) {
-        header.setPresentMatch(true);
-      } else {
-        header.setStringMatch(string(h.kind(), h.value(), h.ignoreCase()));
-      }
-      match.addHeaders(header);
+      match.addHeaders(headerMatcher(h));
     }
     for (RoutingTable.QueryMatch q : m.queries()) {
       QueryParameterMatcher.Builder query = QueryParameterMatcher.newBuilder().setName(q.name());
@@ -350,6 +373,20 @@ public final class RouteTranslator {
       match.addQueryParameters(query);
     }
     return match.build();
+  }
+
+  static HeaderMatcher headerMatcher(RoutingTable.HeaderMatch h) {
+    HeaderMatcher.Builder header =
+        HeaderMatcher.newBuilder()
+            .setName(h.name())
+            .setInvertMatch(h.invert())
+            .setTreatMissingHeaderAsEmpty(h.treatMissingAsEmpty());
+    if (h.kind() == RoutingTable.ValueKind.PRESENT) {
+      header.setPresentMatch(true);
+    } else {
+      header.setStringMatch(string(h.kind(), h.value(), h.ignoreCase()));
+    }
+    return header.build();
   }
 
   private static StringMatcher string(

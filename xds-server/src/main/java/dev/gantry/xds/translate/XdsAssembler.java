@@ -51,7 +51,10 @@ public final class XdsAssembler {
     }
   }
 
-  private record Shape(List<RoutingTable.VirtualHost> hosts, List<Upstream> upstreams) {}
+  private record Shape(
+      List<RoutingTable.VirtualHost> hosts,
+      List<Upstream> upstreams,
+      dev.gantry.xds.ir.GlobalRateLimit.Service rateLimits) {}
 
   private record HostKey(RoutingTable.VirtualHost host, boolean upgradeInsecure) {}
 
@@ -122,7 +125,9 @@ public final class XdsAssembler {
   /** Every resource but endpoints, each type by its translator, with its version. */
   private void translate(RoutingTable table) {
     listeners =
-        new ArrayList<>(ListenerTranslator.translate(listenerAddress, listenerPort, settings));
+        new ArrayList<>(
+            ListenerTranslator.translate(
+                listenerAddress, listenerPort, settings, table.rateLimitService()));
     listeners.addAll(ListenerTranslator.https(listenerAddress, httpsPort, table, settings));
     // Virtual hosts, route configurations and clusters whose input is as in the last assembly
     // are taken from it: one changed proxy costs its own host and clusters.
@@ -246,6 +251,6 @@ public final class XdsAssembler {
     for (Upstream u : table.upstreams().values()) {
       upstreams.add(u.withService(null));
     }
-    return new Shape(table.virtualHosts(), upstreams);
+    return new Shape(table.virtualHosts(), upstreams, table.rateLimitService());
   }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param certificates validated Secrets by {@code namespace/name} ({@link TlsSecrets#validateAll})
  * @param delegations which Secrets of other namespaces the proxy may use
  * @param upstreams the proxy's clusters, kept by whoever delegated to it only if it is valid
+ * @param rateLimitProblem why global rate limits cannot be enforced (no rate limit service on the
+ *     hub, or its ExtensionService is not valid); null when they can
  */
 record CompileContext(
     FederationSnapshot snapshot,
@@ -31,7 +33,8 @@ record CompileContext(
     List<String> chain,
     String where,
     Map<String, Upstream> upstreams,
-    Collection<ProxyVerdict.Error> warnings) {
+    Collection<ProxyVerdict.Error> warnings,
+    String rateLimitProblem) {
   CompileContext {
     chain = List.copyOf(chain);
   }
@@ -42,7 +45,8 @@ record CompileContext(
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations,
       HTTPProxy root,
-      Findings findings) {
+      Findings findings,
+      String rateLimitProblem) {
     return new CompileContext(
         snapshot,
         certificates,
@@ -52,7 +56,8 @@ record CompileContext(
         List.of(Proxies.key(root)),
         "",
         new LinkedHashMap<>(),
-        findings.warnings);
+        findings.warnings,
+        rateLimitProblem);
   }
 
   /** The context of a proxy this one includes under {@code conditions}: its own clusters. */
@@ -69,7 +74,8 @@ record CompileContext(
         longer,
         "",
         new LinkedHashMap<>(),
-        findings.warnings);
+        findings.warnings,
+        rateLimitProblem);
   }
 
   /** The same context at another place of the spec, e.g. {@code spec.routes[2]}. */
@@ -83,6 +89,7 @@ record CompileContext(
         chain,
         where,
         upstreams,
-        warnings);
+        warnings,
+        rateLimitProblem);
   }
 }

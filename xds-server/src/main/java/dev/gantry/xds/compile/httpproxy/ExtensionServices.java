@@ -229,7 +229,8 @@ public final class ExtensionServices {
               List.of(key),
               "spec.upstreamValidation",
               new LinkedHashMap<>(),
-              warnings);
+              warnings,
+              null);
       tls = UpstreamValidations.of(ctx, null, service, errors);
       if (!errors.isEmpty()) {
         return null;

@@ -4,6 +4,7 @@ import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
@@ -23,9 +24,10 @@ import java.util.TreeMap;
 public final class ProxyCompiler {
   private final String ingressClass;
   private final String fallbackCertificate;
+  private final RateLimitService rateLimitService;
 
   public ProxyCompiler(String ingressClass) {
-    this(ingressClass, null);
+    this(ingressClass, null, null);
   }
 
   /**
@@ -33,8 +35,20 @@ public final class ProxyCompiler {
    *     known SNI by hosts with {@code tls.enableFallbackCertificate}; null: the hub has none
    */
   public ProxyCompiler(String ingressClass, String fallbackCertificate) {
+    this(ingressClass, fallbackCertificate, null);
+  }
+
+  /** A compiler whose global rate limits are counted by {@code rateLimitService} (null: none). */
+  public ProxyCompiler(String ingressClass, RateLimitService rateLimitService) {
+    this(ingressClass, null, rateLimitService);
+  }
+
+  /** A compiler with the hub's fallback certificate and rate limit service (each null: none). */
+  public ProxyCompiler(
+      String ingressClass, String fallbackCertificate, RateLimitService rateLimitService) {
     this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
     this.fallbackCertificate = fallbackCertificate;
+    this.rateLimitService = rateLimitService;
   }
 
   public String ingressClass() {
@@ -112,6 +126,24 @@ public final class ProxyCompiler {
                     .thenComparing(p -> p.getMetadata().getName()))
             .toList();
     Delegation delegation = new Delegation(mine);
+    Map<String, Upstream> upstreams = new TreeMap<>();
+    GlobalRateLimit.Service limits = null;
+    String rateLimitProblem;
+    if (rateLimitService == null) {
+      rateLimitProblem = "no rate limit service is configured on the hub (--rate-limit-service)";
+    } else {
+      ExtensionServices.Extension extension = extensions.extensions().get(rateLimitService.key());
+      if (extension == null) {
+        rateLimitProblem =
+            "the hub's rate limit service, ExtensionService \""
+                + rateLimitService.key()
+                + "\", is not found or not valid";
+      } else {
+        rateLimitProblem = null;
+        limits = rateLimitService.on(extension);
+        upstreams.put(extension.upstream().name(), extension.upstream());
+      }
+    }
     RootCompiler roots =
         new RootCompiler(
             mine,
@@ -120,9 +152,9 @@ public final class ProxyCompiler {
             certificates,
             delegations,
             extensions.extensions(),
-            fallbackCertificate);
+            fallbackCertificate,
+            rateLimitProblem);
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
-    Map<String, Upstream> upstreams = new TreeMap<>();
     for (HTTPProxy root : mine) {
       if (Proxies.fqdn(root) != null) {
         roots
@@ -136,7 +168,7 @@ public final class ProxyCompiler {
     }
     List<ProxyVerdict> verdicts = mine.stream().map(p -> verdict(p, delegation.found(p))).toList();
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
-    return new Result(new RoutingTable(hosts, upstreams), verdicts, extensions.verdicts());
+    return new Result(new RoutingTable(hosts, upstreams, limits), verdicts, extensions.verdicts());
   }
 
   /** The verdict on {@code p} from what was found about it; null findings for an orphan. */

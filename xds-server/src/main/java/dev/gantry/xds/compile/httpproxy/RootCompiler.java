@@ -6,6 +6,7 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.JwtProvider;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -32,6 +33,7 @@ final class RootCompiler {
   private final Delegations delegations;
   private final Map<String, ExtensionServices.Extension> extensions;
   private final String fallbackSecret;
+  private final String rateLimitProblem;
 
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
@@ -46,7 +48,8 @@ final class RootCompiler {
       RoutingTable.IpFilter ipFilter,
       RoutingTable.LocalRateLimit rateLimit,
       Authorizations.Found authorization,
-      List<JwtProvider> jwtProviders) {}
+      List<JwtProvider> jwtProviders,
+      GlobalRateLimit globalRateLimit) {}
 
   RootCompiler(
       List<HTTPProxy> proxies,
@@ -55,8 +58,10 @@ final class RootCompiler {
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations,
       Map<String, ExtensionServices.Extension> extensions,
-      String fallbackSecret) {
+      String fallbackSecret,
+      String rateLimitProblem) {
     this.fallbackSecret = fallbackSecret;
+    this.rateLimitProblem = rateLimitProblem;
     this.delegation = delegation;
     this.snapshot = snapshot;
     this.certificates = certificates;
@@ -73,7 +78,8 @@ final class RootCompiler {
   /** The root's virtual host, or empty when the root is invalid (its findings say why). */
   Optional<Host> compile(HTTPProxy root) {
     Findings f = delegation.findings(Proxies.key(root));
-    CompileContext ctx = CompileContext.root(snapshot, certificates, delegations, root, f);
+    CompileContext ctx =
+        CompileContext.root(snapshot, certificates, delegations, root, f, rateLimitProblem);
     Outcome<Frame> frame = frame(ctx, root);
     f.fatal(frame.errors());
     Outcome<List<RoutingTable.Route>> routes = delegation.delegate(ctx, root);
@@ -101,7 +107,8 @@ final class RootCompiler {
             frame.value().ipFilter(),
             frame.value().rateLimit(),
             auth == null ? null : auth.authorization(),
-            jwtProviders);
+            jwtProviders,
+            frame.value().globalRateLimit());
     List<ProxyVerdict.Error> undefined = JwtProviders.undefined(vhost);
     if (!undefined.isEmpty()) {
       f.fatal(undefined);
@@ -158,9 +165,15 @@ final class RootCompiler {
         Outcome.orReportAbsent(
             RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);
     List<JwtProvider> jwtProviders = JwtProviders.of(ctx, root).orReport(errors);
+    GlobalRateLimit global =
+        Outcome.orReportAbsent(
+            GlobalRateLimits.parse(
+                vhost.getRateLimitPolicy(), "spec.virtualhost", false, rateLimitProblem),
+            errors);
     Authorizations.Found authorization =
         Outcome.orReportAbsent(Authorizations.of(root, extensions), errors);
     return Outcome.unless(
-        errors, () -> new Frame(cors, tls, ipFilter, rateLimit, authorization, jwtProviders));
+        errors,
+        () -> new Frame(cors, tls, ipFilter, rateLimit, authorization, jwtProviders, global));
   }
 }

@@ -5,6 +5,7 @@ import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.xds.compile.HeaderValues;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -155,6 +156,10 @@ final class RouteCompiler {
             IpFilters.parse(r.getIpAllowPolicy(), r.getIpDenyPolicy(), where), errors);
     RoutingTable.LocalRateLimit rateLimit =
         Outcome.orReportAbsent(RateLimits.parse(r.getRateLimitPolicy(), where, true), errors);
+    GlobalRateLimit global =
+        Outcome.orReportAbsent(
+            GlobalRateLimits.parse(r.getRateLimitPolicy(), where, true, ctx.rateLimitProblem()),
+            errors);
     RoutingTable.InternalRedirect internalRedirect =
         InternalRedirects.parse(r.getInternalRedirectPolicy(), where, errors);
     RoutingTable.JwtPolicy jwtPolicy =
@@ -176,7 +181,8 @@ final class RouteCompiler {
                 rateLimit,
                 internalRedirect,
                 Authorizations.routePolicy(r.getAuthPolicy()),
-                jwtPolicy));
+                jwtPolicy,
+                global));
   }
 
   /**

@@ -9,20 +9,15 @@ import java.util.Set;
 
 /**
  * The fields of an HTTPProxy that Gantry does not implement (those of Contour's CRD beyond our
- * model, or any other): a field that restricts who may reach what (authorization, global rate
- * limits) makes the proxy invalid, for served without it the proxy would be open to everyone; any
- * other is a warning that names it.
+ * model, or any other): a field that restricts who may reach what (e.g. an authorization field of a
+ * newer CRD) makes the proxy invalid, for served without it the proxy would be open to everyone;
+ * any other is a warning that names it.
  */
 final class UnimplementedFields {
   static final String REASON = "NotImplemented";
 
   /** Names of Contour's fields that restrict access, wherever they appear in the spec. */
-  private static final Set<String> RESTRICTING =
-      Set.of(
-          "authorization",
-          "authPolicy",
-          // rateLimitPolicy.global: a rate limit service's limits (local ones are implemented).
-          "global");
+  private static final Set<String> RESTRICTING = Set.of("authorization", "authPolicy");
 
   private UnimplementedFields() {}
 

@@ -102,7 +102,7 @@ public final class IngressCompiler {
     Map<String, Upstream> upstreams = new TreeMap<>(base.table().upstreams());
     upstreams.putAll(merge.upstreams);
     return new Result(
-        new RoutingTable(hosts, upstreams),
+        new RoutingTable(hosts, upstreams, base.table().rateLimitService()),
         base.verdicts(),
         merge.warnings,
         base.extensionVerdicts());
