@@ -136,7 +136,8 @@ public final class Hub implements AutoCloseable {
         new XdsPublisher(
             xdsExecutor,
             config.holdoff(),
-            new ProxyCompiler(config.ingressClass(), config.fallbackCertificate()),
+            new ProxyCompiler(
+                config.ingressClass(), config.fallbackCertificate(), config.rateLimitService()),
             new XdsAssembler(
                 config.envoyHttpAddress(),
                 config.envoyHttpPort(),

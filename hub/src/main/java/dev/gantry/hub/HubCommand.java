@@ -121,6 +121,8 @@ public final class HubCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ListenerFlags listener = new ListenerFlags();
 
+  @CommandLine.Mixin RateLimitFlags rateLimit = new RateLimitFlags();
+
   @Option(
       names = "--fallback-certificate",
       paramLabel = "<namespace>/<name>",
@@ -220,7 +222,8 @@ public final class HubCommand implements Callable<Integer> {
         .withHeartbeatTimeout(heartbeatTimeout())
         .withListenerSettings(listener.settings())
         .withFallbackCertificate(fallbackCertificate)
-        .withStatusAddress(statusAddress());
+        .withStatusAddress(statusAddress())
+        .withRateLimitService(rateLimit.service());
   }
 
   /** As Contour: a fixed address wins over the Envoy Service. */

@@ -1,6 +1,7 @@
 package dev.gantry.hub;
 
 import dev.gantry.runtime.LeaderElection;
+import dev.gantry.xds.compile.httpproxy.RateLimitService;
 import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.ListenerSettings;
 import java.net.InetSocketAddress;
@@ -24,6 +25,8 @@ import java.util.Objects;
  *     tls.enableFallbackCertificate} are served with to clients without a known SNI; null: none
  * @param statusAddress where the address written into {@code status.loadBalancer} of HTTPProxies
  *     and Ingresses comes from; null: none is written
+ * @param rateLimitService the service that counts HTTPProxies' global rate limits; null = none
+ *     (proxies that use them are invalid)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -39,7 +42,8 @@ public record HubConfig(
     Duration heartbeatTimeout,
     ListenerSettings listenerSettings,
     String fallbackCertificate,
-    StatusAddress.Source statusAddress) {
+    StatusAddress.Source statusAddress,
+    RateLimitService rateLimitService) {
   public HubConfig {
     Objects.requireNonNull(listenerSettings, "listenerSettings");
     if (fallbackCertificate != null && !validSecretRef(fallbackCertificate)) {
@@ -95,6 +99,41 @@ public record HubConfig(
         null,
         ListenerSettings.contour(),
         null,
+        null,
+        null);
+  }
+
+  /** Settings without a rate limit service. */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort,
+      int envoyHttpsPort,
+      XdsTls xdsTls,
+      LeaderElection.Settings leaderElection,
+      Duration heartbeatTimeout,
+      ListenerSettings listenerSettings,
+      String fallbackCertificate,
+      StatusAddress.Source statusAddress) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        statusAddress,
         null);
   }
 
@@ -114,7 +153,8 @@ public record HubConfig(
         heartbeatTimeout,
         listenerSettings,
         fallbackCertificate,
-        statusAddress);
+        statusAddress,
+        rateLimitService);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -133,7 +173,8 @@ public record HubConfig(
         heartbeatTimeout,
         listenerSettings,
         fallbackCertificate,
-        statusAddress);
+        statusAddress,
+        rateLimitService);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -152,7 +193,8 @@ public record HubConfig(
         t,
         listenerSettings,
         fallbackCertificate,
-        statusAddress);
+        statusAddress,
+        rateLimitService);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
@@ -171,7 +213,8 @@ public record HubConfig(
         heartbeatTimeout,
         settings,
         fallbackCertificate,
-        statusAddress);
+        statusAddress,
+        rateLimitService);
   }
 
   /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
@@ -190,7 +233,8 @@ public record HubConfig(
         heartbeatTimeout,
         listenerSettings,
         secret,
-        statusAddress);
+        statusAddress,
+        rateLimitService);
   }
 
   /** The same settings, writing the address {@code source} gives (null: none) into status. */
@@ -209,7 +253,28 @@ public record HubConfig(
         heartbeatTimeout,
         listenerSettings,
         fallbackCertificate,
-        source);
+        source,
+        rateLimitService);
+  }
+
+  /** The same settings, with HTTPProxies' global rate limits counted by {@code service}. */
+  public HubConfig withRateLimitService(RateLimitService service) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        statusAddress,
+        service);
   }
 
   /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */
