@@ -394,6 +394,35 @@ public final class Fixtures {
       Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
       dev.gantry.xds.translate.ListenerSettings settings,
       dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler) {
+    return publishing(
+        executor,
+        server,
+        metrics,
+        listenerPort,
+        httpsPort,
+        verdicts,
+        proxies,
+        federation,
+        secrets,
+        settings,
+        compiler,
+        List.of());
+  }
+
+  /** As above, with {@code extensions} fed before the proxies. */
+  public static dev.gantry.xds.publish.XdsPublisher publishing(
+      java.util.concurrent.ScheduledExecutorService executor,
+      dev.gantry.xds.server.XdsServer server,
+      dev.gantry.xds.publish.XdsMetrics metrics,
+      int listenerPort,
+      int httpsPort,
+      java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
+      List<HTTPProxy> proxies,
+      dev.gantry.api.federation.FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      dev.gantry.xds.translate.ListenerSettings settings,
+      dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
+      List<dev.gantry.api.crd.contour.ExtensionService> extensions) {
     dev.gantry.xds.publish.XdsPublisher publisher =
         new dev.gantry.xds.publish.XdsPublisher(
             executor,
@@ -406,6 +435,9 @@ public final class Fixtures {
             verdicts);
     if (!secrets.isEmpty()) {
       publisher.secretsChanged(secrets);
+    }
+    if (!extensions.isEmpty()) {
+      publisher.extensionServicesChanged(extensions);
     }
     Feeds.proxies(publisher, proxies);
     Feeds.federation(publisher, federation);

@@ -61,6 +61,27 @@ final class LoopbackGateway implements AutoCloseable {
       FederationSnapshot federation,
       Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
       ListenerSettings settings) {
+    return start(
+        name,
+        apiType,
+        proxies,
+        federation,
+        secrets,
+        settings,
+        new dev.gantry.xds.compile.httpproxy.ProxyCompiler("gantry"),
+        List.of());
+  }
+
+  /** As above, compiling with {@code compiler}, which may use {@code extensions}. */
+  static LoopbackGateway start(
+      String name,
+      String apiType,
+      List<HTTPProxy> proxies,
+      FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      ListenerSettings settings,
+      dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
+      List<dev.gantry.api.crd.contour.ExtensionService> extensions) {
     LoopbackGateway gateway = new LoopbackGateway();
     try {
       gateway.server =
@@ -76,7 +97,9 @@ final class LoopbackGateway implements AutoCloseable {
               proxies,
               federation,
               secrets,
-              settings);
+              settings,
+              compiler,
+              extensions);
       gateway.envoy =
           Envoy.start(
               name,
