@@ -97,13 +97,10 @@ class ForeignCrdIT {
       assertThat(get(httpPort, "warned.contour.test").body()).isEqualTo("kuard");
       Map<String, String> expected =
           Map.of(
+              // Every field that restricts access is read now: invalid for its bad values, with no
+              // NotImplemented error.
               "ours-http",
-              "invalid: "
-                  + String.join(
-                      ", ",
-                      List.of(
-                          "spec.routes[0].rateLimitPolicy.global",
-                          "spec.virtualhost.rateLimitPolicy.global")),
+              "invalid",
               // Its service speaks tls with a validation whose CA Secret does not exist: the
               // stream is refused rather than sent unverified (TLSUpstreamValidation).
               "ours-tcp",
@@ -158,7 +155,9 @@ class ForeignCrdIT {
               routes:
               - services: [{name: kuard, port: 80, validation: {caSecret: ca, subjectName: k}}]
                 authPolicy: {disabled: true}
-                rateLimitPolicy: {local: {requests: 1, unit: second}}
+                rateLimitPolicy:
+                  local: {requests: 1, unit: second}
+                  global: {descriptors: [{entries: [{remoteAddress: {}}]}]}
             """,
             GenericKubernetesResource.class);
     create(client, restricted);
@@ -181,9 +180,15 @@ class ForeignCrdIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> tls = (Map<String, Object>) virtualhost.get("tls");
     assertThat(tls).as("kept by the apiserver").containsKey("clientValidation");
-    // IP filters, local rate limits, client certificates, upstream validation, authorization
-    // policies and JWT providers are implemented: kept, read and served (here the missing Secrets
-    // make the proxy invalid, with no field left NotImplemented).
+    @SuppressWarnings("unchecked")
+    Map<String, Object> route = ((List<Map<String, Object>>) stored.get("routes")).get(0);
+    assertThat((Map<String, Object>) route.get("rateLimitPolicy"))
+        .as("kept by the apiserver")
+        .containsKey("global");
+    // IP filters, local and global rate limits, client certificates, upstream validation,
+    // authorization policies and JWT providers are implemented: kept, read and served (here the
+    // missing Secrets and rate limit service make the proxy invalid, with no field left
+    // NotImplemented).
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       Map<String, String> expected = Map.of("restricted", "invalid", "open", "valid");
       await()

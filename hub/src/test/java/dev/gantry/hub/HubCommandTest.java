@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.xds.compile.httpproxy.RateLimitService;
 import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.ListenerSettings;
 import java.io.PrintWriter;
@@ -87,6 +88,15 @@ class HubCommandTest {
             "access log level not one of Contour's",
             List.of("--xds-insecure", "--access-log-level", "debug"),
             "error: --access-log-level: 'debug' is not one of info, error, critical, disabled"),
+        new Bad(
+            "rate limit service not namespace/name",
+            List.of("--xds-insecure", "--rate-limit-service", "ratelimit"),
+            "error: --rate-limit-service: 'ratelimit' is not <namespace>/<name> of an"
+                + " ExtensionService"),
+        new Bad(
+            "empty rate limit domain",
+            List.of("--xds-insecure", "--rate-limit-service", "a/b", "--rate-limit-domain="),
+            "error: --rate-limit-domain: the rate limit domain must not be empty"),
         new Bad(
             "negative trusted hops",
             List.of("--xds-insecure", "--num-trusted-hops", "-1"),
@@ -208,6 +218,7 @@ class HubCommandTest {
     assertThat(config.listenerSettings()).isEqualTo(ListenerSettings.contour());
     assertThat(config.fallbackCertificate()).isNull();
     assertThat(config.statusAddress()).isNull();
+    assertThat(config.rateLimitService()).isNull();
   }
 
   @Test
@@ -239,6 +250,28 @@ class HubCommandTest {
         .parseArgs("--xds-insecure", "--fallback-certificate", "gantry-system/fallback.cert");
 
     assertThat(command.config().fallbackCertificate()).isEqualTo("gantry-system/fallback.cert");
+  }
+
+  @Test
+  void rateLimitFlagsBecomeTheRateLimitServiceWithContoursDefaults() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command)
+        .parseArgs("--xds-insecure", "--rate-limit-service", "projectcontour/ratelimit");
+    assertThat(command.config().rateLimitService())
+        .isEqualTo(
+            new RateLimitService("projectcontour", "ratelimit", "contour", false, false, false));
+
+    command = new HubCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--xds-insecure",
+            "--rate-limit-service=limits/rls",
+            "--rate-limit-domain=edge",
+            "--rate-limit-fail-open",
+            "--rate-limit-enable-x-ratelimit-headers",
+            "--rate-limit-enable-resource-exhausted-code");
+    assertThat(command.config().rateLimitService())
+        .isEqualTo(new RateLimitService("limits", "rls", "edge", true, true, true));
   }
 
   @Test

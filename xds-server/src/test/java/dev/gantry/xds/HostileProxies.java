@@ -626,6 +626,36 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], jwtVerificationPolicy: {require: \"../../LONGVALUE\"}}]\n"
     },
     {
+      "global rate limit entry with two kinds at once, and one with none",
+      "invalid: RouteError/RateLimitPolicyNotValid, RouteError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], rateLimitPolicy: {global: {descriptors: [{entries: [{genericKey: {value: a}, remoteAddress: {}}, {}]}]}}}]\n"
+    },
+    {
+      "global rate limit with an empty list of descriptors and a descriptor without entries",
+      "invalid: VirtualHostError/RateLimitPolicyNotValid, RouteError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN, rateLimitPolicy: {global: {descriptors: []}}}\n  routes: [{services: [{name: kuard, port: 80}], rateLimitPolicy: {global: {descriptors: [{entries: []}]}}}]\n"
+    },
+    {
+      "global rate limit on a header name with a newline and an empty key",
+      "invalid: RouteError/RateLimitPolicyNotValid, RouteError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], rateLimitPolicy: {global: {descriptors: [{entries: [{requestHeader: {headerName: \"x-a\\nx-b\", descriptorKey: \"\"}}]}]}}}]\n"
+    },
+    {
+      "global rate limit matching headers by a regex RE2 refuses",
+      "invalid: VirtualHostError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN, rateLimitPolicy: {global: {descriptors: [{entries: [{requestHeaderValueMatch: {headers: [{name: x-a, regex: \"(?<=a)b\"}], value: v}}]}]}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "global rate limit with no rate limit service on the hub: refused, not served unlimited",
+      "invalid: VirtualHostError/RateLimitPolicyNotValid",
+      "  virtualhost: {fqdn: FQDN, rateLimitPolicy: {global: {descriptors: [{entries: [{remoteAddress: {}}, {genericKey: {key: k, value: \"\\u0000\"}}]}]}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "a route opting out of global rate limits, with descriptors it does not use",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], rateLimitPolicy: {global: {disabled: true, descriptors: [{entries: [{}]}]}}}]\n"
+    },
+    {
       "every error at once, each reported",
       "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
       "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"

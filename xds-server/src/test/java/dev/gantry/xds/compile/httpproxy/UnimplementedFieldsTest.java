@@ -38,17 +38,17 @@ class UnimplementedFieldsTest {
             List.of(),
             List.of()),
         Arguments.of(
-            "global rate limit (the route's JWT policy, IP deny list, local limit and auth policy"
-                + " are implemented)",
+            "route JWT policy, IP deny list, local and global limits and auth policy: all"
+                + " implemented, none NotImplemented",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
                 + "- services: [{name: kuard, port: 80}]\n"
                 + "  jwtVerificationPolicy: {require: p}\n"
                 + "  ipDenyPolicy: [{cidr: 10.0.0.0/8, source: Remote}]\n"
-                + "  rateLimitPolicy: {local: {requests: 1, unit: second}, global: {descriptors: []}}\n"
+                + "  rateLimitPolicy: {local: {requests: 1, unit: second}, global: {disabled: true}}\n"
                 + "  authPolicy: {disabled: true}",
             "invalid",
-            List.of("spec.routes[0].rateLimitPolicy.global"),
+            List.of(),
             List.of()),
         Arguments.of(
             "JWT verification: implemented; invalid here for the provider the route requires and"
