@@ -100,16 +100,13 @@ final class GlobalRateLimits {
     }
     if (e.getGenericKey() != null) {
       GlobalRateLimitPolicy.GenericKey g = e.getGenericKey();
-      boolean ok = true;
-      if (g.getKey() != null && g.getKey().isEmpty()) {
-        errors.add(error(type, at + ".genericKey.key: must not be empty when given"));
-        ok = false;
-      }
       if (g.getValue() == null || g.getValue().isEmpty()) {
         errors.add(error(type, at + ".genericKey.value: is required"));
-        ok = false;
+        return null;
       }
-      return ok ? new GlobalRateLimit.GenericKey(g.getKey(), g.getValue()) : null;
+      // An empty key is Envoy's default, generic_key, as Contour passes it on.
+      String key = g.getKey() == null || g.getKey().isEmpty() ? null : g.getKey();
+      return new GlobalRateLimit.GenericKey(key, g.getValue());
     }
     if (e.getRequestHeader() != null) {
       GlobalRateLimitPolicy.RequestHeader h = e.getRequestHeader();
