@@ -38,7 +38,8 @@ class ChartRateLimitServiceIT {
         .doesNotContain(
             "--rate-limit-fail-open",
             "--rate-limit-enable-x-ratelimit-headers",
-            "--rate-limit-enable-resource-exhausted-code");
+            "--rate-limit-enable-resource-exhausted-code",
+            "--rate-limit-default-global-policy");
 
     Path all =
         Files.writeString(
@@ -50,6 +51,8 @@ class ChartRateLimitServiceIT {
               failOpen: true
               enableXRateLimitHeaders: true
               enableResourceExhaustedCode: true
+              defaultGlobalRateLimitPolicy:
+                descriptors: [{entries: [{remoteAddress: {}}]}]
             """);
     assertThat(render("a", NS, all))
         .contains(
@@ -59,6 +62,7 @@ class ChartRateLimitServiceIT {
                     - --rate-limit-fail-open
                     - --rate-limit-enable-x-ratelimit-headers
                     - --rate-limit-enable-resource-exhausted-code
+                    - "--rate-limit-default-global-policy={\\"descriptors\\":[{\\"entries\\":[{\\"remoteAddress\\":{}}]}]}"
             """);
   }
 

@@ -1,6 +1,10 @@
 package dev.gantry.hub;
 
+import dev.gantry.api.crd.UnknownFields;
+import dev.gantry.api.crd.contour.GlobalRateLimitPolicy;
 import dev.gantry.xds.compile.httpproxy.RateLimitService;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,18 +47,55 @@ final class RateLimitFlags {
               + " UNAVAILABLE.")
   boolean resourceExhaustedCode;
 
+  @Option(
+      names = "--rate-limit-default-global-policy",
+      description =
+          "Contour's defaultGlobalRateLimitPolicy, in YAML or JSON, e.g. '{descriptors:"
+              + " [{entries: [{remoteAddress: {}}]}]}': the global rate limit of every HTTPProxy"
+              + " virtual host that neither has nor disables its own.")
+  String defaultPolicy;
+
   /** The service, null without {@code --rate-limit-service}; an error names a bad flag. */
   RateLimitService service() {
     if (service == null || service.isEmpty()) {
+      if (defaultPolicy != null && !defaultPolicy.isBlank()) {
+        throw new IllegalArgumentException(
+            "--rate-limit-default-global-policy needs --rate-limit-service");
+      }
       return null;
     }
+    RateLimitService parsed;
     try {
-      return RateLimitService.parse(
-          service, domain, failOpen, xRateLimitHeaders, resourceExhaustedCode);
+      parsed =
+          RateLimitService.parse(
+              service, domain, failOpen, xRateLimitHeaders, resourceExhaustedCode);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           (domain == null || domain.isEmpty() ? "--rate-limit-domain: " : "--rate-limit-service: ")
               + e.getMessage());
+    }
+    if (defaultPolicy == null || defaultPolicy.isBlank()) {
+      return parsed;
+    }
+    String flag = "--rate-limit-default-global-policy: ";
+    GlobalRateLimitPolicy policy;
+    try {
+      // As a YAML document: a flow mapping such as {descriptors: [...]} is YAML, not JSON.
+      policy = Serialization.unmarshal("---\n" + defaultPolicy, GlobalRateLimitPolicy.class);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(flag + "not a policy in YAML or JSON: " + e.getMessage());
+    }
+    if (policy == null) {
+      throw new IllegalArgumentException(flag + "not a policy in YAML or JSON");
+    }
+    Set<String> unknown = UnknownFields.collect(policy, "defaultGlobalRateLimitPolicy").keySet();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(flag + "unknown fields " + String.join(", ", unknown));
+    }
+    try {
+      return parsed.withDefaultPolicy(policy);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + e.getMessage());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.gantry.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.xds.compile.httpproxy.RateLimitService;
+import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.ListenerSettings;
 import java.io.PrintWriter;
@@ -93,6 +94,28 @@ class HubCommandTest {
             List.of("--xds-insecure", "--rate-limit-service", "ratelimit"),
             "error: --rate-limit-service: 'ratelimit' is not <namespace>/<name> of an"
                 + " ExtensionService"),
+        new Bad(
+            "default global rate limit policy with an entry of two kinds",
+            List.of(
+                "--xds-insecure",
+                "--rate-limit-service=a/b",
+                "--rate-limit-default-global-policy",
+                "{descriptors: [{entries: [{remoteAddress: {}, genericKey: {value: v}}]}]}"),
+            "error: --rate-limit-default-global-policy: defaultGlobalRateLimitPolicy.descriptors[0]"
+                + ".entries[0]: rate limit descriptor entry must have exactly one field set"),
+        new Bad(
+            "default global rate limit policy with a field Contour does not have",
+            List.of(
+                "--xds-insecure",
+                "--rate-limit-service=a/b",
+                "--rate-limit-default-global-policy",
+                "{descriptor: []}"),
+            "error: --rate-limit-default-global-policy: unknown fields"
+                + " defaultGlobalRateLimitPolicy.descriptor"),
+        new Bad(
+            "default global rate limit policy without a service",
+            List.of("--xds-insecure", "--rate-limit-default-global-policy", "{}"),
+            "error: --rate-limit-default-global-policy needs --rate-limit-service"),
         new Bad(
             "empty rate limit domain",
             List.of("--xds-insecure", "--rate-limit-service", "a/b", "--rate-limit-domain="),
@@ -272,6 +295,23 @@ class HubCommandTest {
             "--rate-limit-enable-resource-exhausted-code");
     assertThat(command.config().rateLimitService())
         .isEqualTo(new RateLimitService("limits", "rls", "edge", true, true, true));
+
+    command = new HubCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--xds-insecure",
+            "--rate-limit-service=limits/rls",
+            "--rate-limit-default-global-policy",
+            "{descriptors: [{entries: [{remoteAddress: {}}, {genericKey: {value: all}}]}]}");
+    assertThat(command.config().rateLimitService().defaultPolicy())
+        .isEqualTo(
+            new GlobalRateLimit(
+                List.of(
+                    new GlobalRateLimit.Descriptor(
+                        List.of(
+                            new GlobalRateLimit.RemoteAddress(),
+                            new GlobalRateLimit.GenericKey(null, "all")))),
+                false));
   }
 
   @Test

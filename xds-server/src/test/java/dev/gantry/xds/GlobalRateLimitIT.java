@@ -37,9 +37,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * setting: a virtual host's descriptor refuses the 4th request with 429 over HTTP and over TLS, a
  * route that disables its host's descriptors is not counted, a requestHeader descriptor counts per
  * header value, a requestHeaderValueMatch descriptor counts only matching requests, the client's
- * address is sent as remote_address, the domain and the X-RateLimit headers are the hub's; when the
- * service is down a request is refused with 500, or served with {@code --rate-limit-fail-open}. No
- * apiserver: the ExtensionServices reach the publisher as the hub's informer hands them over.
+ * address is sent as remote_address, the domain and the X-RateLimit headers are the hub's, the
+ * hub's default policy limits a host without its own; when the service is down a request is refused
+ * with 500, or served with {@code --rate-limit-fail-open}. No apiserver: the ExtensionServices
+ * reach the publisher as the hub's informer hands them over.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,6 +48,7 @@ class GlobalRateLimitIT {
   private static final String LIMITED = "limited.rl.test";
   private static final String SECURE = "secure.rl.test";
   private static final String OPEN = "open.rl.test";
+  private static final String PLAIN = "plain.rl.test";
   private static final String DOMAIN = "gantry-it";
   private static final int LIMIT = 3;
 
@@ -86,7 +88,10 @@ class GlobalRateLimitIT {
         LoopbackGateway.start(
             "envoy-global-ratelimit",
             "DELTA_GRPC",
-            List.of(limited(), secure()),
+            List.of(
+                limited(),
+                secure(),
+                Fixtures.proxy("demo/plain").fqdn(PLAIN).route("/", "web", 80, null).build()),
             federation,
             Map.of(
                 "demo/serving",
@@ -94,7 +99,10 @@ class GlobalRateLimitIT {
                     "demo/serving", TestCertificates.rsa("rl.test", SECURE))),
             ListenerSettings.contour(),
             new ProxyCompiler(
-                "gantry", RateLimitService.parse("limits/ratelimit", DOMAIN, false, true, false)),
+                "gantry",
+                RateLimitService.parse("limits/ratelimit", DOMAIN, false, true, false)
+                    .withDefaultPolicy(
+                        global(descriptor(genericKey("default", "all"))).getGlobal())),
             List.of(extension("limits/ratelimit", "ratelimit")));
     failOpen =
         LoopbackGateway.start(
@@ -202,6 +210,15 @@ class GlobalRateLimitIT {
     assertThat(refused.body()).doesNotContain("web");
     assertThat(limits.count("vhost=limited")).isEqualTo(LIMIT + 1);
     assertThat(limits.domains()).containsOnly(DOMAIN);
+  }
+
+  @Test
+  void theHubsDefaultPolicyLimitsAHostWithoutItsOwn() throws Exception {
+    for (int i = 0; i < LIMIT; i++) {
+      assertThat(gateway.get(PLAIN, "/").statusCode()).as("request %d", i + 1).isEqualTo(200);
+    }
+    assertThat(gateway.get(PLAIN, "/").statusCode()).isEqualTo(429);
+    assertThat(limits.count("default=all")).isEqualTo(LIMIT + 1);
   }
 
   @Test

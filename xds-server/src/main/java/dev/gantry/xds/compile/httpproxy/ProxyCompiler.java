@@ -153,7 +153,8 @@ public final class ProxyCompiler {
             delegations,
             extensions.extensions(),
             fallbackCertificate,
-            rateLimitProblem);
+            rateLimitProblem,
+            rateLimitService == null ? null : rateLimitService.defaultPolicy());
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     for (HTTPProxy root : mine) {
       if (Proxies.fqdn(root) != null) {

@@ -34,6 +34,7 @@ final class RootCompiler {
   private final Map<String, ExtensionServices.Extension> extensions;
   private final String fallbackSecret;
   private final String rateLimitProblem;
+  private final GlobalRateLimit defaultRateLimit;
 
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
@@ -59,9 +60,11 @@ final class RootCompiler {
       Delegations delegations,
       Map<String, ExtensionServices.Extension> extensions,
       String fallbackSecret,
-      String rateLimitProblem) {
+      String rateLimitProblem,
+      GlobalRateLimit defaultRateLimit) {
     this.fallbackSecret = fallbackSecret;
     this.rateLimitProblem = rateLimitProblem;
+    this.defaultRateLimit = defaultRateLimit;
     this.delegation = delegation;
     this.snapshot = snapshot;
     this.certificates = certificates;
@@ -165,11 +168,26 @@ final class RootCompiler {
         Outcome.orReportAbsent(
             RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);
     List<JwtProvider> jwtProviders = JwtProviders.of(ctx, root).orReport(errors);
-    GlobalRateLimit global =
+    GlobalRateLimit own =
         Outcome.orReportAbsent(
             GlobalRateLimits.parse(
                 vhost.getRateLimitPolicy(), "spec.virtualhost", false, rateLimitProblem),
             errors);
+    boolean ownGlobal =
+        vhost.getRateLimitPolicy() != null && vhost.getRateLimitPolicy().getGlobal() != null;
+    // Contour's defaultGlobalRateLimitPolicy, for a host that neither has nor disables its own.
+    boolean byDefault = defaultRateLimit != null && !ownGlobal;
+    GlobalRateLimit global = byDefault ? defaultRateLimit : own;
+    if (byDefault && rateLimitProblem != null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.VIRTUAL_HOST_ERROR,
+              RateLimits.REASON,
+              "the hub's default global rate limit policy applies to spec.virtualhost, but "
+                  + rateLimitProblem
+                  + ", so the limit could not be enforced; the proxy is not served rather than"
+                  + " served unlimited"));
+    }
     Authorizations.Found authorization =
         Outcome.orReportAbsent(Authorizations.of(root, extensions), errors);
     return Outcome.unless(

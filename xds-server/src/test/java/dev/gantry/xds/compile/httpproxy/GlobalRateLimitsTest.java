@@ -396,6 +396,91 @@ class GlobalRateLimitsTest {
   }
 
   @Test
+  void theHubsDefaultPolicyIsAHostsUnlessItHasOrDisablesItsOwn() {
+    GlobalRateLimitPolicy byDefault = new GlobalRateLimitPolicy();
+    byDefault.setDescriptors(new ArrayList<>(List.of(descriptor(remoteAddress()))));
+    RateLimitService service = RateLimitService.of("limits/ratelimit").withDefaultPolicy(byDefault);
+    HTTPProxy plain =
+        Fixtures.proxy("demo/plain").fqdn("plain.example.com").route("/", "web", 80, null).build();
+    HTTPProxy optedOut =
+        Fixtures.proxy("demo/out")
+            .fqdn("out.example.com")
+            .spec(s -> s.getVirtualhost().setRateLimitPolicy(disabled()))
+            .route("/", "web", 80, null)
+            .build();
+    HTTPProxy empty =
+        Fixtures.proxy("demo/empty")
+            .fqdn("empty.example.com")
+            .spec(s -> s.getVirtualhost().setRateLimitPolicy(policy(new GlobalRateLimitPolicy())))
+            .route("/", "web", 80, null)
+            .build();
+
+    ProxyCompiler.Result result =
+        compile(service, List.of(EXTENSION), plain, optedOut, empty, limited("own"));
+
+    Map<String, GlobalRateLimit> limits = new java.util.TreeMap<>();
+    result
+        .table()
+        .virtualHosts()
+        .forEach(
+            h ->
+                limits.put(
+                    h.fqdn(),
+                    h.globalRateLimit() == null ? GlobalRateLimit.DISABLED : h.globalRateLimit()));
+    GlobalRateLimit remote =
+        new GlobalRateLimit(
+            List.of(new GlobalRateLimit.Descriptor(List.of(new GlobalRateLimit.RemoteAddress()))),
+            false);
+    assertThat(limits)
+        .containsEntry("plain.example.com", remote)
+        .containsEntry("out.example.com", GlobalRateLimit.DISABLED)
+        .containsEntry("empty.example.com", GlobalRateLimit.DISABLED)
+        .containsEntry(
+            "own.example.com",
+            new GlobalRateLimit(
+                List.of(
+                    new GlobalRateLimit.Descriptor(
+                        List.of(new GlobalRateLimit.GenericKey("vhost", "own")))),
+                false));
+
+    // The service's ExtensionService is not valid: the hosts the default applies to fail closed.
+    ProxyCompiler.Result broken = compile(service, List.of(), plain, optedOut);
+    assertThat(broken.table().virtualHosts())
+        .extracting(RoutingTable.VirtualHost::fqdn)
+        .containsExactly("out.example.com");
+    assertThat(broken.verdicts())
+        .filteredOn(v -> v.key().equals("demo/plain"))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.errors())
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.reason()).isEqualTo("RateLimitPolicyNotValid");
+                          assertThat(e.message())
+                              .startsWith(
+                                  "the hub's default global rate limit policy applies to"
+                                      + " spec.virtualhost, but the hub's rate limit service");
+                        }));
+  }
+
+  @Test
+  void aBadDefaultPolicyIsRefusedWithContoursReasons() {
+    GlobalRateLimitPolicy bad = new GlobalRateLimitPolicy();
+    bad.setDescriptors(new ArrayList<>(List.of(descriptor(empty()))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RateLimitService.of("a/b").withDefaultPolicy(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "defaultGlobalRateLimitPolicy.descriptors[0].entries[0]: rate limit descriptor entry"
+                + " must have exactly one field set");
+    GlobalRateLimitPolicy off = new GlobalRateLimitPolicy();
+    off.setDisabled(true);
+    assertThat(RateLimitService.of("a/b").withDefaultPolicy(off).defaultPolicy()).isNull();
+  }
+
+  @Test
   void aRateLimitServiceIsNamedNamespaceSlashName() {
     assertThat(RateLimitService.of("limits/ratelimit"))
         .isEqualTo(new RateLimitService("limits", "ratelimit", "contour", false, false, false));
