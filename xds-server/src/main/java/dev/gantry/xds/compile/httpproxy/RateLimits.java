@@ -21,8 +21,8 @@ import java.util.Optional;
  * RateLimitPolicyNotValid}): at least one request per {@code second}, {@code minute} or {@code
  * hour}; the bucket holds the rate plus the {@code burst}; a refused request's status an HTTP error
  * Envoy knows (400-599, default 429); response header names tokens, each once, values escaped for
- * Envoy. Errors make a failed outcome; nothing is thrown. ({@code global} is not modelled: it fails
- * closed as an unimplemented field.)
+ * Envoy. Errors make a failed outcome; nothing is thrown. ({@code global} is {@link
+ * GlobalRateLimits}' step.)
  */
 public final class RateLimits {
   static final String REASON = "RateLimitPolicyNotValid";

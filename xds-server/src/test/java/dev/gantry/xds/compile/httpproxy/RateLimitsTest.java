@@ -54,7 +54,7 @@ class RateLimitsTest {
     return Stream.of(
         new Case("none", null, null, List.of()),
         new Case(
-            "global only: not this step's (it fails closed)",
+            "global only: not this step's (GlobalRateLimits')",
             new RateLimitPolicy(),
             null,
             List.of()),
