@@ -175,7 +175,7 @@ public final class ListenerTranslator {
     }
     VirtualHostTls.Certificate fallback = fallbackCertificate(table);
     if (fallback != null) {
-      listener.addFilterChains(fallbackChain(fallback, settings));
+      listener.addFilterChains(fallbackChain(fallback, settings, table.rateLimitService()));
     }
     return List.of(listener.build());
   }
@@ -203,9 +203,17 @@ public final class ListenerTranslator {
    * server_names} match the SNI (or there is none); it terminates with the fallback certificate, at
    * Envoy's default TLS versions, and routes with {@code ingress_fallbackcert}, which holds the
    * hosts that enabled it. No 421 filter: without SNI there is no name to compare the authority
-   * with, and every host reachable here allowed it.
+   * with, and every host reachable here allowed it. The hub's global rate limit filter is there as
+   * on the hosts' own chains, so that their limits hold without SNI too.
    */
   static FilterChain fallbackChain(VirtualHostTls.Certificate fallback, ListenerSettings settings) {
+    return fallbackChain(fallback, settings, null);
+  }
+
+  static FilterChain fallbackChain(
+      VirtualHostTls.Certificate fallback,
+      ListenerSettings settings,
+      GlobalRateLimit.Service rateLimits) {
     VirtualHostTls tls =
         new VirtualHostTls(
             fallback,
@@ -213,8 +221,11 @@ public final class ListenerTranslator {
             VirtualHostTls.Version.TLS_1_3,
             null,
             List.of());
-    HttpConnectionManager hcm =
-        envoyHttpConnectionManager(RouteTranslator.FALLBACK_ROUTE_CONFIG, INGRESS_HTTPS, settings);
+    HttpConnectionManager.Builder manager =
+        envoyHttpConnectionManager(RouteTranslator.FALLBACK_ROUTE_CONFIG, INGRESS_HTTPS, settings)
+            .toBuilder();
+    GlobalRateLimitFilters.addBeforeRouter(manager, rateLimits);
+    HttpConnectionManager hcm = manager.build();
     return FilterChain.newBuilder()
         .setName(FALLBACK_CHAIN)
         .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls"))

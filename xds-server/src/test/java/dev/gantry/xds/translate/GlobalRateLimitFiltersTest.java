@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hub's rate limit service as Envoy gets it, as Contour writes it: the ratelimit filter before
- * the router of ingress_http and of each terminated host's ingress_https connection manager (after
- * the authorization filter), none without a service; descriptors as rate limit actions.
+ * the router of ingress_http, of each terminated host's ingress_https connection manager (after the
+ * authorization filter) and of the fallback certificate's chain, none without a service;
+ * descriptors as rate limit actions.
  */
 class GlobalRateLimitFiltersTest {
   private static final GlobalRateLimit.Service SERVICE =
@@ -141,8 +142,12 @@ class GlobalRateLimitFiltersTest {
   }
 
   private static List<String> filters(Listener listener, int chain) throws Exception {
-    return listener
-        .getFilterChains(chain)
+    return filters(listener.getFilterChains(chain));
+  }
+
+  private static List<String> filters(io.envoyproxy.envoy.config.listener.v3.FilterChain chain)
+      throws Exception {
+    return chain
         .getFilters(0)
         .getTypedConfig()
         .unpack(HttpConnectionManager.class)
@@ -198,6 +203,19 @@ class GlobalRateLimitFiltersTest {
             "envoy.filters.http.local_ratelimit",
             "envoy.filters.http.rbac",
             "envoy.filters.http.ext_authz",
+            "envoy.filters.http.ratelimit",
+            "envoy.filters.http.router");
+    // The fallback certificate's chain, for clients without a known SNI, has it too.
+    assertThat(
+            filters(
+                ListenerTranslator.fallbackChain(
+                    new VirtualHostTls.Certificate("gantry/fallback", "CHAIN", "KEY"),
+                    ListenerSettings.contour(),
+                    SERVICE)))
+        .containsExactly(
+            "envoy.filters.http.cors",
+            "envoy.filters.http.local_ratelimit",
+            "envoy.filters.http.rbac",
             "envoy.filters.http.ratelimit",
             "envoy.filters.http.router");
     RoutingTable without = new RoutingTable(table.virtualHosts(), Map.of());
