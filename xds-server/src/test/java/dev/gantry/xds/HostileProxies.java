@@ -626,6 +626,16 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], jwtVerificationPolicy: {require: \"../../LONGVALUE\"}}]\n"
     },
     {
+      "a cookie path rewrite of Lua quotes and escapes: taken as text, served",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], cookieRewritePolicies: [{name: s, pathRewrite: {value: '/\"..os.exit(1)..\"\\\\]]--'}}]}]\n"
+    },
+    {
+      "a cookie name with a line break, and a path of 9,000 characters on a service",
+      "invalid: RouteError/CookieRewritePoliciesInvalid, RouteError/CookieRewritePoliciesInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, cookieRewritePolicies: [{name: s, pathRewrite: {value: LONGVALUE}}]}], cookieRewritePolicies: [{name: \"a\\nb\", secure: true}]}]\n"
+    },
+    {
       "every error at once, each reported",
       "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
       "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"

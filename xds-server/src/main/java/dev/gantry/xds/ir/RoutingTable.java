@@ -248,8 +248,9 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
    * What a request must match, the weighted Envoy clusters it then goes to, the headers changed on
    * its way, the prefix that replaces the matched one (null: path unchanged), its own IP filter and
    * rate limit (null: the virtual host's), its own authorization policy (null: none, the host's
-   * applies; see {@link VirtualHost#authCheckOf}) and its own JWT verification policy (null: the
-   * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}).
+   * applies; see {@link VirtualHost#authCheckOf}), its own JWT verification policy (null: the
+   * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}), and the Set-Cookie
+   * rewrites of all its clusters' responses (a cluster's own rules of a cookie go over these).
    */
   public record Route(
       Match match,
@@ -265,11 +266,47 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
       LocalRateLimit rateLimit,
       InternalRedirect internalRedirect,
       AuthPolicy authPolicy,
-      JwtPolicy jwtPolicy) {
+      JwtPolicy jwtPolicy,
+      List<CookieRewrite> cookieRewrites) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
+      cookieRewrites = List.copyOf(cookieRewrites);
+    }
+
+    /** A route that rewrites no Set-Cookie header. */
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies,
+        Actions actions,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit,
+        InternalRedirect internalRedirect,
+        AuthPolicy authPolicy,
+        JwtPolicy jwtPolicy) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions,
+          ipFilter,
+          rateLimit,
+          internalRedirect,
+          authPolicy,
+          jwtPolicy,
+          List.of());
     }
 
     /** A route without a JWT verification policy of its own. */

@@ -163,7 +163,7 @@ public final class RouteTranslator {
       if (!envoy && envoyOnly(host, route)) {
         continue;
       }
-      Route r = route(route);
+      Route r = route(route, envoy);
       if (r != null) {
         RoutingTable.AuthCheck auth = host.authCheckOf(route);
         String jwt = host.jwtRequirementOf(route);
@@ -291,8 +291,11 @@ public final class RouteTranslator {
         .build();
   }
 
-  /** A route as Envoy gets it; null for one that has nothing to forward to. */
-  private static Route route(RoutingTable.Route route) {
+  /**
+   * A route as Envoy gets it ({@code envoy}) or a proxyless client; null for one that has nothing
+   * to forward to.
+   */
+  private static Route route(RoutingTable.Route route, boolean envoy) {
     Route.Builder r = Route.newBuilder().setMatch(match(route.match()));
     RoutingTable.Actions actions = route.actions();
     if (actions.direct() != null) {
@@ -302,7 +305,7 @@ public final class RouteTranslator {
     } else if (route.clusters().isEmpty()) {
       return null;
     } else {
-      r.setRoute(action(route));
+      r.setRoute(action(route, envoy));
     }
     return r.addAllRequestHeadersToAdd(headersToSet(route.request()))
         .addAllRequestHeadersToRemove(route.request().remove())
@@ -402,7 +405,11 @@ public final class RouteTranslator {
     return policy.build();
   }
 
-  private static RouteAction action(RoutingTable.Route route) {
+  /**
+   * The forwarding of {@code route}; Set-Cookie rewrites only for Envoy (proxyless clients run no
+   * Lua), on each weighted cluster as Contour puts them.
+   */
+  private static RouteAction action(RoutingTable.Route route, boolean envoy) {
     RouteAction.Builder action = RouteAction.newBuilder();
     if (route.prefixRewrite() != null) {
       action.setPrefixRewrite(route.prefixRewrite());
@@ -442,8 +449,14 @@ public final class RouteTranslator {
     if (route.internalRedirect() != null) {
       action.setInternalRedirectPolicy(internalRedirect(route.internalRedirect()));
     }
+    boolean cookies =
+        envoy
+            && (!route.cookieRewrites().isEmpty()
+                || route.clusters().stream().anyMatch(c -> !c.cookieRewrites().isEmpty()));
     boolean perCluster =
-        route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
+        cookies
+            || route.clusters().stream()
+                .anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
     if (route.clusters().size() == 1 && !perCluster) {
       return action.setCluster(route.clusters().get(0).cluster()).build();
     }
@@ -460,6 +473,11 @@ public final class RouteTranslator {
       String serviceHost = c.request().set().get(HOST);
       if (serviceHost != null) {
         weight.setHostRewriteLiteral(serviceHost);
+      }
+      if (cookies && !(route.cookieRewrites().isEmpty() && c.cookieRewrites().isEmpty())) {
+        weight.putTypedPerFilterConfig(
+            SetCookieRewrites.FILTER,
+            SetCookieRewrites.perRoute(route.cookieRewrites(), c.cookieRewrites()));
       }
       weighted.addClusters(weight);
     }

@@ -197,6 +197,17 @@ public class HTTPProxySpec extends UnknownFields {
       this.jwtVerificationPolicy = jwtVerificationPolicy;
     }
 
+    @JsonPropertyDescription("Attributes of the backends' Set-Cookie headers rewritten.")
+    private List<CookieRewritePolicy> cookieRewritePolicies = new ArrayList<>();
+
+    public List<CookieRewritePolicy> getCookieRewritePolicies() {
+      return cookieRewritePolicies;
+    }
+
+    public void setCookieRewritePolicies(List<CookieRewritePolicy> cookieRewritePolicies) {
+      this.cookieRewritePolicies = cookieRewritePolicies;
+    }
+
     public AuthorizationPolicy getAuthPolicy() {
       return authPolicy;
     }
@@ -606,6 +617,17 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("New endpoints get a growing share of requests over a window.")
     private SlowStartPolicy slowStartPolicy;
+
+    @JsonPropertyDescription("Attributes of this service's Set-Cookie headers rewritten.")
+    private List<CookieRewritePolicy> cookieRewritePolicies = new ArrayList<>();
+
+    public List<CookieRewritePolicy> getCookieRewritePolicies() {
+      return cookieRewritePolicies;
+    }
+
+    public void setCookieRewritePolicies(List<CookieRewritePolicy> cookieRewritePolicies) {
+      this.cookieRewritePolicies = cookieRewritePolicies;
+    }
 
     public SlowStartPolicy getSlowStartPolicy() {
       return slowStartPolicy;

@@ -5,6 +5,7 @@ import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.xds.compile.HeaderValues;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
+import dev.gantry.xds.ir.CookieRewrite;
 import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.HealthCheck;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -159,6 +160,8 @@ final class RouteCompiler {
         InternalRedirects.parse(r.getInternalRedirectPolicy(), where, errors);
     RoutingTable.JwtPolicy jwtPolicy =
         JwtProviders.routePolicy(r.getJwtVerificationPolicy(), where, errors);
+    List<CookieRewrite> cookieRewrites =
+        CookieRewrites.parse(r.getCookieRewritePolicies(), where, "route", errors);
     return Outcome.unless(
         errors,
         () ->
@@ -176,7 +179,8 @@ final class RouteCompiler {
                 rateLimit,
                 internalRedirect,
                 Authorizations.routePolicy(r.getAuthPolicy()),
-                jwtPolicy));
+                jwtPolicy,
+                cookieRewrites));
   }
 
   /**
@@ -212,6 +216,7 @@ final class RouteCompiler {
       }
       ctx.upstreams().put(upstream.name(), upstream);
       if (Boolean.TRUE.equals(s.getMirror())) {
+        CookieRewrites.parse(s.getCookieRewritePolicies(), at.where(), "service", errors);
         mirror = upstream.name();
       } else {
         clusters.add(cluster(at, s, upstream, anyWeight ? weight : 1).orReport(errors));
@@ -254,7 +259,9 @@ final class RouteCompiler {
     HeaderPolicy response =
         RoutePolicies.headers(s.getResponseHeadersPolicy(), true, variables, ctx.where())
             .orReport(errors);
+    List<CookieRewrite> cookies =
+        CookieRewrites.parse(s.getCookieRewritePolicies(), ctx.where(), "service", errors);
     return Outcome.unless(
-        errors, () -> new WeightedCluster(upstream.name(), weight, request, response));
+        errors, () -> new WeightedCluster(upstream.name(), weight, request, response, cookies));
   }
 }
