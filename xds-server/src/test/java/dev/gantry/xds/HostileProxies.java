@@ -636,6 +636,11 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, cookieRewritePolicies: [{name: s, pathRewrite: {value: LONGVALUE}}]}], cookieRewritePolicies: [{name: \"a\\nb\", secure: true}]}]\n"
     },
     {
+      "a health port the Service does not have, and a negative one",
+      "invalid: ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, healthPort: 9999}], healthCheckPolicy: {path: /healthz}}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 80, healthPort: -1}]}]\n"
+    },
+    {
       "every error at once, each reported",
       "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
       "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"

@@ -605,6 +605,18 @@ public class HTTPProxySpec extends UnknownFields {
     private Long weight;
 
     @JsonPropertyDescription(
+        "The Service port health checks go to (with a health check policy); port when unset.")
+    private Integer healthPort;
+
+    public Integer getHealthPort() {
+      return healthPort;
+    }
+
+    public void setHealthPort(Integer healthPort) {
+      this.healthPort = healthPort;
+    }
+
+    @JsonPropertyDescription(
         "This service receives copies of the route's requests; its responses are dropped.")
     private Boolean mirror;
 
