@@ -445,17 +445,35 @@ public record RoutingTable(List<VirtualHost> virtualHosts, Map<String, Upstream>
   }
 
   /**
-   * What a route does besides forwarding to its clusters: a cluster receiving copies whose
-   * responses are dropped, WebSocket upgrades, or an answer of its own (a redirect or a fixed
-   * response) instead of forwarding; and whether a TLS host serves it over plain HTTP too.
+   * What a route does besides forwarding to its clusters: a cluster receiving copies of {@code
+   * mirrorPercent} % of the requests, whose responses are dropped, WebSocket upgrades, or an answer
+   * of its own (a redirect or a fixed response) instead of forwarding; and whether a TLS host
+   * serves it over plain HTTP too.
    */
   public record Actions(
       String mirrorCluster,
       boolean websockets,
       Redirect redirect,
       DirectResponse direct,
-      boolean permitInsecure) {
+      boolean permitInsecure,
+      int mirrorPercent) {
     public static final Actions NONE = new Actions(null, false, null, null, false);
+
+    public Actions {
+      if (mirrorPercent < 1 || mirrorPercent > 100) {
+        throw new IllegalArgumentException("mirrorPercent " + mirrorPercent + " is not 1-100");
+      }
+    }
+
+    /** Actions whose mirror, if any, gets every request. */
+    public Actions(
+        String mirrorCluster,
+        boolean websockets,
+        Redirect redirect,
+        DirectResponse direct,
+        boolean permitInsecure) {
+      this(mirrorCluster, websockets, redirect, direct, permitInsecure, 100);
+    }
 
     public Actions(
         String mirrorCluster, boolean websockets, Redirect redirect, DirectResponse direct) {

@@ -440,8 +440,16 @@ public final class RouteTranslator {
       action.addHashPolicy(hashPolicy(h));
     }
     if (route.actions().mirrorCluster() != null) {
+      // Contour's mirror percentage: always a runtime fraction, 100 % when the weight is unset.
       action.addRequestMirrorPolicies(
-          RouteAction.RequestMirrorPolicy.newBuilder().setCluster(route.actions().mirrorCluster()));
+          RouteAction.RequestMirrorPolicy.newBuilder()
+              .setCluster(route.actions().mirrorCluster())
+              .setRuntimeFraction(
+                  RuntimeFractionalPercent.newBuilder()
+                      .setDefaultValue(
+                          FractionalPercent.newBuilder()
+                              .setNumerator(route.actions().mirrorPercent())
+                              .setDenominator(FractionalPercent.DenominatorType.HUNDRED))));
     }
     if (route.actions().websockets()) {
       action.addUpgradeConfigs(RouteAction.UpgradeConfig.newBuilder().setUpgradeType("websocket"));

@@ -30,8 +30,11 @@ import java.util.Set;
 final class RouteCompiler {
   private RouteCompiler() {}
 
-  /** What a route forwards to: its weighted clusters and its mirror's cluster, if any. */
-  private record Forwarding(List<WeightedCluster> clusters, String mirror) {}
+  /**
+   * What a route forwards to: its weighted clusters, and its mirror's cluster (null: none) with the
+   * percentage of requests copied to it.
+   */
+  private record Forwarding(List<WeightedCluster> clusters, String mirror, int mirrorPercent) {}
 
   /** The routes of {@code p}, in the order Envoy is to try them; failed if any route is invalid. */
   static Outcome<List<RoutingTable.Route>> routes(CompileContext ctx, HTTPProxy p) {
@@ -119,7 +122,8 @@ final class RouteCompiler {
         redirect,
         // Only a mirror: like Contour, the route answers 503 itself.
         onlyMirror ? new RoutingTable.DirectResponse(503, "") : direct,
-        Boolean.TRUE.equals(r.getPermitInsecure()));
+        Boolean.TRUE.equals(r.getPermitInsecure()),
+        forwarding.mirrorPercent());
   }
 
   /** The route's health check, absent when it has none. */
@@ -203,6 +207,7 @@ final class RouteCompiler {
                         && s.getWeight() > 0);
     List<WeightedCluster> clusters = new ArrayList<>();
     String mirror = null;
+    int mirrorPercent = 100;
     for (int j = 0; j < services.size(); j++) {
       HTTPProxySpec.RouteService s = services.get(j);
       CompileContext at = ctx.at(ctx.where() + ".services[" + j + "]");
@@ -218,11 +223,15 @@ final class RouteCompiler {
       if (Boolean.TRUE.equals(s.getMirror())) {
         CookieRewrites.parse(s.getCookieRewritePolicies(), at.where(), "service", errors);
         mirror = upstream.name();
+        // Contour: the weight is the percentage of requests mirrored; unset (or 0) is all of
+        // them, and Envoy takes more than 100 as 100.
+        mirrorPercent = weight == 0 ? 100 : (int) Math.min(weight, 100);
       } else {
         clusters.add(cluster(at, s, upstream, anyWeight ? weight : 1).orReport(errors));
       }
     }
-    return new Forwarding(clusters.stream().filter(Objects::nonNull).toList(), mirror);
+    return new Forwarding(
+        clusters.stream().filter(Objects::nonNull).toList(), mirror, mirrorPercent);
   }
 
   /** The service's cluster with its slow start and TLS, or null with its errors added. */
