@@ -140,6 +140,43 @@ class TcpProxyIncludesTest {
             List.of()));
   }
 
+  @org.junit.jupiter.api.Test
+  void aCycleNamesItsPathOnTheProxyThatClosesItAndOnTheRoot() {
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry")
+            .compile(
+                List.of(
+                    parse("root", ROOT + "tcpproxy: {include: {name: a}}"),
+                    parse("a", "tcpproxy: {include: {name: b}}"),
+                    parse("b", "tcpproxy: {include: {name: a}}")),
+                ProxyCompilerTest.SNAPSHOT,
+                Map.of());
+
+    Map<String, List<String>> messages = new TreeMap<>();
+    result
+        .verdicts()
+        .forEach(v -> messages.put(v.name(), v.errors().stream().map(e -> e.message()).toList()));
+    assertThat(messages)
+        .containsEntry(
+            "b", List.of("include creates a cycle: demo/root -> demo/a -> demo/b -> demo/a"))
+        .containsEntry(
+            "root",
+            List.of(
+                "spec.tcpproxy.include: demo/b: include creates a cycle: demo/root -> demo/a ->"
+                    + " demo/b -> demo/a"));
+  }
+
+  private static HTTPProxy parse(String name, String spec) {
+    return Serialization.unmarshal(
+        "apiVersion: projectcontour.io/v1\nkind: HTTPProxy\n"
+            + "metadata: {name: "
+            + name
+            + ", namespace: demo}\n"
+            + "spec:\n  ingressClassName: gantry\n"
+            + spec.indent(2),
+        HTTPProxy.class);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void followsTheChainAsContour(Case c) {
