@@ -77,6 +77,15 @@ class UnimplementedFieldsTest {
             List.of(),
             List.of()),
         Arguments.of(
+            "tcpproxy.include and healthPort: implemented; invalid here for the missing target,"
+                + " not as unimplemented",
+            "virtualhost: {fqdn: a.test, tls: {passthrough: true}}\n"
+                + "tcpproxy: {include: {name: nowhere}, includes: {name: old}}\n"
+                + "routes: [{services: [{name: kuard, port: 80, healthPort: 8080}]}]",
+            "invalid",
+            List.of(),
+            List.of()),
+        Arguments.of(
             "a field of Contour's CRD Gantry does not know: a warning naming it",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
