@@ -31,7 +31,7 @@ class TolerantInformerTest {
         serialization.convertValue(
             raw(
                 """
-                  virtualhost: {fqdn: a.test, jwtProviders: [{name: p, issuer: i}]}
+                  virtualhost: {fqdn: a.test, jwtProviders: [{name: p, issuer: i}], futureHostField: 1}
                   routes:
                   - services: [{name: s, port: 80, cookieRewritePolicies: [{name: d, maxAge: 1}]}]
                   - services: [{name: s, port: 80}]
@@ -46,7 +46,7 @@ class TolerantInformerTest {
             "spec.futureField",
             "spec.routes[0].services[0].cookieRewritePolicies[0].maxAge",
             "spec.routes[1].futureRouteField",
-            "spec.virtualhost.jwtProviders");
+            "spec.virtualhost.futureHostField");
     assertThat(proxy.getSpec().getVirtualhost().getFqdn()).isEqualTo("a.test");
   }
 
