@@ -38,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
 class HealthCheckIT {
   private static final String HOST = "checked.example.com";
   private static final String TOLERANT = "tolerant.example.com";
+  private static final String SPLIT = "split.example.com";
 
   private final List<HttpServer> backends = new ArrayList<>();
   private final AtomicBoolean westHealthy = new AtomicBoolean(false);
@@ -51,6 +52,12 @@ class HealthCheckIT {
   void start() throws IOException {
     int east = backend("east", new AtomicBoolean(true));
     int west = backend("west", westHealthy);
+    // Service split: each endpoint serves on one port and answers checks on another (healthPort);
+    // west's traffic port passes any check, but its health port fails.
+    int splitEast = backend("split-east", new AtomicBoolean(true));
+    int splitWest = backend("split-west", new AtomicBoolean(true));
+    int splitEastHealth = backend("split-east-health", new AtomicBoolean(true));
+    int splitWestHealth = backend("split-west-health", new AtomicBoolean(false));
     gateway =
         LoopbackGateway.start(
             "envoy-hc",
@@ -58,7 +65,8 @@ class HealthCheckIT {
             List.of(
                 proxy("demo/checked", HOST, 1L),
                 proxy("demo/broken", "broken.example.com", -1L),
-                tolerant()),
+                tolerant(),
+                split()),
             new FederationSnapshot(
                 Map.of(
                     ServiceName.of("demo", "who"),
@@ -66,6 +74,27 @@ class HealthCheckIT {
                         .port("http", 80)
                         .cluster("east", 0, 1, "http", "127.0.0.1:" + east)
                         .cluster("west", 0, 1, "http", "127.0.0.1:" + west)
+                        .build(),
+                    ServiceName.of("demo", "split"),
+                    Fixtures.service("demo/split")
+                        .port("http", 80)
+                        .port("health", 8081)
+                        .clusterEndpoints(
+                            "east",
+                            0,
+                            1,
+                            Fixtures.endpoint(
+                                "127.0.0.1",
+                                dev.gantry.api.federation.FederatedEndpoint.State.READY,
+                                Map.of("http", splitEast, "health", splitEastHealth)))
+                        .clusterEndpoints(
+                            "west",
+                            0,
+                            1,
+                            Fixtures.endpoint(
+                                "127.0.0.1",
+                                dev.gantry.api.federation.FederatedEndpoint.State.READY,
+                                Map.of("http", splitWest, "health", splitWestHealth)))
                         .build()),
                 Map.of()));
   }
@@ -118,6 +147,15 @@ class HealthCheckIT {
     return Fixtures.proxy(key).fqdn(fqdn).rawRoute(route).build();
   }
 
+  /** A proxy whose checks go to the service's health port ({@code healthPort}). */
+  private static HTTPProxy split() {
+    HTTPProxy proxy = proxy("demo/split", SPLIT, 1L);
+    HTTPProxySpec.RouteService service = proxy.getSpec().getRoutes().get(0).getServices().get(0);
+    service.setName("split");
+    service.setHealthPort(8081);
+    return proxy;
+  }
+
   /** A proxy whose checks pass on any status below 600: a backend answering 503 stays in. */
   private static HTTPProxy tolerant() {
     HTTPProxy proxy = proxy("demo/tolerant", TOLERANT, 1L);
@@ -153,9 +191,9 @@ class HealthCheckIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(answers(30)).containsExactly("east"));
     // Both were checked, with Contour's default Host header.
-    assertThat(checkHosts)
-        .containsOnlyKeys("east", "west")
-        .allSatisfy((k, hosts) -> assertThat(hosts).containsExactly("contour-envoy-healthcheck"));
+    assertThat(checkHosts).containsKeys("east", "west");
+    assertThat(List.of(checkHosts.get("east"), checkHosts.get("west")))
+        .allSatisfy(hosts -> assertThat(hosts).containsExactly("contour-envoy-healthcheck"));
 
     westHealthy.set(true);
     await()
@@ -170,6 +208,17 @@ class HealthCheckIT {
         .untilAsserted(() -> assertThat(answers(30)).containsExactly("east"));
     assertThat(gateway.metrics().scrape())
         .doesNotContainPattern("gantry_xds_nacks_total\\{[^}]*} [1-9]");
+  }
+
+  @Test
+  void aHealthPortTakesTheChecksAndDecidesWhoGetsTraffic() {
+    // West's traffic port would pass, but its health port fails: it gets no request.
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(answers(SPLIT, 30)).containsExactly("split-east"));
+    assertThat(checkHosts).containsKeys("split-east-health", "split-west-health");
+    assertThat(checkHosts).doesNotContainKeys("split-east", "split-west");
   }
 
   @Test

@@ -656,6 +656,31 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], rateLimitPolicy: {global: {disabled: true, descriptors: [{entries: [{}]}]}}}]\n"
     },
     {
+      "a cookie path rewrite of Lua quotes and escapes: taken as text, served",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], cookieRewritePolicies: [{name: s, pathRewrite: {value: '/\"..os.exit(1)..\"\\\\]]--'}}]}]\n"
+    },
+    {
+      "a cookie name with a line break, and a path of 9,000 characters on a service",
+      "invalid: RouteError/CookieRewritePoliciesInvalid, RouteError/CookieRewritePoliciesInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, cookieRewritePolicies: [{name: s, pathRewrite: {value: LONGVALUE}}]}], cookieRewritePolicies: [{name: \"a\\nb\", secure: true}]}]\n"
+    },
+    {
+      "a health port the Service does not have, and a negative one",
+      "invalid: ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, healthPort: 9999}], healthCheckPolicy: {path: /healthz}}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 80, healthPort: -1}]}]\n"
+    },
+    {
+      "a TCP proxy that includes its own proxy",
+      "invalid: TCPProxyIncludeError/RootIncludesRoot",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {include: {name: NAME}}\n"
+    },
+    {
+      "a TCP proxy with services and an include of nothing",
+      "invalid: TCPProxyError/NoServicesAndInclude",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80}], includes: {name: \"\"}}\n"
+    },
+    {
       "every error at once, each reported",
       "invalid: VirtualHostError/FQDNInvalid, ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid, RouteError/NoServicesPresent",
       "  virtualhost: {fqdn: \"bad_host\"}\n  routes: [{services: [{name: nowhere, port: 80}]}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 0}]}, {conditions: [{prefix: /c}]}]\n"

@@ -134,6 +134,9 @@ class RouteActionsIT {
         .fqdn(HOST)
         .route("/mirrored", "main", 80, null, "mirror", 80, null)
         .lastRoute(r -> r.getServices().get(1).setMirror(true))
+        // Contour's mirror percentage: the mirror's weight.
+        .route("/half-mirrored", "main", 80, null, "mirror", 80, 50L)
+        .lastRoute(r -> r.getServices().get(1).setMirror(true))
         .route("/old")
         .lastRoute(r -> r.setRequestRedirectPolicy(redirect))
         .route("/gone")
@@ -174,6 +177,32 @@ class RouteActionsIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> mirrored.contains("/mirrored/a"));
     assertThat(get("/other").body()).isEqualTo("main");
     assertThat(mirrored).doesNotContain("/other");
+  }
+
+  @Test
+  void aMirrorsWeightIsThePercentageOfRequestsCopied() throws Exception {
+    int requests = 200;
+    for (int i = 0; i < requests; i++) {
+      assertThat(get("/half-mirrored/" + i).body()).isEqualTo("main");
+    }
+    // Copies go out after the answers: count them once no more arrive.
+    int[] last = {-1};
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              int now = copies("/half-mirrored/");
+              boolean settled = now == last[0];
+              last[0] = now;
+              return settled;
+            });
+    // 50 %: about 100 of 200; binomial, so 60..140 is more than five standard deviations wide.
+    assertThat(copies("/half-mirrored/")).isBetween(60, 140);
+  }
+
+  private int copies(String prefix) {
+    return (int) mirrored.stream().filter(p -> p.startsWith(prefix)).count();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.gantry.api.crd.contour.CookieRewritePolicy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
@@ -67,6 +68,16 @@ class RoutePoliciesIT {
             return;
           }
           var h = exchange.getRequestHeaders();
+          if (path.contains("cookies")) {
+            var cookies = exchange.getResponseHeaders();
+            cookies.add(
+                "Set-Cookie", "session=abc; Path=/old; Domain=old.example.com; Secure; HttpOnly");
+            cookies.add("Set-Cookie", "other=1; Path=/");
+            cookies.add("Set-Cookie", "svc=2; SameSite=Lax");
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            return;
+          }
           if (path.startsWith("/dynamic")) {
             byte[] bytes =
                 ("client="
@@ -225,8 +236,27 @@ class RoutePoliciesIT {
     computed.getSet().add(new HTTPProxySpec.HeaderValue("X-Literal", "100% %UNKNOWN%"));
     dynamic.setRequestHeadersPolicy(computed);
 
+    // Set-Cookie attributes rewritten by the route's rules and the service's.
+    HTTPProxySpec.Route cookies = new HTTPProxySpec.Route();
+    cookies.getConditions().add(Fixtures.prefix("/cookies"));
+    CookieRewritePolicy session = new CookieRewritePolicy();
+    session.setName("session");
+    session.setPathRewrite(new CookieRewritePolicy.Value("/app"));
+    session.setDomainRewrite(new CookieRewritePolicy.Value("new.example.com"));
+    session.setSecure(false);
+    session.setSameSite("Strict");
+    cookies.getCookieRewritePolicies().add(session);
+    HTTPProxySpec.RouteService rewritten = Fixtures.routeService("echo", 80, null);
+    CookieRewritePolicy svc = new CookieRewritePolicy();
+    svc.setName("svc");
+    svc.setSameSite("None");
+    svc.setSecure(true);
+    rewritten.getCookieRewritePolicies().add(svc);
+    cookies.getServices().add(rewritten);
+
     return Fixtures.proxy("demo/policies")
         .fqdn(HOST)
+        .rawRoute(cookies)
         .rawRoute(dynamic)
         .rawRoute(host)
         .rawRoute(treatMissing)
@@ -312,6 +342,29 @@ class RoutePoliciesIT {
     assertThat(other.body()).isEqualTo("path=/other;x-added=null;x-gone=1;x-svc=null");
     assertThat(other.headers().firstValue("x-backend-secret")).hasValue("s");
     assertThat(metrics.scrape()).doesNotContainPattern("gantry_xds_nacks_total\\{[^}]*} [1-9]");
+  }
+
+  @Test
+  void setCookieAttributesAreRewrittenByTheRoutesAndTheServicesRules() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+
+    HttpResponse<String> response = get("/cookies");
+
+    assertThat(response.statusCode()).isEqualTo(204);
+    assertThat(response.headers().allValues("set-cookie"))
+        .containsExactlyInAnyOrder(
+            "session=abc; Path=/app; Domain=new.example.com; HttpOnly; SameSite=Strict",
+            "other=1; Path=/",
+            "svc=2; SameSite=None; Secure");
+    // Other routes leave the backend's cookies alone.
+    assertThat(get("/plain-cookies").headers().allValues("set-cookie"))
+        .containsExactlyInAnyOrder(
+            "session=abc; Path=/old; Domain=old.example.com; Secure; HttpOnly",
+            "other=1; Path=/",
+            "svc=2; SameSite=Lax");
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.TCPHealthCheckPolicy;
+import dev.gantry.api.crd.contour.TCPProxy;
+import dev.gantry.api.crd.contour.TCPProxyInclude;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.testbed.Envoy;
@@ -30,11 +32,13 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A TCP proxy's {@code healthCheckPolicy} through a real Envoy: Envoy terminates TLS and forwards
  * the stream to a service of two endpoints, one of which accepts no connection. Envoy's TCP checks
- * find it, and every stream then reaches the live one.
+ * find it, and every stream then reaches the live one. A second root's TCP proxy is another proxy's
+ * ({@code tcpproxy.include}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TcpProxyPoliciesIT {
   private static final String HOST = "tcp.example.com";
+  private static final String INCLUDING = "including.example.com";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -48,6 +52,7 @@ class TcpProxyPoliciesIT {
   @BeforeAll
   void start() throws IOException {
     int live = backends.start("live");
+    int solo = backends.start("solo");
     try (ServerSocket closed = new ServerSocket()) {
       closed.bind(new InetSocketAddress("127.0.0.1", 0));
       deadPort = closed.getLocalPort();
@@ -68,6 +73,18 @@ class TcpProxyPoliciesIT {
             .tcpProxy("pair", 80, null)
             .build();
     proxy.getSpec().getTcpproxy().setHealthCheckPolicy(check);
+    // A root whose TCP proxy is another proxy's (tcpproxy.include), which lists the service.
+    HTTPProxy including =
+        Fixtures.proxy("demo/including").fqdn(INCLUDING).tls("including", null, null).build();
+    TCPProxy include = new TCPProxy();
+    include.setInclude(new TCPProxyInclude("target", null));
+    including.getSpec().setTcpproxy(include);
+    HTTPProxy target = Fixtures.proxy("demo/target").tcpProxy("solo", 80, null).build();
+    FederatedService soloService =
+        Fixtures.service("demo/solo")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "127.0.0.1:" + solo)
+            .build();
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     Fixtures.publishing(
         executor,
@@ -76,18 +93,22 @@ class TcpProxyPoliciesIT {
         Ports.freeLoopbackPort(),
         httpsPort,
         verdicts::set,
-        List.of(proxy),
-        new FederationSnapshot(Map.of(pair.name(), pair), Map.of()),
+        List.of(proxy, including, target),
+        new FederationSnapshot(
+            Map.of(pair.name(), pair, soloService.name(), soloService), Map.of()),
         Map.of(
             "demo/serving",
-            TestCertificates.tlsSecret("demo/serving", TestCertificates.rsa("tcp", HOST))));
+            TestCertificates.tlsSecret("demo/serving", TestCertificates.rsa("tcp", HOST)),
+            "demo/including",
+            TestCertificates.tlsSecret(
+                "demo/including", TestCertificates.rsa("including", INCLUDING))));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(verdicts.get())
-                    .singleElement()
-                    .satisfies(v -> assertThat(v.valid()).isTrue()));
+                    .hasSize(3)
+                    .allSatisfy(v -> assertThat(v.valid()).as(v.name()).isTrue()));
     envoy =
         Envoy.start(
             "envoy-tcp-policies",
@@ -105,6 +126,18 @@ class TcpProxyPoliciesIT {
     }
     executor.shutdownNow();
     backends.close();
+  }
+
+  @Test
+  void aTcpProxyIncludedFromAnotherProxyServesTheRootsStream() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(TlsClient.to(httpsPort, INCLUDING).get(INCLUDING, "/"))
+                    .startsWith("HTTP/1.1 200")
+                    .endsWith("solo"));
   }
 
   @Test

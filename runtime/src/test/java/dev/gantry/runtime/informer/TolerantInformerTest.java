@@ -31,11 +31,12 @@ class TolerantInformerTest {
         serialization.convertValue(
             raw(
                 """
-                  virtualhost: {fqdn: a.test, jwtProviders: [{name: p, issuer: i}]}
+                  virtualhost: {fqdn: a.test, jwtProviders: [{name: p, issuer: i}], futureHostField: 1}
                   routes:
-                  - services: [{name: s, port: 80, cookieRewritePolicies: [{name: d}]}]
+                  - services: [{name: s, port: 80, cookieRewritePolicies: [{name: d, maxAge: 1}]}]
                   - services: [{name: s, port: 80}]
-                    cookieRewritePolicies: [{name: c}]
+                    cookieRewritePolicies: [{name: c, secure: true}]
+                    futureRouteField: {a: 1}
                   futureField: 1
                 """),
             HTTPProxy.class);
@@ -43,9 +44,9 @@ class TolerantInformerTest {
     assertThat(UnknownFields.collect(proxy.getSpec(), "spec"))
         .containsOnlyKeys(
             "spec.futureField",
-            "spec.routes[0].services[0].cookieRewritePolicies",
-            "spec.routes[1].cookieRewritePolicies",
-            "spec.virtualhost.jwtProviders");
+            "spec.routes[0].services[0].cookieRewritePolicies[0].maxAge",
+            "spec.routes[1].futureRouteField",
+            "spec.virtualhost.futureHostField");
     assertThat(proxy.getSpec().getVirtualhost().getFqdn()).isEqualTo("a.test");
   }
 

@@ -86,7 +86,8 @@ public final class ServiceResolver {
         upstream.port(),
         policies,
         upstream.protocol(),
-        upstream.protocol().tls() ? tls : null);
+        upstream.protocol().tls() ? tls : null,
+        upstream.healthPort());
   }
 
   /**
@@ -142,6 +143,11 @@ public final class ServiceResolver {
               where + ": service \"" + name + "\": port " + s.getPort() + " is not defined"));
       return null;
     }
+    int before = errors.size();
+    ServicePortSpec healthPort = healthPort(s, target, name, policies, where, errors);
+    if (errors.size() > before) {
+      return null;
+    }
     // The route's protocol, else the one the Service gives the port (as Contour).
     UpstreamProtocol protocol =
         s.getProtocol() == null || s.getProtocol().isEmpty()
@@ -154,7 +160,50 @@ public final class ServiceResolver {
         port,
         policies,
         protocol,
-        protocol.tls() ? tls : null);
+        protocol.tls() ? tls : null,
+        healthPort);
+  }
+
+  /**
+   * The Service port the health checks of {@code s} go to, as Contour: its {@code healthPort} when
+   * the route (or TCP proxy) has a health check policy and it differs from {@code port}, which must
+   * then be a port of the Service as {@code port} must ({@code ServiceUnresolvedReference}); null
+   * when the checks go to {@code port}, or with an error added when it does not resolve. A value
+   * outside 1-65535 (Contour's CRD refuses it) is {@code ServicePortInvalid}.
+   */
+  private static ServicePortSpec healthPort(
+      HTTPProxySpec.RouteService s,
+      FederatedService target,
+      ServiceName name,
+      ClusterPolicies policies,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    Integer wanted = s.getHealthPort();
+    if (wanted == null) {
+      return null;
+    }
+    if (wanted < 1 || wanted > 65535) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServicePortInvalid",
+              where + ": healthPort " + wanted + " is not 1-65535"));
+      return null;
+    }
+    if (policies.healthCheck() == null || wanted.equals(s.getPort())) {
+      return null;
+    }
+    ServicePortSpec port =
+        target.ports().stream().filter(p -> p.port() == wanted).findFirst().orElse(null);
+    if (port == null) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where + ": service \"" + name + "\": healthPort " + wanted + " is not defined"));
+      return null;
+    }
+    return port;
   }
 
   /**
@@ -261,6 +310,7 @@ public final class ServiceResolver {
             port,
             ClusterPolicies.DEFAULT,
             UpstreamProtocol.ofService(port),
+            null,
             null));
   }
 
@@ -289,7 +339,8 @@ public final class ServiceResolver {
       ServicePortSpec port,
       ClusterPolicies policies,
       UpstreamProtocol protocol,
-      UpstreamTls tls) {
+      UpstreamTls tls,
+      ServicePortSpec healthPort) {
     // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
     // asking for different ones get different clusters; the defaults add nothing, which keeps the
     // names of clusters without policies as they were.
@@ -315,6 +366,9 @@ public final class ServiceResolver {
     if (policies.slowStart() != null) {
       identity.append("/slowStart=").append(policies.slowStart().identity());
     }
+    if (healthPort != null) {
+      identity.append("/healthPort=").append(healthPort.port());
+    }
     String clusterName =
         name.namespace()
             + "/"
@@ -333,7 +387,8 @@ public final class ServiceResolver {
         protocol,
         policies.healthCheck(),
         tls,
-        policies.slowStart());
+        policies.slowStart(),
+        healthPort);
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

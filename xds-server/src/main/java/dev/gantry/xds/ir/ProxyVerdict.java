@@ -30,6 +30,7 @@ public record ProxyVerdict(
   public static final String INCLUDE_ERROR = "IncludeError";
   public static final String TLS_ERROR = "TLSError";
   public static final String TCP_PROXY_ERROR = "TCPProxyError";
+  public static final String TCP_PROXY_INCLUDE_ERROR = "TCPProxyIncludeError";
   public static final String CORS_ERROR = "CORSError";
   public static final String AUTH_ERROR = "AuthError";
   public static final String JWT_VERIFICATION_ERROR = "JWTVerificationError";

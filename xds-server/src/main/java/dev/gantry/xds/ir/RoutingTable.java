@@ -293,7 +293,8 @@ public record RoutingTable(
    * rate limit (null: the virtual host's), its own authorization policy (null: none, the host's
    * applies; see {@link VirtualHost#authCheckOf}), its own JWT verification policy (null: the
    * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}) and its global rate
-   * limit (null: none; see {@link VirtualHost#globallyLimits}).
+   * limit (null: none; see {@link VirtualHost#globallyLimits}), and the Set-Cookie rewrites of all
+   * its clusters' responses (a cluster's own rules of a cookie go over these).
    */
   public record Route(
       Match match,
@@ -310,14 +311,16 @@ public record RoutingTable(
       InternalRedirect internalRedirect,
       AuthPolicy authPolicy,
       JwtPolicy jwtPolicy,
-      GlobalRateLimit globalRateLimit) {
+      GlobalRateLimit globalRateLimit,
+      List<CookieRewrite> cookieRewrites) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
+      cookieRewrites = List.copyOf(cookieRewrites);
     }
 
-    /** A route without a global rate limit of its own. */
+    /** A route without a global rate limit of its own that rewrites no Set-Cookie header. */
     public Route(
         Match match,
         List<WeightedCluster> clusters,
@@ -348,7 +351,8 @@ public record RoutingTable(
           internalRedirect,
           authPolicy,
           jwtPolicy,
-          null);
+          null,
+          List.of());
     }
 
     /** A route without a JWT verification policy of its own. */
@@ -487,17 +491,35 @@ public record RoutingTable(
   }
 
   /**
-   * What a route does besides forwarding to its clusters: a cluster receiving copies whose
-   * responses are dropped, WebSocket upgrades, or an answer of its own (a redirect or a fixed
-   * response) instead of forwarding; and whether a TLS host serves it over plain HTTP too.
+   * What a route does besides forwarding to its clusters: a cluster receiving copies of {@code
+   * mirrorPercent} % of the requests, whose responses are dropped, WebSocket upgrades, or an answer
+   * of its own (a redirect or a fixed response) instead of forwarding; and whether a TLS host
+   * serves it over plain HTTP too.
    */
   public record Actions(
       String mirrorCluster,
       boolean websockets,
       Redirect redirect,
       DirectResponse direct,
-      boolean permitInsecure) {
+      boolean permitInsecure,
+      int mirrorPercent) {
     public static final Actions NONE = new Actions(null, false, null, null, false);
+
+    public Actions {
+      if (mirrorPercent < 1 || mirrorPercent > 100) {
+        throw new IllegalArgumentException("mirrorPercent " + mirrorPercent + " is not 1-100");
+      }
+    }
+
+    /** Actions whose mirror, if any, gets every request. */
+    public Actions(
+        String mirrorCluster,
+        boolean websockets,
+        Redirect redirect,
+        DirectResponse direct,
+        boolean permitInsecure) {
+      this(mirrorCluster, websockets, redirect, direct, permitInsecure, 100);
+    }
 
     public Actions(
         String mirrorCluster, boolean websockets, Redirect redirect, DirectResponse direct) {

@@ -19,6 +19,8 @@ import java.util.Objects;
  *     healthCheckPolicy}); null for none
  * @param tls the server name and certificate validation of a TLS protocol; null for none
  * @param slowStart how new endpoints ramp up (the service's {@code slowStartPolicy}); null for none
+ * @param healthPort the service port whose endpoint ports the health checks go to (the service's
+ *     {@code healthPort}); null for {@code port}
  */
 public record Upstream(
     String name,
@@ -30,7 +32,8 @@ public record Upstream(
     UpstreamProtocol protocol,
     HealthCheck healthCheck,
     UpstreamTls tls,
-    SlowStart slowStart) {
+    SlowStart slowStart,
+    ServicePortSpec healthPort) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
@@ -38,6 +41,35 @@ public record Upstream(
     if (tls != null && !protocol.tls()) {
       throw new IllegalArgumentException(name + ": TLS settings need a TLS protocol");
     }
+    if (healthPort != null && healthCheck == null) {
+      throw new IllegalArgumentException(name + ": a health port needs a health check");
+    }
+  }
+
+  /** An upstream whose health checks, if any, go to its own port. */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout,
+      UpstreamProtocol protocol,
+      HealthCheck healthCheck,
+      UpstreamTls tls,
+      SlowStart slowStart) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        tls,
+        slowStart,
+        null);
   }
 
   /** An upstream without slow start. */
@@ -116,7 +148,8 @@ public record Upstream(
         protocol,
         healthCheck,
         tls,
-        slowStart);
+        slowStart,
+        healthPort);
   }
 
   /** An upstream speaking HTTP/1.1 in clear text, without health checks. */

@@ -4,6 +4,7 @@ import com.google.protobuf.UInt32Value;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedEndpoint;
 import dev.gantry.api.federation.FederatedEndpoint.State;
+import dev.gantry.api.federation.ServicePortSpec;
 import dev.gantry.xds.ir.IpLiterals;
 import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -20,7 +21,8 @@ import java.util.List;
 /**
  * ClusterLoadAssignments: one locality per source cluster (region = cluster name) with that
  * cluster's priority and weight; endpoints at the target port named like the service port, only
- * those that may take traffic ({@link #admitted}).
+ * those that may take traffic ({@link #admitted}), checked at the target port of the upstream's
+ * health port when it has one.
  */
 public final class EndpointTranslator {
   private EndpointTranslator() {}
@@ -39,17 +41,20 @@ public final class EndpointTranslator {
         if (port == null || e.state() != admitted) {
           continue;
         }
+        Endpoint.Builder endpoint =
+            Endpoint.newBuilder()
+                .setAddress(
+                    Address.newBuilder()
+                        .setSocketAddress(
+                            SocketAddress.newBuilder().setAddress(e.address()).setPortValue(port)));
+        Integer healthPort =
+            upstream.healthPort() == null ? null : targetPort(upstream.healthPort(), upstream, e);
+        if (healthPort != null && healthPort.intValue() != port) {
+          endpoint.setHealthCheckConfig(
+              Endpoint.HealthCheckConfig.newBuilder().setPortValue(healthPort));
+        }
         locality.addLbEndpoints(
-            LbEndpoint.newBuilder()
-                .setHealthStatus(HealthStatus.HEALTHY)
-                .setEndpoint(
-                    Endpoint.newBuilder()
-                        .setAddress(
-                            Address.newBuilder()
-                                .setSocketAddress(
-                                    SocketAddress.newBuilder()
-                                        .setAddress(e.address())
-                                        .setPortValue(port)))));
+            LbEndpoint.newBuilder().setHealthStatus(HealthStatus.HEALTHY).setEndpoint(endpoint));
       }
       if (locality.getLbEndpointsCount() > 0) {
         localities.add(locality);
@@ -97,12 +102,17 @@ public final class EndpointTranslator {
    * no port of that name in its slice, or an FQDN endpoint.
    */
   private static Integer dialablePort(Upstream upstream, FederatedEndpoint e) {
-    return IpLiterals.ipLiteral(e.address()) ? targetPort(upstream, e) : null;
+    return IpLiterals.ipLiteral(e.address()) ? targetPort(upstream.port(), upstream, e) : null;
   }
 
-  /** The endpoint's port for the service port: by name, or the only port when unnamed. */
-  private static Integer targetPort(Upstream upstream, FederatedEndpoint e) {
-    Integer byName = e.ports().get(upstream.port().name());
+  /**
+   * The endpoint's port for {@code servicePort}: by name, or the only port when unnamed. For the
+   * health port ({@code healthPort}) the checks go there, as Contour sets it; an endpoint without
+   * it is checked at the port it serves.
+   */
+  private static Integer targetPort(
+      ServicePortSpec servicePort, Upstream upstream, FederatedEndpoint e) {
+    Integer byName = e.ports().get(servicePort.name());
     if (byName != null) {
       return byName;
     }

@@ -88,10 +88,10 @@ public final class ListenerTranslator {
 
   /**
    * The HTTP connection manager of Envoy's listeners ({@code ingress_http} and each {@code
-   * ingress_https} chain): routes from RDS, the CORS, local rate limit and RBAC filters before the
-   * router (each acts on virtual hosts and routes with a policy only), and the {@code settings}
-   * (see {@link ClientConnections#apply}). Proxyless gRPC clients get none of these: they have no
-   * socket of their own to log, time or take a client address from.
+   * ingress_https} chain): routes from RDS, the CORS, local rate limit, RBAC and Set-Cookie rewrite
+   * filters before the router (each acts on virtual hosts and routes with a policy only), and the
+   * {@code settings} (see {@link ClientConnections#apply}). Proxyless gRPC clients get none of
+   * these: they have no socket of their own to log, time or take a client address from.
    */
   static HttpConnectionManager envoyHttpConnectionManager(
       String routeConfigName, String statPrefix, ListenerSettings settings) {
@@ -113,6 +113,7 @@ public final class ListenerTranslator {
                 HttpFilter.newBuilder()
                     .setName(RouteTranslator.RBAC_FILTER)
                     .setTypedConfig(Any.pack(RBAC.getDefaultInstance())))
+            .addHttpFilters(SetCookieRewrites.filter())
             .addAllHttpFilters(plain.getHttpFiltersList())
             .build();
     return ClientConnections.apply(filtered, settings);

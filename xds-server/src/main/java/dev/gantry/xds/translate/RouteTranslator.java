@@ -169,7 +169,7 @@ public final class RouteTranslator {
       if (!envoy && envoyOnly(host, route)) {
         continue;
       }
-      Route r = route(route);
+      Route r = route(route, envoy);
       if (r != null) {
         RoutingTable.AuthCheck auth = host.authCheckOf(route);
         String jwt = host.jwtRequirementOf(route);
@@ -324,8 +324,11 @@ public final class RouteTranslator {
         .build();
   }
 
-  /** A route as Envoy gets it; null for one that has nothing to forward to. */
-  private static Route route(RoutingTable.Route route) {
+  /**
+   * A route as Envoy gets it ({@code envoy}) or a proxyless client; null for one that has nothing
+   * to forward to.
+   */
+  private static Route route(RoutingTable.Route route, boolean envoy) {
     Route.Builder r = Route.newBuilder().setMatch(match(route.match()));
     RoutingTable.Actions actions = route.actions();
     if (actions.direct() != null) {
@@ -335,7 +338,7 @@ public final class RouteTranslator {
     } else if (route.clusters().isEmpty()) {
       return null;
     } else {
-      r.setRoute(action(route));
+      r.setRoute(action(route, envoy));
     }
     return r.addAllRequestHeadersToAdd(headersToSet(route.request()))
         .addAllRequestHeadersToRemove(route.request().remove())
@@ -439,7 +442,11 @@ public final class RouteTranslator {
     return policy.build();
   }
 
-  private static RouteAction action(RoutingTable.Route route) {
+  /**
+   * The forwarding of {@code route}; Set-Cookie rewrites only for Envoy (proxyless clients run no
+   * Lua), on each weighted cluster as Contour puts them.
+   */
+  private static RouteAction action(RoutingTable.Route route, boolean envoy) {
     RouteAction.Builder action = RouteAction.newBuilder();
     if (route.prefixRewrite() != null) {
       action.setPrefixRewrite(route.prefixRewrite());
@@ -470,8 +477,16 @@ public final class RouteTranslator {
       action.addHashPolicy(hashPolicy(h));
     }
     if (route.actions().mirrorCluster() != null) {
+      // Contour's mirror percentage: always a runtime fraction, 100 % when the weight is unset.
       action.addRequestMirrorPolicies(
-          RouteAction.RequestMirrorPolicy.newBuilder().setCluster(route.actions().mirrorCluster()));
+          RouteAction.RequestMirrorPolicy.newBuilder()
+              .setCluster(route.actions().mirrorCluster())
+              .setRuntimeFraction(
+                  RuntimeFractionalPercent.newBuilder()
+                      .setDefaultValue(
+                          FractionalPercent.newBuilder()
+                              .setNumerator(route.actions().mirrorPercent())
+                              .setDenominator(FractionalPercent.DenominatorType.HUNDRED))));
     }
     if (route.actions().websockets()) {
       action.addUpgradeConfigs(RouteAction.UpgradeConfig.newBuilder().setUpgradeType("websocket"));
@@ -479,8 +494,14 @@ public final class RouteTranslator {
     if (route.internalRedirect() != null) {
       action.setInternalRedirectPolicy(internalRedirect(route.internalRedirect()));
     }
+    boolean cookies =
+        envoy
+            && (!route.cookieRewrites().isEmpty()
+                || route.clusters().stream().anyMatch(c -> !c.cookieRewrites().isEmpty()));
     boolean perCluster =
-        route.clusters().stream().anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
+        cookies
+            || route.clusters().stream()
+                .anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
     if (route.clusters().size() == 1 && !perCluster) {
       return action.setCluster(route.clusters().get(0).cluster()).build();
     }
@@ -497,6 +518,11 @@ public final class RouteTranslator {
       String serviceHost = c.request().set().get(HOST);
       if (serviceHost != null) {
         weight.setHostRewriteLiteral(serviceHost);
+      }
+      if (cookies && !(route.cookieRewrites().isEmpty() && c.cookieRewrites().isEmpty())) {
+        weight.putTypedPerFilterConfig(
+            SetCookieRewrites.FILTER,
+            SetCookieRewrites.perRoute(route.cookieRewrites(), c.cookieRewrites()));
       }
       weighted.addClusters(weight);
     }

@@ -67,8 +67,9 @@ final class Expect {
   }
 
   /**
-   * The HTTP filters of every Envoy connection manager, as list items: CORS, local rate limit and
-   * RBAC (each inert until a virtual host or route configures it), then the router.
+   * The HTTP filters of every Envoy connection manager, as list items: CORS, local rate limit, RBAC
+   * and Set-Cookie rewriting (each inert until a virtual host or route configures it), then the
+   * router.
    */
   static String httpFilters() {
     return """
@@ -78,6 +79,10 @@ final class Expect {
           typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, stat_prefix: http}
         - name: envoy.filters.http.rbac
           typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC}
+        - name: gantry.cookie_rewrite
+          typed_config:
+            "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
+            default_source_code: {inline_string: "-- Set-Cookie rewrites come per route."}
         - name: envoy.filters.http.router
           typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
         """;

@@ -266,6 +266,29 @@ class EndpointTranslatorTest {
                 "http"),
             cla(locality("west", 0, 1, healthy("10.1.0.1", 8080)))),
         new Case(
+            "a health port: checks go to its target port (by name), traffic to the port's; an"
+                + " endpoint without it is checked where it serves",
+            withHealthPort(
+                service("demo/kuard")
+                    .port("http", 80)
+                    .port("health", 8081)
+                    .clusterEndpoints(
+                        "east",
+                        0,
+                        1,
+                        endpoint("10.0.0.1", READY, Map.of("http", 8080, "health", 9901)),
+                        endpoint("10.0.0.2", READY, Map.of("http", 8080)))
+                    .build(),
+                "http",
+                "health"),
+            cla(
+                locality(
+                    "east",
+                    0,
+                    1,
+                    checkedAt(healthy("10.0.0.1", 8080), 9901),
+                    healthy("10.0.0.2", 8080)))),
+        new Case(
             "no endpoints anywhere: the cluster name alone",
             upstream(
                 service("demo/kuard").port("http", 80).cluster("east", 0, 1, "http").build(),
@@ -277,6 +300,38 @@ class EndpointTranslatorTest {
     ServicePortSpec port =
         service.ports().stream().filter(p -> p.name().equals(portName)).findFirst().orElseThrow();
     return new Upstream(NAME, service, port, true);
+  }
+
+  private static Upstream withHealthPort(
+      FederatedService service, String portName, String healthPortName) {
+    Upstream plain = upstream(service, portName);
+    ServicePortSpec healthPort =
+        service.ports().stream()
+            .filter(p -> p.name().equals(healthPortName))
+            .findFirst()
+            .orElseThrow();
+    return new Upstream(
+        NAME,
+        service,
+        plain.port(),
+        true,
+        Upstream.Strategy.ROUND_ROBIN,
+        null,
+        dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
+        dev.gantry.xds.ir.HealthCheck.tcp(
+            java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2), 3, 2),
+        null,
+        null,
+        healthPort);
+  }
+
+  private static LbEndpoint checkedAt(LbEndpoint endpoint, int healthPort) {
+    return endpoint.toBuilder()
+        .setEndpoint(
+            endpoint.getEndpoint().toBuilder()
+                .setHealthCheckConfig(
+                    Endpoint.HealthCheckConfig.newBuilder().setPortValue(healthPort)))
+        .build();
   }
 
   private static ClusterLoadAssignment cla(LocalityLbEndpoints... localities) {

@@ -197,6 +197,17 @@ public class HTTPProxySpec extends UnknownFields {
       this.jwtVerificationPolicy = jwtVerificationPolicy;
     }
 
+    @JsonPropertyDescription("Attributes of the backends' Set-Cookie headers rewritten.")
+    private List<CookieRewritePolicy> cookieRewritePolicies = new ArrayList<>();
+
+    public List<CookieRewritePolicy> getCookieRewritePolicies() {
+      return cookieRewritePolicies;
+    }
+
+    public void setCookieRewritePolicies(List<CookieRewritePolicy> cookieRewritePolicies) {
+      this.cookieRewritePolicies = cookieRewritePolicies;
+    }
+
     public AuthorizationPolicy getAuthPolicy() {
       return authPolicy;
     }
@@ -594,6 +605,18 @@ public class HTTPProxySpec extends UnknownFields {
     private Long weight;
 
     @JsonPropertyDescription(
+        "The Service port health checks go to (with a health check policy); port when unset.")
+    private Integer healthPort;
+
+    public Integer getHealthPort() {
+      return healthPort;
+    }
+
+    public void setHealthPort(Integer healthPort) {
+      this.healthPort = healthPort;
+    }
+
+    @JsonPropertyDescription(
         "This service receives copies of the route's requests; its responses are dropped.")
     private Boolean mirror;
 
@@ -606,6 +629,17 @@ public class HTTPProxySpec extends UnknownFields {
 
     @JsonPropertyDescription("New endpoints get a growing share of requests over a window.")
     private SlowStartPolicy slowStartPolicy;
+
+    @JsonPropertyDescription("Attributes of this service's Set-Cookie headers rewritten.")
+    private List<CookieRewritePolicy> cookieRewritePolicies = new ArrayList<>();
+
+    public List<CookieRewritePolicy> getCookieRewritePolicies() {
+      return cookieRewritePolicies;
+    }
+
+    public void setCookieRewritePolicies(List<CookieRewritePolicy> cookieRewritePolicies) {
+      this.cookieRewritePolicies = cookieRewritePolicies;
+    }
 
     public SlowStartPolicy getSlowStartPolicy() {
       return slowStartPolicy;

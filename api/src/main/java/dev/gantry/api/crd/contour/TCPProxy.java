@@ -1,6 +1,7 @@
 package dev.gantry.api.crd.contour;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.gantry.api.crd.UnknownFields;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
@@ -23,6 +24,31 @@ public class TCPProxy extends UnknownFields {
 
   @JsonPropertyDescription("Envoy checks each endpoint by connecting to it.")
   private TCPHealthCheckPolicy healthCheckPolicy;
+
+  @JsonPropertyDescription(
+      "Another HTTPProxy whose tcpproxy serves this one (instead of services).")
+  private TCPProxyInclude include;
+
+  @JsonProperty("includes")
+  @JsonPropertyDescription(
+      "Contour's deprecated spelling of include; include wins when both are set.")
+  private TCPProxyInclude includesDeprecated;
+
+  public TCPProxyInclude getInclude() {
+    return include;
+  }
+
+  public void setInclude(TCPProxyInclude include) {
+    this.include = include;
+  }
+
+  public TCPProxyInclude getIncludesDeprecated() {
+    return includesDeprecated;
+  }
+
+  public void setIncludesDeprecated(TCPProxyInclude includesDeprecated) {
+    this.includesDeprecated = includesDeprecated;
+  }
 
   public LoadBalancerPolicy getLoadBalancerPolicy() {
     return loadBalancerPolicy;

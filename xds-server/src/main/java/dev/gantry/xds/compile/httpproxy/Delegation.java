@@ -19,7 +19,7 @@ import java.util.Set;
  * cycle, and its conditions must be valid and differ from its siblings'. What the compiler finds
  * about each proxy on the way is kept here, by {@code namespace/name}.
  */
-final class Delegation {
+final class Delegation implements TcpProxyIncludes.Lookup {
   private final Map<String, HTTPProxy> byKey = new HashMap<>();
   private final Map<String, Findings> findings = new HashMap<>();
 
@@ -27,8 +27,14 @@ final class Delegation {
     proxies.forEach(p -> byKey.put(Proxies.key(p), p));
   }
 
+  @Override
+  public HTTPProxy proxy(String key) {
+    return byKey.get(key);
+  }
+
   /** What was found about the proxy of {@code key}, started empty. */
-  Findings findings(String key) {
+  @Override
+  public Findings findings(String key) {
     return findings.computeIfAbsent(key, k -> new Findings());
   }
 

@@ -163,7 +163,7 @@ final class RootCompiler {
             IpFilters.parse(vhost.getIpAllowPolicy(), vhost.getIpDenyPolicy(), "spec.virtualhost"),
             errors);
     VirtualHostTls tls =
-        Outcome.orReportAbsent(TlsCompiler.compile(ctx, root, fallbackSecret), errors);
+        Outcome.orReportAbsent(TlsCompiler.compile(ctx, root, fallbackSecret, delegation), errors);
     RoutingTable.LocalRateLimit rateLimit =
         Outcome.orReportAbsent(
             RateLimits.parse(vhost.getRateLimitPolicy(), "spec.virtualhost", false), errors);

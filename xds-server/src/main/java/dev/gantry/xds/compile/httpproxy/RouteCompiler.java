@@ -5,6 +5,7 @@ import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.xds.compile.HeaderValues;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
+import dev.gantry.xds.ir.CookieRewrite;
 import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.HealthCheck;
@@ -30,8 +31,11 @@ import java.util.Set;
 final class RouteCompiler {
   private RouteCompiler() {}
 
-  /** What a route forwards to: its weighted clusters and its mirror's cluster, if any. */
-  private record Forwarding(List<WeightedCluster> clusters, String mirror) {}
+  /**
+   * What a route forwards to: its weighted clusters, and its mirror's cluster (null: none) with the
+   * percentage of requests copied to it.
+   */
+  private record Forwarding(List<WeightedCluster> clusters, String mirror, int mirrorPercent) {}
 
   /** The routes of {@code p}, in the order Envoy is to try them; failed if any route is invalid. */
   static Outcome<List<RoutingTable.Route>> routes(CompileContext ctx, HTTPProxy p) {
@@ -119,7 +123,8 @@ final class RouteCompiler {
         redirect,
         // Only a mirror: like Contour, the route answers 503 itself.
         onlyMirror ? new RoutingTable.DirectResponse(503, "") : direct,
-        Boolean.TRUE.equals(r.getPermitInsecure()));
+        Boolean.TRUE.equals(r.getPermitInsecure()),
+        forwarding.mirrorPercent());
   }
 
   /** The route's health check, absent when it has none. */
@@ -164,6 +169,8 @@ final class RouteCompiler {
         InternalRedirects.parse(r.getInternalRedirectPolicy(), where, errors);
     RoutingTable.JwtPolicy jwtPolicy =
         JwtProviders.routePolicy(r.getJwtVerificationPolicy(), where, errors);
+    List<CookieRewrite> cookieRewrites =
+        CookieRewrites.parse(r.getCookieRewritePolicies(), where, "route", errors);
     return Outcome.unless(
         errors,
         () ->
@@ -182,7 +189,8 @@ final class RouteCompiler {
                 internalRedirect,
                 Authorizations.routePolicy(r.getAuthPolicy()),
                 jwtPolicy,
-                global));
+                global,
+                cookieRewrites));
   }
 
   /**
@@ -205,6 +213,7 @@ final class RouteCompiler {
                         && s.getWeight() > 0);
     List<WeightedCluster> clusters = new ArrayList<>();
     String mirror = null;
+    int mirrorPercent = 100;
     for (int j = 0; j < services.size(); j++) {
       HTTPProxySpec.RouteService s = services.get(j);
       CompileContext at = ctx.at(ctx.where() + ".services[" + j + "]");
@@ -218,12 +227,17 @@ final class RouteCompiler {
       }
       ctx.upstreams().put(upstream.name(), upstream);
       if (Boolean.TRUE.equals(s.getMirror())) {
+        CookieRewrites.parse(s.getCookieRewritePolicies(), at.where(), "service", errors);
         mirror = upstream.name();
+        // Contour: the weight is the percentage of requests mirrored; unset (or 0) is all of
+        // them, and Envoy takes more than 100 as 100.
+        mirrorPercent = weight == 0 ? 100 : (int) Math.min(weight, 100);
       } else {
         clusters.add(cluster(at, s, upstream, anyWeight ? weight : 1).orReport(errors));
       }
     }
-    return new Forwarding(clusters.stream().filter(Objects::nonNull).toList(), mirror);
+    return new Forwarding(
+        clusters.stream().filter(Objects::nonNull).toList(), mirror, mirrorPercent);
   }
 
   /** The service's cluster with its slow start and TLS, or null with its errors added. */
@@ -260,7 +274,9 @@ final class RouteCompiler {
     HeaderPolicy response =
         RoutePolicies.headers(s.getResponseHeadersPolicy(), true, variables, ctx.where())
             .orReport(errors);
+    List<CookieRewrite> cookies =
+        CookieRewrites.parse(s.getCookieRewritePolicies(), ctx.where(), "service", errors);
     return Outcome.unless(
-        errors, () -> new WeightedCluster(upstream.name(), weight, request, response));
+        errors, () -> new WeightedCluster(upstream.name(), weight, request, response, cookies));
   }
 }

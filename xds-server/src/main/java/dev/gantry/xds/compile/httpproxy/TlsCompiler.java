@@ -25,10 +25,11 @@ final class TlsCompiler {
   /**
    * The host's TLS, absent when it has none; the clusters of {@code spec.tcpproxy} go to the
    * context's upstreams, TLS warnings to its warnings. {@code fallbackSecret} is the hub's fallback
-   * certificate Secret ({@code namespace/name}), null when the hub has none.
+   * certificate Secret ({@code namespace/name}), null when the hub has none; {@code proxies} are
+   * those a {@code tcpproxy.include} may name.
    */
   static Outcome<Optional<VirtualHostTls>> compile(
-      CompileContext ctx, HTTPProxy p, String fallbackSecret) {
+      CompileContext ctx, HTTPProxy p, String fallbackSecret, TcpProxyIncludes.Lookup proxies) {
     HTTPProxySpec spec = p.getSpec();
     TLS tls = spec.getVirtualhost().getTls();
     TCPProxy tcp = spec.getTcpproxy();
@@ -108,7 +109,8 @@ final class TlsCompiler {
                   + " forwards the TLS stream to tcpproxy's services and cannot serve routes over"
                   + " HTTPS"));
     }
-    List<WeightedCluster> clusters = tcp == null ? List.of() : tcpProxy(ctx, tcp, errors);
+    List<WeightedCluster> clusters =
+        tcp == null ? List.of() : TcpProxyIncludes.clusters(ctx, p, proxies, errors);
     return Outcome.unless(
         errors,
         () ->
@@ -200,7 +202,8 @@ final class TlsCompiler {
     return new ServiceResolver.ClusterPolicies(strategy, null, check.value().orElse(null));
   }
 
-  private static List<WeightedCluster> tcpProxy(
+  /** The clusters of {@code tcp}'s own services, resolved in the context's namespace. */
+  static List<WeightedCluster> tcpProxy(
       CompileContext ctx, TCPProxy tcp, List<ProxyVerdict.Error> errors) {
     List<HTTPProxySpec.RouteService> services =
         tcp.getServices() == null ? List.of() : tcp.getServices();

@@ -188,6 +188,7 @@ class CorsPoliciesTest {
             "envoy.filters.http.cors",
             "envoy.filters.http.local_ratelimit",
             "envoy.filters.http.rbac",
+            "gantry.cookie_rewrite",
             "envoy.filters.http.router");
   }
 }

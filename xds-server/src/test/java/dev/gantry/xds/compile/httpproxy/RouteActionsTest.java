@@ -204,8 +204,62 @@ class RouteActionsTest {
     Route envoy = envoyRoute(result);
     assertThat(envoy.getRoute().getCluster()).isEqualTo(ProxyCompilerTest.KUARD);
     assertThat(envoy.getRoute().getRequestMirrorPoliciesList())
-        .extracting(p -> p.getCluster())
-        .containsExactly(ProxyCompilerTest.EAST_KUARD);
+        .containsExactly(
+            Route.newBuilder()
+                .getRouteBuilder()
+                .addRequestMirrorPoliciesBuilder()
+                .setCluster(ProxyCompilerTest.EAST_KUARD)
+                .setRuntimeFraction(
+                    io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent.newBuilder()
+                        .setDefaultValue(
+                            io.envoyproxy.envoy.type.v3.FractionalPercent.newBuilder()
+                                .setNumerator(100)
+                                .setDenominator(
+                                    io.envoyproxy.envoy.type.v3.FractionalPercent.DenominatorType
+                                        .HUNDRED)))
+                .build());
+  }
+
+  /** A mirror's weight and the percentage of requests copied to it, as Contour reads it. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "weight {0}: {1} %")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "'', 100",
+    "0, 100",
+    "1, 1",
+    "50, 50",
+    "100, 100",
+    "250, 100"
+  })
+  void aMirrorsWeightIsThePercentageOfRequestsCopied(String weight, int percent) {
+    ProxyCompiler.Result result =
+        compile(
+            proxy("demo/a")
+                .fqdn("a.example.com")
+                .route(
+                    "/",
+                    "kuard",
+                    80,
+                    null,
+                    "east-kuard",
+                    80,
+                    weight.isEmpty() ? null : Long.valueOf(weight))
+                .lastRoute(r -> r.getServices().get(1).setMirror(true))
+                .build());
+    assertThat(reasons(result)).isEmpty();
+    assertThat(result.table().virtualHosts().get(0).routes().get(0).actions().mirrorPercent())
+        .isEqualTo(percent);
+    assertThat(
+            envoyRoute(result)
+                .getRoute()
+                .getRequestMirrorPolicies(0)
+                .getRuntimeFraction()
+                .getDefaultValue())
+        .isEqualTo(
+            io.envoyproxy.envoy.type.v3.FractionalPercent.newBuilder()
+                .setNumerator(percent)
+                .setDenominator(
+                    io.envoyproxy.envoy.type.v3.FractionalPercent.DenominatorType.HUNDRED)
+                .build());
   }
 
   @Test

@@ -68,14 +68,32 @@ class UnimplementedFieldsTest {
             List.of(),
             List.of("spec.routes[0].services[0].validation")),
         Arguments.of(
-            "cookie rewriting: a warning only (slow start is implemented)",
+            "cookie rewriting and slow start: implemented",
             "virtualhost: {fqdn: a.test}\n"
                 + "routes:\n"
                 + "- services: [{name: kuard, port: 80, slowStartPolicy: {window: 1s}}]\n"
-                + "  cookieRewritePolicies: [{name: c}]",
+                + "  cookieRewritePolicies: [{name: c, secure: true}]",
             "valid",
             List.of(),
-            List.of("spec.routes[0].cookieRewritePolicies")));
+            List.of()),
+        Arguments.of(
+            "tcpproxy.include and healthPort: implemented; invalid here for the missing target,"
+                + " not as unimplemented",
+            "virtualhost: {fqdn: a.test, tls: {passthrough: true}}\n"
+                + "tcpproxy: {include: {name: nowhere}, includes: {name: old}}\n"
+                + "routes: [{services: [{name: kuard, port: 80, healthPort: 8080}]}]",
+            "invalid",
+            List.of(),
+            List.of()),
+        Arguments.of(
+            "a field of Contour's CRD Gantry does not know: a warning naming it",
+            "virtualhost: {fqdn: a.test}\n"
+                + "routes:\n"
+                + "- services: [{name: kuard, port: 80}]\n"
+                + "  cookieRewritePolicies: [{name: c, secure: true, maxAge: 1}]",
+            "valid",
+            List.of(),
+            List.of("spec.routes[0].cookieRewritePolicies[0].maxAge")));
   }
 
   @ParameterizedTest(name = "{0}")
