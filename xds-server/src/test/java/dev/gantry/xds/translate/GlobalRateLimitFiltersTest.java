@@ -191,6 +191,7 @@ class GlobalRateLimitFiltersTest {
             "envoy.filters.http.cors",
             "envoy.filters.http.local_ratelimit",
             "envoy.filters.http.rbac",
+            "gantry.cookie_rewrite",
             "envoy.filters.http.ratelimit",
             "envoy.filters.http.router");
     assertThat(
@@ -202,6 +203,7 @@ class GlobalRateLimitFiltersTest {
             "envoy.filters.http.cors",
             "envoy.filters.http.local_ratelimit",
             "envoy.filters.http.rbac",
+            "gantry.cookie_rewrite",
             "envoy.filters.http.ext_authz",
             "envoy.filters.http.ratelimit",
             "envoy.filters.http.router");
@@ -216,6 +218,7 @@ class GlobalRateLimitFiltersTest {
             "envoy.filters.http.cors",
             "envoy.filters.http.local_ratelimit",
             "envoy.filters.http.rbac",
+            "gantry.cookie_rewrite",
             "envoy.filters.http.ratelimit",
             "envoy.filters.http.router");
     RoutingTable without = new RoutingTable(table.virtualHosts(), Map.of());
