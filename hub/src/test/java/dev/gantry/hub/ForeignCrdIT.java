@@ -228,6 +228,9 @@ class ForeignCrdIT {
         create(client, p);
         expected.put(p.getMetadata().getName(), "invalid: FieldInvalid");
       }
+      // A field of a newer CRD than ours: not served without it.
+      create(client, plain("newer", "newerPolicy: {enabled: true}"));
+      expected.put("newer", "invalid: NotImplemented");
       create(client, plain("after", ""));
       expected.put("before", "valid");
       expected.put("after", "valid");
@@ -244,6 +247,11 @@ class ForeignCrdIT {
           .asString()
           .startsWith("spec.routes[0].services[0].port: ")
           .contains("eighty");
+      assertThat(messages(client, "newer"))
+          .singleElement()
+          .asString()
+          .startsWith("spec.routes[0].newerPolicy is not implemented by Gantry");
+      assertThat(get(httpPort, "newer.contour.test").statusCode()).isEqualTo(404);
       assertThat(get(httpPort, "before.contour.test").body()).isEqualTo("kuard");
       assertThat(hub.ready()).isTrue();
       backend.checkAlive();

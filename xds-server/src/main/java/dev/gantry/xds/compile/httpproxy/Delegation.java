@@ -49,13 +49,12 @@ final class Delegation implements TcpProxyIncludes.Lookup {
    */
   Outcome<List<RoutingTable.Route>> delegate(CompileContext ctx, HTTPProxy proxy) {
     Findings f = findings(Proxies.key(proxy));
-    UnimplementedFields.Found unimplemented = UnimplementedFields.of(proxy);
-    ctx.warnings().addAll(unimplemented.warnings());
-    if (!unimplemented.errors().isEmpty()) {
-      // Fail closed: nothing of this proxy, nor what it includes, is served without the
-      // restriction it asks for.
-      f.fatal(unimplemented.errors());
-      return Outcome.failed(unimplemented.errors());
+    List<ProxyVerdict.Error> unimplemented = UnimplementedFields.of(proxy);
+    if (!unimplemented.isEmpty()) {
+      // Fail closed: nothing of this proxy, nor what it includes, is served without what it asks
+      // for.
+      f.fatal(unimplemented);
+      return Outcome.failed(unimplemented);
     }
     List<RoutingTable.Route> out = new ArrayList<>();
     List<Include> includes =

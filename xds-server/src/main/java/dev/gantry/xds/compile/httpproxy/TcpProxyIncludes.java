@@ -98,11 +98,10 @@ final class TcpProxyIncludes {
       }
       String nextKey = Proxies.key(next);
       Findings found = proxies.findings(nextKey);
-      UnimplementedFields.Found unimplemented = UnimplementedFields.of(next);
-      found.warnings.addAll(unimplemented.warnings());
-      if (!unimplemented.errors().isEmpty()) {
-        // Fail closed, as for a route include: not served without the restriction it asks for.
-        found.fatal(unimplemented.errors());
+      List<ProxyVerdict.Error> unimplemented = UnimplementedFields.of(next);
+      if (!unimplemented.isEmpty()) {
+        // Fail closed, as for a route include: not served without what it asks for.
+        found.fatal(unimplemented);
         rootErrors.add(
             new ProxyVerdict.Error(
                 ProxyVerdict.TCP_PROXY_INCLUDE_ERROR,
