@@ -108,7 +108,13 @@ final class Delegation implements TcpProxyIncludes.Lookup {
     CompileContext sub = ctx.included(included, merged, findings(target));
     Outcome<List<RoutingTable.Route>> routes = delegate(sub, included);
     if (!routes.ok()) {
-      return List.of();
+      boolean unimplemented =
+          routes.errors().stream().anyMatch(e -> UnimplementedFields.REASON.equals(e.reason()));
+      boolean conditioned = include.getConditions() != null && !include.getConditions().isEmpty();
+      // Not served for what it asks that Gantry does not implement: what it would have served
+      // answers 502, as for a missing include, rather than falling through to a shorter prefix
+      // that would serve it without what it asked for.
+      return unimplemented && conditioned ? List.of(unavailable(merged)) : List.of();
     }
     ctx.upstreams().putAll(sub.upstreams());
     return routes.value();

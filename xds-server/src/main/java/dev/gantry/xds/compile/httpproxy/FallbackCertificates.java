@@ -45,6 +45,15 @@ final class FallbackCertificates {
       errors.add(incompatible("Spec.Virtualhost.TLS fallback & JWT verification are incompatible"));
       return null;
     }
+    if ("1.3".equals(vhost.getTls().getMinimumProtocolVersion())) {
+      // Contour lets this through, and its fallback chain serves TLS 1.2: a client without SNI
+      // would reach the host with the version it refuses. Refused as authorization is.
+      errors.add(
+          incompatible(
+              "Spec.Virtualhost.TLS fallback & minimum protocol version 1.3 are incompatible:"
+                  + " the fallback certificate is served from TLS 1.2"));
+      return null;
+    }
     if (p.getSpec().getTcpproxy() != null) {
       // Contour accepts it, but its fallback route configuration has no routes of a TCP proxy:
       // such a client would get 404s from a connection manager the host never meant to use.

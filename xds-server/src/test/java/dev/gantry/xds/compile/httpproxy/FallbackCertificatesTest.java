@@ -176,6 +176,18 @@ class FallbackCertificatesTest {
                 .tcpProxy("web", 443, null),
             "TLSIncompatibleFeatures",
             "Spec.VirtualHost.TLS: both Passthrough and enableFallbackCertificate were specified"),
+        refused(
+            "with a minimum protocol version of 1.3, which the fallback chain (from 1.2) would not"
+                + " hold: refused, where Contour serves it",
+            hub,
+            Fixtures.proxy("demo/web")
+                .fqdn("web.example")
+                .tls("cert", "1.3", null)
+                .fallbackCertificate()
+                .route("/", "web", 80, null),
+            "TLSIncompatibleFeatures",
+            "Spec.Virtualhost.TLS fallback & minimum protocol version 1.3 are incompatible: the"
+                + " fallback certificate is served from TLS 1.2"),
         new Case(
             "with a terminated tcpproxy: ignored, with a warning",
             hub,

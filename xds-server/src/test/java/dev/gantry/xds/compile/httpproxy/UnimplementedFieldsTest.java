@@ -122,4 +122,54 @@ class UnimplementedFieldsTest {
         .containsExactlyElementsOf(warnings);
     assertThat(result.table().virtualHosts()).hasSize(status.equals("valid") ? 1 : 0);
   }
+
+  @org.junit.jupiter.api.Test
+  void anIncludedProxyWithAFieldGantryDoesNotImplementAnswers502RatherThanFallingThrough() {
+    HTTPProxy root =
+        Serialization.unmarshal(
+            """
+            apiVersion: projectcontour.io/v1
+            kind: HTTPProxy
+            metadata: {name: root, namespace: demo}
+            spec:
+              ingressClassName: gantry
+              virtualhost: {fqdn: a.test}
+              includes: [{name: admin, conditions: [{prefix: /admin}]}]
+              routes: [{services: [{name: kuard, port: 80}]}]
+            """,
+            HTTPProxy.class);
+    HTTPProxy admin =
+        Serialization.unmarshal(
+            """
+            apiVersion: projectcontour.io/v1
+            kind: HTTPProxy
+            metadata: {name: admin, namespace: demo}
+            spec:
+              ingressClassName: gantry
+              routes: [{services: [{name: kuard, port: 80}], newerPolicy: {enabled: true}}]
+            """,
+            HTTPProxy.class);
+
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry")
+            .compile(List.of(root, admin), ProxyCompilerTest.SNAPSHOT, Map.of());
+
+    assertThat(result.verdicts())
+        .filteredOn(v -> v.name().equals("admin"))
+        .singleElement()
+        .satisfies(
+            v -> assertThat(v.errors()).extracting(e -> e.reason()).contains("NotImplemented"));
+    assertThat(result.table().virtualHosts())
+        .singleElement()
+        .satisfies(
+            host ->
+                assertThat(host.routes())
+                    .filteredOn(r -> "/admin".equals(r.match().path()))
+                    .singleElement()
+                    .satisfies(
+                        r -> {
+                          assertThat(r.clusters()).isEmpty();
+                          assertThat(r.actions().direct().status()).isEqualTo(502);
+                        }));
+  }
 }
