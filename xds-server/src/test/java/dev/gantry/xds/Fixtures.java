@@ -526,6 +526,14 @@ public final class Fixtures {
       return this;
     }
 
+    /** A cluster whose Service is of type ExternalName, naming {@code externalName}. */
+    public ServiceBuilder externalName(
+        String cluster, int priority, int weight, String externalName) {
+      clusters.put(
+          cluster, new ClusterEndpoints(cluster, priority, weight, false, List.of(), externalName));
+      return this;
+    }
+
     public FederatedService build() {
       return new FederatedService(name, ports, clusters, List.of());
     }
