@@ -71,8 +71,8 @@ class ExternalNameIT {
 
   private static FederationSnapshot federation() {
     FederatedService web =
-        Fixtures.service("demo/web").port("http", PORT).externalName("local", 0, 1, NAME).build();
-    return new FederationSnapshot(Map.of(), Map.of(web.name(), web));
+        Fixtures.service("demo/web").port("http", PORT).externalName("hub", 0, 1, NAME).build();
+    return new FederationSnapshot(Map.of(web.name(), web), Map.of(web.name(), web));
   }
 
   private LoopbackGateway gateway(String name, ExternalNames externalNames) {
