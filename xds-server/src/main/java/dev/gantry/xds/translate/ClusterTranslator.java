@@ -113,8 +113,9 @@ public final class ClusterTranslator {
         // A cluster whose backends' certificates Envoy verifies (a service's validation) is left
         // out: without Envoy's TLS context a gRPC client would reach them unverified, so its
         // routes to such a service fail instead (the cluster does not exist for it). So is a DNS
-        // cluster (an ExternalName Service): gRPC takes EDS and LOGICAL_DNS clusters only.
-        .filter(c -> !verifiesBackends(c) && c.getType() == Cluster.DiscoveryType.EDS)
+        // cluster (an ExternalName Service): gRPC takes EDS and LOGICAL_DNS clusters, not
+        // STRICT_DNS.
+        .filter(c -> !verifiesBackends(c) && c.getType() != Cluster.DiscoveryType.STRICT_DNS)
         .map(
             c -> {
               if (grpcTakes(c)) {
@@ -145,7 +146,9 @@ public final class ClusterTranslator {
   }
 
   private static boolean grpcTakes(Cluster c) {
-    return grpcBalances(c) && !c.hasTransportSocket() && c.getType() == Cluster.DiscoveryType.EDS;
+    return grpcBalances(c)
+        && !c.hasTransportSocket()
+        && c.getType() != Cluster.DiscoveryType.STRICT_DNS;
   }
 
   private static boolean grpcBalances(Cluster c) {
