@@ -441,8 +441,9 @@ public final class Fixtures {
     }
     Feeds.proxies(publisher, proxies);
     Feeds.federation(publisher, federation);
+    // The first build loads and compiles much of the server: slow on a busy machine.
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
+        .atMost(java.time.Duration.ofSeconds(30))
         .until(() -> publisher.builds() > 0);
     return publisher;
   }
