@@ -20,8 +20,10 @@ import java.util.TreeMap;
  * namespace send the gateway's traffic to any DNS name. When on, the service becomes a DNS cluster
  * of Envoy's ({@link Upstream#dns()}); names that lead to the gateway itself are refused, as in
  * Contour. A federated service is either wholly ExternalName (each cluster's name a locality of the
- * one DNS cluster) or wholly endpoints: one that mixes the two is refused, since Envoy's cluster is
- * either resolved by DNS or fed endpoints, never both.
+ * one DNS cluster) or wholly endpoints: with the flag one that mixes the two is refused, since
+ * Envoy's cluster is either resolved by DNS or fed endpoints, never both; without it, the clusters
+ * with endpoints serve and the ExternalName ones add none (as a name the flag does not let
+ * through).
  */
 public enum ExternalNames {
   /** The hub's default: a route to an ExternalName Service is an error. */
@@ -61,7 +63,9 @@ public enum ExternalNames {
         endpoints.add(c.cluster());
       }
     }
-    if (external.isEmpty()) {
+    if (external.isEmpty() || (this != ENABLED && !endpoints.isEmpty())) {
+      // Without the flag a cluster's ExternalName Service adds no endpoints to a federated service
+      // that has some elsewhere, as before there were DNS clusters: those still serve.
       return List.of();
     }
     String problem = null;

@@ -176,6 +176,13 @@ class ExternalNamesTest {
                     + " its endpoints, not both: route to one cluster's mirror (<cluster>-mixed)"
                     + " instead")),
         new Case(
+            "flag off, a federated service of DNS and endpoints: its endpoints serve (EDS), the"
+                + " ExternalName cluster adds none",
+            ExternalNames.DISABLED,
+            service("mixed", 80, s -> {}),
+            List.of("demo/mixed/80/ dns=[] sni=-"),
+            List.of()),
+        new Case(
             "an address that is not the gateway's own: taken as a name Envoy resolves",
             ExternalNames.ENABLED,
             service("address", 80, s -> {}),
@@ -276,6 +283,9 @@ class ExternalNamesTest {
     ProxyCompiler.Result result =
         new ProxyCompiler("gantry", c.policy()).compile(List.of(c.proxy()), SNAPSHOT, Map.of());
     for (Upstream u : result.table().upstreams().values()) {
+      if (u.dns().isEmpty()) {
+        continue;
+      }
       FederatedService endpoints =
           Fixtures.service(u.service().name().toString())
               .port("http", 80)
