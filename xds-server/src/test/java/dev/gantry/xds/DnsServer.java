@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * asking for IPv6 first falls back to IPv4), and NXDOMAIN for any other name. Answers change with
  * {@link #answer}. No recursion: nothing it is asked leaves the machine.
  */
-final class DnsServer implements AutoCloseable {
+public final class DnsServer implements AutoCloseable {
   private static final int TYPE_A = 1;
   private static final int TYPE_AAAA = 28;
   private static final int NXDOMAIN = 3;
@@ -37,7 +37,7 @@ final class DnsServer implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  static DnsServer start() {
+  public static DnsServer start() {
     try {
       DnsServer server = new DnsServer(new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)));
       server.thread.start();
@@ -47,12 +47,12 @@ final class DnsServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return socket.getLocalPort();
   }
 
   /** From now on {@code name} resolves to {@code addresses} (IPv4); none removes it. */
-  void answer(String name, String... addresses) {
+  public void answer(String name, String... addresses) {
     String key = name.toLowerCase(Locale.ROOT);
     if (addresses.length == 0) {
       answers.remove(key);
@@ -62,7 +62,7 @@ final class DnsServer implements AutoCloseable {
   }
 
   /** The queries answered so far. */
-  long queries() {
+  public long queries() {
     return queries.get();
   }
 
