@@ -27,12 +27,7 @@ class ChartExternalNameServiceIT {
     Path values =
         Files.writeString(dir.resolve("on.yaml"), "hub: {enableExternalNameService: true}\n");
 
-    assertThat(render("on", NS, values))
-        .contains(
-            """
-                    - --cluster-heartbeat-timeout=40s
-                    - --enable-external-name-service
-            """);
+    assertThat(render("on", NS, values)).contains("\n        - --enable-external-name-service\n");
   }
 
   @Test
