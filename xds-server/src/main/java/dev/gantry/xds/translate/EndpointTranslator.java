@@ -79,7 +79,8 @@ public final class EndpointTranslator {
   /**
    * The load assignment a DNS cluster holds (an ExternalName Service): one locality per source
    * cluster, its priority (made dense) and weight, with the cluster's external name at the service
-   * port, as Contour addresses an ExternalName Service.
+   * port, as Contour addresses an ExternalName Service (and its health checks at the health port's
+   * number, when it has one).
    */
   public static ClusterLoadAssignment dnsAssignment(Upstream upstream) {
     List<Integer> present =
@@ -87,21 +88,25 @@ public final class EndpointTranslator {
     ClusterLoadAssignment.Builder cla =
         ClusterLoadAssignment.newBuilder().setClusterName(upstream.name());
     for (Upstream.DnsTarget target : upstream.dns()) {
+      Endpoint.Builder endpoint =
+          Endpoint.newBuilder()
+              .setAddress(
+                  Address.newBuilder()
+                      .setSocketAddress(
+                          SocketAddress.newBuilder()
+                              .setAddress(target.hostname())
+                              .setPortValue(upstream.port().port())));
+      if (upstream.healthPort() != null) {
+        // An ExternalName Service has no target ports: the checks go to the health port's number.
+        endpoint.setHealthCheckConfig(
+            Endpoint.HealthCheckConfig.newBuilder().setPortValue(upstream.healthPort().port()));
+      }
       cla.addEndpoints(
           LocalityLbEndpoints.newBuilder()
               .setLocality(Locality.newBuilder().setRegion(target.cluster()))
               .setPriority(present.indexOf(target.priority()))
               .setLoadBalancingWeight(UInt32Value.of(target.weight()))
-              .addLbEndpoints(
-                  LbEndpoint.newBuilder()
-                      .setEndpoint(
-                          Endpoint.newBuilder()
-                              .setAddress(
-                                  Address.newBuilder()
-                                      .setSocketAddress(
-                                          SocketAddress.newBuilder()
-                                              .setAddress(target.hostname())
-                                              .setPortValue(upstream.port().port()))))));
+              .addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(endpoint)));
     }
     return cla.build();
   }

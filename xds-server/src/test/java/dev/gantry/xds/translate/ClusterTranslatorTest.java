@@ -164,6 +164,7 @@ class ClusterTranslatorTest {
             null,
             null,
             null,
+            null,
             List.of(
                 new Upstream.DnsTarget("east", 0, 3, "a.example.com"),
                 new Upstream.DnsTarget("west", 2, 1, "b.example.com")));

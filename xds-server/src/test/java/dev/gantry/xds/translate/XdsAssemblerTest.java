@@ -284,6 +284,7 @@ class XdsAssemblerTest {
             null,
             null,
             null,
+            null,
             List.of(new Upstream.DnsTarget("east", 0, 1, externalName)));
     return new RoutingTable(
         List.of(
