@@ -8,6 +8,7 @@ import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressConverter;
 import dev.gantry.xds.publish.XdsMetrics;
@@ -137,7 +138,10 @@ public final class Hub implements AutoCloseable {
             xdsExecutor,
             config.holdoff(),
             new ProxyCompiler(
-                config.ingressClass(), config.fallbackCertificate(), config.rateLimitService()),
+                config.ingressClass(),
+                config.fallbackCertificate(),
+                config.rateLimitService(),
+                ExternalNames.of(config.externalNameServices())),
             new XdsAssembler(
                 config.envoyHttpAddress(),
                 config.envoyHttpPort(),

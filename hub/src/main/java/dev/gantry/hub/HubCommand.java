@@ -184,6 +184,14 @@ public final class HubCommand implements Callable<Integer> {
               + " the port gets every route and TLS private key. For tests and demos only.")
   boolean xdsInsecure;
 
+  @Option(
+      names = "--enable-external-name-service",
+      description =
+          "Route to ExternalName Services (as Envoy DNS clusters), as Contour's"
+              + " enableExternalNameService. Off by default: anyone who may write a Service could"
+              + " then send the gateway's traffic to any DNS name.")
+  boolean enableExternalNameService;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -223,7 +231,8 @@ public final class HubCommand implements Callable<Integer> {
         .withListenerSettings(listener.settings())
         .withFallbackCertificate(fallbackCertificate)
         .withStatusAddress(statusAddress())
-        .withRateLimitService(rateLimit.service());
+        .withRateLimitService(rateLimit.service())
+        .withExternalNameServices(enableExternalNameService);
   }
 
   /** As Contour: a fixed address wins over the Envoy Service. */

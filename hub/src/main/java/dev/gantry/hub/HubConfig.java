@@ -27,6 +27,9 @@ import java.util.Objects;
  *     and Ingresses comes from; null: none is written
  * @param rateLimitService the service that counts HTTPProxies' global rate limits; null = none
  *     (proxies that use them are invalid)
+ * @param externalNameServices whether routes may reach ExternalName Services, as DNS clusters
+ *     (Contour's {@code enableExternalNameService}; off by default: it lets anyone who may write a
+ *     Service send the gateway's traffic to any DNS name)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -43,7 +46,8 @@ public record HubConfig(
     ListenerSettings listenerSettings,
     String fallbackCertificate,
     StatusAddress.Source statusAddress,
-    RateLimitService rateLimitService) {
+    RateLimitService rateLimitService,
+    boolean externalNameServices) {
   public HubConfig {
     Objects.requireNonNull(listenerSettings, "listenerSettings");
     if (fallbackCertificate != null && !validSecretRef(fallbackCertificate)) {
@@ -100,7 +104,8 @@ public record HubConfig(
         ListenerSettings.contour(),
         null,
         null,
-        null);
+        null,
+        false);
   }
 
   /** Settings without a rate limit service. */
@@ -134,7 +139,8 @@ public record HubConfig(
         listenerSettings,
         fallbackCertificate,
         statusAddress,
-        null);
+        null,
+        false);
   }
 
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
@@ -154,7 +160,8 @@ public record HubConfig(
         listenerSettings,
         fallbackCertificate,
         statusAddress,
-        rateLimitService);
+        rateLimitService,
+        externalNameServices);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -174,7 +181,8 @@ public record HubConfig(
         listenerSettings,
         fallbackCertificate,
         statusAddress,
-        rateLimitService);
+        rateLimitService,
+        externalNameServices);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -194,7 +202,8 @@ public record HubConfig(
         listenerSettings,
         fallbackCertificate,
         statusAddress,
-        rateLimitService);
+        rateLimitService,
+        externalNameServices);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
@@ -214,7 +223,8 @@ public record HubConfig(
         settings,
         fallbackCertificate,
         statusAddress,
-        rateLimitService);
+        rateLimitService,
+        externalNameServices);
   }
 
   /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
@@ -234,7 +244,8 @@ public record HubConfig(
         listenerSettings,
         secret,
         statusAddress,
-        rateLimitService);
+        rateLimitService,
+        externalNameServices);
   }
 
   /** The same settings, writing the address {@code source} gives (null: none) into status. */
@@ -254,7 +265,8 @@ public record HubConfig(
         listenerSettings,
         fallbackCertificate,
         source,
-        rateLimitService);
+        rateLimitService,
+        externalNameServices);
   }
 
   /** The same settings, with HTTPProxies' global rate limits counted by {@code service}. */
@@ -274,7 +286,29 @@ public record HubConfig(
         listenerSettings,
         fallbackCertificate,
         statusAddress,
-        service);
+        service,
+        externalNameServices);
+  }
+
+  /** The same settings, routes reaching ExternalName Services (as DNS clusters) when {@code on}. */
+  public HubConfig withExternalNameServices(boolean on) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        statusAddress,
+        rateLimitService,
+        on);
   }
 
   /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */

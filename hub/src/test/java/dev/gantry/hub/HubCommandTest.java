@@ -242,6 +242,15 @@ class HubCommandTest {
     assertThat(config.fallbackCertificate()).isNull();
     assertThat(config.statusAddress()).isNull();
     assertThat(config.rateLimitService()).isNull();
+    assertThat(config.externalNameServices()).isFalse();
+  }
+
+  @Test
+  void enableExternalNameServiceLetsRoutesReachExternalNameServices() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command).parseArgs("--xds-insecure", "--enable-external-name-service");
+
+    assertThat(command.config().externalNameServices()).isTrue();
   }
 
   @Test

@@ -161,6 +161,25 @@ public final class Envoy implements AutoCloseable {
     return adsBootstrap(nodeId, apiType, xdsPort) + tls;
   }
 
+  /**
+   * {@code bootstrap} with Envoy resolving DNS names (its DNS clusters') only through the server at
+   * {@code 127.0.0.1:port} over UDP, with c-ares and no search domains: a test's own DNS server, so
+   * that no name ever leaves the machine.
+   */
+  public static String withDnsResolver(String bootstrap, int port) {
+    return bootstrap
+        + """
+        typed_dns_resolver_config:
+          name: envoy.network.dns_resolver.cares
+          typed_config:
+            "@type": type.googleapis.com/envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig
+            resolvers: [{socket_address: {address: 127.0.0.1, port_value: %d, protocol: UDP}}]
+            use_resolvers_as_fallback: false
+            dns_resolver_options: {use_tcp_for_dns_lookups: false, no_default_search_domain: true}
+        """
+            .formatted(port);
+  }
+
   /** A static Envoy bootstrap: one listener routing everything to one loopback backend. */
   public static String staticBootstrap(int listenerPort, int backendPort) {
     return """

@@ -441,8 +441,9 @@ public final class Fixtures {
     }
     Feeds.proxies(publisher, proxies);
     Feeds.federation(publisher, federation);
+    // The first build loads and compiles much of the server: slow on a busy machine.
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
+        .atMost(java.time.Duration.ofSeconds(30))
         .until(() -> publisher.builds() > 0);
     return publisher;
   }
@@ -523,6 +524,14 @@ public final class Fixtures {
         String cluster, int priority, int weight, FederatedEndpoint... endpoints) {
       clusters.put(
           cluster, new ClusterEndpoints(cluster, priority, weight, false, List.of(endpoints)));
+      return this;
+    }
+
+    /** A cluster whose Service is of type ExternalName, naming {@code externalName}. */
+    public ServiceBuilder externalName(
+        String cluster, int priority, int weight, String externalName) {
+      clusters.put(
+          cluster, new ClusterEndpoints(cluster, priority, weight, false, List.of(), externalName));
       return this;
     }
 

@@ -82,6 +82,31 @@ final class LoopbackGateway implements AutoCloseable {
       ListenerSettings settings,
       dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
       List<dev.gantry.api.crd.contour.ExtensionService> extensions) {
+    return start(
+        name,
+        apiType,
+        proxies,
+        federation,
+        secrets,
+        settings,
+        compiler,
+        extensions,
+        java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As above, Envoy's bootstrap changed by {@code bootstrap} (e.g. {@link Envoy#withDnsResolver}).
+   */
+  static LoopbackGateway start(
+      String name,
+      String apiType,
+      List<HTTPProxy> proxies,
+      FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      ListenerSettings settings,
+      dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
+      List<dev.gantry.api.crd.contour.ExtensionService> extensions,
+      java.util.function.UnaryOperator<String> bootstrap) {
     LoopbackGateway gateway = new LoopbackGateway();
     try {
       gateway.server =
@@ -103,7 +128,7 @@ final class LoopbackGateway implements AutoCloseable {
       gateway.envoy =
           Envoy.start(
               name,
-              Envoy.adsBootstrap(name, apiType, gateway.server.port()),
+              bootstrap.apply(Envoy.adsBootstrap(name, apiType, gateway.server.port())),
               Testbed.workDirectory().resolve(name + "-" + System.nanoTime()));
       return gateway;
     } catch (RuntimeException e) {

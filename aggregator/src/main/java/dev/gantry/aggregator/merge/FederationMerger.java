@@ -159,15 +159,24 @@ public final class FederationMerger {
                     quotedOrNone(clusterLabel)));
       }
     }
+    String externalName = externalName(service, subject, problems);
     List<FederatedEndpoint> endpoints = SliceEndpoints.of(own, problems);
+    if (externalName != null && !endpoints.isEmpty()) {
+      // Kubernetes gives an ExternalName Service no endpoints; slices someone wrote are not used.
+      problems.add(subject + ": is an ExternalName Service; its EndpointSlices are ignored");
+      endpoints = List.of();
+    }
     problems.addAll(policy.problems());
+    // An ExternalName is a name the cluster gave, not endpoints it keeps up: Envoy's DNS decides
+    // where it leads, so the stale-endpoint TTL does not take it away.
     ClusterEndpoints clusterEndpoints =
         new ClusterEndpoints(
             policy.cluster(),
             policy.priority(),
             policy.weight(),
             policy.stale(),
-            policy.expired() ? List.of() : endpoints);
+            policy.expired() ? List.of() : endpoints,
+            externalName);
     return new Contribution(hubName, federatedName, federates, ports, clusterEndpoints, problems);
   }
 
@@ -216,6 +225,22 @@ public final class FederationMerger {
       }
     }
     return new FederatedService(name, ports, clusters, sortedDistinct(problems));
+  }
+
+  /**
+   * The DNS name of an ExternalName Service, as written (the routing side judges it), or null for
+   * other types and, with a problem, for an ExternalName Service without a name.
+   */
+  static String externalName(Service service, String subject, List<String> problems) {
+    if (service.getSpec() == null || !"ExternalName".equals(service.getSpec().getType())) {
+      return null;
+    }
+    String name = service.getSpec().getExternalName();
+    if (name == null || name.isBlank()) {
+      problems.add(subject + ": is an ExternalName Service without externalName; no endpoints");
+      return null;
+    }
+    return name;
   }
 
   static boolean named(HasMetadata o) {

@@ -373,4 +373,99 @@ class FederationMergerTest {
                 FederatedEndpoint.State.READY,
                 "zone-a"));
   }
+
+  private static io.fabric8.kubernetes.api.model.Service externalName(
+      dev.gantry.aggregator.HubFixtures.ServiceFixture fixture, String name) {
+    io.fabric8.kubernetes.api.model.Service service = fixture.build();
+    service.getSpec().setType("ExternalName");
+    service.getSpec().setExternalName(name);
+    return service;
+  }
+
+  @Test
+  void externalNameMirrorsFederateWithEachClustersNameAndNoEndpoints() {
+    FederationSnapshot snapshot =
+        MergeCase.Input.of(
+                externalName(mirror("east", "shop/db").port("sql", 5432), "db.east.example.com"),
+                externalName(mirror("west", "shop/db").port("sql", 5432), "db.west.example.com"))
+            .merge();
+
+    var db = snapshot.federated().get(dev.gantry.api.federation.ServiceName.of("shop", "db"));
+    assertThat(db.clusters().values())
+        .extracting(c -> c.cluster() + "=" + c.externalName() + " " + c.endpoints())
+        .containsExactly("east=db.east.example.com []", "west=db.west.example.com []");
+    assertThat(db.problems()).isEmpty();
+    assertThat(
+            snapshot
+                .hubServices()
+                .get(dev.gantry.api.federation.ServiceName.of("shop", "east-db"))
+                .clusters()
+                .get("east")
+                .externalName())
+        .isEqualTo("db.east.example.com");
+  }
+
+  @Test
+  void slicesOfAnExternalNameServiceAreIgnoredWithAProblem() {
+    FederationSnapshot snapshot =
+        MergeCase.Input.of(
+                externalName(hubService("shop/db").port("sql", 5432), "db.example.com"),
+                hubSlice("shop/db", "a").ready("198.18.0.1"))
+            .merge();
+
+    var db = snapshot.federated().get(dev.gantry.api.federation.ServiceName.of("shop", "db"));
+    assertThat(db.clusters().get("hub").endpoints()).isEmpty();
+    assertThat(db.clusters().get("hub").externalName()).isEqualTo("db.example.com");
+    assertThat(db.problems())
+        .containsExactly(
+            "service shop/db: is an ExternalName Service; its EndpointSlices are ignored");
+  }
+
+  @Test
+  void anExternalNamesNameOrWeightIsShapeItsStalenessIsNot() {
+    var base =
+        new dev.gantry.api.federation.FederatedService(
+            dev.gantry.api.federation.ServiceName.of("shop", "db"),
+            List.of(new dev.gantry.api.federation.ServicePortSpec("sql", 5432, "TCP", null)),
+            Map.of(
+                "east",
+                new dev.gantry.api.federation.ClusterEndpoints(
+                    "east", 0, 1, false, List.of(), "db.example.com")),
+            List.of());
+    java.util.function.Function<
+            dev.gantry.api.federation.ClusterEndpoints, dev.gantry.api.federation.FederatedService>
+        with =
+            c ->
+                new dev.gantry.api.federation.FederatedService(
+                    base.name(), base.ports(), Map.of("east", c), List.of());
+
+    assertThat(
+            dev.gantry.api.federation.FederationUpdate.sameShape(
+                base,
+                with.apply(
+                    new dev.gantry.api.federation.ClusterEndpoints(
+                        "east", 0, 1, false, List.of(), "db2.example.com"))))
+        .isFalse();
+    assertThat(
+            dev.gantry.api.federation.FederationUpdate.sameShape(
+                base,
+                with.apply(
+                    new dev.gantry.api.federation.ClusterEndpoints(
+                        "east", 0, 5, false, List.of(), "db.example.com"))))
+        .isFalse();
+    assertThat(
+            dev.gantry.api.federation.FederationUpdate.sameShape(
+                base,
+                with.apply(
+                    new dev.gantry.api.federation.ClusterEndpoints(
+                        "east", 0, 1, false, List.of(), null))))
+        .isFalse();
+    assertThat(
+            dev.gantry.api.federation.FederationUpdate.sameShape(
+                base,
+                with.apply(
+                    new dev.gantry.api.federation.ClusterEndpoints(
+                        "east", 0, 1, true, List.of(), "db.example.com"))))
+        .isTrue();
+  }
 }

@@ -5,9 +5,17 @@ import java.util.List;
 /**
  * A federated service's endpoints in one cluster (one Envoy locality), with that cluster's routing
  * preference from its RemoteCluster spec and whether its discoverer reports it stale.
+ *
+ * @param externalName the DNS name of the cluster's Service when it is of type {@code ExternalName}
+ *     (then it has no endpoints: Envoy resolves the name itself); null otherwise
  */
 public record ClusterEndpoints(
-    String cluster, int priority, int weight, boolean stale, List<FederatedEndpoint> endpoints) {
+    String cluster,
+    int priority,
+    int weight,
+    boolean stale,
+    List<FederatedEndpoint> endpoints,
+    String externalName) {
   public static final int DEFAULT_WEIGHT = 1;
 
   public ClusterEndpoints {
@@ -18,5 +26,20 @@ public record ClusterEndpoints(
       throw new IllegalArgumentException("cluster " + cluster + ": weight must be >= 1");
     }
     endpoints = endpoints.stream().sorted().toList();
+    if (externalName != null && !endpoints.isEmpty()) {
+      throw new IllegalArgumentException(
+          "cluster " + cluster + ": an ExternalName Service has no endpoints");
+    }
+  }
+
+  /** A cluster of endpoints (not an ExternalName Service). */
+  public ClusterEndpoints(
+      String cluster, int priority, int weight, boolean stale, List<FederatedEndpoint> endpoints) {
+    this(cluster, priority, weight, stale, endpoints, null);
+  }
+
+  /** Whether this cluster's Service is of type ExternalName. */
+  public boolean external() {
+    return externalName != null;
   }
 }

@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * A new federation snapshot and what changed since the one before it: the names of the federated
  * services and hub Services that changed (appeared, went or differ), and whether any change is to a
- * service's shape (it appeared or went, its ports or its set of clusters changed), which routes and
- * ServiceImports depend on. Endpoints, their readiness and cluster priorities, weights and
- * staleness are not shape: they change ClusterLoadAssignments only.
+ * service's shape (it appeared or went, its ports or its set of clusters changed, or an
+ * ExternalName cluster's name, priority or weight, which the Envoy cluster itself holds), which
+ * routes and ServiceImports depend on. Endpoints, their readiness and other clusters' priorities,
+ * weights and staleness are not shape: they change ClusterLoadAssignments only.
  *
  * <p>{@code seenFederated} and {@code seenHub} say, for changed services, when their discoverer saw
  * the remote change, by cluster (from the mirrors' {@code gantry.dev/remote-event-time}).
@@ -69,7 +70,24 @@ public record FederationUpdate(
     return a != null
         && b != null
         && a.ports().equals(b.ports())
-        && a.clusters().keySet().equals(b.clusters().keySet());
+        && a.clusters().keySet().equals(b.clusters().keySet())
+        && externalNames(a).equals(externalNames(b));
+  }
+
+  /**
+   * The name, priority and weight of each ExternalName cluster: a DNS cluster holds them in its own
+   * definition (there is no ClusterLoadAssignment to change), so a change to them is one of shape.
+   */
+  private static Map<String, String> externalNames(FederatedService s) {
+    Map<String, String> names = new HashMap<>();
+    s.clusters()
+        .forEach(
+            (cluster, c) -> {
+              if (c.external()) {
+                names.put(cluster, c.externalName() + "/" + c.priority() + "/" + c.weight());
+              }
+            });
+    return names;
   }
 
   private static Set<ServiceName> changed(

@@ -70,7 +70,22 @@ public final class ServiceResolver {
       ClusterPolicies policies,
       String where,
       List<ProxyVerdict.Error> errors) {
-    return resolve(ns, s, snapshot, policies, null, where, errors);
+    return resolve(ns, s, snapshot, ExternalNames.DISABLED, policies, null, where, errors);
+  }
+
+  /**
+   * As {@link #resolve(String, HTTPProxySpec.RouteService, FederationSnapshot, ClusterPolicies,
+   * String, List)}, an ExternalName Service reached as {@code externalNames} says.
+   */
+  public static Upstream resolve(
+      String ns,
+      HTTPProxySpec.RouteService s,
+      FederationSnapshot snapshot,
+      ExternalNames externalNames,
+      ClusterPolicies policies,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    return resolve(ns, s, snapshot, externalNames, policies, null, where, errors);
   }
 
   /**
@@ -87,7 +102,8 @@ public final class ServiceResolver {
         policies,
         upstream.protocol(),
         upstream.protocol().tls() ? tls : null,
-        upstream.healthPort());
+        upstream.healthPort(),
+        upstream.dns());
   }
 
   /**
@@ -99,6 +115,7 @@ public final class ServiceResolver {
       String ns,
       HTTPProxySpec.RouteService s,
       FederationSnapshot snapshot,
+      ExternalNames externalNames,
       ClusterPolicies policies,
       UpstreamTls tls,
       String where,
@@ -153,6 +170,10 @@ public final class ServiceResolver {
         s.getProtocol() == null || s.getProtocol().isEmpty()
             ? UpstreamProtocol.ofService(port)
             : asked;
+    List<Upstream.DnsTarget> dns = dns(name, target, externalNames, protocol, where, errors);
+    if (dns == null) {
+      return null;
+    }
     return upstream(
         name,
         target,
@@ -160,8 +181,9 @@ public final class ServiceResolver {
         port,
         policies,
         protocol,
-        protocol.tls() ? tls : null,
-        healthPort);
+        protocol.tls() ? withDnsName(tls, dns) : null,
+        healthPort,
+        dns);
   }
 
   /**
@@ -207,6 +229,59 @@ public final class ServiceResolver {
   }
 
   /**
+   * The DNS targets of an ExternalName service (empty for one of endpoints), or null with an error
+   * when the route may not reach it, or when over TLS its clusters name different hosts (one Envoy
+   * cluster sends one server name).
+   */
+  private static List<Upstream.DnsTarget> dns(
+      ServiceName name,
+      FederatedService target,
+      ExternalNames externalNames,
+      UpstreamProtocol protocol,
+      String where,
+      List<ProxyVerdict.Error> errors) {
+    List<Upstream.DnsTarget> dns = externalNames.targets(name, target, where, errors);
+    if (dns == null || !protocol.tls()) {
+      return dns;
+    }
+    List<String> hosts = dns.stream().map(Upstream.DnsTarget::hostname).distinct().toList();
+    if (hosts.size() > 1) {
+      errors.add(
+          new ProxyVerdict.Error(
+              ProxyVerdict.SERVICE_ERROR,
+              "ServiceUnresolvedReference",
+              where
+                  + ": unresolved service reference: "
+                  + name
+                  + " is an ExternalName service whose clusters name different hosts "
+                  + hosts
+                  + ", and over TLS one server name is sent to all of them: route to one"
+                  + " cluster's mirror (<cluster>-"
+                  + name.name()
+                  + ") instead"));
+      return null;
+    }
+    return dns;
+  }
+
+  /**
+   * The server name an ExternalName service's TLS sends when nothing else names one: the external
+   * name, as Contour's SNI (a Host rewrite comes first, {@code tls} holds it).
+   */
+  private static UpstreamTls withDnsName(UpstreamTls tls, List<Upstream.DnsTarget> dns) {
+    if (dns.isEmpty() || (tls != null && tls.sni() != null)) {
+      return tls;
+    }
+    String host = dns.get(0).hostname();
+    return new UpstreamTls(host, tls == null ? null : tls.validation());
+  }
+
+  /** The one hostname of a DNS upstream (null for one of endpoints): its TLS server name. */
+  public static String dnsName(Upstream upstream) {
+    return upstream.dns().isEmpty() ? null : upstream.dns().get(0).hostname();
+  }
+
+  /**
    * As {@link #resolve(String, HTTPProxySpec.RouteService, FederationSnapshot, ClusterPolicies,
    * String, List)}, as an outcome.
    */
@@ -217,7 +292,7 @@ public final class ServiceResolver {
       ClusterPolicies policies,
       String where) {
     List<ProxyVerdict.Error> errors = new java.util.ArrayList<>();
-    Upstream upstream = resolve(ns, s, snapshot, policies, where, errors);
+    Upstream upstream = resolve(ns, s, snapshot, ExternalNames.DISABLED, policies, where, errors);
     return upstream == null ? Outcome.failed(errors) : Outcome.of(upstream);
   }
 
@@ -280,6 +355,21 @@ public final class ServiceResolver {
       String portName,
       FederationSnapshot snapshot,
       String where) {
+    return resolve(ns, service, number, portName, snapshot, ExternalNames.DISABLED, where);
+  }
+
+  /**
+   * As {@link #resolve(String, String, Integer, String, FederationSnapshot, String)}, an
+   * ExternalName Service reached as {@code externalNames} says.
+   */
+  public static Outcome<Upstream> resolve(
+      String ns,
+      String service,
+      Integer number,
+      String portName,
+      FederationSnapshot snapshot,
+      ExternalNames externalNames,
+      String where) {
     ServiceName name = ServiceName.of(ns, service);
     FederatedService target = target(name, snapshot);
     if (target == null) {
@@ -302,6 +392,12 @@ public final class ServiceResolver {
               "ServiceUnresolvedReference",
               where + ": service \"" + name + "\" has no port " + wanted));
     }
+    UpstreamProtocol protocol = UpstreamProtocol.ofService(port);
+    List<ProxyVerdict.Error> errors = new java.util.ArrayList<>();
+    List<Upstream.DnsTarget> dns = dns(name, target, externalNames, protocol, where, errors);
+    if (dns == null) {
+      return Outcome.failed(errors);
+    }
     return Outcome.of(
         upstream(
             name,
@@ -309,9 +405,10 @@ public final class ServiceResolver {
             federated(name, snapshot),
             port,
             ClusterPolicies.DEFAULT,
-            UpstreamProtocol.ofService(port),
+            protocol,
+            protocol.tls() ? withDnsName(null, dns) : null,
             null,
-            null));
+            dns));
   }
 
   /** The service a route to {@code name} reaches, or null when there is none. */
@@ -340,7 +437,8 @@ public final class ServiceResolver {
       ClusterPolicies policies,
       UpstreamProtocol protocol,
       UpstreamTls tls,
-      ServicePortSpec healthPort) {
+      ServicePortSpec healthPort,
+      List<Upstream.DnsTarget> dns) {
     // Like Contour's cluster names, the hash covers the cluster-level policies, so that routes
     // asking for different ones get different clusters; the defaults add nothing, which keeps the
     // names of clusters without policies as they were.
@@ -369,6 +467,11 @@ public final class ServiceResolver {
     if (healthPort != null) {
       identity.append("/healthPort=").append(healthPort.port());
     }
+    if (!dns.isEmpty()) {
+      // Another kind of Envoy cluster: a Service turning ExternalName gets a new one, not a
+      // change of type under the same name.
+      identity.append("/dns");
+    }
     String clusterName =
         name.namespace()
             + "/"
@@ -388,7 +491,8 @@ public final class ServiceResolver {
         policies.healthCheck(),
         tls,
         policies.slowStart(),
-        healthPort);
+        healthPort,
+        dns);
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

@@ -3,6 +3,7 @@ package dev.gantry.xds.ir;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServicePortSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param slowStart how new endpoints ramp up (the service's {@code slowStartPolicy}); null for none
  * @param healthPort the service port whose endpoint ports the health checks go to (the service's
  *     {@code healthPort}); null for {@code port}
+ * @param dns the DNS names Envoy resolves itself, one per source cluster, when the service is an
+ *     ExternalName Service (a {@code STRICT_DNS} cluster); empty for a cluster of endpoints (EDS)
  */
 public record Upstream(
     String name,
@@ -33,7 +36,8 @@ public record Upstream(
     HealthCheck healthCheck,
     UpstreamTls tls,
     SlowStart slowStart,
-    ServicePortSpec healthPort) {
+    ServicePortSpec healthPort,
+    List<DnsTarget> dns) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
@@ -44,9 +48,38 @@ public record Upstream(
     if (healthPort != null && healthCheck == null) {
       throw new IllegalArgumentException(name + ": a health port needs a health check");
     }
+    dns = List.copyOf(dns);
   }
 
-  /** An upstream whose health checks, if any, go to its own port. */
+  /** An upstream of endpoints (EDS) whose health checks go to {@code healthPort} (null: port). */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout,
+      UpstreamProtocol protocol,
+      HealthCheck healthCheck,
+      UpstreamTls tls,
+      SlowStart slowStart,
+      ServicePortSpec healthPort) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        tls,
+        slowStart,
+        healthPort,
+        List.of());
+  }
+
+  /** An upstream of endpoints (EDS) whose health checks, if any, go to its own port. */
   public Upstream(
       String name,
       FederatedService service,
@@ -69,7 +102,24 @@ public record Upstream(
         healthCheck,
         tls,
         slowStart,
-        null);
+        null,
+        List.of());
+  }
+
+  /**
+   * One source cluster's ExternalName: Envoy resolves {@code hostname} and dials its addresses at
+   * the service port, in a locality of the cluster's {@code priority} and {@code weight}.
+   */
+  public record DnsTarget(String cluster, int priority, int weight, String hostname) {
+    public DnsTarget {
+      Objects.requireNonNull(cluster, "cluster");
+      Objects.requireNonNull(hostname, "hostname");
+    }
+  }
+
+  /** Whether Envoy resolves this upstream's addresses by DNS (no ClusterLoadAssignment). */
+  public boolean resolvedByDns() {
+    return !dns.isEmpty();
   }
 
   /** An upstream without slow start. */
@@ -149,7 +199,8 @@ public record Upstream(
         healthCheck,
         tls,
         slowStart,
-        healthPort);
+        healthPort,
+        dns);
   }
 
   /** An upstream speaking HTTP/1.1 in clear text, without health checks. */

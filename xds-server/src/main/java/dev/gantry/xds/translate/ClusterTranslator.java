@@ -17,11 +17,12 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Envoy Clusters for upstreams: EDS over ADS, the route's load balancing strategy (round robin by
- * default) across the endpoints of the localities (one per source cluster) weighted by their
- * cluster's weight, and outlier detection on so that dead endpoints in one cluster are ejected and
- * traffic moves to the others. The service's protocol ({@link UpstreamProtocols}) and the route's
- * active health checks ({@link HealthChecks}) come on top.
+ * Envoy Clusters for upstreams: EDS over ADS (or, for an ExternalName Service, a STRICT_DNS cluster
+ * holding the names it resolves), the route's load balancing strategy (round robin by default)
+ * across the endpoints of the localities (one per source cluster) weighted by their cluster's
+ * weight, and outlier detection on so that dead endpoints in one cluster are ejected and traffic
+ * moves to the others. The service's protocol ({@link UpstreamProtocols}) and the route's active
+ * health checks ({@link HealthChecks}) come on top.
  */
 public final class ClusterTranslator {
   private ClusterTranslator() {}
@@ -58,17 +59,26 @@ public final class ClusterTranslator {
       cluster.setIgnoreHealthOnHostRemoval(true);
       commonLb.setHealthyPanicThreshold(Percent.newBuilder().setValue(0));
     }
+    if (upstream.resolvedByDns()) {
+      // As Contour's ExternalName clusters: Envoy resolves the names itself and keeps every
+      // address each gives (STRICT_DNS), so the load assignment is part of the cluster.
+      cluster
+          .setType(Cluster.DiscoveryType.STRICT_DNS)
+          .setLoadAssignment(EndpointTranslator.dnsAssignment(upstream));
+    } else {
+      cluster
+          .setType(Cluster.DiscoveryType.EDS)
+          .setEdsClusterConfig(
+              Cluster.EdsClusterConfig.newBuilder()
+                  .setEdsConfig(
+                      ConfigSource.newBuilder()
+                          .setAds(AggregatedConfigSource.getDefaultInstance())
+                          .setResourceApiVersion(ApiVersion.V3))
+                  .setServiceName(upstream.name()));
+    }
     return cluster
         .setName(upstream.name())
         .setAltStatName(upstream.name().replace('/', '_'))
-        .setType(Cluster.DiscoveryType.EDS)
-        .setEdsClusterConfig(
-            Cluster.EdsClusterConfig.newBuilder()
-                .setEdsConfig(
-                    ConfigSource.newBuilder()
-                        .setAds(AggregatedConfigSource.getDefaultInstance())
-                        .setResourceApiVersion(ApiVersion.V3))
-                .setServiceName(upstream.name()))
         .setConnectTimeout(Duration.newBuilder().setSeconds(2))
         .setLbPolicy(lbPolicy(upstream.strategy()))
         .setCommonLbConfig(commonLb)
@@ -102,8 +112,10 @@ public final class ClusterTranslator {
     return clusters.stream()
         // A cluster whose backends' certificates Envoy verifies (a service's validation) is left
         // out: without Envoy's TLS context a gRPC client would reach them unverified, so its
-        // routes to such a service fail instead (the cluster does not exist for it).
-        .filter(c -> !verifiesBackends(c))
+        // routes to such a service fail instead (the cluster does not exist for it). So is a DNS
+        // cluster (an ExternalName Service): gRPC takes EDS and LOGICAL_DNS clusters, not
+        // STRICT_DNS.
+        .filter(c -> !verifiesBackends(c) && c.getType() != Cluster.DiscoveryType.STRICT_DNS)
         .map(
             c -> {
               if (grpcTakes(c)) {
@@ -134,7 +146,9 @@ public final class ClusterTranslator {
   }
 
   private static boolean grpcTakes(Cluster c) {
-    return grpcBalances(c) && !c.hasTransportSocket();
+    return grpcBalances(c)
+        && !c.hasTransportSocket()
+        && c.getType() != Cluster.DiscoveryType.STRICT_DNS;
   }
 
   private static boolean grpcBalances(Cluster c) {

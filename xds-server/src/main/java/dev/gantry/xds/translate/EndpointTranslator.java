@@ -77,6 +77,41 @@ public final class EndpointTranslator {
   }
 
   /**
+   * The load assignment a DNS cluster holds (an ExternalName Service): one locality per source
+   * cluster, its priority (made dense) and weight, with the cluster's external name at the service
+   * port, as Contour addresses an ExternalName Service (and its health checks at the health port's
+   * number, when it has one).
+   */
+  public static ClusterLoadAssignment dnsAssignment(Upstream upstream) {
+    List<Integer> present =
+        upstream.dns().stream().map(Upstream.DnsTarget::priority).distinct().sorted().toList();
+    ClusterLoadAssignment.Builder cla =
+        ClusterLoadAssignment.newBuilder().setClusterName(upstream.name());
+    for (Upstream.DnsTarget target : upstream.dns()) {
+      Endpoint.Builder endpoint =
+          Endpoint.newBuilder()
+              .setAddress(
+                  Address.newBuilder()
+                      .setSocketAddress(
+                          SocketAddress.newBuilder()
+                              .setAddress(target.hostname())
+                              .setPortValue(upstream.port().port())));
+      if (upstream.healthPort() != null) {
+        // An ExternalName Service has no target ports: the checks go to the health port's number.
+        endpoint.setHealthCheckConfig(
+            Endpoint.HealthCheckConfig.newBuilder().setPortValue(upstream.healthPort().port()));
+      }
+      cla.addEndpoints(
+          LocalityLbEndpoints.newBuilder()
+              .setLocality(Locality.newBuilder().setRegion(target.cluster()))
+              .setPriority(present.indexOf(target.priority()))
+              .setLoadBalancingWeight(UInt32Value.of(target.weight()))
+              .addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(endpoint)));
+    }
+    return cla.build();
+  }
+
+  /**
    * The one state whose endpoints go to Envoy: {@code READY}, or {@code SERVING_TERMINATING} when
    * no ready endpoint Envoy can dial is left in the whole assignment, across all its clusters
    * (kube-proxy's fallback across a whole Service). Other endpoints are left out rather than sent

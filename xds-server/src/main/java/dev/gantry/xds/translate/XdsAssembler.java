@@ -208,6 +208,9 @@ public final class XdsAssembler {
   private Set<String> assignments(RoutingTable table, List<ClusterLoadAssignment> changed) {
     Map<String, FederatedService> seen = new HashMap<>();
     for (Upstream upstream : table.upstreams().values()) {
+      if (upstream.resolvedByDns()) {
+        continue; // its cluster holds its names: no assignment of its own
+      }
       ClusterLoadAssignment cla = lastAssignments.get(upstream.name());
       if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
         cla = EndpointTranslator.translate(upstream);

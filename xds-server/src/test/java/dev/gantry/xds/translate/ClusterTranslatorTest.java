@@ -10,10 +10,17 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
 import java.util.stream.Stream;
@@ -135,6 +142,72 @@ class ClusterTranslatorTest {
                                         .setHttpProtocolOptions(Http1ProtocolOptions.newBuilder()))
                                 .build()))
                     .build())));
+  }
+
+  @Test
+  void anExternalNameServiceIsAStrictDnsClusterHoldingEachClustersNameAtTheServicePort() {
+    FederatedService ext =
+        service("demo/ext")
+            .port("http", 80)
+            .externalName("east", 0, 3, "a.example.com")
+            .externalName("west", 2, 1, "b.example.com")
+            .build();
+    Upstream upstream =
+        new Upstream(
+            "demo/ext/80/0123456789",
+            ext,
+            ext.ports().get(0),
+            true,
+            Upstream.Strategy.ROUND_ROBIN,
+            null,
+            dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
+            null,
+            null,
+            null,
+            null,
+            List.of(
+                new Upstream.DnsTarget("east", 0, 3, "a.example.com"),
+                new Upstream.DnsTarget("west", 2, 1, "b.example.com")));
+
+    assertThat(ClusterTranslator.translate(List.of(upstream)))
+        .containsExactly(
+            expected("demo/ext/80/0123456789", "demo_ext_80_0123456789").toBuilder()
+                .clearEdsClusterConfig()
+                .setType(Cluster.DiscoveryType.STRICT_DNS)
+                .setLoadAssignment(
+                    ClusterLoadAssignment.newBuilder()
+                        .setClusterName("demo/ext/80/0123456789")
+                        .addEndpoints(dnsLocality("east", 0, 3, "a.example.com"))
+                        // Priorities stay dense, as in an assignment of endpoints.
+                        .addEndpoints(dnsLocality("west", 1, 1, "b.example.com")))
+                .build());
+  }
+
+  @Test
+  void proxylessClientsGetNoDnsCluster() {
+    Cluster dns =
+        Cluster.newBuilder().setName("dns").setType(Cluster.DiscoveryType.STRICT_DNS).build();
+    Cluster eds = Cluster.newBuilder().setName("eds").setType(Cluster.DiscoveryType.EDS).build();
+
+    assertThat(ClusterTranslator.forProxyless(List.of(dns, eds))).containsExactly(eds);
+  }
+
+  private static LocalityLbEndpoints.Builder dnsLocality(
+      String cluster, int priority, int weight, String host) {
+    return LocalityLbEndpoints.newBuilder()
+        .setLocality(Locality.newBuilder().setRegion(cluster))
+        .setPriority(priority)
+        .setLoadBalancingWeight(UInt32Value.of(weight))
+        .addLbEndpoints(
+            LbEndpoint.newBuilder()
+                .setEndpoint(
+                    Endpoint.newBuilder()
+                        .setAddress(
+                            Address.newBuilder()
+                                .setSocketAddress(
+                                    SocketAddress.newBuilder()
+                                        .setAddress(host)
+                                        .setPortValue(80)))));
   }
 
   private static Upstream strategy(Upstream.Strategy strategy) {

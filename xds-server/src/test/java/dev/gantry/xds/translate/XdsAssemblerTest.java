@@ -239,6 +239,61 @@ class XdsAssemblerTest {
     assertThat(back.clusters().version()).isEqualTo(first.clusters().version());
   }
 
+  @Test
+  void aDnsUpstreamHasNoAssignmentAndANewNameRebuildsItsCluster() {
+    XdsAssembler.Assembly first = assembler.assemble(dnsTable("a.example.com"));
+
+    assertThat(first.assignments()).isEmpty();
+    assertThat(first.changed()).isEmpty();
+    assertThat(first.snapshot().clusters().resources().get("demo/ext/80/0123456789").getType())
+        .isEqualTo(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STRICT_DNS);
+
+    XdsAssembler.Assembly renamed = assembler.assemble(dnsTable("b.example.com"));
+
+    assertThat(renamed.fullRebuild()).isTrue();
+    assertThat(renamed.assignments()).isEmpty();
+    assertThat(
+            renamed
+                .snapshot()
+                .clusters()
+                .resources()
+                .get("demo/ext/80/0123456789")
+                .getLoadAssignment()
+                .getEndpoints(0)
+                .getLbEndpoints(0)
+                .getEndpoint()
+                .getAddress()
+                .getSocketAddress()
+                .getAddress())
+        .isEqualTo("b.example.com");
+  }
+
+  private static RoutingTable dnsTable(String externalName) {
+    FederatedService ext =
+        service("demo/ext").port("http", 80).externalName("east", 0, 1, externalName).build();
+    String name = "demo/ext/80/0123456789";
+    Upstream upstream =
+        new Upstream(
+            name,
+            ext,
+            ext.ports().get(0),
+            true,
+            Upstream.Strategy.ROUND_ROBIN,
+            null,
+            dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
+            null,
+            null,
+            null,
+            null,
+            List.of(new Upstream.DnsTarget("east", 0, 1, externalName)));
+    return new RoutingTable(
+        List.of(
+            Routes.host(
+                "ext.example.com",
+                List.of(Routes.route("/", List.of(new WeightedCluster(name, 1)))))),
+        Map.of(name, upstream));
+  }
+
   private static RoutingTable table(FederatedService kuard, long kuardWeight) {
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     upstreams.put(KUARD, new Upstream(KUARD, kuard, kuard.ports().get(0), true));

@@ -3,6 +3,7 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.tls.TlsSecrets;
@@ -18,6 +19,7 @@ import java.util.Map;
  * spec a step is (for messages). Steps add to two things as they go: the clusters they resolve, and
  * the warnings, which do not invalidate; both are shared on purpose, so they are not copied.
  *
+ * @param externalNames whether routes may reach ExternalName Services (the hub's flag)
  * @param certificates validated Secrets by {@code namespace/name} ({@link TlsSecrets#validateAll})
  * @param delegations which Secrets of other namespaces the proxy may use
  * @param upstreams the proxy's clusters, kept by whoever delegated to it only if it is valid
@@ -26,6 +28,7 @@ import java.util.Map;
  */
 record CompileContext(
     FederationSnapshot snapshot,
+    ExternalNames externalNames,
     Map<String, TlsSecrets.Outcome> certificates,
     Delegations delegations,
     String namespace,
@@ -42,6 +45,7 @@ record CompileContext(
   /** The context of a root proxy, its virtual host's clusters starting empty. */
   static CompileContext root(
       FederationSnapshot snapshot,
+      ExternalNames externalNames,
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations,
       HTTPProxy root,
@@ -49,6 +53,7 @@ record CompileContext(
       String rateLimitProblem) {
     return new CompileContext(
         snapshot,
+        externalNames,
         certificates,
         delegations,
         root.getMetadata().getNamespace(),
@@ -67,6 +72,7 @@ record CompileContext(
     longer.add(Proxies.key(proxy));
     return new CompileContext(
         snapshot,
+        externalNames,
         certificates,
         delegations,
         proxy.getMetadata().getNamespace(),
@@ -82,6 +88,7 @@ record CompileContext(
   CompileContext at(String where) {
     return new CompileContext(
         snapshot,
+        externalNames,
         certificates,
         delegations,
         namespace,

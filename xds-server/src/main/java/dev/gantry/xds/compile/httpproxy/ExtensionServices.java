@@ -6,6 +6,7 @@ import dev.gantry.api.crd.contour.ExtensionServiceStatus;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
@@ -222,6 +223,7 @@ public final class ExtensionServices {
       CompileContext ctx =
           new CompileContext(
               snapshot,
+              ExternalNames.UNSUPPORTED,
               certificates,
               delegations,
               ns,
@@ -241,6 +243,7 @@ public final class ExtensionServices {
             ns,
             service,
             snapshot,
+            ExternalNames.UNSUPPORTED,
             new ServiceResolver.ClusterPolicies(strategy, null, null),
             tls,
             "spec.services[0]",

@@ -4,6 +4,7 @@ import dev.gantry.api.crd.contour.ExtensionService;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -25,6 +26,7 @@ public final class ProxyCompiler {
   private final String ingressClass;
   private final String fallbackCertificate;
   private final RateLimitService rateLimitService;
+  private final ExternalNames externalNames;
 
   public ProxyCompiler(String ingressClass) {
     this(ingressClass, null, null);
@@ -46,13 +48,36 @@ public final class ProxyCompiler {
   /** A compiler with the hub's fallback certificate and rate limit service (each null: none). */
   public ProxyCompiler(
       String ingressClass, String fallbackCertificate, RateLimitService rateLimitService) {
+    this(ingressClass, fallbackCertificate, rateLimitService, ExternalNames.DISABLED);
+  }
+
+  /**
+   * A compiler of the proxies of {@code ingressClass}; routes reach ExternalName Services as {@code
+   * externalNames} says (the hub's {@code --enable-external-name-service}).
+   */
+  public ProxyCompiler(String ingressClass, ExternalNames externalNames) {
+    this(ingressClass, null, null, externalNames);
+  }
+
+  /** As the others, with everything the hub gives. */
+  public ProxyCompiler(
+      String ingressClass,
+      String fallbackCertificate,
+      RateLimitService rateLimitService,
+      ExternalNames externalNames) {
     this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
     this.fallbackCertificate = fallbackCertificate;
     this.rateLimitService = rateLimitService;
+    this.externalNames = Objects.requireNonNull(externalNames, "externalNames");
   }
 
   public String ingressClass() {
     return ingressClass;
+  }
+
+  /** Whether routes may reach ExternalName Services; Ingresses compiled beside follow it too. */
+  public ExternalNames externalNames() {
+    return externalNames;
   }
 
   /** The compiled table and the verdicts, both deterministic for the same input. */
@@ -154,7 +179,8 @@ public final class ProxyCompiler {
             extensions.extensions(),
             fallbackCertificate,
             rateLimitProblem,
-            rateLimitService == null ? null : rateLimitService.defaultPolicy());
+            rateLimitService == null ? null : rateLimitService.defaultPolicy(),
+            externalNames);
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     for (HTTPProxy root : mine) {
       if (Proxies.fqdn(root) != null) {

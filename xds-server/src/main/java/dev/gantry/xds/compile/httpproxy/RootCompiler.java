@@ -4,6 +4,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.GlobalRateLimit;
@@ -35,6 +36,7 @@ final class RootCompiler {
   private final String fallbackSecret;
   private final String rateLimitProblem;
   private final GlobalRateLimit defaultRateLimit;
+  private final ExternalNames externalNames;
 
   /** A virtual host and the clusters its routes use. */
   record Host(RoutingTable.VirtualHost host, Map<String, Upstream> upstreams) {}
@@ -61,7 +63,9 @@ final class RootCompiler {
       Map<String, ExtensionServices.Extension> extensions,
       String fallbackSecret,
       String rateLimitProblem,
-      GlobalRateLimit defaultRateLimit) {
+      GlobalRateLimit defaultRateLimit,
+      ExternalNames externalNames) {
+    this.externalNames = externalNames;
     this.fallbackSecret = fallbackSecret;
     this.rateLimitProblem = rateLimitProblem;
     this.defaultRateLimit = defaultRateLimit;
@@ -82,7 +86,8 @@ final class RootCompiler {
   Optional<Host> compile(HTTPProxy root) {
     Findings f = delegation.findings(Proxies.key(root));
     CompileContext ctx =
-        CompileContext.root(snapshot, certificates, delegations, root, f, rateLimitProblem);
+        CompileContext.root(
+            snapshot, externalNames, certificates, delegations, root, f, rateLimitProblem);
     Outcome<Frame> frame = frame(ctx, root);
     f.fatal(frame.errors());
     Outcome<List<RoutingTable.Route>> routes = delegation.delegate(ctx, root);

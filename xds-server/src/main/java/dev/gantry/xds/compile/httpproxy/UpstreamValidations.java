@@ -16,9 +16,10 @@ import java.util.List;
  * A route service's TLS toward its endpoints, as Contour sets it: the server name is the Host the
  * service or else the route rewrites to; {@code validation} names a CA Secret (of the proxy's
  * namespace, or delegated to it) and the subject names the endpoint's certificate must carry.
- * Unlike Contour, a service with {@code validation} and no Host rewrite sends its first subject
- * name as the server name, so that a backend choosing its certificate by name presents the one that
- * is checked. Pure.
+ * Without a Host rewrite an ExternalName service sends its external name, as Contour does. Unlike
+ * Contour, a service of endpoints with {@code validation} and no Host rewrite sends its first
+ * subject name as the server name, so that a backend choosing its certificate by name presents the
+ * one that is checked. Pure.
  */
 final class UpstreamValidations {
   static final String REASON = "TLSUpstreamValidation";
@@ -43,7 +44,8 @@ final class UpstreamValidations {
       ServiceResolver.ClusterPolicies policies,
       List<ProxyVerdict.Error> errors) {
     Upstream upstream =
-        ServiceResolver.resolve(ctx.namespace(), s, ctx.snapshot(), policies, ctx.where(), errors);
+        ServiceResolver.resolve(
+            ctx.namespace(), s, ctx.snapshot(), ctx.externalNames(), policies, ctx.where(), errors);
     if (upstream == null) {
       return null;
     }
@@ -61,7 +63,7 @@ final class UpstreamValidations {
       return upstream;
     }
     int before = errors.size();
-    UpstreamTls tls = of(ctx, route, s, errors);
+    UpstreamTls tls = of(ctx, route, s, ServiceResolver.dnsName(upstream), errors);
     if (errors.size() > before) {
       return null;
     }
@@ -76,6 +78,20 @@ final class UpstreamValidations {
       CompileContext ctx,
       HTTPProxySpec.Route route,
       HTTPProxySpec.RouteService s,
+      List<ProxyVerdict.Error> errors) {
+    return of(ctx, route, s, null, errors);
+  }
+
+  /**
+   * As {@link #of(CompileContext, HTTPProxySpec.Route, HTTPProxySpec.RouteService, List)}, for a
+   * service Envoy reaches by the DNS name {@code dnsName} (an ExternalName Service; null for one of
+   * endpoints): without a Host rewrite that name is the server name, as in Contour.
+   */
+  static UpstreamTls of(
+      CompileContext ctx,
+      HTTPProxySpec.Route route,
+      HTTPProxySpec.RouteService s,
+      String dnsName,
       List<ProxyVerdict.Error> errors) {
     String host = host(s.getRequestHeadersPolicy());
     if (host == null && route != null) {
@@ -101,9 +117,11 @@ final class UpstreamValidations {
     String sni =
         host != null
             ? host
-            : validation == null || !Syntax.hostname(validation.subjectNames().get(0))
-                ? null
-                : validation.subjectNames().get(0);
+            : dnsName != null
+                ? dnsName
+                : validation == null || !Syntax.hostname(validation.subjectNames().get(0))
+                    ? null
+                    : validation.subjectNames().get(0);
     return sni == null && validation == null ? null : new UpstreamTls(sni, validation);
   }
 

@@ -34,7 +34,7 @@ public final class IngressCompiler {
 
   public IngressCompiler(ProxyCompiler compiler) {
     this.compiler = compiler;
-    this.converter = new IngressConverter(compiler.ingressClass());
+    this.converter = new IngressConverter(compiler.ingressClass(), compiler.externalNames());
   }
 
   /**

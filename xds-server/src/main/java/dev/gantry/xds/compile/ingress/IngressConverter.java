@@ -1,6 +1,7 @@
 package dev.gantry.xds.compile.ingress;
 
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
 import dev.gantry.xds.ir.HeaderPolicy;
@@ -36,9 +37,17 @@ public final class IngressConverter {
   static final String FORCE_SSL_REDIRECT = "ingress.kubernetes.io/force-ssl-redirect";
 
   private final String ingressClass;
+  private final ExternalNames externalNames;
 
+  /** A converter of the Ingresses of {@code ingressClass}, to no ExternalName Service. */
   public IngressConverter(String ingressClass) {
+    this(ingressClass, ExternalNames.DISABLED);
+  }
+
+  /** As the other, backends reaching ExternalName Services as {@code externalNames} says. */
+  public IngressConverter(String ingressClass, ExternalNames externalNames) {
     this.ingressClass = Objects.requireNonNull(ingressClass, "ingressClass");
+    this.externalNames = Objects.requireNonNull(externalNames, "externalNames");
   }
 
   /** Something of Ingress {@code ingress} ({@code namespace/name}) that is not served, and why. */
@@ -109,7 +118,8 @@ public final class IngressConverter {
     if (spec.getDefaultBackend() != null) {
       Upstream fallback =
           report(
-              IngressPaths.backend(ns, spec.getDefaultBackend(), "spec.defaultBackend", snapshot),
+              IngressPaths.backend(
+                  ns, spec.getDefaultBackend(), "spec.defaultBackend", snapshot, externalNames),
               key,
               warnings);
       if (fallback != null) {
@@ -181,7 +191,7 @@ public final class IngressConverter {
   }
 
   /** The valid rules' paths by lower-cased host, sorted. */
-  private static Map<String, Paths> rules(
+  private Map<String, Paths> rules(
       String key,
       String ns,
       IngressSpec spec,
@@ -216,7 +226,7 @@ public final class IngressConverter {
     return hosts;
   }
 
-  private static void path(
+  private void path(
       String key,
       String ns,
       HTTPIngressPath p,
@@ -233,7 +243,9 @@ public final class IngressConverter {
     }
     Upstream upstream =
         report(
-            IngressPaths.backend(ns, p.getBackend(), where + ".backend", snapshot), key, warnings);
+            IngressPaths.backend(ns, p.getBackend(), where + ".backend", snapshot, externalNames),
+            key,
+            warnings);
     if (upstream == null) {
       return;
     }

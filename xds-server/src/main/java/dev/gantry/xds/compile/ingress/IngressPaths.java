@@ -1,6 +1,7 @@
 package dev.gantry.xds.compile.ingress;
 
 import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -88,7 +89,11 @@ final class IngressPaths {
 
   /** The upstream of a service backend in namespace {@code ns}, resolved once. */
   static Outcome<Upstream> backend(
-      String ns, IngressBackend backend, String where, FederationSnapshot snapshot) {
+      String ns,
+      IngressBackend backend,
+      String where,
+      FederationSnapshot snapshot,
+      ExternalNames externalNames) {
     if (backend == null || (backend.getService() == null && backend.getResource() == null)) {
       return failed(where + " has no service");
     }
@@ -110,7 +115,7 @@ final class IngressPaths {
     if (number != null && (number < 1 || number > 65535)) {
       return failed(where + ".service.port.number " + number + " is not 1-65535");
     }
-    return ServiceResolver.resolve(ns, s.getName(), number, name, snapshot, where);
+    return ServiceResolver.resolve(ns, s.getName(), number, name, snapshot, externalNames, where);
   }
 
   private static <T> Outcome<T> failed(String message) {
