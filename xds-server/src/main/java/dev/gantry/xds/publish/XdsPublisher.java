@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,7 +208,7 @@ public final class XdsPublisher {
    * Runs {@code store} on the build thread, where the inputs live; when it says it changed what
    * routes are compiled from, a build follows (once proxies have listed).
    */
-  private void inputChanged(java.util.function.BooleanSupplier store) {
+  private void inputChanged(BooleanSupplier store) {
     executor.execute(
         () -> {
           if (store.getAsBoolean()) {
@@ -307,17 +308,14 @@ public final class XdsPublisher {
     }
     long start = System.nanoTime();
     try {
-      if (!routesChanged && !shapeChanged) {
-        refreshEndpoints();
-        return true;
-      }
+      // Endpoints alone changed, or the shape (existence, ports) of services only that no route
+      // looked up (most of a cluster's Services are routed to by nothing): what was compiled
+      // stays as it is.
       if (!routesChanged
-          && lookups != null
-          && !lookups.anyOf(changedFederated)
-          && !lookups.anyOf(changedHub)) {
-        // Only services that no route asked for appeared, went or changed ports (most of a
-        // cluster's Services are routed to by nothing): what was compiled stays as it is.
-        log.debug("services no route names changed shape: {} {}", changedFederated, changedHub);
+          && (!shapeChanged
+              || (lookups != null
+                  && !lookups.anyOf(changedFederated)
+                  && !lookups.anyOf(changedHub)))) {
         shapeChanged = false;
         refreshEndpoints();
         return true;
