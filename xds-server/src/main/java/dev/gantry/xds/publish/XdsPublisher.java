@@ -10,6 +10,8 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.Holdoff;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.ServiceResolver;
+import dev.gantry.xds.compile.gateway.GatewayApiObjects;
+import dev.gantry.xds.compile.gateway.GatewayApiStatuses;
 import dev.gantry.xds.compile.httpproxy.ExtensionServices;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressCompiler;
@@ -74,6 +76,8 @@ public final class XdsPublisher {
   private Map<String, TlsSecrets.Outcome> certificates = Map.of();
   private Delegations delegations = Delegations.NONE;
   private List<ExtensionService> extensionServices = List.of();
+  private GatewayApiObjects gatewayApi = GatewayApiObjects.NONE;
+  private volatile Consumer<GatewayApiStatuses> gatewayApiStatuses = s -> {};
   private boolean proxiesListed;
   private boolean federationListed;
   private volatile long buildCount;
@@ -202,6 +206,24 @@ public final class XdsPublisher {
           extensionServices = next;
           return changed;
         });
+  }
+
+  /**
+   * Every GatewayClass, Gateway, HTTPRoute, GRPCRoute and ReferenceGrant, as listed by synced
+   * caches (a kind the API does not serve is empty). A build follows only when one changed.
+   */
+  public void gatewayApiChanged(GatewayApiObjects current) {
+    inputChanged(
+        () -> {
+          boolean changed = !current.equals(gatewayApi);
+          gatewayApi = current;
+          return changed;
+        });
+  }
+
+  /** Told the statuses of the Gateway API objects that are ours after each full build. */
+  public void onGatewayApiStatuses(Consumer<GatewayApiStatuses> statuses) {
+    this.gatewayApiStatuses = statuses;
   }
 
   /**
@@ -361,6 +383,7 @@ public final class XdsPublisher {
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(withUnreadable(result.verdicts()));
       extensionVerdicts.accept(result.extensionVerdicts());
+      gatewayApiStatuses.accept(GatewayApiStatuses.NONE);
       ingressWarnings.update(result.warnings());
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
