@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Paths of the test-bed binaries (kube-apiserver, kubectl, etcd, Envoy, helm, and beside them
- * helm-docs, Contour's CRDs and a gRPC-Go xDS client).
+ * helm-docs, Contour's CRDs, the MCS API's ServiceImport CRD and a gRPC-Go xDS client).
  *
  * <p>{@code scripts/provision} builds them into a cache outside the repository and is the one place
  * that knows versions and paths: a path comes from the environment ({@code GANTRY_KUBE_APISERVER},
@@ -47,6 +47,25 @@ public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Pat
           crds + " is missing: run scripts/provision (it fetches Contour's CRDs)");
     }
     return crds;
+  }
+
+  /**
+   * The Multi-Cluster Services API's ServiceImport CRD of the release {@code scripts/provision}
+   * names (its module's {@code config/crd/multicluster.x-k8s.io_serviceimports.yaml}): the one the
+   * test bed installs and the chart vendors, so that other MCS tools read the objects Gantry
+   * writes.
+   */
+  public static Path mcsServiceImportCrd() {
+    Map<String, String> printed = new LinkedHashMap<>();
+    if (System.getenv("GANTRY_MCS_SERVICEIMPORT_CRD") == null) {
+      printed.putAll(parse(runProvisionPrint()));
+    }
+    Path crd = path("MCS_SERVICEIMPORT_CRD", printed);
+    if (!Files.isRegularFile(crd)) {
+      throw new IllegalStateException(
+          crd + " is missing: run scripts/provision (it fetches the MCS API's CRDs)");
+    }
+    return crd;
   }
 
   /**

@@ -39,4 +39,12 @@ class ToolsTest {
     assertThat(tools.envoy().toString()).endsWith("/bin/envoy");
     assertThat(Tools.repositoryRoot().resolve("pom.xml")).exists();
   }
+
+  @Test
+  void mcsServiceImportCrdIsTheModulesFile() {
+    assertThat(Tools.mcsServiceImportCrd())
+        .hasFileName("multicluster.x-k8s.io_serviceimports.yaml")
+        .content()
+        .contains("name: serviceimports.multicluster.x-k8s.io");
+  }
 }
