@@ -29,11 +29,16 @@ import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.Tools;
 import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -257,13 +262,15 @@ class AggregatorIT {
                         assertThat(p.getProtocol()).isEqualTo("TCP");
                         assertThat(p.getAppProtocol()).isEqualTo("http");
                       });
+              assertThat(imported.getApiVersion()).isEqualTo("multicluster.x-k8s.io/v1beta1");
               assertThat(imported.getStatus().getClusters())
                   .extracting(c -> c.getCluster())
                   .containsExactly("east", "hub", "west");
+              assertReady(imported, "imported from 3 clusters: east, hub, west");
             });
 
-    assertThat(kubectl("get", "serviceimports", "-n", ns))
-        .containsPattern("web +east,hub,west .*Headless");
+    // The MCS API's printer columns: Type, IP (none for Headless), Age.
+    assertThat(kubectl("get", "serviceimports", "-n", ns)).containsPattern("web +Headless ");
 
     eventually().until(AggregatorIT::publisherCaughtUp);
     long writes = publisher.writes();
@@ -290,8 +297,77 @@ class AggregatorIT {
     assertThat(publisher.writes()).as("writes after an endpoint-only change").isEqualTo(writes);
     assertThat(serviceImport(ns, "web").getMetadata().getResourceVersion()).isEqualTo(version);
 
+    // Another MCS tool, on the older version, sets the session affinity and a condition of its own.
+    Resource<GenericKubernetesResource> alpha = atVersion("v1alpha1", ns, "web");
+    alpha.patch(
+        PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              GenericKubernetesResource theirs = alpha.get();
+              Map<String, Object> status = theirs.get("status");
+              List<Object> written = theirs.get("status", "conditions");
+              List<Object> conditions = new ArrayList<>(written);
+              conditions.add(
+                  Map.of(
+                      "type", "Exported",
+                      "status", "True",
+                      "reason", "ByAnotherTool",
+                      "message", "theirs",
+                      "lastTransitionTime", "2026-01-01T00:00:00Z"));
+              status.put("conditions", conditions);
+              hub.genericKubernetesResources(ServiceImport.GROUP + "/v1alpha1", "ServiceImport")
+                  .resource(theirs)
+                  .updateStatus();
+            });
+    // Gantry then writes spec and status: a port and a cluster more.
+    hub.services()
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            s -> {
+              s.getSpec()
+                  .getPorts()
+                  .add(
+                      new ServicePortBuilder()
+                          .withName("grpc")
+                          .withPort(9000)
+                          .withProtocol("TCP")
+                          .build());
+              return s;
+            });
+    create(mirror("north", ns + "/web").port("http", 80));
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ServiceImport imported = serviceImport(ns, "web");
+              assertThat(imported.getSpec().getPorts())
+                  .extracting(p -> p.getPort())
+                  .containsExactlyInAnyOrder(80, 9000);
+              assertThat(imported.getStatus().getClusters())
+                  .extracting(c -> c.getCluster())
+                  .containsExactly("east", "hub", "north", "west");
+              assertReady(imported, "imported from 4 clusters: east, hub, north, west");
+              // What the other tool wrote survives Gantry's writes.
+              assertThat(imported.getSpec().getSessionAffinity()).isEqualTo("ClientIP");
+              assertThat(imported.getStatus().getConditions())
+                  .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+                  .containsExactlyInAnyOrder("Exported=True/ByAnotherTool", "Ready=True/Ready");
+            });
+    // Tools on either version read the same object.
+    GenericKubernetesResource v1alpha1 = alpha.get();
+    GenericKubernetesResource v1beta1 = atVersion("v1beta1", ns, "web").get();
+    assertThat(v1alpha1.getApiVersion()).isEqualTo("multicluster.x-k8s.io/v1alpha1");
+    assertThat((Object) v1alpha1.get("spec")).isEqualTo(v1beta1.get("spec"));
+    assertThat((Object) v1alpha1.get("status")).isEqualTo(v1beta1.get("status"));
+    assertThat(v1alpha1.getMetadata().getResourceVersion())
+        .isEqualTo(v1beta1.getMetadata().getResourceVersion());
+
     hub.services().inNamespace(ns).withName("east-web").delete();
     hub.services().inNamespace(ns).withName("west-web").delete();
+    hub.services().inNamespace(ns).withName("north-web").delete();
     eventually()
         .until(
             () -> hub.resources(ServiceImport.class).inNamespace(ns).withName("web").get() == null);
@@ -356,6 +432,30 @@ class AggregatorIT {
     FederatedService service = aggregator.current().federated().get(ServiceName.of(ns, name));
     assertThat(service).as("federated service %s/%s", ns, name).isNotNull();
     return service;
+  }
+
+  /** The MCS API's Ready condition as Gantry writes it, for the import's current generation. */
+  private static void assertReady(ServiceImport imported, String message) {
+    assertThat(imported.getStatus().getConditions())
+        .filteredOn(c -> "Ready".equals(c.getType()))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("Ready");
+              assertThat(c.getMessage()).isEqualTo(message);
+              assertThat(c.getObservedGeneration())
+                  .isEqualTo(imported.getMetadata().getGeneration());
+              assertThat(c.getLastTransitionTime()).isNotBlank();
+            });
+  }
+
+  /** A ServiceImport read raw at one of the versions the MCS API's CRD serves. */
+  private static Resource<GenericKubernetesResource> atVersion(
+      String version, String ns, String name) {
+    return hub.genericKubernetesResources(ServiceImport.GROUP + "/" + version, "ServiceImport")
+        .inNamespace(ns)
+        .withName(name);
   }
 
   private static ServiceImport serviceImport(String ns, String name) {

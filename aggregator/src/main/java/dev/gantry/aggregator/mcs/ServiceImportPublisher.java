@@ -8,7 +8,6 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.runtime.informer.OptionalInformer;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
@@ -42,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * serviceimports -A} shows what the aggregator sees. Ownership as for mirrors: only ServiceImports
  * labelled {@code app.kubernetes.io/managed-by=gantry} are updated or deleted; another's with the
  * same name is left alone and logged. Writes happen only where the hub differs from the snapshot,
- * so endpoint churn writes nothing. Without the ServiceImport CRD it logs once and does nothing.
+ * so endpoint churn writes nothing, and change only what Gantry owns of an import (see {@link
+ * ServiceImportView}): fields other MCS tools write stay. Without the ServiceImport CRD it logs
+ * once and does nothing.
  *
  * <p>Give it its own single-threaded executor: it waits for hub writes, which must not delay
  * snapshots. The writes of one reconciliation run side by side on a pool of writers (a first start
@@ -261,15 +262,14 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     try {
       ServiceImport current = existing;
       if (current == null) {
-        current = hub.resource(view.toResource(name)).create();
+        current = hub.resource(view.toResource(name, clock.instant())).create();
         writes.incrementAndGet();
         log.debug("ServiceImport {} created for clusters {}", name, view.clusters());
       } else if (!view.objectMatches(current)) {
-        ServiceImport next = copyMetadata(current);
-        next.getMetadata()
-            .getAnnotations()
-            .put(ServiceImport.CLUSTERS_ANNOTATION, view.clustersAnnotation());
-        next.setSpec(view.spec());
+        // A copy of the whole object, fields of other tools included (the resourceVersion makes a
+        // concurrent write a conflict, tried again, rather than lost).
+        ServiceImport next = copy(current);
+        view.writeSpec(next);
         current = hub.resource(next).update();
         writes.incrementAndGet();
         log.debug(
@@ -277,9 +277,8 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
       }
       // The status is a subresource: create and update leave it out.
       if (!view.statusMatches(current)) {
-        ServiceImport next = copyMetadata(current);
-        next.setSpec(current.getSpec());
-        next.setStatus(view.status());
+        ServiceImport next = copy(current);
+        view.writeStatus(next, clock.instant());
         hub.resource(next).updateStatus();
         writes.incrementAndGet();
         log.debug("ServiceImport {} clusters: {}", name, view.clusters());
@@ -322,14 +321,9 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     return false;
   }
 
-  private static ServiceImport copyMetadata(ServiceImport from) {
-    ServiceImport copy = new ServiceImport();
-    // A builder copy: the informer's cached object must not be modified.
-    copy.setMetadata(new ObjectMetaBuilder(from.getMetadata()).build());
-    if (copy.getMetadata().getAnnotations() == null) {
-      copy.getMetadata().setAnnotations(new HashMap<>());
-    }
-    return copy;
+  /** A deep copy: the informer's cached object must not be modified. */
+  private ServiceImport copy(ServiceImport from) {
+    return hub.getKubernetesSerialization().clone(from);
   }
 
   private static boolean managed(ServiceImport item) {

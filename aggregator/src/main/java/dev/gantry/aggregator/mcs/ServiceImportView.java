@@ -8,8 +8,12 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.federation.ServicePortSpec;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +21,10 @@ import java.util.TreeMap;
 
 /**
  * What a ServiceImport says about one federated service, as a value: desired ones come from a
- * snapshot, actual ones from the hub, and the publisher writes only where the two differ.
+ * snapshot, actual ones from the hub, and the publisher writes only where the two differ. Gantry
+ * owns a managed import's {@code spec.type}, {@code spec.ports}, {@code status.clusters} and its
+ * {@code Ready} condition (True, reason Ready, once the federation's ports and clusters are
+ * written); whatever else other MCS tools write there is kept.
  */
 public record ServiceImportView(
     ServiceImportSpec.Type type, List<ServicePortSpec> ports, List<String> clusters) {
@@ -74,43 +81,62 @@ public record ServiceImportView(
     return new ServiceImportView(type, ports, clusters);
   }
 
-  /** Whether {@code actual}'s spec and clusters annotation say what this view says. */
+  /**
+   * Whether {@code actual}'s spec says what this view says (type and ports; the other fields are
+   * not Gantry's), and it no longer carries the clusters annotation of Gantry's earlier CRD.
+   */
   public boolean objectMatches(ServiceImport actual) {
     Map<String, String> annotations = actual.getMetadata().getAnnotations();
     return actual.getSpec() != null
         && actual.getSpec().getType() == type
         && of(actual).ports.equals(ports)
-        && annotations != null
-        && clustersAnnotation().equals(annotations.get(ServiceImport.CLUSTERS_ANNOTATION));
+        && (annotations == null || !annotations.containsKey(ServiceImport.CLUSTERS_ANNOTATION));
   }
 
-  /** Whether {@code actual}'s status lists exactly this view's clusters. */
+  /**
+   * Whether {@code actual}'s status lists exactly this view's clusters and says Ready as this view
+   * would, for its current generation.
+   */
   public boolean statusMatches(ServiceImport actual) {
-    return of(actual).clusters.equals(clusters);
+    if (!of(actual).clusters.equals(clusters)) {
+      return false;
+    }
+    Condition ready = ready(actual.getStatus());
+    return ready != null
+        && "True".equals(ready.getStatus())
+        && ServiceImportStatus.REASON_READY.equals(ready.getReason())
+        && readyMessage().equals(ready.getMessage())
+        && Objects.equals(ready.getObservedGeneration(), actual.getMetadata().getGeneration());
   }
 
   /** A new, managed ServiceImport named {@code name} with this spec and status. */
-  public ServiceImport toResource(ServiceName name) {
+  public ServiceImport toResource(ServiceName name, Instant now) {
     ServiceImport resource = new ServiceImport();
     resource.setMetadata(
         new ObjectMetaBuilder()
             .withNamespace(name.namespace())
             .withName(name.name())
             .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-            .addToAnnotations(ServiceImport.CLUSTERS_ANNOTATION, clustersAnnotation())
             .build());
-    resource.setSpec(spec());
-    resource.setStatus(status());
+    writeSpec(resource);
+    writeStatus(resource, now);
     return resource;
   }
 
-  String clustersAnnotation() {
-    return String.join(",", clusters);
-  }
-
-  ServiceImportSpec spec() {
-    ServiceImportSpec spec = new ServiceImportSpec();
-    spec.setType(type);
+  /**
+   * Writes what Gantry owns of the spec into {@code copy} (a copy of the hub's object): the type
+   * and the ports. Every other field, another tool's, stays as it is. The clusters annotation of
+   * Gantry's earlier CRD is removed.
+   */
+  public void writeSpec(ServiceImport copy) {
+    Map<String, String> annotations = copy.getMetadata().getAnnotations();
+    if (annotations != null) {
+      annotations.remove(ServiceImport.CLUSTERS_ANNOTATION);
+    }
+    if (copy.getSpec() == null) {
+      copy.setSpec(new ServiceImportSpec());
+    }
+    copy.getSpec().setType(type);
     List<ServiceImportSpec.Port> list = new ArrayList<>();
     for (ServicePortSpec p : ports) {
       ServiceImportSpec.Port port = new ServiceImportSpec.Port();
@@ -120,13 +146,72 @@ public record ServiceImportView(
       port.setAppProtocol(p.appProtocol());
       list.add(port);
     }
-    spec.setPorts(list);
-    return spec;
+    copy.getSpec().setPorts(list);
   }
 
-  ServiceImportStatus status() {
-    ServiceImportStatus status = new ServiceImportStatus();
-    clusters.forEach(c -> status.getClusters().add(new ServiceImportStatus.ClusterStatus(c)));
-    return status;
+  /**
+   * Writes what Gantry owns of the status into {@code copy} (a copy of the hub's object): the
+   * clusters (an entry kept keeps whatever else it holds) and the {@code Ready} condition, whose
+   * transition time moves only when its status does. Other conditions and fields stay.
+   */
+  public void writeStatus(ServiceImport copy, Instant now) {
+    ServiceImportStatus status = copy.getStatus();
+    if (status == null) {
+      status = new ServiceImportStatus();
+      copy.setStatus(status);
+    }
+    Map<String, ServiceImportStatus.ClusterStatus> kept = new TreeMap<>();
+    if (status.getClusters() != null) {
+      for (ServiceImportStatus.ClusterStatus c : status.getClusters()) {
+        if (c != null && c.getCluster() != null && clusters.contains(c.getCluster())) {
+          kept.putIfAbsent(c.getCluster(), c);
+        }
+      }
+    }
+    List<ServiceImportStatus.ClusterStatus> next = new ArrayList<>();
+    for (String cluster : clusters) {
+      next.add(kept.getOrDefault(cluster, new ServiceImportStatus.ClusterStatus(cluster)));
+    }
+    status.setClusters(next);
+
+    List<Condition> conditions =
+        status.getConditions() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(status.getConditions());
+    Condition before = ready(status);
+    conditions.removeIf(c -> c != null && ServiceImportStatus.READY.equals(c.getType()));
+    Condition ready = new Condition();
+    ready.setType(ServiceImportStatus.READY);
+    ready.setStatus("True");
+    ready.setReason(ServiceImportStatus.REASON_READY);
+    ready.setMessage(readyMessage());
+    ready.setObservedGeneration(copy.getMetadata().getGeneration());
+    ready.setLastTransitionTime(
+        before != null
+                && "True".equals(before.getStatus())
+                && before.getLastTransitionTime() != null
+            ? before.getLastTransitionTime()
+            : now.truncatedTo(ChronoUnit.SECONDS).toString());
+    conditions.add(ready);
+    conditions.sort(Comparator.comparing(c -> c == null || c.getType() == null ? "" : c.getType()));
+    status.setConditions(conditions);
+  }
+
+  /** The message of the Ready condition: which clusters the import is made of. */
+  String readyMessage() {
+    return "imported from "
+        + clusters.size()
+        + (clusters.size() == 1 ? " cluster: " : " clusters: ")
+        + String.join(", ", clusters);
+  }
+
+  private static Condition ready(ServiceImportStatus status) {
+    if (status == null || status.getConditions() == null) {
+      return null;
+    }
+    return status.getConditions().stream()
+        .filter(c -> c != null && ServiceImportStatus.READY.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -6,13 +6,18 @@ import static dev.gantry.aggregator.HubFixtures.ready;
 import static dev.gantry.aggregator.HubFixtures.service;
 import static dev.gantry.aggregator.HubFixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gantry.api.Labels;
 import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.api.crd.mcs.ServiceImportSpec;
+import dev.gantry.api.crd.mcs.ServiceImportStatus;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.api.federation.ServicePortSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ServiceImportViewTest {
   private static final ServicePortSpec GRPC = new ServicePortSpec("grpc", 9000, "TCP", null);
+  private static final Instant NOW = Instant.parse("2026-12-06T11:00:00.250Z");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   record Case(
       String name, FederationSnapshot snapshot, Map<ServiceName, ServiceImportView> expected) {
@@ -75,15 +82,23 @@ class ServiceImportViewTest {
             ServiceImportSpec.Type.Headless,
             List.of(new ServicePortSpec("", 53, "UDP", null), HTTP),
             List.of("west", "east"));
-    ServiceImport resource = view.toResource(ServiceName.of("shop", "web"));
+    ServiceImport resource = view.toResource(ServiceName.of("shop", "web"), NOW);
 
     assertThat(resource.getMetadata().getNamespace()).isEqualTo("shop");
     assertThat(resource.getMetadata().getName()).isEqualTo("web");
     assertThat(resource.getMetadata().getLabels())
         .containsEntry(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
-    assertThat(resource.getMetadata().getAnnotations())
-        .containsEntry(ServiceImport.CLUSTERS_ANNOTATION, "east,west");
+    assertThat(resource.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(resource.getSpec().getPorts().get(0).getName()).isNull();
+    assertThat(resource.getStatus().getClusters())
+        .extracting(ServiceImportStatus.ClusterStatus::getCluster)
+        .containsExactly("east", "west");
+    Condition ready = resource.getStatus().getConditions().get(0);
+    assertThat(ready.getType()).isEqualTo("Ready");
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo("Ready");
+    assertThat(ready.getMessage()).isEqualTo("imported from 2 clusters: east, west");
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-12-06T11:00:00Z");
     assertThat(ServiceImportView.of(resource)).isEqualTo(view);
     assertThat(view.objectMatches(resource)).isTrue();
     assertThat(view.statusMatches(resource)).isTrue();
@@ -93,7 +108,7 @@ class ServiceImportViewTest {
   void changedPortsOrClustersNoLongerMatch() {
     ServiceImportView view =
         new ServiceImportView(ServiceImportSpec.Type.Headless, List.of(HTTP), List.of("east"));
-    ServiceImport resource = view.toResource(ServiceName.of("shop", "web"));
+    ServiceImport resource = view.toResource(ServiceName.of("shop", "web"), NOW);
 
     ServiceImportView otherPorts =
         new ServiceImportView(ServiceImportSpec.Type.Headless, List.of(GRPC), List.of("east"));
@@ -102,11 +117,94 @@ class ServiceImportViewTest {
             ServiceImportSpec.Type.Headless, List.of(HTTP), List.of("east", "west"));
     assertThat(otherPorts.objectMatches(resource)).isFalse();
     assertThat(otherPorts.statusMatches(resource)).isTrue();
-    // The clusters are in the status and, for kubectl's Clusters column, in an annotation.
-    assertThat(otherClusters.objectMatches(resource)).isFalse();
+    assertThat(otherClusters.objectMatches(resource)).isTrue();
     assertThat(otherClusters.statusMatches(resource)).isFalse();
 
     resource.setStatus(null); // as returned by a create: the status is a subresource
     assertThat(view.statusMatches(resource)).isFalse();
+  }
+
+  @Test
+  void aReadyConditionOfAnEarlierGenerationNoLongerMatches() {
+    ServiceImportView view =
+        new ServiceImportView(ServiceImportSpec.Type.Headless, List.of(HTTP), List.of("east"));
+    ServiceImport resource = view.toResource(ServiceName.of("shop", "web"), NOW);
+    resource.getMetadata().setGeneration(1L);
+    view.writeStatus(resource, NOW);
+    assertThat(view.statusMatches(resource)).isTrue();
+
+    resource.getMetadata().setGeneration(2L); // another tool changed the spec
+    assertThat(view.statusMatches(resource)).isFalse();
+    view.writeStatus(resource, NOW.plusSeconds(60));
+    assertThat(view.statusMatches(resource)).isTrue();
+    // Still True: the condition did not transition.
+    assertThat(resource.getStatus().getConditions().get(0).getLastTransitionTime())
+        .isEqualTo("2026-12-06T11:00:00Z");
+    assertThat(resource.getStatus().getConditions().get(0).getObservedGeneration()).isEqualTo(2L);
+  }
+
+  @Test
+  void writesKeepWhatOtherToolsWrote() {
+    ServiceImport read =
+        SERIALIZATION.unmarshal(
+            """
+            apiVersion: multicluster.x-k8s.io/v1beta1
+            kind: ServiceImport
+            metadata:
+              name: web
+              namespace: shop
+              generation: 3
+              labels: {app.kubernetes.io/managed-by: gantry}
+              annotations: {gantry.dev/clusters: "east", other.example/keep: "yes"}
+            spec:
+              type: Headless
+              ports: [{name: http, port: 80, protocol: TCP}]
+              sessionAffinity: ClientIP
+              sessionAffinityConfig: {clientIP: {timeoutSeconds: 300}}
+              trafficDistribution: PreferClose
+              fromANewerRelease: {kept: true}
+            status:
+              endpointSliceObjects: Absent
+              clusters: [{cluster: east, weight: 7}, {cluster: north}]
+              conditions:
+              - {type: Exported, status: "True", reason: ByOther, message: "theirs",
+                 lastTransitionTime: "2026-01-01T00:00:00Z"}
+              - {type: Ready, status: "False", reason: Pending, message: "",
+                 lastTransitionTime: "2026-01-01T00:00:00Z"}
+            """,
+            ServiceImport.class);
+    ServiceImportView view =
+        new ServiceImportView(
+            ServiceImportSpec.Type.Headless, List.of(HTTP, GRPC), List.of("east", "west"));
+    assertThat(view.objectMatches(read)).as("the earlier CRD's annotation is removed").isFalse();
+
+    view.writeSpec(read);
+    view.writeStatus(read, NOW);
+    ServiceImport written =
+        SERIALIZATION.unmarshal(SERIALIZATION.asJson(read), ServiceImport.class);
+
+    assertThat(view.objectMatches(written)).isTrue();
+    assertThat(view.statusMatches(written)).isTrue();
+    assertThat(written.getMetadata().getAnnotations())
+        .containsExactly(Map.entry("other.example/keep", "yes"));
+    assertThat(written.getSpec().getSessionAffinity()).isEqualTo("ClientIP");
+    assertThat(written.getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds())
+        .isEqualTo(300);
+    assertThat(written.getSpec().getTrafficDistribution()).isEqualTo("PreferClose");
+    assertThat(written.getSpec().unknownFields())
+        .containsEntry("fromANewerRelease", Map.of("kept", true));
+    assertThat(written.getStatus().getEndpointSliceObjects()).isEqualTo("Absent");
+    assertThat(written.getStatus().getClusters())
+        .extracting(ServiceImportStatus.ClusterStatus::getCluster)
+        .containsExactly("east", "west");
+    assertThat(written.getStatus().getClusters().get(0).unknownFields()).containsEntry("weight", 7);
+    assertThat(written.getStatus().getConditions())
+        .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+        .containsExactly(tuple("Exported", "True", "ByOther"), tuple("Ready", "True", "Ready"));
+    Condition ready = written.getStatus().getConditions().get(1);
+    assertThat(ready.getObservedGeneration()).isEqualTo(3L);
+    assertThat(ready.getLastTransitionTime())
+        .as("it turned True now")
+        .isEqualTo("2026-12-06T11:00:00Z");
   }
 }

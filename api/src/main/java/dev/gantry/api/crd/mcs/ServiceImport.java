@@ -1,46 +1,36 @@
 package dev.gantry.api.crd.mcs;
 
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
-import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * The Multi-Cluster Services API's view of a federated service ({@code multicluster.x-k8s.io}
- * ServiceImport), so {@code kubectl get serviceimports} shows which clusters serve {@code ns/svc}
- * and on which ports. Shaped like the upstream CRD, so the upstream CRD can be installed instead.
+ * ServiceImport), so {@code kubectl get serviceimports} and other MCS tools see which clusters
+ * export {@code ns/svc} and on which ports.
+ *
+ * <p>The CRD is the MCS API's own ({@code sigs.k8s.io/mcs-api}'s {@code
+ * config/crd/multicluster.x-k8s.io_serviceimports.yaml}, vendored by the chart): no CRD is
+ * generated from this model. It serves {@code v1alpha1} and {@code v1beta1} with the same schema
+ * and stores {@code v1beta1}, which this model reads and writes.
  */
 @Group(ServiceImport.GROUP)
 @Version(ServiceImport.VERSION)
 @Kind("ServiceImport")
 @Plural("serviceimports")
-@ShortNames("svcim")
-@AdditionalPrinterColumn(
-    name = "Type",
-    jsonPath = ".spec.type",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Clusters",
-    jsonPath = ".metadata.annotations.gantry\\.dev/clusters",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
 public class ServiceImport extends CustomResource<ServiceImportSpec, ServiceImportStatus>
     implements Namespaced {
   public static final String GROUP = "multicluster.x-k8s.io";
-  public static final String VERSION = "v1alpha1";
+  public static final String VERSION = "v1beta1";
   public static final String CRD_NAME = "serviceimports." + GROUP;
 
   /**
-   * The exporting clusters, comma-separated, for the Clusters column: a printer column shows only
-   * the first element of a list such as {@code status.clusters}, and extra status fields would be
-   * pruned by the upstream CRD's schema.
+   * The exporting clusters, comma-separated, for the Clusters column of the CRD Gantry generated
+   * before it installed the MCS API's. Nothing reads it any more: the aggregator removes it from
+   * the ServiceImports it manages ({@code status.clusters} lists the clusters).
    */
   public static final String CLUSTERS_ANNOTATION = "gantry.dev/clusters";
 

@@ -1,35 +1,30 @@
 package dev.gantry.api.crd.mcs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.gantry.api.crd.UnknownFields;
-import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.SessionAffinityConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Ports and type of an imported service (the upstream MCS spec, without session affinity). */
+/**
+ * An imported service's spec as the MCS API ({@code v1beta1}) defines it. Gantry writes {@code
+ * type} and {@code ports}; the other fields are kept as read, for the tools that set them.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@PreserveUnknownFields
-public class ServiceImportSpec extends UnknownFields {
+public class ServiceImportSpec extends RoundTrippedFields {
   /** The upstream enum: a cluster-set virtual IP, or endpoints addressed directly. */
   public enum Type {
     ClusterSetIP,
     Headless
   }
 
-  @JsonPropertyDescription("ClusterSetIP (with ips) or Headless.")
-  @Required
   private Type type;
-
-  @JsonPropertyDescription("The service's ports.")
-  @Required
   private List<Port> ports = new ArrayList<>();
-
-  @JsonPropertyDescription("Cluster-set virtual IPs; empty for Headless.")
   private List<String> ips;
+  private List<String> ipFamilies;
+  private String sessionAffinity;
+  private SessionAffinityConfig sessionAffinityConfig;
+  private String internalTrafficPolicy;
+  private String trafficDistribution;
 
   public Type getType() {
     return type;
@@ -47,6 +42,7 @@ public class ServiceImportSpec extends UnknownFields {
     this.ports = ports;
   }
 
+  /** Cluster-set virtual IPs (at most 2); none for Headless. */
   public List<String> getIps() {
     return ips;
   }
@@ -55,20 +51,52 @@ public class ServiceImportSpec extends UnknownFields {
     this.ips = ips;
   }
 
+  public List<String> getIpFamilies() {
+    return ipFamilies;
+  }
+
+  public void setIpFamilies(List<String> ipFamilies) {
+    this.ipFamilies = ipFamilies;
+  }
+
+  public String getSessionAffinity() {
+    return sessionAffinity;
+  }
+
+  public void setSessionAffinity(String sessionAffinity) {
+    this.sessionAffinity = sessionAffinity;
+  }
+
+  public SessionAffinityConfig getSessionAffinityConfig() {
+    return sessionAffinityConfig;
+  }
+
+  public void setSessionAffinityConfig(SessionAffinityConfig sessionAffinityConfig) {
+    this.sessionAffinityConfig = sessionAffinityConfig;
+  }
+
+  public String getInternalTrafficPolicy() {
+    return internalTrafficPolicy;
+  }
+
+  public void setInternalTrafficPolicy(String internalTrafficPolicy) {
+    this.internalTrafficPolicy = internalTrafficPolicy;
+  }
+
+  public String getTrafficDistribution() {
+    return trafficDistribution;
+  }
+
+  public void setTrafficDistribution(String trafficDistribution) {
+    this.trafficDistribution = trafficDistribution;
+  }
+
   /** One port, as in a Service. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @PreserveUnknownFields
-  public static class Port extends UnknownFields {
+  public static class Port extends RoundTrippedFields {
     private String name;
-
-    @JsonPropertyDescription("TCP, UDP or SCTP; TCP when unset.")
     private String protocol;
-
     private String appProtocol;
-
-    @Required
-    @Min(1)
-    @Max(65535)
     private Integer port;
 
     public String getName() {
@@ -79,6 +107,7 @@ public class ServiceImportSpec extends UnknownFields {
       this.name = name;
     }
 
+    /** TCP, UDP or SCTP; TCP when unset. */
     public String getProtocol() {
       return protocol;
     }
