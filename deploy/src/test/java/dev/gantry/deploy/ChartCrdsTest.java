@@ -8,10 +8,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The chart carries the CRDs exactly as the build generates them from the Java model. */
+/**
+ * The chart carries the CRDs exactly as the build generates them from the Java model, and the MCS
+ * API's ServiceImport CRD exactly as its release publishes it.
+ */
 class ChartCrdsTest {
 
   @ParameterizedTest(name = "{0}")
@@ -20,8 +24,7 @@ class ChartCrdsTest {
         "remoteclusters.gantry.dev-v1.yml",
         "httpproxies.projectcontour.io-v1.yml",
         "tlscertificatedelegations.projectcontour.io-v1.yml",
-        "extensionservices.projectcontour.io-v1.yml",
-        "serviceimports.multicluster.x-k8s.io-v1.yml"
+        "extensionservices.projectcontour.io-v1.yml"
       })
   void chartCopyIsTheGeneratedCrd(String file) throws IOException {
     String generated;
@@ -34,5 +37,31 @@ class ChartCrdsTest {
     assertThat(Files.readString(copy))
         .as("%s differs from the generated CRD: run scripts/sync-crds", copy)
         .isEqualTo(generated);
+  }
+
+  @Test
+  void chartCopyOfTheServiceImportCrdIsTheMcsApisOwn() throws IOException {
+    Path upstream = Tools.mcsServiceImportCrd();
+    Path copy =
+        Tools.repositoryRoot()
+            .resolve("deploy/helm/gantry/files/crds")
+            .resolve(upstream.getFileName());
+
+    assertThat(Files.readAllBytes(copy))
+        .as("%s differs from %s: run scripts/sync-crds", copy, upstream)
+        .isEqualTo(Files.readAllBytes(upstream));
+  }
+
+  @Test
+  void noServiceImportCrdIsGeneratedFromTheModel() {
+    assertThat(
+            getClass().getResource("/META-INF/fabric8/serviceimports.multicluster.x-k8s.io-v1.yml"))
+        .as("the ServiceImport CRD is the MCS API's own")
+        .isNull();
+    assertThat(
+            Tools.repositoryRoot()
+                .resolve(
+                    "deploy/helm/gantry/files/crds/serviceimports.multicluster.x-k8s.io-v1.yml"))
+        .doesNotExist();
   }
 }

@@ -517,21 +517,28 @@ class ChartIT {
 
     assertThat(all)
         .contains("name: \"remoteclusters.gantry.dev\"")
-        .contains("name: \"serviceimports.multicluster.x-k8s.io\"")
+        .contains(SERVICE_IMPORT_CRD)
+        // the MCS API's own CRD, both versions, stored as v1beta1
+        .contains("multicluster.x-k8s.io/release-version: \"v0.5.2\"")
+        .contains("    - name: v1alpha1\n      served: true\n      storage: false")
+        .contains("    - name: v1beta1\n      served: true\n      storage: true")
         .contains("name: \"httpproxies.projectcontour.io\"")
         .contains("name: \"tlscertificatedelegations.projectcontour.io\"")
         .contains("name: \"extensionservices.projectcontour.io\"");
     assertThat(withoutMcs)
         .contains("name: \"remoteclusters.gantry.dev\"", "name: \"httpproxies.projectcontour.io\"")
-        .doesNotContain("name: \"serviceimports.multicluster.x-k8s.io\"");
+        .doesNotContain(SERVICE_IMPORT_CRD);
     assertThat(withoutContour)
-        .contains(
-            "name: \"remoteclusters.gantry.dev\"", "name: \"serviceimports.multicluster.x-k8s.io\"")
+        .contains("name: \"remoteclusters.gantry.dev\"", SERVICE_IMPORT_CRD)
         .doesNotContain("name: \"httpproxies.projectcontour.io\"")
         .doesNotContain("name: \"tlscertificatedelegations.projectcontour.io\"")
         .doesNotContain("name: \"extensionservices.projectcontour.io\"");
     assertThat(none).doesNotContain("kind: CustomResourceDefinition");
   }
+
+  /** The MCS API's CRD names itself unquoted, as its release publishes it. */
+  private static final String SERVICE_IMPORT_CRD =
+      "\n  name: serviceimports.multicluster.x-k8s.io\n";
 
   private static final String CRDS_OFF = "crds: {install: false, httpproxy: {install: false}}\n";
 

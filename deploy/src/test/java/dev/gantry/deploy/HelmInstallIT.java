@@ -16,14 +16,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code helm install}, {@code upgrade} and {@code uninstall} for real against a hub apiserver, for
- * what only a live install shows: the {@code lookup} that leaves someone else's HTTPProxy CRD alone
- * but keeps rendering this release's own, and CRDs (with everyone's objects) kept on uninstall.
+ * what only a live install shows: the {@code lookup} that leaves someone else's HTTPProxy or
+ * ServiceImport CRD alone but keeps rendering this release's own, and CRDs (with everyone's
+ * objects) kept on uninstall.
  */
 @WithClusters({"hub"})
 class HelmInstallIT {
   private static final String NS = "gantry-system";
   private static final String HTTPPROXY = "httpproxies.projectcontour.io";
   private static final String REMOTECLUSTER = "remoteclusters.gantry.dev";
+  private static final String SERVICEIMPORT = "serviceimports.multicluster.x-k8s.io";
 
   @Test
   void httpProxyCrdIsTakenOnlyWhenAbsentOrOwnAndCrdsOutliveTheRelease(Testbed testbed)
@@ -54,6 +56,14 @@ class HelmInstallIT {
         "--kubeconfig",
         kubeconfig);
     assertThat(owner(hub, HTTPPROXY)).isEqualTo("gantry");
+    // The MCS API's ServiceImport CRD: both versions served, v1beta1 stored.
+    assertThat(owner(hub, SERVICEIMPORT)).isEqualTo("gantry");
+    assertThat(crd(hub, SERVICEIMPORT).getSpec().getVersions())
+        .extracting(
+            v -> v.getName() + (v.getServed() ? " served" : "") + (v.getStorage() ? " stored" : ""))
+        .containsExactly("v1alpha1 served", "v1beta1 served stored");
+    assertThat(crd(hub, SERVICEIMPORT).getMetadata().getLabels())
+        .containsEntry("multicluster.x-k8s.io/release-version", "v0.5.2");
     run(
         "upgrade",
         "gantry",
@@ -67,29 +77,20 @@ class HelmInstallIT {
         "--no-hooks",
         "--kubeconfig",
         kubeconfig);
-    assertThat(manifest(kubeconfig)).contains("name: \"" + HTTPPROXY + "\"");
+    assertThat(manifest(kubeconfig))
+        .contains("name: \"" + HTTPPROXY + "\"")
+        .contains("name: " + SERVICEIMPORT + "\n");
 
     // Uninstalled: the CRDs stay, and with them every RemoteCluster, ServiceImport, HTTPProxy.
     run("uninstall", "gantry", "-n", NS, "--kubeconfig", kubeconfig);
     assertThat(crd(hub, HTTPPROXY)).isNotNull();
     assertThat(crd(hub, REMOTECLUSTER)).isNotNull();
+    assertThat(crd(hub, SERVICEIMPORT)).isNotNull();
 
-    // The HTTPProxy CRD now belongs to Contour's release: a new install leaves it alone, and
-    // adopts its own kept CRDs.
-    hub.apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(HTTPPROXY)
-        .edit(
-            c -> {
-              c.getMetadata()
-                  .getAnnotations()
-                  .putAll(
-                      Map.of(
-                          "meta.helm.sh/release-name", "contour",
-                          "meta.helm.sh/release-namespace", "projectcontour"));
-              return c;
-            });
+    // The HTTPProxy CRD now belongs to Contour's release and the ServiceImport CRD to an MCS
+    // implementation's: a new install leaves both alone, and adopts its own kept CRDs.
+    handOver(hub, HTTPPROXY, "contour", "projectcontour");
+    handOver(hub, SERVICEIMPORT, "mcs", "mcs-system");
     run(
         "install",
         "gantry",
@@ -105,9 +106,29 @@ class HelmInstallIT {
         kubeconfig);
     assertThat(manifest(kubeconfig))
         .contains("name: \"" + REMOTECLUSTER + "\"")
-        .doesNotContain(HTTPPROXY);
+        .doesNotContain(HTTPPROXY)
+        .doesNotContain(SERVICEIMPORT);
     assertThat(owner(hub, HTTPPROXY)).isEqualTo("contour");
+    assertThat(owner(hub, SERVICEIMPORT)).isEqualTo("mcs");
     assertThat(owner(hub, REMOTECLUSTER)).isEqualTo("gantry");
+  }
+
+  /** Makes {@code crd} another Helm release's, as if that release had installed it. */
+  private static void handOver(KubernetesClient hub, String crd, String release, String ns) {
+    hub.apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .edit(
+            c -> {
+              c.getMetadata()
+                  .getAnnotations()
+                  .putAll(
+                      Map.of(
+                          "meta.helm.sh/release-name", release,
+                          "meta.helm.sh/release-namespace", ns));
+              return c;
+            });
   }
 
   private static void run(String... args) throws Exception {
