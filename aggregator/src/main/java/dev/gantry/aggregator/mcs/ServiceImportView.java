@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -179,7 +178,6 @@ public record ServiceImportView(
             ? new ArrayList<>()
             : new ArrayList<>(status.getConditions());
     Condition before = ready(status);
-    conditions.removeIf(c -> c != null && ServiceImportStatus.READY.equals(c.getType()));
     Condition ready = new Condition();
     ready.setType(ServiceImportStatus.READY);
     ready.setStatus("True");
@@ -192,8 +190,13 @@ public record ServiceImportView(
                 && before.getLastTransitionTime() != null
             ? before.getLastTransitionTime()
             : now.truncatedTo(ChronoUnit.SECONDS).toString());
-    conditions.add(ready);
-    conditions.sort(Comparator.comparing(c -> c == null || c.getType() == null ? "" : c.getType()));
+    // In the place of the one it replaces: other tools' conditions keep their order.
+    int at = conditions.indexOf(before);
+    if (at >= 0) {
+      conditions.set(at, ready);
+    } else {
+      conditions.add(ready);
+    }
     status.setConditions(conditions);
   }
 
