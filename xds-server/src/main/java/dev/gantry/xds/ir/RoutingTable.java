@@ -293,8 +293,9 @@ public record RoutingTable(
    * rate limit (null: the virtual host's), its own authorization policy (null: none, the host's
    * applies; see {@link VirtualHost#authCheckOf}), its own JWT verification policy (null: the
    * host's default provider applies; see {@link VirtualHost#jwtRequirementOf}) and its global rate
-   * limit (null: none; see {@link VirtualHost#globallyLimits}), and the Set-Cookie rewrites of all
-   * its clusters' responses (a cluster's own rules of a cookie go over these).
+   * limit (null: none; see {@link VirtualHost#globallyLimits}), the Set-Cookie rewrites of all its
+   * clusters' responses (a cluster's own rules of a cookie go over these), and the path that
+   * replaces the whole request path (null: none; Gateway API's {@code ReplaceFullPath}).
    */
   public record Route(
       Match match,
@@ -312,12 +313,54 @@ public record RoutingTable(
       AuthPolicy authPolicy,
       JwtPolicy jwtPolicy,
       GlobalRateLimit globalRateLimit,
-      List<CookieRewrite> cookieRewrites) {
+      List<CookieRewrite> cookieRewrites,
+      String fullPathRewrite) {
     public Route {
       clusters = List.copyOf(clusters);
       hashPolicies = List.copyOf(hashPolicies);
       actions = actions == null ? Actions.NONE : actions;
       cookieRewrites = List.copyOf(cookieRewrites);
+      if (fullPathRewrite != null && prefixRewrite != null) {
+        throw new IllegalArgumentException("a route rewrites its prefix or its whole path");
+      }
+    }
+
+    /** A route that does not replace the whole path (only, perhaps, its matched prefix). */
+    public Route(
+        Match match,
+        List<WeightedCluster> clusters,
+        HeaderPolicy request,
+        HeaderPolicy response,
+        String prefixRewrite,
+        Timeouts timeouts,
+        Retry retry,
+        List<HashPolicy> hashPolicies,
+        Actions actions,
+        IpFilter ipFilter,
+        LocalRateLimit rateLimit,
+        InternalRedirect internalRedirect,
+        AuthPolicy authPolicy,
+        JwtPolicy jwtPolicy,
+        GlobalRateLimit globalRateLimit,
+        List<CookieRewrite> cookieRewrites) {
+      this(
+          match,
+          clusters,
+          request,
+          response,
+          prefixRewrite,
+          timeouts,
+          retry,
+          hashPolicies,
+          actions,
+          ipFilter,
+          rateLimit,
+          internalRedirect,
+          authPolicy,
+          jwtPolicy,
+          globalRateLimit,
+          cookieRewrites,
+          null);
     }
 
     /** A route without a global rate limit of its own that rewrites no Set-Cookie header. */

@@ -451,6 +451,13 @@ public final class RouteTranslator {
     if (route.prefixRewrite() != null) {
       action.setPrefixRewrite(route.prefixRewrite());
     }
+    if (route.fullPathRewrite() != null) {
+      // The whole path, whatever matched: RE2's whole-string pattern, the query string kept.
+      action.setRegexRewrite(
+          io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
+              .setPattern(regex("^/.*$"))
+              .setSubstitution(route.fullPathRewrite().replace("\\", "\\\\")));
+    }
     String host = route.request().set().get(HOST);
     if (host != null) {
       action.setHostRewriteLiteral(host);
@@ -625,16 +632,35 @@ public final class RouteTranslator {
 
   /** Set means replace: any value the header had is overwritten. Host is a rewrite instead. */
   static List<HeaderValueOption> headersToSet(HeaderPolicy policy) {
-    return policy.set().entrySet().stream()
-        .filter(e -> !e.getKey().equals(HOST))
-        .map(
-            e ->
-                HeaderValueOption.newBuilder()
-                    .setHeader(HeaderValue.newBuilder().setKey(e.getKey()).setValue(e.getValue()))
-                    .setAppendAction(
-                        HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD)
-                    .build())
-        .toList();
+    List<HeaderValueOption> options =
+        new java.util.ArrayList<>(
+            policy.set().entrySet().stream()
+                .filter(e -> !e.getKey().equals(HOST))
+                .map(
+                    e ->
+                        option(
+                            e.getKey(),
+                            e.getValue(),
+                            HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD))
+                .toList());
+    policy
+        .add()
+        .forEach(
+            (name, value) ->
+                options.add(
+                    option(
+                        name,
+                        value,
+                        HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD)));
+    return options;
+  }
+
+  private static HeaderValueOption option(
+      String name, String value, HeaderValueOption.HeaderAppendAction append) {
+    return HeaderValueOption.newBuilder()
+        .setHeader(HeaderValue.newBuilder().setKey(name).setValue(value))
+        .setAppendAction(append)
+        .build();
   }
 
   /**

@@ -6,19 +6,33 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Gateway API objects in the hub, as listed by synced caches: what Gateway API routes are
- * compiled from. A kind the API does not serve is an empty list.
+ * compiled from. A kind the API does not serve is an empty list. {@code namespaceLabels} are the
+ * labels of the namespaces, by name, that listeners' {@code allowedRoutes} selectors match (a
+ * namespace not in it has only {@code kubernetes.io/metadata.name}, as the apiserver sets it).
  */
 public record GatewayApiObjects(
     List<GatewayClass> gatewayClasses,
     List<Gateway> gateways,
     List<HTTPRoute> httpRoutes,
     List<GRPCRoute> grpcRoutes,
-    List<ReferenceGrant> referenceGrants) {
+    List<ReferenceGrant> referenceGrants,
+    Map<String, Map<String, String>> namespaceLabels) {
   public static final GatewayApiObjects NONE =
       new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(), List.of());
+
+  /** Without namespace labels: a selector matches a namespace by its name label only. */
+  public GatewayApiObjects(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<GRPCRoute> grpcRoutes,
+      List<ReferenceGrant> referenceGrants) {
+    this(gatewayClasses, gateways, httpRoutes, grpcRoutes, referenceGrants, Map.of());
+  }
 
   public GatewayApiObjects {
     gatewayClasses = List.copyOf(gatewayClasses);
@@ -26,5 +40,6 @@ public record GatewayApiObjects(
     httpRoutes = List.copyOf(httpRoutes);
     grpcRoutes = List.copyOf(grpcRoutes);
     referenceGrants = List.copyOf(referenceGrants);
+    namespaceLabels = Map.copyOf(namespaceLabels);
   }
 }

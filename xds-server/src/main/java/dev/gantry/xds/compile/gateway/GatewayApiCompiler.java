@@ -1,0 +1,296 @@
+package dev.gantry.xds.compile.gateway;
+
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.xds.compile.ExternalNames;
+import dev.gantry.xds.compile.Syntax;
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.tls.TlsSecrets;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Compiles the Gateway API objects of our GatewayClasses ({@link #CONTROLLER_NAME}) into routing
+ * model virtual hosts, and their statuses. Hosts another front end claims (an HTTPProxy's fqdn, an
+ * Ingress host) are left to it, so nothing written through Gateway API changes what those serve;
+ * the route's parent status says so. Pure, no I/O.
+ */
+public final class GatewayApiCompiler {
+  /** The {@code controllerName} of the GatewayClasses Gantry serves. */
+  public static final String CONTROLLER_NAME = "gantry.dev/gateway-controller";
+
+  private static final Comparator<ObjectMeta> AGE =
+      Comparator.comparing(
+              (ObjectMeta m) -> m.getCreationTimestamp() == null ? "" : m.getCreationTimestamp())
+          .thenComparing(GatewayApiCompiler::key);
+
+  private final ExternalNames externalNames;
+
+  public GatewayApiCompiler(ExternalNames externalNames) {
+    this.externalNames = Objects.requireNonNull(externalNames, "externalNames");
+  }
+
+  /** The virtual hosts (sorted by fqdn), the clusters their routes reach, and the statuses. */
+  public record Result(
+      List<RoutingTable.VirtualHost> hosts,
+      Map<String, Upstream> upstreams,
+      GatewayApiStatuses statuses) {
+    public Result {
+      hosts = List.copyOf(hosts);
+      upstreams = Map.copyOf(upstreams);
+    }
+  }
+
+  static String key(ObjectMeta m) {
+    return m.getNamespace() == null ? m.getName() : m.getNamespace() + "/" + m.getName();
+  }
+
+  /**
+   * @param certificates validated Secrets by {@code namespace/name}
+   * @param claimed hosts another front end serves (lower-case fqdn, or {@code *}) to what serves
+   *     them, e.g. {@code HTTPProxy default/app}
+   */
+  public Result compile(
+      GatewayApiObjects objects,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Map<String, String> claimed) {
+    ReferenceGrants grants = new ReferenceGrants(objects.referenceGrants());
+    Map<String, GatewayClassStatus> classStatuses = new TreeMap<>();
+    List<String> classes = GatewayStatuses.classes(objects.gatewayClasses(), classStatuses);
+    List<Gateway> gateways =
+        objects.gateways().stream()
+            .filter(g -> g.getSpec() != null && classes.contains(g.getSpec().getGatewayClassName()))
+            .sorted(Comparator.comparing(Gateway::getMetadata, AGE))
+            .toList();
+    Map<String, Conditions> gatewayConditions = new LinkedHashMap<>();
+    List<Gateway> usable = new ArrayList<>();
+    for (Gateway g : gateways) {
+      Conditions c = GatewayStatuses.refusal(g);
+      gatewayConditions.put(key(g.getMetadata()), c);
+      if (!c.has("Accepted")) {
+        usable.add(g);
+      }
+    }
+    List<Listeners.Model> listeners = Listeners.of(usable, certificates, grants);
+    Hosts hosts = new Hosts(claimed);
+    Map<String, HTTPRouteStatus> routeStatuses = new TreeMap<>();
+    List<HTTPRoute> routes =
+        objects.httpRoutes().stream()
+            .filter(r -> r.getSpec() != null && r.getMetadata() != null)
+            .sorted(Comparator.comparing(HTTPRoute::getMetadata, AGE))
+            .toList();
+    int order = 0;
+    for (HTTPRoute route : routes) {
+      List<RouteParentStatus> parents =
+          route(route, order++, gatewayConditions, listeners, objects, snapshot, grants, hosts);
+      if (!parents.isEmpty()) {
+        HTTPRouteStatus status = new HTTPRouteStatus();
+        status.setParents(parents);
+        routeStatuses.put(key(route.getMetadata()), status);
+      }
+    }
+    return new Result(
+        hosts.build(),
+        hosts.upstreams,
+        new GatewayApiStatuses(
+            classStatuses,
+            GatewayStatuses.gateways(gateways, gatewayConditions, listeners),
+            routeStatuses,
+            Map.of()));
+  }
+
+  /** The parent statuses of one route (ours only), its routes placed in {@code hosts}. */
+  private List<RouteParentStatus> route(
+      HTTPRoute route,
+      int order,
+      Map<String, Conditions> gateways,
+      List<Listeners.Model> listeners,
+      GatewayApiObjects objects,
+      FederationSnapshot snapshot,
+      ReferenceGrants grants,
+      Hosts hosts) {
+    String ns = route.getMetadata().getNamespace();
+    List<ParentReference> parentRefs = new ArrayList<>();
+    List<Conditions> parentConditions = new ArrayList<>();
+    HttpRules.Compiled compiled = null;
+    List<String> routeHosts = new ArrayList<>();
+    boolean badHost = false;
+    for (String h :
+        route.getSpec().getHostnames() == null
+            ? List.<String>of()
+            : route.getSpec().getHostnames()) {
+      String lower = h == null ? "" : h.toLowerCase(Locale.ROOT);
+      badHost |= !Syntax.validFqdn(lower);
+      routeHosts.add(lower);
+    }
+    Map<String, String> labels =
+        new HashMap<>(objects.namespaceLabels().getOrDefault(ns, Map.of()));
+    labels.put("kubernetes.io/metadata.name", ns);
+    List<ParentReference> refs =
+        route.getSpec().getParentRefs() == null ? List.of() : route.getSpec().getParentRefs();
+    for (ParentReference ref : refs) {
+      String group = ref.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : ref.getGroup();
+      String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
+      String gatewayKey =
+          (ref.getNamespace() == null ? ns : ref.getNamespace()) + "/" + ref.getName();
+      if (!ReferenceGrants.GATEWAY_GROUP.equals(group)
+          || !"Gateway".equals(kind)
+          || !gateways.containsKey(gatewayKey)) {
+        continue; // not one of our Gateways: another controller's to report
+      }
+      if (compiled == null) {
+        compiled = HttpRules.compile(route, snapshot, externalNames, grants);
+      }
+      Conditions c = new Conditions(route.getMetadata().getGeneration());
+      parentRefs.add(ref);
+      parentConditions.add(c);
+      attach(
+          route,
+          order,
+          ref,
+          gatewayKey,
+          listeners,
+          labels,
+          routeHosts,
+          badHost,
+          compiled,
+          hosts,
+          c);
+      if (compiled.unresolved() == null) {
+        c.set("ResolvedRefs", true, "ResolvedRefs", "all references resolved");
+      } else {
+        c.set(
+            "ResolvedRefs", false, compiled.unresolved().reason(), compiled.unresolved().message());
+      }
+    }
+    List<RouteParentStatus> parents = new ArrayList<>();
+    for (int i = 0; i < parentRefs.size(); i++) {
+      parents.add(
+          new RouteParentStatus(
+              parentConditions.get(i).list(), CONTROLLER_NAME, parentRefs.get(i)));
+    }
+    return parents;
+  }
+
+  private static void attach(
+      HTTPRoute route,
+      int order,
+      ParentReference ref,
+      String gatewayKey,
+      List<Listeners.Model> listeners,
+      Map<String, String> labels,
+      List<String> routeHosts,
+      boolean badHost,
+      HttpRules.Compiled compiled,
+      Hosts hosts,
+      Conditions c) {
+    String ns = route.getMetadata().getNamespace();
+    List<Listeners.Model> candidates =
+        listeners.stream()
+            .filter(l -> l.gateway.equals(gatewayKey))
+            .filter(l -> ref.getSectionName() == null || ref.getSectionName().equals(l.name))
+            .filter(l -> ref.getPort() == null || ref.getPort() == l.port)
+            .toList();
+    if (candidates.isEmpty()) {
+      c.set(
+          "Accepted",
+          false,
+          "NoMatchingParent",
+          "Gateway "
+              + gatewayKey
+              + " has no listener"
+              + (ref.getSectionName() == null ? "" : " named " + ref.getSectionName())
+              + (ref.getPort() == null ? "" : " on port " + ref.getPort()));
+      return;
+    }
+    List<Listeners.Model> ready = candidates.stream().filter(Listeners.Model::ready).toList();
+    if (ready.isEmpty()) {
+      c.set("Accepted", false, "NoMatchingParent", "the listeners it names are not programmed");
+      return;
+    }
+    List<Listeners.Model> allowed =
+        ready.stream()
+            .filter(l -> !l.supportedKinds.isEmpty() && Listeners.allows(l, ns, labels))
+            .toList();
+    if (allowed.isEmpty()) {
+      c.set(
+          "Accepted",
+          false,
+          "NotAllowedByListeners",
+          "the listeners' allowedRoutes do not admit HTTPRoutes of namespace " + ns);
+      return;
+    }
+    if (badHost) {
+      c.set("Accepted", false, "UnsupportedValue", "spec.hostnames has an invalid host name");
+      return;
+    }
+    Map<Listeners.Model, List<String>> served = new LinkedHashMap<>();
+    for (Listeners.Model l : allowed) {
+      List<String> names = Hostnames.intersect(l.hostname, routeHosts);
+      if (l.https()) {
+        names = names.stream().filter(n -> !n.equals(RoutingTable.ANY_HOST)).toList();
+      }
+      if (!names.isEmpty()) {
+        served.put(l, names);
+      }
+    }
+    if (served.isEmpty()) {
+      c.set(
+          "Accepted",
+          false,
+          "NoMatchingListenerHostname",
+          "no hostname of the route matches a listener's hostname");
+      return;
+    }
+    if (compiled.refused() != null) {
+      c.set("Accepted", false, compiled.refused().reason(), compiled.refused().message());
+      return;
+    }
+    List<String> conflicts = new ArrayList<>();
+    int placed = 0;
+    for (Map.Entry<Listeners.Model, List<String>> e : served.entrySet()) {
+      e.getKey().attachedRoutes++;
+      for (String fqdn : e.getValue()) {
+        String owner = hosts.owner(fqdn);
+        if (owner != null) {
+          conflicts.add(fqdn + " (served by " + owner + ")");
+          continue;
+        }
+        hosts.place(fqdn, e.getKey(), route, order, compiled);
+        placed++;
+      }
+    }
+    if (placed == 0) {
+      c.set(
+          "Accepted",
+          false,
+          "HostnameConflict",
+          "every hostname is served by another API, which keeps it: "
+              + String.join(", ", conflicts.stream().distinct().toList()));
+      return;
+    }
+    c.set(
+        "Accepted",
+        true,
+        "Accepted",
+        conflicts.isEmpty()
+            ? "accepted"
+            : "accepted; not served here, another API keeps these hostnames: "
+                + String.join(", ", conflicts.stream().distinct().toList()));
+  }
+}

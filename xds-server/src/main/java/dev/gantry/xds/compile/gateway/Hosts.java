@@ -1,0 +1,118 @@
+package dev.gantry.xds.compile.gateway;
+
+import dev.gantry.xds.ir.RoutingTable;
+import dev.gantry.xds.ir.Upstream;
+import dev.gantry.xds.ir.VirtualHostTls;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The virtual hosts routes attach to, each with its routes in the spec's precedence. A host served
+ * by an HTTPS listener terminates TLS with that listener's certificate (the most specific
+ * listener's when several match it); its routes attached through an HTTP listener serve plain HTTP
+ * too, the others answer plain HTTP with a redirect to https, as HTTPProxy hosts do.
+ */
+final class Hosts {
+  private final Map<String, String> claimed;
+  final Map<String, Upstream> upstreams = new TreeMap<>();
+  private final Map<String, Host> byFqdn = new TreeMap<>();
+
+  Hosts(Map<String, String> claimed) {
+    this.claimed = claimed;
+  }
+
+  /** One match of one route on a host, and the kinds of listener it came through. */
+  private static final class Placement {
+    final HttpRules.Entry entry;
+    final int order;
+    final int index;
+    boolean http;
+    boolean https;
+
+    Placement(HttpRules.Entry entry, int order, int index) {
+      this.entry = entry;
+      this.order = order;
+      this.index = index;
+    }
+  }
+
+  private static final class Host {
+    final Map<String, Placement> placements = new LinkedHashMap<>();
+    Listeners.Model tlsListener;
+  }
+
+  /** What another API serves {@code fqdn} with (null: nothing): its own or a wildcard over it. */
+  String owner(String fqdn) {
+    String own = claimed.get(fqdn);
+    if (own != null || fqdn.equals(RoutingTable.ANY_HOST)) {
+      return own;
+    }
+    for (Map.Entry<String, String> e : claimed.entrySet()) {
+      if (Hostnames.wildcard(e.getKey()) && Hostnames.matches(e.getKey(), fqdn)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  void place(
+      String fqdn,
+      Listeners.Model listener,
+      HTTPRoute route,
+      int order,
+      HttpRules.Compiled compiled) {
+    Host host = byFqdn.computeIfAbsent(fqdn, k -> new Host());
+    if (listener.https()
+        && (host.tlsListener == null
+            || specificity(listener.hostname) > specificity(host.tlsListener.hostname))) {
+      host.tlsListener = listener;
+    }
+    for (int i = 0; i < compiled.entries().size(); i++) {
+      int index = i;
+      Placement p =
+          host.placements.computeIfAbsent(
+              order + "/" + i, k -> new Placement(compiled.entries().get(index), order, index));
+      p.http |= !listener.https();
+      p.https |= listener.https();
+    }
+    upstreams.putAll(compiled.upstreams());
+  }
+
+  /** Exact names over wildcards (the longer the more specific) over none. */
+  private static int specificity(String hostname) {
+    if (hostname == null) {
+      return 0;
+    }
+    return Hostnames.wildcard(hostname) ? hostname.length() : 1000;
+  }
+
+  List<RoutingTable.VirtualHost> build() {
+    List<RoutingTable.VirtualHost> out = new ArrayList<>();
+    byFqdn.forEach(
+        (fqdn, host) -> {
+          List<Placement> placements = new ArrayList<>(host.placements.values());
+          placements.sort(
+              Comparator.comparing((Placement p) -> p.entry.ranked(), RouteMatches.PRECEDENCE)
+                  .thenComparingInt(p -> p.order)
+                  .thenComparingInt(p -> p.index));
+          VirtualHostTls tls =
+              host.tlsListener == null
+                  ? null
+                  : new VirtualHostTls(
+                      host.tlsListener.certificate, VirtualHostTls.Version.TLS_1_2, List.of());
+          List<RoutingTable.Route> routes = new ArrayList<>();
+          for (Placement p : placements) {
+            for (RoutingTable.Route r : p.entry.routes()) {
+              routes.add(tls != null && p.http ? HttpRules.insecure(r) : r);
+            }
+          }
+          out.add(new RoutingTable.VirtualHost(fqdn, routes, null, tls));
+        });
+    return out;
+  }
+}
