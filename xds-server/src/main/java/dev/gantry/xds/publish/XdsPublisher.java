@@ -353,7 +353,13 @@ public final class XdsPublisher {
       try (asked) {
         result =
             compiler.compile(
-                proxies, ingresses, federation, certificates, delegations, extensionServices);
+                proxies,
+                ingresses,
+                federation,
+                certificates,
+                delegations,
+                extensionServices,
+                gatewayApi);
       }
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
@@ -373,9 +379,11 @@ public final class XdsPublisher {
       buildCount++;
       if (!complete) {
         log.info(
-            "first complete xDS snapshot: {} HTTPProxies, {} Ingresses, {} clusters, built in {} ms",
+            "first complete xDS snapshot: {} HTTPProxies, {} Ingresses, {} HTTPRoutes, {} clusters,"
+                + " built in {} ms",
             proxies.size(),
             ingresses.size(),
+            gatewayApi.httpRoutes().size(),
             result.table().upstreams().size(),
             Duration.ofNanos(System.nanoTime() - start).toMillis());
       }
@@ -383,7 +391,7 @@ public final class XdsPublisher {
       metrics.build(Duration.ofNanos(System.nanoTime() - start), assembly.fullRebuild());
       verdicts.accept(withUnreadable(result.verdicts()));
       extensionVerdicts.accept(result.extensionVerdicts());
-      gatewayApiStatuses.accept(GatewayApiStatuses.NONE);
+      gatewayApiStatuses.accept(result.gatewayApiStatuses());
       ingressWarnings.update(result.warnings());
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);

@@ -355,6 +355,49 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void appendedHeadersAndAWholePathRewriteForGatewayApi() {
+    RoutingTable.Route base =
+        Routes.route(
+            RoutingTable.Match.prefix("/api"),
+            List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/abc", 1)),
+            new HeaderPolicy(Map.of("x-set", "1"), List.of(), Map.of("x-add", "2")),
+            HeaderPolicy.NONE,
+            null);
+    RoutingTable.Route route =
+        new RoutingTable.Route(
+            base.match(),
+            base.clusters(),
+            base.request(),
+            base.response(),
+            null,
+            base.timeouts(),
+            null,
+            List.of(),
+            base.actions(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            "/replaced");
+
+    Route translated =
+        RouteTranslator.translate(
+                new RoutingTable(List.of(Routes.host("a.example.com", List.of(route))), Map.of()))
+            .getVirtualHosts(0)
+            .getRoutes(0);
+
+    assertThat(translated.getRequestHeadersToAddList())
+        .extracting(h -> h.getHeader().getKey() + " " + h.getAppendAction())
+        .containsExactly("x-set OVERWRITE_IF_EXISTS_OR_ADD", "x-add APPEND_IF_EXISTS_OR_ADD");
+    assertThat(translated.getRoute().getRegexRewrite().getPattern().getRegex()).isEqualTo("^/.*$");
+    assertThat(translated.getRoute().getRegexRewrite().getSubstitution()).isEqualTo("/replaced");
+    assertThat(translated.getRoute().getPrefixRewrite()).isEmpty();
+  }
+
+  @Test
   void treatMissingAsEmptyReachesTheHeaderMatcher() {
     RoutingTable.Match match =
         new RoutingTable.Match(

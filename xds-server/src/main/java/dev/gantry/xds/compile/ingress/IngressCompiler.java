@@ -5,6 +5,9 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
+import dev.gantry.xds.compile.gateway.GatewayApiCompiler;
+import dev.gantry.xds.compile.gateway.GatewayApiObjects;
+import dev.gantry.xds.compile.gateway.GatewayApiStatuses;
 import dev.gantry.xds.compile.httpproxy.ExtensionServices;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -26,31 +29,45 @@ import java.util.TreeMap;
  * hosts. As Contour does, the hosts of several Ingresses are merged: for a path two Ingresses both
  * route, the first Ingress by namespace/name wins. A host that an HTTPProxy of our class names
  * (valid or not) belongs to the HTTPProxy: Ingress rules for it are left out, so adding an Ingress
- * never changes what an HTTPProxy serves. Pure, no I/O.
+ * never changes what an HTTPProxy serves. Gateway API routes ({@link GatewayApiCompiler}) come
+ * last: a host an HTTPProxy names or an Ingress serves is theirs, and routes for it are left out
+ * (their status says so). Pure, no I/O.
  */
 public final class IngressCompiler {
   private final ProxyCompiler compiler;
   private final IngressConverter converter;
+  private final GatewayApiCompiler gatewayApi;
 
   public IngressCompiler(ProxyCompiler compiler) {
     this.compiler = compiler;
     this.converter = new IngressConverter(compiler.ingressClass(), compiler.externalNames());
+    this.gatewayApi = new GatewayApiCompiler(compiler.externalNames());
   }
 
   /**
    * The table, the verdicts of the HTTPProxies (for their status) and what of the Ingresses is not
    * served (Ingress has no status conditions: these are logged), and the verdicts of the
-   * ExtensionServices.
+   * ExtensionServices, and the statuses of the Gateway API objects.
    */
   public record Result(
       RoutingTable table,
       List<ProxyVerdict> verdicts,
       List<IngressConverter.Warning> warnings,
-      List<ExtensionServices.Verdict> extensionVerdicts) {
+      List<ExtensionServices.Verdict> extensionVerdicts,
+      GatewayApiStatuses gatewayApiStatuses) {
     public Result {
       verdicts = List.copyOf(verdicts);
       warnings = List.copyOf(warnings);
       extensionVerdicts = List.copyOf(extensionVerdicts);
+    }
+
+    /** A result without Gateway API objects. */
+    public Result(
+        RoutingTable table,
+        List<ProxyVerdict> verdicts,
+        List<IngressConverter.Warning> warnings,
+        List<ExtensionServices.Verdict> extensionVerdicts) {
+      this(table, verdicts, warnings, extensionVerdicts, GatewayApiStatuses.NONE);
     }
   }
 
@@ -86,26 +103,63 @@ public final class IngressCompiler {
       Map<String, TlsSecrets.Outcome> certificates,
       Delegations delegations,
       List<ExtensionService> extensions) {
+    return compile(
+        proxies,
+        ingresses,
+        snapshot,
+        certificates,
+        delegations,
+        extensions,
+        GatewayApiObjects.NONE);
+  }
+
+  /** As above, with the Gateway API objects compiled beside them. */
+  public Result compile(
+      List<HTTPProxy> proxies,
+      List<Ingress> ingresses,
+      FederationSnapshot snapshot,
+      Map<String, TlsSecrets.Outcome> certificates,
+      Delegations delegations,
+      List<ExtensionService> extensions,
+      GatewayApiObjects gatewayObjects) {
     ProxyCompiler.Result base =
         compiler.compile(proxies, snapshot, certificates, delegations, extensions);
-    if (ingresses.isEmpty()) {
+    if (ingresses.isEmpty() && gatewayObjects.equals(GatewayApiObjects.NONE)) {
       return new Result(base.table(), base.verdicts(), List.of(), base.extensionVerdicts());
     }
+    Map<String, String> claimed = claimed(proxies);
     IngressConverter.Conversion conversion = converter.convert(ingresses, snapshot);
-    Merge merge = new Merge(claimed(proxies), new ArrayList<>(conversion.warnings()));
+    Merge merge = new Merge(claimed, new ArrayList<>(conversion.warnings()));
     for (IngressHost host : conversion.hosts()) {
       merge.add(host, certificates, delegations);
     }
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>(base.table().virtualHosts());
     hosts.addAll(merge.hosts());
-    hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
     Map<String, Upstream> upstreams = new TreeMap<>(base.table().upstreams());
     upstreams.putAll(merge.upstreams);
+    GatewayApiStatuses gatewayStatuses = GatewayApiStatuses.NONE;
+    if (!gatewayObjects.equals(GatewayApiObjects.NONE)) {
+      Map<String, String> owners = new TreeMap<>();
+      claimed.forEach((fqdn, proxy) -> owners.put(fqdn, "HTTPProxy " + proxy));
+      for (RoutingTable.VirtualHost host : hosts) {
+        owners.putIfAbsent(host.fqdn(), "an HTTPProxy or Ingress");
+      }
+      for (Map.Entry<String, String> e : merge.byIngress.entrySet()) {
+        owners.put(e.getKey(), "Ingress " + e.getValue());
+      }
+      GatewayApiCompiler.Result gateway =
+          gatewayApi.compile(gatewayObjects, snapshot, certificates, owners);
+      hosts.addAll(gateway.hosts());
+      upstreams.putAll(gateway.upstreams());
+      gatewayStatuses = gateway.statuses();
+    }
+    hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
     return new Result(
         new RoutingTable(hosts, upstreams, base.table().rateLimitService()),
         base.verdicts(),
         merge.warnings,
-        base.extensionVerdicts());
+        base.extensionVerdicts(),
+        gatewayStatuses);
   }
 
   /** The hosts HTTPProxies of our class name, lower-cased, to the first such proxy's key. */
@@ -134,6 +188,8 @@ public final class IngressCompiler {
     final Map<String, RoutingTable.VirtualHost> byHost = new TreeMap<>();
     final Map<String, Map<RoutingTable.Match, String>> owners = new HashMap<>();
     final Map<String, Upstream> upstreams = new TreeMap<>();
+    // The first Ingress serving each host.
+    final Map<String, String> byIngress = new TreeMap<>();
 
     Merge(Map<String, String> claimed, List<IngressConverter.Warning> warnings) {
       this.claimed = claimed;
@@ -181,6 +237,7 @@ public final class IngressCompiler {
       }
       routes.sort(IngressPaths.ORDER);
       byHost.put(host.host(), merged.withRoutes(routes));
+      byIngress.putIfAbsent(host.host(), host.ingress());
     }
 
     List<RoutingTable.VirtualHost> hosts() {
