@@ -1,0 +1,436 @@
+package dev.gantry.xds;
+
+import static dev.gantry.xds.GatewayApiFixtures.from;
+import static dev.gantry.xds.GatewayApiFixtures.gantryClass;
+import static dev.gantry.xds.GatewayApiFixtures.gateway;
+import static dev.gantry.xds.GatewayApiFixtures.grant;
+import static dev.gantry.xds.GatewayApiFixtures.h;
+import static dev.gantry.xds.GatewayApiFixtures.header;
+import static dev.gantry.xds.GatewayApiFixtures.headers;
+import static dev.gantry.xds.GatewayApiFixtures.http;
+import static dev.gantry.xds.GatewayApiFixtures.https;
+import static dev.gantry.xds.GatewayApiFixtures.inNamespace;
+import static dev.gantry.xds.GatewayApiFixtures.parent;
+import static dev.gantry.xds.GatewayApiFixtures.path;
+import static dev.gantry.xds.GatewayApiFixtures.query;
+import static dev.gantry.xds.GatewayApiFixtures.route;
+import static dev.gantry.xds.GatewayApiFixtures.rule;
+import static dev.gantry.xds.GatewayApiFixtures.service;
+import static dev.gantry.xds.GatewayApiFixtures.serviceImport;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gantry.api.federation.FederatedService;
+import dev.gantry.api.federation.FederationSnapshot;
+import dev.gantry.api.federation.ServiceName;
+import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.xds.compile.gateway.GatewayApiObjects;
+import dev.gantry.xds.compile.gateway.GatewayApiStatuses;
+import dev.gantry.xds.publish.XdsMetrics;
+import dev.gantry.xds.publish.XdsPublisher;
+import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.translate.ListenerSettings;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Gateway API through a real Envoy: a Gateway of our class with HTTP and HTTPS listeners,
+ * HTTPRoutes to a ServiceImport (the federated service of two clusters), to two clusters' mirrors
+ * by weight, with matches and every filter, across namespaces with and without a ReferenceGrant.
+ * Each backend echoes its name and what it received, so a response shows the route taken and what
+ * the filters did. No apiserver is involved, so the backends are on loopback. Tests named after an
+ * upstream conformance test follow its objects and requests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayApiIT {
+  private final List<HttpServer> backends = new ArrayList<>();
+  private final AtomicInteger mirrored = new AtomicInteger();
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final XdsMetrics metrics = new XdsMetrics();
+  private final AtomicReference<GatewayApiStatuses> statuses =
+      new AtomicReference<>(GatewayApiStatuses.NONE);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final TestCertificates.Issued serving =
+      TestCertificates.rsa("gateway", "secure.example.com");
+  private XdsServer server;
+  private XdsPublisher publisher;
+  private Envoy envoy;
+  private int httpPort;
+  private int httpsPort;
+
+  /** A backend answering "name path host x-set x-add x-gone" with response header x-backend. */
+  private int echo(String name) {
+    try {
+      HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      s.createContext(
+          "/",
+          exchange -> {
+            if (name.equals("mirror")) {
+              mirrored.incrementAndGet();
+            }
+            var in = exchange.getRequestHeaders();
+            String body =
+                name
+                    + " path="
+                    + exchange.getRequestURI()
+                    + " host="
+                    + in.getFirst("Host")
+                    + " x-set="
+                    + in.get("X-set")
+                    + " x-add="
+                    + in.get("X-add")
+                    + " x-gone="
+                    + in.get("X-gone");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("x-backend", name);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+          });
+      s.setExecutor(Executors.newFixedThreadPool(4));
+      s.start();
+      backends.add(s);
+      return s.getAddress().getPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static FederatedService federated(String key, String... clusterAndEndpoint) {
+    var b = Fixtures.service(key).port("http", 80);
+    for (int i = 0; i < clusterAndEndpoint.length; i += 2) {
+      b.cluster(clusterAndEndpoint[i], 0, 1, "http", clusterAndEndpoint[i + 1]);
+    }
+    return b.build();
+  }
+
+  @BeforeAll
+  void start() {
+    String east = "127.0.0.1:" + echo("east");
+    String west = "127.0.0.1:" + echo("west");
+    Map<ServiceName, FederatedService> federated = new HashMap<>();
+    Map<ServiceName, FederatedService> hub = new HashMap<>();
+    for (FederatedService s :
+        List.of(
+            federated("demo/web", "east", east, "west", west),
+            federated("demo/canary", "east", "127.0.0.1:" + echo("canary")),
+            federated("demo/v2", "east", "127.0.0.1:" + echo("v2")),
+            federated("demo/mirror", "east", "127.0.0.1:" + echo("mirror")),
+            federated("other/app", "east", "127.0.0.1:" + echo("other")))) {
+      federated.put(s.name(), s);
+    }
+    for (FederatedService s :
+        List.of(
+            federated("demo/east-web", "east", east), federated("demo/west-web", "west", west))) {
+      hub.put(s.name(), s);
+    }
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
+    httpPort = Ports.freeLoopbackPort();
+    httpsPort = Ports.freeLoopbackPort();
+    publisher =
+        Fixtures.publishing(
+            executor,
+            server,
+            metrics,
+            httpPort,
+            httpsPort,
+            v -> {},
+            List.of(),
+            new FederationSnapshot(federated, hub),
+            Map.of("demo/cert", TestCertificates.tlsSecret("demo/cert", serving)),
+            ListenerSettings.contour());
+    publisher.onGatewayApiStatuses(statuses::set);
+    publisher.gatewayApiChanged(objects(List.of()));
+    envoy =
+        Envoy.start(
+            "envoy-gateway-api",
+            Envoy.adsBootstrap("envoy-gateway-api", "GRPC", server.port()),
+            Testbed.workDirectory().resolve("gateway-api-" + System.nanoTime()));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("import.example.com", "/").status == 200);
+  }
+
+  @AfterAll
+  void stop() {
+    envoy.close();
+    server.close();
+    executor.shutdownNow();
+    backends.forEach(s -> s.stop(0));
+  }
+
+  private GatewayApiObjects objects(List<ReferenceGrant> grants) {
+    return new GatewayApiObjects(
+        List.of(gantryClass()),
+        List.of(
+            gateway(
+                "demo/gw",
+                from(http("http", 80, null), "All"),
+                https("https", 443, "secure.example.com", "cert"),
+                http("same", 8080, "same.example.com"))),
+        routes(),
+        List.of(),
+        grants);
+  }
+
+  private static HTTPRouteFilter filter(String type) {
+    HTTPRouteFilter f = new HTTPRouteFilter();
+    f.setType(type);
+    return f;
+  }
+
+  private static HTTPPathModifier modifier(String type, String value) {
+    HTTPPathModifier m = new HTTPPathModifier();
+    m.setType(type);
+    if (type.equals("ReplaceFullPath")) {
+      m.setReplaceFullPath(value);
+    } else {
+      m.setReplacePrefixMatch(value);
+    }
+    return m;
+  }
+
+  private List<HTTPRoute> routes() {
+    var any = List.of(parent("demo/gw", "http"));
+    HTTPRouteFilter redirect = filter("RequestRedirect");
+    redirect.setRequestRedirect(new HTTPRequestRedirectFilter());
+    redirect.getRequestRedirect().setHostname("example.org");
+    redirect.getRequestRedirect().setStatusCode(301);
+    HTTPRouteFilter rewrite = filter("URLRewrite");
+    rewrite.setUrlRewrite(new HTTPURLRewriteFilter());
+    rewrite.getUrlRewrite().setHostname("rewritten.example.com");
+    rewrite.getUrlRewrite().setPath(modifier("ReplacePrefixMatch", "/new"));
+    HTTPRouteFilter full = filter("URLRewrite");
+    full.setUrlRewrite(new HTTPURLRewriteFilter());
+    full.getUrlRewrite().setPath(modifier("ReplaceFullPath", "/whole"));
+    HTTPRouteFilter mirror = filter("RequestMirror");
+    mirror.setRequestMirror(new HTTPRequestMirrorFilter());
+    BackendObjectReference mirrorRef = new BackendObjectReference();
+    mirrorRef.setName("mirror");
+    mirrorRef.setPort(80);
+    mirror.getRequestMirror().setBackendRef(mirrorRef);
+    return List.of(
+        route("demo/import", List.of("import.example.com"), any, rule(serviceImport("web", 80))),
+        route(
+            "demo/weights",
+            List.of("weights.example.com"),
+            any,
+            rule(service("east-web", 80, 80), service("west-web", 80, 20))),
+        route(
+            "demo/matching",
+            List.of("match.example.com"),
+            any,
+            rule(service("east-web", 80, null)),
+            rule(
+                List.of(header(path("PathPrefix", "/"), "version", "two")),
+                List.of(),
+                service("v2", 80, null)),
+            rule(
+                List.of(query(path("PathPrefix", "/"), "canary", "yes")),
+                List.of(),
+                service("canary", 80, null))),
+        route(
+            "demo/filters",
+            List.of("filters.example.com"),
+            any,
+            rule(
+                List.of(path("PathPrefix", "/headers")),
+                List.of(
+                    headers(
+                        "RequestHeaderModifier",
+                        List.of(h("X-Set", "s")),
+                        List.of(h("X-Add", "a")),
+                        List.of("X-Gone")),
+                    headers(
+                        "ResponseHeaderModifier",
+                        List.of(h("X-Resp", "r")),
+                        List.of(),
+                        List.of("x-backend"))),
+                service("east-web", 80, null)),
+            rule(List.of(path("PathPrefix", "/redirect")), List.of(redirect)),
+            rule(
+                List.of(path("PathPrefix", "/rewrite")),
+                List.of(rewrite),
+                service("east-web", 80, null)),
+            rule(
+                List.of(path("PathPrefix", "/full")), List.of(full), service("east-web", 80, null)),
+            rule(
+                List.of(path("PathPrefix", "/mirror")),
+                List.of(mirror),
+                service("east-web", 80, null))),
+        route(
+            "demo/cross",
+            List.of("cross.example.com"),
+            any,
+            rule(inNamespace(service("app", 80, null), "other"))),
+        route(
+            "demo/secure",
+            List.of(),
+            List.of(parent("demo/gw", "https")),
+            rule(service("east-web", 80, null))),
+        route(
+            "other/refused",
+            List.of(),
+            List.of(parent("demo/gw", "same")),
+            rule(service("app", 80, null))));
+  }
+
+  private record Answer(int status, String body, HttpResponse<String> response) {}
+
+  private Answer get(String host, String pathAndQuery, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(5));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.body(), r);
+  }
+
+  private String condition(String route, String type) {
+    return statuses.get().httpRoutes().get(route).getParents().get(0).getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .findFirst()
+        .orElse("absent");
+  }
+
+  @Test
+  void httpRouteToAServiceImportAnswersFromBothClusters() throws Exception {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      seen.merge(get("import.example.com", "/").body.split(" ")[0], 1, Integer::sum);
+    }
+    assertThat(seen).containsOnlyKeys("east", "west");
+    assertThat(condition("demo/import", "Accepted")).isEqualTo("True/Accepted");
+    assertThat(condition("demo/import", "ResolvedRefs")).isEqualTo("True/ResolvedRefs");
+  }
+
+  @Test
+  void httpRouteWeight() throws Exception {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      seen.merge(get("weights.example.com", "/").body.split(" ")[0], 1, Integer::sum);
+    }
+    // 80/20 of 200: far outside chance for a 50/50 split, and both clusters reached.
+    assertThat(seen.get("east")).isBetween(130, 190);
+    assertThat(seen.get("west")).isBetween(10, 70);
+  }
+
+  @Test
+  void httpRouteHeaderMatching() throws Exception {
+    assertThat(get("match.example.com", "/", "version", "two").body).startsWith("v2 ");
+    assertThat(get("match.example.com", "/", "version", "one").body).startsWith("east ");
+  }
+
+  @Test
+  void httpRouteQueryParamMatching() throws Exception {
+    assertThat(get("match.example.com", "/?canary=yes").body).startsWith("canary ");
+    assertThat(get("match.example.com", "/?canary=no").body).startsWith("east ");
+  }
+
+  @Test
+  void httpRouteRequestAndResponseHeaderModifier() throws Exception {
+    Answer a =
+        get("filters.example.com", "/headers", "X-Set", "old", "X-Add", "orig", "X-Gone", "x");
+    assertThat(a.body).contains("x-set=[s]", "x-add=[orig, a]", "x-gone=null");
+    assertThat(a.response.headers().firstValue("x-resp")).contains("r");
+    assertThat(a.response.headers().firstValue("x-backend")).isEmpty();
+  }
+
+  @Test
+  void httpRouteRedirectHostAndStatus() throws Exception {
+    Answer a = get("filters.example.com", "/redirect/x");
+    assertThat(a.status).isEqualTo(301);
+    assertThat(a.response.headers().firstValue("location"))
+        .contains("http://example.org/redirect/x");
+  }
+
+  @Test
+  void httpRouteRewritePathAndHost() throws Exception {
+    assertThat(get("filters.example.com", "/rewrite/x?q=1").body)
+        .contains("path=/new/x?q=1", "host=rewritten.example.com");
+    assertThat(get("filters.example.com", "/rewrite").body).contains("path=/new ");
+    assertThat(get("filters.example.com", "/full/a/b").body).contains("path=/whole ");
+  }
+
+  @Test
+  void httpRouteRequestMirror() throws Exception {
+    int before = mirrored.get();
+    assertThat(get("filters.example.com", "/mirror").body).startsWith("east ");
+    await().atMost(Duration.ofSeconds(10)).until(() -> mirrored.get() > before);
+  }
+
+  @Test
+  void httpRouteReferenceGrantPermitsACrossNamespaceBackend() throws Exception {
+    assertThat(get("cross.example.com", "/").status).isEqualTo(500);
+    assertThat(condition("demo/cross", "ResolvedRefs")).isEqualTo("False/RefNotPermitted");
+
+    publisher.gatewayApiChanged(
+        objects(List.of(grant("other/to-demo", "HTTPRoute", "demo", "", "Service"))));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("cross.example.com", "/").body.startsWith("other "));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> condition("demo/cross", "ResolvedRefs").equals("True/ResolvedRefs"));
+    publisher.gatewayApiChanged(objects(List.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("cross.example.com", "/").status == 500);
+  }
+
+  @Test
+  void httpsListenerTerminatesWithItsCertificate() throws Exception {
+    TlsClient client = TlsClient.to(httpsPort, "secure.example.com");
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.get("secure.example.com", "/").startsWith("HTTP/1.1 200"));
+    assertThat(client.get("secure.example.com", "/")).contains("east ");
+    assertThat(client.presented().getSubjectX500Principal().getName()).contains("gateway");
+    // Attached through the HTTPS listener only: plain HTTP is sent to https.
+    assertThat(get("secure.example.com", "/").status).isEqualTo(301);
+  }
+
+  @Test
+  void httpRouteNotAllowedByListenersIsNotServed() throws Exception {
+    assertThat(condition("other/refused", "Accepted")).isEqualTo("False/NotAllowedByListeners");
+    assertThat(get("same.example.com", "/").status).isEqualTo(404);
+    var listeners = statuses.get().gateways().get("demo/gw").getListeners();
+    assertThat(listeners)
+        .extracting(l -> l.getName() + "=" + l.getAttachedRoutes())
+        .containsExactly("http=5", "https=1", "same=0");
+  }
+}
