@@ -196,6 +196,54 @@ class XdsPublisherTest {
     assertThat(verdicts.get(2).get(0).valid()).isFalse();
   }
 
+  @Test
+  void anHttpRoutesServiceIsLookedUpSoOnlyItsShapeChangesCompileAgain() throws Exception {
+    XdsPublisher publisher = publisher(Duration.ZERO);
+    List<dev.gantry.xds.compile.gateway.GatewayApiStatuses> statuses = new CopyOnWriteArrayList<>();
+    publisher.onGatewayApiStatuses(statuses::add);
+    publisher.gatewayApiChanged(
+        new dev.gantry.xds.compile.gateway.GatewayApiObjects(
+            List.of(dev.gantry.xds.GatewayApiFixtures.gantryClass()),
+            List.of(
+                dev.gantry.xds.GatewayApiFixtures.gateway(
+                    "demo/gw", dev.gantry.xds.GatewayApiFixtures.http("web", 80, null))),
+            List.of(
+                dev.gantry.xds.GatewayApiFixtures.route(
+                    "demo/r",
+                    List.of("a.example.com"),
+                    List.of(dev.gantry.xds.GatewayApiFixtures.parent("demo/gw", null)),
+                    dev.gantry.xds.GatewayApiFixtures.rule(
+                        dev.gantry.xds.GatewayApiFixtures.serviceImport("kuard", 80)))),
+            List.of(),
+            List.of()));
+    Feeds.proxies(publisher, List.of());
+    java.util.Map<dev.gantry.api.federation.ServiceName, dev.gantry.api.federation.FederatedService>
+        services = new java.util.HashMap<>();
+    services.put(service("demo/other"), federated("demo/other"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> statuses.size() == 1);
+    assertThat(resolvedRefs(statuses.get(0))).isEqualTo("BackendNotFound");
+
+    services.put(service("demo/unrelated"), federated("demo/unrelated"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 2);
+    drain();
+    assertThat(statuses).as("no compilation, so no new statuses").hasSize(1);
+
+    services.put(service("demo/kuard"), federated("demo/kuard"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> statuses.size() == 2);
+    assertThat(resolvedRefs(statuses.get(1))).isEqualTo("ResolvedRefs");
+  }
+
+  private static String resolvedRefs(dev.gantry.xds.compile.gateway.GatewayApiStatuses s) {
+    return s.httpRoutes().get("demo/r").getParents().get(0).getConditions().stream()
+        .filter(c -> c.getType().equals("ResolvedRefs"))
+        .findFirst()
+        .orElseThrow()
+        .getReason();
+  }
+
   private static dev.gantry.api.federation.ServiceName service(String name) {
     String[] parts = name.split("/");
     return dev.gantry.api.federation.ServiceName.of(parts[0], parts[1]);
