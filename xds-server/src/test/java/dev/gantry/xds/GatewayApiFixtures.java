@@ -245,4 +245,39 @@ public final class GatewayApiFixtures {
     g.setSpec(spec);
     return g;
   }
+
+  /** A GRPCRoute whose rules each match {@code service/method} (either may be null). */
+  public static io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute grpcRoute(
+      String key,
+      List<String> hostnames,
+      List<ParentReference> parents,
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule... rules) {
+    var r = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute();
+    r.setMetadata(meta(key, 1, "2026-01-03T00:00:00Z"));
+    var spec = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteSpec();
+    spec.setHostnames(new ArrayList<>(hostnames));
+    spec.setParentRefs(new ArrayList<>(parents));
+    spec.setRules(new ArrayList<>(Arrays.asList(rules)));
+    r.setSpec(spec);
+    return r;
+  }
+
+  public static io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule grpcRule(
+      String service, String method, String type, String backend, int port) {
+    var rule = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule();
+    if (service != null || method != null) {
+      var match = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteMatch();
+      var m = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCMethodMatch();
+      m.setService(service);
+      m.setMethod(method);
+      m.setType(type);
+      match.setMethod(m);
+      rule.setMatches(new ArrayList<>(List.of(match)));
+    }
+    var b = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRef();
+    b.setName(backend);
+    b.setPort(port);
+    rule.setBackendRefs(new ArrayList<>(List.of(b)));
+    return rule;
+  }
 }

@@ -25,6 +25,7 @@ import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.GrpcWho;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.compile.gateway.GatewayApiObjects;
@@ -82,6 +83,7 @@ class GatewayApiIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final TestCertificates.Issued serving =
       TestCertificates.rsa("gateway", "secure.example.com");
+  private io.grpc.Server grpc;
   private XdsServer server;
   private XdsPublisher publisher;
   private Envoy envoy;
@@ -126,6 +128,12 @@ class GatewayApiIT {
     }
   }
 
+  /** A gRPC backend answering {@link GrpcWho#WHO} with "grpc"; its port. */
+  private int grpcBackend() {
+    grpc = GrpcWho.serve("127.0.0.1", 0, "grpc");
+    return grpc.getPort();
+  }
+
   private static FederatedService federated(String key, String... clusterAndEndpoint) {
     var b = Fixtures.service(key).port("http", 80);
     for (int i = 0; i < clusterAndEndpoint.length; i += 2) {
@@ -146,7 +154,8 @@ class GatewayApiIT {
             federated("demo/canary", "east", "127.0.0.1:" + echo("canary")),
             federated("demo/v2", "east", "127.0.0.1:" + echo("v2")),
             federated("demo/mirror", "east", "127.0.0.1:" + echo("mirror")),
-            federated("other/app", "east", "127.0.0.1:" + echo("other")))) {
+            federated("other/app", "east", "127.0.0.1:" + echo("other")),
+            federated("demo/grpc", "east", "127.0.0.1:" + grpcBackend()))) {
       federated.put(s.name(), s);
     }
     for (FederatedService s :
@@ -188,6 +197,7 @@ class GatewayApiIT {
     server.close();
     executor.shutdownNow();
     backends.forEach(s -> s.stop(0));
+    grpc.shutdownNow();
   }
 
   private GatewayApiObjects objects(List<ReferenceGrant> grants) {
@@ -200,7 +210,12 @@ class GatewayApiIT {
                 https("https", 443, "secure.example.com", "cert"),
                 http("same", 8080, "same.example.com"))),
         routes(),
-        List.of(),
+        List.of(
+            GatewayApiFixtures.grpcRoute(
+                "demo/grpc",
+                List.of("grpc.example.com"),
+                List.of(parent("demo/gw", "http")),
+                GatewayApiFixtures.grpcRule("gantry.test.Backend", "Who", null, "grpc", 80))),
         grants);
   }
 
@@ -431,6 +446,30 @@ class GatewayApiIT {
     var listeners = statuses.get().gateways().get("demo/gw").getListeners();
     assertThat(listeners)
         .extracting(l -> l.getName() + "=" + l.getAttachedRoutes())
-        .containsExactly("http=5", "https=1", "same=0");
+        .containsExactly("http=6", "https=1", "same=0");
+  }
+
+  @Test
+  void grpcRouteIsReachedByAGrpcClientThroughEnvoy() throws Exception {
+    io.grpc.ManagedChannel channel =
+        io.grpc.Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", httpPort, io.grpc.InsecureChannelCredentials.create())
+            .overrideAuthority("grpc.example.com")
+            .build();
+    try {
+      String who =
+          io.grpc.stub.ClientCalls.blockingUnaryCall(
+              channel,
+              GrpcWho.WHO,
+              io.grpc.CallOptions.DEFAULT.withDeadlineAfter(
+                  5, java.util.concurrent.TimeUnit.SECONDS),
+              "who");
+      assertThat(who).isEqualTo("grpc");
+      assertThat(statuses.get().grpcRoutes().get("demo/grpc").getParents().get(0).getConditions())
+          .extracting(c -> c.getType() + "=" + c.getStatus())
+          .containsExactly("Accepted=True", "ResolvedRefs=True");
+    } finally {
+      channel.shutdownNow();
+    }
   }
 }

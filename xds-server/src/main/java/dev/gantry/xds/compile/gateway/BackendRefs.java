@@ -1,11 +1,14 @@
 package dev.gantry.xds.compile.gateway;
 
+import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A route's reference to a backend, resolved as HTTPProxy resolves a service ({@link
@@ -31,6 +34,22 @@ final class BackendRefs {
       FederationSnapshot snapshot,
       ExternalNames externalNames,
       ReferenceGrants grants,
+      String where) {
+    return resolve(ref, routeKind, routeNs, snapshot, externalNames, grants, false, where);
+  }
+
+  /**
+   * As above; with {@code http2} (a GRPCRoute's backends) the cluster speaks HTTP/2 whatever the
+   * Service's port says: h2c, or h2 where the port speaks TLS.
+   */
+  static Outcome<Upstream> resolve(
+      Ref ref,
+      String routeKind,
+      String routeNs,
+      FederationSnapshot snapshot,
+      ExternalNames externalNames,
+      ReferenceGrants grants,
+      boolean http2,
       String where) {
     String group = ReferenceGrants.group(ref.group());
     String kind = ref.kind() == null ? "Service" : ref.kind();
@@ -94,6 +113,24 @@ final class BackendRefs {
       return failed(
           "UnsupportedProtocol",
           where + ": port " + ref.port() + " of " + ns + "/" + ref.name() + " is " + protocol);
+    }
+    if (http2 && !upstream.protocol().http2()) {
+      HTTPProxySpec.RouteService asH2 = new HTTPProxySpec.RouteService();
+      asH2.setName(ref.name());
+      asH2.setPort(ref.port());
+      asH2.setProtocol(upstream.protocol().tls() ? "h2" : "h2c");
+      List<ProxyVerdict.Error> errors = new ArrayList<>();
+      Upstream h2 =
+          ServiceResolver.resolve(
+              ns,
+              asH2,
+              snapshot,
+              externalNames,
+              ServiceResolver.ClusterPolicies.DEFAULT,
+              null,
+              where,
+              errors);
+      return h2 == null ? failed("UnsupportedProtocol", where + ": " + errors) : Outcome.of(h2);
     }
     return Outcome.of(upstream);
   }

@@ -7,6 +7,8 @@ import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.tls.TlsSecrets;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -22,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Compiles the Gateway API objects of our GatewayClasses ({@link #CONTROLLER_NAME}) into routing
@@ -88,20 +91,47 @@ public final class GatewayApiCompiler {
     }
     List<Listeners.Model> listeners = Listeners.of(usable, certificates, grants);
     Hosts hosts = new Hosts(claimed);
-    Map<String, HTTPRouteStatus> routeStatuses = new TreeMap<>();
-    List<HTTPRoute> routes =
-        objects.httpRoutes().stream()
-            .filter(r -> r.getSpec() != null && r.getMetadata() != null)
-            .sorted(Comparator.comparing(HTTPRoute::getMetadata, AGE))
-            .toList();
+    Map<String, HTTPRouteStatus> httpStatuses = new TreeMap<>();
+    Map<String, GRPCRouteStatus> grpcStatuses = new TreeMap<>();
+    List<RouteInput> routes = new ArrayList<>();
+    for (HTTPRoute r : objects.httpRoutes()) {
+      if (r.getSpec() != null && r.getMetadata() != null) {
+        routes.add(
+            new RouteInput(
+                Listeners.HTTP_ROUTE,
+                r.getMetadata(),
+                r.getSpec().getHostnames(),
+                r.getSpec().getParentRefs(),
+                () -> HttpRules.compile(r, snapshot, externalNames, grants)));
+      }
+    }
+    for (GRPCRoute r : objects.grpcRoutes()) {
+      if (r.getSpec() != null && r.getMetadata() != null) {
+        routes.add(
+            new RouteInput(
+                Listeners.GRPC_ROUTE,
+                r.getMetadata(),
+                r.getSpec().getHostnames(),
+                r.getSpec().getParentRefs(),
+                () -> GrpcRules.compile(r, snapshot, externalNames, grants)));
+      }
+    }
+    routes.sort(Comparator.comparing(RouteInput::meta, AGE));
     int order = 0;
-    for (HTTPRoute route : routes) {
+    for (RouteInput route : routes) {
       List<RouteParentStatus> parents =
-          route(route, order++, gatewayConditions, listeners, objects, snapshot, grants, hosts);
-      if (!parents.isEmpty()) {
+          route(route, order++, gatewayConditions, listeners, objects, hosts);
+      if (parents.isEmpty()) {
+        continue;
+      }
+      if (route.kind().equals(Listeners.HTTP_ROUTE)) {
         HTTPRouteStatus status = new HTTPRouteStatus();
         status.setParents(parents);
-        routeStatuses.put(key(route.getMetadata()), status);
+        httpStatuses.put(key(route.meta()), status);
+      } else {
+        GRPCRouteStatus status = new GRPCRouteStatus();
+        status.setParents(parents);
+        grpcStatuses.put(key(route.meta()), status);
       }
     }
     return new Result(
@@ -110,30 +140,33 @@ public final class GatewayApiCompiler {
         new GatewayApiStatuses(
             classStatuses,
             GatewayStatuses.gateways(gateways, gatewayConditions, listeners),
-            routeStatuses,
-            Map.of()));
+            httpStatuses,
+            grpcStatuses));
   }
+
+  /** An HTTPRoute or a GRPCRoute: what attaching it needs, and how its rules compile. */
+  private record RouteInput(
+      String kind,
+      ObjectMeta meta,
+      List<String> hostnames,
+      List<ParentReference> parentRefs,
+      Supplier<HttpRules.Compiled> rules) {}
 
   /** The parent statuses of one route (ours only), its routes placed in {@code hosts}. */
   private List<RouteParentStatus> route(
-      HTTPRoute route,
+      RouteInput route,
       int order,
       Map<String, Conditions> gateways,
       List<Listeners.Model> listeners,
       GatewayApiObjects objects,
-      FederationSnapshot snapshot,
-      ReferenceGrants grants,
       Hosts hosts) {
-    String ns = route.getMetadata().getNamespace();
+    String ns = route.meta().getNamespace();
     List<ParentReference> parentRefs = new ArrayList<>();
     List<Conditions> parentConditions = new ArrayList<>();
     HttpRules.Compiled compiled = null;
     List<String> routeHosts = new ArrayList<>();
     boolean badHost = false;
-    for (String h :
-        route.getSpec().getHostnames() == null
-            ? List.<String>of()
-            : route.getSpec().getHostnames()) {
+    for (String h : route.hostnames() == null ? List.<String>of() : route.hostnames()) {
       String lower = h == null ? "" : h.toLowerCase(Locale.ROOT);
       badHost |= !Syntax.validFqdn(lower);
       routeHosts.add(lower);
@@ -141,8 +174,7 @@ public final class GatewayApiCompiler {
     Map<String, String> labels =
         new HashMap<>(objects.namespaceLabels().getOrDefault(ns, Map.of()));
     labels.put("kubernetes.io/metadata.name", ns);
-    List<ParentReference> refs =
-        route.getSpec().getParentRefs() == null ? List.of() : route.getSpec().getParentRefs();
+    List<ParentReference> refs = route.parentRefs() == null ? List.of() : route.parentRefs();
     for (ParentReference ref : refs) {
       String group = ref.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : ref.getGroup();
       String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
@@ -154,9 +186,9 @@ public final class GatewayApiCompiler {
         continue; // not one of our Gateways: another controller's to report
       }
       if (compiled == null) {
-        compiled = HttpRules.compile(route, snapshot, externalNames, grants);
+        compiled = route.rules().get();
       }
-      Conditions c = new Conditions(route.getMetadata().getGeneration());
+      Conditions c = new Conditions(route.meta().getGeneration());
       parentRefs.add(ref);
       parentConditions.add(c);
       attach(
@@ -188,7 +220,7 @@ public final class GatewayApiCompiler {
   }
 
   private static void attach(
-      HTTPRoute route,
+      RouteInput route,
       int order,
       ParentReference ref,
       String gatewayKey,
@@ -199,7 +231,7 @@ public final class GatewayApiCompiler {
       HttpRules.Compiled compiled,
       Hosts hosts,
       Conditions c) {
-    String ns = route.getMetadata().getNamespace();
+    String ns = route.meta().getNamespace();
     List<Listeners.Model> candidates =
         listeners.stream()
             .filter(l -> l.gateway.equals(gatewayKey))
@@ -225,14 +257,14 @@ public final class GatewayApiCompiler {
     }
     List<Listeners.Model> allowed =
         ready.stream()
-            .filter(l -> !l.supportedKinds.isEmpty() && Listeners.allows(l, ns, labels))
+            .filter(l -> l.supports(route.kind()) && Listeners.allows(l, ns, labels))
             .toList();
     if (allowed.isEmpty()) {
       c.set(
           "Accepted",
           false,
           "NotAllowedByListeners",
-          "the listeners' allowedRoutes do not admit HTTPRoutes of namespace " + ns);
+          "the listeners' allowedRoutes do not admit " + route.kind() + "s of namespace " + ns);
       return;
     }
     if (badHost) {
@@ -271,7 +303,7 @@ public final class GatewayApiCompiler {
           conflicts.add(fqdn + " (served by " + owner + ")");
           continue;
         }
-        hosts.place(fqdn, e.getKey(), route, order, compiled);
+        hosts.place(fqdn, e.getKey(), order, compiled);
         placed++;
       }
     }

@@ -3,7 +3,6 @@ package dev.gantry.xds.compile.gateway;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import dev.gantry.xds.ir.VirtualHostTls;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -60,12 +59,7 @@ final class Hosts {
     return null;
   }
 
-  void place(
-      String fqdn,
-      Listeners.Model listener,
-      HTTPRoute route,
-      int order,
-      HttpRules.Compiled compiled) {
+  void place(String fqdn, Listeners.Model listener, int order, HttpRules.Compiled compiled) {
     Host host = byFqdn.computeIfAbsent(fqdn, k -> new Host());
     if (listener.https()
         && (host.tlsListener == null

@@ -380,9 +380,13 @@ final class HttpRules {
     return u.orReport(unresolved);
   }
 
+  /** A mirror filter's backend, reported like any other. */
+  static BackendRefs.Ref mirrorRef(BackendObjectReference b) {
+    return ref(b);
+  }
+
   /** The mirrored share, 0-100 % (rounded up: a fraction asked for is never nothing). */
-  private static int percent(
-      HTTPRequestMirrorFilter m, String where, List<ProxyVerdict.Error> refused) {
+  static int percent(HTTPRequestMirrorFilter m, String where, List<ProxyVerdict.Error> refused) {
     if (m.getPercent() != null && m.getFraction() != null) {
       RouteFilters.refuse(where + ": percent and fraction cannot be combined", refused);
       return 0;

@@ -28,6 +28,7 @@ final class Listeners {
   static final String HTTP = "HTTP";
   static final String HTTPS = "HTTPS";
   static final String HTTP_ROUTE = "HTTPRoute";
+  static final String GRPC_ROUTE = "GRPCRoute";
 
   private Listeners() {}
 
@@ -66,6 +67,10 @@ final class Listeners {
 
     boolean https() {
       return HTTPS.equals(protocol);
+    }
+
+    boolean supports(String kind) {
+      return supportedKinds.stream().anyMatch(k -> kind.equals(k.getKind()));
     }
   }
 
@@ -160,20 +165,22 @@ final class Listeners {
     }
   }
 
-  /** The route kinds it allows: HTTPRoute, the one this implementation serves. */
+  /** The route kinds it allows of those Gantry serves on HTTP and HTTPS: HTTPRoute, GRPCRoute. */
   private static void kinds(Model m) {
     List<RouteGroupKind> asked =
         m.allowed == null || m.allowed.getKinds() == null ? List.of() : m.allowed.getKinds();
     if (asked.isEmpty()) {
-      m.supportedKinds.add(kind());
+      m.supportedKinds.add(kind(HTTP_ROUTE));
+      m.supportedKinds.add(kind(GRPC_ROUTE));
       return;
     }
     List<String> invalid = new ArrayList<>();
     for (RouteGroupKind k : asked) {
       String group = k.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : k.getGroup();
-      if (ReferenceGrants.GATEWAY_GROUP.equals(group) && HTTP_ROUTE.equals(k.getKind())) {
-        if (m.supportedKinds.isEmpty()) {
-          m.supportedKinds.add(kind());
+      boolean served = HTTP_ROUTE.equals(k.getKind()) || GRPC_ROUTE.equals(k.getKind());
+      if (ReferenceGrants.GATEWAY_GROUP.equals(group) && served) {
+        if (!m.supports(k.getKind())) {
+          m.supportedKinds.add(kind(k.getKind()));
         }
       } else {
         invalid.add(group + "/" + k.getKind());
@@ -184,14 +191,14 @@ final class Listeners {
           "ResolvedRefs",
           false,
           "InvalidRouteKinds",
-          "route kinds " + invalid + " are not supported (HTTPRoute is)");
+          "route kinds " + invalid + " are not supported (HTTPRoute and GRPCRoute are)");
     }
   }
 
-  static RouteGroupKind kind() {
+  static RouteGroupKind kind(String kind) {
     RouteGroupKind k = new RouteGroupKind();
     k.setGroup(ReferenceGrants.GATEWAY_GROUP);
-    k.setKind(HTTP_ROUTE);
+    k.setKind(kind);
     return k;
   }
 

@@ -196,8 +196,8 @@ class GatewayApiCompilerTest {
     ListenerStatus l = listener(r, "demo/gw", 0);
     assertThat(l.getAttachedRoutes()).isEqualTo(1);
     assertThat(l.getSupportedKinds())
-        .singleElement()
-        .satisfies(k -> assertThat(k.getKind()).isEqualTo("HTTPRoute"));
+        .extracting(k -> k.getKind())
+        .containsExactly("HTTPRoute", "GRPCRoute");
     assertThat(condition(l.getConditions(), "Accepted")).isEqualTo("True/Accepted");
     assertThat(condition(l.getConditions(), "ResolvedRefs")).isEqualTo("True/ResolvedRefs");
     assertThat(condition(l.getConditions(), "Conflicted")).isEqualTo("False/NoConflicts");
@@ -634,6 +634,47 @@ class GatewayApiCompilerTest {
     GatewayApiCompiler.Result r = compile(plain(), r1);
     assertThat(parentOf(r, "demo/r").getConditions())
         .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(7L));
+  }
+
+  @Test
+  void grpcRouteMatchesServiceAndMethodAndReachesItsBackendOverHttp2() {
+    GatewayApiCompiler.Result r =
+        compiler.compile(
+            new GatewayApiObjects(
+                List.of(gantryClass()),
+                List.of(plain()),
+                List.of(),
+                List.of(
+                    dev.gantry.xds.GatewayApiFixtures.grpcRoute(
+                        "demo/g",
+                        List.of("grpc.example.com"),
+                        List.of(parent("demo/gw", null)),
+                        dev.gantry.xds.GatewayApiFixtures.grpcRule(
+                            "gantry.test.Backend", "Who", null, "east-web", 80),
+                        dev.gantry.xds.GatewayApiFixtures.grpcRule(
+                            "gantry.test.Backend", null, null, "west-web", 80),
+                        dev.gantry.xds.GatewayApiFixtures.grpcRule(
+                            null, "W.o", "RegularExpression", "web", 80),
+                        dev.gantry.xds.GatewayApiFixtures.grpcRule(null, null, null, "web", 80))),
+                List.of()),
+            SNAPSHOT,
+            CERTS,
+            Map.of());
+
+    assertThat(host(r, "grpc.example.com").routes())
+        .extracting(x -> x.match().pathKind() + " " + x.match().path())
+        .containsExactly(
+            "EXACT /gantry.test.Backend/Who",
+            "REGEX /[^/]+/W.o",
+            "PREFIX /gantry.test.Backend/",
+            "PREFIX /");
+    assertThat(r.upstreams().values()).allSatisfy(u -> assertThat(u.protocol().http2()).isTrue());
+    assertThat(
+            condition(
+                r.statuses().grpcRoutes().get("demo/g").getParents().get(0).getConditions(),
+                "Accepted"))
+        .isEqualTo("True/Accepted");
+    assertThat(listener(r, "demo/gw", 0).getAttachedRoutes()).isEqualTo(1);
   }
 
   @Test
