@@ -144,6 +144,24 @@ public final class GatewayApiCompiler {
             grpcStatuses));
   }
 
+  /**
+   * The rules compiled, or refused when something in them does not read as the API defines it (a
+   * null where the CRD requires a value, from a looser CRD): one route's input never stops the
+   * others from being served.
+   */
+  private static HttpRules.Compiled safely(Supplier<HttpRules.Compiled> rules) {
+    try {
+      return rules.get();
+    } catch (RuntimeException e) {
+      return new HttpRules.Compiled(
+          List.of(),
+          Map.of(),
+          new dev.gantry.xds.ir.ProxyVerdict.Error(
+              "Accepted", "UnsupportedValue", "the route's rules do not read: " + e),
+          null);
+    }
+  }
+
   /** An HTTPRoute or a GRPCRoute: what attaching it needs, and how its rules compile. */
   private record RouteInput(
       String kind,
@@ -186,7 +204,7 @@ public final class GatewayApiCompiler {
         continue; // not one of our Gateways: another controller's to report
       }
       if (compiled == null) {
-        compiled = route.rules().get();
+        compiled = safely(route.rules());
       }
       Conditions c = new Conditions(route.meta().getGeneration());
       parentRefs.add(ref);

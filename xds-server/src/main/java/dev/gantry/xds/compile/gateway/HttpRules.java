@@ -120,6 +120,10 @@ final class HttpRules {
       HTTPRouteFilter f = filters.get(i);
       String at = where + ".filters[" + i + "]";
       String type = f.getType() == null ? "" : f.getType();
+      if (!f.getAdditionalProperties().isEmpty()) {
+        RouteFilters.refuse(
+            at + "." + f.getAdditionalProperties().keySet() + " is not supported", refused);
+      }
       switch (type) {
         case "RequestHeaderModifier" -> {
           request = RouteFilters.headers(f.getRequestHeaderModifier(), at, refused);
@@ -169,6 +173,10 @@ final class HttpRules {
     for (int i = 0; i < refs.size() && redirect == null; i++) {
       HTTPBackendRef b = refs.get(i);
       String at = where + ".backendRefs[" + i + "]";
+      if (!b.getAdditionalProperties().isEmpty()) {
+        RouteFilters.refuse(
+            at + "." + b.getAdditionalProperties().keySet() + " is not supported", refused);
+      }
       long weight = b.getWeight() == null ? 1 : b.getWeight();
       if (weight < 0 || weight > 1_000_000) {
         RouteFilters.refuse(at + ".weight " + weight + " is outside 0..1000000", refused);

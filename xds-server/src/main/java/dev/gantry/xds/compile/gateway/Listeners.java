@@ -144,6 +144,18 @@ final class Listeners {
 
   private static void validate(
       Model m, Listener l, Map<String, TlsSecrets.Outcome> certificates, ReferenceGrants grants) {
+    if (m.name == null || m.port < 1 || m.port > 65535) {
+      m.conditions.set("Accepted", false, "UnsupportedValue", "a listener needs a name and a port");
+      return;
+    }
+    if (!l.getAdditionalProperties().isEmpty()) {
+      m.conditions.set(
+          "Accepted",
+          false,
+          "UnsupportedValue",
+          l.getAdditionalProperties().keySet() + " are not supported");
+      return;
+    }
     if (!HTTP.equals(m.protocol) && !HTTPS.equals(m.protocol)) {
       m.conditions.set(
           "Accepted",

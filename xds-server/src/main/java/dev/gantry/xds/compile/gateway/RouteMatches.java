@@ -55,6 +55,9 @@ final class RouteMatches {
           .thenComparing(r -> -r.match().queries().size());
 
   static Outcome<Ranked> of(HTTPRouteMatch m, String where) {
+    if (m != null && !m.getAdditionalProperties().isEmpty()) {
+      return unsupported(where + "." + m.getAdditionalProperties().keySet() + " is not supported");
+    }
     HTTPPathMatch path = m == null ? null : m.getPath();
     String type = path == null || path.getType() == null ? "PathPrefix" : path.getType();
     String value = path == null || path.getValue() == null ? "/" : path.getValue();

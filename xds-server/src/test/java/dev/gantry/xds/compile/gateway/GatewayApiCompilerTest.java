@@ -678,6 +678,56 @@ class GatewayApiCompilerTest {
   }
 
   @Test
+  void oddInputIsRefusedOnItsRouteAloneAndTheOthersServe() {
+    HTTPRoute nulls =
+        route(
+            "demo/nulls",
+            List.of("a.example.com"),
+            List.of(parent("demo/gw", null)),
+            rule(
+                List.of(
+                    new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch(
+                        List.of(
+                            new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch(
+                                null, null, null)),
+                        null,
+                        null,
+                        null)),
+                List.of(),
+                service("web", 80, null)));
+    HTTPRoute newer =
+        route(
+            "demo/newer",
+            List.of("b.example.com"),
+            List.of(parent("demo/gw", null)),
+            rule(service("web", 80, null)));
+    newer.getSpec().getRules().get(0).getAdditionalProperties().put("futureField", true);
+    HTTPRoute badFilter =
+        route(
+            "demo/filter",
+            List.of("c.example.com"),
+            List.of(parent("demo/gw", null)),
+            rule(List.of(), List.of(new HTTPRouteFilter()), service("web", 80, null)));
+    HTTPRoute good =
+        route(
+            "demo/good",
+            List.of("d.example.com"),
+            List.of(parent("demo/gw", null)),
+            rule(service("web", 80, null)));
+    GatewayApiCompiler.Result r = compile(plain(), nulls, newer, badFilter, good);
+
+    assertThat(accepted(r, "demo/nulls")).isEqualTo("False/UnsupportedValue");
+    assertThat(accepted(r, "demo/newer")).isEqualTo("False/UnsupportedValue");
+    assertThat(parentOf(r, "demo/newer").getConditions().get(0).getMessage())
+        .contains("futureField");
+    assertThat(accepted(r, "demo/filter")).isEqualTo("False/UnsupportedValue");
+    assertThat(accepted(r, "demo/good")).isEqualTo("True/Accepted");
+    assertThat(r.hosts())
+        .extracting(RoutingTable.VirtualHost::fqdn)
+        .containsExactly("d.example.com");
+  }
+
+  @Test
   void serviceLookupsAreRecordedForTheEndpointOnlyFastPath() {
     try (ServiceResolver.Lookups lookups = ServiceResolver.Lookups.record()) {
       compile(
