@@ -626,7 +626,7 @@ class GatewayApiCompilerTest {
   }
 
   @Test
-  void observedGenerationBumpIsReported() {
+  void httpRouteObservedGenerationBump() {
     HTTPRoute r1 =
         route(
             "demo/r", List.of(), List.of(parent("demo/gw", null)), rule(service("web", 80, null)));
