@@ -47,14 +47,20 @@ public final class GatewayApiCompiler {
     this.externalNames = Objects.requireNonNull(externalNames, "externalNames");
   }
 
-  /** The virtual hosts (sorted by fqdn), the clusters their routes reach, and the statuses. */
+  /**
+   * The virtual hosts (sorted by fqdn), the clusters their routes reach, the statuses, and the
+   * hosts other APIs kept: by what kept them ({@code claimed}'s values), each host to the routes
+   * ({@code HTTPRoute namespace/name}) that asked for it.
+   */
   public record Result(
       List<RoutingTable.VirtualHost> hosts,
       Map<String, Upstream> upstreams,
-      GatewayApiStatuses statuses) {
+      GatewayApiStatuses statuses,
+      Map<String, Map<String, java.util.Set<String>>> conflicts) {
     public Result {
       hosts = List.copyOf(hosts);
       upstreams = Map.copyOf(upstreams);
+      conflicts = Map.copyOf(conflicts);
     }
   }
 
@@ -141,7 +147,8 @@ public final class GatewayApiCompiler {
             classStatuses,
             GatewayStatuses.gateways(gateways, gatewayConditions, listeners),
             httpStatuses,
-            grpcStatuses));
+            grpcStatuses),
+        hosts.conflicts);
   }
 
   /**
@@ -319,6 +326,7 @@ public final class GatewayApiCompiler {
         String owner = hosts.owner(fqdn);
         if (owner != null) {
           conflicts.add(fqdn + " (served by " + owner + ")");
+          hosts.conflict(owner, fqdn, route.kind() + " " + key(route.meta()));
           continue;
         }
         hosts.place(fqdn, e.getKey(), order, compiled);

@@ -20,6 +20,8 @@ final class Hosts {
   private final Map<String, String> claimed;
   final Map<String, Upstream> upstreams = new TreeMap<>();
   private final Map<String, Host> byFqdn = new TreeMap<>();
+  // What another API keeps (e.g. "HTTPProxy demo/app") to the routes it kept it from, by host.
+  final Map<String, Map<String, java.util.Set<String>>> conflicts = new TreeMap<>();
 
   Hosts(Map<String, String> claimed) {
     this.claimed = claimed;
@@ -57,6 +59,14 @@ final class Hosts {
       }
     }
     return null;
+  }
+
+  /** Records that {@code route} asked for {@code fqdn}, which {@code owner} keeps. */
+  void conflict(String owner, String fqdn, String route) {
+    conflicts
+        .computeIfAbsent(owner, k -> new TreeMap<>())
+        .computeIfAbsent(fqdn, k -> new java.util.TreeSet<>())
+        .add(route);
   }
 
   void place(String fqdn, Listeners.Model listener, int order, HttpRules.Compiled compiled) {

@@ -138,6 +138,7 @@ public final class IngressCompiler {
     Map<String, Upstream> upstreams = new TreeMap<>(base.table().upstreams());
     upstreams.putAll(merge.upstreams);
     GatewayApiStatuses gatewayStatuses = GatewayApiStatuses.NONE;
+    List<ProxyVerdict> verdicts = base.verdicts();
     if (!gatewayObjects.equals(GatewayApiObjects.NONE)) {
       Map<String, String> owners = new TreeMap<>();
       claimed.forEach((fqdn, proxy) -> owners.put(fqdn, "HTTPProxy " + proxy));
@@ -152,14 +153,56 @@ public final class IngressCompiler {
       hosts.addAll(gateway.hosts());
       upstreams.putAll(gateway.upstreams());
       gatewayStatuses = gateway.statuses();
+      verdicts = withConflicts(verdicts, gateway.conflicts());
     }
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
     return new Result(
         new RoutingTable(hosts, upstreams, base.table().rateLimitService()),
-        base.verdicts(),
+        verdicts,
         merge.warnings,
         base.extensionVerdicts(),
         gatewayStatuses);
+  }
+
+  /**
+   * The verdicts with a warning on each HTTPProxy that kept a host Gateway API routes asked for:
+   * its status says so too, though what it serves does not change.
+   */
+  private static List<ProxyVerdict> withConflicts(
+      List<ProxyVerdict> verdicts, Map<String, Map<String, java.util.Set<String>>> conflicts) {
+    if (conflicts.isEmpty()) {
+      return verdicts;
+    }
+    List<ProxyVerdict> out = new ArrayList<>();
+    for (ProxyVerdict v : verdicts) {
+      Map<String, java.util.Set<String>> kept = conflicts.get("HTTPProxy " + v.key());
+      if (kept == null) {
+        out.add(v);
+        continue;
+      }
+      List<ProxyVerdict.Error> warnings = new ArrayList<>(v.warnings());
+      kept.forEach(
+          (fqdn, routes) ->
+              warnings.add(
+                  new ProxyVerdict.Error(
+                      ProxyVerdict.VIRTUAL_HOST_ERROR,
+                      "HostnameConflict",
+                      "fqdn \""
+                          + fqdn
+                          + "\" is also asked for by "
+                          + String.join(", ", routes)
+                          + "; this HTTPProxy keeps it and the route is not served for it")));
+      out.add(
+          new ProxyVerdict(
+              v.namespace(),
+              v.name(),
+              v.generation(),
+              v.currentStatus(),
+              v.description(),
+              v.errors(),
+              warnings));
+    }
+    return out;
   }
 
   /** The hosts HTTPProxies of our class name, lower-cased, to the first such proxy's key. */

@@ -218,5 +218,19 @@ class HttpRouteFiltersTest {
     assertThat(parent.getConditions().get(0).getMessage()).contains("HTTPProxy demo/proxy");
     var partial = result.gatewayApiStatuses().httpRoutes().get("demo/p").getParents().get(0);
     assertThat(partial.getConditions().get(0).getMessage()).contains("taken.example.com");
+    assertThat(result.verdicts())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.valid()).isTrue();
+              assertThat(v.warnings())
+                  .singleElement()
+                  .satisfies(
+                      w -> {
+                        assertThat(w.reason()).isEqualTo("HostnameConflict");
+                        assertThat(w.message())
+                            .contains("taken.example.com", "HTTPRoute demo/p", "HTTPRoute demo/r");
+                      });
+            });
   }
 }
