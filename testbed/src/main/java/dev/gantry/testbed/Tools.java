@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Paths of the test-bed binaries (kube-apiserver, kubectl, etcd, Envoy, helm, and beside them
- * helm-docs, Contour's CRDs, the MCS API's ServiceImport CRD and a gRPC-Go xDS client).
+ * helm-docs, Contour's CRDs, the MCS API's ServiceImport CRD, Gateway API's CRDs and a gRPC-Go xDS
+ * client).
  *
  * <p>{@code scripts/provision} builds them into a cache outside the repository and is the one place
  * that knows versions and paths: a path comes from the environment ({@code GANTRY_KUBE_APISERVER},
@@ -66,6 +67,24 @@ public record Tools(Path kubeApiServer, Path kubectl, Path etcd, Path envoy, Pat
           crd + " is missing: run scripts/provision (it fetches the MCS API's CRDs)");
     }
     return crd;
+  }
+
+  /**
+   * The directory of Gateway API's standard-channel CRDs of the release {@code scripts/provision}
+   * names ({@code config/crd/standard} of the {@code sigs.k8s.io/gateway-api} module): one YAML
+   * file per CRD, and the {@code ValidatingAdmissionPolicy} that guards upgrades.
+   */
+  public static Path gatewayApiCrds() {
+    Map<String, String> printed = new LinkedHashMap<>();
+    if (System.getenv("GANTRY_GATEWAY_API_CRDS") == null) {
+      printed.putAll(parse(runProvisionPrint()));
+    }
+    Path crds = path("GATEWAY_API_CRDS", printed);
+    if (!Files.isRegularFile(crds.resolve("gateway.networking.k8s.io_httproutes.yaml"))) {
+      throw new IllegalStateException(
+          crds + " is missing: run scripts/provision (it fetches Gateway API's CRDs)");
+    }
+    return crds;
   }
 
   /**
