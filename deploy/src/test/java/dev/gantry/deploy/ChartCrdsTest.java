@@ -8,15 +8,53 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The chart carries the CRDs exactly as the build generates them from the Java model, and the MCS
- * API's ServiceImport CRD exactly as its release publishes it.
+ * The chart carries the CRDs exactly as the build generates them from the Java model, the MCS API's
+ * ServiceImport CRD exactly as its release publishes it, and Gateway API's exactly as the module
+ * the test bed fetches has them.
  */
 class ChartCrdsTest {
+  private static final Path GATEWAY_API =
+      Tools.repositoryRoot().resolve("deploy/helm/gantry/files/gateway-api");
+
+  @Test
+  void chartVendorsEveryStandardGatewayApiCrdOfTheModule() throws IOException {
+    assertThat(crdFiles(GATEWAY_API))
+        .as("run scripts/sync-crds")
+        .isEqualTo(crdFiles(Tools.gatewayApiCrds()))
+        .contains(
+            "gateway.networking.k8s.io_gatewayclasses.yaml",
+            "gateway.networking.k8s.io_gateways.yaml",
+            "gateway.networking.k8s.io_httproutes.yaml",
+            "gateway.networking.k8s.io_grpcroutes.yaml",
+            "gateway.networking.k8s.io_referencegrants.yaml");
+  }
+
+  @Test
+  void chartCopiesOfGatewayApiCrdsAreTheModulesByteForByte() throws IOException {
+    for (String file : crdFiles(Tools.gatewayApiCrds())) {
+      assertThat(Files.readAllBytes(GATEWAY_API.resolve(file)))
+          .as("%s differs from the module's: run scripts/sync-crds", file)
+          .isEqualTo(Files.readAllBytes(Tools.gatewayApiCrds().resolve(file)));
+    }
+  }
+
+  /** The CRD files of a directory (the module's admission policy is not a CRD). */
+  private static List<String> crdFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".yaml") && !f.contains("_vap_"))
+          .sorted()
+          .toList();
+    }
+  }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(

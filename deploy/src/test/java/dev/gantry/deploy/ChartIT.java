@@ -513,6 +513,8 @@ class ChartIT {
         render("c", NS, values("no-mcs.yaml", "crds: {serviceImport: {install: false}}\n"));
     String withoutContour =
         render("c", NS, values("no-contour.yaml", "crds: {httpproxy: {install: false}}\n"));
+    String withoutGatewayApi =
+        render("c", NS, values("no-gwapi.yaml", "crds: {gatewayApi: {install: false}}\n"));
     String none = render("c", NS, values("no-crds.yaml", CRDS_OFF));
 
     assertThat(all)
@@ -524,7 +526,16 @@ class ChartIT {
         .contains("    - name: v1beta1\n      served: true\n      storage: true")
         .contains("name: \"httpproxies.projectcontour.io\"")
         .contains("name: \"tlscertificatedelegations.projectcontour.io\"")
-        .contains("name: \"extensionservices.projectcontour.io\"");
+        .contains("name: \"extensionservices.projectcontour.io\"")
+        .contains("name: gatewayclasses.gateway.networking.k8s.io")
+        .contains("name: gateways.gateway.networking.k8s.io")
+        .contains("name: httproutes.gateway.networking.k8s.io")
+        .contains("name: grpcroutes.gateway.networking.k8s.io")
+        .contains("name: referencegrants.gateway.networking.k8s.io")
+        .contains("gateway.networking.k8s.io/channel: standard");
+    assertThat(withoutGatewayApi)
+        .contains("name: \"remoteclusters.gantry.dev\"", "name: \"httpproxies.projectcontour.io\"")
+        .doesNotContain("gateway.networking.k8s.io/channel");
     assertThat(withoutMcs)
         .contains("name: \"remoteclusters.gantry.dev\"", "name: \"httpproxies.projectcontour.io\"")
         .doesNotContain(SERVICE_IMPORT_CRD);
@@ -540,7 +551,8 @@ class ChartIT {
   private static final String SERVICE_IMPORT_CRD =
       "\n  name: serviceimports.multicluster.x-k8s.io\n";
 
-  private static final String CRDS_OFF = "crds: {install: false, httpproxy: {install: false}}\n";
+  private static final String CRDS_OFF =
+      "crds: {install: false, httpproxy: {install: false}, gatewayApi: {install: false}}\n";
 
   @Test
   void jvmOptionsReachEachComponentAndARemoteMayHaveItsOwn() throws Exception {
@@ -693,6 +705,45 @@ class ChartIT {
         cannot(hubSa, "update", "networking.k8s.io", "ingresses", "shop"),
         cannot(hubSa, "create", "networking.k8s.io", "ingresses", "shop"),
         cannot(hubSa, "update", "gantry.dev", "remoteclusters", null),
+        // Gateway API: read, and the status of what is ours written
+        can(hubSa, "watch", "gateway.networking.k8s.io", "gatewayclasses", null),
+        can(hubSa, "list", "gateway.networking.k8s.io", "gateways", null),
+        can(hubSa, "watch", "gateway.networking.k8s.io", "httproutes", null),
+        can(hubSa, "get", "gateway.networking.k8s.io", "grpcroutes", "shop"),
+        can(hubSa, "list", "gateway.networking.k8s.io", "referencegrants", null),
+        new Can(
+            hubSa,
+            "update",
+            "gateway.networking.k8s.io",
+            "gatewayclasses",
+            "status",
+            "gantry",
+            null,
+            true),
+        new Can(
+            hubSa, "patch", "gateway.networking.k8s.io", "gateways", "status", null, "shop", true),
+        new Can(
+            hubSa,
+            "update",
+            "gateway.networking.k8s.io",
+            "httproutes",
+            "status",
+            null,
+            "shop",
+            true),
+        new Can(
+            hubSa,
+            "update",
+            "gateway.networking.k8s.io",
+            "grpcroutes",
+            "status",
+            null,
+            "shop",
+            true),
+        cannot(hubSa, "update", "gateway.networking.k8s.io", "httproutes", "shop"),
+        cannot(hubSa, "create", "gateway.networking.k8s.io", "gateways", "shop"),
+        cannot(hubSa, "delete", "gateway.networking.k8s.io", "gatewayclasses", null),
+        cannot(hubSa, "update", "gateway.networking.k8s.io", "referencegrants", "shop"),
         // two hub replicas: the Lease gantry-hub decides which one writes
         can(hubSa, "create", "coordination.k8s.io", "leases", NS),
         lease(hubSa, "patch", "gantry-hub", NS, true),
@@ -741,7 +792,8 @@ class ChartIT {
         cannot(envoy, "list", "", "services", null),
         cannot(envoy, "get", "", "secrets", NS),
         cannot(envoy, "list", "projectcontour.io", "httpproxies", null),
-        cannot(envoy, "list", "networking.k8s.io", "ingresses", null));
+        cannot(envoy, "list", "networking.k8s.io", "ingresses", null),
+        cannot(envoy, "list", "gateway.networking.k8s.io", "httproutes", null));
   }
 
   @ParameterizedTest(name = "{0}")
