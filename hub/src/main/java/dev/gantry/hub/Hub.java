@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub process, wired: the aggregator in-process, the route sources (HTTPProxies, Ingresses,
- * Secrets) feeding the build loop, the xDS server, HTTPProxy status and the MCS ServiceImport view,
- * plus metrics and probes.
+ * Secrets, Gateway API) feeding the build loop, the xDS server, HTTPProxy and Gateway API status
+ * and the MCS ServiceImport view, plus metrics and probes.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -61,6 +61,7 @@ public final class Hub implements AutoCloseable {
   private volatile StatusAddress address;
   private volatile IngressStatusWriter ingressStatus;
   private ExtensionStatusWriter extensionStatus;
+  private volatile GatewayApiStatusWriter gatewayStatus;
   private HealthServer health;
   private JvmGcMetrics gcMetrics;
   private EventRecorder events;
@@ -191,7 +192,16 @@ public final class Hub implements AutoCloseable {
               hub, config.leaderElection(), this::startWriting, this::stopWriting, events);
       election.start();
     }
-    sources = new RouteSources(hub, informers, discoveryExecutor, publisher).start();
+    sources = new RouteSources(hub, informers, discoveryExecutor, publisher);
+    gatewayStatus =
+        new GatewayApiStatusWriter(
+            hub,
+            clock,
+            sources.gatewayApi(),
+            this::writes,
+            () -> address == null ? null : address.current());
+    publisher.onGatewayApiStatuses(gatewayStatus::accept);
+    sources.start();
     if (address != null) {
       IngressConverter ingressClass = new IngressConverter(config.ingressClass());
       ingressStatus =
@@ -201,6 +211,7 @@ public final class Hub implements AutoCloseable {
       address.start(
           () -> {
             status.resume();
+            gatewayStatus.resume();
             ingressStatus.refresh();
           });
       ingressStatus.refresh();
@@ -284,6 +295,9 @@ public final class Hub implements AutoCloseable {
     }
     status.resume();
     extensionStatus.resume();
+    if (gatewayStatus != null) {
+      gatewayStatus.resume();
+    }
     if (ingressStatus != null) {
       ingressStatus.refresh();
     }
@@ -363,7 +377,15 @@ public final class Hub implements AutoCloseable {
     }
     for (AutoCloseable c :
         new AutoCloseable[] {
-          gcMetrics, health, address, sources, aggregator, imports, events, ingressStatus
+          gcMetrics,
+          health,
+          address,
+          sources,
+          aggregator,
+          imports,
+          events,
+          ingressStatus,
+          gatewayStatus
         }) {
       if (c != null) {
         try {

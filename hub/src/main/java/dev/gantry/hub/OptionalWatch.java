@@ -43,7 +43,8 @@ final class OptionalWatch<T extends HasMetadata> implements AutoCloseable {
 
   /**
    * @param crdName the CRD's name, for the warning when it is missing
-   * @param withoutIt what does not work without the CRD, for that warning
+   * @param withoutIt what does not work without the CRD, for that warning; null for no warning
+   *     (another watch of the same API gives it)
    */
   OptionalWatch(
       KubernetesClient hub,
@@ -100,15 +101,19 @@ final class OptionalWatch<T extends HasMetadata> implements AutoCloseable {
     if (!served) {
       if (!warned) {
         warned = true;
-        log.warn(
-            "the hub's API does not serve {}: {} until its CRD is installed", crdName, withoutIt);
+        if (withoutIt == null) {
+          log.debug("the hub's API does not serve {}", crdName);
+        } else {
+          log.warn(
+              "the hub's API does not serve {}: {} until its CRD is installed", crdName, withoutIt);
+        }
       }
       markListed();
       scheduler.schedule(this::ask, RECHECK.toSeconds(), TimeUnit.SECONDS);
       return;
     }
     watching = true;
-    if (warned) {
+    if (warned && withoutIt != null) {
       log.info("the hub's API serves {} now: watching them", crdName);
     }
     informer.informer().addEventHandler(new ChangeHandler<>(this::changed));

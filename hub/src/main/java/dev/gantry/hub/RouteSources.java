@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What routes are compiled from, watched in the hub: HTTPProxies (read object by object),
- * Ingresses, Secrets, and TLSCertificateDelegations and ExtensionServices (when the API serves
- * them). Hands every change to the build loop once all have listed, and answers the status writer
- * with what the cache holds.
+ * Ingresses, Secrets, and TLSCertificateDelegations, ExtensionServices and Gateway API's kinds
+ * (when the API serves them). Hands every change to the build loop once all have listed, and
+ * answers the status writer with what the cache holds.
  */
 final class RouteSources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouteSources.class);
@@ -44,6 +44,7 @@ final class RouteSources implements AutoCloseable {
   // Started only once the API is known to serve them.
   private final OptionalWatch<TLSCertificateDelegation> delegations;
   private final OptionalWatch<ExtensionService> extensionServices;
+  private final GatewayApiSources gatewayApi;
   private volatile boolean proxiesListed;
   private volatile boolean ingressesListed;
   private volatile boolean secretsListed;
@@ -87,6 +88,7 @@ final class RouteSources implements AutoCloseable {
             ExtensionService.CRD_NAME,
             "ExtensionServices in the hub",
             "virtual hosts with authorization are reported invalid");
+    this.gatewayApi = new GatewayApiSources(hub, informers, scheduler);
   }
 
   RouteSources start() {
@@ -96,6 +98,7 @@ final class RouteSources implements AutoCloseable {
     proxies.start().thenRun(() -> listed(() -> proxiesListed = true));
     delegations.start(this::routesChanged, publisher::delegationsChanged);
     extensionServices.start(this::routesChanged, publisher::extensionServicesChanged);
+    gatewayApi.start(publisher::gatewayApiChanged, this::routesChanged);
     ingresses.start().thenRun(() -> listed(() -> ingressesListed = true));
     secrets
         .start()
@@ -115,15 +118,16 @@ final class RouteSources implements AutoCloseable {
   }
 
   /**
-   * Whether HTTPProxies, Ingresses, Secrets, TLSCertificateDelegations and ExtensionServices have
-   * all been listed.
+   * Whether HTTPProxies, Ingresses, Secrets, TLSCertificateDelegations, ExtensionServices and
+   * Gateway API's kinds have all been listed.
    */
   boolean listed() {
     return proxiesListed
         && ingressesListed
         && secretsListed
         && delegations.listed()
-        && extensionServices.listed();
+        && extensionServices.listed()
+        && gatewayApi.listed();
   }
 
   private void listed(Runnable mark) {
@@ -204,6 +208,11 @@ final class RouteSources implements AutoCloseable {
     return extensionServices.get(namespace, name);
   }
 
+  /** Gateway API's objects as the caches hold them, for their status writer. */
+  GatewayApiSources gatewayApi() {
+    return gatewayApi;
+  }
+
   /** Every Ingress as the cache holds it. */
   List<Ingress> cachedIngresses() {
     return ingresses.getStore().list();
@@ -271,5 +280,6 @@ final class RouteSources implements AutoCloseable {
     ingresses.close();
     delegations.close();
     extensionServices.close();
+    gatewayApi.close();
   }
 }

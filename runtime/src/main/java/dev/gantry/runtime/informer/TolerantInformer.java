@@ -93,9 +93,12 @@ public final class TolerantInformer<T extends HasMetadata> implements AutoClosea
     return new ArrayList<>(store.readable.values());
   }
 
-  /** The object {@code namespace/name} if it is cached and reads into the model, else null. */
+  /**
+   * The object {@code namespace/name} (just {@code name}, with a null namespace, for a
+   * cluster-scoped kind) if it is cached and reads into the model, else null.
+   */
   public T get(String namespace, String name) {
-    return store.readable.get(namespace + "/" + name);
+    return store.readable.get(namespace == null ? name : namespace + "/" + name);
   }
 
   /** The object {@code namespace/name} if it is cached and does not read into the model. */

@@ -1,0 +1,573 @@
+package dev.gantry.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gantry.api.crd.RemoteCluster;
+import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.mcs.ServiceImport;
+import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.testbed.Crds;
+import dev.gantry.testbed.HubServices;
+import dev.gantry.testbed.Ports;
+import dev.gantry.testbed.Testbed;
+import dev.gantry.testbed.WithClusters;
+import dev.gantry.xds.Fixtures;
+import dev.gantry.xds.compile.gateway.GatewayApiObjects;
+import dev.gantry.xds.compile.gateway.GatewayApiStatuses;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
+import io.fabric8.kubernetes.api.model.LoadBalancerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub's side of Gateway API on real apiservers with the standard CRDs the test bed installs:
+ * the watches hand every kind to the build loop (and survive an object that does not read), the
+ * status writer writes what changed and nothing else, keeps other controllers' route parents and
+ * transition times that did not change, and a hub without the CRDs starts and serves HTTPProxies.
+ */
+@WithClusters({"gwapi", "loose", "plain"})
+class GatewayApiHubIT {
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final String OURS = GatewayApiStatusMerge.CONTROLLER;
+  private static final String THEIRS = "example.com/other-controller";
+
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final RetryingInformers informers = new RetryingInformers();
+  private GatewayApiSources sources;
+
+  @AfterEach
+  void stop() {
+    if (sources != null) {
+      sources.close();
+    }
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void everyKindReachesTheBuildLoopAndStatusesAreWrittenOnlyWhenTheyChange(Testbed testbed)
+      throws Exception {
+    KubernetesClient client = testbed.cluster("gwapi").client();
+    Crds.installGatewayApi(client);
+    String ns = namespace(client, "gw");
+    String className = "gantry-" + ns;
+    client.resources(GatewayClass.class).resource(gatewayClass(className)).create();
+    client.resources(Gateway.class).inNamespace(ns).resource(gateway(className)).create();
+    client.resources(HTTPRoute.class).inNamespace(ns).resource(httpRoute("web")).create();
+    client.resources(GRPCRoute.class).inNamespace(ns).resource(grpcRoute()).create();
+    client.resources(ReferenceGrant.class).inNamespace(ns).resource(grant()).create();
+
+    AtomicReference<GatewayApiObjects> built = new AtomicReference<>();
+    sources = new GatewayApiSources(client, informers, scheduler).start(built::set, () -> {});
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              GatewayApiObjects o = built.get();
+              assertThat(o).isNotNull();
+              assertThat(names(o.gatewayClasses())).contains(className);
+              assertThat(names(o.gateways())).containsExactly("gw");
+              assertThat(names(o.httpRoutes())).containsExactly("web");
+              assertThat(names(o.grpcRoutes())).containsExactly("grpc");
+              assertThat(names(o.referenceGrants())).containsExactly("grant");
+            });
+    assertThat(sources.listed()).isTrue();
+
+    // A spec change reaches the build loop.
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace(ns)
+        .withName("web")
+        .edit(
+            r -> {
+              r.getSpec().setHostnames(List.of("web.example.com", "www.example.com"));
+              return r;
+            });
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                built
+                    .get()
+                    .httpRoutes()
+                    .get(0)
+                    .getSpec()
+                    .getHostnames()
+                    .contains("www.example.com"));
+
+    // Another controller's entry for its own parent, which must outlive our writes.
+    HTTPRoute theirs = client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+    theirs.setStatus(
+        new HTTPRouteStatus(
+            List.of(
+                parent(
+                    THEIRS,
+                    "their-gateway",
+                    new Condition(
+                        "2026-11-30T00:00:00Z", "theirs", 1L, "Accepted", "True", "Accepted")))));
+    client.resources(HTTPRoute.class).inNamespace(ns).resource(theirs).updateStatus();
+
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    LoadBalancerStatus envoyAt =
+        new LoadBalancerStatusBuilder()
+            .withIngress(new LoadBalancerIngressBuilder().withIp("198.18.0.7").build())
+            .build();
+    try (GatewayApiStatusWriter writer =
+        new GatewayApiStatusWriter(client, clock, sources, () -> true, () -> envoyAt)) {
+      GatewayApiStatuses first = statuses(className, ns, "True");
+      awaitCachesCaughtUp(client, ns, className);
+      assertThat(writer.writeAll(first)).isEqualTo(new GatewayApiStatusWriter.Outcome(4, 0));
+
+      HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+      assertThat(route.getStatus().getParents())
+          .extracting(RouteParentStatus::getControllerName)
+          .containsExactlyInAnyOrder(THEIRS, OURS);
+      assertThat(ours(route).getConditions())
+          .extracting(Condition::getType, Condition::getLastTransitionTime)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("Accepted", "2026-12-01T10:00:00Z"),
+              org.assertj.core.groups.Tuple.tuple("ResolvedRefs", "2026-12-01T10:00:00Z"));
+      Gateway gateway = client.resources(Gateway.class).inNamespace(ns).withName("gw").get();
+      assertThat(gateway.getStatus().getAddresses())
+          .extracting(a -> a.getType() + "=" + a.getValue())
+          .containsExactly("IPAddress=198.18.0.7");
+      assertThat(gateway.getStatus().getListeners().get(0).getAttachedRoutes()).isEqualTo(1);
+      assertThat(
+              client
+                  .resources(GatewayClass.class)
+                  .withName(className)
+                  .get()
+                  .getStatus()
+                  .getConditions())
+          .extracting(Condition::getType)
+          .containsExactly("Accepted");
+      assertThat(
+              client
+                  .resources(GRPCRoute.class)
+                  .inNamespace(ns)
+                  .withName("grpc")
+                  .get()
+                  .getStatus()
+                  .getParents())
+          .hasSize(1);
+
+      // The same statuses again, later: nothing is written, no object changes.
+      awaitCachesCaughtUp(client, ns, className);
+      Map<String, String> versions = versions(client, ns, className);
+      clock.set(Instant.parse("2026-12-01T11:00:00Z"));
+      assertThat(writer.writeAll(first)).isEqualTo(new GatewayApiStatusWriter.Outcome(0, 0));
+      assertThat(versions(client, ns, className)).isEqualTo(versions);
+
+      // The route is no longer accepted: only it is written; its unchanged condition keeps its
+      // time, the changed one takes the clock's; the other controller's entry stays.
+      GatewayApiStatuses second = statuses(className, ns, "False");
+      assertThat(writer.writeAll(second)).isEqualTo(new GatewayApiStatusWriter.Outcome(1, 0));
+      route = client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+      assertThat(ours(route).getConditions())
+          .extracting(Condition::getType, Condition::getStatus, Condition::getLastTransitionTime)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("Accepted", "False", "2026-12-01T11:00:00Z"),
+              org.assertj.core.groups.Tuple.tuple("ResolvedRefs", "True", "2026-12-01T10:00:00Z"));
+      assertThat(route.getStatus().getParents())
+          .extracting(RouteParentStatus::getControllerName)
+          .containsExactlyInAnyOrder(THEIRS, OURS);
+      Map<String, String> after = versions(client, ns, className);
+      assertThat(after).containsEntry("gw", versions.get("gw"));
+      assertThat(after.get("web")).isNotEqualTo(versions.get("web"));
+    }
+
+    // The hub process itself: with the CRDs served it lists them, and is ready.
+    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
+      await().atMost(CONVERGE).until(hub::ready);
+    }
+  }
+
+  @Test
+  void aRouteThatDoesNotReadIsLeftOutAndTheWatchGoesOn(Testbed testbed) {
+    KubernetesClient client = testbed.cluster("loose").client();
+    Crds.installGatewayApi(client);
+    loosenHttpRouteSpec(client);
+    String ns = namespace(client, "odd");
+    // Hostnames as a number: the loosened CRD lets it through, our model cannot read it.
+    GenericKubernetesResource odd = new GenericKubernetesResource();
+    odd.setApiVersion("gateway.networking.k8s.io/v1");
+    odd.setKind("HTTPRoute");
+    odd.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("odd").build());
+    odd.setAdditionalProperty("spec", Map.of("hostnames", 42, "unknownField", Map.of("x", 1)));
+    client
+        .genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+        .inNamespace(ns)
+        .resource(odd)
+        .create();
+    client.resources(HTTPRoute.class).inNamespace(ns).resource(httpRoute("before")).create();
+
+    AtomicReference<GatewayApiObjects> built = new AtomicReference<>();
+    sources = new GatewayApiSources(client, informers, scheduler).start(built::set, () -> {});
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(built.get())
+                    .isNotNull()
+                    .extracting(o -> names(o.httpRoutes()))
+                    .isEqualTo(List.of("before")));
+
+    client.resources(HTTPRoute.class).inNamespace(ns).resource(httpRoute("after")).create();
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> assertThat(names(built.get().httpRoutes())).containsExactly("after", "before"));
+  }
+
+  @Test
+  void aHubWithoutGatewayApiStartsAndServesHttpProxies(Testbed testbed) {
+    KubernetesClient client = testbed.cluster("plain").client();
+    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    assertThat(client.supports(HTTPRoute.class)).isFalse();
+    String ns = namespace(client, "plain");
+    HubServices.withEndpoint(client, ns, "kuard", "http", 80, 8080, "198.18.0.10");
+    client
+        .resources(HTTPProxy.class)
+        .inNamespace(ns)
+        .resource(
+            Fixtures.proxy(ns + "/kuard")
+                .fqdn("kuard.plain.test")
+                .route("/", "kuard", 80, null)
+                .build())
+        .create();
+
+    try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
+      await().atMost(CONVERGE).until(hub::ready);
+      await()
+          .atMost(CONVERGE)
+          .until(
+              () -> {
+                HTTPProxy p =
+                    client.resources(HTTPProxy.class).inNamespace(ns).withName("kuard").get();
+                return p.getStatus() != null && "valid".equals(p.getStatus().getCurrentStatus());
+              });
+    }
+  }
+
+  // ---- objects
+
+  private static String namespace(KubernetesClient client, String prefix) {
+    String ns = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    return ns;
+  }
+
+  private static GatewayClass gatewayClass(String name) {
+    return new GatewayClassBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withControllerName(OURS)
+        .endSpec()
+        .build();
+  }
+
+  private static Gateway gateway(String className) {
+    return new GatewayBuilder()
+        .withNewMetadata()
+        .withName("gw")
+        .endMetadata()
+        .withNewSpec()
+        .withGatewayClassName(className)
+        .addNewListener()
+        .withName("http")
+        .withProtocol("HTTP")
+        .withPort(80)
+        .endListener()
+        .endSpec()
+        .build();
+  }
+
+  private static HTTPRoute httpRoute(String name) {
+    return new HTTPRouteBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewParentRef()
+        .withName("gw")
+        .endParentRef()
+        .withHostnames(name + ".example.com")
+        .addNewRule()
+        .addNewBackendRef()
+        .withName("kuard")
+        .withPort(80)
+        .endBackendRef()
+        .endRule()
+        .endSpec()
+        .build();
+  }
+
+  private static GRPCRoute grpcRoute() {
+    return new GRPCRouteBuilder()
+        .withNewMetadata()
+        .withName("grpc")
+        .endMetadata()
+        .withNewSpec()
+        .addNewParentRef()
+        .withName("gw")
+        .endParentRef()
+        .addNewRule()
+        .addNewBackendRef()
+        .withName("grpc-who")
+        .withPort(50051)
+        .endBackendRef()
+        .endRule()
+        .endSpec()
+        .build();
+  }
+
+  private static ReferenceGrant grant() {
+    return new ReferenceGrantBuilder()
+        .withNewMetadata()
+        .withName("grant")
+        .endMetadata()
+        .withNewSpec()
+        .addNewFrom()
+        .withGroup("gateway.networking.k8s.io")
+        .withKind("HTTPRoute")
+        .withNamespace("elsewhere")
+        .endFrom()
+        .addNewTo()
+        .withGroup("")
+        .withKind("Service")
+        .endTo()
+        .endSpec()
+        .build();
+  }
+
+  /** What a build could say of the objects: the route accepted or not ({@code accepted}). */
+  private static GatewayApiStatuses statuses(String className, String ns, String accepted) {
+    GatewayClassStatus classStatus = new GatewayClassStatus();
+    classStatus.setConditions(List.of(condition("Accepted", "True", "Accepted", 1L)));
+    GatewayStatus gatewayStatus = new GatewayStatus();
+    gatewayStatus.setConditions(
+        List.of(
+            condition("Accepted", "True", "Accepted", 1L),
+            condition("Programmed", "True", "Programmed", 1L)));
+    ListenerStatus listener = new ListenerStatus();
+    listener.setName("http");
+    listener.setAttachedRoutes(1);
+    listener.setSupportedKinds(
+        List.of(new RouteGroupKind("gateway.networking.k8s.io", "HTTPRoute")));
+    listener.setConditions(
+        List.of(
+            condition("Accepted", "True", "Accepted", 1L),
+            condition("Conflicted", "False", "NoConflicts", 1L),
+            condition("Programmed", "True", "Programmed", 1L),
+            condition("ResolvedRefs", "True", "ResolvedRefs", 1L)));
+    gatewayStatus.setListeners(List.of(listener));
+    HTTPRouteStatus routeStatus =
+        new HTTPRouteStatus(
+            List.of(
+                parent(
+                    OURS,
+                    "gw",
+                    condition(
+                        "Accepted",
+                        accepted,
+                        "True".equals(accepted) ? "Accepted" : "NotAllowedByListeners",
+                        2L),
+                    condition("ResolvedRefs", "True", "ResolvedRefs", 2L))));
+    GRPCRouteStatus grpcStatus =
+        new GRPCRouteStatus(
+            List.of(
+                parent(
+                    OURS,
+                    "gw",
+                    condition("Accepted", "True", "Accepted", 1L),
+                    condition("ResolvedRefs", "False", "BackendNotFound", 1L))));
+    return new GatewayApiStatuses(
+        Map.of(className, classStatus),
+        Map.of(ns + "/gw", gatewayStatus),
+        Map.of(ns + "/web", routeStatus),
+        Map.of(ns + "/grpc", grpcStatus));
+  }
+
+  private static RouteParentStatus parent(
+      String controller, String gateway, Condition... conditions) {
+    ParentReference ref =
+        new ParentReferenceBuilder()
+            .withGroup("gateway.networking.k8s.io")
+            .withKind("Gateway")
+            .withName(gateway)
+            .build();
+    RouteParentStatus p = new RouteParentStatus();
+    p.setControllerName(controller);
+    p.setParentRef(ref);
+    p.setConditions(List.of(conditions));
+    return p;
+  }
+
+  /** A condition as the compiler gives it: no transition time (the writer stamps it). */
+  private static Condition condition(String type, String status, String reason, Long generation) {
+    return new Condition(null, "", generation, reason, status, type);
+  }
+
+  private static RouteParentStatus ours(HTTPRoute route) {
+    return route.getStatus().getParents().stream()
+        .filter(p -> OURS.equals(p.getControllerName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<String> names(List<? extends HasMetadata> objects) {
+    return objects.stream().map(o -> o.getMetadata().getName()).sorted().toList();
+  }
+
+  private static Map<String, String> versions(KubernetesClient client, String ns, String cls) {
+    Function<HasMetadata, String> rv = o -> o.getMetadata().getResourceVersion();
+    return Map.of(
+        cls,
+        rv.apply(client.resources(GatewayClass.class).withName(cls).get()),
+        "gw",
+        rv.apply(client.resources(Gateway.class).inNamespace(ns).withName("gw").get()),
+        "web",
+        rv.apply(client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get()),
+        "grpc",
+        rv.apply(client.resources(GRPCRoute.class).inNamespace(ns).withName("grpc").get()));
+  }
+
+  /** Until the writer's caches hold what the apiserver holds (our own writes included). */
+  private void awaitCachesCaughtUp(KubernetesClient client, String ns, String cls) {
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Map.of(
+                            cls,
+                            sources.cachedClass(cls).getMetadata().getResourceVersion(),
+                            "gw",
+                            sources.cachedGateway(ns, "gw").getMetadata().getResourceVersion(),
+                            "web",
+                            sources.cachedHttpRoute(ns, "web").getMetadata().getResourceVersion(),
+                            "grpc",
+                            sources.cachedGrpcRoute(ns, "grpc").getMetadata().getResourceVersion()))
+                    .isEqualTo(versions(client, ns, cls)));
+  }
+
+  /** The HTTPRoute CRD with a v1 spec that keeps anything, as a looser definition would. */
+  private static void loosenHttpRouteSpec(KubernetesClient client) {
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("httproutes.gateway.networking.k8s.io")
+        .edit(
+            crd -> {
+              crd.getSpec().getVersions().stream()
+                  .filter(v -> "v1".equals(v.getName()))
+                  .findFirst()
+                  .orElseThrow()
+                  .getSchema()
+                  .getOpenAPIV3Schema()
+                  .getProperties()
+                  .put(
+                      "spec",
+                      new JSONSchemaPropsBuilder()
+                          .withType("object")
+                          .withXKubernetesPreserveUnknownFields(true)
+                          .build());
+              return crd;
+            });
+    // Served with the new schema once the apiserver has taken it: a write that only it allows.
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              GenericKubernetesResource probe = new GenericKubernetesResource();
+              probe.setApiVersion("gateway.networking.k8s.io/v1");
+              probe.setKind("HTTPRoute");
+              probe.setMetadata(
+                  new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                      .withName("probe")
+                      .withNamespace("default")
+                      .build());
+              probe.setAdditionalProperty("spec", Map.of("hostnames", 1));
+              client
+                  .genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+                  .inNamespace("default")
+                  .resource(probe)
+                  .createOr(existing -> existing.update());
+              return true;
+            });
+  }
+
+  /** A clock the test moves. */
+  private static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
