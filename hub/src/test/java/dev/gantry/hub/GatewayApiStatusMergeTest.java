@@ -116,6 +116,28 @@ class GatewayApiStatusMergeTest {
     assertThat(next.getAddresses()).isNullOrEmpty();
   }
 
+  @Test
+  void envoysLoadBalancerAddressesAreGatewayAddressesAndNoneIsUnknown() {
+    var status =
+        new io.fabric8.kubernetes.api.model.LoadBalancerStatusBuilder()
+            .addNewIngress()
+            .withIp("198.18.0.1")
+            .endIngress()
+            .addNewIngress()
+            .withHostname("lb.example")
+            .endIngress()
+            .build();
+
+    assertThat(GatewayApiStatusWriter.addresses(status))
+        .extracting(a -> a.getType() + "=" + a.getValue())
+        .containsExactly("IPAddress=198.18.0.1", "Hostname=lb.example");
+    assertThat(GatewayApiStatusWriter.addresses(null)).isNull();
+    assertThat(
+            GatewayApiStatusWriter.addresses(
+                new io.fabric8.kubernetes.api.model.LoadBalancerStatus()))
+        .isNull();
+  }
+
   private static RouteParentStatus parent(String controller, String gateway, Condition c) {
     RouteParentStatus p = new RouteParentStatus();
     p.setControllerName(controller);
