@@ -1,5 +1,6 @@
 package dev.gantry.hub;
 
+import dev.gantry.xds.compile.gateway.GatewayApiCompiler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
@@ -22,7 +23,7 @@ import java.util.Objects;
  */
 final class GatewayApiStatusMerge {
   /** Ours, in GatewayClasses' {@code controllerName} and routes' parent entries. */
-  static final String CONTROLLER = "gantry.dev/gateway-controller";
+  static final String CONTROLLER = GatewayApiCompiler.CONTROLLER_NAME;
 
   private final KubernetesSerialization serialization;
 
