@@ -744,6 +744,12 @@ class ChartIT {
         cannot(hubSa, "create", "gateway.networking.k8s.io", "gateways", "shop"),
         cannot(hubSa, "delete", "gateway.networking.k8s.io", "gatewayclasses", null),
         cannot(hubSa, "update", "gateway.networking.k8s.io", "referencegrants", "shop"),
+        // Namespaces: their labels, which listeners' allowedRoutes selectors match; read only
+        can(hubSa, "list", "", "namespaces", null),
+        can(hubSa, "watch", "", "namespaces", null),
+        can(hubSa, "get", "", "namespaces", null),
+        cannot(hubSa, "update", "", "namespaces", null),
+        cannot(hubSa, "delete", "", "namespaces", null),
         // two hub replicas: the Lease gantry-hub decides which one writes
         can(hubSa, "create", "coordination.k8s.io", "leases", NS),
         lease(hubSa, "patch", "gantry-hub", NS, true),

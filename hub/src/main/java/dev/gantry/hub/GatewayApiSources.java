@@ -3,6 +3,7 @@ package dev.gantry.hub;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.xds.compile.gateway.GatewayApiObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -13,10 +14,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +28,9 @@ import java.util.stream.Stream;
  * as before and says so once. Every object is read on its own, so one that does not read is left
  * out (and logged) and the others are served. Once all five have listed, every change of what
  * routes are compiled from hands all five lists on together; a status write (ours, or another
- * controller's) changes nothing compiled and hands nothing on.
+ * controller's) changes nothing compiled and hands nothing on. Namespaces are watched too, for
+ * their labels, which listeners' {@code allowedRoutes.namespaces.from: Selector} match; a change of
+ * them is a change only while some listener has such a selector.
  */
 final class GatewayApiSources implements AutoCloseable {
   private final OptionalWatch<GatewayClass> classes;
@@ -33,6 +38,9 @@ final class GatewayApiSources implements AutoCloseable {
   private final OptionalWatch<HTTPRoute> httpRoutes;
   private final OptionalWatch<GRPCRoute> grpcRoutes;
   private final OptionalWatch<ReferenceGrant> grants;
+  // Always watched (a few small objects, metadata only): whether Gateway API is served is the other
+  // watches' to find out, and a selector must match on the first build that has a Gateway.
+  private final OptionalWatch<Namespace> namespaces;
   private Consumer<GatewayApiObjects> publish;
   private Runnable onListed;
   // What was last handed on, reduced to what a build reads (see compiledFrom).
@@ -56,6 +64,17 @@ final class GatewayApiSources implements AutoCloseable {
     this.grants =
         quiet(
             hub, informers, scheduler, ReferenceGrant.class, "referencegrants", "ReferenceGrants");
+    // Refused by an older chart's RBAC, it lists empty after the deadline: selectors then match
+    // namespaces by name only, as before.
+    this.namespaces =
+        new OptionalWatch<>(
+            hub,
+            informers,
+            scheduler,
+            Namespace.class,
+            "namespaces",
+            "Namespaces in the hub",
+            null);
   }
 
   private static <T extends HasMetadata> OptionalWatch<T> quiet(
@@ -76,8 +95,8 @@ final class GatewayApiSources implements AutoCloseable {
   }
 
   /**
-   * Starts the watches: {@code publish} gets all five lists once all have listed and after each
-   * change, then {@code onListed} runs (and after each kind's listing).
+   * Starts the watches: {@code publish} gets all five lists (and namespaces' labels) once all have
+   * listed and after each change, then {@code onListed} runs (and after each kind's listing).
    */
   GatewayApiSources start(Consumer<GatewayApiObjects> publish, Runnable onListed) {
     this.publish = publish;
@@ -99,8 +118,8 @@ final class GatewayApiSources implements AutoCloseable {
   }
 
   /**
-   * Hands the five lists on when what a build reads of them changed. Under the lock, so a later
-   * list never overtakes an earlier one.
+   * Hands the five lists and namespaces' labels on when what a build reads of them changed. Under
+   * the lock, so a later list never overtakes an earlier one.
    */
   private synchronized void changed() {
     if (!listed()) {
@@ -108,7 +127,12 @@ final class GatewayApiSources implements AutoCloseable {
     }
     GatewayApiObjects objects =
         new GatewayApiObjects(
-            classes.list(), gateways.list(), httpRoutes.list(), grpcRoutes.list(), grants.list());
+            classes.list(),
+            gateways.list(),
+            httpRoutes.list(),
+            grpcRoutes.list(),
+            grants.list(),
+            labels(namespaces.list()));
     List<String> now = compiledFrom(objects);
     if (!now.equals(handed)) {
       handed = now;
@@ -116,10 +140,20 @@ final class GatewayApiSources implements AutoCloseable {
     }
   }
 
+  /** Each namespace's labels by its name (those without labels are left out). */
+  static Map<String, Map<String, String>> labels(List<Namespace> namespaces) {
+    return namespaces.stream()
+        .filter(n -> n.getMetadata().getLabels() != null && !n.getMetadata().getLabels().isEmpty())
+        .collect(
+            Collectors.toMap(
+                n -> n.getMetadata().getName(), n -> Map.copyOf(n.getMetadata().getLabels())));
+  }
+
   /**
    * What a build reads of the objects, in a stable order: each one's identity, generation (which
    * every spec change bumps), labels and annotations; not its status, which the status writer reads
-   * from the caches itself.
+   * from the caches itself. Namespaces' labels only while some listener selects namespaces by
+   * label: otherwise no build reads them, and relabelling a namespace builds nothing.
    */
   static List<String> compiledFrom(GatewayApiObjects objects) {
     List<String> keys = new ArrayList<>();
@@ -133,7 +167,23 @@ final class GatewayApiSources implements AutoCloseable {
         .map(GatewayApiSources::compiledFrom)
         .sorted(Comparator.naturalOrder())
         .forEach(keys::add);
+    if (selectsNamespaces(objects)) {
+      new TreeMap<>(objects.namespaceLabels())
+          .forEach((name, labels) -> keys.add("Namespace|" + name + "|" + new TreeMap<>(labels)));
+    }
     return keys;
+  }
+
+  private static boolean selectsNamespaces(GatewayApiObjects objects) {
+    return objects.gateways().stream()
+        .filter(g -> g.getSpec() != null && g.getSpec().getListeners() != null)
+        .flatMap(g -> g.getSpec().getListeners().stream())
+        .anyMatch(
+            l ->
+                l != null
+                    && l.getAllowedRoutes() != null
+                    && l.getAllowedRoutes().getNamespaces() != null
+                    && "Selector".equals(l.getAllowedRoutes().getNamespaces().getFrom()));
   }
 
   private static String compiledFrom(HasMetadata o) {
@@ -171,7 +221,7 @@ final class GatewayApiSources implements AutoCloseable {
   }
 
   private List<OptionalWatch<?>> watches() {
-    return List.of(classes, gateways, httpRoutes, grpcRoutes, grants);
+    return List.of(classes, gateways, httpRoutes, grpcRoutes, grants, namespaces);
   }
 
   @Override

@@ -116,6 +116,120 @@ class GatewayApiEndToEndIT {
     }
   }
 
+  @Test
+  void aListenerSelectingNamespacesByLabelAcceptsARouteUntilItsNamespaceIsRelabelled(
+      Testbed testbed) throws Exception {
+    KubernetesClient client = testbed.cluster("hub").client();
+    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    Crds.installGatewayApi(client);
+    String infra = "gw-sel-infra";
+    String team = "gw-sel-team";
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(infra).endMetadata().build())
+        .create();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(team)
+                .withLabels(Map.of("gateway-access", "edge"))
+                .endMetadata()
+                .build())
+        .create();
+    try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
+      client
+          .resources(GatewayClass.class)
+          .resource(
+              new GatewayClassBuilder(gatewayClass())
+                  .editMetadata()
+                  .withName("gantry-sel")
+                  .endMetadata()
+                  .build())
+          .create();
+      Gateway selecting =
+          new GatewayBuilder()
+              .withNewMetadata()
+              .withName("edge")
+              .endMetadata()
+              .withNewSpec()
+              .withGatewayClassName("gantry-sel")
+              .addNewListener()
+              .withName("http")
+              .withProtocol("HTTP")
+              .withPort(80)
+              .withHostname("*.sel.test")
+              .withNewAllowedRoutes()
+              .withNewNamespaces()
+              .withFrom("Selector")
+              .withNewSelector()
+              .withMatchLabels(Map.of("gateway-access", "edge"))
+              .endSelector()
+              .endNamespaces()
+              .endAllowedRoutes()
+              .endListener()
+              .endSpec()
+              .build();
+      client.resources(Gateway.class).inNamespace(infra).resource(selecting).create();
+      HTTPRoute route =
+          new HTTPRouteBuilder(route())
+              .editSpec()
+              .withHostnames("kuard.sel.test")
+              .editFirstParentRef()
+              .withNamespace(infra)
+              .withName("edge")
+              .endParentRef()
+              .endSpec()
+              .build();
+      client.resources(HTTPRoute.class).inNamespace(team).resource(route).create();
+
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .untilAsserted(() -> assertThat(accepted(client, team)).isEqualTo("True/Accepted"));
+
+      client
+          .namespaces()
+          .withName(team)
+          .edit(
+              n -> {
+                n.getMetadata().getLabels().put("gateway-access", "none");
+                return n;
+              });
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> assertThat(accepted(client, team)).isEqualTo("False/NotAllowedByListeners"));
+
+      client
+          .namespaces()
+          .withName(team)
+          .edit(
+              n -> {
+                n.getMetadata().getLabels().put("gateway-access", "edge");
+                return n;
+              });
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .untilAsserted(() -> assertThat(accepted(client, team)).isEqualTo("True/Accepted"));
+    }
+  }
+
+  /** Our parent entry's Accepted condition on the route kuard in {@code ns}: status/reason. */
+  private static String accepted(KubernetesClient client, String ns) {
+    HTTPRoute r = client.resources(HTTPRoute.class).inNamespace(ns).withName("kuard").get();
+    return r.getStatus().getParents().stream()
+        .filter(p -> GatewayApiStatusMerge.CONTROLLER.equals(p.getControllerName()))
+        .flatMap(p -> p.getConditions().stream())
+        .filter(c -> "Accepted".equals(c.getType()))
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .findFirst()
+        .orElseThrow();
+  }
+
   private static Map<String, String> conditions(List<Condition> conditions) {
     return conditions.stream()
         .collect(Collectors.toMap(Condition::getType, Condition::getStatus, (a, b) -> a));
