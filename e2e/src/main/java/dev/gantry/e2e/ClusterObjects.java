@@ -6,21 +6,30 @@ import static dev.gantry.e2e.LocalGantry.NAMESPACE;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.testbed.KubeCluster;
 import dev.gantry.testbed.Testbed;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
  * What a {@link LocalGantry} run writes into its clusters: Services with their one EndpointSlice in
- * the remote clusters, HTTPProxies in the hub. Services live in {@link LocalGantry#NAMESPACE}
- * unless named otherwise, listen on port 80 and target port {@link LocalGantry#BACKEND_PORT}.
+ * the remote clusters, HTTPProxies and Gateway API objects in the hub. Services live in {@link
+ * LocalGantry#NAMESPACE} unless named otherwise, listen on port 80 and target port {@link
+ * LocalGantry#BACKEND_PORT}.
  */
 public final class ClusterObjects {
   private final Testbed testbed;
@@ -200,5 +209,104 @@ public final class ClusterObjects {
         .inNamespace(namespace)
         .withName(name)
         .get();
+  }
+
+  /** The GatewayClass of Gantry's controller that {@link #applyGateway} uses. */
+  public static final String GATEWAY_CLASS = "gantry";
+
+  /**
+   * Serves {@code fqdn}, every path, through Gateway API: GatewayClass {@link #GATEWAY_CLASS} of
+   * {@code gantry.dev/gateway-controller}, Gateway {@code gantry} with an HTTP listener on port 80
+   * in {@link LocalGantry#NAMESPACE}, and HTTPRoute {@code route} there to the ServiceImport {@code
+   * serviceImport} port 80 (the federated service of that name, every cluster's endpoints).
+   */
+  public void applyGateway(String route, String fqdn, String serviceImport) {
+    KubernetesClient client = hubCluster.client();
+    apply(
+        client,
+        GatewayClass.class,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: %s}
+        spec: {controllerName: gantry.dev/gateway-controller}
+        """
+            .formatted(GATEWAY_CLASS));
+    apply(
+        client,
+        Gateway.class,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gantry, namespace: %s}
+        spec:
+          gatewayClassName: %s
+          listeners:
+          - {name: http, protocol: HTTP, port: 80}
+        """
+            .formatted(NAMESPACE, GATEWAY_CLASS));
+    apply(
+        client,
+        HTTPRoute.class,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: %s, namespace: %s}
+        spec:
+          parentRefs: [{name: gantry}]
+          hostnames: [%s]
+          rules:
+          - matches: [{path: {type: PathPrefix, value: /}}]
+            backendRefs:
+            - {group: multicluster.x-k8s.io, kind: ServiceImport, name: %s, port: 80}
+        """
+            .formatted(route, NAMESPACE, fqdn, serviceImport));
+  }
+
+  private static <T extends HasMetadata> void apply(
+      KubernetesClient client, Class<T> kind, String yaml) {
+    T object =
+        client
+            .resources(kind)
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .item();
+    var resources = client.resources(kind);
+    (object.getMetadata().getNamespace() == null
+            ? resources.resource(object)
+            : resources.inNamespace(object.getMetadata().getNamespace()).resource(object))
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  /**
+   * What the hub wrote of the Gateway API objects {@link #applyGateway} made: each condition's
+   * status by {@code GatewayClass.<type>}, {@code Gateway.<type>} and {@code HTTPRoute.<type>} (our
+   * controller's parent entry); absent until written.
+   */
+  public Map<String, String> gatewayConditions(String route) {
+    KubernetesClient client = hubCluster.client();
+    Map<String, String> conditions = new TreeMap<>();
+    GatewayClass cls = client.resources(GatewayClass.class).withName(GATEWAY_CLASS).get();
+    if (cls != null && cls.getStatus() != null) {
+      put(conditions, "GatewayClass", cls.getStatus().getConditions());
+    }
+    Gateway gw = client.resources(Gateway.class).inNamespace(NAMESPACE).withName("gantry").get();
+    if (gw != null && gw.getStatus() != null) {
+      put(conditions, "Gateway", gw.getStatus().getConditions());
+    }
+    HTTPRoute r = client.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName(route).get();
+    if (r != null && r.getStatus() != null) {
+      r.getStatus().getParents().stream()
+          .filter(p -> "gantry.dev/gateway-controller".equals(p.getControllerName()))
+          .map(RouteParentStatus::getConditions)
+          .forEach(c -> put(conditions, "HTTPRoute", c));
+    }
+    return conditions;
+  }
+
+  private static void put(Map<String, String> into, String kind, List<Condition> conditions) {
+    if (conditions != null) {
+      conditions.forEach(c -> into.put(kind + "." + c.getType(), c.getStatus()));
+    }
   }
 }

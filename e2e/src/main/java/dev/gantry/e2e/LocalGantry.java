@@ -91,6 +91,8 @@ public final class LocalGantry implements AutoCloseable {
   private void startAll(List<String> remotes) {
     KubernetesClient hubClient = hubCluster.client();
     Crds.install(hubClient, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
+    // Gateway API's too, so that the demo's and the tests' routes may come from either API.
+    Crds.installGatewayApi(hubClient);
     createNamespace(hubClient);
     for (String remote : remotes) {
       KubeCluster cluster = testbed.cluster(remote);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The demo command's program, as {@code scripts/demo --once} runs it: answers come from both
- * clusters through Envoy, and no process it started outlives it.
+ * clusters through Envoy, by the HTTPProxy and by the Gateway API HTTPRoute alike, and no process
+ * it started outlives it.
  */
 class DemoIT {
 
@@ -41,7 +42,15 @@ class DemoIT {
         .contains("get remoteclusters,serviceimports,httpproxies,services -A")
         .containsPattern("request 1 -> 200 (east|west)-\\d \\(cluster (east|west)\\)")
         .contains("(cluster east)", "(cluster west)")
-        .contains("demo stopped: all processes ended");
+        .contains("get gatewayclasses,gateways,httproutes -A")
+        .contains("HTTPRoute demo/kuard (Gateway demo/gantry, class gantry)")
+        .contains("curl -H 'Host: kuard.gateway.gantry.test'");
+    // The HTTPRoute's six requests, answered by both clusters.
+    String byRoute = output.substring(output.indexOf("HTTPRoute demo/kuard"));
+    assertThat(byRoute)
+        .containsPattern("request 6 -> 200 (east|west)-\\d")
+        .contains("(cluster east)", "(cluster west)");
+    assertThat(output).contains("demo stopped: all processes ended");
     Matcher pids = Pattern.compile("started .* \\(pid (\\d+)\\)").matcher(output);
     List<Long> started = new ArrayList<>();
     while (pids.find()) {

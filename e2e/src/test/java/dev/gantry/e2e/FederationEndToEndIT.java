@@ -31,8 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Remote clusters east and west, a hub, a discoverer per remote, the hub process and a real Envoy
  * over ADS, with HTTP backends in network namespaces: traffic flows from Envoy to backends in both
- * clusters as HTTPProxies and EndpointSlices say. The tests share one system and run in order, each
- * leaving it as the next expects.
+ * clusters as HTTPProxies, a Gateway API HTTPRoute and EndpointSlices say. The tests share one
+ * system and run in order, each leaving it as the next expects.
  */
 @WithClusters({"east", "west", "hub"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +43,7 @@ class FederationEndToEndIT {
   private static final String ALERTS = "deploy/helm/gantry/files/alerts/gantry.rules.yaml";
   private static final String FEDERATED_HOST = "kuard.gantry.test";
   private static final String SPLIT_HOST = "split.gantry.test";
+  private static final String GATEWAY_HOST = "kuard.gateway.gantry.test";
 
   private LocalGantry gantry;
   private Envoy envoy;
@@ -119,6 +120,26 @@ class FederationEndToEndIT {
 
   @Test
   @Order(2)
+  void theFederatedServiceAnswersFromBothClustersThroughAGatewayAndAnHttpRoute() {
+    gantry.objects().applyGateway("kuard", GATEWAY_HOST, "kuard");
+
+    awaitAnswers(GATEWAY_HOST, "east-1", "west-1");
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(gantry.objects().gatewayConditions("kuard"))
+                    .containsEntry("GatewayClass.Accepted", "True")
+                    .containsEntry("Gateway.Accepted", "True")
+                    .containsEntry("Gateway.Programmed", "True")
+                    .containsEntry("HTTPRoute.Accepted", "True")
+                    .containsEntry("HTTPRoute.ResolvedRefs", "True"));
+    // Beside the HTTPProxy of the same service, which serves as before.
+    awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
+  }
+
+  @Test
+  @Order(3)
   void invalidProxyIsReportedWhileTheOthersKeepServing() {
     gantry.objects().applyProxy("broken", "broken.gantry.test", "nowhere");
 
@@ -136,7 +157,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void weightsSplitTrafficBetweenClusterMirrors() {
     awaitAnswers(SPLIT_HOST, "east-1", "west-1");
 
@@ -148,7 +169,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void anEndpointAddedInARemoteClusterStartsReceivingTraffic() throws Exception {
     gantry.startBackend("east-2");
     gantry.objects().publishService("east", "kuard", List.of("east-1", "east-2"));
@@ -185,7 +206,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aDeadEndpointIsEjectedByOutlierDetection() throws Exception {
     String dead = gantry.backendAddress("east-2");
     gantry.stopBackend("east-2"); // its endpoint stays in the EndpointSlice
@@ -207,7 +228,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void whenOneClusterLosesAllEndpointsTheOtherTakesAllTrafficWithoutFailures() {
     awaitAnswers(FEDERATED_HOST, "east-1", "west-1");
 
@@ -220,7 +241,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void clusterPriorityFromRemoteClusterMakesTheOtherClusterAFailover() {
     setPriority("west", 1);
 
@@ -251,7 +272,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deltaAndStateOfTheWorldEnvoysConvergeToTheSameRouting() throws Exception {
     String sotwRoutes = routes(envoy);
     Map<String, Integer> sotwSplit = gantry.tally(SPLIT_HOST, "/", 200);
@@ -269,7 +290,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void grpcJavaXdsClientCallsGrpcBackendsInBothClustersThroughTheHub() throws Exception {
     gantry.startGrpcBackend("east-grpc");
     gantry.startGrpcBackend("west-grpc");
@@ -316,7 +337,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void delegationAcrossNamespacesServesEachTeamsRoutesAndReportsBrokenIncludes() {
     gantry.startBackend("portal-1");
     gantry.startBackend("blog-1");
@@ -451,7 +472,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void mirrorsRedirectsDirectResponsesHeadersAndCorsWorkAcrossClusters() throws Exception {
     gantry
         .objects()
@@ -520,7 +541,7 @@ class FederationEndToEndIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void noLogLineCarriesACredential() {
     // Every credential of this run: the clusters' admin identities (client keys and certificates,
     // or tokens), which the discoverers and the hub hold.
