@@ -305,6 +305,11 @@ class GatewayApiIT {
                 List.of(mirror),
                 service("east-web", 80, null))),
         route(
+            "demo/partly",
+            List.of("partly.example.com"),
+            any,
+            rule(service("east-web", 80, 1), service("absent", 80, 1))),
+        route(
             "demo/cross",
             List.of("cross.example.com"),
             any,
@@ -363,6 +368,19 @@ class GatewayApiIT {
     // 80/20 of 200: far outside chance for a 50/50 split, and both clusters reached.
     assertThat(seen.get("east")).isBetween(130, 190);
     assertThat(seen.get("west")).isBetween(10, 70);
+  }
+
+  @Test
+  void httpRouteInvalidBackendsShareOfTheWeightAnswers500() throws Exception {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      Answer a = get("partly.example.com", "/");
+      seen.merge(a.status == 200 ? a.body.split(" ")[0] : "status-" + a.status, 1, Integer::sum);
+    }
+    // Half to the valid backend, half answered 500 (never 503, never all to east).
+    assertThat(seen).containsOnlyKeys("east", "status-500");
+    assertThat(seen.get("east")).isBetween(60, 140);
+    assertThat(condition("demo/partly", "ResolvedRefs")).isEqualTo("False/BackendNotFound");
   }
 
   @Test
@@ -435,8 +453,9 @@ class GatewayApiIT {
         .until(() -> client.get("secure.example.com", "/").startsWith("HTTP/1.1 200"));
     assertThat(client.get("secure.example.com", "/")).contains("east ");
     assertThat(client.presented().getSubjectX500Principal().getName()).contains("gateway");
-    // Attached through the HTTPS listener only: plain HTTP is sent to https.
-    assertThat(get("secure.example.com", "/").status).isEqualTo(301);
+    // Attached through the HTTPS listener only: no HTTP listener routes the host, so plain HTTP
+    // answers 404 (HTTPS listener, invalid on HTTP: neither served nor redirected).
+    assertThat(get("secure.example.com", "/").status).isEqualTo(404);
   }
 
   @Test
@@ -446,7 +465,7 @@ class GatewayApiIT {
     var listeners = statuses.get().gateways().get("demo/gw").getListeners();
     assertThat(listeners)
         .extracting(l -> l.getName() + "=" + l.getAttachedRoutes())
-        .containsExactly("http=6", "https=1", "same=0");
+        .containsExactly("http=7", "https=1", "same=0");
   }
 
   @Test

@@ -537,7 +537,10 @@ public record RoutingTable(
    * What a route does besides forwarding to its clusters: a cluster receiving copies of {@code
    * mirrorPercent} % of the requests, whose responses are dropped, WebSocket upgrades, or an answer
    * of its own (a redirect or a fixed response) instead of forwarding; and whether a TLS host
-   * serves it over plain HTTP too.
+   * serves it over plain HTTP too ({@code permitInsecure}), redirects plain HTTP to https (neither
+   * flag, Contour's rule), or leaves it out of plain HTTP altogether ({@code secureOnly}: a Gateway
+   * API route attached through HTTPS listeners only, which plain HTTP answers 404 as a host no
+   * route serves).
    */
   public record Actions(
       String mirrorCluster,
@@ -545,13 +548,28 @@ public record RoutingTable(
       Redirect redirect,
       DirectResponse direct,
       boolean permitInsecure,
-      int mirrorPercent) {
+      int mirrorPercent,
+      boolean secureOnly) {
     public static final Actions NONE = new Actions(null, false, null, null, false);
 
     public Actions {
       if (mirrorPercent < 1 || mirrorPercent > 100) {
         throw new IllegalArgumentException("mirrorPercent " + mirrorPercent + " is not 1-100");
       }
+      if (permitInsecure && secureOnly) {
+        throw new IllegalArgumentException("a route cannot be both insecure and secure only");
+      }
+    }
+
+    /** Actions of a route a TLS host redirects or serves over plain HTTP. */
+    public Actions(
+        String mirrorCluster,
+        boolean websockets,
+        Redirect redirect,
+        DirectResponse direct,
+        boolean permitInsecure,
+        int mirrorPercent) {
+      this(mirrorCluster, websockets, redirect, direct, permitInsecure, mirrorPercent, false);
     }
 
     /** Actions whose mirror, if any, gets every request. */

@@ -12,6 +12,14 @@ public record WeightedCluster(
     HeaderPolicy request,
     HeaderPolicy response,
     List<CookieRewrite> cookieRewrites) {
+  /**
+   * The share of a route's traffic that belongs to backends that do not resolve (a Gateway API rule
+   * with some invalid backendRefs): no Envoy cluster has this name (theirs have four parts), and a
+   * route that names it answers that share 500, as the spec asks, rather than sending it to the
+   * valid backends.
+   */
+  public static final String INVALID_BACKEND = "gantry/invalid-backend";
+
   public WeightedCluster {
     cookieRewrites = List.copyOf(cookieRewrites);
   }

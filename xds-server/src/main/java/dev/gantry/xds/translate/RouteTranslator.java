@@ -69,7 +69,7 @@ public final class RouteTranslator {
   /**
    * Envoy's {@code ingress_http}, with Contour's "secure first" rule: every route of a virtual host
    * with TLS answers 301 to the same URL over https, except the routes with {@code permitInsecure},
-   * which serve plain HTTP too.
+   * which serve plain HTTP too, and those {@code secureOnly}, which plain HTTP does not have.
    */
   public static RouteConfiguration translate(RoutingTable table) {
     return translate(table, RouteTranslator::envoyVirtualHost);
@@ -168,6 +168,9 @@ public final class RouteTranslator {
     for (RoutingTable.Route route : host.routes()) {
       if (!envoy && envoyOnly(host, route)) {
         continue;
+      }
+      if (upgradeInsecure && route.actions().secureOnly()) {
+        continue; // neither served nor redirected: plain HTTP answers 404
       }
       Route r = route(route, envoy);
       if (r != null) {
@@ -509,6 +512,12 @@ public final class RouteTranslator {
         cookies
             || route.clusters().stream()
                 .anyMatch(c -> !c.request().isEmpty() || !c.response().isEmpty());
+    if (route.clusters().stream()
+        .anyMatch(c -> dev.gantry.xds.ir.WeightedCluster.INVALID_BACKEND.equals(c.cluster()))) {
+      // The share of backends that do not resolve names no cluster: Envoy answers it 500.
+      action.setClusterNotFoundResponseCode(
+          RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
+    }
     if (route.clusters().size() == 1 && !perCluster) {
       return action.setCluster(route.clusters().get(0).cluster()).build();
     }

@@ -129,6 +129,38 @@ class SecureFirstTest {
     assertThat(after.getRoutes(1).getRedirect().getHttpsRedirect()).isTrue();
   }
 
+  @org.junit.jupiter.api.Test
+  void aSecureOnlyRouteIsNeitherServedNorRedirectedOverPlainHttp() {
+    RoutingTable.Route secureOnly =
+        Routes.route(
+            RoutingTable.Match.prefix("/admin"),
+            WEB,
+            HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
+            null,
+            RoutingTable.Timeouts.DEFAULT,
+            null,
+            List.of(),
+            new RoutingTable.Actions(null, false, null, null, false, 100, true));
+    RoutingTable table =
+        new RoutingTable(
+            List.of(
+                Routes.host(
+                    "web.example",
+                    List.of(secureOnly, ROOT),
+                    new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_2, List.of()))),
+            Map.of());
+
+    VirtualHost after = RouteTranslator.translate(table).getVirtualHosts(0);
+
+    assertThat(after.getRoutesList()).hasSize(1);
+    assertThat(after.getRoutes(0).getMatch().getPrefix()).isEqualTo("/");
+    assertThat(after.getRoutes(0).getRedirect().getHttpsRedirect()).isTrue();
+    // Over HTTPS it is served as any other route.
+    assertThat(RouteTranslator.envoyVirtualHost(table.virtualHosts().get(0)).getRoutesList())
+        .hasSize(2);
+  }
+
   /** The same hosts served over plain HTTP only: what each route forwards to, unredirected. */
   private static RoutingTable withoutTls(RoutingTable table) {
     return new RoutingTable(

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * /service/method}: a method match is a path match (exact for both parts, a prefix for a service
  * alone, a regular expression otherwise); backends speak HTTP/2 (h2c, or h2 over TLS). As for
  * HTTPRoutes, what Gantry does not implement refuses the route and a backend that does not resolve
- * is left out of its rule.
+ * keeps its share of the rule's weight, which answers 500.
  */
 final class GrpcRules {
   private GrpcRules() {}
@@ -104,6 +104,7 @@ final class GrpcRules {
       }
       List<WeightedCluster> clusters = new ArrayList<>();
       long total = 0;
+      long invalidWeight = 0;
       List<GRPCBackendRef> refs = rule.getBackendRefs() == null ? List.of() : rule.getBackendRefs();
       for (int j = 0; j < refs.size(); j++) {
         GRPCBackendRef b = refs.get(j);
@@ -129,7 +130,11 @@ final class GrpcRules {
                     true,
                     at)
                 .orReport(unresolved);
-        if (u == null || weight == 0) {
+        if (u == null) {
+          invalidWeight += weight;
+          continue;
+        }
+        if (weight == 0) {
           continue;
         }
         upstreams.put(u.name(), u);
@@ -138,6 +143,10 @@ final class GrpcRules {
       }
       if (!refused.isEmpty()) {
         break;
+      }
+      if (total > 0 && invalidWeight > 0) {
+        // The unresolved backends' share answers 500, as an HTTPRoute's does.
+        clusters.add(new WeightedCluster(WeightedCluster.INVALID_BACKEND, invalidWeight));
       }
       // No backend: the spec's UNAVAILABLE would need a gRPC status; Envoy's 500 is what HTTP gets.
       RoutingTable.DirectResponse direct =

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * The virtual hosts routes attach to, each with its routes in the spec's precedence. A host served
  * by an HTTPS listener terminates TLS with that listener's certificate (the most specific
  * listener's when several match it); its routes attached through an HTTP listener serve plain HTTP
- * too, the others answer plain HTTP with a redirect to https, as HTTPProxy hosts do.
+ * too, and those attached through HTTPS listeners only are not on plain HTTP at all: the spec has
+ * no HTTP listener route them, so plain HTTP answers 404 (not HTTPProxy's redirect to https).
  */
 final class Hosts {
   private final Map<String, String> claimed;
@@ -112,7 +113,8 @@ final class Hosts {
           List<RoutingTable.Route> routes = new ArrayList<>();
           for (Placement p : placements) {
             for (RoutingTable.Route r : p.entry.routes()) {
-              routes.add(tls != null && p.http ? HttpRules.insecure(r) : r);
+              routes.add(
+                  tls == null ? r : p.http ? HttpRules.insecure(r) : HttpRules.secureOnly(r));
             }
           }
           out.add(new RoutingTable.VirtualHost(fqdn, routes, null, tls));

@@ -24,8 +24,8 @@ import java.util.TreeMap;
  * The rules of one HTTPRoute as routing model routes, whichever parent they are served through. A
  * field or filter Gantry does not implement refuses the whole route ({@code Accepted=False}, {@code
  * UnsupportedValue}): served without it, the route would do something else than asked. A backend
- * that does not resolve is left out of its rule (whose requests then all answer 500 when none is
- * left) and reported as {@code ResolvedRefs=False}.
+ * that does not resolve is reported as {@code ResolvedRefs=False} and its share of the rule's
+ * weight answers 500 (all of the rule's requests when no backend resolves), as the spec asks.
  */
 final class HttpRules {
   private HttpRules() {}
@@ -168,6 +168,7 @@ final class HttpRules {
     }
     List<WeightedCluster> clusters = new ArrayList<>();
     int invalid = 0;
+    long invalidWeight = 0;
     long total = 0;
     List<HTTPBackendRef> refs = rule.getBackendRefs() == null ? List.of() : rule.getBackendRefs();
     for (int i = 0; i < refs.size() && redirect == null; i++) {
@@ -210,6 +211,7 @@ final class HttpRules {
               unresolved);
       if (u == null) {
         invalid++;
+        invalidWeight += weight;
         continue;
       }
       if (weight == 0) {
@@ -226,6 +228,9 @@ final class HttpRules {
     }
     if (!refused.isEmpty()) {
       return;
+    }
+    if (total > 0 && invalidWeight > 0) {
+      clusters.add(new WeightedCluster(WeightedCluster.INVALID_BACKEND, invalidWeight));
     }
     RoutingTable.DirectResponse direct = null;
     if (redirect == null && total == 0) {
@@ -348,6 +353,16 @@ final class HttpRules {
 
   /** {@code r} served over plain HTTP too when its host has TLS. */
   static RoutingTable.Route insecure(RoutingTable.Route r) {
+    return withActions(r, true, false);
+  }
+
+  /** {@code r} not served over plain HTTP at all, not even as a redirect. */
+  static RoutingTable.Route secureOnly(RoutingTable.Route r) {
+    return withActions(r, false, true);
+  }
+
+  private static RoutingTable.Route withActions(
+      RoutingTable.Route r, boolean insecure, boolean secureOnly) {
     RoutingTable.Actions a = r.actions();
     return new RoutingTable.Route(
         r.match(),
@@ -359,7 +374,13 @@ final class HttpRules {
         r.retry(),
         r.hashPolicies(),
         new RoutingTable.Actions(
-            a.mirrorCluster(), a.websockets(), a.redirect(), a.direct(), true, a.mirrorPercent()),
+            a.mirrorCluster(),
+            a.websockets(),
+            a.redirect(),
+            a.direct(),
+            insecure,
+            a.mirrorPercent(),
+            secureOnly),
         r.ipFilter(),
         r.rateLimit(),
         r.internalRedirect(),

@@ -29,6 +29,7 @@ import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
+import dev.gantry.xds.ir.WeightedCluster;
 import dev.gantry.xds.tls.TlsSecrets;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -414,6 +415,35 @@ class GatewayApiCompilerTest {
   }
 
   @Test
+  void invalidBackendsShareOfTheWeightAnswers500AndTheValidShareIsServed() {
+    GatewayApiCompiler.Result r =
+        compile(
+            plain(),
+            route(
+                "demo/partly",
+                List.of("a.example.com"),
+                List.of(parent("demo/gw", null)),
+                rule(service("web", 80, 3), service("absent", 80, 1), service("gone", 80, 2))),
+            route(
+                "demo/zero",
+                List.of("b.example.com"),
+                List.of(parent("demo/gw", null)),
+                rule(service("web", 80, 1), service("absent", 80, 0))));
+
+    assertThat(resolved(r, "demo/partly")).isEqualTo("False/BackendNotFound");
+    RoutingTable.Route partly = host(r, "a.example.com").routes().get(0);
+    assertThat(partly.actions().direct()).isNull();
+    assertThat(partly.clusters())
+        .extracting(
+            c -> (c.cluster().startsWith("demo/web/") ? "web" : c.cluster()) + "=" + c.weight())
+        .containsExactly("web=3", WeightedCluster.INVALID_BACKEND + "=3");
+    // A weight of 0 sends nothing anywhere, resolved or not.
+    assertThat(host(r, "b.example.com").routes().get(0).clusters())
+        .extracting(WeightedCluster::weight)
+        .containsExactly(1L);
+  }
+
+  @Test
   void unsupportedFilterOrFieldRefusesTheRoute() {
     HTTPRouteFilter extension = new HTTPRouteFilter();
     extension.setType("ExtensionRef");
@@ -600,7 +630,7 @@ class GatewayApiCompilerTest {
   }
 
   @Test
-  void httpsListenerTerminatesWithItsCertificateAndHttpRoutesServePlainToo() {
+  void httpsListenerTerminatesWithItsCertificateAndOnlyHttpRoutesAreOnPlainHttp() {
     GatewayApiCompiler.Result r =
         compile(
             gateway(
@@ -621,8 +651,15 @@ class GatewayApiCompilerTest {
     RoutingTable.VirtualHost a = host(r, "a.example.com");
     assertThat(a.tls().certificate()).isEqualTo(CERT);
     assertThat(a.routes())
-        .extracting(x -> x.match().path() + " " + x.actions().permitInsecure())
-        .containsExactly("/secure false", "/open true");
+        .extracting(
+            x ->
+                x.match().path()
+                    + " insecure="
+                    + x.actions().permitInsecure()
+                    + " secureOnly="
+                    + x.actions().secureOnly())
+        .containsExactly(
+            "/secure insecure=false secureOnly=true", "/open insecure=true secureOnly=false");
   }
 
   @Test
@@ -675,6 +712,38 @@ class GatewayApiCompilerTest {
                 "Accepted"))
         .isEqualTo("True/Accepted");
     assertThat(listener(r, "demo/gw", 0).getAttachedRoutes()).isEqualTo(1);
+  }
+
+  @Test
+  void grpcRouteInvalidBackendsShareOfTheWeightAnswers500() {
+    var rule = dev.gantry.xds.GatewayApiFixtures.grpcRule(null, null, null, "web", 80);
+    var absent = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCBackendRef();
+    absent.setName("absent");
+    absent.setPort(80);
+    absent.setWeight(2);
+    rule.getBackendRefs().get(0).setWeight(2);
+    rule.getBackendRefs().add(absent);
+    GatewayApiCompiler.Result r =
+        compiler.compile(
+            new GatewayApiObjects(
+                List.of(gantryClass()),
+                List.of(plain()),
+                List.of(),
+                List.of(
+                    dev.gantry.xds.GatewayApiFixtures.grpcRoute(
+                        "demo/g",
+                        List.of("grpc.example.com"),
+                        List.of(parent("demo/gw", null)),
+                        rule)),
+                List.of()),
+            SNAPSHOT,
+            CERTS,
+            Map.of());
+
+    assertThat(host(r, "grpc.example.com").routes().get(0).clusters())
+        .extracting(
+            c -> (c.cluster().startsWith("demo/web/") ? "web" : c.cluster()) + "=" + c.weight())
+        .containsExactly("web=2", WeightedCluster.INVALID_BACKEND + "=2");
   }
 
   @Test
