@@ -54,6 +54,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +219,82 @@ class GatewayApiHubIT {
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       await().atMost(CONVERGE).until(hub::ready);
     }
+  }
+
+  @Test
+  void aStandbyReplicaWritesNoStatusAndWritesTheLatestOnceItLeads(Testbed testbed) {
+    KubernetesClient client = testbed.cluster("gwapi").client();
+    Crds.installGatewayApi(client);
+    String ns = namespace(client, "standby");
+    String className = "gantry-" + ns;
+    client.resources(GatewayClass.class).resource(gatewayClass(className)).create();
+    client.resources(Gateway.class).inNamespace(ns).resource(gateway(className)).create();
+    client.resources(HTTPRoute.class).inNamespace(ns).resource(httpRoute("web")).create();
+    client.resources(GRPCRoute.class).inNamespace(ns).resource(grpcRoute()).create();
+    sources = new GatewayApiSources(client, informers, scheduler).start(o -> {}, () -> {});
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                sources.listed()
+                    && sources.cachedHttpRoute(ns, "web") != null
+                    && sources.cachedGrpcRoute(ns, "grpc") != null
+                    && sources.cachedGateway(ns, "gw") != null
+                    && sources.cachedClass(className) != null);
+
+    java.util.concurrent.atomic.AtomicBoolean leading =
+        new java.util.concurrent.atomic.AtomicBoolean(false);
+    try (GatewayApiStatusWriter writer =
+        new GatewayApiStatusWriter(client, Clock.systemUTC(), sources, leading::get, () -> null)) {
+      // Two builds while another replica holds the lease: neither is written.
+      writer.accept(statuses(className, ns, "True"));
+      writer.accept(statuses(className, ns, "False"));
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !written(client, ns, className));
+
+      // The lease is ours: the latest build's statuses are written, not the earlier one's.
+      leading.set(true);
+      writer.resume();
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                HTTPRoute route =
+                    client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+                assertThat(ours(route).getConditions())
+                    .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+                    .contains(
+                        org.assertj.core.groups.Tuple.tuple(
+                            "Accepted", "False", "NotAllowedByListeners"));
+                assertThat(written(client, ns, className)).isTrue();
+              });
+    }
+  }
+
+  /** Whether any status of ours is on the objects (the apiserver's defaults are not ours). */
+  private static boolean written(KubernetesClient client, String ns, String className) {
+    HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(ns).withName("web").get();
+    GRPCRoute grpc = client.resources(GRPCRoute.class).inNamespace(ns).withName("grpc").get();
+    GatewayClass cls = client.resources(GatewayClass.class).withName(className).get();
+    Gateway gw = client.resources(Gateway.class).inNamespace(ns).withName("gw").get();
+    boolean routes =
+        Stream.of(
+                route.getStatus() == null ? null : route.getStatus().getParents(),
+                grpc.getStatus() == null ? null : grpc.getStatus().getParents())
+            .filter(java.util.Objects::nonNull)
+            .flatMap(List::stream)
+            .anyMatch(p -> OURS.equals(p.getControllerName()));
+    boolean classAccepted =
+        cls.getStatus() != null
+            && cls.getStatus().getConditions().stream()
+                .anyMatch(c -> "Accepted".equals(c.getType()) && "True".equals(c.getStatus()));
+    boolean gatewayProgrammed =
+        gw.getStatus() != null
+            && gw.getStatus().getConditions().stream()
+                .anyMatch(c -> "Programmed".equals(c.getType()) && "True".equals(c.getStatus()));
+    return routes || classAccepted || gatewayProgrammed;
   }
 
   @Test
