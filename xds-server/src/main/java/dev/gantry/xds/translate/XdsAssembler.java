@@ -83,7 +83,7 @@ public final class XdsAssembler {
   private final Memo<RoutingTable.VirtualHost, RouteConfiguration> hostConfigs = new Memo<>();
   private final Memo<Upstream, Cluster> clusterMemo = new Memo<>();
   private final ContentVersions versions = new ContentVersions();
-  private final Map<String, FederatedService> lastServices = new HashMap<>();
+  private final Map<String, List<FederatedService>> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
   /**
@@ -206,17 +206,17 @@ public final class XdsAssembler {
    * returns the names of those no upstream has any more.
    */
   private Set<String> assignments(RoutingTable table, List<ClusterLoadAssignment> changed) {
-    Map<String, FederatedService> seen = new HashMap<>();
+    Map<String, List<FederatedService>> seen = new HashMap<>();
     for (Upstream upstream : table.upstreams().values()) {
       if (upstream.resolvedByDns()) {
         continue; // its cluster holds its names: no assignment of its own
       }
       ClusterLoadAssignment cla = lastAssignments.get(upstream.name());
-      if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
+      if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.sources())) {
         cla = EndpointTranslator.translate(upstream);
         changed.add(cla);
       }
-      seen.put(upstream.name(), upstream.service());
+      seen.put(upstream.name(), upstream.sources());
       lastAssignments.put(upstream.name(), cla);
     }
     Set<String> removed = new TreeSet<>(lastAssignments.keySet());
@@ -236,11 +236,11 @@ public final class XdsAssembler {
     List<ClusterLoadAssignment> changed = new ArrayList<>();
     for (Upstream upstream : upstreams) {
       if (!lastAssignments.containsKey(upstream.name())
-          || Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
+          || Objects.equals(lastServices.get(upstream.name()), upstream.sources())) {
         continue;
       }
       ClusterLoadAssignment cla = EndpointTranslator.translate(upstream);
-      lastServices.put(upstream.name(), upstream.service());
+      lastServices.put(upstream.name(), upstream.sources());
       lastAssignments.put(upstream.name(), cla);
       changed.add(cla);
     }
