@@ -671,6 +671,11 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, healthPort: 9999}], healthCheckPolicy: {path: /healthz}}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 80, healthPort: -1}]}]\n"
     },
     {
+      "a TCP proxy's service asking for cookie rewrites it cannot do: refused, not ignored",
+      "invalid: TCPProxyError/NotImplemented",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80, cookieRewritePolicies: [{name: s, secure: true}]}]}\n"
+    },
+    {
       "a TCP proxy that includes its own proxy",
       "invalid: TCPProxyIncludeError/RootIncludesRoot",
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {include: {name: NAME}}\n"
