@@ -52,6 +52,7 @@ public final class XdsPublisher {
   private final ProxyCompiler proxyCompiler;
   private final IngressCompiler compiler;
   private final IngressWarningLog ingressWarnings;
+  private final RateLimitServiceLog rateLimitLog;
   private final XdsAssembler assembler;
   private final XdsSink sink;
   private final XdsMetrics metrics;
@@ -132,6 +133,7 @@ public final class XdsPublisher {
       Consumer<List<ExtensionServices.Verdict>> extensionVerdicts) {
     this.extensionVerdicts = extensionVerdicts;
     this.ingressWarnings = new IngressWarningLog(newIngressWarnings);
+    this.rateLimitLog = new RateLimitServiceLog(compiler.rateLimitService(), metrics);
     this.executor = executor;
     this.builds = new Holdoff(executor, holdoff, this::build);
     this.proxyCompiler = compiler;
@@ -393,6 +395,8 @@ public final class XdsPublisher {
       extensionVerdicts.accept(result.extensionVerdicts());
       gatewayApiStatuses.accept(result.gatewayApiStatuses());
       ingressWarnings.update(result.warnings());
+      // The table counts through the rate limit service only when its ExtensionService is valid.
+      rateLimitLog.update(result.table().rateLimitService() != null);
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
     }

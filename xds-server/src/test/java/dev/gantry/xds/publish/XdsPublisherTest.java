@@ -324,6 +324,40 @@ class XdsPublisherTest {
     assertThat(verdicts).as("endpoints only: nothing compiled again").hasSize(1);
   }
 
+  @Test
+  void aRateLimitServiceThatIsMissingShowsInTheGaugeUntilItsExtensionServiceIsValid()
+      throws Exception {
+    XdsMetrics hubMetrics = new XdsMetrics();
+    XdsPublisher publisher =
+        new XdsPublisher(
+            executor,
+            Duration.ZERO,
+            new ProxyCompiler(
+                "gantry", dev.gantry.xds.compile.httpproxy.RateLimitService.of("demo/limits")),
+            new XdsAssembler("127.0.0.1", 8080, 8443),
+            server,
+            hubMetrics,
+            verdicts::add);
+    java.util.Map<dev.gantry.api.federation.ServiceName, dev.gantry.api.federation.FederatedService>
+        services = new java.util.HashMap<>();
+    services.put(service("demo/kuard"), federated("demo/kuard"));
+    services.put(service("demo/ratelimit"), grpc("demo/ratelimit", "198.18.3.1"));
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> hubMetrics.scrape().contains("gantry_rate_limit_service_valid 0.0"));
+
+    publisher.extensionServicesChanged(
+        List.of(Fixtures.extension("demo/limits", "ratelimit", 9000, "h2c")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> hubMetrics.scrape().contains("gantry_rate_limit_service_valid 1.0"));
+  }
+
   private static List<String> addresses(
       io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment cla) {
     return cla.getEndpointsList().stream()
