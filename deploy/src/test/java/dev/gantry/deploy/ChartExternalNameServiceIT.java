@@ -10,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code hub.enableExternalNameService}: off by default (no route reaches an ExternalName Service),
- * on gives the hub {@code --enable-external-name-service}, and the schema takes only a boolean.
+ * on gives the hub {@code --enable-external-name-service}, and the schema takes only a boolean;
+ * {@code hub.externalNameDnsLookupFamily} ({@code auto} by default) is the hub's {@code
+ * --external-name-dns-lookup-family}, one of Contour's four values.
  */
 class ChartExternalNameServiceIT {
   private static final String NS = "gantry-system";
@@ -28,6 +30,29 @@ class ChartExternalNameServiceIT {
         Files.writeString(dir.resolve("on.yaml"), "hub: {enableExternalNameService: true}\n");
 
     assertThat(render("on", NS, values)).contains("\n        - --enable-external-name-service\n");
+  }
+
+  @Test
+  void theDnsLookupFamilyIsAutoByDefaultAndPassedOn() throws Exception {
+    assertThat(render("d", NS, null))
+        .contains("\n        - --external-name-dns-lookup-family=auto\n");
+    Path values =
+        Files.writeString(dir.resolve("v4.yaml"), "hub: {externalNameDnsLookupFamily: v4}\n");
+
+    assertThat(render("v4", NS, values))
+        .contains("\n        - --external-name-dns-lookup-family=v4\n");
+  }
+
+  @Test
+  void aDnsLookupFamilyContourDoesNotKnowIsRefusedByTheSchema() throws Exception {
+    Path values =
+        Files.writeString(dir.resolve("v5.yaml"), "hub: {externalNameDnsLookupFamily: v5}\n");
+
+    Charts.Helm helm =
+        Charts.helm("template", "b", Charts.CHART.toString(), "-n", NS, "-f", values.toString());
+
+    assertThat(helm.exitCode()).isNotZero();
+    assertThat(helm.output()).contains("/hub/externalNameDnsLookupFamily");
   }
 
   @Test

@@ -147,7 +147,8 @@ public final class Hub implements AutoCloseable {
                 config.envoyHttpAddress(),
                 config.envoyHttpPort(),
                 config.envoyHttpsPort(),
-                config.listenerSettings()),
+                config.listenerSettings(),
+                config.externalNameDnsLookupFamily()),
             server,
             metrics,
             verdicts -> {

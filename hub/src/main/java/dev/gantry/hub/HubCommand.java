@@ -5,6 +5,7 @@ import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.cli.BuildVersion;
 import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.server.XdsTls;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -192,6 +193,15 @@ public final class HubCommand implements Callable<Integer> {
               + " then send the gateway's traffic to any DNS name.")
   boolean enableExternalNameService;
 
+  @Option(
+      names = "--external-name-dns-lookup-family",
+      defaultValue = "auto",
+      description =
+          "Which addresses Envoy asks DNS for when it resolves an ExternalName Service: auto"
+              + " (IPv6, else IPv4), v4, v6 or all, as Contour's cluster.dnsLookupFamily"
+              + " (default: ${DEFAULT-VALUE}).")
+  String externalNameDnsLookupFamily;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -232,7 +242,19 @@ public final class HubCommand implements Callable<Integer> {
         .withFallbackCertificate(fallbackCertificate)
         .withStatusAddress(statusAddress())
         .withRateLimitService(rateLimit.service())
-        .withExternalNameServices(enableExternalNameService);
+        .withExternalNameServices(enableExternalNameService)
+        .withExternalNameDnsLookupFamily(dnsLookupFamily());
+  }
+
+  private DnsLookupFamily dnsLookupFamily() {
+    DnsLookupFamily family = DnsLookupFamily.parse(externalNameDnsLookupFamily);
+    if (family == null || externalNameDnsLookupFamily.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--external-name-dns-lookup-family must be auto, v4, v6 or all, not \""
+              + externalNameDnsLookupFamily
+              + "\"");
+    }
+    return family;
   }
 
   /** As Contour: a fixed address wins over the Envoy Service. */

@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.runtime.LeaderElection;
 import dev.gantry.xds.compile.httpproxy.RateLimitService;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.ListenerSettings;
 import java.net.InetSocketAddress;
@@ -30,6 +31,8 @@ import java.util.Objects;
  * @param externalNameServices whether routes may reach ExternalName Services, as DNS clusters
  *     (Contour's {@code enableExternalNameService}; off by default: it lets anyone who may write a
  *     Service send the gateway's traffic to any DNS name)
+ * @param externalNameDnsLookupFamily which addresses Envoy asks DNS for when it resolves an
+ *     ExternalName Service (Contour's {@code cluster.dnsLookupFamily}, {@code auto} by default)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,
@@ -47,9 +50,11 @@ public record HubConfig(
     String fallbackCertificate,
     StatusAddress.Source statusAddress,
     RateLimitService rateLimitService,
-    boolean externalNameServices) {
+    boolean externalNameServices,
+    DnsLookupFamily externalNameDnsLookupFamily) {
   public HubConfig {
     Objects.requireNonNull(listenerSettings, "listenerSettings");
+    Objects.requireNonNull(externalNameDnsLookupFamily, "externalNameDnsLookupFamily");
     if (fallbackCertificate != null && !validSecretRef(fallbackCertificate)) {
       throw new IllegalArgumentException(
           "--fallback-certificate must be namespace/name of a Secret, not \""
@@ -105,7 +110,8 @@ public record HubConfig(
         null,
         null,
         null,
-        false);
+        false,
+        DnsLookupFamily.AUTO);
   }
 
   /** Settings without a rate limit service. */
@@ -140,7 +146,8 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         null,
-        false);
+        false,
+        DnsLookupFamily.AUTO);
   }
 
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
@@ -161,7 +168,8 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         rateLimitService,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -182,7 +190,8 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         rateLimitService,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -203,7 +212,8 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         rateLimitService,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
@@ -224,7 +234,8 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         rateLimitService,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
@@ -245,7 +256,8 @@ public record HubConfig(
         secret,
         statusAddress,
         rateLimitService,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, writing the address {@code source} gives (null: none) into status. */
@@ -266,7 +278,8 @@ public record HubConfig(
         fallbackCertificate,
         source,
         rateLimitService,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, with HTTPProxies' global rate limits counted by {@code service}. */
@@ -287,7 +300,8 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         service,
-        externalNameServices);
+        externalNameServices,
+        externalNameDnsLookupFamily);
   }
 
   /** The same settings, routes reaching ExternalName Services (as DNS clusters) when {@code on}. */
@@ -308,7 +322,30 @@ public record HubConfig(
         fallbackCertificate,
         statusAddress,
         rateLimitService,
-        on);
+        on,
+        externalNameDnsLookupFamily);
+  }
+
+  /** The same settings, ExternalName Services resolved for the addresses {@code family} says. */
+  public HubConfig withExternalNameDnsLookupFamily(DnsLookupFamily family) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        statusAddress,
+        rateLimitService,
+        externalNameServices,
+        family);
   }
 
   /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */

@@ -1,5 +1,6 @@
 package dev.gantry.hub;
 
+import dev.gantry.runtime.Writes;
 import dev.gantry.runtime.log.LogKeys;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -96,18 +96,8 @@ final class IngressStatusWriter implements AutoCloseable {
       }
       writes.add(writers.submit(() -> write(ingress, next)));
     }
-    int failed = 0;
-    for (Future<Boolean> w : writes) {
-      try {
-        failed += w.get() ? 0 : 1;
-      } catch (ExecutionException e) {
-        failed++;
-        log.warn("Ingress status write failed", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    // Bounded: a write that hangs is given up (counted failed, so retried), not waited for ever.
+    int failed = Writes.await(writes, Writes.STALL, log, "Ingress status write").failed();
     if (failed > 0 && pending.compareAndSet(false, true)) {
       loop.schedule(this::pass, RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }

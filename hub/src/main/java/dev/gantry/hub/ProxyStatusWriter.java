@@ -2,6 +2,7 @@ package dev.gantry.hub;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
+import dev.gantry.runtime.Writes;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.log.LogKeys;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
@@ -119,24 +119,9 @@ public final class ProxyStatusWriter {
         writes.add(writers.submit(() -> write(verdict, current, next)));
       }
     }
-    int written = 0;
-    int failed = 0;
-    for (Future<Boolean> w : writes) {
-      try {
-        if (w.get()) {
-          written++;
-        } else {
-          failed++;
-        }
-      } catch (ExecutionException e) {
-        failed++;
-        log.warn("status write failed", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Outcome(written, failed + 1);
-      }
-    }
-    return new Outcome(written, failed);
+    // Bounded: a write that hangs is given up (counted failed, so retried), not waited for ever.
+    Writes.Outcome done = Writes.await(writes, Writes.STALL, log, "status write");
+    return new Outcome(done.succeeded(), done.failed());
   }
 
   /**

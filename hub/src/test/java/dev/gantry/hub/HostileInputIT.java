@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * The hostile HTTPProxies of {@link HostileProxies} written to a real apiserver next to a valid
  * one, with the hub and a real Envoy running: the apiserver refuses what its schema forbids, the
  * hub writes each of the others its precise status, the valid proxy keeps serving a backend in a
- * network namespace throughout, and the hub stays up and ready.
+ * network namespace throughout, and the hub stays up and ready. The hub routes to ExternalName
+ * Services here, and proxies to ones of hostile names (those the apiserver takes) are refused.
  */
 @WithClusters({"hub"})
 class HostileInputIT {
@@ -56,7 +57,10 @@ class HostileInputIT {
     int httpPort = Ports.freeLoopbackPort();
     try (NetworkNamespace ns = NetworkNamespace.create();
         ManagedProcess backend = echoingKuard(ns, dir.resolve("kuard.log"));
-        Hub hub = HubFixtures.hub(client, httpPort, Ports.freeLoopbackPort());
+        // With ExternalName Services enabled: the hostile names must be refused by the hub itself.
+        Hub hub =
+            HubFixtures.hub(
+                client, httpPort, Ports.freeLoopbackPort(), c -> c.withExternalNameServices(true));
         Envoy envoy =
             Envoy.start(
                 "envoy-hostile",
@@ -80,6 +84,27 @@ class HostileInputIT {
         apply(client, c.yaml());
         expected.put(c.proxyName(), c.expected());
       }
+
+      // Proxies routing to ExternalName Services of hostile names, each Service as the apiserver
+      // takes it (it refuses some names itself). The one fine name is left out: Envoy would
+      // resolve it through the machine's DNS, and tests talk to nothing outside.
+      int refusedNames = 0;
+      for (HostileProxies.ExternalNameCase c : HostileProxies.externalNames()) {
+        if (c.on().equals("valid")) {
+          continue;
+        }
+        try {
+          externalName(client, c.service(), c.externalName());
+        } catch (KubernetesClientException e) {
+          assertThat(e.getCode()).as(c.name()).isEqualTo(422);
+          refusedNames++;
+          continue;
+        }
+        apply(client, c.yaml());
+        expected.put(c.proxyName(), c.on());
+      }
+      assertThat(refusedNames).as("names the apiserver refuses").isPositive();
+      assertThat(expected).containsKeys("x0", "x5"); // localhost, 127.0.0.1: taken, then refused
 
       await()
           .atMost(CONVERGE)
@@ -215,6 +240,28 @@ class HostileInputIT {
         .genericKubernetesResources("projectcontour.io/v1", "HTTPProxy")
         .inNamespace("demo")
         .resource(proxy)
+        .create();
+  }
+
+  /** The hub's own ExternalName Service demo/{@code name} of {@code externalName}, port 80. */
+  private static void externalName(KubernetesClient client, String name, String externalName) {
+    client
+        .services()
+        .inNamespace("demo")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withType("ExternalName")
+                .withExternalName(externalName)
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
         .create();
   }
 

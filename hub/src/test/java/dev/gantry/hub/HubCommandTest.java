@@ -3,6 +3,7 @@ package dev.gantry.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.xds.compile.httpproxy.RateLimitService;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.ListenerSettings;
@@ -175,7 +176,11 @@ class HubCommandTest {
                 "--xds-tls-cert", "/nonexistent/tls.crt",
                 "--xds-tls-key", "/etc/hosts",
                 "--xds-tls-ca", "/etc/hosts"),
-            "error: cannot read xDS TLS file /nonexistent/tls.crt"));
+            "error: cannot read xDS TLS file /nonexistent/tls.crt"),
+        new Bad(
+            "a DNS lookup family Contour does not know",
+            List.of("--xds-insecure", "--external-name-dns-lookup-family", "V4"),
+            "error: --external-name-dns-lookup-family must be auto, v4, v6 or all, not \"V4\""));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -243,6 +248,7 @@ class HubCommandTest {
     assertThat(config.statusAddress()).isNull();
     assertThat(config.rateLimitService()).isNull();
     assertThat(config.externalNameServices()).isFalse();
+    assertThat(config.externalNameDnsLookupFamily()).isEqualTo(DnsLookupFamily.AUTO);
   }
 
   @Test
@@ -251,6 +257,14 @@ class HubCommandTest {
     new CommandLine(command).parseArgs("--xds-insecure", "--enable-external-name-service");
 
     assertThat(command.config().externalNameServices()).isTrue();
+  }
+
+  @Test
+  void theExternalNameDnsLookupFamilyIsContoursValue() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command).parseArgs("--xds-insecure", "--external-name-dns-lookup-family", "v6");
+
+    assertThat(command.config().externalNameDnsLookupFamily()).isEqualTo(DnsLookupFamily.V6);
   }
 
   @Test

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.crd.contour.ExtensionService;
+import dev.gantry.api.crd.contour.ExtensionServiceSpec;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.UpstreamValidation;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.testbed.Envoy;
+import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.TestInstance;
  * behind them. An allowed request reaches the backend, a denied one gets the server's 403, a route
  * with {@code authPolicy.disabled} is not checked, the host's and route's contexts reach the server
  * merged, a server that does not answer refuses requests unless {@code failOpen}, and {@code
- * responseTimeout} bounds the wait. No apiserver: the ExtensionServices reach the publisher as the
- * hub's informer hands them over.
+ * responseTimeout} bounds the wait. An ExtensionService naming two Services (servers in two network
+ * namespaces) spreads the checks over both, or by their weights. No apiserver: the
+ * ExtensionServices reach the publisher as the hub's informer hands them over.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExternalAuthorizationIT {
@@ -47,6 +50,8 @@ class ExternalAuthorizationIT {
   private static final String VERIFIED = "verified.authz.test";
   private static final String WRONG_NAME = "wrongname.authz.test";
   private static final String SERVER_NAME = "authz.auth.test";
+  private static final String SPREAD = "spread.authz.test";
+  private static final String WEIGHTED = "weighted.authz.test";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -56,12 +61,31 @@ class ExternalAuthorizationIT {
   private final Backends backends = new Backends();
   private AuthorizationBackend authorization;
   private AuthorizationBackend tlsAuthorization;
+  private NetworkNamespace oneNamespace;
+  private NetworkNamespace twoNamespace;
+  private AuthorizationBackend one;
+  private AuthorizationBackend two;
   private XdsServer server;
   private Envoy envoy;
 
   @BeforeAll
   void start() throws IOException {
     authorization = AuthorizationBackend.start();
+    // Two servers of one ExtensionService, each at the root end of its own network namespace.
+    oneNamespace = NetworkNamespace.create();
+    twoNamespace = NetworkNamespace.create();
+    one = AuthorizationBackend.start(oneNamespace.hostAddress());
+    two = AuthorizationBackend.start(twoNamespace.hostAddress());
+    FederatedService oneService =
+        Fixtures.service("auth/authz-one")
+            .port("grpc", 9000)
+            .cluster("east", 0, 1, "grpc", oneNamespace.hostAddress() + ":" + one.port())
+            .build();
+    FederatedService twoService =
+        Fixtures.service("auth/authz-two")
+            .port("grpc", 9000)
+            .cluster("east", 0, 1, "grpc", twoNamespace.hostAddress() + ":" + two.port())
+            .build();
     TestCertificates.Issued ca = TestCertificates.authority("authz ca");
     tlsAuthorization =
         AuthorizationBackend.startTls(TestCertificates.signed(ca, SERVER_NAME, SERVER_NAME));
@@ -93,7 +117,15 @@ class ExternalAuthorizationIT {
             TestCertificates.tlsSecret(
                 "demo/serving",
                 TestCertificates.rsa(
-                    "authz.test", CHECKED, FAIL_OPEN, FAIL_CLOSED, TIMEOUT, VERIFIED, WRONG_NAME)),
+                    "authz.test",
+                    CHECKED,
+                    FAIL_OPEN,
+                    FAIL_CLOSED,
+                    TIMEOUT,
+                    VERIFIED,
+                    WRONG_NAME,
+                    SPREAD,
+                    WEIGHTED)),
             "auth/ca",
             TestCertificates.caSecret("auth/ca", ca));
     List<HTTPProxy> proxies =
@@ -113,7 +145,9 @@ class ExternalAuthorizationIT {
                 .authorization("auth/authz", Map.of(), a -> a.setResponseTimeout("300ms"))
                 .build(),
             terminated(VERIFIED).authorization("auth/verified", Map.of(), a -> {}).build(),
-            terminated(WRONG_NAME).authorization("auth/wrong-name", Map.of(), a -> {}).build());
+            terminated(WRONG_NAME).authorization("auth/wrong-name", Map.of(), a -> {}).build(),
+            terminated(SPREAD).authorization("auth/spread", Map.of(), a -> {}).build(),
+            terminated(WEIGHTED).authorization("auth/weighted", Map.of(), a -> {}).build());
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     XdsPublisher publisher =
         Fixtures.publishing(
@@ -129,7 +163,9 @@ class ExternalAuthorizationIT {
                     webService.name(), webService,
                     authService.name(), authService,
                     deadService.name(), deadService,
-                    tlsService.name(), tlsService),
+                    tlsService.name(), tlsService,
+                    oneService.name(), oneService,
+                    twoService.name(), twoService),
                 Map.of()),
             secrets);
     publisher.extensionServicesChanged(
@@ -137,7 +173,9 @@ class ExternalAuthorizationIT {
             Fixtures.extension("auth/authz", "authz", 9000, "h2c"),
             Fixtures.extension("auth/dead", "dead", 9000, "h2c"),
             verified("auth/verified", SERVER_NAME),
-            verified("auth/wrong-name", "other.auth.test")));
+            verified("auth/wrong-name", "other.auth.test"),
+            twoServices("auth/spread", null, null),
+            twoServices("auth/weighted", 100L, 0L)));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
@@ -154,6 +192,12 @@ class ExternalAuthorizationIT {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(() -> get(CHECKED, "/", "x-auth", "allow").startsWith("HTTP/1.1 200"));
+    // The first TLS handshake with the verified server can outlast Envoy's default 200 ms check
+    // timeout on a busy machine: made here, so that the test's requests find the connection.
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get(VERIFIED, "/", "x-auth", "allow").startsWith("HTTP/1.1 200"));
   }
 
   @AfterAll
@@ -172,6 +216,15 @@ class ExternalAuthorizationIT {
     if (tlsAuthorization != null) {
       tlsAuthorization.close();
     }
+    for (AutoCloseable c : new AutoCloseable[] {one, two, oneNamespace, twoNamespace}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // closing the rest matters more
+      }
+    }
   }
 
   /** An ExtensionService of the TLS server, h2 (the default), verified for {@code subjectName}. */
@@ -181,6 +234,16 @@ class ExternalAuthorizationIT {
     validation.setCaSecret("ca");
     validation.setSubjectName(subjectName);
     e.getSpec().setUpstreamValidation(validation);
+    return e;
+  }
+
+  /** An ExtensionService of both namespaced servers, with their weights (null: none). */
+  private static ExtensionService twoServices(String key, Long oneWeight, Long twoWeight) {
+    ExtensionService e = Fixtures.extension(key, "authz-one", 9000, "h2c");
+    e.getSpec().getServices().get(0).setWeight(oneWeight);
+    ExtensionServiceSpec.Target second = new ExtensionServiceSpec.Target("authz-two", 9000);
+    second.setWeight(twoWeight);
+    e.getSpec().getServices().add(second);
     return e;
   }
 
@@ -249,6 +312,32 @@ class ExternalAuthorizationIT {
     // Its certificate does not name other.auth.test: Envoy cannot reach it, and refuses.
     assertThat(get(WRONG_NAME, "/", "x-auth", "allow")).startsWith("HTTP/1.1 403");
     assertThat(tlsAuthorization.checks()).isEqualTo(before + 2);
+  }
+
+  @Test
+  void anExtensionServiceOfTwoServicesSpreadsChecksOverBothAndByWeight() throws IOException {
+    int oneBefore = one.checks();
+    int twoBefore = two.checks();
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(SPREAD, "/", "x-auth", "allow")).startsWith("HTTP/1.1 200").endsWith("web");
+    }
+    assertThat(get(SPREAD, "/", "x-auth", "deny")).startsWith("HTTP/1.1 403");
+    int oneSpread = one.checks() - oneBefore;
+    int twoSpread = two.checks() - twoBefore;
+    assertThat(oneSpread + twoSpread).isEqualTo(21);
+    // No weights: even shares (Envoy's weighted round robin over the two localities).
+    assertThat(oneSpread).as("checks at the first server").isBetween(5, 16);
+    assertThat(twoSpread).as("checks at the second server").isBetween(5, 16);
+
+    // Weights 100 and 0: the second server gets nothing.
+    oneBefore = one.checks();
+    twoBefore = two.checks();
+    for (int i = 0; i < 10; i++) {
+      assertThat(get(WEIGHTED, "/", "x-auth", "allow")).startsWith("HTTP/1.1 200");
+    }
+    assertThat(get(WEIGHTED, "/", "x-auth", "deny")).startsWith("HTTP/1.1 403");
+    assertThat(one.checks() - oneBefore).isEqualTo(11);
+    assertThat(two.checks() - twoBefore).isZero();
   }
 
   /** Plain HTTP has no authorization filter: every route of the host answers with a redirect. */

@@ -11,6 +11,7 @@ import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.translate.ListenerSettings;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
  * runs ({@link DnsServer}): with {@code --enable-external-name-service} a route to one is a
  * STRICT_DNS cluster, its name resolving to a backend in a network namespace; a new DNS answer
  * moves the traffic to another backend. Without the flag the proxy is invalid with Contour's reason
- * and nothing is routed.
+ * and nothing is routed. With the lookup family {@code v6} Envoy asks only for IPv6 addresses,
+ * which the test's server does not have: nothing is reached.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExternalNameIT {
@@ -40,6 +42,7 @@ class ExternalNameIT {
   private NetworkNamespace two;
   private LoopbackGateway enabled;
   private LoopbackGateway disabled;
+  private LoopbackGateway v6;
 
   @BeforeAll
   void start() {
@@ -54,7 +57,7 @@ class ExternalNameIT {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {enabled, disabled, dns, one, two}) {
+    for (AutoCloseable c : new AutoCloseable[] {enabled, disabled, v6, dns, one, two}) {
       try {
         if (c != null) {
           c.close();
@@ -76,6 +79,11 @@ class ExternalNameIT {
   }
 
   private LoopbackGateway gateway(String name, ExternalNames externalNames) {
+    return gateway(name, externalNames, DnsLookupFamily.AUTO);
+  }
+
+  private LoopbackGateway gateway(
+      String name, ExternalNames externalNames, DnsLookupFamily family) {
     return LoopbackGateway.start(
         name,
         "DELTA_GRPC",
@@ -85,7 +93,26 @@ class ExternalNameIT {
         ListenerSettings.contour(),
         new ProxyCompiler("gantry", externalNames),
         List.of(),
-        bootstrap -> Envoy.withDnsResolver(bootstrap, dns.port()));
+        bootstrap -> Envoy.withDnsResolver(bootstrap, dns.port()),
+        family);
+  }
+
+  @Test
+  void withTheV6LookupFamilyANameWithOnlyAnIpv4AddressReachesNothing() throws Exception {
+    v6 = gateway("envoy-external-name-v6", ExternalNames.ENABLED, DnsLookupFamily.V6);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> v6.envoy().admin("/clusters").contains("demo/web/"));
+    assertThat(v6.envoy().admin("/config_dump?resource=dynamic_active_clusters"))
+        .contains("\"dns_lookup_family\": \"V6_ONLY\"");
+    // The test's DNS server answers AAAA queries with no address: the cluster stays empty.
+    await()
+        .pollDelay(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> v6.get(HOST, "/").statusCode() == 503);
+    assertThat(v6.get(HOST, "/").body()).doesNotContain("one").doesNotContain("two");
   }
 
   @Test

@@ -423,13 +423,44 @@ public final class Fixtures {
       dev.gantry.xds.translate.ListenerSettings settings,
       dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
       List<dev.gantry.api.crd.contour.ExtensionService> extensions) {
+    return publishing(
+        executor,
+        server,
+        metrics,
+        listenerPort,
+        httpsPort,
+        verdicts,
+        proxies,
+        federation,
+        secrets,
+        settings,
+        compiler,
+        extensions,
+        dev.gantry.xds.ir.DnsLookupFamily.AUTO);
+  }
+
+  /** As above, DNS clusters asking for the addresses {@code family} says. */
+  public static dev.gantry.xds.publish.XdsPublisher publishing(
+      java.util.concurrent.ScheduledExecutorService executor,
+      dev.gantry.xds.server.XdsServer server,
+      dev.gantry.xds.publish.XdsMetrics metrics,
+      int listenerPort,
+      int httpsPort,
+      java.util.function.Consumer<List<dev.gantry.xds.ir.ProxyVerdict>> verdicts,
+      List<HTTPProxy> proxies,
+      dev.gantry.api.federation.FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      dev.gantry.xds.translate.ListenerSettings settings,
+      dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
+      List<dev.gantry.api.crd.contour.ExtensionService> extensions,
+      dev.gantry.xds.ir.DnsLookupFamily family) {
     dev.gantry.xds.publish.XdsPublisher publisher =
         new dev.gantry.xds.publish.XdsPublisher(
             executor,
             java.time.Duration.ofMillis(10),
             compiler,
             new dev.gantry.xds.translate.XdsAssembler(
-                "127.0.0.1", listenerPort, httpsPort, settings),
+                "127.0.0.1", listenerPort, httpsPort, settings, family),
             server,
             metrics,
             verdicts);

@@ -34,6 +34,71 @@ public final class HostileProxies {
     }
   }
 
+  /**
+   * A proxy {@code demo/x<N>} (fqdn {@code x<N>.hostile.test}) routing to Service {@code
+   * demo/ext-<N>}, an ExternalName Service of {@code externalName}: its status with the hub's
+   * {@code --enable-external-name-service} off and on.
+   */
+  public record ExternalNameCase(String name, int n, String externalName, String off, String on) {
+    @Override
+    public String toString() {
+      return name;
+    }
+
+    public String proxyName() {
+      return "x" + n;
+    }
+
+    public String service() {
+      return "ext-" + n;
+    }
+
+    public String yaml() {
+      return proxy(
+          proxyName(),
+          "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: "
+              + service()
+              + ", port: 80}]}]\n");
+    }
+  }
+
+  private static final String UNRESOLVED = "invalid: ServiceError/ServiceUnresolvedReference";
+
+  /** ExternalName Services naming the gateway's own host, or no DNS name at all. */
+  public static List<ExternalNameCase> externalNames() {
+    String[][] table = {
+      {"localhost", "localhost"},
+      {"localhost in capitals with a final dot", "LocalHost."},
+      {"localhost.localdomain", "localhost.localdomain"},
+      {"a name under localhost", "admin.localhost"},
+      {"Contour's own local name", "local.projectcontour.io"},
+      {"a loopback address", "127.0.0.1"},
+      {"a loopback address in short form", "127.1"},
+      {"the unspecified address", "0.0.0.0"},
+      {"the IPv6 loopback", "::1"},
+      {"the IPv6 loopback in brackets", "[::1]"},
+      {"a loopback address as one number", "2130706433"},
+      {"an empty name", ""},
+      {"a name of 300 characters", "a.".repeat(150)},
+      {"a label of 64 characters", "l".repeat(64) + ".example.com"},
+      {"a name with a line break and a header", "api.example.com\r\nHost: evil"},
+      {"a name with a space", "api example.com"},
+    };
+    List<ExternalNameCase> cases = new ArrayList<>();
+    for (int i = 0; i < table.length; i++) {
+      cases.add(new ExternalNameCase(table[i][0], i, table[i][1], UNRESOLVED, UNRESOLVED));
+    }
+    // A name that is fine: refused only while the flag is off.
+    cases.add(
+        new ExternalNameCase(
+            "a DNS name elsewhere: served only with the flag",
+            table.length,
+            "api.example.com",
+            UNRESOLVED,
+            "valid"));
+    return cases;
+  }
+
   private HostileProxies() {}
 
   public static List<Case> cases() {
@@ -669,6 +734,11 @@ public final class HostileProxies {
       "a health port the Service does not have, and a negative one",
       "invalid: ServiceError/ServiceUnresolvedReference, ServiceError/ServicePortInvalid",
       "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80, healthPort: 9999}], healthCheckPolicy: {path: /healthz}}, {conditions: [{prefix: /b}], services: [{name: kuard, port: 80, healthPort: -1}]}]\n"
+    },
+    {
+      "a TCP proxy's service asking for cookie rewrites it cannot do: refused, not ignored",
+      "invalid: TCPProxyError/NotImplemented",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80, cookieRewritePolicies: [{name: s, secure: true}]}]}\n"
     },
     {
       "a TCP proxy that includes its own proxy",

@@ -107,6 +107,31 @@ final class LoopbackGateway implements AutoCloseable {
       dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
       List<dev.gantry.api.crd.contour.ExtensionService> extensions,
       java.util.function.UnaryOperator<String> bootstrap) {
+    return start(
+        name,
+        apiType,
+        proxies,
+        federation,
+        secrets,
+        settings,
+        compiler,
+        extensions,
+        bootstrap,
+        dev.gantry.xds.ir.DnsLookupFamily.AUTO);
+  }
+
+  /** As above, DNS clusters asking for the addresses {@code family} says. */
+  static LoopbackGateway start(
+      String name,
+      String apiType,
+      List<HTTPProxy> proxies,
+      FederationSnapshot federation,
+      Map<String, io.fabric8.kubernetes.api.model.Secret> secrets,
+      ListenerSettings settings,
+      dev.gantry.xds.compile.httpproxy.ProxyCompiler compiler,
+      List<dev.gantry.api.crd.contour.ExtensionService> extensions,
+      java.util.function.UnaryOperator<String> bootstrap,
+      dev.gantry.xds.ir.DnsLookupFamily family) {
     LoopbackGateway gateway = new LoopbackGateway();
     try {
       gateway.server =
@@ -124,7 +149,8 @@ final class LoopbackGateway implements AutoCloseable {
               secrets,
               settings,
               compiler,
-              extensions);
+              extensions,
+              family);
       gateway.envoy =
           Envoy.start(
               name,

@@ -60,8 +60,21 @@ class RoutePoliciesIT {
         "/",
         exchange -> {
           String path = exchange.getRequestURI().getPath();
-          if (path.startsWith("/slow")) {
-            awaitRelease(); // answers only after Envoy's 300 ms response timeout
+          if (path.startsWith("/slow") || path.startsWith("/stall-silent")) {
+            awaitRelease(); // answers only after Envoy's response or idle timeout
+          } else if (path.startsWith("/stall-midway")) {
+            // Headers and a first part, then nothing until the test ends: a stalled stream.
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("first;".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            awaitRelease();
+            try {
+              exchange.getResponseBody().write("rest".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+              // Envoy reset the stream: nothing is left to send to
+            }
+            exchange.close();
+            return;
           } else if (path.startsWith("/flaky") && flakyCalls.incrementAndGet() % 2 == 1) {
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
@@ -119,7 +132,8 @@ class RoutePoliciesIT {
           exchange.getResponseBody().write(bytes);
           exchange.close();
         });
-    echo.setExecutor(Executors.newFixedThreadPool(4));
+    // Held requests (/slow, /stall-*) keep a thread each until the test ends: room for others.
+    echo.setExecutor(Executors.newFixedThreadPool(16));
     echo.start();
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
     port = Ports.freeLoopbackPort();
@@ -173,6 +187,15 @@ class RoutePoliciesIT {
     HTTPProxySpec.TimeoutPolicy timeout = new HTTPProxySpec.TimeoutPolicy();
     timeout.setResponse("300ms");
     slow.setTimeoutPolicy(timeout);
+
+    HTTPProxySpec.Route stall = new HTTPProxySpec.Route();
+    stall.getConditions().add(Fixtures.prefix("/stall"));
+    stall.getServices().add(Fixtures.routeService("echo", 80, null));
+    HTTPProxySpec.TimeoutPolicy idleStream = new HTTPProxySpec.TimeoutPolicy();
+    // Long enough for a busy machine's backend to send its first part, well short of the 5 s
+    // the held requests wait.
+    idleStream.setIdle("2s");
+    stall.setTimeoutPolicy(idleStream);
 
     HTTPProxySpec.Route flaky = new HTTPProxySpec.Route();
     flaky.getConditions().add(Fixtures.prefix("/flaky-retried"));
@@ -263,6 +286,7 @@ class RoutePoliciesIT {
         .rawRoute(strict)
         .rawRoute(route)
         .rawRoute(slow)
+        .rawRoute(stall)
         .rawRoute(flaky)
         .rawRoute(idle)
         .route("/", "echo", 80, null)
@@ -440,6 +464,35 @@ class RoutePoliciesIT {
     }
     assertThat(plain).contains(503, 200);
     assertThat(retried).containsOnly(200);
+  }
+
+  @Test
+  void anIdleTimeoutEndsAStreamThatStopsSendingWith504OrAReset() throws Exception {
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/").statusCode() == 200);
+
+    // No answer at all: after timeoutPolicy.idle (2 s) Envoy gives up on the waiting upstream
+    // request with 504 and its stream idle timeout's body (a response timeout says "upstream
+    // request timeout"), as with Contour's route idle_timeout.
+    HttpResponse<String> silent = get("/stall-silent");
+    assertThat(silent.statusCode()).isEqualTo(504);
+    assertThat(silent.body()).isEqualTo("stream timeout");
+
+    // Headers and part of the body, then nothing: the stream is reset after 2 s, before the
+    // backend would go on (5 s), so the client sees the first part and the end of the
+    // connection, never the rest.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(4_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /stall-midway HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200").contains("first;").doesNotContain("rest");
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.LoadBalancerPolicy;
 import dev.gantry.api.crd.contour.TCPHealthCheckPolicy;
 import dev.gantry.api.crd.contour.TCPProxy;
 import dev.gantry.api.crd.contour.TCPProxyInclude;
@@ -33,12 +34,16 @@ import org.junit.jupiter.api.TestInstance;
  * A TCP proxy's {@code healthCheckPolicy} through a real Envoy: Envoy terminates TLS and forwards
  * the stream to a service of two endpoints, one of which accepts no connection. Envoy's TCP checks
  * find it, and every stream then reaches the live one. A second root's TCP proxy is another proxy's
- * ({@code tcpproxy.include}).
+ * ({@code tcpproxy.include}). With {@code tcpproxy.loadBalancerPolicy} RoundRobin the streams reach
+ * both endpoints of a service; Cookie, which cannot hash a stream, is ignored with a warning as in
+ * Contour.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TcpProxyPoliciesIT {
   private static final String HOST = "tcp.example.com";
   private static final String INCLUDING = "including.example.com";
+  private static final String BALANCED = "balanced.example.com";
+  private static final String HASHED = "hashed.example.com";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final XdsMetrics metrics = new XdsMetrics();
@@ -53,6 +58,29 @@ class TcpProxyPoliciesIT {
   void start() throws IOException {
     int live = backends.start("live");
     int solo = backends.start("solo");
+    int left = backends.start("left");
+    int right = backends.start("right");
+    FederatedService two =
+        Fixtures.service("demo/two")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "127.0.0.1:" + left, "127.0.0.1:" + right)
+            .build();
+    // tcpproxy.loadBalancerPolicy: RoundRobin, and Cookie, which cannot hash a stream (ignored
+    // with a warning as Contour does: round robin).
+    HTTPProxy balanced =
+        Fixtures.proxy("demo/balanced")
+            .fqdn(BALANCED)
+            .tls("balanced", null, null)
+            .tcpProxy("two", 80, null)
+            .build();
+    balanced.getSpec().getTcpproxy().setLoadBalancerPolicy(strategy("RoundRobin"));
+    HTTPProxy hashed =
+        Fixtures.proxy("demo/hashed")
+            .fqdn(HASHED)
+            .tls("balanced", null, null)
+            .tcpProxy("two", 80, null)
+            .build();
+    hashed.getSpec().getTcpproxy().setLoadBalancerPolicy(strategy("Cookie"));
     try (ServerSocket closed = new ServerSocket()) {
       closed.bind(new InetSocketAddress("127.0.0.1", 0));
       deadPort = closed.getLocalPort();
@@ -93,27 +121,36 @@ class TcpProxyPoliciesIT {
         Ports.freeLoopbackPort(),
         httpsPort,
         verdicts::set,
-        List.of(proxy, including, target),
+        List.of(proxy, including, target, balanced, hashed),
         new FederationSnapshot(
-            Map.of(pair.name(), pair, soloService.name(), soloService), Map.of()),
+            Map.of(pair.name(), pair, soloService.name(), soloService, two.name(), two), Map.of()),
         Map.of(
             "demo/serving",
             TestCertificates.tlsSecret("demo/serving", TestCertificates.rsa("tcp", HOST)),
             "demo/including",
             TestCertificates.tlsSecret(
-                "demo/including", TestCertificates.rsa("including", INCLUDING))));
+                "demo/including", TestCertificates.rsa("including", INCLUDING)),
+            "demo/balanced",
+            TestCertificates.tlsSecret(
+                "demo/balanced", TestCertificates.rsa("balanced", BALANCED, HASHED))));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(verdicts.get())
-                    .hasSize(3)
+                    .hasSize(5)
                     .allSatisfy(v -> assertThat(v.valid()).as(v.name()).isTrue()));
     envoy =
         Envoy.start(
             "envoy-tcp-policies",
             Envoy.adsBootstrap("envoy-tcp-policies", "DELTA_GRPC", server.port()),
             Testbed.workDirectory().resolve("tcp-policies-" + System.nanoTime()));
+  }
+
+  private static LoadBalancerPolicy strategy(String name) {
+    LoadBalancerPolicy policy = new LoadBalancerPolicy();
+    policy.setStrategy(name);
+    return policy;
   }
 
   @AfterAll
@@ -138,6 +175,33 @@ class TcpProxyPoliciesIT {
                 assertThat(TlsClient.to(httpsPort, INCLUDING).get(INCLUDING, "/"))
                     .startsWith("HTTP/1.1 200")
                     .endsWith("solo"));
+  }
+
+  @Test
+  void roundRobinSpreadsStreamsOverBothEndpointsAndAHashingStrategyIsIgnoredAsContour()
+      throws Exception {
+    for (String host : List.of(BALANCED, HASHED)) {
+      java.util.Set<String> reached = new java.util.TreeSet<>();
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                String answer = TlsClient.to(httpsPort, host).get(host, "/");
+                assertThat(answer).startsWith("HTTP/1.1 200");
+                reached.add(answer.substring(answer.lastIndexOf('\n') + 1));
+                return reached.size() == 2;
+              });
+      assertThat(reached).as(host).containsExactly("left", "right");
+    }
+    // Cookie cannot hash a stream: a warning, the proxy valid, its cluster round robin.
+    ProxyVerdict hashedVerdict =
+        verdicts.get().stream().filter(v -> v.name().equals("hashed")).findFirst().orElseThrow();
+    assertThat(hashedVerdict.warnings())
+        .extracting(e -> e.type() + "/" + e.reason())
+        .containsExactly("TCPProxyError/IgnoredField");
+    assertThat(envoy.admin("/config_dump?resource=dynamic_active_clusters"))
+        .doesNotContain("RING_HASH");
   }
 
   @Test

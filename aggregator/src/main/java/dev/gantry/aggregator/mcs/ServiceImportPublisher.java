@@ -5,6 +5,7 @@ import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.FederationUpdate;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.runtime.Writes;
 import dev.gantry.runtime.informer.OptionalInformer;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -224,22 +224,12 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     }
   }
 
-  /** Waits for every write; whether all succeeded. */
+  /**
+   * Waits for every write, never for ever (a write that makes no progress for {@link Writes#STALL}
+   * is given up with the rest, and retried); whether all succeeded.
+   */
   private static boolean allSucceeded(List<Future<Boolean>> writes) {
-    boolean all = true;
-    for (Future<Boolean> write : writes) {
-      try {
-        all &= write.get();
-      } catch (ExecutionException e) {
-        log.warn("ServiceImport write failed", e.getCause());
-        all = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        writes.forEach(w -> w.cancel(true));
-        return false;
-      }
-    }
-    return all;
+    return Writes.await(writes, Writes.STALL, log, "ServiceImport write").allSucceeded();
   }
 
   /** Logs a collision once while it lasts. */

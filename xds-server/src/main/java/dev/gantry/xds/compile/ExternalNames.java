@@ -92,6 +92,14 @@ public enum ExternalNames {
           problem = "is an ExternalName service that points to localhost, this is not allowed";
           break;
         }
+        if (!dnsName(host) && !IpLiterals.ipLiteral(host)) {
+          // The apiserver lets no such name into a Service; one that got here anyway (a mirror
+          // written by hand) would be an address Envoy rejects, or a name no resolver answers.
+          problem =
+              "is an ExternalName service whose name is not a DNS name (letters, digits and"
+                  + " hyphens in labels of 1 to 63 characters, at most 253 in all)";
+          break;
+        }
       }
     }
     if (problem != null) {
@@ -107,6 +115,28 @@ public enum ExternalNames {
       targets.add(new Upstream.DnsTarget(c.cluster(), c.priority(), c.weight(), c.externalName()));
     }
     return targets;
+  }
+
+  /** Whether {@code host} is a DNS host name (RFC 1123), any case, with or without a final dot. */
+  static boolean dnsName(String host) {
+    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    if (h.isEmpty() || h.length() > 253) {
+      return false;
+    }
+    for (String label : h.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+        return false;
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        boolean ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+        if (!ok) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

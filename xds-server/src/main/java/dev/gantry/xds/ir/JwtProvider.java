@@ -49,12 +49,4 @@ public record JwtProvider(
       }
     }
   }
-
-  /** Contour's {@code dnsLookupFamily} values; AUTO is Envoy's default. */
-  public enum DnsLookupFamily {
-    AUTO,
-    V4,
-    V6,
-    ALL
-  }
 }

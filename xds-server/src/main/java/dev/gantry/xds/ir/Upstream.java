@@ -24,6 +24,9 @@ import java.util.Objects;
  *     {@code healthPort}); null for {@code port}
  * @param dns the DNS names Envoy resolves itself, one per source cluster, when the service is an
  *     ExternalName Service (a {@code STRICT_DNS} cluster); empty for a cluster of endpoints (EDS)
+ * @param shares the services whose endpoints the cluster spreads requests over in proportion to
+ *     their weights (an ExtensionService naming several Services); empty for the one service of
+ *     {@code service}, {@code port} and {@code federated}, which are then the first share's
  */
 public record Upstream(
     String name,
@@ -37,7 +40,8 @@ public record Upstream(
     UpstreamTls tls,
     SlowStart slowStart,
     ServicePortSpec healthPort,
-    List<DnsTarget> dns) {
+    List<DnsTarget> dns,
+    List<Share> shares) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
@@ -49,6 +53,114 @@ public record Upstream(
       throw new IllegalArgumentException(name + ": a health port needs a health check");
     }
     dns = List.copyOf(dns);
+    shares = List.copyOf(shares);
+    if (!shares.isEmpty() && !dns.isEmpty()) {
+      throw new IllegalArgumentException(name + ": shares of services are clusters of endpoints");
+    }
+  }
+
+  /** An upstream over one service, of endpoints or (with {@code dns}) of DNS names. */
+  public Upstream(
+      String name,
+      FederatedService service,
+      ServicePortSpec port,
+      boolean federated,
+      Strategy strategy,
+      Duration idleConnectionTimeout,
+      UpstreamProtocol protocol,
+      HealthCheck healthCheck,
+      UpstreamTls tls,
+      SlowStart slowStart,
+      ServicePortSpec healthPort,
+      List<DnsTarget> dns) {
+    this(
+        name,
+        service,
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        tls,
+        slowStart,
+        healthPort,
+        dns,
+        List.of());
+  }
+
+  /**
+   * One of several services of an upstream: its endpoints at {@code port} get {@code weight} parts
+   * of the requests (Contour's ExtensionService {@code services[].weight}; 0 gets none while
+   * another has a weight).
+   *
+   * @param service the service as merged now; null in an upstream's shape (see {@link
+   *     #withService})
+   */
+  public record Share(
+      FederatedService service, ServicePortSpec port, boolean federated, long weight) {
+    public Share {
+      if (weight < 0) {
+        throw new IllegalArgumentException("negative weight " + weight);
+      }
+    }
+
+    Share withService(FederatedService current) {
+      return new Share(current, port, federated, weight);
+    }
+  }
+
+  /**
+   * The shares of this upstream's endpoints: its {@link #shares}, or its one service as the only
+   * share.
+   */
+  public List<Share> members() {
+    return shares.isEmpty() ? List.of(new Share(service, port, federated, 1)) : shares;
+  }
+
+  /**
+   * The services whose endpoints make this upstream's assignment, in order: what changes it. Null
+   * elements are services left out of a shape.
+   */
+  public List<FederatedService> sources() {
+    if (shares.isEmpty()) {
+      return java.util.Collections.singletonList(service);
+    }
+    List<FederatedService> out = new java.util.ArrayList<>(shares.size());
+    shares.forEach(s -> out.add(s.service()));
+    return out;
+  }
+
+  /**
+   * This upstream over {@code current}, its services as now merged in the order of {@link
+   * #members}: for the endpoints of an upstream of several services, one of which changed.
+   */
+  public Upstream withServices(List<FederatedService> current) {
+    if (current.size() != members().size()) {
+      throw new IllegalArgumentException(
+          name + ": " + current.size() + " services for " + members().size());
+    }
+    if (shares.isEmpty()) {
+      return withService(current.get(0));
+    }
+    List<Share> now = new java.util.ArrayList<>(shares.size());
+    for (int i = 0; i < shares.size(); i++) {
+      now.add(shares.get(i).withService(current.get(i)));
+    }
+    return new Upstream(
+        name,
+        now.get(0).service(),
+        port,
+        federated,
+        strategy,
+        idleConnectionTimeout,
+        protocol,
+        healthCheck,
+        tls,
+        slowStart,
+        healthPort,
+        dns,
+        now);
   }
 
   /** An upstream of endpoints (EDS) whose health checks go to {@code healthPort} (null: port). */
@@ -188,6 +300,14 @@ public record Upstream(
    * change without any route changing.
    */
   public Upstream withService(FederatedService current) {
+    List<Share> now = shares;
+    if (!shares.isEmpty()) {
+      // Only an upstream's shape (current null) sets every share's service at once.
+      if (current != null) {
+        throw new IllegalArgumentException(name + ": an upstream of shares takes withServices");
+      }
+      now = shares.stream().map(s -> s.withService(null)).toList();
+    }
     return new Upstream(
         name,
         current,
@@ -200,7 +320,8 @@ public record Upstream(
         tls,
         slowStart,
         healthPort,
-        dns);
+        dns,
+        now);
   }
 
   /** An upstream speaking HTTP/1.1 in clear text, without health checks. */

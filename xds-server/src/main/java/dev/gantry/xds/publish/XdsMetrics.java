@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class XdsMetrics {
   private final PrometheusMeterRegistry registry;
   private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
+  private static final int UNREGISTERED = -1;
+  private final AtomicInteger rateLimitServiceValid = new AtomicInteger(UNREGISTERED);
 
   public XdsMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -112,6 +114,22 @@ public final class XdsMetrics {
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry)
         .record(sinceSeen.isNegative() ? Duration.ZERO : sinceSeen);
+  }
+
+  /**
+   * Whether the hub's rate limit service (its ExtensionService) is valid: the series exists only on
+   * a hub that has one.
+   */
+  public void rateLimitServiceValid(boolean valid) {
+    if (rateLimitServiceValid.getAndSet(valid ? 1 : 0) == UNREGISTERED) {
+      Gauge.builder("gantry.rate.limit.service.valid", rateLimitServiceValid, AtomicInteger::get)
+          .description(
+              "1 when the hub's rate limit service (--rate-limit-service) is a valid"
+                  + " ExtensionService, 0 when it is missing or invalid: global rate limits, and"
+                  + " with --rate-limit-default-global-policy every host without its own policy,"
+                  + " are then invalid")
+          .register(registry);
+    }
   }
 
   /** One snapshot build: full (listeners, routes, clusters) or endpoints only. */

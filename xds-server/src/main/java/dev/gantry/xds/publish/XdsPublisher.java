@@ -52,6 +52,7 @@ public final class XdsPublisher {
   private final ProxyCompiler proxyCompiler;
   private final IngressCompiler compiler;
   private final IngressWarningLog ingressWarnings;
+  private final RateLimitServiceLog rateLimitLog;
   private final XdsAssembler assembler;
   private final XdsSink sink;
   private final XdsMetrics metrics;
@@ -132,6 +133,7 @@ public final class XdsPublisher {
       Consumer<List<ExtensionServices.Verdict>> extensionVerdicts) {
     this.extensionVerdicts = extensionVerdicts;
     this.ingressWarnings = new IngressWarningLog(newIngressWarnings);
+    this.rateLimitLog = new RateLimitServiceLog(compiler.rateLimitService(), metrics);
     this.executor = executor;
     this.builds = new Holdoff(executor, holdoff, this::build);
     this.proxyCompiler = compiler;
@@ -393,6 +395,8 @@ public final class XdsPublisher {
       extensionVerdicts.accept(result.extensionVerdicts());
       gatewayApiStatuses.accept(result.gatewayApiStatuses());
       ingressWarnings.update(result.warnings());
+      // The table counts through the rate limit service only when its ExtensionService is valid.
+      rateLimitLog.update(result.table().rateLimitService() != null);
     } catch (RuntimeException e) {
       log.error("building the xDS snapshot failed; the previous one keeps serving", e);
     }
@@ -426,6 +430,8 @@ public final class XdsPublisher {
       boolean federated,
       Map<ServiceName, FederatedService> services,
       List<Upstream> out) {
+    Set<String> added = new HashSet<>();
+    out.forEach(u -> added.add(u.name()));
     for (ServiceName name : names) {
       FederatedService now = services.get(name);
       if (now == null) {
@@ -433,9 +439,33 @@ public final class XdsPublisher {
       }
       for (Upstream u :
           upstreamsByService.getOrDefault(new ServiceKey(name, federated), List.of())) {
-        out.add(u.withService(now));
+        if (u.shares().isEmpty()) {
+          out.add(u.withService(now));
+        } else if (added.add(u.name())) {
+          // Several services (an ExtensionService's): each as now merged, once however many
+          // of them changed.
+          Upstream current = current(u);
+          if (current != null) {
+            out.add(current);
+          }
+        }
       }
     }
+  }
+
+  /** An upstream of several services over each as now merged; null when one is gone. */
+  private Upstream current(Upstream u) {
+    List<FederatedService> now = new ArrayList<>();
+    for (Upstream.Share share : u.members()) {
+      FederatedService service =
+          (share.federated() ? federation.federated() : federation.hubServices())
+              .get(share.service().name());
+      if (service == null) {
+        return null;
+      }
+      now.add(service);
+    }
+    return u.withServices(now);
   }
 
   /** A service as an upstream names it: federated (every cluster) or one hub Service. */
@@ -444,10 +474,12 @@ public final class XdsPublisher {
   private static Map<ServiceKey, List<Upstream>> byService(RoutingTable table) {
     Map<ServiceKey, List<Upstream>> index = new HashMap<>();
     for (Upstream u : table.upstreams().values()) {
-      index
-          .computeIfAbsent(
-              new ServiceKey(u.service().name(), u.federated()), k -> new ArrayList<>())
-          .add(u);
+      for (Upstream.Share share : u.members()) {
+        index
+            .computeIfAbsent(
+                new ServiceKey(share.service().name(), share.federated()), k -> new ArrayList<>())
+            .add(u);
+      }
     }
     return index;
   }

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
@@ -35,6 +36,15 @@ public final class ClusterTranslator {
   }
 
   static Cluster cluster(Upstream upstream) {
+    return cluster(upstream, DnsLookupFamily.AUTO);
+  }
+
+  /**
+   * The cluster of {@code upstream}; a DNS cluster (an ExternalName Service) asks DNS for the
+   * addresses {@code dnsLookupFamily} says (the hub's {@code --external-name-dns-lookup-family},
+   * Contour's {@code cluster.dnsLookupFamily}).
+   */
+  static Cluster cluster(Upstream upstream, DnsLookupFamily dnsLookupFamily) {
     Cluster.Builder cluster = Cluster.newBuilder();
     HttpProtocolOptions httpOptions = UpstreamProtocols.httpOptions(upstream);
     if (httpOptions != null) {
@@ -64,6 +74,7 @@ public final class ClusterTranslator {
       // address each gives (STRICT_DNS), so the load assignment is part of the cluster.
       cluster
           .setType(Cluster.DiscoveryType.STRICT_DNS)
+          .setDnsLookupFamily(JwtAuthentications.family(dnsLookupFamily))
           .setLoadAssignment(EndpointTranslator.dnsAssignment(upstream));
     } else {
       cluster

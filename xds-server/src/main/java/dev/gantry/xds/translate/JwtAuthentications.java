@@ -2,6 +2,7 @@ package dev.gantry.xds.translate;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.JwtProvider;
 import dev.gantry.xds.ir.RoutingTable;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -119,7 +120,7 @@ final class JwtAuthentications {
     return cluster.build();
   }
 
-  private static Cluster.DnsLookupFamily family(JwtProvider.DnsLookupFamily family) {
+  static Cluster.DnsLookupFamily family(DnsLookupFamily family) {
     return switch (family) {
       case AUTO -> Cluster.DnsLookupFamily.AUTO;
       case V4 -> Cluster.DnsLookupFamily.V4_ONLY;

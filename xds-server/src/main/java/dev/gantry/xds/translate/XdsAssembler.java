@@ -1,6 +1,7 @@
 package dev.gantry.xds.translate;
 
 import dev.gantry.api.federation.FederatedService;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -62,6 +63,7 @@ public final class XdsAssembler {
   private final int listenerPort;
   private final int httpsPort;
   private final ListenerSettings settings;
+  private final DnsLookupFamily dnsLookupFamily;
   private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets;
   private String secretsVersion;
   private Shape lastShape;
@@ -83,7 +85,7 @@ public final class XdsAssembler {
   private final Memo<RoutingTable.VirtualHost, RouteConfiguration> hostConfigs = new Memo<>();
   private final Memo<Upstream, Cluster> clusterMemo = new Memo<>();
   private final ContentVersions versions = new ContentVersions();
-  private final Map<String, FederatedService> lastServices = new HashMap<>();
+  private final Map<String, List<FederatedService>> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
   /**
@@ -92,10 +94,24 @@ public final class XdsAssembler {
    */
   public XdsAssembler(
       String listenerAddress, int listenerPort, int httpsPort, ListenerSettings settings) {
+    this(listenerAddress, listenerPort, httpsPort, settings, DnsLookupFamily.AUTO);
+  }
+
+  /**
+   * As the other constructors, DNS clusters (ExternalName Services) asking DNS for the addresses
+   * {@code dnsLookupFamily} says.
+   */
+  public XdsAssembler(
+      String listenerAddress,
+      int listenerPort,
+      int httpsPort,
+      ListenerSettings settings,
+      DnsLookupFamily dnsLookupFamily) {
     this.listenerAddress = listenerAddress;
     this.listenerPort = listenerPort;
     this.httpsPort = httpsPort;
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.dnsLookupFamily = Objects.requireNonNull(dnsLookupFamily, "dnsLookupFamily");
   }
 
   /** As the other constructor, with Contour's listener settings. */
@@ -105,7 +121,7 @@ public final class XdsAssembler {
 
   /** A new assembler of the same listeners, sharing nothing with this one. */
   public XdsAssembler fresh() {
-    return new XdsAssembler(listenerAddress, listenerPort, httpsPort, settings);
+    return new XdsAssembler(listenerAddress, listenerPort, httpsPort, settings, dnsLookupFamily);
   }
 
   public Assembly assemble(RoutingTable table) {
@@ -146,7 +162,10 @@ public final class XdsAssembler {
     hostRoutes = RouteTranslator.perHost(table, h -> hostConfigs.get(h, RouteTranslator::perHost));
     List<Cluster> upstreamClusters =
         table.upstreams().values().stream()
-            .map(u -> clusterMemo.get(u.withService(null), ClusterTranslator::cluster))
+            .map(
+                u ->
+                    clusterMemo.get(
+                        u.withService(null), k -> ClusterTranslator.cluster(k, dnsLookupFamily)))
             .sorted(Comparator.comparing(Cluster::getName))
             .toList();
     // Key set clusters of JWT providers: Envoy's alone, proxyless clients verify no tokens.
@@ -206,17 +225,17 @@ public final class XdsAssembler {
    * returns the names of those no upstream has any more.
    */
   private Set<String> assignments(RoutingTable table, List<ClusterLoadAssignment> changed) {
-    Map<String, FederatedService> seen = new HashMap<>();
+    Map<String, List<FederatedService>> seen = new HashMap<>();
     for (Upstream upstream : table.upstreams().values()) {
       if (upstream.resolvedByDns()) {
         continue; // its cluster holds its names: no assignment of its own
       }
       ClusterLoadAssignment cla = lastAssignments.get(upstream.name());
-      if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
+      if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.sources())) {
         cla = EndpointTranslator.translate(upstream);
         changed.add(cla);
       }
-      seen.put(upstream.name(), upstream.service());
+      seen.put(upstream.name(), upstream.sources());
       lastAssignments.put(upstream.name(), cla);
     }
     Set<String> removed = new TreeSet<>(lastAssignments.keySet());
@@ -236,11 +255,11 @@ public final class XdsAssembler {
     List<ClusterLoadAssignment> changed = new ArrayList<>();
     for (Upstream upstream : upstreams) {
       if (!lastAssignments.containsKey(upstream.name())
-          || Objects.equals(lastServices.get(upstream.name()), upstream.service())) {
+          || Objects.equals(lastServices.get(upstream.name()), upstream.sources())) {
         continue;
       }
       ClusterLoadAssignment cla = EndpointTranslator.translate(upstream);
-      lastServices.put(upstream.name(), upstream.service());
+      lastServices.put(upstream.name(), upstream.sources());
       lastAssignments.put(upstream.name(), cla);
       changed.add(cla);
     }

@@ -244,6 +244,135 @@ class XdsPublisherTest {
         .getReason();
   }
 
+  @Test
+  void anExtensionOfSeveralServicesGetsEachAsNowMergedWhenOnlyEndpointsChange() throws Exception {
+    java.util.Map<String, io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment> last =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    XdsSink sink =
+        new XdsSink() {
+          @Override
+          public void endpoints(
+              java.util.Collection<io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment>
+                  changed,
+              java.util.Collection<String> removed,
+              java.util.Map<String, java.util.Map<String, java.time.Instant>> seen) {
+            changed.forEach(c -> last.put(c.getClusterName(), c));
+          }
+
+          @Override
+          public void publish(
+              io.envoyproxy.controlplane.cache.v3.Snapshot envoy,
+              io.envoyproxy.controlplane.cache.v3.Snapshot proxyless) {}
+        };
+    XdsPublisher publisher =
+        new XdsPublisher(
+            executor,
+            Duration.ZERO,
+            new ProxyCompiler("gantry"),
+            new XdsAssembler("127.0.0.1", 8080, 8443),
+            sink,
+            new XdsMetrics(),
+            verdicts::add);
+    dev.gantry.api.crd.contour.ExtensionService ext =
+        Fixtures.extension("demo/authz", "authz-a", 9000, "h2c");
+    ext.getSpec()
+        .getServices()
+        .add(new dev.gantry.api.crd.contour.ExtensionServiceSpec.Target("authz-b", 9000));
+    publisher.extensionServicesChanged(List.of(ext));
+    dev.gantry.xds.TestCertificates.Issued cert =
+        dev.gantry.xds.TestCertificates.rsa("web", "web.example");
+    publisher.secretsChanged(
+        java.util.Map.of(
+            "demo/cert", dev.gantry.xds.TestCertificates.tlsSecret("demo/cert", cert)));
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/web")
+                .fqdn("web.example")
+                .tls("cert", null, null)
+                .route("/", "kuard", 80, null)
+                .authorization("demo/authz", java.util.Map.of(), a -> {})
+                .build()));
+    java.util.Map<dev.gantry.api.federation.ServiceName, dev.gantry.api.federation.FederatedService>
+        services = new java.util.HashMap<>();
+    services.put(service("demo/kuard"), federated("demo/kuard"));
+    services.put(service("demo/authz-a"), grpc("demo/authz-a", "198.18.1.1"));
+    services.put(service("demo/authz-b"), grpc("demo/authz-b", "198.18.2.1"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> verdicts.size() == 1 && last.containsKey("extension/demo/authz"));
+    assertThat(verdicts.get(0).get(0).valid()).isTrue();
+    assertThat(addresses(last.get("extension/demo/authz")))
+        .containsExactly("198.18.1.1", "198.18.2.1");
+
+    // Endpoints alone change, of one service and then of the other: each assignment holds both
+    // services as they are now, not as the last full build saw the one that did not change.
+    services.put(service("demo/authz-b"), grpc("demo/authz-b", "198.18.2.2"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> addresses(last.get("extension/demo/authz")).contains("198.18.2.2"));
+    services.put(service("demo/authz-a"), grpc("demo/authz-a", "198.18.1.2"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> addresses(last.get("extension/demo/authz")).contains("198.18.1.2"));
+    assertThat(addresses(last.get("extension/demo/authz")))
+        .containsExactly("198.18.1.2", "198.18.2.2");
+    drain();
+    assertThat(verdicts).as("endpoints only: nothing compiled again").hasSize(1);
+  }
+
+  @Test
+  void aRateLimitServiceThatIsMissingShowsInTheGaugeUntilItsExtensionServiceIsValid()
+      throws Exception {
+    XdsMetrics hubMetrics = new XdsMetrics();
+    XdsPublisher publisher =
+        new XdsPublisher(
+            executor,
+            Duration.ZERO,
+            new ProxyCompiler(
+                "gantry", dev.gantry.xds.compile.httpproxy.RateLimitService.of("demo/limits")),
+            new XdsAssembler("127.0.0.1", 8080, 8443),
+            server,
+            hubMetrics,
+            verdicts::add);
+    java.util.Map<dev.gantry.api.federation.ServiceName, dev.gantry.api.federation.FederatedService>
+        services = new java.util.HashMap<>();
+    services.put(service("demo/kuard"), federated("demo/kuard"));
+    services.put(service("demo/ratelimit"), grpc("demo/ratelimit", "198.18.3.1"));
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> hubMetrics.scrape().contains("gantry_rate_limit_service_valid 0.0"));
+
+    publisher.extensionServicesChanged(
+        List.of(Fixtures.extension("demo/limits", "ratelimit", 9000, "h2c")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> hubMetrics.scrape().contains("gantry_rate_limit_service_valid 1.0"));
+  }
+
+  private static List<String> addresses(
+      io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment cla) {
+    return cla.getEndpointsList().stream()
+        .flatMap(l -> l.getLbEndpointsList().stream())
+        .map(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
+        .toList();
+  }
+
+  private static dev.gantry.api.federation.FederatedService grpc(String name, String address) {
+    return Fixtures.service(name)
+        .port("grpc", 9000)
+        .cluster("east", 0, 1, "grpc", address + ":9000")
+        .build();
+  }
+
   private static dev.gantry.api.federation.ServiceName service(String name) {
     String[] parts = name.split("/");
     return dev.gantry.api.federation.ServiceName.of(parts[0], parts[1]);

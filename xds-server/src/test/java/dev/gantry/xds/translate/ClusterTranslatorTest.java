@@ -183,6 +183,44 @@ class ClusterTranslatorTest {
                 .build());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(dev.gantry.xds.ir.DnsLookupFamily.class)
+  void aDnsClusterAsksForTheHubsLookupFamilyAsContourMapsIt(
+      dev.gantry.xds.ir.DnsLookupFamily family) {
+    FederatedService ext =
+        service("demo/ext").port("http", 80).externalName("east", 0, 1, "a.example.com").build();
+    Upstream upstream =
+        new Upstream(
+            "demo/ext/80/0123456789",
+            ext,
+            ext.ports().get(0),
+            true,
+            Upstream.Strategy.ROUND_ROBIN,
+            null,
+            dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
+            null,
+            null,
+            null,
+            null,
+            List.of(new Upstream.DnsTarget("east", 0, 1, "a.example.com")));
+    Cluster.DnsLookupFamily expected =
+        switch (family) {
+          case AUTO -> Cluster.DnsLookupFamily.AUTO;
+          case V4 -> Cluster.DnsLookupFamily.V4_ONLY;
+          case V6 -> Cluster.DnsLookupFamily.V6_ONLY;
+          case ALL -> Cluster.DnsLookupFamily.ALL;
+        };
+
+    assertThat(ClusterTranslator.cluster(upstream, family).getDnsLookupFamily())
+        .isEqualTo(expected);
+    // A cluster of endpoints has no lookups: the field stays unset.
+    Upstream eds = new Upstream("demo/kuard/80/0123456789", ext, ext.ports().get(0), true);
+    assertThat(
+            ClusterTranslator.cluster(eds, family)
+                .hasField(Cluster.getDescriptor().findFieldByName("dns_lookup_family")))
+        .isFalse();
+  }
+
   @Test
   void proxylessClientsGetNoDnsCluster() {
     Cluster dns =

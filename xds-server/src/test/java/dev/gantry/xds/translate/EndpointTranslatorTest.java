@@ -293,7 +293,91 @@ class EndpointTranslatorTest {
             upstream(
                 service("demo/kuard").port("http", 80).cluster("east", 0, 1, "http").build(),
                 "http"),
-            cla()));
+            cla()),
+        new Case(
+            "several services without weights: each service's localities get an even part",
+            shared(
+                share(
+                    service("auth/a")
+                        .port("grpc", 9000)
+                        .cluster("east", 0, 1, "grpc", "10.0.0.1:9000")
+                        .cluster("west", 0, 3, "grpc", "10.1.0.1:9000")
+                        .build(),
+                    0),
+                share(
+                    service("auth/b")
+                        .port("grpc", 9001)
+                        .cluster("east", 0, 1, "grpc", "10.2.0.1:9001")
+                        .build(),
+                    0)),
+            cla(
+                locality("east", 0, 125_000, healthy("10.0.0.1", 9000)),
+                locality("west", 0, 375_000, healthy("10.1.0.1", 9000)),
+                locality("east", 0, 500_000, healthy("10.2.0.1", 9001)))),
+        new Case(
+            "several services by weight; a weight of 0 beside others gets nothing, as Contour",
+            shared(
+                share(
+                    service("auth/a")
+                        .port("grpc", 9000)
+                        .cluster("east", 0, 1, "grpc", "10.0.0.1:9000")
+                        .build(),
+                    3),
+                share(
+                    service("auth/b")
+                        .port("grpc", 9000)
+                        .cluster("east", 0, 1, "grpc", "10.2.0.1:9000")
+                        .build(),
+                    1),
+                share(
+                    service("auth/c")
+                        .port("grpc", 9000)
+                        .cluster("east", 0, 1, "grpc", "10.3.0.1:9000")
+                        .build(),
+                    0)),
+            cla(
+                locality("east", 0, 750_000, healthy("10.0.0.1", 9000)),
+                locality("east", 0, 250_000, healthy("10.2.0.1", 9000)))),
+        new Case(
+            "several services: a tiny share keeps a weight of 1, priorities stay dense across them",
+            shared(
+                share(
+                    service("auth/a")
+                        .port("grpc", 9000)
+                        .cluster("east", 2, 1, "grpc", "10.0.0.1:9000")
+                        .build(),
+                    1_000_000),
+                share(
+                    service("auth/b")
+                        .port("grpc", 9000)
+                        .cluster("east", 4, 1, "grpc", "10.2.0.1:9000")
+                        .build(),
+                    1)),
+            cla(
+                locality("east", 0, 999_999, healthy("10.0.0.1", 9000)),
+                locality("east", 1, 1, healthy("10.2.0.1", 9000)))));
+  }
+
+  private static Upstream.Share share(FederatedService service, long weight) {
+    return new Upstream.Share(service, service.ports().get(0), true, weight);
+  }
+
+  private static Upstream shared(Upstream.Share... shares) {
+    Upstream.Share first = shares[0];
+    return new Upstream(
+        NAME,
+        first.service(),
+        first.port(),
+        true,
+        Upstream.Strategy.ROUND_ROBIN,
+        null,
+        dev.gantry.xds.ir.UpstreamProtocol.H2C,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of(shares));
   }
 
   private static Upstream upstream(FederatedService service, String portName) {

@@ -3,6 +3,7 @@ package dev.gantry.xds.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.JwtProvider;
 import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
@@ -68,7 +69,7 @@ class JwtAuthenticationsTest {
               "dnsname/https/idp.example/0123456789",
               "idp.example",
               443,
-              JwtProvider.DnsLookupFamily.V4,
+              DnsLookupFamily.V4,
               new UpstreamTls(
                   "idp.example",
                   new UpstreamTls.Validation("demo/ca", "CA PEM", List.of("idp.example")))));
@@ -83,11 +84,7 @@ class JwtAuthenticationsTest {
           null,
           false,
           new JwtProvider.JwksCluster(
-              "dnsname/http/127.0.0.1:8080",
-              "127.0.0.1",
-              8080,
-              JwtProvider.DnsLookupFamily.AUTO,
-              null));
+              "dnsname/http/127.0.0.1:8080", "127.0.0.1", 8080, DnsLookupFamily.AUTO, null));
 
   private static RoutingTable.Route route(
       String prefix, boolean permitInsecure, RoutingTable.JwtPolicy policy) {

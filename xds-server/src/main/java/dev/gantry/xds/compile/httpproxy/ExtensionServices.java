@@ -90,6 +90,18 @@ public final class ExtensionServices {
     }
   }
 
+  /** A Service of the list as a route names it, for the resolver and the upstream validation. */
+  private static HTTPProxySpec.RouteService route(
+      ExtensionServiceSpec.Target target, String protocol, ExtensionServiceSpec spec) {
+    HTTPProxySpec.RouteService service = new HTTPProxySpec.RouteService();
+    service.setName(target == null ? null : target.getName());
+    service.setPort(target == null ? null : target.getPort());
+    service.setWeight(target == null ? null : target.getWeight());
+    service.setProtocol(protocol);
+    service.setValidation(spec.getUpstreamValidation());
+    return service;
+  }
+
   /** The Envoy cluster name of ExtensionService {@code namespace/name}, Contour's. */
   public static String clusterName(String namespace, String name) {
     return "extension/" + namespace + "/" + name;
@@ -191,25 +203,12 @@ public final class ExtensionServices {
     }
     List<ExtensionServiceSpec.Target> targets =
         spec.getServices() == null ? List.of() : spec.getServices();
-    if (targets.size() != 1) {
-      // Contour spreads requests over several Services by weight; one cluster here holds the
-      // endpoints of one service, so more than one is refused rather than half served.
+    if (targets.isEmpty()) {
       errors.add(
           new ProxyVerdict.Error(
-              SPEC_ERROR,
-              targets.isEmpty() ? "NoServices" : UnimplementedFields.REASON,
-              targets.isEmpty()
-                  ? "spec.services: at least one Service is required"
-                  : "spec.services: Gantry serves an ExtensionService from exactly one Service, not "
-                      + targets.size()));
+              SPEC_ERROR, "NoServices", "spec.services: at least one Service is required"));
       return null;
     }
-    ExtensionServiceSpec.Target target = targets.get(0);
-    HTTPProxySpec.RouteService service = new HTTPProxySpec.RouteService();
-    service.setName(target == null ? null : target.getName());
-    service.setPort(target == null ? null : target.getPort());
-    service.setProtocol(protocol);
-    service.setValidation(spec.getUpstreamValidation());
     UpstreamTls tls = null;
     if (spec.getUpstreamValidation() != null) {
       if (!protocol.equals("h2")) {
@@ -233,35 +232,58 @@ public final class ExtensionServices {
               new LinkedHashMap<>(),
               warnings,
               null);
-      tls = UpstreamValidations.of(ctx, null, service, errors);
+      tls = UpstreamValidations.of(ctx, null, route(targets.get(0), protocol, spec), errors);
       if (!errors.isEmpty()) {
         return null;
       }
     }
-    Upstream resolved =
-        ServiceResolver.resolve(
-            ns,
-            service,
-            snapshot,
-            ExternalNames.UNSUPPORTED,
-            new ServiceResolver.ClusterPolicies(strategy, null, null),
-            tls,
-            "spec.services[0]",
-            errors);
-    if (resolved == null || !errors.isEmpty()) {
+    // As Contour: every Service of the list, each reported when it does not resolve, its
+    // endpoints getting requests in proportion to its weight (evenly when none has one).
+    List<Upstream.Share> shares = new ArrayList<>();
+    Upstream first = null;
+    for (int i = 0; i < targets.size(); i++) {
+      ExtensionServiceSpec.Target target = targets.get(i);
+      String where = "spec.services[" + i + "]";
+      HTTPProxySpec.RouteService service = route(target, protocol, spec);
+      Long weight = ServiceResolver.weight(service, SPEC_ERROR, where, errors);
+      Upstream resolved =
+          ServiceResolver.resolve(
+              ns,
+              service,
+              snapshot,
+              ExternalNames.UNSUPPORTED,
+              new ServiceResolver.ClusterPolicies(strategy, null, null),
+              tls,
+              where,
+              errors);
+      if (resolved == null || weight == null) {
+        continue;
+      }
+      if (first == null) {
+        first = resolved;
+      }
+      shares.add(
+          new Upstream.Share(resolved.service(), resolved.port(), resolved.federated(), weight));
+    }
+    if (first == null || !errors.isEmpty()) {
       return null;
     }
     Upstream upstream =
         new Upstream(
             clusterName(ns, e.getMetadata().getName()),
-            resolved.service(),
-            resolved.port(),
-            resolved.federated(),
+            first.service(),
+            first.port(),
+            first.federated(),
             strategy,
             null,
             protocol.equals("h2") ? UpstreamProtocol.H2 : UpstreamProtocol.H2C,
             null,
-            resolved.tls());
+            first.tls(),
+            null,
+            null,
+            List.of(),
+            // One Service is the cluster of that service alone, as before several were allowed.
+            shares.size() == 1 ? List.of() : shares);
     return new Extension(key, upstream, response);
   }
 }

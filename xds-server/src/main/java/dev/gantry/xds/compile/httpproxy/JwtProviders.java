@@ -10,6 +10,7 @@ import dev.gantry.api.crd.contour.TLS;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.IpLiterals;
 import dev.gantry.xds.ir.JwtProvider;
 import dev.gantry.xds.ir.ProxyVerdict;
@@ -176,7 +177,7 @@ final class JwtProviders {
               AT + ".RemoteJWKS.URI has an invalid port: " + port + " is not 1-65535"));
       return null;
     }
-    JwtProvider.DnsLookupFamily family = family(jwks.getDnsLookupFamily());
+    DnsLookupFamily family = family(jwks.getDnsLookupFamily());
     if (family == null) {
       errors.add(
           error(
@@ -215,14 +216,14 @@ final class JwtProviders {
    * that key sets that differ in them do not share a cluster (Contour's would).
    */
   static String clusterName(
-      String scheme, String host, int port, JwtProvider.DnsLookupFamily family, UpstreamTls tls) {
+      String scheme, String host, int port, DnsLookupFamily family, UpstreamTls tls) {
     boolean ipv6 = host.indexOf(':') >= 0;
     String name = "dnsname/" + scheme + "/" + (ipv6 ? "[" + host + "]" : host);
     if (port != (scheme.equals("http") ? 80 : 443)) {
       name += ":" + port;
     }
     boolean validated = tls != null && tls.validation() != null;
-    if (family != JwtProvider.DnsLookupFamily.AUTO || validated) {
+    if (family != DnsLookupFamily.AUTO || validated) {
       String identity = family + ";" + (tls == null ? "" : tls.identity());
       name += "/" + Digests.sha256Hex(identity).substring(0, 10);
     }
@@ -270,17 +271,8 @@ final class JwtProviders {
   }
 
   /** Contour's lookup families; unset is auto. Null for anything else. */
-  private static JwtProvider.DnsLookupFamily family(String value) {
-    if (value == null || value.isEmpty()) {
-      return JwtProvider.DnsLookupFamily.AUTO;
-    }
-    return switch (value) {
-      case "auto" -> JwtProvider.DnsLookupFamily.AUTO;
-      case "v4" -> JwtProvider.DnsLookupFamily.V4;
-      case "v6" -> JwtProvider.DnsLookupFamily.V6;
-      case "all" -> JwtProvider.DnsLookupFamily.ALL;
-      default -> null;
-    };
+  private static DnsLookupFamily family(String value) {
+    return DnsLookupFamily.parse(value);
   }
 
   /**

@@ -75,6 +75,11 @@ public final class ProxyCompiler {
     return ingressClass;
   }
 
+  /** The hub's rate limit service; null when it has none. */
+  public RateLimitService rateLimitService() {
+    return rateLimitService;
+  }
+
   /** Whether routes may reach ExternalName Services; Ingresses compiled beside follow it too. */
   public ExternalNames externalNames() {
     return externalNames;

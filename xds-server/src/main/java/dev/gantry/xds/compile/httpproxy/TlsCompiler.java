@@ -234,6 +234,21 @@ final class TlsCompiler {
                     "IgnoredField",
                     where + ".slowStartPolicy is ignored: a TCP proxy's streams do not ramp up"));
       }
+      if (s != null
+          && s.getCookieRewritePolicies() != null
+          && !s.getCookieRewritePolicies().isEmpty()) {
+        // Contour ignores them here; a TCP stream carries no Set-Cookie header Envoy could
+        // rewrite, so the proxy would not do what its author wrote: refused, not pretended.
+        errors.add(
+            new ProxyVerdict.Error(
+                ProxyVerdict.TCP_PROXY_ERROR,
+                UnimplementedFields.REASON,
+                where
+                    + ".cookieRewritePolicies cannot apply to a TCP proxy, which forwards a"
+                    + " stream without reading its HTTP: the proxy is not served rather than"
+                    + " served without it"));
+        continue;
+      }
       List<ProxyVerdict.Error> serviceErrors = new ArrayList<>();
       Upstream upstream =
           s == null

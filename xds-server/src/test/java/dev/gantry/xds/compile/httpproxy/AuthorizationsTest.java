@@ -191,21 +191,106 @@ class AuthorizationsTest {
             List.of("SpecError/UnsupportedProtocol"),
             List.of()),
         new ExtensionCase(
-            "several services are not implemented (fail closed)",
+            "several services: each that does not resolve is reported, as Contour",
             extension(
                 "auth/authz",
-                e ->
-                    e.getSpec()
-                        .getServices()
-                        .add(
-                            new dev.gantry.api.crd.contour.ExtensionServiceSpec.Target(
-                                "east-authz", 9000))),
+                e -> {
+                  e.getSpec().getServices().add(target("nope", 9000, null));
+                  e.getSpec().getServices().add(target("east-authz", 9000, null));
+                  e.getSpec().getServices().add(target("gone", 9000, null));
+                }),
             null,
             null,
             false,
             null,
-            List.of("SpecError/NotImplemented"),
+            List.of(
+                "ServiceError/ServiceUnresolvedReference",
+                "ServiceError/ServiceUnresolvedReference"),
+            List.of()),
+        new ExtensionCase(
+            "several services: a weight out of range",
+            extension(
+                "auth/authz", e -> e.getSpec().getServices().add(target("east-authz", 9000, -1L))),
+            null,
+            null,
+            false,
+            null,
+            List.of("SpecError/WeightInvalid"),
+            List.of()),
+        new ExtensionCase(
+            "no services",
+            extension("auth/authz", e -> e.getSpec().getServices().clear()),
+            null,
+            null,
+            false,
+            null,
+            List.of("SpecError/NoServices"),
             List.of()));
+  }
+
+  private static dev.gantry.api.crd.contour.ExtensionServiceSpec.Target target(
+      String name, int port, Long weight) {
+    var t = new dev.gantry.api.crd.contour.ExtensionServiceSpec.Target(name, port);
+    t.setWeight(weight);
+    return t;
+  }
+
+  /** An ExtensionService of several Services and the shares of its cluster, in order. */
+  record SharesCase(String name, List<String> targets, List<String> shares) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<SharesCase> shares() {
+    return Stream.of(
+        new SharesCase(
+            "one Service is a cluster of that service alone", List.of("authz:"), List.of()),
+        new SharesCase(
+            "two Services without weights: both, weight 0 each (spread evenly)",
+            List.of("authz:", "east-authz:"),
+            List.of("auth/authz federated 0", "auth/east-authz hub 0")),
+        new SharesCase(
+            "weights 100 and 0",
+            List.of("authz:100", "east-authz:0"),
+            List.of("auth/authz federated 100", "auth/east-authz hub 0")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shares")
+  void severalServicesShareTheCluster(SharesCase c) {
+    ExtensionService ext =
+        extension(
+            "auth/authz",
+            e -> {
+              e.getSpec().getServices().clear();
+              for (String t : c.targets()) {
+                String[] parts = t.split(":", -1);
+                e.getSpec()
+                    .getServices()
+                    .add(
+                        target(parts[0], 9000, parts[1].isEmpty() ? null : Long.valueOf(parts[1])));
+              }
+            });
+
+    ExtensionServices.Result result =
+        ExtensionServices.compile(List.of(ext), SNAPSHOT, SECRETS, Delegations.NONE);
+
+    assertThat(result.verdicts().get(0).errors()).isEmpty();
+    Upstream u = result.extensions().get("auth/authz").upstream();
+    assertThat(u.name()).isEqualTo("extension/auth/authz");
+    assertThat(
+            u.shares().stream()
+                .map(
+                    s ->
+                        s.service().name().namespace()
+                            + "/"
+                            + s.service().name().name()
+                            + (s.federated() ? " federated " : " hub ")
+                            + s.weight()))
+        .containsExactlyElementsOf(c.shares());
+    assertThat(u.members()).allSatisfy(s -> assertThat(s.port().port()).isEqualTo(9000));
   }
 
   @ParameterizedTest(name = "{0}")

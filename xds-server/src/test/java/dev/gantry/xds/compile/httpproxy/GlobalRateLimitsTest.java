@@ -376,6 +376,39 @@ class GlobalRateLimitsTest {
   }
 
   @Test
+  void aRateLimitServiceOfSeveralServicesSpreadsItsCallsByTheirWeights() {
+    ExtensionService two = Fixtures.extension("limits/ratelimit", "ratelimit", 8081, "h2c");
+    two.getSpec().getServices().get(0).setWeight(3L);
+    dev.gantry.api.crd.contour.ExtensionServiceSpec.Target other =
+        new dev.gantry.api.crd.contour.ExtensionServiceSpec.Target("other", 9000);
+    other.setWeight(1L);
+    two.getSpec().getServices().add(other);
+    Map<ServiceName, dev.gantry.api.federation.FederatedService> federated =
+        new java.util.HashMap<>(SNAPSHOT.federated());
+    federated.put(
+        ServiceName.of("limits", "other"),
+        Fixtures.service("limits/other")
+            .port("grpc", 9000)
+            .cluster("west", 0, 1, "grpc", "198.18.1.2:9000")
+            .build());
+
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry", RateLimitService.of("limits/ratelimit"))
+            .compile(
+                List.of(limited("a")),
+                new FederationSnapshot(federated, Map.of()),
+                Map.of(),
+                Delegations.NONE,
+                List.of(two));
+
+    assertThat(result.verdicts().get(0).valid()).isTrue();
+    assertThat(result.table().rateLimitService().cluster()).isEqualTo("extension/limits/ratelimit");
+    assertThat(result.table().upstreams().get("extension/limits/ratelimit").shares())
+        .extracting(sh -> sh.service().name().name() + ":" + sh.port().port() + "x" + sh.weight())
+        .containsExactly("ratelimit:8081x3", "other:9000x1");
+  }
+
+  @Test
   void aRateLimitServiceWhoseExtensionServiceIsMissingOrInvalidLimitsNothing() {
     ExtensionService invalid = Fixtures.extension("limits/ratelimit", "ratelimit", 8081, "http");
     for (List<ExtensionService> extensions :

@@ -10,6 +10,7 @@ import dev.gantry.api.federation.ServiceName;
 import dev.gantry.xds.Fixtures;
 import dev.gantry.xds.TestCertificates;
 import dev.gantry.xds.compile.Delegations;
+import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.JwtProvider;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -326,7 +327,7 @@ class JwtProvidersTest {
                     "dnsname/https/idp.example",
                     "idp.example",
                     443,
-                    JwtProvider.DnsLookupFamily.AUTO,
+                    DnsLookupFamily.AUTO,
                     new UpstreamTls("idp.example", null))));
     // Not the default: the route requires nothing.
     assertThat(host.jwtRequirementOf(host.routes().get(0))).isNull();
@@ -363,7 +364,7 @@ class JwtProvidersTest {
     JwtProvider.JwksCluster c = p.cluster();
     assertThat(c.name()).matches("dnsname/https/127\\.0\\.0\\.1:8443/[0-9a-f]{10}");
     assertThat(List.of(c.host(), c.port(), c.family()))
-        .containsExactly("127.0.0.1", 8443, JwtProvider.DnsLookupFamily.V4);
+        .containsExactly("127.0.0.1", 8443, DnsLookupFamily.V4);
     // An address is not a server name; the certificate is verified for the subject name.
     assertThat(c.tls().sni()).isNull();
     assertThat(c.tls().validation().caSecret()).isEqualTo("demo/ca");

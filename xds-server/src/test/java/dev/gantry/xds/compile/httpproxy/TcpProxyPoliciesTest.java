@@ -75,6 +75,34 @@ class TcpProxyPoliciesTest {
   }
 
   @Test
+  void cookieRewritePoliciesOnATcpProxysServiceMakeTheProxyInvalidRatherThanIgnored() {
+    ProxyCompiler.Result result =
+        compile(
+            tcp -> {
+              dev.gantry.api.crd.contour.CookieRewritePolicy rule =
+                  new dev.gantry.api.crd.contour.CookieRewritePolicy();
+              rule.setName("session");
+              rule.setSecure(true);
+              tcp.getServices().get(0).setCookieRewritePolicies(List.of(rule));
+            });
+
+    ProxyVerdict verdict = result.verdicts().get(0);
+    assertThat(verdict.valid()).isFalse();
+    assertThat(verdict.errors())
+        .extracting(e -> e.type() + "/" + e.reason() + ": " + e.message())
+        .containsExactly(
+            "TCPProxyError/NotImplemented: spec.tcpproxy.services[0].cookieRewritePolicies cannot"
+                + " apply to a TCP proxy, which forwards a stream without reading its HTTP: the"
+                + " proxy is not served rather than served without it");
+    assertThat(result.table().upstreams()).isEmpty();
+
+    // An empty list asks for nothing.
+    ProxyCompiler.Result empty =
+        compile(tcp -> tcp.getServices().get(0).setCookieRewritePolicies(List.of()));
+    assertThat(empty.verdicts().get(0).valid()).isTrue();
+  }
+
+  @Test
   void aHealthCheckPolicyIsATcpCheckWithContoursDefaults() {
     ProxyCompiler.Result result =
         compile(tcp -> tcp.setHealthCheckPolicy(new TCPHealthCheckPolicy()));
