@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +42,14 @@ class FederationEndToEndIT {
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final String DASHBOARD = "deploy/helm/gantry/files/dashboards/gantry.json";
   private static final String ALERTS = "deploy/helm/gantry/files/alerts/gantry.rules.yaml";
+
+  /**
+   * Series the hub exports only when the feature they watch is configured, which this federation
+   * does not: the rate limit service's validity exists with --rate-limit-service only
+   * (RateLimitServiceLogTest and XdsPublisherTest scrape it).
+   */
+  private static final Set<String> ONLY_WHEN_CONFIGURED = Set.of("gantry_rate_limit_service_valid");
+
   private static final String FEDERATED_HOST = "kuard.gantry.test";
   private static final String SPLIT_HOST = "split.gantry.test";
   private static final String GATEWAY_HOST = "kuard.gateway.gantry.test";
@@ -197,6 +206,9 @@ class FederationEndToEndIT {
     int names = 0;
     while (queried.find()) {
       names++;
+      if (ONLY_WHEN_CONFIGURED.contains(queried.group())) {
+        continue;
+      }
       // With labels "name{...} v", without "name v".
       assertThat(exported)
           .as("dashboard or alert series")
