@@ -240,8 +240,10 @@ public final class ScaleBench {
               row(
                   label + ": hub per change, " + rate + " other changes/s",
                   afterLoad.minus(beforeLoad, (int) (changes + others))));
-          rows.add(
-              row(label + ": new Service + HTTPProxy → Envoy answers", newProxies(gantry, 20)));
+          profile(gantry.hub(), "JFR.start", "name=new", "settings=profile");
+          String newProxies = newProxies(gantry, 20);
+          profile(gantry.hub(), "JFR.stop", "name=new", "filename=" + profileFile(label + "-new"));
+          rows.add(row(label + ": new Service + HTTPProxy → Envoy answers", newProxies));
           rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
           rows.add(
               row(
@@ -268,7 +270,8 @@ public final class ScaleBench {
   /**
    * With {@code BENCH_PROFILE} set to a directory, the hub's idle series of each ADS mode is
    * recorded by Java Flight Recorder into {@code hub-<mode>.jfr} there (the CPU figure of that
-   * series then includes the recorder's own cost).
+   * series then includes the recorder's own cost), and its new-proxy series into {@code
+   * hub-<mode>-new.jfr}.
    */
   private static void profile(JvmProcess hub, String command, String... args) {
     if (System.getenv("BENCH_PROFILE") != null) {
