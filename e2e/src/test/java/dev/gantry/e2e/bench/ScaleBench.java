@@ -241,9 +241,20 @@ public final class ScaleBench {
                   label + ": hub per change, " + rate + " other changes/s",
                   afterLoad.minus(beforeLoad, (int) (changes + others))));
           profile(gantry.hub(), "JFR.start", "name=new", "settings=profile");
+          double[] buildsBefore = fullBuilds(gantry.hub());
           String newProxies = newProxies(gantry, 20);
+          double[] buildsAfter = fullBuilds(gantry.hub());
           profile(gantry.hub(), "JFR.stop", "name=new", "filename=" + profileFile(label + "-new"));
           rows.add(row(label + ": new Service + HTTPProxy → Envoy answers", newProxies));
+          rows.add(
+              row(
+                  label + ": hub's full builds per new proxy",
+                  "%.1f, mean %.0f ms each"
+                      .formatted(
+                          (buildsAfter[0] - buildsBefore[0]) / 20,
+                          (buildsAfter[1] - buildsBefore[1])
+                              * 1000
+                              / Math.max(1, buildsAfter[0] - buildsBefore[0]))));
           rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
           rows.add(
               row(
@@ -748,6 +759,16 @@ public final class ScaleBench {
               (edsResources - before.edsResources) / n,
               (allBytes - before.allBytes - eds) / n);
     }
+  }
+
+  /** The hub's full snapshot builds so far: how many, and their seconds in all. */
+  private static double[] fullBuilds(JvmProcess hub) {
+    PrometheusText metrics = hub.metrics();
+    Map<String, String> full = Map.of("kind", "full");
+    return new double[] {
+      metrics.sum("gantry_xds_snapshot_build_duration_seconds_count", full),
+      metrics.sum("gantry_xds_snapshot_build_duration_seconds_sum", full)
+    };
   }
 
   /** The hub's own measure of remote change → Envoy ACK, over this mode's changes so far. */
