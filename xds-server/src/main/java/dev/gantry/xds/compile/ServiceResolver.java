@@ -411,6 +411,27 @@ public final class ServiceResolver {
             dns));
   }
 
+  /**
+   * {@code u} reached over plain TCP whatever protocol its Service port gives it (no upstream TLS,
+   * no HTTP/2): the cluster a passed-through TLS stream goes to unchanged. Its name is the one a
+   * route to the same port with the default policies gets, so the two share one Envoy cluster.
+   */
+  public static Upstream plainTcp(Upstream u) {
+    if (u.protocol() == UpstreamProtocol.HTTP1 || !u.shares().isEmpty()) {
+      return u;
+    }
+    return upstream(
+        u.service().name(),
+        u.service(),
+        u.federated(),
+        u.port(),
+        ClusterPolicies.DEFAULT,
+        UpstreamProtocol.HTTP1,
+        null,
+        null,
+        u.dns());
+  }
+
   /** The service a route to {@code name} reaches, or null when there is none. */
   private static FederatedService target(ServiceName name, FederationSnapshot snapshot) {
     return federated(name, snapshot)

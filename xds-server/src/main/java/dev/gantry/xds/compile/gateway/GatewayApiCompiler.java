@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -99,6 +101,7 @@ public final class GatewayApiCompiler {
     Hosts hosts = new Hosts(claimed);
     Map<String, HTTPRouteStatus> httpStatuses = new TreeMap<>();
     Map<String, GRPCRouteStatus> grpcStatuses = new TreeMap<>();
+    Map<String, TLSRouteStatus> tlsStatuses = new TreeMap<>();
     List<RouteInput> routes = new ArrayList<>();
     for (HTTPRoute r : objects.httpRoutes()) {
       if (r.getSpec() != null && r.getMetadata() != null) {
@@ -122,6 +125,17 @@ public final class GatewayApiCompiler {
                 () -> GrpcRules.compile(r, snapshot, externalNames, grants)));
       }
     }
+    for (TLSRoute r : objects.tlsRoutes()) {
+      if (r.getSpec() != null && r.getMetadata() != null) {
+        routes.add(
+            new RouteInput(
+                Listeners.TLS_ROUTE,
+                r.getMetadata(),
+                r.getSpec().getHostnames(),
+                r.getSpec().getParentRefs(),
+                () -> TlsRules.compile(r, snapshot, externalNames, grants)));
+      }
+    }
     routes.sort(Comparator.comparing(RouteInput::meta, AGE));
     int order = 0;
     for (RouteInput route : routes) {
@@ -134,6 +148,10 @@ public final class GatewayApiCompiler {
         HTTPRouteStatus status = new HTTPRouteStatus();
         status.setParents(parents);
         httpStatuses.put(key(route.meta()), status);
+      } else if (route.kind().equals(Listeners.TLS_ROUTE)) {
+        TLSRouteStatus status = new TLSRouteStatus();
+        status.setParents(parents);
+        tlsStatuses.put(key(route.meta()), status);
       } else {
         GRPCRouteStatus status = new GRPCRouteStatus();
         status.setParents(parents);
@@ -147,7 +165,8 @@ public final class GatewayApiCompiler {
             classStatuses,
             GatewayStatuses.gateways(gateways, gatewayConditions, listeners),
             httpStatuses,
-            grpcStatuses),
+            grpcStatuses,
+            tlsStatuses),
         hosts.conflicts);
   }
 
@@ -169,7 +188,7 @@ public final class GatewayApiCompiler {
     }
   }
 
-  /** An HTTPRoute or a GRPCRoute: what attaching it needs, and how its rules compile. */
+  /** An HTTPRoute, GRPCRoute or TLSRoute: what attaching it needs, and how its rules compile. */
   private record RouteInput(
       String kind,
       ObjectMeta meta,
@@ -299,7 +318,8 @@ public final class GatewayApiCompiler {
     Map<Listeners.Model, List<String>> served = new LinkedHashMap<>();
     for (Listeners.Model l : allowed) {
       List<String> names = Hostnames.intersect(l.hostname, routeHosts);
-      if (l.https()) {
+      if (l.secure()) {
+        // A TLS virtual host is matched by SNI: it needs a name.
         names = names.stream().filter(n -> !n.equals(RoutingTable.ANY_HOST)).toList();
       }
       if (!names.isEmpty()) {
@@ -320,16 +340,22 @@ public final class GatewayApiCompiler {
     }
     List<String> conflicts = new ArrayList<>();
     int placed = 0;
+    String self = route.kind() + " " + key(route.meta());
     for (Map.Entry<Listeners.Model, List<String>> e : served.entrySet()) {
       e.getKey().attachedRoutes++;
       for (String fqdn : e.getValue()) {
         String owner = hosts.owner(fqdn);
         if (owner != null) {
           conflicts.add(fqdn + " (served by " + owner + ")");
-          hosts.conflict(owner, fqdn, route.kind() + " " + key(route.meta()));
+          hosts.conflict(owner, fqdn, self);
           continue;
         }
-        hosts.place(fqdn, e.getKey(), order, compiled);
+        String held = hosts.heldBySni(fqdn, e.getKey(), self);
+        if (held != null) {
+          conflicts.add(fqdn + " (its SNI is held by " + held + ")");
+          continue;
+        }
+        hosts.place(fqdn, e.getKey(), order, compiled, self);
         placed++;
       }
     }
@@ -338,7 +364,7 @@ public final class GatewayApiCompiler {
           "Accepted",
           false,
           "HostnameConflict",
-          "every hostname is served by another API, which keeps it: "
+          "every hostname is served by another API or route, which keeps it: "
               + String.join(", ", conflicts.stream().distinct().toList()));
       return;
     }
@@ -348,7 +374,7 @@ public final class GatewayApiCompiler {
         "Accepted",
         conflicts.isEmpty()
             ? "accepted"
-            : "accepted; not served here, another API keeps these hostnames: "
+            : "accepted; not served here, another API or route keeps these hostnames: "
                 + String.join(", ", conflicts.stream().distinct().toList()));
   }
 }

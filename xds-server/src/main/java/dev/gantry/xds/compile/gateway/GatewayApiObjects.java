@@ -5,14 +5,16 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The Gateway API objects in the hub, as listed by synced caches: what Gateway API routes are
- * compiled from. A kind the API does not serve is an empty list. {@code namespaceLabels} are the
- * labels of the namespaces, by name, that listeners' {@code allowedRoutes} selectors match (a
- * namespace not in it has only {@code kubernetes.io/metadata.name}, as the apiserver sets it).
+ * compiled from (HTTPRoutes, GRPCRoutes, and TLSRoutes passed through by SNI). A kind the API does
+ * not serve is an empty list. {@code namespaceLabels} are the labels of the namespaces, by name,
+ * that listeners' {@code allowedRoutes} selectors match (a namespace not in it has only {@code
+ * kubernetes.io/metadata.name}, as the apiserver sets it).
  */
 public record GatewayApiObjects(
     List<GatewayClass> gatewayClasses,
@@ -20,7 +22,8 @@ public record GatewayApiObjects(
     List<HTTPRoute> httpRoutes,
     List<GRPCRoute> grpcRoutes,
     List<ReferenceGrant> referenceGrants,
-    Map<String, Map<String, String>> namespaceLabels) {
+    Map<String, Map<String, String>> namespaceLabels,
+    List<TLSRoute> tlsRoutes) {
   public static final GatewayApiObjects NONE =
       new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(), List.of());
 
@@ -34,6 +37,24 @@ public record GatewayApiObjects(
     this(gatewayClasses, gateways, httpRoutes, grpcRoutes, referenceGrants, Map.of());
   }
 
+  /** Without TLSRoutes (a hub where their CRD is not served). */
+  public GatewayApiObjects(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<GRPCRoute> grpcRoutes,
+      List<ReferenceGrant> referenceGrants,
+      Map<String, Map<String, String>> namespaceLabels) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        grpcRoutes,
+        referenceGrants,
+        namespaceLabels,
+        List.of());
+  }
+
   public GatewayApiObjects {
     gatewayClasses = List.copyOf(gatewayClasses);
     gateways = List.copyOf(gateways);
@@ -41,5 +62,12 @@ public record GatewayApiObjects(
     grpcRoutes = List.copyOf(grpcRoutes);
     referenceGrants = List.copyOf(referenceGrants);
     namespaceLabels = Map.copyOf(namespaceLabels);
+    tlsRoutes = List.copyOf(tlsRoutes);
+  }
+
+  /** These objects with {@code routes} as the TLSRoutes. */
+  public GatewayApiObjects withTlsRoutes(List<TLSRoute> routes) {
+    return new GatewayApiObjects(
+        gatewayClasses, gateways, httpRoutes, grpcRoutes, referenceGrants, namespaceLabels, routes);
   }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import java.util.Map;
 
 /**
@@ -16,14 +17,25 @@ public record GatewayApiStatuses(
     Map<String, GatewayClassStatus> gatewayClasses,
     Map<String, GatewayStatus> gateways,
     Map<String, HTTPRouteStatus> httpRoutes,
-    Map<String, GRPCRouteStatus> grpcRoutes) {
+    Map<String, GRPCRouteStatus> grpcRoutes,
+    Map<String, TLSRouteStatus> tlsRoutes) {
   public static final GatewayApiStatuses NONE =
-      new GatewayApiStatuses(Map.of(), Map.of(), Map.of(), Map.of());
+      new GatewayApiStatuses(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+  /** Without TLSRoutes. */
+  public GatewayApiStatuses(
+      Map<String, GatewayClassStatus> gatewayClasses,
+      Map<String, GatewayStatus> gateways,
+      Map<String, HTTPRouteStatus> httpRoutes,
+      Map<String, GRPCRouteStatus> grpcRoutes) {
+    this(gatewayClasses, gateways, httpRoutes, grpcRoutes, Map.of());
+  }
 
   public GatewayApiStatuses {
     gatewayClasses = Map.copyOf(gatewayClasses);
     gateways = Map.copyOf(gateways);
     httpRoutes = Map.copyOf(httpRoutes);
     grpcRoutes = Map.copyOf(grpcRoutes);
+    tlsRoutes = Map.copyOf(tlsRoutes);
   }
 }

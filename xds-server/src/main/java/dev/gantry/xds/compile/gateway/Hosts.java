@@ -15,7 +15,11 @@ import java.util.TreeMap;
  * by an HTTPS listener terminates TLS with that listener's certificate (the most specific
  * listener's when several match it); its routes attached through an HTTP listener serve plain HTTP
  * too, and those attached through HTTPS listeners only are not on plain HTTP at all: the spec has
- * no HTTP listener route them, so plain HTTP answers 404 (not HTTPProxy's redirect to https).
+ * no HTTP listener route them, so plain HTTP answers 404 (not HTTPProxy's redirect to https). A
+ * host a TLSRoute holds through a TLS listener passes TLS streams with its name as SNI through to
+ * the route's backends (the first TLSRoute to ask for it keeps it); its HTTPRoutes through HTTP
+ * listeners still serve plain HTTP, and neither an HTTPS listener's route nor another TLSRoute can
+ * have it: one SNI is either terminated or passed through.
  */
 final class Hosts {
   private final Map<String, String> claimed;
@@ -46,6 +50,30 @@ final class Hosts {
   private static final class Host {
     final Map<String, Placement> placements = new LinkedHashMap<>();
     Listeners.Model tlsListener;
+    // The route terminating TLS for it (the first through an HTTPS listener), if any.
+    String terminatedBy;
+    // The TLSRoute passing its TLS streams through, and to what.
+    String passedThroughBy;
+    List<dev.gantry.xds.ir.WeightedCluster> passthrough = List.of();
+  }
+
+  /**
+   * Which Gateway API route already holds {@code fqdn}'s SNI in a way {@code listener} cannot share
+   * (null: none): a TLSRoute's passthrough against another TLSRoute or an HTTPS listener's route,
+   * or an HTTPS listener's route against a TLSRoute. Plain HTTP shares it with either.
+   */
+  String heldBySni(String fqdn, Listeners.Model listener, String route) {
+    Host host = byFqdn.get(fqdn);
+    if (host == null || !listener.secure()) {
+      return null;
+    }
+    if (host.passedThroughBy != null && !host.passedThroughBy.equals(route)) {
+      return host.passedThroughBy + " (passed through by SNI)";
+    }
+    if (listener.passthrough() && host.terminatedBy != null) {
+      return host.terminatedBy + " (TLS terminated)";
+    }
+    return null;
   }
 
   /** What another API serves {@code fqdn} with (null: nothing): its own or a wildcard over it. */
@@ -70,8 +98,20 @@ final class Hosts {
         .add(route);
   }
 
-  void place(String fqdn, Listeners.Model listener, int order, HttpRules.Compiled compiled) {
+  void place(
+      String fqdn, Listeners.Model listener, int order, HttpRules.Compiled compiled, String route) {
     Host host = byFqdn.computeIfAbsent(fqdn, k -> new Host());
+    if (listener.passthrough()) {
+      if (host.passedThroughBy == null) {
+        host.passedThroughBy = route;
+        host.passthrough = compiled.passthrough();
+      }
+      upstreams.putAll(compiled.upstreams());
+      return;
+    }
+    if (listener.https() && host.terminatedBy == null) {
+      host.terminatedBy = route;
+    }
     if (listener.https()
         && (host.tlsListener == null
             || specificity(listener.hostname) > specificity(host.tlsListener.hostname))) {
@@ -110,6 +150,10 @@ final class Hosts {
                   ? null
                   : new VirtualHostTls(
                       host.tlsListener.certificate, VirtualHostTls.Version.TLS_1_2, List.of());
+          if (host.passedThroughBy != null) {
+            // Only HTTP listeners' routes share a passthrough host: they serve plain HTTP.
+            tls = new VirtualHostTls(null, VirtualHostTls.Version.TLS_1_2, host.passthrough);
+          }
           List<RoutingTable.Route> routes = new ArrayList<>();
           for (Placement p : placements) {
             for (RoutingTable.Route r : p.entry.routes()) {

@@ -39,13 +39,28 @@ final class HttpRules {
 
   /**
    * The route's entries in rule and match order and their upstreams; or why it is refused ({@code
-   * refused}); and the first backend that did not resolve (null: all did).
+   * refused}); and the first backend that did not resolve (null: all did). A TLSRoute has no
+   * entries: {@code passthrough} holds the clusters its TLS streams go to (empty for other routes).
    */
   record Compiled(
       List<Entry> entries,
       Map<String, Upstream> upstreams,
       ProxyVerdict.Error refused,
-      ProxyVerdict.Error unresolved) {}
+      ProxyVerdict.Error unresolved,
+      List<WeightedCluster> passthrough) {
+    Compiled {
+      passthrough = List.copyOf(passthrough);
+    }
+
+    /** An HTTPRoute's or GRPCRoute's rules. */
+    Compiled(
+        List<Entry> entries,
+        Map<String, Upstream> upstreams,
+        ProxyVerdict.Error refused,
+        ProxyVerdict.Error unresolved) {
+      this(entries, upstreams, refused, unresolved, List.of());
+    }
+  }
 
   static Compiled compile(
       HTTPRoute route,

@@ -17,18 +17,21 @@ import java.util.Map;
 
 /**
  * The listeners of our Gateways, validated, with the conditions of each. Every HTTP listener of
- * every Gateway is served on the hub's one HTTP listener and every HTTPS listener on its one HTTPS
- * listener: a listener's port is what the Envoy Service exposes, and listeners of one protocol are
- * told apart by hostname only. So a hostname two listeners of one protocol both name (in any
- * Gateways) is served by the first (oldest Gateway, then namespace/name, then listener order) and
- * the others are {@code Conflicted} ({@code HostnameConflict}); a port one Gateway uses for HTTP
- * and another for HTTPS cannot be one Service port: the later is {@code PortUnavailable}.
+ * every Gateway is served on the hub's one HTTP listener, and every HTTPS listener and TLS
+ * (passthrough) listener on its one HTTPS listener, where TLS virtual hosts are told apart by SNI:
+ * a listener's port is what the Envoy Service exposes, and listeners on one Envoy listener are told
+ * apart by hostname only. So a hostname two of them both name (in any Gateways) is served by the
+ * first (oldest Gateway, then namespace/name, then listener order) and the others are {@code
+ * Conflicted} ({@code HostnameConflict}); a port one Gateway uses for HTTP and another for HTTPS or
+ * TLS cannot be one Service port: the later is {@code PortUnavailable}.
  */
 final class Listeners {
   static final String HTTP = "HTTP";
   static final String HTTPS = "HTTPS";
+  static final String TLS = "TLS";
   static final String HTTP_ROUTE = "HTTPRoute";
   static final String GRPC_ROUTE = "GRPCRoute";
+  static final String TLS_ROUTE = TlsRules.KIND;
 
   private Listeners() {}
 
@@ -69,6 +72,21 @@ final class Listeners {
       return HTTPS.equals(protocol);
     }
 
+    /** A TLS listener: streams passed through by SNI, not terminated. */
+    boolean passthrough() {
+      return TLS.equals(protocol);
+    }
+
+    /** Served on Envoy's HTTPS listener (HTTPS or TLS), where hosts are told apart by SNI. */
+    boolean secure() {
+      return https() || passthrough();
+    }
+
+    /** The Envoy listener it is served on: HTTP, or HTTPS for HTTPS and TLS. */
+    String envoyListener() {
+      return secure() ? HTTPS : HTTP;
+    }
+
     boolean supports(String kind) {
       return supportedKinds.stream().anyMatch(k -> kind.equals(k.getKind()));
     }
@@ -96,15 +114,15 @@ final class Listeners {
         all.add(m);
         validate(m, l, certificates, grants);
         if (!m.conditions.has("Accepted")) {
-          String other = own.putIfAbsent(m.port, m.protocol);
-          String elsewhere = portProtocols.putIfAbsent(m.port, m.protocol);
-          if (other != null && !other.equals(m.protocol)) {
+          String other = own.putIfAbsent(m.port, m.envoyListener());
+          String elsewhere = portProtocols.putIfAbsent(m.port, m.envoyListener());
+          if (other != null && !other.equals(m.envoyListener())) {
             m.conditions.set(
                 "Conflicted",
                 true,
                 "ProtocolConflict",
-                "port " + m.port + " is " + other + " in this Gateway");
-          } else if (elsewhere != null && !elsewhere.equals(m.protocol)) {
+                "port " + m.port + " is " + sharing(other) + " in this Gateway");
+          } else if (elsewhere != null && !elsewhere.equals(m.envoyListener())) {
             m.conditions.set(
                 "Accepted",
                 false,
@@ -112,11 +130,11 @@ final class Listeners {
                 "port "
                     + m.port
                     + " is "
-                    + elsewhere
+                    + sharing(elsewhere)
                     + " in another Gateway: the Envoy Service's port reaches one of Envoy's"
                     + " HTTP and HTTPS listeners");
           } else {
-            String hostKey = m.protocol + " " + (m.hostname == null ? "" : m.hostname);
+            String hostKey = m.envoyListener() + " " + (m.hostname == null ? "" : m.hostname);
             Model first = byHost.putIfAbsent(hostKey, m);
             if (first != null) {
               m.conditions.set(
@@ -125,14 +143,15 @@ final class Listeners {
                   "HostnameConflict",
                   (m.hostname == null ? "no hostname" : "hostname " + m.hostname)
                       + " is already served over "
-                      + m.protocol
+                      + first.protocol
                       + " by listener "
                       + first.name
                       + " of Gateway "
                       + first.gateway
                       + " (all "
-                      + m.protocol
-                      + " listeners share one Envoy listener)");
+                      + (m.secure() ? "HTTPS and TLS" : "HTTP")
+                      + " listeners share one Envoy listener, told apart by "
+                      + (m.secure() ? "SNI)" : "host)"));
             }
           }
         }
@@ -140,6 +159,11 @@ final class Listeners {
       }
     }
     return all;
+  }
+
+  /** What shares an Envoy listener, for messages. */
+  private static String sharing(String envoyListener) {
+    return HTTPS.equals(envoyListener) ? "HTTPS or TLS" : envoyListener;
   }
 
   private static void validate(
@@ -156,12 +180,12 @@ final class Listeners {
           l.getAdditionalProperties().keySet() + " are not supported");
       return;
     }
-    if (!HTTP.equals(m.protocol) && !HTTPS.equals(m.protocol)) {
+    if (!HTTP.equals(m.protocol) && !HTTPS.equals(m.protocol) && !TLS.equals(m.protocol)) {
       m.conditions.set(
           "Accepted",
           false,
           "UnsupportedProtocol",
-          "protocol " + m.protocol + " is not supported (HTTP and HTTPS are)");
+          "protocol " + m.protocol + " is not supported (HTTP, HTTPS and TLS are)");
       return;
     }
     if (m.hostname != null && !Syntax.validFqdn(m.hostname)) {
@@ -172,24 +196,29 @@ final class Listeners {
     kinds(m);
     if (m.https()) {
       tls(m, l, certificates, grants);
+    } else if (m.passthrough()) {
+      passthrough(m, l);
     } else if (l.getTls() != null) {
       m.conditions.set("Accepted", false, "UnsupportedValue", "an HTTP listener has no tls");
     }
   }
 
-  /** The route kinds it allows of those Gantry serves on HTTP and HTTPS: HTTPRoute, GRPCRoute. */
+  /**
+   * The route kinds it allows of those Gantry serves on its protocol: HTTPRoute and GRPCRoute on
+   * HTTP and HTTPS, TLSRoute on TLS.
+   */
   private static void kinds(Model m) {
+    List<String> servable = m.passthrough() ? List.of(TLS_ROUTE) : List.of(HTTP_ROUTE, GRPC_ROUTE);
     List<RouteGroupKind> asked =
         m.allowed == null || m.allowed.getKinds() == null ? List.of() : m.allowed.getKinds();
     if (asked.isEmpty()) {
-      m.supportedKinds.add(kind(HTTP_ROUTE));
-      m.supportedKinds.add(kind(GRPC_ROUTE));
+      servable.forEach(k -> m.supportedKinds.add(kind(k)));
       return;
     }
     List<String> invalid = new ArrayList<>();
     for (RouteGroupKind k : asked) {
       String group = k.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : k.getGroup();
-      boolean served = HTTP_ROUTE.equals(k.getKind()) || GRPC_ROUTE.equals(k.getKind());
+      boolean served = servable.contains(k.getKind());
       if (ReferenceGrants.GATEWAY_GROUP.equals(group) && served) {
         if (!m.supports(k.getKind())) {
           m.supportedKinds.add(kind(k.getKind()));
@@ -203,7 +232,13 @@ final class Listeners {
           "ResolvedRefs",
           false,
           "InvalidRouteKinds",
-          "route kinds " + invalid + " are not supported (HTTPRoute and GRPCRoute are)");
+          "route kinds "
+              + invalid
+              + " are not supported on "
+              + m.protocol
+              + " ("
+              + String.join(" and ", servable)
+              + (servable.size() == 1 ? " is)" : " are)"));
     }
   }
 
@@ -290,6 +325,41 @@ final class Listeners {
     m.certificate = outcome.certificate();
   }
 
+  /**
+   * A TLS listener: {@code tls.mode: Passthrough} only. Terminating TLS on a TLS listener (the
+   * extended TLSRouteModeTerminate feature) is refused rather than served otherwise: {@code
+   * UnsupportedValue}, as the spec asks of an implementation without it.
+   */
+  private static void passthrough(Model m, Listener l) {
+    String mode =
+        l.getTls() == null || l.getTls().getMode() == null ? "Terminate" : l.getTls().getMode();
+    if (!"Passthrough".equals(mode)) {
+      m.conditions.set(
+          "Accepted",
+          false,
+          "UnsupportedValue",
+          "tls.mode "
+              + mode
+              + " is not supported on a TLS listener (Passthrough is; HTTPS terminates TLS)");
+      return;
+    }
+    if (l.getTls().getOptions() != null && !l.getTls().getOptions().isEmpty()) {
+      m.conditions.set(
+          "Accepted",
+          false,
+          "UnsupportedValue",
+          "tls.options " + l.getTls().getOptions().keySet() + " are not supported");
+      return;
+    }
+    if (l.getTls().getCertificateRefs() != null && !l.getTls().getCertificateRefs().isEmpty()) {
+      m.conditions.set(
+          "Accepted",
+          false,
+          "UnsupportedValue",
+          "tls.certificateRefs with Passthrough: the backend presents its own certificate");
+    }
+  }
+
   /** The conditions not set yet, from those that are. */
   private static void finish(Model m) {
     Conditions c = m.conditions;
@@ -308,7 +378,10 @@ final class Listeners {
         ok,
         ok ? "Programmed" : "Invalid",
         ok
-            ? "served on Envoy's " + (m.https() ? "HTTPS" : "HTTP") + " listener"
+            ? "served on Envoy's "
+                + m.envoyListener()
+                + " listener"
+                + (m.passthrough() ? ", passed through by SNI" : "")
             : "not served: see the other conditions");
   }
 
