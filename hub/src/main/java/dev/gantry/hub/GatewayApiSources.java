@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,20 +24,22 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Gateway API's objects in the hub (v1 GatewayClasses, Gateways, HTTPRoutes, GRPCRoutes and
- * ReferenceGrants), each kind watched once the API serves its CRD: a hub without Gateway API works
- * as before and says so once. Every object is read on its own, so one that does not read is left
- * out (and logged) and the others are served. Once all five have listed, every change of what
- * routes are compiled from hands all five lists on together; a status write (ours, or another
- * controller's) changes nothing compiled and hands nothing on. Namespaces are watched too, for
- * their labels, which listeners' {@code allowedRoutes.namespaces.from: Selector} match; a change of
- * them is a change only while some listener has such a selector.
+ * Gateway API's objects in the hub (v1 GatewayClasses, Gateways, HTTPRoutes, GRPCRoutes, TLSRoutes
+ * and ReferenceGrants), each kind watched once the API serves its CRD: a hub without Gateway API
+ * works as before and says so once (a hub without the TLSRoute CRD serves the others). Every object
+ * is read on its own, so one that does not read is left out (and logged) and the others are served.
+ * Once all six have listed, every change of what routes are compiled from hands all six lists on
+ * together; a status write (ours, or another controller's) changes nothing compiled and hands
+ * nothing on. Namespaces are watched too, for their labels, which listeners' {@code
+ * allowedRoutes.namespaces.from: Selector} match; a change of them is a change only while some
+ * listener has such a selector.
  */
 final class GatewayApiSources implements AutoCloseable {
   private final OptionalWatch<GatewayClass> classes;
   private final OptionalWatch<Gateway> gateways;
   private final OptionalWatch<HTTPRoute> httpRoutes;
   private final OptionalWatch<GRPCRoute> grpcRoutes;
+  private final OptionalWatch<TLSRoute> tlsRoutes;
   private final OptionalWatch<ReferenceGrant> grants;
   // Always watched (a few small objects, metadata only): whether Gateway API is served is the other
   // watches' to find out, and a selector must match on the first build that has a Gateway.
@@ -61,6 +64,7 @@ final class GatewayApiSources implements AutoCloseable {
     this.gateways = quiet(hub, informers, scheduler, Gateway.class, "gateways", "Gateways");
     this.httpRoutes = quiet(hub, informers, scheduler, HTTPRoute.class, "httproutes", "HTTPRoutes");
     this.grpcRoutes = quiet(hub, informers, scheduler, GRPCRoute.class, "grpcroutes", "GRPCRoutes");
+    this.tlsRoutes = quiet(hub, informers, scheduler, TLSRoute.class, "tlsroutes", "TLSRoutes");
     this.grants =
         quiet(
             hub, informers, scheduler, ReferenceGrant.class, "referencegrants", "ReferenceGrants");
@@ -132,7 +136,8 @@ final class GatewayApiSources implements AutoCloseable {
             httpRoutes.list(),
             grpcRoutes.list(),
             grants.list(),
-            labels(namespaces.list()));
+            labels(namespaces.list()),
+            tlsRoutes.list());
     List<String> now = compiledFrom(objects);
     if (!now.equals(handed)) {
       handed = now;
@@ -162,6 +167,7 @@ final class GatewayApiSources implements AutoCloseable {
             objects.gateways(),
             objects.httpRoutes(),
             objects.grpcRoutes(),
+            objects.tlsRoutes(),
             objects.referenceGrants())
         .flatMap(List::stream)
         .map(GatewayApiSources::compiledFrom)
@@ -220,8 +226,13 @@ final class GatewayApiSources implements AutoCloseable {
     return grpcRoutes.get(namespace, name);
   }
 
+  /** The TLSRoute as cached, or null. */
+  TLSRoute cachedTlsRoute(String namespace, String name) {
+    return tlsRoutes.get(namespace, name);
+  }
+
   private List<OptionalWatch<?>> watches() {
-    return List.of(classes, gateways, httpRoutes, grpcRoutes, grants, namespaces);
+    return List.of(classes, gateways, httpRoutes, grpcRoutes, tlsRoutes, grants, namespaces);
   }
 
   @Override

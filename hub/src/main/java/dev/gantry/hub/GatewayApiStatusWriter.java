@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -36,10 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the status of the Gateway API objects that are ours (GatewayClasses, Gateways, HTTPRoutes,
- * GRPCRoutes) from what each build computed, off the build thread, only on the writing replica and
- * only where it differs from what the object holds (transition times aside). Writes run side by
- * side on a bounded pool; a failed one (a conflict with a newer version, the hub away) is tried
- * again shortly, unless newer statuses came first.
+ * GRPCRoutes, TLSRoutes) from what each build computed, off the build thread, only on the writing
+ * replica and only where it differs from what the object holds (transition times aside). Writes run
+ * side by side on a bounded pool; a failed one (a conflict with a newer version, the hub away) is
+ * tried again shortly, unless newer statuses came first.
  */
 final class GatewayApiStatusWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayApiStatusWriter.class);
@@ -159,6 +161,19 @@ final class GatewayApiStatusWriter implements AutoCloseable {
               if (current != null) {
                 GRPCRouteStatus was = current.getStatus();
                 GRPCRouteStatus merged = hub.getKubernetesSerialization().clone(next);
+                merged.setParents(
+                    merge.parents(was == null ? null : was.getParents(), next.getParents(), now));
+                submit(writes, current, was, merged);
+              }
+            });
+    statuses
+        .tlsRoutes()
+        .forEach(
+            (key, next) -> {
+              TLSRoute current = cached.cachedTlsRoute(namespace(key), name(key));
+              if (current != null) {
+                TLSRouteStatus was = current.getStatus();
+                TLSRouteStatus merged = hub.getKubernetesSerialization().clone(next);
                 merged.setParents(
                     merge.parents(was == null ? null : was.getParents(), next.getParents(), now));
                 submit(writes, current, was, merged);

@@ -42,6 +42,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -219,6 +221,162 @@ class GatewayApiHubIT {
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       await().atMost(CONVERGE).until(hub::ready);
     }
+  }
+
+  @Test
+  void aTlsRouteIsWatchedAndTheCompilersStatusIsWrittenOnItAndOnItsListener(Testbed testbed) {
+    KubernetesClient client = testbed.cluster("gwapi").client();
+    Crds.installGatewayApi(client);
+    String ns = namespace(client, "tls");
+    String className = "gantry-" + ns;
+    client.resources(GatewayClass.class).resource(gatewayClass(className)).create();
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .resource(
+            new GatewayBuilder()
+                .withNewMetadata()
+                .withName("gw")
+                .endMetadata()
+                .withNewSpec()
+                .withGatewayClassName(className)
+                .addNewListener()
+                .withName("tls")
+                .withProtocol("TLS")
+                .withPort(443)
+                .withHostname("*.example.com")
+                .withNewTls()
+                .withMode("Passthrough")
+                .endTls()
+                .endListener()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resources(TLSRoute.class)
+        .inNamespace(ns)
+        .resource(
+            new TLSRouteBuilder()
+                .withNewMetadata()
+                .withName("pass")
+                .endMetadata()
+                .withNewSpec()
+                .addNewParentRef()
+                .withName("gw")
+                .endParentRef()
+                .withHostnames("pass.example.com")
+                .addNewRule()
+                .addNewBackendRef()
+                .withName("kuard")
+                .withPort(443)
+                .endBackendRef()
+                .addNewBackendRef()
+                .withName("absent")
+                .withPort(443)
+                .endBackendRef()
+                .endRule()
+                .endSpec()
+                .build())
+        .create();
+
+    AtomicReference<GatewayApiObjects> built = new AtomicReference<>();
+    sources = new GatewayApiSources(client, informers, scheduler).start(built::set, () -> {});
+    // Other tests' objects share the apiserver: this test's class and namespace only.
+    Function<GatewayApiObjects, GatewayApiObjects> own =
+        o ->
+            new GatewayApiObjects(
+                o.gatewayClasses().stream()
+                    .filter(c -> c.getMetadata().getName().equals(className))
+                    .toList(),
+                o.gateways().stream()
+                    .filter(g -> ns.equals(g.getMetadata().getNamespace()))
+                    .toList(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Map.of(),
+                o.tlsRoutes().stream()
+                    .filter(r -> ns.equals(r.getMetadata().getNamespace()))
+                    .toList());
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(built.get()).isNotNull();
+              assertThat(names(own.apply(built.get()).tlsRoutes())).containsExactly("pass");
+              assertThat(names(own.apply(built.get()).gateways())).containsExactly("gw");
+              assertThat(names(own.apply(built.get()).gatewayClasses())).containsExactly(className);
+            });
+    dev.gantry.api.federation.FederatedService kuard =
+        Fixtures.service(ns + "/kuard")
+            .port("https", 443)
+            .cluster("east", 0, 1, "https", "198.18.0.1:8443")
+            .build();
+    GatewayApiStatuses statuses =
+        new dev.gantry.xds.compile.gateway.GatewayApiCompiler(
+                dev.gantry.xds.compile.ExternalNames.DISABLED)
+            .compile(
+                own.apply(built.get()),
+                new dev.gantry.api.federation.FederationSnapshot(
+                    Map.of(kuard.name(), kuard), Map.of()),
+                Map.of(),
+                Map.of())
+            .statuses();
+    assertThat(statuses.tlsRoutes()).containsOnlyKeys(ns + "/pass");
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                sources.cachedTlsRoute(ns, "pass") != null
+                    && sources.cachedGateway(ns, "gw") != null
+                    && sources.cachedClass(className) != null);
+
+    try (GatewayApiStatusWriter writer =
+        new GatewayApiStatusWriter(
+            client,
+            Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC),
+            sources,
+            () -> true,
+            () -> null)) {
+      assertThat(writer.writeAll(statuses)).isEqualTo(new GatewayApiStatusWriter.Outcome(3, 0));
+    }
+    TLSRoute route = client.resources(TLSRoute.class).inNamespace(ns).withName("pass").get();
+    assertThat(route.getStatus().getParents())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getControllerName()).isEqualTo(OURS);
+              assertThat(p.getParentRef().getName()).isEqualTo("gw");
+              assertThat(p.getConditions())
+                  .extracting(
+                      Condition::getType,
+                      Condition::getStatus,
+                      Condition::getReason,
+                      Condition::getObservedGeneration,
+                      Condition::getLastTransitionTime)
+                  .containsExactly(
+                      org.assertj.core.groups.Tuple.tuple(
+                          "Accepted", "True", "Accepted", 1L, "2026-12-01T10:00:00Z"),
+                      org.assertj.core.groups.Tuple.tuple(
+                          "ResolvedRefs", "False", "BackendNotFound", 1L, "2026-12-01T10:00:00Z"));
+            });
+    ListenerStatus listener =
+        client
+            .resources(Gateway.class)
+            .inNamespace(ns)
+            .withName("gw")
+            .get()
+            .getStatus()
+            .getListeners()
+            .get(0);
+    assertThat(listener.getAttachedRoutes()).isEqualTo(1);
+    assertThat(listener.getSupportedKinds())
+        .extracting(RouteGroupKind::getKind)
+        .containsExactly("TLSRoute");
+    assertThat(listener.getConditions())
+        .filteredOn(c -> c.getType().equals("Programmed"))
+        .extracting(Condition::getStatus)
+        .containsExactly("True");
   }
 
   @Test
