@@ -17,15 +17,25 @@ import static dev.gantry.xds.GatewayApiFixtures.route;
 import static dev.gantry.xds.GatewayApiFixtures.rule;
 import static dev.gantry.xds.GatewayApiFixtures.service;
 import static dev.gantry.xds.GatewayApiFixtures.serviceImport;
+import static dev.gantry.xds.TlsRouteFixtures.backend;
+import static dev.gantry.xds.TlsRouteFixtures.kinds;
+import static dev.gantry.xds.TlsRouteFixtures.passthrough;
+import static dev.gantry.xds.TlsRouteFixtures.serviceImportBackend;
+import static dev.gantry.xds.TlsRouteFixtures.tlsRoute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsServer;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
 import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.GrpcWho;
+import dev.gantry.testbed.NetworkNamespace;
+import dev.gantry.testbed.Pki;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.compile.gateway.GatewayApiObjects;
@@ -42,6 +52,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -59,6 +70,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,8 +84,11 @@ import org.junit.jupiter.api.TestInstance;
  * HTTPRoutes to a ServiceImport (the federated service of two clusters), to two clusters' mirrors
  * by weight, with matches and every filter, across namespaces with and without a ReferenceGrant.
  * Each backend echoes its name and what it received, so a response shows the route taken and what
- * the filters did. No apiserver is involved, so the backends are on loopback. Tests named after an
- * upstream conformance test follow its objects and requests.
+ * the filters did. No apiserver is involved, so the HTTP backends are on loopback. A second Gateway
+ * has TLS passthrough listeners beside an HTTPS one on the same port: TLSRoutes pass clients' TLS
+ * streams by SNI to TLS backends in two network namespaces (one per cluster), which answer with the
+ * SNI they were asked for. Tests named after an upstream conformance test follow its objects and
+ * requests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayApiIT {
@@ -89,6 +107,8 @@ class GatewayApiIT {
   private Envoy envoy;
   private int httpPort;
   private int httpsPort;
+  private final List<NetworkNamespace> namespaces = new ArrayList<>();
+  private final Pki tlsBackendAuthority = Pki.newAuthority("gateway-tls-backends");
 
   /** A backend answering "name path host x-set x-add x-gone" with response header x-backend. */
   private int echo(String name) {
@@ -128,6 +148,49 @@ class GatewayApiIT {
     }
   }
 
+  /**
+   * A TLS backend on {@code address} with its own certificate (CN tls-backend), answering "{@code
+   * name} sni=<the server name the client asked for>": what a passed-through stream reaches.
+   */
+  private int tlsEcho(String name, String address) {
+    try {
+      HttpsServer s = HttpsServer.create(new InetSocketAddress(address, 0), 0);
+      s.setHttpsConfigurator(
+          new HttpsConfigurator(
+              tlsBackendAuthority.servingCertificate("tls-backend").sslContext()));
+      s.createContext(
+          "/",
+          exchange -> {
+            ExtendedSSLSession session =
+                (ExtendedSSLSession) ((HttpsExchange) exchange).getSSLSession();
+            String sni =
+                session.getRequestedServerNames().stream()
+                    .map(n -> ((SNIHostName) n).getAsciiName())
+                    .collect(Collectors.joining(","));
+            byte[] body =
+                (name + " sni=" + (sni.isEmpty() ? "none" : sni)).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
+      s.setExecutor(Executors.newFixedThreadPool(4));
+      s.start();
+      backends.add(s);
+      return s.getAddress().getPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A service whose port 443 speaks TLS, its endpoints in the clusters given. */
+  private static FederatedService tlsService(String key, String... clusterAndEndpoint) {
+    var b = Fixtures.service(key).port("tls", 443);
+    for (int i = 0; i < clusterAndEndpoint.length; i += 2) {
+      b.cluster(clusterAndEndpoint[i], 0, 1, "tls", clusterAndEndpoint[i + 1]);
+    }
+    return b.build();
+  }
+
   /** A gRPC backend answering {@link GrpcWho#WHO} with "grpc"; its port. */
   private int grpcBackend() {
     grpc = GrpcWho.serve("127.0.0.1", 0, "grpc");
@@ -146,6 +209,14 @@ class GatewayApiIT {
   void start() {
     String east = "127.0.0.1:" + echo("east");
     String west = "127.0.0.1:" + echo("west");
+    // The TLS backends of two clusters, each in its own network namespace (the host side of its
+    // veth pair): Envoy reaches them as it would remote endpoints.
+    NetworkNamespace eastNs = NetworkNamespace.create();
+    namespaces.add(eastNs);
+    NetworkNamespace westNs = NetworkNamespace.create();
+    namespaces.add(westNs);
+    String tlsEast = eastNs.hostAddress() + ":" + tlsEcho("tls-east", eastNs.hostAddress());
+    String tlsWest = westNs.hostAddress() + ":" + tlsEcho("tls-west", westNs.hostAddress());
     Map<ServiceName, FederatedService> federated = new HashMap<>();
     Map<ServiceName, FederatedService> hub = new HashMap<>();
     for (FederatedService s :
@@ -155,12 +226,16 @@ class GatewayApiIT {
             federated("demo/v2", "east", "127.0.0.1:" + echo("v2")),
             federated("demo/mirror", "east", "127.0.0.1:" + echo("mirror")),
             federated("other/app", "east", "127.0.0.1:" + echo("other")),
-            federated("demo/grpc", "east", "127.0.0.1:" + grpcBackend()))) {
+            federated("demo/grpc", "east", "127.0.0.1:" + grpcBackend()),
+            tlsService("demo/tls", "east", tlsEast, "west", tlsWest))) {
       federated.put(s.name(), s);
     }
     for (FederatedService s :
         List.of(
-            federated("demo/east-web", "east", east), federated("demo/west-web", "west", west))) {
+            federated("demo/east-web", "east", east),
+            federated("demo/west-web", "west", west),
+            tlsService("demo/east-tls", "east", tlsEast),
+            tlsService("demo/west-tls", "west", tlsWest))) {
       hub.put(s.name(), s);
     }
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
@@ -198,25 +273,75 @@ class GatewayApiIT {
     executor.shutdownNow();
     backends.forEach(s -> s.stop(0));
     grpc.shutdownNow();
+    namespaces.forEach(NetworkNamespace::close);
   }
 
   private GatewayApiObjects objects(List<ReferenceGrant> grants) {
     return new GatewayApiObjects(
-        List.of(gantryClass()),
-        List.of(
-            gateway(
-                "demo/gw",
-                from(http("http", 80, null), "All"),
-                https("https", 443, "secure.example.com", "cert"),
-                http("same", 8080, "same.example.com"))),
-        routes(),
-        List.of(
-            GatewayApiFixtures.grpcRoute(
-                "demo/grpc",
-                List.of("grpc.example.com"),
-                List.of(parent("demo/gw", "http")),
-                GatewayApiFixtures.grpcRule("gantry.test.Backend", "Who", null, "grpc", 80))),
-        grants);
+            List.of(gantryClass()),
+            List.of(
+                gateway(
+                    "demo/gw",
+                    from(http("http", 80, null), "All"),
+                    https("https", 443, "secure.example.com", "cert"),
+                    http("same", 8080, "same.example.com")),
+                tlsGateway()),
+            Stream.concat(routes().stream(), Stream.of(terminatedBesidePassthrough())).toList(),
+            List.of(
+                GatewayApiFixtures.grpcRoute(
+                    "demo/grpc",
+                    List.of("grpc.example.com"),
+                    List.of(parent("demo/gw", "http")),
+                    GatewayApiFixtures.grpcRule("gantry.test.Backend", "Who", null, "grpc", 80))),
+            grants)
+        .withTlsRoutes(tlsRoutes());
+  }
+
+  /**
+   * demo/tls-gw: TLS passthrough for *.pass.example.com, and (as upstream's
+   * GatewayHTTPSAndTLSPassthroughSamePort) an HTTPS listener for *.wild.example.com beside a TLS
+   * passthrough one for abc.wild.example.com, all on the port of demo/gw's HTTPS listener.
+   */
+  private static io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway tlsGateway() {
+    return gateway(
+        "demo/tls-gw",
+        kinds(passthrough("tls", 443, "*.pass.example.com"), "TLSRoute"),
+        kinds(https("https-terminate", 443, "*.wild.example.com", "cert"), "HTTPRoute"),
+        kinds(passthrough("tls-passthrough", 443, "abc.wild.example.com"), "TLSRoute"));
+  }
+
+  private static HTTPRoute terminatedBesidePassthrough() {
+    return route(
+        "demo/gateway-conformance-https-terminate",
+        List.of(),
+        List.of(parent("demo/tls-gw", "https-terminate")),
+        rule(serviceImport("web", 80)));
+  }
+
+  private static List<TLSRoute> tlsRoutes() {
+    var tls = List.of(parent("demo/tls-gw", "tls"));
+    return List.of(
+        tlsRoute(
+            "demo/gateway-conformance-infra-test",
+            List.of("abc.pass.example.com"),
+            tls,
+            serviceImportBackend("tls", 443)),
+        tlsRoute(
+            "demo/weights",
+            List.of("weights.pass.example.com"),
+            tls,
+            backend("east-tls", 443, 1),
+            backend("west-tls", 443, 0)),
+        tlsRoute(
+            "demo/invalid-backend-ref-nonexistent",
+            List.of("missing.pass.example.com"),
+            tls,
+            backend("nonexistent", 443, null)),
+        tlsRoute(
+            "demo/gateway-conformance-tls-passthrough",
+            List.of("abc.wild.example.com"),
+            List.of(parent("demo/tls-gw", "tls-passthrough")),
+            backend("east-tls", 443, null)));
   }
 
   private static HTTPRouteFilter filter(String type) {
@@ -466,6 +591,109 @@ class GatewayApiIT {
     assertThat(listeners)
         .extracting(l -> l.getName() + "=" + l.getAttachedRoutes())
         .containsExactly("http=7", "https=1", "same=0");
+  }
+
+  private String tlsCondition(String route, String type) {
+    return statuses.get().tlsRoutes().get(route).getParents().get(0).getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .findFirst()
+        .orElse("absent");
+  }
+
+  /**
+   * The body of a GET over TLS with {@code sni} as server name and Host, once Envoy has it: one
+   * connection that succeeds (a connection each, so that balancing is seen).
+   */
+  private String overTls(String sni) {
+    TlsClient client = TlsClient.to(httpsPort, sni);
+    AtomicReference<String> response = new AtomicReference<>("");
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              response.set(client.get(sni, "/"));
+              return response.get().startsWith("HTTP/1.1 200");
+            });
+    return response.get().substring(response.get().indexOf("\r\n\r\n") + 4);
+  }
+
+  @Test
+  void tlsRouteSimpleSameNamespaceToAServiceImportAnswersFromBothClusters() throws Exception {
+    String sni = "abc.pass.example.com";
+    overTls(sni);
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      seen.merge(overTls(sni), 1, Integer::sum);
+    }
+    // Each cluster's backend got the client's own handshake, SNI included: passed through.
+    assertThat(seen).containsOnlyKeys("tls-east sni=" + sni, "tls-west sni=" + sni);
+    assertThat(TlsClient.to(httpsPort, sni).presented().getSubjectX500Principal().getName())
+        .contains("tls-backend");
+    assertThat(tlsCondition("demo/gateway-conformance-infra-test", "Accepted"))
+        .isEqualTo("True/Accepted");
+    assertThat(tlsCondition("demo/gateway-conformance-infra-test", "ResolvedRefs"))
+        .isEqualTo("True/ResolvedRefs");
+    var listener = statuses.get().gateways().get("demo/tls-gw").getListeners().get(0);
+    assertThat(listener.getAttachedRoutes()).isEqualTo(3);
+    assertThat(listener.getSupportedKinds())
+        .extracting(k -> k.getKind())
+        .containsExactly("TLSRoute");
+  }
+
+  @Test
+  void tlsRouteWeightsBetweenTwoClustersMirrors() throws Exception {
+    // west-tls weighs 0: every connection goes to east's mirror.
+    for (int i = 0; i < 20; i++) {
+      assertThat(overTls("weights.pass.example.com"))
+          .isEqualTo("tls-east sni=weights.pass.example.com");
+    }
+  }
+
+  @Test
+  void anSniWithoutATlsRouteGetsNoConnection() throws Exception {
+    overTls("abc.pass.example.com"); // Envoy has the passthrough listener
+    TlsClient unknown = TlsClient.to(httpsPort, "unrouted.pass.example.com");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> unknown.get("x", "/")))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void tlsRouteInvalidBackendRefNonexistent() throws Exception {
+    overTls("abc.pass.example.com");
+    assertThat(tlsCondition("demo/invalid-backend-ref-nonexistent", "Accepted"))
+        .isEqualTo("True/Accepted");
+    assertThat(tlsCondition("demo/invalid-backend-ref-nonexistent", "ResolvedRefs"))
+        .isEqualTo("False/BackendNotFound");
+    // Its connections are refused: Envoy has no cluster to pass them to.
+    TlsClient missing = TlsClient.to(httpsPort, "missing.pass.example.com");
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> missing.get("missing.pass.example.com", "/")))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void gatewayHttpsAndTlsPassthroughSamePort() throws Exception {
+    // The wildcard's SNI is terminated by Envoy and routed by the HTTPRoute to the HTTP echoes.
+    assertThat(overTls("other.wild.example.com")).matches("(east|west) path=/ .*");
+    // The exact SNI under it is passed through to the TLS backend.
+    assertThat(overTls("abc.wild.example.com")).isEqualTo("tls-east sni=abc.wild.example.com");
+    var listeners = statuses.get().gateways().get("demo/tls-gw").getListeners();
+    assertThat(listeners)
+        .extracting(
+            l ->
+                l.getName()
+                    + "="
+                    + l.getAttachedRoutes()
+                    + " "
+                    + l.getConditions().stream()
+                        .filter(c -> c.getType().equals("Accepted"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getStatus())
+        .containsExactly("tls=3 True", "https-terminate=1 True", "tls-passthrough=1 True");
   }
 
   @Test
