@@ -713,4 +713,60 @@ class TlsRouteTest {
         .extracting(RoutingTable.VirtualHost::fqdn)
         .containsExactly("ok.example.com");
   }
+
+  @Test
+  void oddInputIsRefusedOnItsRouteAloneAndTheOthersServe() {
+    TLSRoute nullHost =
+        tlsRoute(
+            "demo/null-host",
+            new java.util.ArrayList<>(java.util.Arrays.asList("a.example.com", null)),
+            List.of(parent("demo/gw", null)),
+            backend("web", 80, null));
+    TLSRoute nullBackend =
+        tlsRoute(
+            "demo/null-backend",
+            List.of("b.example.com"),
+            List.of(parent("demo/gw", null)),
+            backend("web", 80, null));
+    nullBackend.getSpec().getRules().get(0).getBackendRefs().add(null);
+    TLSRoute noRules =
+        tlsRoute(
+            "demo/no-rules",
+            List.of("c.example.com"),
+            List.of(parent("demo/gw", null)),
+            backend("web", 80, null));
+    noRules.getSpec().setRules(null);
+    TLSRoute ok =
+        tlsRoute(
+            "demo/ok",
+            List.of("ok.example.com"),
+            List.of(parent("demo/gw", null)),
+            backend("web", 80, null));
+    io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener noTls =
+        passthrough("no-tls", 443, "other.example.org");
+    noTls.setTls(null);
+    Gateway g =
+        gateway(
+            "demo/gw",
+            kinds(passthrough("https", 443, "*.example.com"), Listeners.TLS_ROUTE),
+            noTls);
+    GatewayApiCompiler.Result r =
+        compile(
+            List.of(g),
+            List.of(),
+            List.of(nullHost, nullBackend, noRules, ok),
+            List.of(),
+            Map.of());
+
+    assertThat(accepted(r, "demo/null-host")).isEqualTo("False/UnsupportedValue");
+    assertThat(accepted(r, "demo/null-backend")).isEqualTo("False/UnsupportedValue");
+    // No rule: nothing to pass connections to, so every one is refused.
+    assertThat(accepted(r, "demo/no-rules")).isEqualTo("True/Accepted");
+    assertThat(passedTo(r, "c.example.com"))
+        .containsExactly(WeightedCluster.INVALID_BACKEND + "=1");
+    assertThat(accepted(r, "demo/ok")).isEqualTo("True/Accepted");
+    assertThat(passedTo(r, "ok.example.com")).containsExactly("demo/web/80=1");
+    assertThat(condition(listener(r, "demo/gw", 1).getConditions(), "Accepted"))
+        .isEqualTo("False/UnsupportedValue");
+  }
 }
