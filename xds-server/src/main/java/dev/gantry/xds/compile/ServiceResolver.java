@@ -33,14 +33,36 @@ public final class ServiceResolver {
   public static final class Lookups implements AutoCloseable {
     private static final ThreadLocal<Lookups> CURRENT = new ThreadLocal<>();
     private final Set<ServiceName> names = new HashSet<>();
+    private final Lookups outer;
 
-    private Lookups() {}
+    private Lookups(Lookups outer) {
+      this.outer = outer;
+    }
 
-    /** Records the lookups of this thread until {@link #close}. */
+    /**
+     * Records the lookups of this thread until {@link #close}; a recording already open on this
+     * thread gets them too, when this one closes.
+     */
     public static Lookups record() {
-      Lookups lookups = new Lookups();
+      Lookups lookups = new Lookups(CURRENT.get());
       CURRENT.set(lookups);
       return lookups;
+    }
+
+    /**
+     * Counts {@code names} as looked up by the recording open on this thread, if any: for a result
+     * reused from an earlier compilation, which looked them up then.
+     */
+    public static void replay(Collection<ServiceName> names) {
+      Lookups lookups = CURRENT.get();
+      if (lookups != null) {
+        lookups.names.addAll(names);
+      }
+    }
+
+    /** The names looked up so far. */
+    public Set<ServiceName> names() {
+      return Set.copyOf(names);
     }
 
     /** Whether any of {@code names} was looked up, as a federated service or a hub Service. */
@@ -55,7 +77,12 @@ public final class ServiceResolver {
 
     @Override
     public void close() {
-      CURRENT.remove();
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        outer.names.addAll(names);
+        CURRENT.set(outer);
+      }
     }
   }
 

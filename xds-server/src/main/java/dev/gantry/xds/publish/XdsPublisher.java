@@ -136,8 +136,9 @@ public final class XdsPublisher {
     this.rateLimitLog = new RateLimitServiceLog(compiler.rateLimitService(), metrics);
     this.executor = executor;
     this.builds = new Holdoff(executor, holdoff, this::build);
-    this.proxyCompiler = compiler;
-    this.compiler = new IngressCompiler(compiler);
+    // One compilation after another: each reuses the hosts of the roots that did not change.
+    this.proxyCompiler = compiler.memoizing();
+    this.compiler = new IngressCompiler(proxyCompiler);
     this.assembler = assembler;
     this.sink = sink;
     this.metrics = metrics;
@@ -363,6 +364,7 @@ public final class XdsPublisher {
                 extensionServices,
                 gatewayApi);
       }
+      log.debug("compiled, {} roots reused", proxyCompiler.reusedRoots());
       XdsAssembler.Assembly assembly = assembler.assemble(result.table());
       // Endpoints of new clusters first: a client never waits for one it was told of.
       sink.endpoints(

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * the federation, then assemble Envoy resources) for P HTTPProxies of 3 routes each, every route to
  * its own federated service of 2 clusters × 3 endpoints, so 3·P Envoy clusters. Times a build from
  * scratch, a rebuild after one endpoint changed (endpoint-only path) and a rebuild after one
- * HTTPProxy changed. Run with {@code scripts/bench-xds [P]}.
+ * HTTPProxy changed (by a fresh compiler, and by the hub's, which reuses the hosts of unchanged
+ * roots). Run with {@code scripts/bench-xds [P]}.
  */
 public final class SnapshotBuildBench {
   private static final int WARMUP = 10;
@@ -88,6 +89,14 @@ public final class SnapshotBuildBench {
         time(
             () -> compiler.compile(oneProxyChanged.get(), snapshot, Map.of()).table(),
             steady::assemble);
+    // The hub's compiler: the hosts of the roots that did not change are reused.
+    ProxyCompiler memoizing = compiler.memoizing();
+    XdsAssembler memoized = new XdsAssembler("0.0.0.0", 8080, 8443);
+    memoized.assemble(memoizing.compile(proxies, snapshot, Map.of()).table());
+    Timings proxyEditMemo =
+        time(
+            () -> memoizing.compile(oneProxyChanged.get(), snapshot, Map.of()).table(),
+            memoized::assemble);
     System.gc();
     long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
 
@@ -115,6 +124,7 @@ public final class SnapshotBuildBench {
     row("full, from scratch", full, full);
     row("one endpoint changed", endpoints, full);
     row("one HTTPProxy changed", proxyEdit, full);
+    row("one HTTPProxy changed, hub's memoizing compiler", proxyEditMemo, full);
     System.out.printf(
         "%nheap used after the runs (after GC): %d MiB; load average %s%n", heapMb, loadAverage());
   }

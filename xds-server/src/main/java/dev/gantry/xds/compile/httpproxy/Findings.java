@@ -29,4 +29,12 @@ final class Findings {
   boolean blocked() {
     return blocked;
   }
+
+  /** What an earlier compilation found, when its result is reused. */
+  void restore(
+      List<ProxyVerdict.Error> errors, List<ProxyVerdict.Error> warnings, boolean blocked) {
+    this.errors.addAll(errors);
+    this.warnings.addAll(warnings);
+    this.blocked |= blocked;
+  }
 }

@@ -5,6 +5,7 @@ import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.ExternalNames;
+import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.GlobalRateLimit;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +29,7 @@ public final class ProxyCompiler {
   private final String fallbackCertificate;
   private final RateLimitService rateLimitService;
   private final ExternalNames externalNames;
+  private final RootMemo memo;
 
   public ProxyCompiler(String ingressClass) {
     this(ingressClass, null, null);
@@ -69,6 +72,29 @@ public final class ProxyCompiler {
     this.fallbackCertificate = fallbackCertificate;
     this.rateLimitService = rateLimitService;
     this.externalNames = Objects.requireNonNull(externalNames, "externalNames");
+    this.memo = null;
+  }
+
+  private ProxyCompiler(ProxyCompiler settings, RootMemo memo) {
+    this.ingressClass = settings.ingressClass;
+    this.fallbackCertificate = settings.fallbackCertificate;
+    this.rateLimitService = settings.rateLimitService;
+    this.externalNames = settings.externalNames;
+    this.memo = memo;
+  }
+
+  /**
+   * A compiler with the same settings that reuses, from one compilation to the next, the virtual
+   * host of every root whose inputs did not change (see {@link RootMemo}): for one caller that
+   * compiles again and again, one at a time. Its results equal a fresh compiler's.
+   */
+  public ProxyCompiler memoizing() {
+    return new ProxyCompiler(this, new RootMemo());
+  }
+
+  /** How many roots the last compilation took from the memo (0 when not {@link #memoizing}). */
+  public int reusedRoots() {
+    return memo == null ? 0 : memo.reused();
   }
 
   public String ingressClass() {
@@ -186,11 +212,15 @@ public final class ProxyCompiler {
             rateLimitProblem,
             rateLimitService == null ? null : rateLimitService.defaultPolicy(),
             externalNames);
+    if (memo != null) {
+      memo.begin(
+          new RootMemo.Shared(
+              certificates, delegations, extensions.extensions(), rateLimitProblem));
+    }
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>();
     for (HTTPProxy root : mine) {
       if (Proxies.fqdn(root) != null) {
-        roots
-            .compile(root)
+        compile(roots, delegation, snapshot, root)
             .ifPresent(
                 host -> {
                   hosts.add(host.host());
@@ -198,9 +228,37 @@ public final class ProxyCompiler {
                 });
       }
     }
+    if (memo != null) {
+      memo.end();
+    }
     List<ProxyVerdict> verdicts = mine.stream().map(p -> verdict(p, delegation.found(p))).toList();
     hosts.sort(Comparator.comparing(RoutingTable.VirtualHost::fqdn));
     return new Result(new RoutingTable(hosts, upstreams, limits), verdicts, extensions.verdicts());
+  }
+
+  /**
+   * One root's host: as the last compilation left it when the memo has it and nothing it was
+   * compiled from changed, else compiled (and remembered, when it reads no other proxy).
+   */
+  private Optional<RootCompiler.Host> compile(
+      RootCompiler roots, Delegation delegation, FederationSnapshot snapshot, HTTPProxy root) {
+    String key = Proxies.key(root);
+    if (memo == null
+        || !RootMemo.selfContained(root)
+        || !roots.soleClaim(root)
+        // Another root's include already reported on it: not this root's own findings.
+        || delegation.found(root) != null) {
+      return roots.compile(root);
+    }
+    Optional<RootCompiler.Host> reused = memo.reuse(key, root, snapshot, delegation.findings(key));
+    if (reused != null) {
+      return reused;
+    }
+    try (ServiceResolver.Lookups asked = ServiceResolver.Lookups.record()) {
+      Optional<RootCompiler.Host> host = roots.compile(root);
+      memo.remember(key, root, host, delegation.findings(key), asked.names(), snapshot);
+      return host;
+    }
   }
 
   /** The verdict on {@code p} from what was found about it; null findings for an orphan. */

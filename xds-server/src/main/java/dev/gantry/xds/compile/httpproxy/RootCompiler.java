@@ -82,6 +82,12 @@ final class RootCompiler {
     }
   }
 
+  /** Whether {@code root} is the only proxy that claims its fqdn. */
+  boolean soleClaim(HTTPProxy root) {
+    List<HTTPProxy> claims = byFqdn.get(Proxies.fqdn(root).toLowerCase(Locale.ROOT));
+    return claims != null && claims.size() == 1;
+  }
+
   /** The root's virtual host, or empty when the root is invalid (its findings say why). */
   Optional<Host> compile(HTTPProxy root) {
     Findings f = delegation.findings(Proxies.key(root));
