@@ -28,6 +28,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Listeners: Envoy's {@code ingress_http} socket listener, and for proxyless gRPC clients one API
@@ -72,18 +73,26 @@ public final class ListenerTranslator {
    * (see {@link RouteTranslator#perHost}). Sorted by name.
    */
   public static List<Listener> apiListeners(List<RoutingTable.VirtualHost> hosts) {
+    return apiListeners(hosts, ListenerTranslator::apiListener);
+  }
+
+  /** As {@link #apiListeners(List)}, each listener by {@code listener} (say, a memo). */
+  static List<Listener> apiListeners(
+      List<RoutingTable.VirtualHost> hosts, Function<String, Listener> listener) {
     return hosts.stream()
         .map(RoutingTable.VirtualHost::fqdn)
         .sorted(Comparator.naturalOrder())
-        .map(
-            fqdn ->
-                Listener.newBuilder()
-                    .setName(fqdn)
-                    .setApiListener(
-                        ApiListener.newBuilder()
-                            .setApiListener(Any.pack(httpConnectionManager(fqdn))))
-                    .build())
+        .map(listener)
         .toList();
+  }
+
+  /** The API listener of proxyless gRPC clients for {@code fqdn}. */
+  static Listener apiListener(String fqdn) {
+    return Listener.newBuilder()
+        .setName(fqdn)
+        .setApiListener(
+            ApiListener.newBuilder().setApiListener(Any.pack(httpConnectionManager(fqdn))))
+        .build();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.gantry.xds.translate;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -13,9 +14,22 @@ import java.util.function.Function;
 final class Memo<K, V> {
   private Map<K, V> last = new HashMap<>();
   private Map<K, V> next = new HashMap<>();
+  // The same key instance as in the last assembly needs no hash (a deep one, for a record of
+  // lists): looked up by identity first.
+  private Map<K, V> lastSame = new IdentityHashMap<>();
+  private Map<K, V> nextSame = new IdentityHashMap<>();
 
   V get(K key, Function<K, V> translate) {
-    V value = next.get(key);
+    V value = nextSame.get(key);
+    if (value != null) {
+      return value;
+    }
+    value = lastSame.get(key);
+    if (value != null) {
+      nextSame.put(key, value);
+      return value;
+    }
+    value = next.get(key);
     if (value == null) {
       value = last.get(key);
       if (value == null) {
@@ -23,12 +37,18 @@ final class Memo<K, V> {
       }
       next.put(key, value);
     }
+    nextSame.put(key, value);
     return value;
   }
 
-  /** Ends an assembly: what it asked for is what the next one finds. */
+  /**
+   * Ends an assembly: what it asked for is what the next one finds (a key found by identity only is
+   * found by identity only: an equal key of another instance is translated again).
+   */
   void roll() {
     last = next;
     next = new HashMap<>();
+    lastSame = nextSame;
+    nextSame = new IdentityHashMap<>(lastSame.size() * 2);
   }
 }

@@ -13,6 +13,8 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,8 +59,6 @@ public final class XdsAssembler {
       List<Upstream> upstreams,
       dev.gantry.xds.ir.GlobalRateLimit.Service rateLimits) {}
 
-  private record HostKey(RoutingTable.VirtualHost host, boolean upgradeInsecure) {}
-
   private final String listenerAddress;
   private final int listenerPort;
   private final int httpsPort;
@@ -81,9 +81,17 @@ public final class XdsAssembler {
   private String proxylessClustersVersion;
   private Snapshot snapshot;
   private Snapshot proxyless;
-  private final Memo<HostKey, VirtualHost> hosts = new Memo<>();
+  private final Memo<RoutingTable.VirtualHost, VirtualHost> hosts = new Memo<>();
+  // The same hosts on the plain listener, where their HTTPS-only routes redirect.
+  private final Memo<RoutingTable.VirtualHost, VirtualHost> upgradedHosts = new Memo<>();
   private final Memo<RoutingTable.VirtualHost, RouteConfiguration> hostConfigs = new Memo<>();
   private final Memo<Upstream, Cluster> clusterMemo = new Memo<>();
+  // By the upstream instance itself (endpoints and all, so never hashed): an upstream the
+  // compiler reused from the last build costs a lookup.
+  private Map<Upstream, Cluster> clustersBySame = new IdentityHashMap<>();
+  private Map<Upstream, Cluster> nextClustersBySame = new IdentityHashMap<>();
+  private final Memo<String, Listener> apiListenerMemo = new Memo<>();
+  private final Snapshots made = new Snapshots();
   private final ContentVersions versions = new ContentVersions();
   private final Map<String, List<FederatedService>> lastServices = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
@@ -149,23 +157,22 @@ public final class XdsAssembler {
     // are taken from it: one changed proxy costs its own host and clusters.
     RouteTranslator.Hosts memoized =
         (host, upgrade) ->
-            hosts.get(
-                new HostKey(host, upgrade),
-                k -> RouteTranslator.envoyVirtualHost(k.host(), k.upgradeInsecure()));
+            (upgrade ? upgradedHosts : hosts)
+                .get(host, h -> RouteTranslator.envoyVirtualHost(h, upgrade));
     routes = new ArrayList<>();
     routes.add(RouteTranslator.translate(table, memoized));
     routes.addAll(RouteTranslator.https(table, memoized));
     routes.addAll(RouteTranslator.fallback(table, memoized));
     secrets = SecretTranslator.translate(table);
     secretsVersion = Versions.of(secrets);
-    apiListeners = ListenerTranslator.apiListeners(table.virtualHosts());
+    apiListeners =
+        ListenerTranslator.apiListeners(
+            table.virtualHosts(),
+            fqdn -> apiListenerMemo.get(fqdn, ListenerTranslator::apiListener));
     hostRoutes = RouteTranslator.perHost(table, h -> hostConfigs.get(h, RouteTranslator::perHost));
     List<Cluster> upstreamClusters =
         table.upstreams().values().stream()
-            .map(
-                u ->
-                    clusterMemo.get(
-                        u.withService(null), k -> ClusterTranslator.cluster(k, dnsLookupFamily)))
+            .map(this::cluster)
             .sorted(Comparator.comparing(Cluster::getName))
             .toList();
     // Key set clusters of JWT providers: Envoy's alone, proxyless clients verify no tokens.
@@ -180,26 +187,39 @@ public final class XdsAssembler {
     }
     listenersVersion = Versions.of(listeners);
     routesVersion = versions.of(routes);
-    apiListenersVersion = Versions.of(apiListeners);
+    apiListenersVersion = versions.of(apiListeners);
     hostRoutesVersion = versions.of(hostRoutes);
     clustersVersion = versions.of(clusters);
     proxylessClusters = ClusterTranslator.forProxyless(upstreamClusters);
     proxylessClustersVersion =
         proxylessClusters == clusters ? clustersVersion : versions.of(proxylessClusters);
     hosts.roll();
+    upgradedHosts.roll();
     hostConfigs.roll();
     clusterMemo.roll();
+    clustersBySame = nextClustersBySame;
+    nextClustersBySame = new IdentityHashMap<>(clustersBySame.size() * 2);
+    apiListenerMemo.roll();
     versions.roll();
+  }
+
+  /** The cluster of {@code u}: as for its very instance last time, or by its endpoint-free key. */
+  private Cluster cluster(Upstream u) {
+    Cluster cluster = clustersBySame.get(u);
+    if (cluster == null) {
+      cluster =
+          clusterMemo.get(u.withService(null), k -> ClusterTranslator.cluster(k, dnsLookupFamily));
+    }
+    nextClustersBySame.put(u, cluster);
+    return cluster;
   }
 
   /** The snapshots of both kinds of client; endpoints travel apart (the EndpointCache). */
   private void snapshots() {
     snapshot =
-        Snapshot.create(
+        made.create(
             clusters,
             clustersVersion,
-            List.of(),
-            "none",
             listeners,
             listenersVersion,
             routes,
@@ -207,17 +227,16 @@ public final class XdsAssembler {
             secrets,
             secretsVersion);
     proxyless =
-        Snapshot.create(
+        made.create(
             proxylessClusters,
             proxylessClustersVersion,
-            List.of(),
-            "none",
             apiListeners,
             apiListenersVersion,
             hostRoutes,
             hostRoutesVersion,
             List.of(),
             "none");
+    made.roll();
   }
 
   /**
@@ -225,24 +244,34 @@ public final class XdsAssembler {
    * returns the names of those no upstream has any more.
    */
   private Set<String> assignments(RoutingTable table, List<ClusterLoadAssignment> changed) {
-    Map<String, List<FederatedService>> seen = new HashMap<>();
-    for (Upstream upstream : table.upstreams().values()) {
+    Map<String, Upstream> upstreams = table.upstreams();
+    for (Upstream upstream : upstreams.values()) {
       if (upstream.resolvedByDns()) {
         continue; // its cluster holds its names: no assignment of its own
       }
-      ClusterLoadAssignment cla = lastAssignments.get(upstream.name());
-      if (cla == null || !Objects.equals(lastServices.get(upstream.name()), upstream.sources())) {
+      String name = upstream.name();
+      List<FederatedService> before = lastServices.get(name);
+      if (before == upstream.sources() && lastAssignments.containsKey(name)) {
+        continue; // the very services of the last assembly (an upstream the compiler reused)
+      }
+      ClusterLoadAssignment cla = lastAssignments.get(name);
+      if (cla == null || !Objects.equals(before, upstream.sources())) {
         cla = EndpointTranslator.translate(upstream);
         changed.add(cla);
+        lastAssignments.put(name, cla);
       }
-      seen.put(upstream.name(), upstream.sources());
-      lastAssignments.put(upstream.name(), cla);
+      lastServices.put(name, upstream.sources());
     }
-    Set<String> removed = new TreeSet<>(lastAssignments.keySet());
-    removed.removeAll(seen.keySet());
-    lastServices.keySet().retainAll(seen.keySet());
-    lastServices.putAll(seen);
-    lastAssignments.keySet().retainAll(seen.keySet());
+    Set<String> removed = new TreeSet<>();
+    for (Iterator<String> names = lastAssignments.keySet().iterator(); names.hasNext(); ) {
+      String name = names.next();
+      Upstream upstream = upstreams.get(name);
+      if (upstream == null || upstream.resolvedByDns()) {
+        removed.add(name);
+        names.remove();
+        lastServices.remove(name);
+      }
+    }
     return removed;
   }
 

@@ -11,6 +11,9 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.HostileProxies;
 import dev.gantry.xds.TestCertificates;
 import dev.gantry.xds.tls.TlsSecrets;
+import dev.gantry.xds.translate.XdsAssembler;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +79,72 @@ class RootMemoTest {
       federated.put(s.name(), s);
     }
     return new FederationSnapshot(federated, ProxyCompilerTest.SNAPSHOT.hubServices());
+  }
+
+  /**
+   * The hub's pipeline (a memoizing compiler, one assembler that reuses what it translated, its
+   * snapshots and versioned resources) gives Envoy what a fresh compiler and a fresh assembler
+   * give: every resource, version and per-resource version, and every assignment.
+   */
+  @Test
+  void theHubsPipelineServesWhatAFreshOneServes() {
+    XdsAssembler hub = new XdsAssembler("0.0.0.0", 8080, 8443);
+    Map<String, TlsSecrets.Outcome> certificates =
+        TlsSecrets.validateAll(Map.of("demo/cert", TestCertificates.tlsSecret("demo/cert", CERT)));
+    List<HTTPProxy> proxies = corpus();
+    List<HTTPProxy> changed = new ArrayList<>(proxies);
+    changed.set(
+        changed.size() - 5,
+        proxy("demo/web").fqdn("web.example").route("/other", "web", 80, null).build());
+    FederationSnapshot moved =
+        with(
+            service("demo/kuard")
+                .port("http", 80)
+                .cluster("east", 0, 1, "http", "10.0.0.9:8080")
+                .build());
+    record Step(List<HTTPProxy> proxies, FederationSnapshot snapshot) {}
+    List<Step> steps =
+        List.of(
+            new Step(proxies, ProxyCompilerTest.SNAPSHOT),
+            new Step(proxies, ProxyCompilerTest.SNAPSHOT),
+            new Step(proxies, moved),
+            new Step(changed, moved),
+            new Step(proxies, moved),
+            new Step(changed, ProxyCompilerTest.SNAPSHOT));
+    for (Step step : steps) {
+      XdsAssembler.Assembly served =
+          hub.assemble(memoizing.compile(step.proxies(), step.snapshot(), certificates).table());
+      XdsAssembler.Assembly expected =
+          new XdsAssembler("0.0.0.0", 8080, 8443)
+              .assemble(
+                  new ProxyCompiler("gantry")
+                      .compile(step.proxies(), step.snapshot(), certificates)
+                      .table());
+      assertThat(served.assignments()).isEqualTo(expected.assignments());
+      for (var pair :
+          List.of(
+              List.of(served.snapshot(), expected.snapshot()),
+              List.of(served.proxyless(), expected.proxyless()))) {
+        for (Resources.ResourceType type : Resources.ResourceType.values()) {
+          assertThat(pair.get(0).version(type, List.of()))
+              .as(type.name())
+              .isEqualTo(pair.get(1).version(type, List.of()));
+          assertThat(pair.get(0).resources(type))
+              .as(type.name())
+              .isEqualTo(pair.get(1).resources(type));
+          assertThat(versions(pair.get(0).versionedResources(type)))
+              .as(type.name())
+              .isEqualTo(versions(pair.get(1).versionedResources(type)));
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> versions(
+      Map<String, ? extends VersionedResource<?>> resources) {
+    Map<String, String> versions = new HashMap<>();
+    resources.forEach((name, r) -> versions.put(name, r.version()));
+    return versions;
   }
 
   @Test
