@@ -741,6 +741,21 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80, cookieRewritePolicies: [{name: s, secure: true}]}]}\n"
     },
     {
+      "a TCP proxy's service setting headers, removing response headers and mirrored: refused, not ignored",
+      "invalid: TCPProxyError/NotImplemented, TCPProxyError/NotImplemented, TCPProxyError/NotImplemented",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80, mirror: true, requestHeadersPolicy: {set: [{name: \"x-a\\nx-b\", value: LONGVALUE}]}, responseHeadersPolicy: {remove: [\"\"]}}]}\n"
+    },
+    {
+      "a TCP proxy's clear-text service rewriting Host, and a slow start of no window",
+      "invalid: TCPProxyError/NotImplemented, ServiceError/SlowStartInvalid",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80, requestHeadersPolicy: {set: [{name: Host, value: LONGFQDN}]}}, {name: kuard, port: 80, slowStartPolicy: {window: \"-1s\"}}]}\n"
+    },
+    {
+      "a TCP proxy's host filtering by IP and limiting its rate, which its stream cannot do",
+      "invalid: IPFilterError/IncompatibleIPAddressFilters, VirtualHostError/RateLimitPolicyNotValid, TCPProxyError/NotImplemented, TCPProxyError/NotImplemented, TCPProxyError/NotImplemented",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}, ipAllowPolicy: [{cidr: 0.0.0.0/0, source: Peer}], ipDenyPolicy: [{cidr: 10.0.0.0/8, source: Remote}], rateLimitPolicy: {local: {requests: 0, unit: second}}}\n  tcpproxy: {services: [{name: kuard, port: 80}]}\n"
+    },
+    {
       "a TCP proxy that includes its own proxy",
       "invalid: TCPProxyIncludeError/RootIncludesRoot",
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {include: {name: NAME}}\n"

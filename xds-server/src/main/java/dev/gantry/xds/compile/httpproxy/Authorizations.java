@@ -33,6 +33,14 @@ final class Authorizations {
    */
   record Found(RoutingTable.Authorization authorization, ExtensionServices.Extension extension) {}
 
+  /** Whether {@code auth} asks for requests to be checked (it names a server, or disables none). */
+  static boolean checks(AuthorizationServer auth) {
+    AuthorizationPolicy policy = auth.getAuthPolicy();
+    boolean disabled = policy != null && Boolean.TRUE.equals(policy.getDisabled());
+    String name = auth.getExtensionRef() == null ? null : auth.getExtensionRef().getName();
+    return name != null && !name.isEmpty() || !disabled;
+  }
+
   static Outcome<Optional<Found>> of(
       HTTPProxy root, Map<String, ExtensionServices.Extension> extensions) {
     AuthorizationServer auth = root.getSpec().getVirtualhost().getAuthorization();

@@ -201,6 +201,7 @@ final class RootCompiler {
     }
     Authorizations.Found authorization =
         Outcome.orReportAbsent(Authorizations.of(root, extensions), errors);
+    TcpProxyHosts.check(spec, errors, ctx.warnings());
     return Outcome.unless(
         errors,
         () -> new Frame(cors, tls, ipFilter, rateLimit, authorization, jwtProviders, global));

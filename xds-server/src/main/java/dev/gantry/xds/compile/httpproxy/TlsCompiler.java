@@ -225,36 +225,41 @@ final class TlsCompiler {
     for (int i = 0; i < services.size(); i++) {
       HTTPProxySpec.RouteService s = services.get(i);
       String where = "spec.tcpproxy.services[" + i + "]";
-      if (s != null && s.getSlowStartPolicy() != null) {
-        // Contour ramps up only HTTP clusters.
-        ctx.warnings()
-            .add(
-                new ProxyVerdict.Error(
-                    ProxyVerdict.TCP_PROXY_ERROR,
-                    "IgnoredField",
-                    where + ".slowStartPolicy is ignored: a TCP proxy's streams do not ramp up"));
-      }
-      if (s != null
-          && s.getCookieRewritePolicies() != null
-          && !s.getCookieRewritePolicies().isEmpty()) {
-        // Contour ignores them here; a TCP stream carries no Set-Cookie header Envoy could
-        // rewrite, so the proxy would not do what its author wrote: refused, not pretended.
-        errors.add(
-            new ProxyVerdict.Error(
-                ProxyVerdict.TCP_PROXY_ERROR,
-                UnimplementedFields.REASON,
-                where
-                    + ".cookieRewritePolicies cannot apply to a TCP proxy, which forwards a"
-                    + " stream without reading its HTTP: the proxy is not served rather than"
-                    + " served without it"));
+      List<String> unusable = s == null ? List.of() : streamless(s);
+      if (!unusable.isEmpty()) {
+        // Contour ignores them here (it even sends a mirror service its share of the streams);
+        // a TCP stream carries no HTTP Envoy could change or copy, so the proxy would not do what
+        // its author wrote: refused, not pretended.
+        for (String field : unusable) {
+          errors.add(
+              new ProxyVerdict.Error(
+                  ProxyVerdict.TCP_PROXY_ERROR,
+                  UnimplementedFields.REASON,
+                  where
+                      + "."
+                      + field
+                      + " cannot apply to a TCP proxy, which forwards a stream without reading"
+                      + " its HTTP: the proxy is not served rather than served without it"));
+        }
         continue;
+      }
+      ServiceResolver.ClusterPolicies own = policies;
+      if (s != null && s.getSlowStartPolicy() != null) {
+        // Unlike Contour, which ignores it here: Envoy ramps up new endpoints' share of the
+        // streams as it does of requests.
+        Upstream.SlowStart slowStart =
+            SlowStarts.parse(s.getSlowStartPolicy(), policies.strategy(), where, errors);
+        if (slowStart == null) {
+          continue;
+        }
+        own = policies.withSlowStart(slowStart);
       }
       List<ProxyVerdict.Error> serviceErrors = new ArrayList<>();
       Upstream upstream =
           s == null
               ? ServiceResolver.resolve(
-                  ctx.namespace(), s, ctx.snapshot(), policies, where, serviceErrors)
-              : UpstreamValidations.resolve(ctx.at(where), null, s, policies, serviceErrors);
+                  ctx.namespace(), s, ctx.snapshot(), own, where, serviceErrors)
+              : UpstreamValidations.resolve(ctx.at(where), null, s, own, serviceErrors);
       // Contour reports a TCP proxy's services under its own error type, but for their TLS
       // validation (TLSError, ServiceError/TLSUpstreamValidation), as for a route's services.
       for (ProxyVerdict.Error e : serviceErrors) {
@@ -269,6 +274,18 @@ final class TlsCompiler {
       if (upstream == null) {
         continue;
       }
+      if (!upstream.protocol().tls() && hostRewrite(s.getRequestHeadersPolicy())) {
+        // The Host a TLS service rewrites to is its server name; a clear-text stream has none.
+        errors.add(
+            new ProxyVerdict.Error(
+                ProxyVerdict.TCP_PROXY_ERROR,
+                UnimplementedFields.REASON,
+                where
+                    + ".requestHeadersPolicy sets Host, which a TCP proxy sends only as the TLS"
+                    + " server name of a service speaking tls or h2; this one speaks clear text:"
+                    + " the proxy is not served rather than served without it"));
+        continue;
+      }
       Long weight = ServiceResolver.weight(s, ProxyVerdict.TCP_PROXY_ERROR, where, errors);
       if (weight == null) {
         continue;
@@ -277,5 +294,44 @@ final class TlsCompiler {
       clusters.add(new WeightedCluster(upstream.name(), anyWeight ? weight : 1));
     }
     return clusters;
+  }
+
+  /**
+   * The fields of a TCP proxy's service that need the HTTP a stream does not expose, in the order
+   * of the schema: header changes (a Host rewrite aside, the TLS server name), cookie rewrites, a
+   * mirror.
+   */
+  private static List<String> streamless(HTTPProxySpec.RouteService s) {
+    List<String> fields = new ArrayList<>();
+    HTTPProxySpec.HeadersPolicy request = s.getRequestHeadersPolicy();
+    if (request != null) {
+      boolean others =
+          request.getSet() != null
+              && request.getSet().stream()
+                  .anyMatch(h -> h == null || !"host".equalsIgnoreCase(h.getName()));
+      if (others || request.getRemove() != null && !request.getRemove().isEmpty()) {
+        fields.add("requestHeadersPolicy");
+      }
+    }
+    HTTPProxySpec.HeadersPolicy response = s.getResponseHeadersPolicy();
+    if (response != null
+        && (response.getSet() != null && !response.getSet().isEmpty()
+            || response.getRemove() != null && !response.getRemove().isEmpty())) {
+      fields.add("responseHeadersPolicy");
+    }
+    if (s.getCookieRewritePolicies() != null && !s.getCookieRewritePolicies().isEmpty()) {
+      fields.add("cookieRewritePolicies");
+    }
+    if (Boolean.TRUE.equals(s.getMirror())) {
+      fields.add("mirror");
+    }
+    return fields;
+  }
+
+  private static boolean hostRewrite(HTTPProxySpec.HeadersPolicy request) {
+    return request != null
+        && request.getSet() != null
+        && request.getSet().stream()
+            .anyMatch(h -> h != null && "host".equalsIgnoreCase(h.getName()));
   }
 }

@@ -3,7 +3,9 @@ package dev.gantry.xds.compile.httpproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.api.crd.contour.HTTPProxy;
+import dev.gantry.api.crd.contour.HTTPProxySpec;
 import dev.gantry.api.crd.contour.LoadBalancerPolicy;
+import dev.gantry.api.crd.contour.SlowStartPolicy;
 import dev.gantry.api.crd.contour.TCPHealthCheckPolicy;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
@@ -130,5 +132,105 @@ class TcpProxyPoliciesTest {
         .containsExactly(
             "TCPProxyError/HealthCheckPolicyInvalid: spec.tcpproxy.healthCheckPolicy"
                 + ".intervalSeconds: -1 is outside 1..86400 (0 or unset: 5)");
+  }
+
+  private static HTTPProxySpec.HeadersPolicy headers(String name, String value) {
+    HTTPProxySpec.HeadersPolicy policy = new HTTPProxySpec.HeadersPolicy();
+    HTTPProxySpec.HeaderValue header = new HTTPProxySpec.HeaderValue();
+    header.setName(name);
+    header.setValue(value);
+    policy.setSet(List.of(header));
+    return policy;
+  }
+
+  private static List<String> errors(ProxyCompiler.Result result) {
+    return result.verdicts().get(0).errors().stream()
+        .map(e -> e.type() + "/" + e.reason() + ": " + e.message())
+        .toList();
+  }
+
+  private static String streamless(String field) {
+    return "TCPProxyError/NotImplemented: spec.tcpproxy.services[0]."
+        + field
+        + " cannot apply to a TCP proxy, which forwards a stream without reading its HTTP: the"
+        + " proxy is not served rather than served without it";
+  }
+
+  @Test
+  void headerChangesAndAMirrorOnATcpProxysServiceMakeTheProxyInvalidRatherThanIgnored() {
+    ProxyCompiler.Result result =
+        compile(
+            tcp -> {
+              HTTPProxySpec.RouteService s = tcp.getServices().get(0);
+              s.setRequestHeadersPolicy(headers("x-tenant", "a"));
+              HTTPProxySpec.HeadersPolicy response = new HTTPProxySpec.HeadersPolicy();
+              response.setRemove(List.of("server"));
+              s.setResponseHeadersPolicy(response);
+              s.setMirror(true);
+            });
+
+    assertThat(result.verdicts().get(0).valid()).isFalse();
+    assertThat(errors(result))
+        .containsExactly(
+            streamless("requestHeadersPolicy"),
+            streamless("responseHeadersPolicy"),
+            streamless("mirror"));
+    assertThat(result.table().upstreams()).isEmpty();
+
+    // Empty policies and mirror: false ask for nothing.
+    ProxyCompiler.Result empty =
+        compile(
+            tcp -> {
+              HTTPProxySpec.RouteService s = tcp.getServices().get(0);
+              s.setRequestHeadersPolicy(new HTTPProxySpec.HeadersPolicy());
+              s.setResponseHeadersPolicy(new HTTPProxySpec.HeadersPolicy());
+              s.setMirror(false);
+            });
+    assertThat(empty.verdicts().get(0).valid()).isTrue();
+  }
+
+  @Test
+  void aHostRewriteIsTheServerNameOfAServiceSpeakingTlsAndRefusedOnClearText() {
+    ProxyCompiler.Result tls =
+        compile(
+            tcp -> {
+              tcp.getServices().get(0).setProtocol("tls");
+              tcp.getServices().get(0).setRequestHeadersPolicy(headers("Host", "db.internal"));
+            });
+    assertThat(tls.verdicts().get(0).valid()).isTrue();
+    assertThat(onlyUpstream(tls).tls().sni()).isEqualTo("db.internal");
+
+    ProxyCompiler.Result clear =
+        compile(tcp -> tcp.getServices().get(0).setRequestHeadersPolicy(headers("host", "db")));
+    assertThat(errors(clear))
+        .containsExactly(
+            "TCPProxyError/NotImplemented: spec.tcpproxy.services[0].requestHeadersPolicy sets"
+                + " Host, which a TCP proxy sends only as the TLS server name of a service"
+                + " speaking tls or h2; this one speaks clear text: the proxy is not served rather"
+                + " than served without it");
+  }
+
+  @Test
+  void aSlowStartRampsUpNewEndpointsShareOfTheStreams() {
+    SlowStartPolicy slowStart = new SlowStartPolicy();
+    slowStart.setWindow("30s");
+    ProxyCompiler.Result result =
+        compile(tcp -> tcp.getServices().get(0).setSlowStartPolicy(slowStart));
+
+    assertThat(result.verdicts().get(0).warnings()).isEmpty();
+    assertThat(onlyUpstream(result).slowStart())
+        .isEqualTo(new Upstream.SlowStart(Duration.ofSeconds(30), 1.0, 10));
+
+    ProxyCompiler.Result random =
+        compile(
+            tcp -> {
+              tcp.setLoadBalancerPolicy(strategy("Random"));
+              tcp.getServices().get(0).setSlowStartPolicy(slowStart);
+            });
+    assertThat(errors(random))
+        .containsExactly(
+            "ServiceError/SlowStartInvalid: spec.tcpproxy.services[0].slowStartPolicy: slow start"
+                + " is only supported with RoundRobin or WeightedLeastRequest load balancer"
+                + " strategy, not Random");
   }
 }
