@@ -194,10 +194,13 @@ public final class HubCommand implements Callable<Integer> {
   boolean enableExternalNameService;
 
   @Option(
-      names = "--external-name-dns-lookup-family",
+      // One setting for every cluster Envoy resolves by DNS, as Contour's; the older name, from
+      // when ExternalName Services were the only such clusters, still works.
+      names = {"--dns-lookup-family", "--external-name-dns-lookup-family"},
       defaultValue = "auto",
       description =
-          "Which addresses Envoy asks DNS for when it resolves an ExternalName Service: auto"
+          "Which addresses Envoy asks DNS for when it resolves a name itself (an ExternalName"
+              + " Service, a JWT provider's key set without its own dnsLookupFamily): auto"
               + " (IPv6, else IPv4), v4, v6 or all, as Contour's cluster.dnsLookupFamily"
               + " (default: ${DEFAULT-VALUE}).")
   String externalNameDnsLookupFamily;
@@ -250,7 +253,7 @@ public final class HubCommand implements Callable<Integer> {
     DnsLookupFamily family = DnsLookupFamily.parse(externalNameDnsLookupFamily);
     if (family == null || externalNameDnsLookupFamily.isEmpty()) {
       throw new IllegalArgumentException(
-          "--external-name-dns-lookup-family must be auto, v4, v6 or all, not \""
+          "--dns-lookup-family must be auto, v4, v6 or all, not \""
               + externalNameDnsLookupFamily
               + "\"");
     }

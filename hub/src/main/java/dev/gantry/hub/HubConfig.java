@@ -31,8 +31,9 @@ import java.util.Objects;
  * @param externalNameServices whether routes may reach ExternalName Services, as DNS clusters
  *     (Contour's {@code enableExternalNameService}; off by default: it lets anyone who may write a
  *     Service send the gateway's traffic to any DNS name)
- * @param externalNameDnsLookupFamily which addresses Envoy asks DNS for when it resolves an
- *     ExternalName Service (Contour's {@code cluster.dnsLookupFamily}, {@code auto} by default)
+ * @param externalNameDnsLookupFamily which addresses Envoy asks DNS for when it resolves a name
+ *     itself: an ExternalName Service, a JWT provider's key set without its own family ({@code
+ *     --dns-lookup-family}, Contour's {@code cluster.dnsLookupFamily}, {@code auto} by default)
  */
 public record HubConfig(
     InetSocketAddress xdsAddress,

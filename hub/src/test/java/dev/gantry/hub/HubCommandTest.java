@@ -179,8 +179,8 @@ class HubCommandTest {
             "error: cannot read xDS TLS file /nonexistent/tls.crt"),
         new Bad(
             "a DNS lookup family Contour does not know",
-            List.of("--xds-insecure", "--external-name-dns-lookup-family", "V4"),
-            "error: --external-name-dns-lookup-family must be auto, v4, v6 or all, not \"V4\""));
+            List.of("--xds-insecure", "--dns-lookup-family", "V4"),
+            "error: --dns-lookup-family must be auto, v4, v6 or all, not \"V4\""));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -260,11 +260,14 @@ class HubCommandTest {
   }
 
   @Test
-  void theExternalNameDnsLookupFamilyIsContoursValue() {
+  void theDnsLookupFamilyIsContoursValueUnderEitherName() {
     HubCommand command = new HubCommand();
-    new CommandLine(command).parseArgs("--xds-insecure", "--external-name-dns-lookup-family", "v6");
+    new CommandLine(command).parseArgs("--xds-insecure", "--dns-lookup-family", "v4");
+    assertThat(command.config().externalNameDnsLookupFamily()).isEqualTo(DnsLookupFamily.V4);
 
-    assertThat(command.config().externalNameDnsLookupFamily()).isEqualTo(DnsLookupFamily.V6);
+    HubCommand older = new HubCommand();
+    new CommandLine(older).parseArgs("--xds-insecure", "--external-name-dns-lookup-family", "v6");
+    assertThat(older.config().externalNameDnsLookupFamily()).isEqualTo(DnsLookupFamily.V6);
   }
 
   @Test

@@ -35,15 +35,16 @@ public record JwtProvider(
 
   /**
    * The Envoy cluster a key set is fetched through: the URI's host (a DNS name, resolved by Envoy,
-   * or an address) and port, resolved as {@code family} says, over TLS when {@code tls} is set
-   * (https), with its server name and certificate validation.
+   * or an address) and port, resolved as {@code family} says (null: as the hub's DNS clusters are,
+   * {@code --dns-lookup-family}, as Contour's unset {@code dnsLookupFamily} follows its {@code
+   * cluster.dnsLookupFamily}), over TLS when {@code tls} is set (https), with its server name and
+   * certificate validation.
    */
   public record JwksCluster(
       String name, String host, int port, DnsLookupFamily family, UpstreamTls tls) {
     public JwksCluster {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(host, "host");
-      Objects.requireNonNull(family, "family");
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException(name + ": port " + port + " is not 1-65535");
       }

@@ -75,8 +75,16 @@ final class JwtAuthentications {
     return Any.pack(PerRouteConfig.newBuilder().setRequirementName(provider).build());
   }
 
-  /** The key set clusters of every provider of {@code table}, one per name, sorted by name. */
+  /** As {@link #clusters(RoutingTable, DnsLookupFamily)}, the hub's family auto. */
   static List<Cluster> clusters(RoutingTable table) {
+    return clusters(table, DnsLookupFamily.AUTO);
+  }
+
+  /**
+   * The key set clusters of every provider of {@code table}, one per name, sorted by name; a
+   * provider without its own lookup family resolves as {@code hubFamily} says.
+   */
+  static List<Cluster> clusters(RoutingTable table, DnsLookupFamily hubFamily) {
     Map<String, JwtProvider.JwksCluster> byName = new TreeMap<>();
     for (RoutingTable.VirtualHost host : table.virtualHosts()) {
       for (JwtProvider p : host.jwtProviders()) {
@@ -84,13 +92,21 @@ final class JwtAuthentications {
       }
     }
     List<Cluster> clusters = new ArrayList<>();
-    byName.values().forEach(c -> clusters.add(cluster(c)));
+    byName.values().forEach(c -> clusters.add(cluster(c, hubFamily)));
     clusters.sort(Comparator.comparing(Cluster::getName));
     return clusters;
   }
 
-  /** A key set's cluster: Envoy resolves its host and connects within Gantry's 2 s. */
+  /** As {@link #cluster(JwtProvider.JwksCluster, DnsLookupFamily)}, the hub's family auto. */
   static Cluster cluster(JwtProvider.JwksCluster c) {
+    return cluster(c, DnsLookupFamily.AUTO);
+  }
+
+  /**
+   * A key set's cluster: Envoy resolves its host (as the provider's {@code dnsLookupFamily} says,
+   * else as {@code hubFamily} does) and connects within Gantry's 2 s.
+   */
+  static Cluster cluster(JwtProvider.JwksCluster c, DnsLookupFamily hubFamily) {
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(c.name())
@@ -98,7 +114,7 @@ final class JwtAuthentications {
             .setType(Cluster.DiscoveryType.STRICT_DNS)
             .setConnectTimeout(Duration.newBuilder().setSeconds(2))
             .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
-            .setDnsLookupFamily(family(c.family()))
+            .setDnsLookupFamily(family(c.family() == null ? hubFamily : c.family()))
             .setLoadAssignment(
                 ClusterLoadAssignment.newBuilder()
                     .setClusterName(c.name())

@@ -106,8 +106,8 @@ public final class XdsAssembler {
   }
 
   /**
-   * As the other constructors, DNS clusters (ExternalName Services) asking DNS for the addresses
-   * {@code dnsLookupFamily} says.
+   * As the other constructors, DNS clusters (ExternalName Services, and JWT key sets that do not
+   * name their own family) asking DNS for the addresses {@code dnsLookupFamily} says.
    */
   public XdsAssembler(
       String listenerAddress,
@@ -176,7 +176,7 @@ public final class XdsAssembler {
             .sorted(Comparator.comparing(Cluster::getName))
             .toList();
     // Key set clusters of JWT providers: Envoy's alone, proxyless clients verify no tokens.
-    List<Cluster> jwks = JwtAuthentications.clusters(table);
+    List<Cluster> jwks = JwtAuthentications.clusters(table, dnsLookupFamily);
     if (jwks.isEmpty()) {
       clusters = upstreamClusters;
     } else {

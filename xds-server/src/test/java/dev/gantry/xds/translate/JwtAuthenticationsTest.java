@@ -84,7 +84,7 @@ class JwtAuthenticationsTest {
           null,
           false,
           new JwtProvider.JwksCluster(
-              "dnsname/http/127.0.0.1:8080", "127.0.0.1", 8080, DnsLookupFamily.AUTO, null));
+              "dnsname/http/127.0.0.1:8080", "127.0.0.1", 8080, null, null));
 
   private static RoutingTable.Route route(
       String prefix, boolean permitInsecure, RoutingTable.JwtPolicy policy) {
@@ -245,6 +245,20 @@ class JwtAuthenticationsTest {
                                                                     .setExact("idp.example")))))
                                     .build())))
                 .build());
+  }
+
+  @Test
+  void aKeySetWithoutItsOwnLookupFamilyResolvesAsTheHubsDnsClusters() {
+    XdsAssembler.Assembly assembly =
+        new XdsAssembler("127.0.0.1", 8080, 8443, ListenerSettings.contour(), DnsLookupFamily.V6)
+            .assemble(table());
+
+    Map<String, Cluster> clusters = assembly.snapshot().clusters().resources();
+    assertThat(clusters.get("dnsname/http/127.0.0.1:8080").getDnsLookupFamily())
+        .isEqualTo(Cluster.DnsLookupFamily.V6_ONLY);
+    // A provider's own family wins.
+    assertThat(clusters.get("dnsname/https/idp.example/0123456789").getDnsLookupFamily())
+        .isEqualTo(Cluster.DnsLookupFamily.V4_ONLY);
   }
 
   @Test

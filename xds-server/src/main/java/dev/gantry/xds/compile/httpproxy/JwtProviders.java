@@ -177,8 +177,11 @@ final class JwtProviders {
               AT + ".RemoteJWKS.URI has an invalid port: " + port + " is not 1-65535"));
       return null;
     }
-    DnsLookupFamily family = family(jwks.getDnsLookupFamily());
-    if (family == null) {
+    String writtenFamily = jwks.getDnsLookupFamily();
+    boolean ownFamily = writtenFamily != null && !writtenFamily.isEmpty();
+    // Unset: the hub's lookup family, decided where the cluster is written (null here).
+    DnsLookupFamily family = ownFamily ? family(writtenFamily) : null;
+    if (ownFamily && family == null) {
       errors.add(
           error(
               "RemoteJWKSDNSLookupFamilyInvalid",
@@ -212,8 +215,9 @@ final class JwtProviders {
 
   /**
    * Contour's name of a key set's cluster, {@code dnsname/<scheme>/<host>}, with the port when it
-   * is not the scheme's own and a digest of the lookup family and validation when they are set, so
-   * that key sets that differ in them do not share a cluster (Contour's would).
+   * is not the scheme's own and a digest of the lookup family and validation when they are set (the
+   * family null when the provider leaves it to the hub), so that key sets that differ in them do
+   * not share a cluster (Contour's would).
    */
   static String clusterName(
       String scheme, String host, int port, DnsLookupFamily family, UpstreamTls tls) {
@@ -223,7 +227,7 @@ final class JwtProviders {
       name += ":" + port;
     }
     boolean validated = tls != null && tls.validation() != null;
-    if (family != DnsLookupFamily.AUTO || validated) {
+    if (family != null || validated) {
       String identity = family + ";" + (tls == null ? "" : tls.identity());
       name += "/" + Digests.sha256Hex(identity).substring(0, 10);
     }
@@ -270,7 +274,7 @@ final class JwtProviders {
     return d;
   }
 
-  /** Contour's lookup families; unset is auto. Null for anything else. */
+  /** Contour's lookup families. Null for anything else. */
   private static DnsLookupFamily family(String value) {
     return DnsLookupFamily.parse(value);
   }

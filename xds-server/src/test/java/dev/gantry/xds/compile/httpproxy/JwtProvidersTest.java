@@ -327,7 +327,7 @@ class JwtProvidersTest {
                     "dnsname/https/idp.example",
                     "idp.example",
                     443,
-                    DnsLookupFamily.AUTO,
+                    null,
                     new UpstreamTls("idp.example", null))));
     // Not the default: the route requires nothing.
     assertThat(host.jwtRequirementOf(host.routes().get(0))).isNull();
