@@ -68,7 +68,7 @@ public final class Aggregator implements AutoCloseable {
   // Hub Service names whose Service or EndpointSlices changed since the last rebuild.
   private final Set<ServiceName> dirty = ConcurrentHashMap.newKeySet();
   // Owned by the executor thread.
-  private final FederationState state = new FederationState();
+  private final FederationState state;
   private Instant nextExpiry;
   private final Map<ServiceName, List<String>> reportedFederated = new HashMap<>();
   private final Map<ServiceName, List<String>> reportedHub = new HashMap<>();
@@ -92,6 +92,32 @@ public final class Aggregator implements AutoCloseable {
       Duration holdoff,
       Duration staleTtl,
       Consumer<FederationUpdate> listener) {
+    this(
+        hub,
+        informers,
+        executor,
+        clock,
+        holdoff,
+        staleTtl,
+        FederationMerger.DEFAULT_CLUSTER_DOMAIN,
+        listener);
+  }
+
+  /**
+   * As the other constructor, Services resolved by DNS ({@link
+   * dev.gantry.api.Labels#UPSTREAM_DISCOVERY}) named under the hub's cluster DNS domain {@code
+   * clusterDomain}.
+   */
+  public Aggregator(
+      KubernetesClient hub,
+      RetryingInformers informers,
+      ScheduledExecutorService executor,
+      Clock clock,
+      Duration holdoff,
+      Duration staleTtl,
+      String clusterDomain,
+      Consumer<FederationUpdate> listener) {
+    this.state = new FederationState(clusterDomain);
     this.executor = Objects.requireNonNull(executor, "executor");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.holdoff = Objects.requireNonNull(holdoff, "holdoff");

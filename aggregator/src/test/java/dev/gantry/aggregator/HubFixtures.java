@@ -88,6 +88,17 @@ public final class HubFixtures {
       return this;
     }
 
+    public ServiceFixture annotation(String key, String value) {
+      builder.editMetadata().addToAnnotations(key, value).endMetadata();
+      return this;
+    }
+
+    /** A Service with a cluster IP, not headless. */
+    public ServiceFixture clusterIp(String ip) {
+      builder.editSpec().withClusterIP(ip).endSpec();
+      return this;
+    }
+
     public ServiceFixture withoutLabel(String key) {
       builder.editMetadata().removeFromLabels(key).endMetadata();
       return this;

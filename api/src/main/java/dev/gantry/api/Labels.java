@@ -27,6 +27,16 @@ public final class Labels {
   /** Annotation on a remote Service; {@code "false"} keeps it out of the hub. */
   public static final String EXPORT = "gantry.dev/export";
 
+  /**
+   * Annotation on a Service (a remote one, copied onto its mirror, or the hub's own): {@code dns}
+   * asks for its endpoints to be found by the hub's cluster DNS, as an Envoy {@code STRICT_DNS}
+   * cluster of its headless Service's name, rather than given to Envoy by EDS.
+   */
+  public static final String UPSTREAM_DISCOVERY = "gantry.dev/upstream-discovery";
+
+  /** The value of {@link #UPSTREAM_DISCOVERY} that asks for DNS. */
+  public static final String UPSTREAM_DISCOVERY_DNS = "dns";
+
   /** EndpointSlice label naming the Service the slice belongs to. */
   public static final String SERVICE_NAME = "kubernetes.io/service-name";
 

@@ -44,6 +44,20 @@ class ChartExternalNameServiceIT {
   }
 
   @Test
+  void theClusterDomainIsKubernetesDefaultAndPassedOnAndANameThatIsNoDomainIsRefused()
+      throws Exception {
+    assertThat(render("d", NS, null)).contains("\n        - --cluster-domain=cluster.local\n");
+    Path values = Files.writeString(dir.resolve("domain.yaml"), "hub: {clusterDomain: hub.test}\n");
+    assertThat(render("domain", NS, values)).contains("\n        - --cluster-domain=hub.test\n");
+
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "hub: {clusterDomain: \"x --oops\"}\n");
+    Charts.Helm helm =
+        Charts.helm("template", "b", Charts.CHART.toString(), "-n", NS, "-f", bad.toString());
+    assertThat(helm.exitCode()).isNotZero();
+    assertThat(helm.output()).contains("/hub/clusterDomain");
+  }
+
+  @Test
   void aDnsLookupFamilyContourDoesNotKnowIsRefusedByTheSchema() throws Exception {
     Path values =
         Files.writeString(dir.resolve("v5.yaml"), "hub: {externalNameDnsLookupFamily: v5}\n");

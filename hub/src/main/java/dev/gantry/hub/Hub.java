@@ -176,6 +176,7 @@ public final class Hub implements AutoCloseable {
                 clock,
                 config.holdoff(),
                 config.staleEndpointTtl(),
+                config.clusterDomain(),
                 update -> {
                   hubMetrics.federationChanged(update);
                   publisher.federationChanged(update);

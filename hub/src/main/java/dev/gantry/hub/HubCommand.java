@@ -205,6 +205,14 @@ public final class HubCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String externalNameDnsLookupFamily;
 
+  @Option(
+      names = "--cluster-domain",
+      defaultValue = "cluster.local",
+      description =
+          "The hub's cluster DNS domain: a Service annotated gantry.dev/upstream-discovery=dns is"
+              + " resolved by Envoy as <name>.<namespace>.svc.<domain> (default: ${DEFAULT-VALUE}).")
+  String clusterDomain;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -246,7 +254,8 @@ public final class HubCommand implements Callable<Integer> {
         .withStatusAddress(statusAddress())
         .withRateLimitService(rateLimit.service())
         .withExternalNameServices(enableExternalNameService)
-        .withExternalNameDnsLookupFamily(dnsLookupFamily());
+        .withExternalNameDnsLookupFamily(dnsLookupFamily())
+        .withClusterDomain(clusterDomain);
   }
 
   private DnsLookupFamily dnsLookupFamily() {

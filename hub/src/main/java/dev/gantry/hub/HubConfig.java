@@ -31,6 +31,9 @@ import java.util.Objects;
  * @param externalNameServices whether routes may reach ExternalName Services, as DNS clusters
  *     (Contour's {@code enableExternalNameService}; off by default: it lets anyone who may write a
  *     Service send the gateway's traffic to any DNS name)
+ * @param clusterDomain the hub's cluster DNS domain ({@code cluster.local} by default): a Service
+ *     resolved by DNS ({@code gantry.dev/upstream-discovery: dns}) is {@code
+ *     <name>.<namespace>.svc.<clusterDomain>}
  * @param externalNameDnsLookupFamily which addresses Envoy asks DNS for when it resolves a name
  *     itself: an ExternalName Service, a JWT provider's key set without its own family ({@code
  *     --dns-lookup-family}, Contour's {@code cluster.dnsLookupFamily}, {@code auto} by default)
@@ -52,9 +55,16 @@ public record HubConfig(
     StatusAddress.Source statusAddress,
     RateLimitService rateLimitService,
     boolean externalNameServices,
-    DnsLookupFamily externalNameDnsLookupFamily) {
+    DnsLookupFamily externalNameDnsLookupFamily,
+    String clusterDomain) {
   public HubConfig {
     Objects.requireNonNull(listenerSettings, "listenerSettings");
+    if (clusterDomain == null || !validClusterDomain(clusterDomain)) {
+      throw new IllegalArgumentException(
+          "--cluster-domain must be a DNS domain such as cluster.local, not \""
+              + clusterDomain
+              + "\"");
+    }
     Objects.requireNonNull(externalNameDnsLookupFamily, "externalNameDnsLookupFamily");
     if (fallbackCertificate != null && !validSecretRef(fallbackCertificate)) {
       throw new IllegalArgumentException(
@@ -151,6 +161,76 @@ public record HubConfig(
         DnsLookupFamily.AUTO);
   }
 
+  /** As the canonical constructor, the cluster domain Kubernetes' default. */
+  public HubConfig(
+      InetSocketAddress xdsAddress,
+      InetSocketAddress adminAddress,
+      Duration holdoff,
+      Duration staleEndpointTtl,
+      String ingressClass,
+      String envoyHttpAddress,
+      int envoyHttpPort,
+      int envoyHttpsPort,
+      XdsTls xdsTls,
+      LeaderElection.Settings leaderElection,
+      Duration heartbeatTimeout,
+      ListenerSettings listenerSettings,
+      String fallbackCertificate,
+      StatusAddress.Source statusAddress,
+      RateLimitService rateLimitService,
+      boolean externalNameServices,
+      DnsLookupFamily externalNameDnsLookupFamily) {
+    this(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        statusAddress,
+        rateLimitService,
+        externalNameServices,
+        externalNameDnsLookupFamily,
+        "cluster.local");
+  }
+
+  /** The same settings, Services resolved by DNS named under {@code domain}. */
+  public HubConfig withClusterDomain(String domain) {
+    return new HubConfig(
+        xdsAddress,
+        adminAddress,
+        holdoff,
+        staleEndpointTtl,
+        ingressClass,
+        envoyHttpAddress,
+        envoyHttpPort,
+        envoyHttpsPort,
+        xdsTls,
+        leaderElection,
+        heartbeatTimeout,
+        listenerSettings,
+        fallbackCertificate,
+        statusAddress,
+        rateLimitService,
+        externalNameServices,
+        externalNameDnsLookupFamily,
+        domain);
+  }
+
+  /** Labels of letters, digits and hyphens, 1 to 63 characters each, at most 253 in all. */
+  static boolean validClusterDomain(String domain) {
+    return domain.length() <= 253
+        && domain.matches(
+            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  }
+
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
   public HubConfig withXdsTls(XdsTls tls) {
     return new HubConfig(
@@ -170,7 +250,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
@@ -192,7 +273,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
@@ -214,7 +296,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
@@ -236,7 +319,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
@@ -258,7 +342,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, writing the address {@code source} gives (null: none) into status. */
@@ -280,7 +365,8 @@ public record HubConfig(
         source,
         rateLimitService,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, with HTTPProxies' global rate limits counted by {@code service}. */
@@ -302,7 +388,8 @@ public record HubConfig(
         statusAddress,
         service,
         externalNameServices,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, routes reaching ExternalName Services (as DNS clusters) when {@code on}. */
@@ -324,7 +411,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         on,
-        externalNameDnsLookupFamily);
+        externalNameDnsLookupFamily,
+        clusterDomain);
   }
 
   /** The same settings, ExternalName Services resolved for the addresses {@code family} says. */
@@ -346,7 +434,8 @@ public record HubConfig(
         statusAddress,
         rateLimitService,
         externalNameServices,
-        family);
+        family,
+        clusterDomain);
   }
 
   /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */

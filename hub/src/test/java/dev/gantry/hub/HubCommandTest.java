@@ -260,6 +260,23 @@ class HubCommandTest {
   }
 
   @Test
+  void theClusterDomainIsKubernetesDefaultOrTheFlags() {
+    HubCommand command = new HubCommand();
+    new CommandLine(command).parseArgs("--xds-insecure");
+    assertThat(command.config().clusterDomain()).isEqualTo("cluster.local");
+
+    HubCommand other = new HubCommand();
+    new CommandLine(other).parseArgs("--xds-insecure", "--cluster-domain", "hub.example");
+    assertThat(other.config().clusterDomain()).isEqualTo("hub.example");
+
+    HubCommand bad = new HubCommand();
+    new CommandLine(bad).parseArgs("--xds-insecure", "--cluster-domain", "-bad..domain");
+    org.assertj.core.api.Assertions.assertThatThrownBy(bad::config)
+        .hasMessage(
+            "--cluster-domain must be a DNS domain such as cluster.local, not \"-bad..domain\"");
+  }
+
+  @Test
   void theDnsLookupFamilyIsContoursValueUnderEitherName() {
     HubCommand command = new HubCommand();
     new CommandLine(command).parseArgs("--xds-insecure", "--dns-lookup-family", "v4");

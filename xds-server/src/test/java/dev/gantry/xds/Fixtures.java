@@ -550,6 +550,25 @@ public final class Fixtures {
       return this;
     }
 
+    /**
+     * As {@link #cluster}, the cluster's headless Service asking to be resolved by the hub's DNS as
+     * {@code dnsName}.
+     */
+    public ServiceBuilder hubDns(
+        String cluster,
+        int priority,
+        int weight,
+        String dnsName,
+        String portName,
+        String... endpoints) {
+      cluster(cluster, priority, weight, portName, endpoints);
+      ClusterEndpoints c = clusters.get(cluster);
+      clusters.put(
+          cluster,
+          new ClusterEndpoints(cluster, priority, weight, false, c.endpoints(), null, dnsName));
+      return this;
+    }
+
     /** Endpoints of one cluster exactly as given (readiness, several or odd ports). */
     public ServiceBuilder clusterEndpoints(
         String cluster, int priority, int weight, FederatedEndpoint... endpoints) {

@@ -110,8 +110,16 @@ public final class FederationMerger {
     return label == null ? FederationSnapshot.LOCAL_CLUSTER : label;
   }
 
+  /** The hub's cluster DNS domain when none is configured, Kubernetes' default. */
+  public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+
   static Contribution contribution(
       Service service, List<EndpointSlice> slices, ClusterPolicy policy) {
+    return contribution(service, slices, policy, DEFAULT_CLUSTER_DOMAIN);
+  }
+
+  static Contribution contribution(
+      Service service, List<EndpointSlice> slices, ClusterPolicy policy, String clusterDomain) {
     ServiceName hubName = nameOf(service);
     String subject = "service " + hubName;
     List<String> problems = new ArrayList<>();
@@ -166,6 +174,7 @@ public final class FederationMerger {
       problems.add(subject + ": is an ExternalName Service; its EndpointSlices are ignored");
       endpoints = List.of();
     }
+    String dnsName = dnsName(service, hubName, externalName, clusterDomain, subject, problems);
     problems.addAll(policy.problems());
     // An ExternalName is a name the cluster gave, not endpoints it keeps up: Envoy's DNS decides
     // where it leads, so the stale-endpoint TTL does not take it away.
@@ -176,7 +185,8 @@ public final class FederationMerger {
             policy.weight(),
             policy.stale(),
             policy.expired() ? List.of() : endpoints,
-            externalName);
+            externalName,
+            dnsName);
     return new Contribution(hubName, federatedName, federates, ports, clusterEndpoints, problems);
   }
 
@@ -210,8 +220,13 @@ public final class FederationMerger {
             : byCluster.keySet().iterator().next();
     List<ServicePortSpec> ports = byCluster.get(reference).ports();
     Map<String, ClusterEndpoints> clusters = new TreeMap<>();
+    List<String> dns = new ArrayList<>();
+    List<String> eds = new ArrayList<>();
     for (Contribution c : byCluster.values()) {
       clusters.put(c.cluster(), c.endpoints());
+      if (!c.endpoints().external()) {
+        (c.endpoints().dnsName() == null ? eds : dns).add(c.cluster());
+      }
       if (!PortSpecs.sameShape(ports, c.ports())) {
         problems.add(
             "cluster %s: ports differ from %s: %s has %s, %s has %s"
@@ -224,7 +239,68 @@ public final class FederationMerger {
                     PortSpecs.describe(ports)));
       }
     }
+    if (!dns.isEmpty() && !eds.isEmpty()) {
+      // One Envoy cluster is resolved by DNS or fed endpoints, not both.
+      problems.add(
+          "cluster(s) %s ask for DNS resolution (%s) but %s do not: every cluster's endpoints are"
+                  .formatted(
+                      String.join(", ", dns), Labels.UPSTREAM_DISCOVERY, String.join(", ", eds))
+              + " given to Envoy by EDS; a route to one cluster's mirror follows its own");
+    }
     return new FederatedService(name, ports, clusters, sortedDistinct(problems));
+  }
+
+  /**
+   * The name the hub's cluster DNS serves for {@code service} when its annotation {@link
+   * Labels#UPSTREAM_DISCOVERY} asks for DNS, {@code <name>.<namespace>.svc.<clusterDomain>}; null
+   * otherwise, with a problem when it asks for what cannot be: another value, an ExternalName
+   * Service (resolved by its own name already), a Service that is not headless (the hub's DNS would
+   * answer with its cluster IP, which only kube-proxy serves, not with its endpoints).
+   */
+  static String dnsName(
+      Service service,
+      ServiceName hubName,
+      String externalName,
+      String clusterDomain,
+      String subject,
+      List<String> problems) {
+    Map<String, String> annotations = service.getMetadata().getAnnotations();
+    String asked = annotations == null ? null : annotations.get(Labels.UPSTREAM_DISCOVERY);
+    if (asked == null) {
+      return null;
+    }
+    String fallback = "; its endpoints are given to Envoy by EDS";
+    if (!Labels.UPSTREAM_DISCOVERY_DNS.equals(asked)) {
+      problems.add(
+          "%s: annotation %s is \"%s\", not \"%s\"%s"
+              .formatted(
+                  subject,
+                  Labels.UPSTREAM_DISCOVERY,
+                  asked,
+                  Labels.UPSTREAM_DISCOVERY_DNS,
+                  fallback));
+      return null;
+    }
+    if (externalName != null) {
+      problems.add(
+          subject
+              + ": is an ExternalName Service, resolved by its own name; annotation "
+              + Labels.UPSTREAM_DISCOVERY
+              + " ignored");
+      return null;
+    }
+    String clusterIp = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+    if (!"None".equals(clusterIp)) {
+      problems.add(
+          subject
+              + ": asks for DNS resolution ("
+              + Labels.UPSTREAM_DISCOVERY
+              + ") but is not"
+              + " headless: the hub's DNS answers with its cluster IP, not its endpoints"
+              + fallback);
+      return null;
+    }
+    return hubName.name() + "." + hubName.namespace() + ".svc." + clusterDomain;
   }
 
   /**

@@ -43,6 +43,20 @@ public final class FederationState {
   // The latest remote event time reported per hub Service: a stamp is reported once.
   private final Map<ServiceName, Instant> reported = new HashMap<>();
   private FederationSnapshot snapshot = FederationSnapshot.empty();
+  private final String clusterDomain;
+
+  /** A state whose Services resolved by DNS are named under Kubernetes' default domain. */
+  public FederationState() {
+    this(FederationMerger.DEFAULT_CLUSTER_DOMAIN);
+  }
+
+  /**
+   * A state whose Services resolved by DNS ({@link dev.gantry.api.Labels#UPSTREAM_DISCOVERY}) are
+   * named under the hub's cluster DNS domain {@code clusterDomain}.
+   */
+  public FederationState(String clusterDomain) {
+    this.clusterDomain = java.util.Objects.requireNonNull(clusterDomain, "clusterDomain");
+  }
 
   public FederationSnapshot snapshot() {
     return snapshot;
@@ -104,7 +118,8 @@ public final class FederationState {
               cluster, c -> ClusterPolicy.of(c, remotes.get(c), now, staleTtl));
       List<EndpointSlice> own = new ArrayList<>(slices.apply(name));
       own.sort(BY_NAME);
-      FederationMerger.Contribution after = FederationMerger.contribution(service, own, policy);
+      FederationMerger.Contribution after =
+          FederationMerger.contribution(service, own, policy, clusterDomain);
       Instant stamp = dirty.contains(name) ? latestStamp(own) : null;
       if (stamp != null && !stamp.equals(reported.get(name))) {
         reported.put(name, stamp);

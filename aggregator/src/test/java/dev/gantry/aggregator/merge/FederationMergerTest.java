@@ -405,6 +405,98 @@ class FederationMergerTest {
         .isEqualTo("db.east.example.com");
   }
 
+  private static final String DISCOVERY = "gantry.dev/upstream-discovery";
+
+  @Test
+  void headlessServicesAskingForDnsCarryTheirNameInTheHubsDnsAndKeepTheirEndpoints() {
+    FederationSnapshot snapshot =
+        MergeCase.Input.of(
+                mirror("east", "shop/web").port("http", 80).annotation(DISCOVERY, "dns"),
+                mirrorSlice("east", "shop/web", "a").ready("198.18.0.1"),
+                mirror("west", "shop/web").port("http", 80).annotation(DISCOVERY, "dns"),
+                mirrorSlice("west", "shop/web", "a").ready("198.18.1.1"))
+            .merge();
+
+    var web = snapshot.federated().get(dev.gantry.api.federation.ServiceName.of("shop", "web"));
+    assertThat(web.clusters().values())
+        .extracting(c -> c.cluster() + "=" + c.dnsName() + " " + c.endpoints().size())
+        .containsExactly(
+            "east=east-web.shop.svc.cluster.local 1", "west=west-web.shop.svc.cluster.local 1");
+    assertThat(web.problems()).isEmpty();
+  }
+
+  @Test
+  void theClusterDomainIsTheHubsOwn() {
+    var state = new FederationState("hub.example");
+    var update =
+        state.update(
+            java.util.Set.of(dev.gantry.api.federation.ServiceName.of("shop", "east-web")),
+            n ->
+                n.name().equals("east-web")
+                    ? mirror("east", "shop/web")
+                        .port("http", 80)
+                        .annotation(DISCOVERY, "dns")
+                        .build()
+                    : null,
+            n -> List.of(),
+            List.of(),
+            java.time.Instant.EPOCH,
+            null);
+    assertThat(
+            update
+                .snapshot()
+                .federated()
+                .get(dev.gantry.api.federation.ServiceName.of("shop", "web"))
+                .clusters()
+                .get("east")
+                .dnsName())
+        .isEqualTo("east-web.shop.svc.hub.example");
+  }
+
+  @Test
+  void whatCannotBeResolvedByTheHubsDnsIsNamedAndGoesByEds() {
+    FederationSnapshot snapshot =
+        MergeCase.Input.of(
+                hubService("shop/web")
+                    .port("http", 80)
+                    .clusterIp("10.96.0.10")
+                    .annotation(DISCOVERY, "dns"),
+                mirror("east", "shop/web").port("http", 80).annotation(DISCOVERY, "DNS"),
+                externalName(
+                    mirror("west", "shop/web").port("http", 80).annotation(DISCOVERY, "dns"),
+                    "web.west.example.com"))
+            .merge();
+
+    var web = snapshot.federated().get(dev.gantry.api.federation.ServiceName.of("shop", "web"));
+    assertThat(web.clusters().values()).allSatisfy(c -> assertThat(c.dnsName()).isNull());
+    assertThat(web.problems())
+        .contains(
+            "service shop/web: asks for DNS resolution (gantry.dev/upstream-discovery) but is not"
+                + " headless: the hub's DNS answers with its cluster IP, not its endpoints; its"
+                + " endpoints are given to Envoy by EDS",
+            "service shop/east-web: annotation gantry.dev/upstream-discovery is \"DNS\", not"
+                + " \"dns\"; its endpoints are given to Envoy by EDS",
+            "service shop/west-web: is an ExternalName Service, resolved by its own name;"
+                + " annotation gantry.dev/upstream-discovery ignored");
+  }
+
+  @Test
+  void clustersThatDisagreeAreAllGivenByEdsWithAProblem() {
+    FederationSnapshot snapshot =
+        MergeCase.Input.of(
+                mirror("east", "shop/web").port("http", 80).annotation(DISCOVERY, "dns"),
+                mirror("west", "shop/web").port("http", 80))
+            .merge();
+
+    var web = snapshot.federated().get(dev.gantry.api.federation.ServiceName.of("shop", "web"));
+    assertThat(web.clusters().get("east").dnsName()).isEqualTo("east-web.shop.svc.cluster.local");
+    assertThat(web.problems())
+        .containsExactly(
+            "cluster(s) east ask for DNS resolution (gantry.dev/upstream-discovery) but west do"
+                + " not: every cluster's endpoints are given to Envoy by EDS; a route to one"
+                + " cluster's mirror follows its own");
+  }
+
   @Test
   void slicesOfAnExternalNameServiceAreIgnoredWithAProblem() {
     FederationSnapshot snapshot =

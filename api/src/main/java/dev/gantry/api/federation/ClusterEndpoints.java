@@ -8,6 +8,10 @@ import java.util.List;
  *
  * @param externalName the DNS name of the cluster's Service when it is of type {@code ExternalName}
  *     (then it has no endpoints: Envoy resolves the name itself); null otherwise
+ * @param dnsName the name the hub's cluster DNS serves for the cluster's headless Service (its
+ *     mirror, or the hub's own) when that Service asks to be resolved by DNS rather than given
+ *     endpoints ({@link dev.gantry.api.Labels#UPSTREAM_DISCOVERY}); its endpoints stay, for when
+ *     the federated service is not resolved by DNS as a whole; null otherwise
  */
 public record ClusterEndpoints(
     String cluster,
@@ -15,7 +19,8 @@ public record ClusterEndpoints(
     int weight,
     boolean stale,
     List<FederatedEndpoint> endpoints,
-    String externalName) {
+    String externalName,
+    String dnsName) {
   public static final int DEFAULT_WEIGHT = 1;
 
   public ClusterEndpoints {
@@ -30,12 +35,27 @@ public record ClusterEndpoints(
       throw new IllegalArgumentException(
           "cluster " + cluster + ": an ExternalName Service has no endpoints");
     }
+    if (externalName != null && dnsName != null) {
+      throw new IllegalArgumentException(
+          "cluster " + cluster + ": an ExternalName Service is not a headless one");
+    }
+  }
+
+  /** A cluster of endpoints, or an ExternalName Service's (not resolved by the hub's DNS). */
+  public ClusterEndpoints(
+      String cluster,
+      int priority,
+      int weight,
+      boolean stale,
+      List<FederatedEndpoint> endpoints,
+      String externalName) {
+    this(cluster, priority, weight, stale, endpoints, externalName, null);
   }
 
   /** A cluster of endpoints (not an ExternalName Service). */
   public ClusterEndpoints(
       String cluster, int priority, int weight, boolean stale, List<FederatedEndpoint> endpoints) {
-    this(cluster, priority, weight, stale, endpoints, null);
+    this(cluster, priority, weight, stale, endpoints, null, null);
   }
 
   /** Whether this cluster's Service is of type ExternalName. */

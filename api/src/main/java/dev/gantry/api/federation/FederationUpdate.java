@@ -75,8 +75,9 @@ public record FederationUpdate(
   }
 
   /**
-   * The name, priority and weight of each ExternalName cluster: a DNS cluster holds them in its own
-   * definition (there is no ClusterLoadAssignment to change), so a change to them is one of shape.
+   * The name, priority and weight of each ExternalName cluster, or cluster resolved by the hub's
+   * DNS: a DNS cluster holds them in its own definition (there is no ClusterLoadAssignment to
+   * change), so a change to them is one of shape.
    */
   private static Map<String, String> externalNames(FederatedService s) {
     Map<String, String> names = new HashMap<>();
@@ -85,6 +86,17 @@ public record FederationUpdate(
             (cluster, c) -> {
               if (c.external()) {
                 names.put(cluster, c.externalName() + "/" + c.priority() + "/" + c.weight());
+              } else if (c.dnsName() != null) {
+                // Its endpoints' ports are those the DNS cluster connects to.
+                names.put(
+                    cluster,
+                    c.dnsName()
+                        + "/"
+                        + c.priority()
+                        + "/"
+                        + c.weight()
+                        + "/"
+                        + c.endpoints().stream().map(FederatedEndpoint::ports).distinct().toList());
               }
             });
     return names;

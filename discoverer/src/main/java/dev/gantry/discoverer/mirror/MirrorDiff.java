@@ -1,6 +1,6 @@
 package dev.gantry.discoverer.mirror;
 
-import dev.gantry.api.UpstreamProtocolAnnotations;
+import dev.gantry.api.CopiedAnnotations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
@@ -78,8 +78,8 @@ public final class MirrorDiff {
   static boolean sameService(Service want, Service actual) {
     return metadataCovers(actual.getMetadata(), want.getMetadata())
         // Copied from the remote Service, so one removed there goes from the mirror too.
-        && UpstreamProtocolAnnotations.of(want.getMetadata().getAnnotations())
-            .equals(UpstreamProtocolAnnotations.of(actual.getMetadata().getAnnotations()))
+        && CopiedAnnotations.of(want.getMetadata().getAnnotations())
+            .equals(CopiedAnnotations.of(actual.getMetadata().getAnnotations()))
         && Objects.equals(want.getSpec().getExternalName(), actual.getSpec().getExternalName())
         && servicePorts(want).equals(servicePorts(actual));
   }
@@ -212,7 +212,7 @@ public final class MirrorDiff {
     if (merged.getAnnotations() != null) {
       annotations.putAll(merged.getAnnotations());
     }
-    annotations.keySet().removeIf(k -> k.startsWith(UpstreamProtocolAnnotations.PREFIX));
+    annotations.keySet().removeIf(CopiedAnnotations::copied);
     annotations.putAll(want.getMetadata().getAnnotations());
     merged.setLabels(labels);
     merged.setAnnotations(annotations);

@@ -1,8 +1,8 @@
 package dev.gantry.discoverer.mirror;
 
+import dev.gantry.api.CopiedAnnotations;
 import dev.gantry.api.Labels;
 import dev.gantry.api.MirrorNames;
-import dev.gantry.api.UpstreamProtocolAnnotations;
 import dev.gantry.api.federation.ServiceName;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -98,10 +98,9 @@ public final class MirrorPlanner {
     ports.sort(Comparator.comparing(ServicePort::getPort).thenComparing(ServicePort::getProtocol));
     ObjectMeta metadata =
         metadata(mirrorName, remote.getMetadata().getNamespace(), remote.getMetadata(), Map.of());
-    // How Contour users say which ports speak h2, h2c or TLS: the hub reads them off the mirror.
-    metadata
-        .getAnnotations()
-        .putAll(UpstreamProtocolAnnotations.of(remote.getMetadata().getAnnotations()));
+    // How Contour users say which ports speak h2, h2c or TLS, and whether the hub's DNS is to
+    // resolve the Service: the hub reads them off the mirror.
+    metadata.getAnnotations().putAll(CopiedAnnotations.of(remote.getMetadata().getAnnotations()));
     ServiceBuilder builder = new ServiceBuilder().withMetadata(metadata);
     if ("ExternalName".equals(remote.getSpec().getType())) {
       builder

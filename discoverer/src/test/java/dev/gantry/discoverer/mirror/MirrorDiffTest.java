@@ -310,6 +310,30 @@ class MirrorDiffTest {
   }
 
   @Test
+  void theUpstreamDiscoveryAnnotationIsMirroredAndFollowsTheRemote() {
+    DesiredMirror dns =
+        PLANNER.plan(
+            WEB,
+            remoteService("shop", "web")
+                .editMetadata()
+                .addToAnnotations("gantry.dev/upstream-discovery", "dns")
+                .endMetadata()
+                .build(),
+            List.of());
+    assertThat(dns.service().getMetadata().getAnnotations())
+        .containsEntry("gantry.dev/upstream-discovery", "dns");
+    assertThat(MirrorDiff.diff(dns, HUB_SERVICE, List.of())).hasSize(1);
+
+    Service hubDns = asStoredByHub(dns.service());
+    DesiredMirror plain = PLANNER.plan(WEB, remoteService("shop", "web").build(), List.of());
+    List<HubWrite> removed = MirrorDiff.diff(plain, hubDns, List.of());
+    assertThat(removed).hasSize(1);
+    assertThat(((Service) removed.get(0).object()).getMetadata().getAnnotations())
+        .doesNotContainKey("gantry.dev/upstream-discovery");
+    assertThat(MirrorDiff.diff(dns, hubDns, List.of())).isEmpty();
+  }
+
+  @Test
   void sliceUpdateKeepsResourceVersionAndOthersLabelsAndPutsInDesiredEndpoints() {
     EndpointSlice hub =
         editSlice(

@@ -3,6 +3,7 @@ package dev.gantry.xds.compile;
 import dev.gantry.api.federation.ClusterEndpoints;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.ServiceName;
+import dev.gantry.api.federation.ServicePortSpec;
 import dev.gantry.xds.ir.IpLiterals;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.Upstream;
@@ -53,17 +54,31 @@ public enum ExternalNames {
    * ServiceUnresolvedReference}) when this policy does not let a route reach it.
    */
   List<Upstream.DnsTarget> targets(
-      ServiceName name, FederatedService target, String where, List<ProxyVerdict.Error> errors) {
+      ServiceName name,
+      FederatedService target,
+      ServicePortSpec port,
+      String where,
+      List<ProxyVerdict.Error> errors) {
     TreeMap<String, String> external = new TreeMap<>();
     List<String> endpoints = new ArrayList<>();
+    int hubDns = 0;
     for (ClusterEndpoints c : target.clusters().values()) {
       if (c.external()) {
         external.put(c.cluster(), c.externalName());
       } else {
         endpoints.add(c.cluster());
+        hubDns += c.dnsName() == null ? 0 : 1;
       }
     }
-    if (external.isEmpty() || (this != ENABLED && !endpoints.isEmpty())) {
+    if (external.isEmpty()) {
+      // Headless Services that ask for the hub's DNS: resolved so only when every cluster's does
+      // (one Envoy cluster is resolved by DNS or fed endpoints, not both), never for an
+      // ExtensionService (Contour's are EDS only); otherwise their endpoints go by EDS as others'.
+      return this == UNSUPPORTED || hubDns == 0 || hubDns < endpoints.size()
+          ? List.of()
+          : hubDnsTargets(target, port);
+    }
+    if (this != ENABLED && !endpoints.isEmpty()) {
       // Without the flag a cluster's ExternalName Service adds no endpoints to a federated service
       // that has some elsewhere, as before there were DNS clusters: those still serve.
       return List.of();
@@ -113,6 +128,27 @@ public enum ExternalNames {
     List<Upstream.DnsTarget> targets = new ArrayList<>();
     for (ClusterEndpoints c : target.clusters().values()) {
       targets.add(new Upstream.DnsTarget(c.cluster(), c.priority(), c.weight(), c.externalName()));
+    }
+    return targets;
+  }
+
+  /**
+   * Each cluster's name in the hub's DNS, dialled at its endpoints' port for {@code port} (the
+   * first endpoint's: DNS gives no port), else at the service port. Not a TLS server name.
+   */
+  private static List<Upstream.DnsTarget> hubDnsTargets(
+      FederatedService target, ServicePortSpec port) {
+    List<Upstream.DnsTarget> targets = new ArrayList<>();
+    for (ClusterEndpoints c : target.clusters().values()) {
+      Integer dialled =
+          c.endpoints().stream()
+              .map(e -> e.ports().get(port.name() == null ? "" : port.name()))
+              .filter(p -> p != null && p >= 1 && p <= 65535)
+              .findFirst()
+              .orElse(null);
+      targets.add(
+          new Upstream.DnsTarget(
+              c.cluster(), c.priority(), c.weight(), c.dnsName(), dialled, false));
     }
     return targets;
   }

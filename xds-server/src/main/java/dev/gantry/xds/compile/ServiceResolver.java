@@ -197,7 +197,7 @@ public final class ServiceResolver {
         s.getProtocol() == null || s.getProtocol().isEmpty()
             ? UpstreamProtocol.ofService(port)
             : asked;
-    List<Upstream.DnsTarget> dns = dns(name, target, externalNames, protocol, where, errors);
+    List<Upstream.DnsTarget> dns = dns(name, target, port, externalNames, protocol, where, errors);
     if (dns == null) {
       return null;
     }
@@ -263,12 +263,13 @@ public final class ServiceResolver {
   private static List<Upstream.DnsTarget> dns(
       ServiceName name,
       FederatedService target,
+      ServicePortSpec port,
       ExternalNames externalNames,
       UpstreamProtocol protocol,
       String where,
       List<ProxyVerdict.Error> errors) {
-    List<Upstream.DnsTarget> dns = externalNames.targets(name, target, where, errors);
-    if (dns == null || !protocol.tls()) {
+    List<Upstream.DnsTarget> dns = externalNames.targets(name, target, port, where, errors);
+    if (dns == null || !protocol.tls() || dns.stream().noneMatch(Upstream.DnsTarget::serverName)) {
       return dns;
     }
     List<String> hosts = dns.stream().map(Upstream.DnsTarget::hostname).distinct().toList();
@@ -296,16 +297,20 @@ public final class ServiceResolver {
    * name, as Contour's SNI (a Host rewrite comes first, {@code tls} holds it).
    */
   private static UpstreamTls withDnsName(UpstreamTls tls, List<Upstream.DnsTarget> dns) {
-    if (dns.isEmpty() || (tls != null && tls.sni() != null)) {
+    if (dns.isEmpty() || !dns.get(0).serverName() || (tls != null && tls.sni() != null)) {
       return tls;
     }
     String host = dns.get(0).hostname();
     return new UpstreamTls(host, tls == null ? null : tls.validation());
   }
 
-  /** The one hostname of a DNS upstream (null for one of endpoints): its TLS server name. */
+  /**
+   * The one hostname of a DNS upstream that is a TLS server name (an ExternalName's), else null.
+   */
   public static String dnsName(Upstream upstream) {
-    return upstream.dns().isEmpty() ? null : upstream.dns().get(0).hostname();
+    return upstream.dns().isEmpty() || !upstream.dns().get(0).serverName()
+        ? null
+        : upstream.dns().get(0).hostname();
   }
 
   /**
@@ -421,7 +426,7 @@ public final class ServiceResolver {
     }
     UpstreamProtocol protocol = UpstreamProtocol.ofService(port);
     List<ProxyVerdict.Error> errors = new java.util.ArrayList<>();
-    List<Upstream.DnsTarget> dns = dns(name, target, externalNames, protocol, where, errors);
+    List<Upstream.DnsTarget> dns = dns(name, target, port, externalNames, protocol, where, errors);
     if (dns == null) {
       return Outcome.failed(errors);
     }

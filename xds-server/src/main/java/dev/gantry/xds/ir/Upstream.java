@@ -219,13 +219,24 @@ public record Upstream(
   }
 
   /**
-   * One source cluster's ExternalName: Envoy resolves {@code hostname} and dials its addresses at
-   * the service port, in a locality of the cluster's {@code priority} and {@code weight}.
+   * One source cluster's DNS name: Envoy resolves {@code hostname} and dials its addresses at
+   * {@code port} (null: the service port), in a locality of the cluster's {@code priority} and
+   * {@code weight}. An ExternalName Service's name is the TLS server name too ({@code serverName});
+   * the name the hub's cluster DNS serves for a headless Service is not.
    */
-  public record DnsTarget(String cluster, int priority, int weight, String hostname) {
+  public record DnsTarget(
+      String cluster, int priority, int weight, String hostname, Integer port, boolean serverName) {
     public DnsTarget {
       Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(hostname, "hostname");
+      if (port != null && (port < 1 || port > 65535)) {
+        throw new IllegalArgumentException(cluster + ": port " + port + " is not 1-65535");
+      }
+    }
+
+    /** An ExternalName Service's name, dialled at the service port. */
+    public DnsTarget(String cluster, int priority, int weight, String hostname) {
+      this(cluster, priority, weight, hostname, null, true);
     }
   }
 

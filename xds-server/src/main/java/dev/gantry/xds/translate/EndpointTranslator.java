@@ -156,7 +156,8 @@ public final class EndpointTranslator {
                       .setSocketAddress(
                           SocketAddress.newBuilder()
                               .setAddress(target.hostname())
-                              .setPortValue(upstream.port().port())));
+                              .setPortValue(
+                                  target.port() == null ? upstream.port().port() : target.port())));
       if (upstream.healthPort() != null) {
         // An ExternalName Service has no target ports: the checks go to the health port's number.
         endpoint.setHealthCheckConfig(
