@@ -375,6 +375,69 @@ class AggregatorIT {
   }
 
   @Test
+  void serviceImportIsNotReadyPendingUntilAClusterHasAnEndpointThatServes() {
+    String ns = namespace("pending");
+    create(
+        mirror("east", ns + "/web").port("http", 80),
+        mirrorSlice("east", ns + "/web", "a").notReady("198.18.1.1"));
+
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(condition(serviceImport(ns, "web")))
+                    .isEqualTo(
+                        "False/Pending: no cluster has an endpoint that serves yet; imported from 1"
+                            + " cluster: east"));
+    String pendingSince = readyCondition(serviceImport(ns, "web")).getLastTransitionTime();
+
+    // Still pending with another endpoint that does not serve: no write at all.
+    eventually().until(AggregatorIT::publisherCaughtUp);
+    String version = serviceImport(ns, "web").getMetadata().getResourceVersion();
+    hub.discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(ns)
+        .withName("east-web-a")
+        .edit(
+            s -> {
+              s.getEndpoints()
+                  .add(
+                      new EndpointBuilder(s.getEndpoints().get(0))
+                          .withAddresses("198.18.1.2")
+                          .build());
+              return s;
+            });
+    eventually()
+        .until(
+            () ->
+                federated(ns, "web").clusters().get("east").endpoints().size() == 2
+                    && publisherCaughtUp());
+    assertThat(serviceImport(ns, "web").getMetadata().getResourceVersion()).isEqualTo(version);
+
+    // An endpoint turns ready, an endpoint-only change: the import turns Ready.
+    hub.discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(ns)
+        .withName("east-web-a")
+        .edit(
+            s -> {
+              s.getEndpoints().get(0).getConditions().setReady(true);
+              return s;
+            });
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ServiceImport imported = serviceImport(ns, "web");
+              assertReady(imported, "imported from 1 cluster: east");
+              assertThat(Instant.parse(readyCondition(imported).getLastTransitionTime()))
+                  .isAfterOrEqualTo(Instant.parse(pendingSince));
+            });
+  }
+
+  @Test
   void unmanagedServiceImportWithTheSameNameIsNeverTouched() {
     String ns = namespace("unmanaged");
     ServiceImport theirs = new ServiceImport();
@@ -432,6 +495,19 @@ class AggregatorIT {
     FederatedService service = aggregator.current().federated().get(ServiceName.of(ns, name));
     assertThat(service).as("federated service %s/%s", ns, name).isNotNull();
     return service;
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition readyCondition(ServiceImport imported) {
+    return imported.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The Ready condition as "status/reason: message". */
+  private static String condition(ServiceImport imported) {
+    io.fabric8.kubernetes.api.model.Condition c = readyCondition(imported);
+    return c.getStatus() + "/" + c.getReason() + ": " + c.getMessage();
   }
 
   /** The MCS API's Ready condition as Gantry writes it, for the import's current generation. */

@@ -104,13 +104,27 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
 
   /**
    * Takes a new snapshot and what changed; any thread. ServiceImports say which clusters export a
-   * service and its ports: a change of endpoints only needs no look at them.
+   * service, its ports and whether it serves: a change of endpoints only needs a look at them when
+   * a changed service starts or stops serving (those changed alone are compared).
    */
   public void accept(FederationUpdate update) {
-    latest.set(update.snapshot());
-    if (update.shapeChanged() || reconciled == null) {
+    FederationSnapshot before = latest.getAndSet(update.snapshot());
+    if (update.shapeChanged()
+        || reconciled == null
+        || before == null
+        || servingChanged(before, update)) {
       changed();
     }
+  }
+
+  private static boolean servingChanged(FederationSnapshot before, FederationUpdate update) {
+    for (ServiceName name : update.changedFederated()) {
+      if (ServiceImportView.serving(before.federated().get(name))
+          != ServiceImportView.serving(update.snapshot().federated().get(name))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Takes a new snapshot; any thread. Only the latest is written if several arrive at once. */

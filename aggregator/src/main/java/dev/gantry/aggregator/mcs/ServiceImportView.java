@@ -4,6 +4,8 @@ import dev.gantry.api.Labels;
 import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.api.crd.mcs.ServiceImportSpec;
 import dev.gantry.api.crd.mcs.ServiceImportStatus;
+import dev.gantry.api.federation.ClusterEndpoints;
+import dev.gantry.api.federation.FederatedEndpoint;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
@@ -22,15 +24,48 @@ import java.util.TreeMap;
  * What a ServiceImport says about one federated service, as a value: desired ones come from a
  * snapshot, actual ones from the hub, and the publisher writes only where the two differ. Gantry
  * owns a managed import's {@code spec.type}, {@code spec.ports}, {@code status.clusters} and its
- * {@code Ready} condition (True, reason Ready, once the federation's ports and clusters are
- * written); whatever else other MCS tools write there is kept.
+ * {@code Ready} condition (MCS API v0.5.2's: True, reason Ready, once the federation's ports and
+ * clusters are written and some cluster has an endpoint that serves; False, reason Pending, while
+ * none has), whose transition time moves only when its status does; whatever else other MCS tools
+ * write there is kept.
+ *
+ * @param serving whether some cluster's share can take traffic: an endpoint that is ready (or
+ *     serving while it terminates), an ExternalName, or a name the hub's DNS resolves
  */
 public record ServiceImportView(
-    ServiceImportSpec.Type type, List<ServicePortSpec> ports, List<String> clusters) {
+    ServiceImportSpec.Type type,
+    List<ServicePortSpec> ports,
+    List<String> clusters,
+    boolean serving) {
   public ServiceImportView {
     Objects.requireNonNull(type, "type");
     ports = ports.stream().sorted().toList();
     clusters = clusters.stream().sorted().toList();
+  }
+
+  /** A view of an import that serves. */
+  public ServiceImportView(
+      ServiceImportSpec.Type type, List<ServicePortSpec> ports, List<String> clusters) {
+    this(type, ports, clusters, true);
+  }
+
+  /** Whether some cluster of {@code service} (null: none) can take traffic. */
+  public static boolean serving(FederatedService service) {
+    if (service == null) {
+      return false;
+    }
+    for (ClusterEndpoints c : service.clusters().values()) {
+      if (c.external()
+          || c.dnsName() != null
+          || c.endpoints().stream()
+              .anyMatch(
+                  e ->
+                      e.state() == FederatedEndpoint.State.READY
+                          || e.state() == FederatedEndpoint.State.SERVING_TERMINATING)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -51,13 +86,17 @@ public record ServiceImportView(
             new ServiceImportView(
                 ServiceImportSpec.Type.Headless,
                 service.ports(),
-                new ArrayList<>(service.clusters().keySet())));
+                new ArrayList<>(service.clusters().keySet()),
+                serving(service)));
       }
     }
     return desired;
   }
 
-  /** The view of a ServiceImport read from the hub; missing parts read as empty. */
+  /**
+   * The view of a ServiceImport read from the hub; missing parts read as empty, a missing Ready
+   * condition as serving.
+   */
   public static ServiceImportView of(ServiceImport actual) {
     ServiceImportSpec spec = actual.getSpec();
     List<ServicePortSpec> ports = new ArrayList<>();
@@ -77,7 +116,9 @@ public record ServiceImportView(
     }
     ServiceImportSpec.Type type =
         spec == null || spec.getType() == null ? ServiceImportSpec.Type.Headless : spec.getType();
-    return new ServiceImportView(type, ports, clusters);
+    Condition ready = ready(actual.getStatus());
+    return new ServiceImportView(
+        type, ports, clusters, ready == null || !"False".equals(ready.getStatus()));
   }
 
   /**
@@ -102,8 +143,8 @@ public record ServiceImportView(
     }
     Condition ready = ready(actual.getStatus());
     return ready != null
-        && "True".equals(ready.getStatus())
-        && ServiceImportStatus.REASON_READY.equals(ready.getReason())
+        && readyStatus().equals(ready.getStatus())
+        && readyReason().equals(ready.getReason())
         && readyMessage().equals(ready.getMessage())
         && Objects.equals(ready.getObservedGeneration(), actual.getMetadata().getGeneration());
   }
@@ -180,13 +221,13 @@ public record ServiceImportView(
     Condition before = ready(status);
     Condition ready = new Condition();
     ready.setType(ServiceImportStatus.READY);
-    ready.setStatus("True");
-    ready.setReason(ServiceImportStatus.REASON_READY);
+    ready.setStatus(readyStatus());
+    ready.setReason(readyReason());
     ready.setMessage(readyMessage());
     ready.setObservedGeneration(copy.getMetadata().getGeneration());
     ready.setLastTransitionTime(
         before != null
-                && "True".equals(before.getStatus())
+                && readyStatus().equals(before.getStatus())
                 && before.getLastTransitionTime() != null
             ? before.getLastTransitionTime()
             : now.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -200,12 +241,25 @@ public record ServiceImportView(
     status.setConditions(conditions);
   }
 
-  /** The message of the Ready condition: which clusters the import is made of. */
+  private String readyStatus() {
+    return serving ? "True" : "False";
+  }
+
+  private String readyReason() {
+    return serving ? ServiceImportStatus.REASON_READY : ServiceImportStatus.REASON_PENDING;
+  }
+
+  /**
+   * The message of the Ready condition: which clusters the import is made of, and, while it does
+   * not serve, why.
+   */
   String readyMessage() {
-    return "imported from "
-        + clusters.size()
-        + (clusters.size() == 1 ? " cluster: " : " clusters: ")
-        + String.join(", ", clusters);
+    String from =
+        "imported from "
+            + clusters.size()
+            + (clusters.size() == 1 ? " cluster: " : " clusters: ")
+            + String.join(", ", clusters);
+    return serving ? from : "no cluster has an endpoint that serves yet; " + from;
   }
 
   private static Condition ready(ServiceImportStatus status) {

@@ -105,6 +105,74 @@ class ServiceImportViewTest {
   }
 
   @Test
+  void anImportNoClusterServesYetIsNotReadyPendingAndTurnsReadyWithANewTransitionTime() {
+    FederationSnapshot pending =
+        snapshot(
+            List.of(
+                service(
+                    "shop/web",
+                    List.of(HTTP),
+                    locality("east", dev.gantry.aggregator.HubFixtures.notReady("198.18.1.1")),
+                    locality("west"))),
+            List.of());
+    ServiceImportView view = ServiceImportView.desired(pending).get(ServiceName.of("shop", "web"));
+    assertThat(view.serving()).isFalse();
+
+    ServiceImport resource = view.toResource(ServiceName.of("shop", "web"), NOW);
+    Condition ready = resource.getStatus().getConditions().get(0);
+    assertThat(List.of(ready.getType(), ready.getStatus(), ready.getReason(), ready.getMessage()))
+        .containsExactly(
+            "Ready",
+            "False",
+            "Pending",
+            "no cluster has an endpoint that serves yet; imported from 2 clusters: east, west");
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-12-06T11:00:00Z");
+    assertThat(ServiceImportView.of(resource)).isEqualTo(view);
+    assertThat(view.statusMatches(resource)).isTrue();
+
+    // Still pending a minute later: the transition time stays.
+    view.writeStatus(resource, NOW.plusSeconds(60));
+    assertThat(resource.getStatus().getConditions().get(0).getLastTransitionTime())
+        .isEqualTo("2026-12-06T11:00:00Z");
+
+    // An endpoint turns ready: Ready becomes True, with a new transition time.
+    FederationSnapshot serving =
+        snapshot(
+            List.of(
+                service(
+                    "shop/web",
+                    List.of(HTTP),
+                    locality("east", ready("198.18.1.1")),
+                    locality("west"))),
+            List.of());
+    ServiceImportView now = ServiceImportView.desired(serving).get(ServiceName.of("shop", "web"));
+    assertThat(now.serving()).isTrue();
+    assertThat(now.statusMatches(resource)).isFalse();
+    now.writeStatus(resource, NOW.plusSeconds(120));
+    assertThat(resource.getStatus().getConditions())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("Ready");
+              assertThat(c.getMessage()).isEqualTo("imported from 2 clusters: east, west");
+              assertThat(c.getLastTransitionTime()).isEqualTo("2026-12-06T11:02:00Z");
+            });
+
+    // An ExternalName share, or one the hub's DNS resolves, serves without endpoints.
+    var external =
+        new dev.gantry.api.federation.FederatedService(
+            ServiceName.of("shop", "db"),
+            List.of(HTTP),
+            Map.of(
+                "east",
+                new dev.gantry.api.federation.ClusterEndpoints(
+                    "east", 0, 1, false, List.of(), "db.example.com")),
+            List.of());
+    assertThat(ServiceImportView.serving(external)).isTrue();
+  }
+
+  @Test
   void changedPortsOrClustersNoLongerMatch() {
     ServiceImportView view =
         new ServiceImportView(ServiceImportSpec.Type.Headless, List.of(HTTP), List.of("east"));
