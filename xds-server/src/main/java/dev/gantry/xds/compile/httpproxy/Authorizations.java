@@ -171,6 +171,25 @@ final class Authorizations {
         : List.of();
   }
 
+  /**
+   * A warning when routes of a host without an authorization server set {@code authPolicy}: it only
+   * adjusts the host's checks (Contour ignores it without saying so; there is no global server in
+   * Gantry for it to apply to).
+   */
+  static List<ProxyVerdict.Error> policyWithoutServer(RoutingTable.VirtualHost host) {
+    boolean any =
+        host.authorization() == null
+            && host.routes().stream().anyMatch(r -> r.authPolicy() != null);
+    return any
+        ? List.of(
+            new ProxyVerdict.Error(
+                ProxyVerdict.AUTH_ERROR,
+                LoadBalancing.IGNORED,
+                "spec.routes[].authPolicy is ignored: the virtual host has no authorization"
+                    + " server (spec.virtualhost.authorization), so no request is checked"))
+        : List.of();
+  }
+
   /** A route's own policy; null when it has none. */
   static RoutingTable.AuthPolicy routePolicy(AuthorizationPolicy policy) {
     if (policy == null) {

@@ -39,10 +39,23 @@ public final class LoadBalancing {
 
   public static Choice choose(
       LoadBalancerPolicy policy, String where, List<ProxyVerdict.Error> warnings) {
-    if (policy == null || policy.getStrategy() == null || policy.getStrategy().isEmpty()) {
+    if (policy == null) {
       return Choice.DEFAULT;
     }
     String field = where + ".loadBalancerPolicy";
+    boolean hashes =
+        policy.getRequestHashPolicies() != null && !policy.getRequestHashPolicies().isEmpty();
+    if (hashes && !Upstream.Strategy.REQUEST_HASH.contourName().equals(policy.getStrategy())) {
+      // Contour drops them without a word; the author likely meant to hash.
+      warnings.add(
+          warning(
+              field
+                  + ".requestHashPolicies are ignored: they apply with the RequestHash strategy"
+                  + " only"));
+    }
+    if (policy.getStrategy() == null || policy.getStrategy().isEmpty()) {
+      return Choice.DEFAULT;
+    }
     Upstream.Strategy strategy =
         Arrays.stream(Upstream.Strategy.values())
             .filter(s -> s.contourName().equals(policy.getStrategy()))

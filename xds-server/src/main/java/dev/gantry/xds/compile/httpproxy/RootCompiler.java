@@ -129,6 +129,7 @@ final class RootCompiler {
       return Optional.empty();
     }
     f.warnings.addAll(Authorizations.insecureChecked(vhost));
+    f.warnings.addAll(Authorizations.policyWithoutServer(vhost));
     f.warnings.addAll(JwtProviders.insecureVerified(vhost));
     return Optional.of(new Host(vhost, upstreams));
   }

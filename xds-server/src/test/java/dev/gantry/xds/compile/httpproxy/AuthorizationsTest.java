@@ -346,6 +346,21 @@ class AuthorizationsTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aRoutesAuthPolicyOnAHostWithoutAuthorizationIsIgnoredWithAWarning() {
+    ProxyCompiler.Result result =
+        new ProxyCompiler("gantry")
+            .compile(List.of(web().authPolicy(false, Map.of("a", "b")).build()), SNAPSHOT, SECRETS);
+
+    assertThat(result.verdicts().get(0).currentStatus()).isEqualTo("valid");
+    assertThat(result.verdicts().get(0).warnings())
+        .extracting(w -> w.type() + "/" + w.reason() + ": " + w.message())
+        .containsExactly(
+            "AuthError/IgnoredField: spec.routes[].authPolicy is ignored: the virtual host has no"
+                + " authorization server (spec.virtualhost.authorization), so no request is"
+                + " checked");
+  }
+
+  @org.junit.jupiter.api.Test
   void permitInsecureOnACheckedRouteIsIgnoredWithAWarning() {
     HTTPProxySpec.TimeoutPolicy none = new HTTPProxySpec.TimeoutPolicy();
     ProxyCompiler.Result result =

@@ -45,10 +45,21 @@ class LoadBalancingTest {
             choice(Strategy.COOKIE, HashPolicy.SESSION_COOKIE),
             List.of()),
         new Case(
-            "hash policies without RequestHash are ignored",
+            "hash policies without RequestHash are ignored, with a warning",
             policy("Random", header("X-User", false)),
             choice(Strategy.RANDOM),
-            List.of()),
+            List.of(
+                AT
+                    + ".requestHashPolicies are ignored: they apply with the RequestHash strategy"
+                    + " only")),
+        new Case(
+            "hash policies without a strategy: round robin, with a warning",
+            policy(null, sourceIp()),
+            LoadBalancing.Choice.DEFAULT,
+            List.of(
+                AT
+                    + ".requestHashPolicies are ignored: they apply with the RequestHash strategy"
+                    + " only")),
         new Case(
             "unknown strategy (names are case-sensitive): round robin, with a warning",
             policy("roundrobin"),
