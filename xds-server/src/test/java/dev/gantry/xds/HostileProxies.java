@@ -756,6 +756,31 @@ public final class HostileProxies {
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}, ipAllowPolicy: [{cidr: 0.0.0.0/0, source: Peer}], ipDenyPolicy: [{cidr: 10.0.0.0/8, source: Remote}], rateLimitPolicy: {local: {requests: 0, unit: second}}}\n  tcpproxy: {services: [{name: kuard, port: 80}]}\n"
     },
     {
+      "an authorization body of five gigabytes, on a host whose Secret is missing",
+      "invalid: TLSError/SecretNotValid, AuthError/ExtensionServiceNotFound",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere}, authorization: {extensionRef: {name: nowhere}, withRequestBody: {maxRequestBytes: 5000000000, allowPartialMessage: true}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "a route's authPolicy with a context key of a line break, on a host without authorization: ignored with a warning",
+      "valid",
+      "  virtualhost: {fqdn: FQDN}\n  routes: [{services: [{name: kuard, port: 80}], authPolicy: {disabled: false, context: {\"a\\nb\": LONGVALUE}}}]\n"
+    },
+    {
+      "client validation: a revocation list of another namespace, every detail forwarded, optional certificates, no CA",
+      "invalid: TLSError/SecretNotValid, TLSError/ClientValidationInvalid, TLSError/DelegationNotPermitted",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere, clientValidation: {crlSecret: ../kube-system/crl, crlOnlyVerifyLeafCert: true, optionalClientCertificate: true, forwardClientCertificate: {subject: true, cert: true, chain: true, dns: true, uri: true}}}}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
+      "a TCP proxy hashing streams by a header of a line break: hashing ignored with a warning, as Contour",
+      "valid",
+      "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {services: [{name: kuard, port: 80}], loadBalancerPolicy: {strategy: RequestHash, requestHashPolicies: [{headerHashOptions: {headerName: \"a\\nb\"}}]}}\n"
+    },
+    {
+      "a key set cached for minus one second",
+      "invalid: TLSError/SecretNotValid, JWTVerificationError/RemoteJWKSCacheDurationInvalid",
+      "  virtualhost: {fqdn: FQDN, tls: {secretName: nowhere}, jwtProviders: [{name: p, remoteJWKS: {uri: \"https://k.test/\", cacheDuration: \"-1s\"}}]}\n  routes: [{services: [{name: kuard, port: 80}]}]\n"
+    },
+    {
       "a TCP proxy that includes its own proxy",
       "invalid: TCPProxyIncludeError/RootIncludesRoot",
       "  virtualhost: {fqdn: FQDN, tls: {passthrough: true}}\n  tcpproxy: {include: {name: NAME}}\n"
