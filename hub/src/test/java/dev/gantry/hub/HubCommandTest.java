@@ -180,7 +180,12 @@ class HubCommandTest {
         new Bad(
             "a DNS lookup family Contour does not know",
             List.of("--xds-insecure", "--dns-lookup-family", "V4"),
-            "error: --dns-lookup-family must be auto, v4, v6 or all, not \"V4\""));
+            "error: --dns-lookup-family must be auto, v4, v6 or all, not \"V4\""),
+        new Bad(
+            "a cluster domain that is no DNS domain",
+            List.of("--xds-insecure", "--cluster-domain", "cluster.local."),
+            "error: --cluster-domain must be a DNS domain such as cluster.local, not"
+                + " \"cluster.local.\""));
   }
 
   @ParameterizedTest(name = "{0}")
