@@ -294,6 +294,17 @@ public final class GatewayApiCompiler {
               + (ref.getPort() == null ? "" : " on port " + ref.getPort()));
       return;
     }
+    // A listener's own state does not decide attachment (the spec's attachedRoutes): a route its
+    // allowedRoutes and hostname admit counts on it even while it is not programmed.
+    for (Listeners.Model l : candidates) {
+      if (!l.ready()
+          && !badHost
+          && l.supports(route.kind())
+          && Listeners.allows(l, ns, labels)
+          && !Hostnames.intersect(l.hostname, routeHosts).isEmpty()) {
+        l.attachedRoutes++;
+      }
+    }
     List<Listeners.Model> ready = candidates.stream().filter(Listeners.Model::ready).toList();
     if (ready.isEmpty()) {
       c.set("Accepted", false, "NoMatchingParent", "the listeners it names are not programmed");

@@ -86,23 +86,28 @@ final class GatewayStatuses {
       Conditions c = conditions.get(key);
       List<ListenerStatus> statuses = new ArrayList<>();
       boolean accepted = false;
+      boolean refused = false;
       boolean programmed = false;
       for (Listeners.Model l : listeners) {
         if (!l.gateway.equals(key)) {
           continue;
         }
         accepted |= l.conditions.isTrue("Accepted");
+        refused |= !l.conditions.isTrue("Accepted");
         programmed |= l.ready();
         statuses.add(
             new ListenerStatus(
                 l.attachedRoutes, l.conditions.list(), l.name, List.copyOf(l.supportedKinds)));
       }
       if (!c.has("Accepted")) {
+        // Accepted with some listeners refused is still ListenersNotValid, as the spec has it.
         c.set(
             "Accepted",
             accepted,
-            accepted ? "Accepted" : "ListenersNotValid",
-            accepted ? "accepted" : "no listener is valid");
+            accepted && !refused ? "Accepted" : "ListenersNotValid",
+            !accepted
+                ? "no listener is valid"
+                : refused ? "accepted; some listeners are not valid" : "accepted");
         c.set(
             "Programmed",
             programmed,

@@ -589,8 +589,9 @@ class GatewayApiCompilerTest {
         .isEqualTo("False/InvalidCertificateRef");
     assertThat(condition(listener(r, "demo/b", 5).getConditions(), "ResolvedRefs"))
         .isEqualTo("False/RefNotPermitted");
+    // Accepted, some listeners refused: the spec's reason says so.
     assertThat(condition(r.statuses().gateways().get("demo/b").getConditions(), "Accepted"))
-        .isEqualTo("True/Accepted");
+        .isEqualTo("True/ListenersNotValid");
 
     GatewayApiCompiler.Result granted =
         compile(
