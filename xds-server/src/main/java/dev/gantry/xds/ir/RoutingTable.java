@@ -540,7 +540,10 @@ public record RoutingTable(
    * serves it over plain HTTP too ({@code permitInsecure}), redirects plain HTTP to https (neither
    * flag, Contour's rule), or leaves it out of plain HTTP altogether ({@code secureOnly}: a Gateway
    * API route attached through HTTPS listeners only, which plain HTTP answers 404 as a host no
-   * route serves).
+   * route serves), and whether it is left out of HTTPS instead ({@code insecureOnly}: a Gateway API
+   * route attached through HTTP listeners only, of a host that other routes serve over HTTPS; it
+   * comes with {@code permitInsecure}). {@code extraMirrors} are mirrors besides {@code
+   * mirrorCluster} (a Gateway API rule may have several), each receiving its own copies.
    */
   public record Actions(
       String mirrorCluster,
@@ -549,7 +552,9 @@ public record RoutingTable(
       DirectResponse direct,
       boolean permitInsecure,
       int mirrorPercent,
-      boolean secureOnly) {
+      boolean secureOnly,
+      boolean insecureOnly,
+      List<Mirror> extraMirrors) {
     public static final Actions NONE = new Actions(null, false, null, null, false);
 
     public Actions {
@@ -559,6 +564,34 @@ public record RoutingTable(
       if (permitInsecure && secureOnly) {
         throw new IllegalArgumentException("a route cannot be both insecure and secure only");
       }
+      if (insecureOnly && !permitInsecure) {
+        throw new IllegalArgumentException("a route insecure only must permit insecure");
+      }
+      extraMirrors = List.copyOf(extraMirrors);
+      if (!extraMirrors.isEmpty() && mirrorCluster == null) {
+        throw new IllegalArgumentException("extra mirrors without a first mirror");
+      }
+    }
+
+    /** Actions of a route served over HTTPS and HTTP alike, or one protocol only, one mirror. */
+    public Actions(
+        String mirrorCluster,
+        boolean websockets,
+        Redirect redirect,
+        DirectResponse direct,
+        boolean permitInsecure,
+        int mirrorPercent,
+        boolean secureOnly) {
+      this(
+          mirrorCluster,
+          websockets,
+          redirect,
+          direct,
+          permitInsecure,
+          mirrorPercent,
+          secureOnly,
+          false,
+          List.of());
     }
 
     /** Actions of a route a TLS host redirects or serves over plain HTTP. */
@@ -590,10 +623,21 @@ public record RoutingTable(
 
   /**
    * A redirect: each non-null part replaces that part of the request's URL; {@code path} replaces
-   * the whole path, {@code prefix} the matched prefix. Status 301 or 302.
+   * the whole path, {@code prefix} the matched prefix. Status 301, 302, 303, 307 or 308 (HTTPProxy
+   * has only the first two; Gateway API all five).
    */
   public record Redirect(
       String scheme, String host, Integer port, String path, String prefix, int statusCode) {}
+
+  /** A cluster receiving copies of {@code percent} % (1-100) of a route's requests. */
+  public record Mirror(String cluster, int percent) {
+    public Mirror {
+      java.util.Objects.requireNonNull(cluster, "cluster");
+      if (percent < 1 || percent > 100) {
+        throw new IllegalArgumentException("percent " + percent + " is not 1-100");
+      }
+    }
+  }
 
   /** A fixed answer: a status and a body (may be empty). */
   public record DirectResponse(int status, String body) {}

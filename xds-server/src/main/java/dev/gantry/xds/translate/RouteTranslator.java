@@ -172,6 +172,9 @@ public final class RouteTranslator {
       if (upgradeInsecure && route.actions().secureOnly()) {
         continue; // neither served nor redirected: plain HTTP answers 404
       }
+      if (envoy && !upgradeInsecure && host.tls() != null && route.actions().insecureOnly()) {
+        continue; // plain HTTP's only: HTTPS answers 404 as for a path no route serves
+      }
       Route r = route(route, envoy);
       if (r != null) {
         RoutingTable.AuthCheck auth = host.authCheckOf(route);
@@ -487,16 +490,11 @@ public final class RouteTranslator {
       action.addHashPolicy(hashPolicy(h));
     }
     if (route.actions().mirrorCluster() != null) {
-      // Contour's mirror percentage: always a runtime fraction, 100 % when the weight is unset.
       action.addRequestMirrorPolicies(
-          RouteAction.RequestMirrorPolicy.newBuilder()
-              .setCluster(route.actions().mirrorCluster())
-              .setRuntimeFraction(
-                  RuntimeFractionalPercent.newBuilder()
-                      .setDefaultValue(
-                          FractionalPercent.newBuilder()
-                              .setNumerator(route.actions().mirrorPercent())
-                              .setDenominator(FractionalPercent.DenominatorType.HUNDRED))));
+          mirror(route.actions().mirrorCluster(), route.actions().mirrorPercent()));
+    }
+    for (RoutingTable.Mirror m : route.actions().extraMirrors()) {
+      action.addRequestMirrorPolicies(mirror(m.cluster(), m.percent()));
     }
     if (route.actions().websockets()) {
       action.addUpgradeConfigs(RouteAction.UpgradeConfig.newBuilder().setUpgradeType("websocket"));
@@ -575,6 +573,19 @@ public final class RouteTranslator {
     return policy.build();
   }
 
+  /** Contour's mirror percentage: always a runtime fraction, 100 % when the weight is unset. */
+  private static RouteAction.RequestMirrorPolicy mirror(String cluster, int percent) {
+    return RouteAction.RequestMirrorPolicy.newBuilder()
+        .setCluster(cluster)
+        .setRuntimeFraction(
+            RuntimeFractionalPercent.newBuilder()
+                .setDefaultValue(
+                    FractionalPercent.newBuilder()
+                        .setNumerator(percent)
+                        .setDenominator(FractionalPercent.DenominatorType.HUNDRED)))
+        .build();
+  }
+
   static DirectResponseAction directResponse(RoutingTable.DirectResponse direct) {
     DirectResponseAction.Builder answer =
         DirectResponseAction.newBuilder().setStatus(direct.status());
@@ -588,9 +599,13 @@ public final class RouteTranslator {
     RedirectAction.Builder action =
         RedirectAction.newBuilder()
             .setResponseCode(
-                redirect.statusCode() == 302
-                    ? RedirectAction.RedirectResponseCode.FOUND
-                    : RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY);
+                switch (redirect.statusCode()) {
+                  case 302 -> RedirectAction.RedirectResponseCode.FOUND;
+                  case 303 -> RedirectAction.RedirectResponseCode.SEE_OTHER;
+                  case 307 -> RedirectAction.RedirectResponseCode.TEMPORARY_REDIRECT;
+                  case 308 -> RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT;
+                  default -> RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY;
+                });
     if (redirect.scheme() != null) {
       action.setSchemeRedirect(redirect.scheme());
     }

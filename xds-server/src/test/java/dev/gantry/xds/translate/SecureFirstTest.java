@@ -161,6 +161,85 @@ class SecureFirstTest {
         .hasSize(2);
   }
 
+  @org.junit.jupiter.api.Test
+  void anInsecureOnlyRouteIsServedOverPlainHttpAndNotOverHttps() {
+    RoutingTable.Route insecureOnly =
+        Routes.route(
+            RoutingTable.Match.prefix("/plain"),
+            WEB,
+            HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
+            null,
+            RoutingTable.Timeouts.DEFAULT,
+            null,
+            List.of(),
+            new RoutingTable.Actions(null, false, null, null, true, 100, false, true, List.of()));
+    RoutingTable table =
+        new RoutingTable(
+            List.of(
+                Routes.host(
+                    "web.example",
+                    List.of(insecureOnly, ROOT),
+                    new VirtualHostTls(CERT, VirtualHostTls.Version.TLS_1_2, List.of()))),
+            Map.of());
+
+    VirtualHost plain = RouteTranslator.translate(table).getVirtualHosts(0);
+    assertThat(plain.getRoutes(0).getMatch().getPrefix()).isEqualTo("/plain");
+    assertThat(plain.getRoutes(0).hasRoute()).isTrue();
+    assertThat(plain.getRoutes(1).getRedirect().getHttpsRedirect()).isTrue();
+    assertThat(RouteTranslator.envoyVirtualHost(table.virtualHosts().get(0)).getRoutesList())
+        .extracting(r -> r.getMatch().getPrefix())
+        .containsExactly("/");
+  }
+
+  @org.junit.jupiter.api.Test
+  void redirectStatusCodesAndSeveralMirrorsReachEnvoy() {
+    RoutingTable.Route mirrored =
+        Routes.route(
+            RoutingTable.Match.prefix("/"),
+            WEB,
+            HeaderPolicy.NONE,
+            HeaderPolicy.NONE,
+            null,
+            RoutingTable.Timeouts.DEFAULT,
+            null,
+            List.of(),
+            new RoutingTable.Actions(
+                "demo/a/80/x",
+                false,
+                null,
+                null,
+                false,
+                100,
+                false,
+                false,
+                List.of(new RoutingTable.Mirror("demo/b/80/y", 25))));
+    Route r =
+        RouteTranslator.translate(
+                new RoutingTable(List.of(Routes.host("m.example", List.of(mirrored))), Map.of()))
+            .getVirtualHosts(0)
+            .getRoutes(0);
+    assertThat(r.getRoute().getRequestMirrorPoliciesList())
+        .extracting(
+            m -> m.getCluster() + "=" + m.getRuntimeFraction().getDefaultValue().getNumerator())
+        .containsExactly("demo/a/80/x=100", "demo/b/80/y=25");
+
+    Map<Integer, RedirectAction.RedirectResponseCode> codes =
+        Map.of(
+            301, RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY,
+            302, RedirectAction.RedirectResponseCode.FOUND,
+            303, RedirectAction.RedirectResponseCode.SEE_OTHER,
+            307, RedirectAction.RedirectResponseCode.TEMPORARY_REDIRECT,
+            308, RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT);
+    codes.forEach(
+        (code, envoy) ->
+            assertThat(
+                    RouteTranslator.redirect(
+                            new RoutingTable.Redirect(null, "example.org", null, null, null, code))
+                        .getResponseCode())
+                .isEqualTo(envoy));
+  }
+
   /** The same hosts served over plain HTTP only: what each route forwards to, unredirected. */
   private static RoutingTable withoutTls(RoutingTable table) {
     return new RoutingTable(

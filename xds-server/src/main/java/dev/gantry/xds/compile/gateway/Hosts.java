@@ -13,13 +13,14 @@ import java.util.TreeMap;
 /**
  * The virtual hosts routes attach to, each with its routes in the spec's precedence. A host served
  * by an HTTPS listener terminates TLS with that listener's certificate (the most specific
- * listener's when several match it); its routes attached through an HTTP listener serve plain HTTP
- * too, and those attached through HTTPS listeners only are not on plain HTTP at all: the spec has
- * no HTTP listener route them, so plain HTTP answers 404 (not HTTPProxy's redirect to https). A
- * host a TLSRoute holds through a TLS listener passes TLS streams with its name as SNI through to
- * the route's backends (the first TLSRoute to ask for it keeps it); its HTTPRoutes through HTTP
- * listeners still serve plain HTTP, and neither an HTTPS listener's route nor another TLSRoute can
- * have it: one SNI is either terminated or passed through.
+ * listener's when several match it). Each route is served over the protocols of the listeners it is
+ * attached through: those attached through HTTPS listeners only are not on plain HTTP at all (plain
+ * HTTP answers 404, not HTTPProxy's redirect to https), and those attached through HTTP listeners
+ * only are not on HTTPS (its 404), as the spec isolates listeners. A host a TLSRoute holds through a
+ * TLS listener passes TLS streams with its name as SNI through to the route's backends (the first
+ * TLSRoute to ask for it keeps it); its HTTPRoutes through HTTP listeners still serve plain HTTP,
+ * and neither an HTTPS listener's route nor another TLSRoute can have it: one SNI is either
+ * terminated or passed through.
  */
 final class Hosts {
   private final Map<String, String> claimed;
@@ -158,7 +159,11 @@ final class Hosts {
           for (Placement p : placements) {
             for (RoutingTable.Route r : p.entry.routes()) {
               routes.add(
-                  tls == null ? r : p.http ? HttpRules.insecure(r) : HttpRules.secureOnly(r));
+                  tls == null
+                      ? r
+                      : p.http && p.https
+                          ? HttpRules.insecure(r)
+                          : p.http ? HttpRules.insecureOnly(r) : HttpRules.secureOnly(r));
             }
           }
           out.add(new RoutingTable.VirtualHost(fqdn, routes, null, tls));

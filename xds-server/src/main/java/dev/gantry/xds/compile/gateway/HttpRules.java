@@ -128,8 +128,7 @@ final class HttpRules {
     HeaderPolicy response = HeaderPolicy.NONE;
     RoutingTable.Redirect redirect = null;
     RouteFilters.Rewrite rewrite = null;
-    String mirror = null;
-    int mirrorPercent = 100;
+    List<RoutingTable.Mirror> mirrors = new ArrayList<>();
     List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
@@ -150,10 +149,6 @@ final class HttpRules {
             redirect = RouteFilters.redirect(f.getRequestRedirect(), at, refused);
         case "URLRewrite" -> rewrite = RouteFilters.rewrite(f.getUrlRewrite(), at, refused);
         case "RequestMirror" -> {
-          if (mirror != null) {
-            RouteFilters.refuse(at + ": one RequestMirror per rule is supported", refused);
-            break;
-          }
           HTTPRequestMirrorFilter m = f.getRequestMirror();
           int percent = m == null ? 0 : percent(m, at, refused);
           if (m == null || m.getBackendRef() == null) {
@@ -170,8 +165,7 @@ final class HttpRules {
                     unresolved);
             if (u != null) {
               upstreams.put(u.name(), u);
-              mirror = u.name();
-              mirrorPercent = percent;
+              mirrors.add(new RoutingTable.Mirror(u.name(), percent));
             }
           }
         }
@@ -295,13 +289,7 @@ final class HttpRules {
                 timeouts,
                 null,
                 List.of(),
-                new RoutingTable.Actions(
-                    redirect == null && direct == null ? mirror : null,
-                    false,
-                    r,
-                    direct,
-                    false,
-                    mirrorPercent),
+                actions(redirect == null && direct == null ? mirrors : List.of(), r, direct),
                 null,
                 null,
                 null,
@@ -366,18 +354,44 @@ final class HttpRules {
         r.fullPathRewrite());
   }
 
+  /** A rule's actions: its mirrors (each its own copies), or an answer of its own. */
+  private static RoutingTable.Actions actions(
+      List<RoutingTable.Mirror> mirrors,
+      RoutingTable.Redirect redirect,
+      RoutingTable.DirectResponse direct) {
+    RoutingTable.Mirror first = mirrors.isEmpty() ? null : mirrors.get(0);
+    return new RoutingTable.Actions(
+        first == null ? null : first.cluster(),
+        false,
+        redirect,
+        direct,
+        false,
+        first == null ? 100 : first.percent(),
+        false,
+        false,
+        mirrors.isEmpty() ? List.of() : mirrors.subList(1, mirrors.size()));
+  }
+
   /** {@code r} served over plain HTTP too when its host has TLS. */
   static RoutingTable.Route insecure(RoutingTable.Route r) {
-    return withActions(r, true, false);
+    return withActions(r, true, false, false);
+  }
+
+  /**
+   * {@code r} served over plain HTTP only when its host has TLS: attached through HTTP listeners
+   * only, it is not on the HTTPS listener that other routes of its host are attached through.
+   */
+  static RoutingTable.Route insecureOnly(RoutingTable.Route r) {
+    return withActions(r, true, false, true);
   }
 
   /** {@code r} not served over plain HTTP at all, not even as a redirect. */
   static RoutingTable.Route secureOnly(RoutingTable.Route r) {
-    return withActions(r, false, true);
+    return withActions(r, false, true, false);
   }
 
   private static RoutingTable.Route withActions(
-      RoutingTable.Route r, boolean insecure, boolean secureOnly) {
+      RoutingTable.Route r, boolean insecure, boolean secureOnly, boolean insecureOnly) {
     RoutingTable.Actions a = r.actions();
     return new RoutingTable.Route(
         r.match(),
@@ -395,7 +409,9 @@ final class HttpRules {
             a.direct(),
             insecure,
             a.mirrorPercent(),
-            secureOnly),
+            secureOnly,
+            insecureOnly,
+            a.extraMirrors()),
         r.ipFilter(),
         r.rateLimit(),
         r.internalRedirect(),

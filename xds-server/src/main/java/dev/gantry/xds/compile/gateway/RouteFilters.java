@@ -83,8 +83,8 @@ final class RouteFilters {
       return refuse(where + ".scheme " + scheme + " is not http or https", errors);
     }
     int status = f.getStatusCode() == null ? 302 : f.getStatusCode();
-    if (status != 301 && status != 302) {
-      return refuse(where + ".statusCode " + status + " is not 301 or 302", errors);
+    if (!java.util.Set.of(301, 302, 303, 307, 308).contains(status)) {
+      return refuse(where + ".statusCode " + status + " is not 301, 302, 303, 307 or 308", errors);
     }
     String host = f.getHostname();
     if (host != null && !Syntax.hostname(host)) {

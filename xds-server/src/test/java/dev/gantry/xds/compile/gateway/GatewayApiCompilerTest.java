@@ -664,6 +664,46 @@ class GatewayApiCompilerTest {
   }
 
   @Test
+  void gatewayHttpListenerIsolationARouteOfOneProtocolIsNotServedOverTheOther() {
+    GatewayApiCompiler.Result r =
+        compile(
+            gateway(
+                "demo/gw",
+                http("web", 80, "a.example.com"),
+                https("tls", 443, "a.example.com", "cert")),
+            route(
+                "demo/secure",
+                List.of(),
+                List.of(parent("demo/gw", "tls")),
+                rule(List.of(path("PathPrefix", "/secure")), List.of(), service("web", 80, null))),
+            route(
+                "demo/plain",
+                List.of(),
+                List.of(parent("demo/gw", "web")),
+                rule(List.of(path("PathPrefix", "/plain")), List.of(), service("web", 80, null))),
+            route(
+                "demo/both",
+                List.of(),
+                List.of(parent("demo/gw", null)),
+                rule(List.of(path("PathPrefix", "/both")), List.of(), service("web", 80, null))));
+
+    assertThat(host(r, "a.example.com").routes())
+        .extracting(
+            x ->
+                x.match().path()
+                    + " insecure="
+                    + x.actions().permitInsecure()
+                    + " secureOnly="
+                    + x.actions().secureOnly()
+                    + " insecureOnly="
+                    + x.actions().insecureOnly())
+        .containsExactly(
+            "/secure insecure=false secureOnly=true insecureOnly=false",
+            "/plain insecure=true secureOnly=false insecureOnly=true",
+            "/both insecure=true secureOnly=false insecureOnly=false");
+  }
+
+  @Test
   void httpRouteObservedGenerationBump() {
     HTTPRoute r1 =
         route(

@@ -110,6 +110,49 @@ class HttpRouteFiltersTest {
   }
 
   @Test
+  void httpRouteRedirectStatusCodesOfTheStandardChannel() {
+    for (int code : List.of(301, 302, 303, 307, 308)) {
+      HTTPRequestRedirectFilter redirect = new HTTPRequestRedirectFilter();
+      redirect.setStatusCode(code);
+      HTTPRouteFilter f = new HTTPRouteFilter();
+      f.setType("RequestRedirect");
+      f.setRequestRedirect(redirect);
+      assertThat(routes(rule(List.of(), List.of(f))).get(0).actions().redirect().statusCode())
+          .isEqualTo(code);
+    }
+  }
+
+  @Test
+  void httpRouteRequestMultipleMirrorsEachGetCopies() {
+    List<HTTPRouteFilter> filters = new java.util.ArrayList<>();
+    for (String[] m : new String[][] {{"east-web", "100"}, {"west-web", "40"}}) {
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter mirror =
+          new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter();
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference ref =
+          new io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference();
+      ref.setName(m[0]);
+      ref.setPort(80);
+      mirror.setBackendRef(ref);
+      mirror.setPercent(Integer.parseInt(m[1]));
+      HTTPRouteFilter f = new HTTPRouteFilter();
+      f.setType("RequestMirror");
+      f.setRequestMirror(mirror);
+      filters.add(f);
+    }
+    RoutingTable.Actions a =
+        routes(rule(List.of(), filters, service("web", 80, null))).get(0).actions();
+    assertThat(a.mirrorCluster()).startsWith("demo/east-web/80/");
+    assertThat(a.mirrorPercent()).isEqualTo(100);
+    assertThat(a.extraMirrors())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.cluster()).startsWith("demo/west-web/80/");
+              assertThat(m.percent()).isEqualTo(40);
+            });
+  }
+
+  @Test
   void httpRouteRewritePathReplacesThePrefixAtAPathElement() {
     HTTPURLRewriteFilter rewrite = new HTTPURLRewriteFilter();
     rewrite.setPath(modifier("ReplacePrefixMatch", "/"));
