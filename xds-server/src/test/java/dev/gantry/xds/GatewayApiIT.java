@@ -32,18 +32,10 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.gantry.api.federation.FederatedService;
 import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.api.federation.ServiceName;
-import dev.gantry.testbed.Envoy;
 import dev.gantry.testbed.GrpcWho;
 import dev.gantry.testbed.NetworkNamespace;
 import dev.gantry.testbed.Pki;
-import dev.gantry.testbed.Ports;
-import dev.gantry.testbed.Testbed;
 import dev.gantry.xds.compile.gateway.GatewayApiObjects;
-import dev.gantry.xds.compile.gateway.GatewayApiStatuses;
-import dev.gantry.xds.publish.XdsMetrics;
-import dev.gantry.xds.publish.XdsPublisher;
-import dev.gantry.xds.server.XdsServer;
-import dev.gantry.xds.translate.ListenerSettings;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
@@ -67,7 +59,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -94,17 +85,11 @@ import org.junit.jupiter.api.TestInstance;
 class GatewayApiIT {
   private final List<HttpServer> backends = new ArrayList<>();
   private final AtomicInteger mirrored = new AtomicInteger();
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final XdsMetrics metrics = new XdsMetrics();
-  private final AtomicReference<GatewayApiStatuses> statuses =
-      new AtomicReference<>(GatewayApiStatuses.NONE);
   private final HttpClient http = HttpClient.newHttpClient();
   private final TestCertificates.Issued serving =
       TestCertificates.rsa("gateway", "secure.example.com");
   private io.grpc.Server grpc;
-  private XdsServer server;
-  private XdsPublisher publisher;
-  private Envoy envoy;
+  private GatewayApiBed bed;
   private int httpPort;
   private int httpsPort;
   private final List<NetworkNamespace> namespaces = new ArrayList<>();
@@ -238,28 +223,14 @@ class GatewayApiIT {
             tlsService("demo/west-tls", "west", tlsWest))) {
       hub.put(s.name(), s);
     }
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), metrics, null).start();
-    httpPort = Ports.freeLoopbackPort();
-    httpsPort = Ports.freeLoopbackPort();
-    publisher =
-        Fixtures.publishing(
-            executor,
-            server,
-            metrics,
-            httpPort,
-            httpsPort,
-            v -> {},
-            List.of(),
+    bed =
+        GatewayApiBed.start(
+            "envoy-gateway-api",
             new FederationSnapshot(federated, hub),
             Map.of("demo/cert", TestCertificates.tlsSecret("demo/cert", serving)),
-            ListenerSettings.contour());
-    publisher.onGatewayApiStatuses(statuses::set);
-    publisher.gatewayApiChanged(objects(List.of()));
-    envoy =
-        Envoy.start(
-            "envoy-gateway-api",
-            Envoy.adsBootstrap("envoy-gateway-api", "GRPC", server.port()),
-            Testbed.workDirectory().resolve("gateway-api-" + System.nanoTime()));
+            objects(List.of()));
+    httpPort = bed.httpPort();
+    httpsPort = bed.httpsPort();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
@@ -268,9 +239,7 @@ class GatewayApiIT {
 
   @AfterAll
   void stop() {
-    envoy.close();
-    server.close();
-    executor.shutdownNow();
+    bed.close();
     backends.forEach(s -> s.stop(0));
     grpc.shutdownNow();
     namespaces.forEach(NetworkNamespace::close);
@@ -466,7 +435,7 @@ class GatewayApiIT {
   }
 
   private String condition(String route, String type) {
-    return statuses.get().httpRoutes().get(route).getParents().get(0).getConditions().stream()
+    return bed.statuses().httpRoutes().get(route).getParents().get(0).getConditions().stream()
         .filter(c -> c.getType().equals(type))
         .map(c -> c.getStatus() + "/" + c.getReason())
         .findFirst()
@@ -557,15 +526,16 @@ class GatewayApiIT {
     assertThat(get("cross.example.com", "/").status).isEqualTo(500);
     assertThat(condition("demo/cross", "ResolvedRefs")).isEqualTo("False/RefNotPermitted");
 
-    publisher.gatewayApiChanged(
-        objects(List.of(grant("other/to-demo", "HTTPRoute", "demo", "", "Service"))));
+    bed.publisher()
+        .gatewayApiChanged(
+            objects(List.of(grant("other/to-demo", "HTTPRoute", "demo", "", "Service"))));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> get("cross.example.com", "/").body.startsWith("other "));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> condition("demo/cross", "ResolvedRefs").equals("True/ResolvedRefs"));
-    publisher.gatewayApiChanged(objects(List.of()));
+    bed.publisher().gatewayApiChanged(objects(List.of()));
     await().atMost(Duration.ofSeconds(30)).until(() -> get("cross.example.com", "/").status == 500);
   }
 
@@ -587,14 +557,14 @@ class GatewayApiIT {
   void httpRouteNotAllowedByListenersIsNotServed() throws Exception {
     assertThat(condition("other/refused", "Accepted")).isEqualTo("False/NotAllowedByListeners");
     assertThat(get("same.example.com", "/").status).isEqualTo(404);
-    var listeners = statuses.get().gateways().get("demo/gw").getListeners();
+    var listeners = bed.statuses().gateways().get("demo/gw").getListeners();
     assertThat(listeners)
         .extracting(l -> l.getName() + "=" + l.getAttachedRoutes())
         .containsExactly("http=7", "https=1", "same=0");
   }
 
   private String tlsCondition(String route, String type) {
-    return statuses.get().tlsRoutes().get(route).getParents().get(0).getConditions().stream()
+    return bed.statuses().tlsRoutes().get(route).getParents().get(0).getConditions().stream()
         .filter(c -> c.getType().equals(type))
         .map(c -> c.getStatus() + "/" + c.getReason())
         .findFirst()
@@ -635,7 +605,7 @@ class GatewayApiIT {
         .isEqualTo("True/Accepted");
     assertThat(tlsCondition("demo/gateway-conformance-infra-test", "ResolvedRefs"))
         .isEqualTo("True/ResolvedRefs");
-    var listener = statuses.get().gateways().get("demo/tls-gw").getListeners().get(0);
+    var listener = bed.statuses().gateways().get("demo/tls-gw").getListeners().get(0);
     assertThat(listener.getAttachedRoutes()).isEqualTo(3);
     assertThat(listener.getSupportedKinds())
         .extracting(k -> k.getKind())
@@ -680,7 +650,7 @@ class GatewayApiIT {
     assertThat(overTls("other.wild.example.com")).matches("(east|west) path=/ .*");
     // The exact SNI under it is passed through to the TLS backend.
     assertThat(overTls("abc.wild.example.com")).isEqualTo("tls-east sni=abc.wild.example.com");
-    var listeners = statuses.get().gateways().get("demo/tls-gw").getListeners();
+    var listeners = bed.statuses().gateways().get("demo/tls-gw").getListeners();
     assertThat(listeners)
         .extracting(
             l ->
@@ -712,7 +682,7 @@ class GatewayApiIT {
                   5, java.util.concurrent.TimeUnit.SECONDS),
               "who");
       assertThat(who).isEqualTo("grpc");
-      assertThat(statuses.get().grpcRoutes().get("demo/grpc").getParents().get(0).getConditions())
+      assertThat(bed.statuses().grpcRoutes().get("demo/grpc").getParents().get(0).getConditions())
           .extracting(c -> c.getType() + "=" + c.getStatus())
           .containsExactly("Accepted=True", "ResolvedRefs=True");
     } finally {

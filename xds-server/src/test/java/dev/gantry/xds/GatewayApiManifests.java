@@ -139,7 +139,8 @@ public final class GatewayApiManifests {
               objects.httpRoutes(),
               objects.grpcRoutes(),
               objects.referenceGrants(),
-              objects.namespaceLabels()),
+              objects.namespaceLabels(),
+              objects.tlsRoutes()),
           secrets);
     }
   }

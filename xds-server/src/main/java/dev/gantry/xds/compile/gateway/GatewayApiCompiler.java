@@ -263,6 +263,26 @@ public final class GatewayApiCompiler {
     return parents;
   }
 
+  /**
+   * Whether {@code fqdn}, reached through listener {@code l}, belongs to another listener of its
+   * Gateway and protocol whose hostname covers it and is more specific than {@code l}'s.
+   */
+  private static boolean isolated(Listeners.Model l, String fqdn, List<Listeners.Model> listeners) {
+    for (Listeners.Model other : listeners) {
+      if (other != l
+          && other.gateway.equals(l.gateway)
+          && java.util.Objects.equals(other.protocol, l.protocol)
+          && other.ready()
+          && other.hostname != null
+          && (other.hostname.equals(fqdn)
+              || (Hostnames.wildcard(other.hostname) && Hostnames.matches(other.hostname, fqdn)))
+          && Hostnames.specificity(other.hostname) > Hostnames.specificity(l.hostname)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void attach(
       RouteInput route,
       int order,
@@ -333,6 +353,9 @@ public final class GatewayApiCompiler {
         // A TLS virtual host is matched by SNI: it needs a name.
         names = names.stream().filter(n -> !n.equals(RoutingTable.ANY_HOST)).toList();
       }
+      // Listener isolation: a host a more specific listener of the Gateway takes (same
+      // protocol) is that listener's routes' alone, not also this one's.
+      names = names.stream().filter(n -> !isolated(l, n, listeners)).toList();
       if (!names.isEmpty()) {
         served.put(l, names);
       }
@@ -366,7 +389,7 @@ public final class GatewayApiCompiler {
           conflicts.add(fqdn + " (its SNI is held by " + held + ")");
           continue;
         }
-        hosts.place(fqdn, e.getKey(), order, compiled, self);
+        hosts.place(fqdn, e.getKey(), order, compiled, self, routeHosts);
         placed++;
       }
     }

@@ -38,6 +38,14 @@ final class Hostnames {
     return new ArrayList<>(out);
   }
 
+  /** Exact names over wildcards (the longer the more specific) over none. */
+  static int specificity(String hostname) {
+    if (hostname == null) {
+      return 0;
+    }
+    return wildcard(hostname) ? hostname.length() : 1000;
+  }
+
   static boolean wildcard(String host) {
     return host.startsWith("*.");
   }

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * listener's when several match it). Each route is served over the protocols of the listeners it is
  * attached through: those attached through HTTPS listeners only are not on plain HTTP at all (plain
  * HTTP answers 404, not HTTPProxy's redirect to https), and those attached through HTTP listeners
- * only are not on HTTPS (its 404), as the spec isolates listeners. A host a TLSRoute holds through a
- * TLS listener passes TLS streams with its name as SNI through to the route's backends (the first
+ * only are not on HTTPS (its 404), as the spec isolates listeners. A host a TLSRoute holds through
+ * a TLS listener passes TLS streams with its name as SNI through to the route's backends (the first
  * TLSRoute to ask for it keeps it); its HTTPRoutes through HTTP listeners still serve plain HTTP,
  * and neither an HTTPS listener's route nor another TLSRoute can have it: one SNI is either
  * terminated or passed through.
@@ -38,13 +38,15 @@ final class Hosts {
     final HttpRules.Entry entry;
     final int order;
     final int index;
+    final int hostnameRank;
     boolean http;
     boolean https;
 
-    Placement(HttpRules.Entry entry, int order, int index) {
+    Placement(HttpRules.Entry entry, int order, int index, int hostnameRank) {
       this.entry = entry;
       this.order = order;
       this.index = index;
+      this.hostnameRank = hostnameRank;
     }
   }
 
@@ -99,8 +101,25 @@ final class Hosts {
         .add(route);
   }
 
+  /**
+   * Places a route's entries on {@code fqdn}; {@code routeHostnames} are the hostnames the route
+   * names (lower-case), the most specific of those covering {@code fqdn} ranks it among the routes
+   * of the host before its matches do, as the spec orders routes whose hostnames intersect.
+   */
   void place(
-      String fqdn, Listeners.Model listener, int order, HttpRules.Compiled compiled, String route) {
+      String fqdn,
+      Listeners.Model listener,
+      int order,
+      HttpRules.Compiled compiled,
+      String route,
+      List<String> routeHostnames) {
+    int rank = 0;
+    for (String h : routeHostnames) {
+      if (h.equals(fqdn) || (Hostnames.wildcard(h) && Hostnames.matches(h, fqdn))) {
+        rank = Math.max(rank, Hostnames.specificity(h));
+      }
+    }
+    int hostnameRank = rank;
     Host host = byFqdn.computeIfAbsent(fqdn, k -> new Host());
     if (listener.passthrough()) {
       if (host.passedThroughBy == null) {
@@ -115,26 +134,20 @@ final class Hosts {
     }
     if (listener.https()
         && (host.tlsListener == null
-            || specificity(listener.hostname) > specificity(host.tlsListener.hostname))) {
+            || Hostnames.specificity(listener.hostname)
+                > Hostnames.specificity(host.tlsListener.hostname))) {
       host.tlsListener = listener;
     }
     for (int i = 0; i < compiled.entries().size(); i++) {
       int index = i;
       Placement p =
           host.placements.computeIfAbsent(
-              order + "/" + i, k -> new Placement(compiled.entries().get(index), order, index));
+              order + "/" + i,
+              k -> new Placement(compiled.entries().get(index), order, index, hostnameRank));
       p.http |= !listener.https();
       p.https |= listener.https();
     }
     upstreams.putAll(compiled.upstreams());
-  }
-
-  /** Exact names over wildcards (the longer the more specific) over none. */
-  private static int specificity(String hostname) {
-    if (hostname == null) {
-      return 0;
-    }
-    return Hostnames.wildcard(hostname) ? hostname.length() : 1000;
   }
 
   List<RoutingTable.VirtualHost> build() {
@@ -143,7 +156,8 @@ final class Hosts {
         (fqdn, host) -> {
           List<Placement> placements = new ArrayList<>(host.placements.values());
           placements.sort(
-              Comparator.comparing((Placement p) -> p.entry.ranked(), RouteMatches.PRECEDENCE)
+              Comparator.comparingInt((Placement p) -> -p.hostnameRank)
+                  .thenComparing(p -> p.entry.ranked(), RouteMatches.PRECEDENCE)
                   .thenComparingInt(p -> p.order)
                   .thenComparingInt(p -> p.index));
           VirtualHostTls tls =

@@ -388,7 +388,8 @@ class GatewayApiConformanceTest {
             applied.objects().httpRoutes(),
             applied.objects().grpcRoutes(),
             applied.objects().referenceGrants(),
-            applied.objects().namespaceLabels()),
+            applied.objects().namespaceLabels(),
+            applied.objects().tlsRoutes()),
         applied.secrets());
   }
 
