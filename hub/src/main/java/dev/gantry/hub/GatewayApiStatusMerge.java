@@ -18,8 +18,8 @@ import java.util.Objects;
  * The status to write on a Gateway API object, from what the compiler computed and what the object
  * holds: conditions keep their {@code lastTransitionTime} while their status stays (as Kubernetes'
  * {@code meta.SetStatusCondition} does) and take {@code now} when it changes or they are new; a
- * route's parent entries of other controllers are kept, ours replaced. Pure: the inputs are never
- * changed.
+ * route's parent entries of other controllers are kept, ours replaced, and conditions of types the
+ * compiler never sets (another party's) are kept as they are. Pure: the inputs are never changed.
  */
 final class GatewayApiStatusMerge {
   /** Ours, in GatewayClasses' {@code controllerName} and routes' parent entries. */
@@ -101,6 +101,10 @@ final class GatewayApiStatusMerge {
     return merged;
   }
 
+  /** The condition types the compiler sets; any other is another party's, kept as it is. */
+  static final java.util.Set<String> OUR_TYPES =
+      java.util.Set.of("Accepted", "Programmed", "ResolvedRefs", "Conflicted", "SupportedVersion");
+
   static List<Condition> conditions(List<Condition> current, List<Condition> next, String now) {
     List<Condition> merged = new ArrayList<>();
     for (Condition c : nonNull(next)) {
@@ -122,6 +126,13 @@ final class GatewayApiStatusMerge {
               c.getStatus(),
               c.getType());
       merged.add(copy);
+    }
+    // Conditions of types we do not set belong to someone else: never removed nor changed.
+    for (Condition c : nonNull(current)) {
+      if (!OUR_TYPES.contains(c.getType())
+          && nonNull(next).stream().noneMatch(x -> Objects.equals(x.getType(), c.getType()))) {
+        merged.add(c);
+      }
     }
     return merged;
   }

@@ -65,8 +65,10 @@ import org.junit.jupiter.api.Test;
  * the watches hand every kind to the build loop (and survive an object that does not read), the
  * status writer writes what changed and nothing else, keeps other controllers' route parents and
  * transition times that did not change, and a hub without the CRDs starts and serves HTTPProxies.
+ * Two upstream conformance tests that need the status writer on an apiserver are followed here, on
+ * an apiserver of their own.
  */
-@WithClusters({"gwapi", "loose", "plain"})
+@WithClusters({"gwapi", "loose", "plain", "foreign"})
 class GatewayApiHubIT {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String OURS = GatewayApiStatusMerge.CONTROLLER;
@@ -221,6 +223,312 @@ class GatewayApiHubIT {
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       await().atMost(CONVERGE).until(hub::ready);
     }
+  }
+
+  /**
+   * The statuses the compiler gives the objects the watches hold, once they hold {@code ready},
+   * written: the hub's pipeline from watch to status write, without Envoy.
+   */
+  private void compileAndWrite(
+      String ns,
+      AtomicReference<GatewayApiObjects> built,
+      GatewayApiStatusWriter writer,
+      dev.gantry.api.federation.FederationSnapshot federation,
+      java.util.function.Predicate<GatewayApiObjects> ready) {
+    // The test's namespace alone: other tests' Gateways on this apiserver are not its.
+    java.util.function.Supplier<GatewayApiObjects> own =
+        () -> {
+          GatewayApiObjects o = built.get();
+          return new GatewayApiObjects(
+              o.gatewayClasses(),
+              o.gateways().stream().filter(g -> ns.equals(g.getMetadata().getNamespace())).toList(),
+              o.httpRoutes().stream()
+                  .filter(r -> ns.equals(r.getMetadata().getNamespace()))
+                  .toList(),
+              List.of(),
+              List.of(),
+              o.namespaceLabels());
+        };
+    await().atMost(CONVERGE).until(() -> built.get() != null && ready.test(own.get()));
+    GatewayApiStatuses statuses =
+        new dev.gantry.xds.compile.gateway.GatewayApiCompiler(
+                dev.gantry.xds.compile.ExternalNames.DISABLED)
+            .compile(own.get(), federation, Map.of(), Map.of())
+            .statuses();
+    assertThat(writer.writeAll(statuses).failed()).isZero();
+  }
+
+  private static final String STALE_CONDITION =
+      "conformance.gateway.networking.k8s.io/StaleCondition";
+  private static final String STALE_CONTROLLER = "gateway.networking.k8s.io/stale-controller";
+
+  /**
+   * Follows the upstream conformance test GatewayPreserveForeignConditions (its Gateway, in a
+   * namespace of its own): a condition of a type we do not set, seeded on the Gateway and on its
+   * listener, outlives a spec change and our writes for it, unchanged.
+   */
+  @Test
+  void gatewayPreserveForeignConditions(Testbed testbed) {
+    KubernetesClient client = testbed.cluster("foreign").client();
+    Crds.installGatewayApi(client);
+    String ns = namespace(client, "foreign");
+    String className = "gantry-" + ns;
+    client.resources(GatewayClass.class).resource(gatewayClass(className)).create();
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .resource(
+            new GatewayBuilder()
+                .withNewMetadata()
+                .withName("gateway-preserve-foreign-conditions")
+                .endMetadata()
+                .withNewSpec()
+                .withGatewayClassName(className)
+                .addNewListener()
+                .withName("http")
+                .withPort(80)
+                .withProtocol("HTTP")
+                .withNewAllowedRoutes()
+                .withNewNamespaces()
+                .withFrom("Same")
+                .endNamespaces()
+                .endAllowedRoutes()
+                .endListener()
+                .endSpec()
+                .build())
+        .create();
+    AtomicReference<GatewayApiObjects> built = new AtomicReference<>();
+    sources = new GatewayApiSources(client, informers, scheduler).start(built::set, () -> {});
+    var gateways =
+        client
+            .resources(Gateway.class)
+            .inNamespace(ns)
+            .withName("gateway-preserve-foreign-conditions");
+    dev.gantry.api.federation.FederationSnapshot none =
+        new dev.gantry.api.federation.FederationSnapshot(Map.of(), Map.of());
+    try (GatewayApiStatusWriter writer =
+        new GatewayApiStatusWriter(client, Clock.systemUTC(), sources, () -> true, () -> null)) {
+      compileAndWrite(ns, built, writer, none, o -> !o.gateways().isEmpty());
+      await()
+          .atMost(CONVERGE)
+          .until(
+              () ->
+                  gateways.get().getStatus() != null
+                      && !gateways.get().getStatus().getListeners().isEmpty());
+
+      Gateway seeded = gateways.get();
+      long generation = seeded.getMetadata().getGeneration();
+      Condition foreign =
+          new Condition("2026-12-01T10:00:00Z", "", generation, "Seeded", "True", STALE_CONDITION);
+      seeded
+          .getStatus()
+          .setConditions(new java.util.ArrayList<>(seeded.getStatus().getConditions()));
+      seeded.getStatus().getConditions().add(foreign);
+      ListenerStatus listener = seeded.getStatus().getListeners().get(0);
+      listener.setConditions(new java.util.ArrayList<>(listener.getConditions()));
+      listener.getConditions().add(foreign);
+      client.resources(Gateway.class).inNamespace(ns).resource(seeded).updateStatus();
+
+      gateways.edit(
+          g -> {
+            g.getSpec().getListeners().get(0).setHostname("second.example.com");
+            return g;
+          });
+      long bumped = generation + 1;
+      compileAndWrite(
+          ns,
+          built,
+          writer,
+          none,
+          o ->
+              o.gateways().get(0).getMetadata().getGeneration() == bumped
+                  && o.gateways().get(0).getStatus().getConditions().stream()
+                      .anyMatch(c -> STALE_CONDITION.equals(c.getType())));
+
+      Gateway after = gateways.get();
+      // Ours at the new generation, the seeded ones as they were.
+      assertThat(after.getStatus().getConditions())
+          .filteredOn(c -> !STALE_CONDITION.equals(c.getType()))
+          .isNotEmpty()
+          .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(bumped));
+      assertThat(after.getStatus().getConditions())
+          .filteredOn(c -> STALE_CONDITION.equals(c.getType()))
+          .containsExactly(foreign);
+      ListenerStatus http = after.getStatus().getListeners().get(0);
+      assertThat(http.getName()).isEqualTo("http");
+      assertThat(http.getConditions())
+          .filteredOn(c -> !STALE_CONDITION.equals(c.getType()))
+          .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(bumped));
+      assertThat(http.getConditions())
+          .filteredOn(c -> STALE_CONDITION.equals(c.getType()))
+          .containsExactly(foreign);
+    }
+  }
+
+  /**
+   * Follows the upstream conformance test HTTPRoutePreserveForeignStatus (its route and the base
+   * Gateway same-namespace, in a namespace of their own): another controller's parent entry, seeded
+   * for a Gateway that is not ours, outlives a spec change and our writes for it, unchanged.
+   */
+  @Test
+  void httpRoutePreserveForeignStatus(Testbed testbed) {
+    KubernetesClient client = testbed.cluster("foreign").client();
+    Crds.installGatewayApi(client);
+    String ns = namespace(client, "foreign-status");
+    String className = "gantry-" + ns;
+    client.resources(GatewayClass.class).resource(gatewayClass(className)).create();
+    client
+        .resources(Gateway.class)
+        .inNamespace(ns)
+        .resource(
+            new GatewayBuilder()
+                .withNewMetadata()
+                .withName("same-namespace")
+                .endMetadata()
+                .withNewSpec()
+                .withGatewayClassName(className)
+                .addNewListener()
+                .withName("http")
+                .withPort(80)
+                .withProtocol("HTTP")
+                .withNewAllowedRoutes()
+                .withNewNamespaces()
+                .withFrom("Same")
+                .endNamespaces()
+                .endAllowedRoutes()
+                .endListener()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace(ns)
+        .resource(
+            new HTTPRouteBuilder()
+                .withNewMetadata()
+                .withName("preserve-foreign-status")
+                .endMetadata()
+                .withNewSpec()
+                .addNewParentRef()
+                .withName("same-namespace")
+                .endParentRef()
+                .addNewParentRef()
+                .withName("unmanaged-gateway")
+                .endParentRef()
+                .addNewRule()
+                .addNewMatch()
+                .withNewPath()
+                .withType("PathPrefix")
+                .withValue("/preserve-foreign-status")
+                .endPath()
+                .endMatch()
+                .addNewBackendRef()
+                .withName("infra-backend-v1")
+                .withPort(8080)
+                .endBackendRef()
+                .endRule()
+                .endSpec()
+                .build())
+        .create();
+    var routes =
+        client.resources(HTTPRoute.class).inNamespace(ns).withName("preserve-foreign-status");
+    dev.gantry.api.federation.FederatedService backend =
+        Fixtures.service(ns + "/infra-backend-v1")
+            .port("http", 8080)
+            .cluster("east", 0, 1, "http", "198.18.9.1:3000")
+            .build();
+    dev.gantry.api.federation.FederationSnapshot federation =
+        new dev.gantry.api.federation.FederationSnapshot(Map.of(backend.name(), backend), Map.of());
+    AtomicReference<GatewayApiObjects> built = new AtomicReference<>();
+    sources = new GatewayApiSources(client, informers, scheduler).start(built::set, () -> {});
+    try (GatewayApiStatusWriter writer =
+        new GatewayApiStatusWriter(client, Clock.systemUTC(), sources, () -> true, () -> null)) {
+      compileAndWrite(
+          ns, built, writer, federation, o -> !o.httpRoutes().isEmpty() && !o.gateways().isEmpty());
+      await()
+          .atMost(CONVERGE)
+          .until(
+              () ->
+                  routes.get().getStatus() != null
+                      && !routes.get().getStatus().getParents().isEmpty());
+      assertThat(condition(ours(routes.get()).getConditions(), "Accepted")).isEqualTo("True");
+
+      HTTPRoute route = routes.get();
+      RouteParentStatus foreign = new RouteParentStatus();
+      foreign.setParentRef(
+          new ParentReferenceBuilder()
+              .withGroup("gateway.networking.k8s.io")
+              .withKind("Gateway")
+              .withName("unmanaged-gateway")
+              .withNamespace(ns)
+              .build());
+      foreign.setControllerName(STALE_CONTROLLER);
+      foreign.setConditions(
+          List.of(
+              new Condition(
+                  "2026-12-01T10:00:00Z",
+                  "",
+                  route.getMetadata().getGeneration(),
+                  "Accepted",
+                  "True",
+                  "Accepted")));
+      route.getStatus().setParents(new java.util.ArrayList<>(route.getStatus().getParents()));
+      route.getStatus().getParents().add(foreign);
+      RouteParentStatus seeded =
+          client
+              .resources(HTTPRoute.class)
+              .inNamespace(ns)
+              .resource(route)
+              .updateStatus()
+              .getStatus()
+              .getParents()
+              .stream()
+              .filter(p -> STALE_CONTROLLER.equals(p.getControllerName()))
+              .findFirst()
+              .orElseThrow();
+
+      routes.edit(
+          r -> {
+            r.getSpec()
+                .getRules()
+                .get(0)
+                .getMatches()
+                .get(0)
+                .getPath()
+                .setValue("/preserve-foreign-status-updated");
+            return r;
+          });
+      long bumped = route.getMetadata().getGeneration() + 1;
+      compileAndWrite(
+          ns,
+          built,
+          writer,
+          federation,
+          o ->
+              o.httpRoutes().get(0).getMetadata().getGeneration() == bumped
+                  && o.httpRoutes().get(0).getStatus().getParents().stream()
+                      .anyMatch(p -> STALE_CONTROLLER.equals(p.getControllerName())));
+
+      HTTPRoute after = routes.get();
+      RouteParentStatus ours = ours(after);
+      assertThat(ours.getParentRef().getName()).isEqualTo("same-namespace");
+      assertThat(ours.getParentRef().getGroup()).isEqualTo("gateway.networking.k8s.io");
+      assertThat(ours.getParentRef().getKind()).isEqualTo("Gateway");
+      assertThat(condition(ours.getConditions(), "Accepted")).isEqualTo("True");
+      assertThat(ours.getConditions())
+          .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(bumped));
+      assertThat(after.getStatus().getParents())
+          .filteredOn(p -> STALE_CONTROLLER.equals(p.getControllerName()))
+          .containsExactly(seeded);
+    }
+  }
+
+  private static String condition(List<Condition> conditions, String type) {
+    return conditions.stream()
+        .filter(c -> c.getType().equals(type))
+        .map(Condition::getStatus)
+        .findFirst()
+        .orElse("absent");
   }
 
   @Test

@@ -37,6 +37,25 @@ class GatewayApiStatusMergeTest {
   }
 
   @Test
+  void conditionsOfTypesWeDoNotSetAreKeptAsTheyAre() {
+    Condition foreign =
+        condition("conformance.gateway.networking.k8s.io/StaleCondition", "True", "Seeded", T1);
+    List<Condition> current =
+        List.of(
+            condition("Accepted", "True", "Accepted", T1),
+            foreign,
+            condition("Programmed", "True", "Programmed", T1));
+    List<Condition> next = List.of(condition("Accepted", "True", "Accepted", null));
+
+    List<Condition> merged = GatewayApiStatusMerge.conditions(current, next, T2);
+    // Programmed is ours: no longer computed, it goes; the other party's stays unchanged.
+    assertThat(merged)
+        .extracting(Condition::getType)
+        .containsExactly("Accepted", foreign.getType());
+    assertThat(merged.get(1)).isEqualTo(foreign);
+  }
+
+  @Test
   void aNewConditionTakesNowAndTheInputsAreNotChanged() {
     Condition fresh = condition("ResolvedRefs", "True", "ResolvedRefs", null);
 
