@@ -549,6 +549,54 @@ class GatewayApiCompilerTest {
   }
 
   @Test
+  void aMoreSpecificRouteHostnameComesFirstThoughNewer() {
+    HTTPRoute olderWildcard =
+        route(
+            "demo/wild",
+            List.of("*.example.com"),
+            List.of(parent("demo/gw", null)),
+            rule(service("west-web", 80, null)));
+    HTTPRoute newerExact =
+        route(
+            "demo/exact",
+            List.of("a.example.com"),
+            List.of(parent("demo/gw", null)),
+            rule(service("east-web", 80, null)));
+    newerExact.getMetadata().setCreationTimestamp("2026-03-01T00:00:00Z");
+    GatewayApiCompiler.Result r =
+        compile(gateway("demo/gw", http("web", 80, "a.example.com")), olderWildcard, newerExact);
+
+    assertThat(host(r, "a.example.com").routes())
+        .extracting(x -> x.clusters().get(0).cluster().split("/")[1])
+        .containsExactly("east-web", "west-web");
+  }
+
+  @Test
+  void aHostAMoreSpecificListenerCoversIsNotServedThroughALessSpecificOne() {
+    GatewayApiCompiler.Result r =
+        compile(
+            gateway("demo/gw", http("any", 80, null), http("wild", 80, "*.example.com")),
+            route(
+                "demo/any",
+                List.of("bar.com", "*.example.com"),
+                List.of(parent("demo/gw", "any")),
+                rule(service("east-web", 80, null))),
+            route(
+                "demo/wild",
+                List.of(),
+                List.of(parent("demo/gw", "wild")),
+                rule(service("west-web", 80, null))));
+
+    assertThat(r.hosts())
+        .extracting(RoutingTable.VirtualHost::fqdn)
+        .containsExactly("*.example.com", "bar.com");
+    assertThat(host(r, "*.example.com").routes())
+        .extracting(x -> x.clusters().get(0).cluster().split("/")[1])
+        .containsExactly("west-web");
+    assertThat(accepted(r, "demo/any")).isEqualTo("True/Accepted");
+  }
+
+  @Test
   void listenerConflictsAndRefusals() {
     var kinds = http("kinds", 8081, "kinds.example.com");
     kinds.setAllowedRoutes(new io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutes());
