@@ -414,6 +414,11 @@ class GatewayApiIT {
             List.of(parent("demo/gw", "https")),
             rule(service("east-web", 80, null))),
         route(
+            "demo/plain-only",
+            List.of("secure.example.com"),
+            any,
+            rule(List.of(path("PathPrefix", "/plain")), List.of(), service("canary", 80, null))),
+        route(
             "other/refused",
             List.of(),
             List.of(parent("demo/gw", "same")),
@@ -551,6 +556,12 @@ class GatewayApiIT {
     // Attached through the HTTPS listener only: no HTTP listener routes the host, so plain HTTP
     // answers 404 (HTTPS listener, invalid on HTTP: neither served nor redirected).
     assertThat(get("secure.example.com", "/").status).isEqualTo(404);
+    // Listener isolation the other way: attached through the HTTP listener only, /plain is
+    // canary's on plain HTTP and not on HTTPS, where the HTTPS route's "/" takes it.
+    assertThat(get("secure.example.com", "/plain").body).startsWith("canary ");
+    assertThat(client.get("secure.example.com", "/plain"))
+        .contains("east ")
+        .doesNotContain("canary ");
   }
 
   @Test
@@ -560,7 +571,7 @@ class GatewayApiIT {
     var listeners = bed.statuses().gateways().get("demo/gw").getListeners();
     assertThat(listeners)
         .extracting(l -> l.getName() + "=" + l.getAttachedRoutes())
-        .containsExactly("http=7", "https=1", "same=0");
+        .containsExactly("http=8", "https=1", "same=0");
   }
 
   private String tlsCondition(String route, String type) {
