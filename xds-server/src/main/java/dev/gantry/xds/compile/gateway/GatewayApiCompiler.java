@@ -314,10 +314,12 @@ public final class GatewayApiCompiler {
               + (ref.getPort() == null ? "" : " on port " + ref.getPort()));
       return;
     }
-    // A listener's own state does not decide attachment (the spec's attachedRoutes): a route its
-    // allowedRoutes and hostname admit counts on it even while it is not programmed.
+    // Unresolved references or a conflict do not decide attachment (the spec's attachedRoutes): a
+    // route an accepted listener's allowedRoutes and hostname admit counts on it even while the
+    // listener is not programmed; a listener not accepted (invalid) counts none.
     for (Listeners.Model l : candidates) {
       if (!l.ready()
+          && l.conditions.isTrue("Accepted")
           && !badHost
           && l.supports(route.kind())
           && Listeners.allows(l, ns, labels)
