@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,7 +84,12 @@ final class GatewayApiStatusWriter implements AutoCloseable {
   void accept(GatewayApiStatuses statuses) {
     latest.set(statuses);
     if (pending.getAndSet(statuses) == null) {
-      loop.execute(this::round);
+      try {
+        loop.execute(this::round);
+      } catch (RejectedExecutionException closed) {
+        // A build that ended while the hub closes: nothing is written any more.
+        log.debug("status of a build not written: closing");
+      }
     }
   }
 

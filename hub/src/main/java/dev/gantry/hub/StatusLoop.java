@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,7 +59,12 @@ final class StatusLoop implements AutoCloseable {
   void accept(List<ProxyVerdict> verdicts) {
     latest.set(verdicts);
     if (pending.getAndSet(verdicts) == null) {
-      loop.execute(this::write);
+      try {
+        loop.execute(this::write);
+      } catch (RejectedExecutionException closed) {
+        // A build that ended while the hub closes: nothing is written any more.
+        log.debug("status of a build not written: closing");
+      }
     }
   }
 
