@@ -8,6 +8,7 @@ import dev.gantry.xds.translate.ListenerSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Settings of the hub process, from {@link HubCommand}'s flags or tests.
@@ -203,25 +204,7 @@ public record HubConfig(
 
   /** The same settings, Services resolved by DNS named under {@code domain}. */
   public HubConfig withClusterDomain(String domain) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        domain);
+    return with(c -> c.clusterDomain = domain);
   }
 
   /** Labels of letters, digits and hyphens, 1 to 63 characters each, at most 253 in all. */
@@ -233,209 +216,47 @@ public record HubConfig(
 
   /** The same settings with the xDS port served over {@code tls} (null: plain text). */
   public HubConfig withXdsTls(XdsTls tls) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        tls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.xdsTls = tls);
   }
 
   /** The same settings, writing only while holding the lease {@code election} names. */
   public HubConfig withLeaderElection(LeaderElection.Settings election) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        election,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.leaderElection = election);
   }
 
   /** The same settings, marking a cluster Stale when its heartbeat stands still for {@code t}. */
   public HubConfig withHeartbeatTimeout(Duration t) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        t,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.heartbeatTimeout = t);
   }
 
   /** The same settings, with Envoy's listeners treating clients as {@code settings} say. */
   public HubConfig withListenerSettings(ListenerSettings settings) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        settings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.listenerSettings = settings);
   }
 
   /** The same settings, with {@code secret} ({@code namespace/name}, or null) as fallback. */
   public HubConfig withFallbackCertificate(String secret) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        secret,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.fallbackCertificate = secret);
   }
 
   /** The same settings, writing the address {@code source} gives (null: none) into status. */
   public HubConfig withStatusAddress(StatusAddress.Source source) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        source,
-        rateLimitService,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.statusAddress = source);
   }
 
   /** The same settings, with HTTPProxies' global rate limits counted by {@code service}. */
   public HubConfig withRateLimitService(RateLimitService service) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        service,
-        externalNameServices,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.rateLimitService = service);
   }
 
   /** The same settings, routes reaching ExternalName Services (as DNS clusters) when {@code on}. */
   public HubConfig withExternalNameServices(boolean on) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        on,
-        externalNameDnsLookupFamily,
-        clusterDomain);
+    return with(c -> c.externalNameServices = on);
   }
 
   /** The same settings, ExternalName Services resolved for the addresses {@code family} says. */
   public HubConfig withExternalNameDnsLookupFamily(DnsLookupFamily family) {
-    return new HubConfig(
-        xdsAddress,
-        adminAddress,
-        holdoff,
-        staleEndpointTtl,
-        ingressClass,
-        envoyHttpAddress,
-        envoyHttpPort,
-        envoyHttpsPort,
-        xdsTls,
-        leaderElection,
-        heartbeatTimeout,
-        listenerSettings,
-        fallbackCertificate,
-        statusAddress,
-        rateLimitService,
-        externalNameServices,
-        family,
-        clusterDomain);
+    return with(c -> c.externalNameDnsLookupFamily = family);
   }
 
   /** Two DNS labels (RFC 1123) of Kubernetes names, split by one slash. */
@@ -449,5 +270,77 @@ public record HubConfig(
         && ref.substring(0, slash).length() <= 63
         && ref.substring(slash + 1).matches(name)
         && ref.substring(slash + 1).length() <= 253;
+  }
+
+  /** These settings with what {@code change} sets on a copy of them (validated again). */
+  private HubConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The settings as fields, for {@link #with}: a copy with one of them changed. */
+  private static final class Copy {
+    private InetSocketAddress xdsAddress;
+    private InetSocketAddress adminAddress;
+    private Duration holdoff;
+    private Duration staleEndpointTtl;
+    private String ingressClass;
+    private String envoyHttpAddress;
+    private int envoyHttpPort;
+    private int envoyHttpsPort;
+    private XdsTls xdsTls;
+    private LeaderElection.Settings leaderElection;
+    private Duration heartbeatTimeout;
+    private ListenerSettings listenerSettings;
+    private String fallbackCertificate;
+    private StatusAddress.Source statusAddress;
+    private RateLimitService rateLimitService;
+    private boolean externalNameServices;
+    private DnsLookupFamily externalNameDnsLookupFamily;
+    private String clusterDomain;
+
+    Copy(HubConfig config) {
+      xdsAddress = config.xdsAddress;
+      adminAddress = config.adminAddress;
+      holdoff = config.holdoff;
+      staleEndpointTtl = config.staleEndpointTtl;
+      ingressClass = config.ingressClass;
+      envoyHttpAddress = config.envoyHttpAddress;
+      envoyHttpPort = config.envoyHttpPort;
+      envoyHttpsPort = config.envoyHttpsPort;
+      xdsTls = config.xdsTls;
+      leaderElection = config.leaderElection;
+      heartbeatTimeout = config.heartbeatTimeout;
+      listenerSettings = config.listenerSettings;
+      fallbackCertificate = config.fallbackCertificate;
+      statusAddress = config.statusAddress;
+      rateLimitService = config.rateLimitService;
+      externalNameServices = config.externalNameServices;
+      externalNameDnsLookupFamily = config.externalNameDnsLookupFamily;
+      clusterDomain = config.clusterDomain;
+    }
+
+    HubConfig build() {
+      return new HubConfig(
+          xdsAddress,
+          adminAddress,
+          holdoff,
+          staleEndpointTtl,
+          ingressClass,
+          envoyHttpAddress,
+          envoyHttpPort,
+          envoyHttpsPort,
+          xdsTls,
+          leaderElection,
+          heartbeatTimeout,
+          listenerSettings,
+          fallbackCertificate,
+          statusAddress,
+          rateLimitService,
+          externalNameServices,
+          externalNameDnsLookupFamily,
+          clusterDomain);
+    }
   }
 }
