@@ -7,8 +7,6 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * Versions of resource lists as {@link Versions} makes them (SHA-256 over deterministic bytes, so
@@ -18,8 +16,7 @@ import java.util.Map;
  * host, not the whole configuration.
  */
 final class ContentVersions {
-  private Map<Message, byte[]> last = new IdentityHashMap<>();
-  private Map<Message, byte[]> next = new IdentityHashMap<>();
+  private final InstanceMemo<Message, byte[]> digests = new InstanceMemo<>();
 
   String of(Iterable<? extends Message> messages) {
     MessageDigest digest = Digests.sha256();
@@ -30,13 +27,9 @@ final class ContentVersions {
   }
 
   private byte[] digest(Message m) {
-    byte[] d = next.get(m);
+    byte[] d = digests.get(m);
     if (d == null) {
-      d = last.get(m);
-      if (d == null) {
-        d = m instanceof RouteConfiguration config ? routeDigest(config) : sha(m);
-      }
-      next.put(m, d);
+      d = digests.put(m, m instanceof RouteConfiguration config ? routeDigest(config) : sha(m));
     }
     return d;
   }
@@ -63,7 +56,6 @@ final class ContentVersions {
 
   /** Ends an assembly: the digests it made or used are what the next one finds. */
   void roll() {
-    last = next;
-    next = new IdentityHashMap<>();
+    digests.roll();
   }
 }

@@ -1,7 +1,6 @@
 package dev.gantry.xds.translate;
 
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -15,18 +14,12 @@ final class Memo<K, V> {
   private Map<K, V> last = new HashMap<>();
   private Map<K, V> next = new HashMap<>();
   // The same key instance as in the last assembly needs no hash (a deep one, for a record of
-  // lists): looked up by identity first.
-  private Map<K, V> lastSame = new IdentityHashMap<>();
-  private Map<K, V> nextSame = new IdentityHashMap<>();
+  // lists): looked up by instance first.
+  private final InstanceMemo<K, V> same = new InstanceMemo<>();
 
   V get(K key, Function<K, V> translate) {
-    V value = nextSame.get(key);
+    V value = same.get(key);
     if (value != null) {
-      return value;
-    }
-    value = lastSame.get(key);
-    if (value != null) {
-      nextSame.put(key, value);
       return value;
     }
     value = next.get(key);
@@ -37,8 +30,7 @@ final class Memo<K, V> {
       }
       next.put(key, value);
     }
-    nextSame.put(key, value);
-    return value;
+    return same.put(key, value);
   }
 
   /**
@@ -48,7 +40,6 @@ final class Memo<K, V> {
   void roll() {
     last = next;
     next = new HashMap<>();
-    lastSame = nextSame;
-    nextSame = new IdentityHashMap<>(lastSame.size() * 2);
+    same.roll();
   }
 }

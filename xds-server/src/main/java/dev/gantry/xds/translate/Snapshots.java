@@ -10,7 +10,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +21,7 @@ import java.util.Map;
  * thread at a time.
  */
 final class Snapshots {
-  private Map<Message, VersionedResource<?>> last = new IdentityHashMap<>();
-  private Map<Message, VersionedResource<?>> next = new IdentityHashMap<>();
+  private final InstanceMemo<Message, VersionedResource<?>> versioned = new InstanceMemo<>();
   private final Map<String, SnapshotResources<?>> byVersion = new java.util.HashMap<>();
   private final Map<String, SnapshotResources<?>> nextByVersion = new java.util.HashMap<>();
 
@@ -47,8 +45,7 @@ final class Snapshots {
 
   /** Ends a build: what it used is what the next one finds. */
   void roll() {
-    last = next;
-    next = new IdentityHashMap<>(last.size() * 2);
+    versioned.roll();
     byVersion.clear();
     byVersion.putAll(nextByVersion);
     nextByVersion.clear();
@@ -81,15 +78,8 @@ final class Snapshots {
 
   @SuppressWarnings("unchecked")
   private <T extends Message> VersionedResource<T> versioned(T m) {
-    VersionedResource<T> v = (VersionedResource<T>) next.get(m);
-    if (v == null) {
-      v = (VersionedResource<T>) last.get(m);
-      if (v == null) {
-        v = VersionedResource.create(m);
-      }
-      next.put(m, v);
-    }
-    return v;
+    VersionedResource<T> v = (VersionedResource<T>) versioned.get(m);
+    return v != null ? v : (VersionedResource<T>) versioned.put(m, VersionedResource.create(m));
   }
 
   /** A snapshot of prepared resources. */

@@ -13,7 +13,6 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,7 @@ public final class XdsAssembler {
   private final Memo<Upstream, Cluster> clusterMemo = new Memo<>();
   // By the upstream instance itself (endpoints and all, so never hashed): an upstream the
   // compiler reused from the last build costs a lookup.
-  private Map<Upstream, Cluster> clustersBySame = new IdentityHashMap<>();
-  private Map<Upstream, Cluster> nextClustersBySame = new IdentityHashMap<>();
+  private final InstanceMemo<Upstream, Cluster> clustersBySame = new InstanceMemo<>();
   private final Memo<String, Listener> apiListenerMemo = new Memo<>();
   private final Snapshots made = new Snapshots();
   private final ContentVersions versions = new ContentVersions();
@@ -197,8 +195,7 @@ public final class XdsAssembler {
     upgradedHosts.roll();
     hostConfigs.roll();
     clusterMemo.roll();
-    clustersBySame = nextClustersBySame;
-    nextClustersBySame = new IdentityHashMap<>(clustersBySame.size() * 2);
+    clustersBySame.roll();
     apiListenerMemo.roll();
     versions.roll();
   }
@@ -208,9 +205,11 @@ public final class XdsAssembler {
     Cluster cluster = clustersBySame.get(u);
     if (cluster == null) {
       cluster =
-          clusterMemo.get(u.withService(null), k -> ClusterTranslator.cluster(k, dnsLookupFamily));
+          clustersBySame.put(
+              u,
+              clusterMemo.get(
+                  u.withService(null), k -> ClusterTranslator.cluster(k, dnsLookupFamily)));
     }
-    nextClustersBySame.put(u, cluster);
     return cluster;
   }
 
