@@ -438,6 +438,65 @@ class AggregatorIT {
   }
 
   @Test
+  void aNewServiceIsComparedAloneNotWithEveryServiceImport() {
+    String ns = namespace("many");
+    List<Object> services = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      services.add(mirror("east", ns + "/svc-" + i).port("http", 80));
+    }
+    create(services.toArray());
+    eventually()
+        .until(
+            () -> {
+              for (int i = 0; i < 30; i++) {
+                if (hub.resources(ServiceImport.class).inNamespace(ns).withName("svc-" + i).get()
+                    == null) {
+                  return false;
+                }
+              }
+              return publisherCaughtUp();
+            });
+    long comparedBefore = publisher.compared();
+    long writesBefore = publisher.writes();
+
+    create(
+        mirror("east", ns + "/late").port("http", 80),
+        mirrorSlice("east", ns + "/late", "a").ready("198.18.1.1"));
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertReady(serviceImport(ns, "late"), "imported from 1 cluster: east"));
+    eventually().until(AggregatorIT::publisherCaughtUp);
+
+    // The new service when it appears, then once for each event its own create and status write
+    // bring back; never the thirty (or more, from other tests) already in line.
+    assertThat(publisher.compared() - comparedBefore)
+        .as("services compared for one new service")
+        .isBetween(1L, 6L);
+    // Create and status; the status once more if the aggregator saw the Service before its slice.
+    assertThat(publisher.writes() - writesBefore)
+        .as("writes for one new service")
+        .isBetween(2L, 3L);
+
+    // Someone deletes a managed import: that name alone is looked at again, and it is put back.
+    String uid = serviceImport(ns, "svc-7").getMetadata().getUid();
+    hub.resources(ServiceImport.class).inNamespace(ns).withName("svc-7").delete();
+    eventually()
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              ServiceImport back = serviceImport(ns, "svc-7");
+              assertThat(back.getMetadata().getUid()).isNotEqualTo(uid);
+              assertThat(back.getStatus().getClusters())
+                  .extracting(c -> c.getCluster())
+                  .containsExactly("east");
+            });
+    assertThat(publisher.compared() - comparedBefore)
+        .as("services compared after a deletion too")
+        .isLessThan(15L);
+  }
+
+  @Test
   void unmanagedServiceImportWithTheSameNameIsNeverTouched() {
     String ns = namespace("unmanaged");
     ServiceImport theirs = new ServiceImport();

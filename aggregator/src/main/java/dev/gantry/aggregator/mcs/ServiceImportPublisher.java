@@ -9,6 +9,7 @@ import dev.gantry.runtime.Writes;
 import dev.gantry.runtime.informer.OptionalInformer;
 import dev.gantry.runtime.informer.RetryingInformers;
 import dev.gantry.runtime.informer.TolerantInformer;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
@@ -18,11 +19,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,7 +65,12 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   private final OptionalInformer<ServiceImport> imports;
   private final AtomicReference<FederationSnapshot> latest = new AtomicReference<>();
   private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
+  // What the next reconciliation looks at: every service, or only these (a snapshot's changes and
+  // ServiceImports someone else changed).
+  private final AtomicBoolean all = new AtomicBoolean(true);
+  private final Set<ServiceName> dirty = ConcurrentHashMap.newKeySet();
   private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong compared = new AtomicLong();
   private volatile FederationSnapshot reconciled;
   private volatile boolean closed;
   private ScheduledFuture<?> ticks;
@@ -91,7 +100,8 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
             () ->
                 TolerantInformer.of(
                     hub, ServiceImport.class, informers, "ServiceImports in the hub"),
-            this::changed,
+            this::objectChanged,
+            this::changedAll,
             clock,
             "no ServiceImports are published");
   }
@@ -103,35 +113,36 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   }
 
   /**
-   * Takes a new snapshot and what changed; any thread. ServiceImports say which clusters export a
-   * service, its ports and whether it serves: a change of endpoints only needs a look at them when
-   * a changed service starts or stops serving (those changed alone are compared).
+   * Takes a new snapshot and what changed; any thread. Only the services whose ServiceImport would
+   * differ (they appeared or went, their ports or clusters changed, they started or stopped
+   * serving) are looked at: a change of endpoints alone costs nothing here, and a new service costs
+   * one comparison, not one per service.
    */
   public void accept(FederationUpdate update) {
     FederationSnapshot before = latest.getAndSet(update.snapshot());
-    if (update.shapeChanged()
-        || reconciled == null
-        || before == null
-        || servingChanged(before, update)) {
-      changed();
+    if (reconciled == null || before == null) {
+      changedAll();
+      return;
     }
-  }
-
-  private static boolean servingChanged(FederationSnapshot before, FederationUpdate update) {
+    boolean any = false;
     for (ServiceName name : update.changedFederated()) {
-      if (ServiceImportView.serving(before.federated().get(name))
-          != ServiceImportView.serving(update.snapshot().federated().get(name))) {
-        return true;
+      if (!Objects.equals(
+          ServiceImportView.desired(before.federated().get(name)),
+          ServiceImportView.desired(update.snapshot().federated().get(name)))) {
+        dirty.add(name);
+        any = true;
       }
     }
-    return false;
+    if (any) {
+      changed();
+    }
   }
 
   /** Takes a new snapshot; any thread. Only the latest is written if several arrive at once. */
   @Override
   public void accept(FederationSnapshot snapshot) {
     latest.set(snapshot);
-    changed();
+    changedAll();
   }
 
   /** Creates, updates and deletes done so far (for tests and metrics). */
@@ -139,9 +150,29 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     return writes.get();
   }
 
+  /**
+   * How many services the reconciliations have compared with their ServiceImport so far (for tests:
+   * a change costs what it touches, not the whole federation).
+   */
+  public long compared() {
+    return compared.get();
+  }
+
   /** The snapshot the hub was last brought in line with, or null. */
   public FederationSnapshot reconciled() {
     return reconciled;
+  }
+
+  /** A ServiceImport was added, changed or deleted (by us or anyone): it is looked at again. */
+  private void objectChanged(ObjectMeta changed) {
+    dirty.add(ServiceName.of(changed.getNamespace(), changed.getName()));
+    changed();
+  }
+
+  /** Every service is looked at (the first time, after the informer synced, a whole snapshot). */
+  private void changedAll() {
+    all.set(true);
+    changed();
   }
 
   private void changed() {
@@ -173,22 +204,43 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     } catch (RuntimeException e) {
       // Nothing else would report it: the executor keeps a task's exception to itself.
       log.error("publishing ServiceImports failed", e);
+      all.set(true); // which names it had taken on is not known: all are looked at again
       retryAt = clock.instant().plus(RETRY);
     }
   }
 
   private void reconcileLatest() {
     reconcileScheduled.set(false);
+    // The names first, the snapshot after: a name marked meanwhile is looked at in a snapshot at
+    // least as new as the one that marked it (and again in the next reconciliation).
+    boolean whole = all.getAndSet(false);
+    Set<ServiceName> names = whole ? Set.of() : drain();
     FederationSnapshot snapshot = latest.get();
     if (closed || snapshot == null || !imports.started() || !imports.hasSynced()) {
+      again(whole, names); // the informer's sync asks for every service anyway
       return;
     }
-    Map<ServiceName, ServiceImportView> desired = ServiceImportView.desired(snapshot);
+    Map<ServiceName, ServiceImportView> desired = new HashMap<>();
     Map<ServiceName, ServiceImport> actual = new HashMap<>();
-    for (ServiceImport item : imports.list()) {
-      actual.put(
-          ServiceName.of(item.getMetadata().getNamespace(), item.getMetadata().getName()), item);
+    if (whole) {
+      desired.putAll(ServiceImportView.desired(snapshot));
+      for (ServiceImport item : imports.list()) {
+        actual.put(
+            ServiceName.of(item.getMetadata().getNamespace(), item.getMetadata().getName()), item);
+      }
+    } else {
+      for (ServiceName name : names) {
+        ServiceImportView view = ServiceImportView.desired(snapshot.federated().get(name));
+        if (view != null) {
+          desired.put(name, view);
+        }
+        ServiceImport item = imports.get(name.namespace(), name.name());
+        if (item != null) {
+          actual.put(name, item);
+        }
+      }
     }
+    compared.addAndGet(whole ? desired.size() + actual.size() : names.size());
     long writesBefore = writes.get();
     long started = System.nanoTime();
     List<Future<Boolean>> pending = new ArrayList<>();
@@ -212,7 +264,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
     }
     boolean failed = !allSucceeded(pending);
     long written = writes.get() - writesBefore;
-    if (written > 0) {
+    if (written > 0 && whole) {
       log.info(
           "ServiceImports: {} writes in {} ms for {} federated services{}",
           written,
@@ -220,12 +272,35 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
           desired.size(),
           failed ? " (some failed, retried)" : "");
     }
-    collisions.clear();
+    if (whole) {
+      collisions.clear();
+    } else {
+      collisions.removeAll(names);
+    }
     collisions.addAll(colliding);
     if (failed) {
+      again(whole, names);
       retryAt = clock.instant().plus(RETRY);
     } else {
       reconciled = snapshot;
+    }
+  }
+
+  private Set<ServiceName> drain() {
+    Set<ServiceName> names = new HashSet<>();
+    for (Iterator<ServiceName> i = dirty.iterator(); i.hasNext(); ) {
+      names.add(i.next());
+      i.remove();
+    }
+    return names;
+  }
+
+  /** What a reconciliation could not finish is looked at again by the next. */
+  private void again(boolean whole, Set<ServiceName> names) {
+    if (whole) {
+      all.set(true);
+    } else {
+      dirty.addAll(names);
     }
   }
 

@@ -76,21 +76,30 @@ public record ServiceImportView(
   public static Map<ServiceName, ServiceImportView> desired(FederationSnapshot snapshot) {
     Map<ServiceName, ServiceImportView> desired = new TreeMap<>();
     for (FederatedService service : snapshot.federated().values()) {
-      boolean remote =
-          service.clusters().keySet().stream()
-              .anyMatch(c -> !FederationSnapshot.LOCAL_CLUSTER.equals(c));
-      if (remote) {
-        // Mirrors are headless and Gantry allocates no cluster-set IP.
-        desired.put(
-            service.name(),
-            new ServiceImportView(
-                ServiceImportSpec.Type.Headless,
-                service.ports(),
-                new ArrayList<>(service.clusters().keySet()),
-                serving(service)));
+      ServiceImportView view = desired(service);
+      if (view != null) {
+        desired.put(service.name(), view);
       }
     }
     return desired;
+  }
+
+  /**
+   * The ServiceImport one federated service (null: none) calls for, or null if no remote cluster
+   * exports it.
+   */
+  public static ServiceImportView desired(FederatedService service) {
+    if (service == null
+        || service.clusters().keySet().stream()
+            .allMatch(FederationSnapshot.LOCAL_CLUSTER::equals)) {
+      return null;
+    }
+    // Mirrors are headless and Gantry allocates no cluster-set IP.
+    return new ServiceImportView(
+        ServiceImportSpec.Type.Headless,
+        service.ports(),
+        new ArrayList<>(service.clusters().keySet()),
+        serving(service));
   }
 
   /**

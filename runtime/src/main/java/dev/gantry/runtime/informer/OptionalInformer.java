@@ -1,12 +1,16 @@
 package dev.gantry.runtime.informer;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +29,8 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
   private final KubernetesClient client;
   private final Class<T> type;
   private final Supplier<TolerantInformer<T>> factory;
-  private final Runnable onChange;
+  private final Consumer<ObjectMeta> onObject;
+  private final Runnable onSynced;
   private final Clock clock;
   private final String whileAbsent;
   private volatile TolerantInformer<T> informer;
@@ -46,10 +51,29 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
       Runnable onChange,
       Clock clock,
       String whileAbsent) {
+    this(client, type, factory, changed -> onChange.run(), onChange, clock, whileAbsent);
+  }
+
+  /**
+   * @param factory makes the (not yet started) informer once the kind is served
+   * @param onObject called on every event with the metadata of the object added, changed or
+   *     deleted; must not block
+   * @param onSynced called once the informer has synced; must not block
+   * @param whileAbsent what the absence means, for the log line
+   */
+  public OptionalInformer(
+      KubernetesClient client,
+      Class<T> type,
+      Supplier<TolerantInformer<T>> factory,
+      Consumer<ObjectMeta> onObject,
+      Runnable onSynced,
+      Clock clock,
+      String whileAbsent) {
     this.client = client;
     this.type = type;
     this.factory = factory;
-    this.onChange = onChange;
+    this.onObject = onObject;
+    this.onSynced = onSynced;
     this.clock = clock;
     this.whileAbsent = whileAbsent;
   }
@@ -88,8 +112,8 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
       return false;
     }
     TolerantInformer<T> started = factory.get();
-    started.informer().addEventHandler(new ChangeHandler<>(onChange));
-    started.start().thenRun(onChange);
+    started.informer().addEventHandler(new ObjectHandler(onObject));
+    started.start().thenRun(onSynced);
     informer = started;
     if (absenceLogged) {
       log.info("the hub now serves {}: watching it", kind);
@@ -116,11 +140,39 @@ public final class OptionalInformer<T extends HasMetadata> implements AutoClosea
     return current == null ? List.of() : current.list();
   }
 
+  /**
+   * The object {@code namespace/name} if it is cached and reads into the model, else null (also
+   * while the kind is absent).
+   */
+  public T get(String namespace, String name) {
+    TolerantInformer<T> current = informer;
+    return current == null ? null : current.get(namespace, name);
+  }
+
   @Override
   public synchronized void close() {
     closed = true;
     if (informer != null) {
       informer.close();
+    }
+  }
+
+  /** Hands on the metadata of each object an event is about (fabric8's thread: must not block). */
+  private record ObjectHandler(Consumer<ObjectMeta> onObject)
+      implements ResourceEventHandler<GenericKubernetesResource> {
+    @Override
+    public void onAdd(GenericKubernetesResource obj) {
+      onObject.accept(obj.getMetadata());
+    }
+
+    @Override
+    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+      onObject.accept(newObj.getMetadata());
+    }
+
+    @Override
+    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+      onObject.accept(obj.getMetadata());
     }
   }
 }
