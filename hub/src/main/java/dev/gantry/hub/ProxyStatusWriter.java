@@ -16,9 +16,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -43,6 +46,8 @@ public final class ProxyStatusWriter {
   private final BiFunction<String, String, Current> cached;
   private final ExecutorService writers;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  // Proxies whose status was found right, and on what: only {@link #write}'s caller thread.
+  private final Map<String, Settled> settled = new HashMap<>();
   private final EventRecorder events;
   private final Supplier<LoadBalancerStatus> address;
 
@@ -105,9 +110,19 @@ public final class ProxyStatusWriter {
   public Outcome write(List<ProxyVerdict> verdicts) {
     List<Future<Boolean>> writes = new ArrayList<>();
     LoadBalancerStatus reachedAt = address.get();
+    Set<String> seen = new HashSet<>();
     for (ProxyVerdict verdict : verdicts) {
-      Current current = ours(verdict.key(), cached.apply(verdict.namespace(), verdict.name()));
+      String key = verdict.key();
+      seen.add(key);
+      Current current = ours(key, cached.apply(verdict.namespace(), verdict.name()));
       if (current == null) {
+        continue;
+      }
+      // A build changes a few verdicts at most: the rest, on the same version of their proxy, were
+      // found right before and are not worked out again.
+      String version = current.metadata().getResourceVersion();
+      Settled before = settled.get(key);
+      if (before != null && before.holds(verdict, version, reachedAt)) {
         continue;
       }
       HTTPProxyStatus next = verdict.status(current.status(), clock.instant().toString());
@@ -115,13 +130,27 @@ public final class ProxyStatusWriter {
         // Every proxy of our class, valid or not, as Contour writes it.
         next.setLoadBalancer(reachedAt);
       }
-      if (!next.equals(current.status())) {
+      if (next.equals(current.status())) {
+        settled.put(key, new Settled(verdict, version, reachedAt));
+      } else {
+        settled.remove(key);
         writes.add(writers.submit(() -> write(verdict, current, next)));
       }
     }
+    settled.keySet().retainAll(seen);
     // Bounded: a write that hangs is given up (counted failed, so retried), not waited for ever.
     Writes.Outcome done = Writes.await(writes, Writes.STALL, log, "status write");
     return new Outcome(done.succeeded(), done.failed());
+  }
+
+  /** A verdict found already written on {@code version} of its proxy, with {@code address}. */
+  private record Settled(ProxyVerdict verdict, String version, LoadBalancerStatus address) {
+    boolean holds(ProxyVerdict now, String versionNow, LoadBalancerStatus addressNow) {
+      return version != null
+          && version.equals(versionNow)
+          && verdict.equals(now)
+          && Objects.equals(address, addressNow);
+    }
   }
 
   /**
