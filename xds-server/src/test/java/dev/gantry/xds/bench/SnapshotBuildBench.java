@@ -97,6 +97,27 @@ public final class SnapshotBuildBench {
         time(
             () -> memoizing.compile(oneProxyChanged.get(), snapshot, Map.of()).table(),
             memoized::assemble);
+    // What the hub does for a new Service and HTTPProxy: one proxy more, routing to one service
+    // more, each run (memoizing compiler, the assembler of the runs before).
+    List<HTTPProxy> growing = new ArrayList<>(proxies);
+    Map<ServiceName, FederatedService> grown = new HashMap<>(federated);
+    FederationSnapshot[] current = {snapshot};
+    int[] added = {0};
+    Timings newProxyMemo =
+        time(
+            () -> {
+              int k = ++added[0];
+              String name = "new-" + k;
+              grown.put(ServiceName.of("bench", name), service(name, proxyCount + k, 0, 0));
+              current[0] = new FederationSnapshot(new HashMap<>(grown), Map.of());
+              growing.add(
+                  Fixtures.proxy("bench/" + name)
+                      .fqdn(name + ".bench")
+                      .route("/", name, 80, null)
+                      .build());
+              return memoizing.compile(List.copyOf(growing), current[0], Map.of()).table();
+            },
+            memoized::assemble);
     System.gc();
     long heapMb = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
 
@@ -125,6 +146,7 @@ public final class SnapshotBuildBench {
     row("one endpoint changed", endpoints, full);
     row("one HTTPProxy changed", proxyEdit, full);
     row("one HTTPProxy changed, hub's memoizing compiler", proxyEditMemo, full);
+    row("a new HTTPProxy and its Service, hub's memoizing compiler", newProxyMemo, full);
     System.out.printf(
         "%nheap used after the runs (after GC): %d MiB; load average %s%n", heapMb, loadAverage());
   }

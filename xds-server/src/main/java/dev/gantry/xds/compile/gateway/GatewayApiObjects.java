@@ -27,6 +27,19 @@ public record GatewayApiObjects(
   public static final GatewayApiObjects NONE =
       new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(), List.of());
 
+  /**
+   * Whether there is nothing to compile: no object of any kind (namespaces' labels alone select
+   * nothing). A hub with the CRDs and none of their objects compiles as one without them.
+   */
+  public boolean none() {
+    return gatewayClasses.isEmpty()
+        && gateways.isEmpty()
+        && httpRoutes.isEmpty()
+        && grpcRoutes.isEmpty()
+        && referenceGrants.isEmpty()
+        && tlsRoutes.isEmpty();
+  }
+
   /** Without namespace labels: a selector matches a namespace by its name label only. */
   public GatewayApiObjects(
       List<GatewayClass> gatewayClasses,

@@ -124,7 +124,7 @@ public final class IngressCompiler {
       GatewayApiObjects gatewayObjects) {
     ProxyCompiler.Result base =
         compiler.compile(proxies, snapshot, certificates, delegations, extensions);
-    if (ingresses.isEmpty() && gatewayObjects.equals(GatewayApiObjects.NONE)) {
+    if (ingresses.isEmpty() && gatewayObjects.none()) {
       return new Result(base.table(), base.verdicts(), List.of(), base.extensionVerdicts());
     }
     Map<String, String> claimed = claimed(proxies);
@@ -139,7 +139,7 @@ public final class IngressCompiler {
     upstreams.putAll(merge.upstreams);
     GatewayApiStatuses gatewayStatuses = GatewayApiStatuses.NONE;
     List<ProxyVerdict> verdicts = base.verdicts();
-    if (!gatewayObjects.equals(GatewayApiObjects.NONE)) {
+    if (!gatewayObjects.none()) {
       Map<String, String> owners = new TreeMap<>();
       claimed.forEach((fqdn, proxy) -> owners.put(fqdn, "HTTPProxy " + proxy));
       for (RoutingTable.VirtualHost host : hosts) {
