@@ -26,7 +26,8 @@ final class SliceEndpoints {
     for (EndpointSlice slice : slices) {
       String subject =
           "slice " + slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName();
-      Map<String, Integer> ports = ports(slice, subject, problems);
+      // One map for the slice's endpoints (each would otherwise hold a copy).
+      Map<String, Integer> ports = FederatedEndpoint.ports(ports(slice, subject, problems));
       if (slice.getEndpoints() == null) {
         continue;
       }

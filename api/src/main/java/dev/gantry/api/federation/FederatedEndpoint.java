@@ -1,7 +1,9 @@
 package dev.gantry.api.federation;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -40,7 +42,22 @@ public record FederatedEndpoint(
       throw new IllegalArgumentException("endpoint address must not be empty");
     }
     Objects.requireNonNull(state, () -> "endpoint " + address + ": state must be set");
-    ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
+    ports = ports(ports);
+  }
+
+  // The class of what ports(...) returns: a map of it is a copy no one can change.
+  private static final Class<?> PORTS = ports(Map.of()).getClass();
+
+  /**
+   * {@code ports} as an endpoint holds them: sorted by name and unchangeable. What this returned is
+   * taken as it is, so the endpoints of one EndpointSlice share one map instead of a copy each.
+   */
+  public static Map<String, Integer> ports(Map<String, Integer> ports) {
+    if (ports.getClass() == PORTS) {
+      return ports;
+    }
+    SortedMap<String, Integer> copy = new TreeMap<>(ports);
+    return Collections.unmodifiableSortedMap(copy);
   }
 
   @Override
