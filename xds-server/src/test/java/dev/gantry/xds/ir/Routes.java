@@ -16,8 +16,16 @@ public final class Routes {
       RoutingTable.Retry retry,
       List<RoutingTable.HashPolicy> hashPolicies,
       RoutingTable.Actions actions) {
-    return new RoutingTable.Route(
-        match, clusters, request, response, prefixRewrite, timeouts, retry, hashPolicies, actions);
+    return RoutingTable.Route.matching(match)
+        .clusters(clusters)
+        .request(request)
+        .response(response)
+        .prefixRewrite(prefixRewrite)
+        .timeouts(timeouts)
+        .retry(retry)
+        .hashPolicies(hashPolicies)
+        .actions(actions)
+        .build();
   }
 
   public static RoutingTable.Route route(

@@ -363,25 +363,7 @@ class RouteTranslatorTest {
             new HeaderPolicy(Map.of("x-set", "1"), List.of(), Map.of("x-add", "2")),
             HeaderPolicy.NONE,
             null);
-    RoutingTable.Route route =
-        new RoutingTable.Route(
-            base.match(),
-            base.clusters(),
-            base.request(),
-            base.response(),
-            null,
-            base.timeouts(),
-            null,
-            List.of(),
-            base.actions(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            "/replaced");
+    RoutingTable.Route route = base.toBuilder().fullPathRewrite("/replaced").build();
 
     Route translated =
         RouteTranslator.translate(
