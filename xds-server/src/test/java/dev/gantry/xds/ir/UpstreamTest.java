@@ -16,7 +16,7 @@ class UpstreamTest {
 
   @Test
   void oneServiceIsItsOnlyMemberAndHasNoShares() {
-    Upstream u = Upstream.of("auth/a/9000/x", A, A.ports().get(0), true).build();
+    Upstream u = ofA().build();
 
     assertThat(u.members()).containsExactly(new Upstream.Share(A, A.ports().get(0), true, 1));
     assertThat(u.shares()).isEmpty();
@@ -38,7 +38,7 @@ class UpstreamTest {
 
   @Test
   void severalSharesNameTheFirstOnesServicePortAndPlace() {
-    Upstream u = Upstream.of("x", shares(A, B)).protocol(UpstreamProtocol.H2C).build();
+    Upstream u = Upstream.of("x", shares(A, B)).build();
 
     assertThat(u.shares()).isEqualTo(shares(A, B));
     assertThat(u.members()).isEqualTo(u.shares());
@@ -49,7 +49,7 @@ class UpstreamTest {
 
   @Test
   void theShapeLeavesEveryServiceOutAndKeepsEverythingElse() {
-    Upstream u = Upstream.of("x", shares(A, B)).protocol(UpstreamProtocol.H2C).build();
+    Upstream u = Upstream.of("x", shares(A, B)).build();
 
     Upstream shape = u.withService(null);
 
@@ -62,10 +62,7 @@ class UpstreamTest {
 
   @Test
   void oneServiceTakesWithServicesAsWithService() {
-    Upstream u =
-        Upstream.of("auth/a/9000/x", A, A.ports().get(0), true)
-            .strategy(Upstream.Strategy.RANDOM)
-            .build();
+    Upstream u = ofA().strategy(Upstream.Strategy.RANDOM).build();
 
     assertThat(u.withServices(List.of(B))).isEqualTo(u.withService(B));
     assertThat(u.withService(B).strategy()).isEqualTo(Upstream.Strategy.RANDOM);
@@ -77,7 +74,7 @@ class UpstreamTest {
   @Test
   void toBuilderCopiesEveryPolicy() {
     Upstream u =
-        Upstream.of("auth/a/9000/x", A, A.ports().get(0), true)
+        ofA()
             .strategy(Upstream.Strategy.WEIGHTED_LEAST_REQUEST)
             .idleConnectionTimeout(java.time.Duration.ofSeconds(3))
             .protocol(UpstreamProtocol.H2C)
@@ -99,11 +96,7 @@ class UpstreamTest {
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("clusters of endpoints");
-    assertThatThrownBy(
-            () ->
-                Upstream.of("x", A, A.ports().get(0), true)
-                    .tls(new UpstreamTls("a.example.com", null))
-                    .build())
+    assertThatThrownBy(() -> ofA().tls(new UpstreamTls("a.example.com", null)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TLS protocol");
   }
@@ -112,5 +105,10 @@ class UpstreamTest {
     return java.util.Arrays.stream(services)
         .map(s -> new Upstream.Share(s, s.ports().get(0), true, 1))
         .toList();
+  }
+
+  /** The upstream of A alone, federated. */
+  private static Upstream.Builder ofA() {
+    return Upstream.of("auth/a/9000/x", A, A.ports().get(0), true);
   }
 }
