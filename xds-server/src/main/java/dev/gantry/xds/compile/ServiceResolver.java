@@ -533,19 +533,16 @@ public final class ServiceResolver {
             + port.port()
             + "/"
             + shortHash(identity.toString());
-    return new Upstream(
-        clusterName,
-        target,
-        port,
-        federated,
-        strategy,
-        idleConnection,
-        protocol,
-        policies.healthCheck(),
-        tls,
-        policies.slowStart(),
-        healthPort,
-        dns);
+    return Upstream.of(clusterName, target, port, federated)
+        .strategy(strategy)
+        .idleConnectionTimeout(idleConnection)
+        .protocol(protocol)
+        .healthCheck(policies.healthCheck())
+        .tls(tls)
+        .slowStart(policies.slowStart())
+        .healthPort(healthPort)
+        .dns(dns)
+        .build();
   }
 
   /** The first ten hex digits of the SHA-256 of {@code value}: cluster name suffixes. */

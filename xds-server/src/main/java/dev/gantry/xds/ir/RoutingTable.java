@@ -325,167 +325,164 @@ public record RoutingTable(
       }
     }
 
-    /** A route that does not replace the whole path (only, perhaps, its matched prefix). */
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies,
-        Actions actions,
-        IpFilter ipFilter,
-        LocalRateLimit rateLimit,
-        InternalRedirect internalRedirect,
-        AuthPolicy authPolicy,
-        JwtPolicy jwtPolicy,
-        GlobalRateLimit globalRateLimit,
-        List<CookieRewrite> cookieRewrites) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions,
-          ipFilter,
-          rateLimit,
-          internalRedirect,
-          authPolicy,
-          jwtPolicy,
-          globalRateLimit,
-          cookieRewrites,
-          null);
+    /**
+     * A route matching {@code match}, with the defaults until the builder says otherwise: no
+     * clusters, headers left as they are, Envoy's default timeouts, no retries, hash policies or
+     * actions, nothing of its own over its virtual host's, the path unchanged.
+     */
+    public static Builder matching(Match match) {
+      return new Builder(match);
     }
 
-    /** A route without a global rate limit of its own that rewrites no Set-Cookie header. */
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies,
-        Actions actions,
-        IpFilter ipFilter,
-        LocalRateLimit rateLimit,
-        InternalRedirect internalRedirect,
-        AuthPolicy authPolicy,
-        JwtPolicy jwtPolicy) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions,
-          ipFilter,
-          rateLimit,
-          internalRedirect,
-          authPolicy,
-          jwtPolicy,
-          null,
-          List.of());
+    /** A builder holding everything of this route, to derive another from it. */
+    public Builder toBuilder() {
+      return new Builder(match)
+          .clusters(clusters)
+          .request(request)
+          .response(response)
+          .prefixRewrite(prefixRewrite)
+          .timeouts(timeouts)
+          .retry(retry)
+          .hashPolicies(hashPolicies)
+          .actions(actions)
+          .ipFilter(ipFilter)
+          .rateLimit(rateLimit)
+          .internalRedirect(internalRedirect)
+          .authPolicy(authPolicy)
+          .jwtPolicy(jwtPolicy)
+          .globalRateLimit(globalRateLimit)
+          .cookieRewrites(cookieRewrites)
+          .fullPathRewrite(fullPathRewrite);
     }
 
-    /** A route without a JWT verification policy of its own. */
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies,
-        Actions actions,
-        IpFilter ipFilter,
-        LocalRateLimit rateLimit,
-        InternalRedirect internalRedirect,
-        AuthPolicy authPolicy) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions,
-          ipFilter,
-          rateLimit,
-          internalRedirect,
-          authPolicy,
-          null);
-    }
+    /**
+     * Builds a {@link Route}: what it matches is given to {@link Route#matching}, every part left
+     * unset keeps its default.
+     */
+    public static final class Builder {
+      private final Match match;
+      private List<WeightedCluster> clusters = List.of();
+      private HeaderPolicy request = HeaderPolicy.NONE;
+      private HeaderPolicy response = HeaderPolicy.NONE;
+      private String prefixRewrite;
+      private Timeouts timeouts = Timeouts.DEFAULT;
+      private Retry retry;
+      private List<HashPolicy> hashPolicies = List.of();
+      private Actions actions = Actions.NONE;
+      private IpFilter ipFilter;
+      private LocalRateLimit rateLimit;
+      private InternalRedirect internalRedirect;
+      private AuthPolicy authPolicy;
+      private JwtPolicy jwtPolicy;
+      private GlobalRateLimit globalRateLimit;
+      private List<CookieRewrite> cookieRewrites = List.of();
+      private String fullPathRewrite;
 
-    /** A route whose backend's redirects reach the client. */
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies,
-        Actions actions,
-        IpFilter ipFilter,
-        LocalRateLimit rateLimit) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions,
-          ipFilter,
-          rateLimit,
-          null,
-          null,
-          null);
-    }
+      private Builder(Match match) {
+        this.match = match;
+      }
 
-    /** A route without an IP filter or a rate limit of its own. */
-    public Route(
-        Match match,
-        List<WeightedCluster> clusters,
-        HeaderPolicy request,
-        HeaderPolicy response,
-        String prefixRewrite,
-        Timeouts timeouts,
-        Retry retry,
-        List<HashPolicy> hashPolicies,
-        Actions actions) {
-      this(
-          match,
-          clusters,
-          request,
-          response,
-          prefixRewrite,
-          timeouts,
-          retry,
-          hashPolicies,
-          actions,
-          null,
-          null,
-          null,
-          null,
-          null);
+      public Builder clusters(List<WeightedCluster> clusters) {
+        this.clusters = clusters;
+        return this;
+      }
+
+      public Builder request(HeaderPolicy request) {
+        this.request = request;
+        return this;
+      }
+
+      public Builder response(HeaderPolicy response) {
+        this.response = response;
+        return this;
+      }
+
+      public Builder prefixRewrite(String prefixRewrite) {
+        this.prefixRewrite = prefixRewrite;
+        return this;
+      }
+
+      public Builder timeouts(Timeouts timeouts) {
+        this.timeouts = timeouts;
+        return this;
+      }
+
+      public Builder retry(Retry retry) {
+        this.retry = retry;
+        return this;
+      }
+
+      public Builder hashPolicies(List<HashPolicy> hashPolicies) {
+        this.hashPolicies = hashPolicies;
+        return this;
+      }
+
+      public Builder actions(Actions actions) {
+        this.actions = actions;
+        return this;
+      }
+
+      public Builder ipFilter(IpFilter ipFilter) {
+        this.ipFilter = ipFilter;
+        return this;
+      }
+
+      public Builder rateLimit(LocalRateLimit rateLimit) {
+        this.rateLimit = rateLimit;
+        return this;
+      }
+
+      public Builder internalRedirect(InternalRedirect internalRedirect) {
+        this.internalRedirect = internalRedirect;
+        return this;
+      }
+
+      public Builder authPolicy(AuthPolicy authPolicy) {
+        this.authPolicy = authPolicy;
+        return this;
+      }
+
+      public Builder jwtPolicy(JwtPolicy jwtPolicy) {
+        this.jwtPolicy = jwtPolicy;
+        return this;
+      }
+
+      public Builder globalRateLimit(GlobalRateLimit globalRateLimit) {
+        this.globalRateLimit = globalRateLimit;
+        return this;
+      }
+
+      public Builder cookieRewrites(List<CookieRewrite> cookieRewrites) {
+        this.cookieRewrites = cookieRewrites;
+        return this;
+      }
+
+      public Builder fullPathRewrite(String fullPathRewrite) {
+        this.fullPathRewrite = fullPathRewrite;
+        return this;
+      }
+
+      /** The route, validated as its canonical constructor does. */
+      public Route build() {
+        return new Route(
+            match,
+            clusters,
+            request,
+            response,
+            prefixRewrite,
+            timeouts,
+            retry,
+            hashPolicies,
+            actions,
+            ipFilter,
+            rateLimit,
+            internalRedirect,
+            authPolicy,
+            jwtPolicy,
+            globalRateLimit,
+            cookieRewrites,
+            fullPathRewrite);
+      }
     }
   }
 

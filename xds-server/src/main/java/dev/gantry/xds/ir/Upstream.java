@@ -8,10 +8,14 @@ import java.util.Objects;
 
 /**
  * One Envoy cluster: a service port, either federated (every cluster's endpoints, one locality
- * each) or one hub Service (a cluster's mirror, or the hub's own), with the cluster-level policies
- * a route asked for. Routes asking for different policies get different clusters, as in Contour.
+ * each) or one hub Service (a cluster's mirror, or the hub's own), or several such services sharing
+ * its requests, with the cluster-level policies a route asked for. Routes asking for different
+ * policies get different clusters, as in Contour. Built with {@link #of}.
  *
  * @param name the Envoy cluster name, Contour's shape {@code namespace/service/port/<hash>}
+ * @param members the services whose endpoints make the cluster, in order, at least one: one service
+ *     takes every request (its weight is 1); several share them in proportion to their weights (an
+ *     ExtensionService naming several Services, see {@link #shares})
  * @param strategy how Envoy picks an endpoint
  * @param idleConnectionTimeout how long an upstream connection may stay idle; null keeps Envoy's
  *     default (1 h), {@link Duration#ZERO} disables it ({@code infinity})
@@ -24,15 +28,10 @@ import java.util.Objects;
  *     {@code healthPort}); null for {@code port}
  * @param dns the DNS names Envoy resolves itself, one per source cluster, when the service is an
  *     ExternalName Service (a {@code STRICT_DNS} cluster); empty for a cluster of endpoints (EDS)
- * @param shares the services whose endpoints the cluster spreads requests over in proportion to
- *     their weights (an ExtensionService naming several Services); empty for the one service of
- *     {@code service}, {@code port} and {@code federated}, which are then the first share's
  */
 public record Upstream(
     String name,
-    FederatedService service,
-    ServicePortSpec port,
-    boolean federated,
+    List<Share> members,
     Strategy strategy,
     Duration idleConnectionTimeout,
     UpstreamProtocol protocol,
@@ -40,8 +39,7 @@ public record Upstream(
     UpstreamTls tls,
     SlowStart slowStart,
     ServicePortSpec healthPort,
-    List<DnsTarget> dns,
-    List<Share> shares) {
+    List<DnsTarget> dns) {
   public Upstream {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(strategy, "strategy");
@@ -53,40 +51,77 @@ public record Upstream(
       throw new IllegalArgumentException(name + ": a health port needs a health check");
     }
     dns = List.copyOf(dns);
-    shares = List.copyOf(shares);
-    if (!shares.isEmpty() && !dns.isEmpty()) {
+    members = List.copyOf(members);
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException(name + ": an upstream of no service");
+    }
+    if (members.size() == 1 && members.get(0).weight() != 1) {
+      // One service takes every request whatever its weight: the same upstream as without one.
+      Share only = members.get(0);
+      members = List.of(new Share(only.service(), only.port(), only.federated(), 1));
+    }
+    if (members.size() > 1 && !dns.isEmpty()) {
       throw new IllegalArgumentException(name + ": shares of services are clusters of endpoints");
     }
   }
 
-  /** An upstream over one service, of endpoints or (with {@code dns}) of DNS names. */
-  public Upstream(
-      String name,
-      FederatedService service,
-      ServicePortSpec port,
-      boolean federated,
-      Strategy strategy,
-      Duration idleConnectionTimeout,
-      UpstreamProtocol protocol,
-      HealthCheck healthCheck,
-      UpstreamTls tls,
-      SlowStart slowStart,
-      ServicePortSpec healthPort,
-      List<DnsTarget> dns) {
-    this(
-        name,
-        service,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        tls,
-        slowStart,
-        healthPort,
-        dns,
-        List.of());
+  /**
+   * An upstream of one service, of endpoints or (with {@link Builder#dns}) of DNS names, with
+   * Envoy's defaults until the builder says otherwise: round robin, HTTP/1.1 in clear text, the
+   * default idle connection timeout, no health checks, TLS or slow start.
+   */
+  public static Builder of(
+      String name, FederatedService service, ServicePortSpec port, boolean federated) {
+    return new Builder(name, List.of(new Share(service, port, federated, 1)));
+  }
+
+  /**
+   * An upstream whose endpoints are those of {@code shares}, each getting requests in proportion to
+   * its weight (one share: that service alone), with the defaults of {@link #of(String,
+   * FederatedService, ServicePortSpec, boolean)}.
+   */
+  public static Builder of(String name, List<Share> shares) {
+    return new Builder(name, shares);
+  }
+
+  /** A builder holding everything of this upstream, to derive another from it. */
+  public Builder toBuilder() {
+    return builder(members);
+  }
+
+  private Builder builder(List<Share> over) {
+    return new Builder(name, over)
+        .strategy(strategy)
+        .idleConnectionTimeout(idleConnectionTimeout)
+        .protocol(protocol)
+        .healthCheck(healthCheck)
+        .tls(tls)
+        .slowStart(slowStart)
+        .healthPort(healthPort)
+        .dns(dns);
+  }
+
+  /** The service of the upstream's one service, or its first share's; null in a shape. */
+  public FederatedService service() {
+    return members.get(0).service();
+  }
+
+  /** The service port of the upstream's one service, or its first share's. */
+  public ServicePortSpec port() {
+    return members.get(0).port();
+  }
+
+  /** Whether the upstream's one service, or its first share, is federated (not a hub Service). */
+  public boolean federated() {
+    return members.get(0).federated();
+  }
+
+  /**
+   * The services whose endpoints the cluster spreads requests over in proportion to their weights
+   * (an ExtensionService naming several Services); empty for an upstream of one service.
+   */
+  public List<Share> shares() {
+    return members.size() == 1 ? List.of() : members;
   }
 
   /**
@@ -111,24 +146,31 @@ public record Upstream(
   }
 
   /**
-   * The shares of this upstream's endpoints: its {@link #shares}, or its one service as the only
-   * share.
-   */
-  public List<Share> members() {
-    return shares.isEmpty() ? List.of(new Share(service, port, federated, 1)) : shares;
-  }
-
-  /**
    * The services whose endpoints make this upstream's assignment, in order: what changes it. Null
    * elements are services left out of a shape.
    */
   public List<FederatedService> sources() {
-    if (shares.isEmpty()) {
-      return java.util.Collections.singletonList(service);
+    if (members.size() == 1) {
+      return java.util.Collections.singletonList(service());
     }
-    List<FederatedService> out = new java.util.ArrayList<>(shares.size());
-    shares.forEach(s -> out.add(s.service()));
+    List<FederatedService> out = new java.util.ArrayList<>(members.size());
+    members.forEach(s -> out.add(s.service()));
     return out;
+  }
+
+  /**
+   * This upstream over {@code current}, the same service as now merged: for its endpoints, which
+   * change without any route changing. Null gives its shape, every share's service left out.
+   */
+  public Upstream withService(FederatedService current) {
+    if (members.size() == 1) {
+      return withMembers(List.of(members.get(0).withService(current)));
+    }
+    // Only an upstream's shape (current null) sets every share's service at once.
+    if (current != null) {
+      throw new IllegalArgumentException(name + ": an upstream of shares takes withServices");
+    }
+    return withMembers(members.stream().map(s -> s.withService(null)).toList());
   }
 
   /**
@@ -136,86 +178,19 @@ public record Upstream(
    * #members}: for the endpoints of an upstream of several services, one of which changed.
    */
   public Upstream withServices(List<FederatedService> current) {
-    if (current.size() != members().size()) {
+    if (current.size() != members.size()) {
       throw new IllegalArgumentException(
-          name + ": " + current.size() + " services for " + members().size());
+          name + ": " + current.size() + " services for " + members.size());
     }
-    if (shares.isEmpty()) {
-      return withService(current.get(0));
+    List<Share> now = new java.util.ArrayList<>(members.size());
+    for (int i = 0; i < members.size(); i++) {
+      now.add(members.get(i).withService(current.get(i)));
     }
-    List<Share> now = new java.util.ArrayList<>(shares.size());
-    for (int i = 0; i < shares.size(); i++) {
-      now.add(shares.get(i).withService(current.get(i)));
-    }
-    return new Upstream(
-        name,
-        now.get(0).service(),
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        tls,
-        slowStart,
-        healthPort,
-        dns,
-        now);
+    return withMembers(now);
   }
 
-  /** An upstream of endpoints (EDS) whose health checks go to {@code healthPort} (null: port). */
-  public Upstream(
-      String name,
-      FederatedService service,
-      ServicePortSpec port,
-      boolean federated,
-      Strategy strategy,
-      Duration idleConnectionTimeout,
-      UpstreamProtocol protocol,
-      HealthCheck healthCheck,
-      UpstreamTls tls,
-      SlowStart slowStart,
-      ServicePortSpec healthPort) {
-    this(
-        name,
-        service,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        tls,
-        slowStart,
-        healthPort,
-        List.of());
-  }
-
-  /** An upstream of endpoints (EDS) whose health checks, if any, go to its own port. */
-  public Upstream(
-      String name,
-      FederatedService service,
-      ServicePortSpec port,
-      boolean federated,
-      Strategy strategy,
-      Duration idleConnectionTimeout,
-      UpstreamProtocol protocol,
-      HealthCheck healthCheck,
-      UpstreamTls tls,
-      SlowStart slowStart) {
-    this(
-        name,
-        service,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        tls,
-        slowStart,
-        null,
-        List.of());
+  private Upstream withMembers(List<Share> now) {
+    return builder(now).build();
   }
 
   /**
@@ -245,30 +220,6 @@ public record Upstream(
     return !dns.isEmpty();
   }
 
-  /** An upstream without slow start. */
-  public Upstream(
-      String name,
-      FederatedService service,
-      ServicePortSpec port,
-      boolean federated,
-      Strategy strategy,
-      Duration idleConnectionTimeout,
-      UpstreamProtocol protocol,
-      HealthCheck healthCheck,
-      UpstreamTls tls) {
-    this(
-        name,
-        service,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        tls,
-        null);
-  }
-
   /**
    * Envoy's slow start of new endpoints: over {@code window} an endpoint's weight grows from {@code
    * minWeightPercent} % to whole, faster with a higher {@code aggression}.
@@ -284,79 +235,81 @@ public record Upstream(
     }
   }
 
-  /** An upstream whose TLS, if any, sends no server name and accepts any certificate. */
-  public Upstream(
-      String name,
-      FederatedService service,
-      ServicePortSpec port,
-      boolean federated,
-      Strategy strategy,
-      Duration idleConnectionTimeout,
-      UpstreamProtocol protocol,
-      HealthCheck healthCheck) {
-    this(
-        name,
-        service,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        null);
-  }
-
   /**
-   * This upstream over {@code current}, the same service as now merged: for its endpoints, which
-   * change without any route changing.
+   * Builds an {@link Upstream}: its name and services are given to {@link Upstream#of}, every
+   * policy left unset keeps Envoy's default.
    */
-  public Upstream withService(FederatedService current) {
-    List<Share> now = shares;
-    if (!shares.isEmpty()) {
-      // Only an upstream's shape (current null) sets every share's service at once.
-      if (current != null) {
-        throw new IllegalArgumentException(name + ": an upstream of shares takes withServices");
-      }
-      now = shares.stream().map(s -> s.withService(null)).toList();
+  public static final class Builder {
+    private final String name;
+    private final List<Share> members;
+    private Strategy strategy = Strategy.ROUND_ROBIN;
+    private Duration idleConnectionTimeout;
+    private UpstreamProtocol protocol = UpstreamProtocol.HTTP1;
+    private HealthCheck healthCheck;
+    private UpstreamTls tls;
+    private SlowStart slowStart;
+    private ServicePortSpec healthPort;
+    private List<DnsTarget> dns = List.of();
+
+    private Builder(String name, List<Share> members) {
+      this.name = name;
+      this.members = members;
     }
-    return new Upstream(
-        name,
-        current,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        protocol,
-        healthCheck,
-        tls,
-        slowStart,
-        healthPort,
-        dns,
-        now);
-  }
 
-  /** An upstream speaking HTTP/1.1 in clear text, without health checks. */
-  public Upstream(
-      String name,
-      FederatedService service,
-      ServicePortSpec port,
-      boolean federated,
-      Strategy strategy,
-      Duration idleConnectionTimeout) {
-    this(
-        name,
-        service,
-        port,
-        federated,
-        strategy,
-        idleConnectionTimeout,
-        UpstreamProtocol.HTTP1,
-        null);
-  }
+    public Builder strategy(Strategy strategy) {
+      this.strategy = strategy;
+      return this;
+    }
 
-  /** An upstream with Envoy's defaults: round robin, default idle connection timeout. */
-  public Upstream(String name, FederatedService service, ServicePortSpec port, boolean federated) {
-    this(name, service, port, federated, Strategy.ROUND_ROBIN, null);
+    public Builder idleConnectionTimeout(Duration idleConnectionTimeout) {
+      this.idleConnectionTimeout = idleConnectionTimeout;
+      return this;
+    }
+
+    public Builder protocol(UpstreamProtocol protocol) {
+      this.protocol = protocol;
+      return this;
+    }
+
+    public Builder healthCheck(HealthCheck healthCheck) {
+      this.healthCheck = healthCheck;
+      return this;
+    }
+
+    public Builder tls(UpstreamTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    public Builder slowStart(SlowStart slowStart) {
+      this.slowStart = slowStart;
+      return this;
+    }
+
+    public Builder healthPort(ServicePortSpec healthPort) {
+      this.healthPort = healthPort;
+      return this;
+    }
+
+    public Builder dns(List<DnsTarget> dns) {
+      this.dns = dns;
+      return this;
+    }
+
+    /** The upstream, validated as its canonical constructor does. */
+    public Upstream build() {
+      return new Upstream(
+          name,
+          members,
+          strategy,
+          idleConnectionTimeout,
+          protocol,
+          healthCheck,
+          tls,
+          slowStart,
+          healthPort,
+          dns);
+    }
   }
 
   /** Contour's {@code loadBalancerPolicy.strategy} values. */

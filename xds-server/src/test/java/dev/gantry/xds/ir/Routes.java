@@ -6,64 +6,8 @@ import java.util.List;
 public final class Routes {
   private Routes() {}
 
-  public static RoutingTable.Route route(
-      RoutingTable.Match match,
-      List<WeightedCluster> clusters,
-      HeaderPolicy request,
-      HeaderPolicy response,
-      String prefixRewrite,
-      RoutingTable.Timeouts timeouts,
-      RoutingTable.Retry retry,
-      List<RoutingTable.HashPolicy> hashPolicies,
-      RoutingTable.Actions actions) {
-    return new RoutingTable.Route(
-        match, clusters, request, response, prefixRewrite, timeouts, retry, hashPolicies, actions);
-  }
-
-  public static RoutingTable.Route route(
-      RoutingTable.Match match,
-      List<WeightedCluster> clusters,
-      HeaderPolicy request,
-      HeaderPolicy response,
-      String prefixRewrite,
-      RoutingTable.Timeouts timeouts,
-      RoutingTable.Retry retry,
-      List<RoutingTable.HashPolicy> hashPolicies) {
-    return route(
-        match,
-        clusters,
-        request,
-        response,
-        prefixRewrite,
-        timeouts,
-        retry,
-        hashPolicies,
-        RoutingTable.Actions.NONE);
-  }
-
-  public static RoutingTable.Route route(
-      RoutingTable.Match match,
-      List<WeightedCluster> clusters,
-      HeaderPolicy request,
-      HeaderPolicy response,
-      String prefixRewrite,
-      RoutingTable.Timeouts timeouts,
-      RoutingTable.Retry retry) {
-    return route(match, clusters, request, response, prefixRewrite, timeouts, retry, List.of());
-  }
-
-  public static RoutingTable.Route route(
-      RoutingTable.Match match,
-      List<WeightedCluster> clusters,
-      HeaderPolicy request,
-      HeaderPolicy response,
-      String prefixRewrite) {
-    return route(
-        match, clusters, request, response, prefixRewrite, RoutingTable.Timeouts.DEFAULT, null);
-  }
-
   public static RoutingTable.Route route(RoutingTable.Match match, List<WeightedCluster> clusters) {
-    return route(match, clusters, HeaderPolicy.NONE, HeaderPolicy.NONE, null);
+    return RoutingTable.Route.matching(match).clusters(clusters).build();
   }
 
   /** A route matching a path prefix only. */

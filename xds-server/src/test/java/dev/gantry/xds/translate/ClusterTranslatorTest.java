@@ -51,11 +51,13 @@ class ClusterTranslatorTest {
   }
 
   static Stream<Case> cases() {
-    Upstream kuard = new Upstream("demo/kuard/80/486e3713fa", KUARD, KUARD.ports().get(0), true);
+    Upstream kuard =
+        Upstream.of("demo/kuard/80/486e3713fa", KUARD, KUARD.ports().get(0), true).build();
     Upstream eastKuard =
-        new Upstream("demo/east-kuard/80/d18b3d96ed", EAST_KUARD, EAST_KUARD.ports().get(0), false);
+        Upstream.of("demo/east-kuard/80/d18b3d96ed", EAST_KUARD, EAST_KUARD.ports().get(0), false)
+            .build();
     Upstream kuard8080 =
-        new Upstream("demo/kuard/8080/53d67814e7", KUARD, KUARD.ports().get(0), true);
+        Upstream.of("demo/kuard/8080/53d67814e7", KUARD, KUARD.ports().get(0), true).build();
     return Stream.of(
         new Case("no upstreams, no clusters", List.of(), List.of()),
         new Case(
@@ -76,13 +78,9 @@ class ClusterTranslatorTest {
         new Case(
             "an idle connection timeout goes in the HTTP protocol options, HTTP/1.1 kept",
             List.of(
-                new Upstream(
-                    "demo/kuard/80/0123456789",
-                    KUARD,
-                    KUARD.ports().get(0),
-                    true,
-                    Upstream.Strategy.ROUND_ROBIN,
-                    java.time.Duration.ofMillis(1500))),
+                Upstream.of("demo/kuard/80/0123456789", KUARD, KUARD.ports().get(0), true)
+                    .idleConnectionTimeout(java.time.Duration.ofMillis(1500))
+                    .build()),
             List.of(
                 expected("demo/kuard/80/0123456789", "demo_kuard_80_0123456789").toBuilder()
                     .putTypedExtensionProtocolOptions(
@@ -120,13 +118,9 @@ class ClusterTranslatorTest {
         new Case(
             "idleConnection infinity is a zero idle timeout (Envoy: none)",
             List.of(
-                new Upstream(
-                    "demo/kuard/80/0123456789",
-                    KUARD,
-                    KUARD.ports().get(0),
-                    true,
-                    Upstream.Strategy.ROUND_ROBIN,
-                    java.time.Duration.ZERO)),
+                Upstream.of("demo/kuard/80/0123456789", KUARD, KUARD.ports().get(0), true)
+                    .idleConnectionTimeout(java.time.Duration.ZERO)
+                    .build()),
             List.of(
                 expected("demo/kuard/80/0123456789", "demo_kuard_80_0123456789").toBuilder()
                     .putTypedExtensionProtocolOptions(
@@ -153,21 +147,12 @@ class ClusterTranslatorTest {
             .externalName("west", 2, 1, "b.example.com")
             .build();
     Upstream upstream =
-        new Upstream(
-            "demo/ext/80/0123456789",
-            ext,
-            ext.ports().get(0),
-            true,
-            Upstream.Strategy.ROUND_ROBIN,
-            null,
-            dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
-            null,
-            null,
-            null,
-            null,
-            List.of(
-                new Upstream.DnsTarget("east", 0, 3, "a.example.com"),
-                new Upstream.DnsTarget("west", 2, 1, "b.example.com")));
+        Upstream.of("demo/ext/80/0123456789", ext, ext.ports().get(0), true)
+            .dns(
+                List.of(
+                    new Upstream.DnsTarget("east", 0, 3, "a.example.com"),
+                    new Upstream.DnsTarget("west", 2, 1, "b.example.com")))
+            .build();
 
     assertThat(ClusterTranslator.translate(List.of(upstream)))
         .containsExactly(
@@ -190,19 +175,9 @@ class ClusterTranslatorTest {
     FederatedService ext =
         service("demo/ext").port("http", 80).externalName("east", 0, 1, "a.example.com").build();
     Upstream upstream =
-        new Upstream(
-            "demo/ext/80/0123456789",
-            ext,
-            ext.ports().get(0),
-            true,
-            Upstream.Strategy.ROUND_ROBIN,
-            null,
-            dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
-            null,
-            null,
-            null,
-            null,
-            List.of(new Upstream.DnsTarget("east", 0, 1, "a.example.com")));
+        Upstream.of("demo/ext/80/0123456789", ext, ext.ports().get(0), true)
+            .dns(List.of(new Upstream.DnsTarget("east", 0, 1, "a.example.com")))
+            .build();
     Cluster.DnsLookupFamily expected =
         switch (family) {
           case AUTO -> Cluster.DnsLookupFamily.AUTO;
@@ -214,7 +189,7 @@ class ClusterTranslatorTest {
     assertThat(ClusterTranslator.cluster(upstream, family).getDnsLookupFamily())
         .isEqualTo(expected);
     // A cluster of endpoints has no lookups: the field stays unset.
-    Upstream eds = new Upstream("demo/kuard/80/0123456789", ext, ext.ports().get(0), true);
+    Upstream eds = Upstream.of("demo/kuard/80/0123456789", ext, ext.ports().get(0), true).build();
     assertThat(
             ClusterTranslator.cluster(eds, family)
                 .hasField(Cluster.getDescriptor().findFieldByName("dns_lookup_family")))
@@ -249,8 +224,9 @@ class ClusterTranslatorTest {
   }
 
   private static Upstream strategy(Upstream.Strategy strategy) {
-    return new Upstream(
-        "demo/kuard/80/0123456789", KUARD, KUARD.ports().get(0), true, strategy, null);
+    return Upstream.of("demo/kuard/80/0123456789", KUARD, KUARD.ports().get(0), true)
+        .strategy(strategy)
+        .build();
   }
 
   private static Cluster expected(Cluster.LbPolicy policy) {
@@ -324,22 +300,17 @@ class ClusterTranslatorTest {
   void aClusterThatVerifiesItsBackendsIsLeftOutForProxylessClients() {
     Cluster plain =
         ClusterTranslator.cluster(
-            new Upstream("demo/kuard/80/a", KUARD, KUARD.ports().get(0), true));
+            Upstream.of("demo/kuard/80/a", KUARD, KUARD.ports().get(0), true).build());
     Cluster verified =
         ClusterTranslator.cluster(
-            new Upstream(
-                "demo/kuard/80/b",
-                KUARD,
-                KUARD.ports().get(0),
-                true,
-                Upstream.Strategy.ROUND_ROBIN,
-                null,
-                dev.gantry.xds.ir.UpstreamProtocol.TLS,
-                null,
-                new dev.gantry.xds.ir.UpstreamTls(
-                    "kuard.internal",
-                    new dev.gantry.xds.ir.UpstreamTls.Validation(
-                        "demo/ca", "PEM", List.of("kuard.internal")))));
+            Upstream.of("demo/kuard/80/b", KUARD, KUARD.ports().get(0), true)
+                .protocol(dev.gantry.xds.ir.UpstreamProtocol.TLS)
+                .tls(
+                    new dev.gantry.xds.ir.UpstreamTls(
+                        "kuard.internal",
+                        new dev.gantry.xds.ir.UpstreamTls.Validation(
+                            "demo/ca", "PEM", List.of("kuard.internal"))))
+                .build());
 
     assertThat(ClusterTranslator.forProxyless(List.of(plain, verified)))
         .extracting(Cluster::getName)

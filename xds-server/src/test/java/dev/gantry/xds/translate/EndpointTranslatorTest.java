@@ -363,27 +363,15 @@ class EndpointTranslatorTest {
   }
 
   private static Upstream shared(Upstream.Share... shares) {
-    Upstream.Share first = shares[0];
-    return new Upstream(
-        NAME,
-        first.service(),
-        first.port(),
-        true,
-        Upstream.Strategy.ROUND_ROBIN,
-        null,
-        dev.gantry.xds.ir.UpstreamProtocol.H2C,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        List.of(shares));
+    return Upstream.of(NAME, List.of(shares))
+        .protocol(dev.gantry.xds.ir.UpstreamProtocol.H2C)
+        .build();
   }
 
   private static Upstream upstream(FederatedService service, String portName) {
     ServicePortSpec port =
         service.ports().stream().filter(p -> p.name().equals(portName)).findFirst().orElseThrow();
-    return new Upstream(NAME, service, port, true);
+    return Upstream.of(NAME, service, port, true).build();
   }
 
   private static Upstream withHealthPort(
@@ -394,19 +382,12 @@ class EndpointTranslatorTest {
             .filter(p -> p.name().equals(healthPortName))
             .findFirst()
             .orElseThrow();
-    return new Upstream(
-        NAME,
-        service,
-        plain.port(),
-        true,
-        Upstream.Strategy.ROUND_ROBIN,
-        null,
-        dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
-        dev.gantry.xds.ir.HealthCheck.tcp(
-            java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2), 3, 2),
-        null,
-        null,
-        healthPort);
+    return Upstream.of(NAME, service, plain.port(), true)
+        .healthCheck(
+            dev.gantry.xds.ir.HealthCheck.tcp(
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2), 3, 2))
+        .healthPort(healthPort)
+        .build();
   }
 
   private static LbEndpoint checkedAt(LbEndpoint endpoint, int healthPort) {

@@ -53,20 +53,10 @@ class ExternalAuthorizationsTest {
   private static RoutingTable.Route route(
       String prefix, boolean permitInsecure, RoutingTable.AuthPolicy policy) {
     RoutingTable.Route r = Routes.route(prefix, WEB);
-    return new RoutingTable.Route(
-        r.match(),
-        r.clusters(),
-        r.request(),
-        r.response(),
-        r.prefixRewrite(),
-        r.timeouts(),
-        r.retry(),
-        r.hashPolicies(),
-        new RoutingTable.Actions(null, false, null, null, permitInsecure),
-        null,
-        null,
-        null,
-        policy);
+    return r.toBuilder()
+        .actions(new RoutingTable.Actions(null, false, null, null, permitInsecure))
+        .authPolicy(policy)
+        .build();
   }
 
   private static RoutingTable table() {

@@ -89,22 +89,15 @@ class JwtAuthenticationsTest {
   private static RoutingTable.Route route(
       String prefix, boolean permitInsecure, RoutingTable.JwtPolicy policy) {
     RoutingTable.Route r = Routes.route(prefix, WEB);
-    return new RoutingTable.Route(
-        r.match(),
-        r.clusters(),
-        r.request(),
-        r.response(),
-        r.prefixRewrite(),
-        r.timeouts(),
-        r.retry(),
-        r.hashPolicies(),
-        new RoutingTable.Actions(null, false, null, null, permitInsecure),
-        null,
-        null,
-        null,
+    return r.toBuilder()
+        .actions(new RoutingTable.Actions(null, false, null, null, permitInsecure))
         // The open route is not authorized either, to tell the JWT filter's part apart.
-        policy != null && policy.disabled() ? new RoutingTable.AuthPolicy(true, Map.of()) : null,
-        policy);
+        .authPolicy(
+            policy != null && policy.disabled()
+                ? new RoutingTable.AuthPolicy(true, Map.of())
+                : null)
+        .jwtPolicy(policy)
+        .build();
   }
 
   private static RoutingTable table() {

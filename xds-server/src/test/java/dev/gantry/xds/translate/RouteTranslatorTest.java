@@ -329,15 +329,14 @@ class RouteTranslatorTest {
     HeaderPolicy serviceHost =
         new HeaderPolicy(java.util.Map.of("host", "svc.internal"), List.of());
     RoutingTable.Route route =
-        Routes.route(
-            RoutingTable.Match.prefix("/"),
-            List.of(
-                new dev.gantry.xds.ir.WeightedCluster(
-                    "demo/a/80/abc", 1, serviceHost, HeaderPolicy.NONE),
-                new dev.gantry.xds.ir.WeightedCluster("demo/b/80/abc", 1)),
-            routeHost,
-            HeaderPolicy.NONE,
-            null);
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/"))
+            .clusters(
+                List.of(
+                    new dev.gantry.xds.ir.WeightedCluster(
+                        "demo/a/80/abc", 1, serviceHost, HeaderPolicy.NONE),
+                    new dev.gantry.xds.ir.WeightedCluster("demo/b/80/abc", 1)))
+            .request(routeHost)
+            .build();
     io.envoyproxy.envoy.config.route.v3.Route translated =
         RouteTranslator.translate(
                 new RoutingTable(
@@ -357,31 +356,11 @@ class RouteTranslatorTest {
   @Test
   void appendedHeadersAndAWholePathRewriteForGatewayApi() {
     RoutingTable.Route base =
-        Routes.route(
-            RoutingTable.Match.prefix("/api"),
-            List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/abc", 1)),
-            new HeaderPolicy(Map.of("x-set", "1"), List.of(), Map.of("x-add", "2")),
-            HeaderPolicy.NONE,
-            null);
-    RoutingTable.Route route =
-        new RoutingTable.Route(
-            base.match(),
-            base.clusters(),
-            base.request(),
-            base.response(),
-            null,
-            base.timeouts(),
-            null,
-            List.of(),
-            base.actions(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            "/replaced");
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/api"))
+            .clusters(List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/abc", 1)))
+            .request(new HeaderPolicy(Map.of("x-set", "1"), List.of(), Map.of("x-add", "2")))
+            .build();
+    RoutingTable.Route route = base.toBuilder().fullPathRewrite("/replaced").build();
 
     Route translated =
         RouteTranslator.translate(
@@ -417,14 +396,14 @@ class RouteTranslatorTest {
     HeaderPolicy request = new HeaderPolicy(java.util.Map.of("x-a", "1"), List.of("x-gone"));
     HeaderPolicy service = new HeaderPolicy(java.util.Map.of("x-svc", "east"), List.of());
     RoutingTable.Route route =
-        Routes.route(
-            RoutingTable.Match.prefix("/api"),
-            List.of(
-                new dev.gantry.xds.ir.WeightedCluster(
-                    "demo/kuard/80/abc", 1, service, HeaderPolicy.NONE)),
-            request,
-            HeaderPolicy.NONE,
-            "/v1");
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/api"))
+            .clusters(
+                List.of(
+                    new dev.gantry.xds.ir.WeightedCluster(
+                        "demo/kuard/80/abc", 1, service, HeaderPolicy.NONE)))
+            .request(request)
+            .prefixRewrite("/v1")
+            .build();
 
     io.envoyproxy.envoy.config.route.v3.Route translated =
         RouteTranslator.translate(
@@ -455,20 +434,16 @@ class RouteTranslatorTest {
   @Test
   void hashPoliciesGoOnTheRouteActionInTheirOrder() {
     RoutingTable.Route route =
-        Routes.route(
-            RoutingTable.Match.prefix("/"),
-            List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/c477814145", 1)),
-            HeaderPolicy.NONE,
-            HeaderPolicy.NONE,
-            null,
-            RoutingTable.Timeouts.DEFAULT,
-            null,
-            List.of(
-                new RoutingTable.HashPolicy(RoutingTable.HashKind.HEADER, "x-user", true),
-                new RoutingTable.HashPolicy(
-                    RoutingTable.HashKind.QUERY_PARAMETER, "session", false),
-                new RoutingTable.HashPolicy(RoutingTable.HashKind.SOURCE_IP, null, false),
-                RoutingTable.HashPolicy.SESSION_COOKIE));
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/"))
+            .clusters(List.of(new dev.gantry.xds.ir.WeightedCluster("demo/kuard/80/c477814145", 1)))
+            .hashPolicies(
+                List.of(
+                    new RoutingTable.HashPolicy(RoutingTable.HashKind.HEADER, "x-user", true),
+                    new RoutingTable.HashPolicy(
+                        RoutingTable.HashKind.QUERY_PARAMETER, "session", false),
+                    new RoutingTable.HashPolicy(RoutingTable.HashKind.SOURCE_IP, null, false),
+                    RoutingTable.HashPolicy.SESSION_COOKIE))
+            .build();
 
     RouteAction action =
         RouteTranslator.translate(

@@ -2,7 +2,6 @@ package dev.gantry.xds.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.Routes;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.VirtualHostTls;
@@ -30,16 +29,10 @@ class SecureFirstTest {
       new VirtualHostTls.Certificate("demo/cert", "CHAIN", "KEY");
 
   private static final RoutingTable.Route INSECURE_API =
-      Routes.route(
-          RoutingTable.Match.prefix("/api"),
-          WEB,
-          HeaderPolicy.NONE,
-          HeaderPolicy.NONE,
-          null,
-          RoutingTable.Timeouts.DEFAULT,
-          null,
-          List.of(),
-          new RoutingTable.Actions(null, false, null, null, true));
+      RoutingTable.Route.matching(RoutingTable.Match.prefix("/api"))
+          .clusters(WEB)
+          .actions(new RoutingTable.Actions(null, false, null, null, true))
+          .build();
 
   /** For each route of the host in order: true = still served, false = redirected. */
   record Case(String name, VirtualHostTls tls, RoutingTable.Route api, List<Boolean> served) {
@@ -103,16 +96,10 @@ class SecureFirstTest {
   @org.junit.jupiter.api.Test
   void aRouteOfAnIncludedProxyCarriesItsOwnPermitInsecure() {
     RoutingTable.Route insecure =
-        Routes.route(
-            RoutingTable.Match.prefix("/blog/open"),
-            WEB,
-            HeaderPolicy.NONE,
-            HeaderPolicy.NONE,
-            null,
-            RoutingTable.Timeouts.DEFAULT,
-            null,
-            List.of(),
-            new RoutingTable.Actions(null, false, null, null, true));
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/blog/open"))
+            .clusters(WEB)
+            .actions(new RoutingTable.Actions(null, false, null, null, true))
+            .build();
     RoutingTable table =
         new RoutingTable(
             List.of(
@@ -132,16 +119,10 @@ class SecureFirstTest {
   @org.junit.jupiter.api.Test
   void aSecureOnlyRouteIsNeitherServedNorRedirectedOverPlainHttp() {
     RoutingTable.Route secureOnly =
-        Routes.route(
-            RoutingTable.Match.prefix("/admin"),
-            WEB,
-            HeaderPolicy.NONE,
-            HeaderPolicy.NONE,
-            null,
-            RoutingTable.Timeouts.DEFAULT,
-            null,
-            List.of(),
-            new RoutingTable.Actions(null, false, null, null, false, 100, true));
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/admin"))
+            .clusters(WEB)
+            .actions(new RoutingTable.Actions(null, false, null, null, false, 100, true))
+            .build();
     RoutingTable table =
         new RoutingTable(
             List.of(
@@ -164,16 +145,12 @@ class SecureFirstTest {
   @org.junit.jupiter.api.Test
   void anInsecureOnlyRouteIsServedOverPlainHttpAndNotOverHttps() {
     RoutingTable.Route insecureOnly =
-        Routes.route(
-            RoutingTable.Match.prefix("/plain"),
-            WEB,
-            HeaderPolicy.NONE,
-            HeaderPolicy.NONE,
-            null,
-            RoutingTable.Timeouts.DEFAULT,
-            null,
-            List.of(),
-            new RoutingTable.Actions(null, false, null, null, true, 100, false, true, List.of()));
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/plain"))
+            .clusters(WEB)
+            .actions(
+                new RoutingTable.Actions(
+                    null, false, null, null, true, 100, false, true, List.of()))
+            .build();
     RoutingTable table =
         new RoutingTable(
             List.of(
@@ -195,25 +172,20 @@ class SecureFirstTest {
   @org.junit.jupiter.api.Test
   void redirectStatusCodesAndSeveralMirrorsReachEnvoy() {
     RoutingTable.Route mirrored =
-        Routes.route(
-            RoutingTable.Match.prefix("/"),
-            WEB,
-            HeaderPolicy.NONE,
-            HeaderPolicy.NONE,
-            null,
-            RoutingTable.Timeouts.DEFAULT,
-            null,
-            List.of(),
-            new RoutingTable.Actions(
-                "demo/a/80/x",
-                false,
-                null,
-                null,
-                false,
-                100,
-                false,
-                false,
-                List.of(new RoutingTable.Mirror("demo/b/80/y", 25))));
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/"))
+            .clusters(WEB)
+            .actions(
+                new RoutingTable.Actions(
+                    "demo/a/80/x",
+                    false,
+                    null,
+                    null,
+                    false,
+                    100,
+                    false,
+                    false,
+                    List.of(new RoutingTable.Mirror("demo/b/80/y", 25))))
+            .build();
     Route r =
         RouteTranslator.translate(
                 new RoutingTable(List.of(Routes.host("m.example", List.of(mirrored))), Map.of()))

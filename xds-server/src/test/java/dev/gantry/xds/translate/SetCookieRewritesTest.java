@@ -26,26 +26,14 @@ class SetCookieRewritesTest {
 
   private static RoutingTable table(List<CookieRewrite> route, List<CookieRewrite> cluster) {
     RoutingTable.Route r =
-        new RoutingTable.Route(
-            RoutingTable.Match.prefix("/"),
-            List.of(
-                new WeightedCluster(
-                    "demo/a/80/abc", 1, HeaderPolicy.NONE, HeaderPolicy.NONE, cluster),
-                new WeightedCluster("demo/b/80/abc", 1)),
-            HeaderPolicy.NONE,
-            HeaderPolicy.NONE,
-            null,
-            RoutingTable.Timeouts.DEFAULT,
-            null,
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            route);
+        RoutingTable.Route.matching(RoutingTable.Match.prefix("/"))
+            .clusters(
+                List.of(
+                    new WeightedCluster(
+                        "demo/a/80/abc", 1, HeaderPolicy.NONE, HeaderPolicy.NONE, cluster),
+                    new WeightedCluster("demo/b/80/abc", 1)))
+            .cookieRewrites(route)
+            .build();
     return new RoutingTable(
         List.of(new RoutingTable.VirtualHost("a.example.com", List.of(r), null, null)), Map.of());
   }

@@ -237,15 +237,11 @@ class UpstreamClusterTest {
 
   private static Upstream upstream(
       UpstreamProtocol protocol, java.time.Duration idle, HealthCheck healthCheck) {
-    return new Upstream(
-        NAME,
-        KUARD,
-        KUARD.ports().get(0),
-        true,
-        Upstream.Strategy.ROUND_ROBIN,
-        idle,
-        protocol,
-        healthCheck);
+    return Upstream.of(NAME, KUARD, KUARD.ports().get(0), true)
+        .idleConnectionTimeout(idle)
+        .protocol(protocol)
+        .healthCheck(healthCheck)
+        .build();
   }
 
   private static Any http2(Duration idle) {
@@ -274,30 +270,14 @@ class UpstreamClusterTest {
           .build();
 
   private static Upstream slowStart(Upstream.Strategy strategy) {
-    return new Upstream(
-        NAME,
-        KUARD,
-        KUARD.ports().get(0),
-        true,
-        strategy,
-        null,
-        UpstreamProtocol.HTTP1,
-        null,
-        null,
-        new Upstream.SlowStart(java.time.Duration.ofMillis(90_500), 1.5, 20));
+    return Upstream.of(NAME, KUARD, KUARD.ports().get(0), true)
+        .strategy(strategy)
+        .slowStart(new Upstream.SlowStart(java.time.Duration.ofMillis(90_500), 1.5, 20))
+        .build();
   }
 
   private static Upstream withTls(Upstream u, UpstreamTls tls) {
-    return new Upstream(
-        u.name(),
-        u.service(),
-        u.port(),
-        u.federated(),
-        u.strategy(),
-        u.idleConnectionTimeout(),
-        u.protocol(),
-        u.healthCheck(),
-        tls);
+    return u.toBuilder().tls(tls).build();
   }
 
   private static SubjectAltNameMatcher san(String name) {

@@ -273,19 +273,9 @@ class XdsAssemblerTest {
         service("demo/ext").port("http", 80).externalName("east", 0, 1, externalName).build();
     String name = "demo/ext/80/0123456789";
     Upstream upstream =
-        new Upstream(
-            name,
-            ext,
-            ext.ports().get(0),
-            true,
-            Upstream.Strategy.ROUND_ROBIN,
-            null,
-            dev.gantry.xds.ir.UpstreamProtocol.HTTP1,
-            null,
-            null,
-            null,
-            null,
-            List.of(new Upstream.DnsTarget("east", 0, 1, externalName)));
+        Upstream.of(name, ext, ext.ports().get(0), true)
+            .dns(List.of(new Upstream.DnsTarget("east", 0, 1, externalName)))
+            .build();
     return new RoutingTable(
         List.of(
             Routes.host(
@@ -296,9 +286,10 @@ class XdsAssemblerTest {
 
   private static RoutingTable table(FederatedService kuard, long kuardWeight) {
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    upstreams.put(KUARD, new Upstream(KUARD, kuard, kuard.ports().get(0), true));
+    upstreams.put(KUARD, Upstream.of(KUARD, kuard, kuard.ports().get(0), true).build());
     upstreams.put(
-        EAST_KUARD, new Upstream(EAST_KUARD, EAST_MIRROR, EAST_MIRROR.ports().get(0), false));
+        EAST_KUARD,
+        Upstream.of(EAST_KUARD, EAST_MIRROR, EAST_MIRROR.ports().get(0), false).build());
     return new RoutingTable(
         List.of(
             Routes.host(
@@ -316,7 +307,8 @@ class XdsAssemblerTest {
   private static RoutingTable withWestRoute(RoutingTable table) {
     Map<String, Upstream> upstreams = new LinkedHashMap<>(table.upstreams());
     upstreams.put(
-        WEST_KUARD, new Upstream(WEST_KUARD, WEST_MIRROR, WEST_MIRROR.ports().get(0), false));
+        WEST_KUARD,
+        Upstream.of(WEST_KUARD, WEST_MIRROR, WEST_MIRROR.ports().get(0), false).build());
     List<RoutingTable.VirtualHost> hosts = new ArrayList<>(table.virtualHosts());
     hosts.add(
         Routes.host(

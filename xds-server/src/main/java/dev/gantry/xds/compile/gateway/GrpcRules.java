@@ -162,17 +162,14 @@ final class GrpcRules {
           break;
         }
         RoutingTable.Route r =
-            new RoutingTable.Route(
-                ranked.value().match(),
-                direct == null ? clusters : List.of(),
-                request,
-                response,
-                null,
-                RoutingTable.Timeouts.DEFAULT,
-                null,
-                List.of(),
-                new RoutingTable.Actions(
-                    direct == null ? mirror : null, false, null, direct, false, mirrorPercent));
+            RoutingTable.Route.matching(ranked.value().match())
+                .clusters(direct == null ? clusters : List.of())
+                .request(request)
+                .response(response)
+                .actions(
+                    new RoutingTable.Actions(
+                        direct == null ? mirror : null, false, null, direct, false, mirrorPercent))
+                .build();
         entries.add(new HttpRules.Entry(ranked.value(), List.of(r)));
       }
     }

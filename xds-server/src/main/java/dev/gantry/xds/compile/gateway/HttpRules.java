@@ -280,24 +280,16 @@ final class HttpRules {
                     replaced,
                     redirect.statusCode());
         RoutingTable.Route base =
-            new RoutingTable.Route(
-                match,
-                redirect == null ? clusters : List.of(),
-                request,
-                response,
-                redirect == null ? replaced : null,
-                timeouts,
-                null,
-                List.of(),
-                actions(redirect == null && direct == null ? mirrors : List.of(), r, direct),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                rewrite == null ? null : rewrite.path().full());
+            RoutingTable.Route.matching(match)
+                .clusters(redirect == null ? clusters : List.of())
+                .request(request)
+                .response(response)
+                .prefixRewrite(redirect == null ? replaced : null)
+                .timeouts(timeouts)
+                .actions(
+                    actions(redirect == null && direct == null ? mirrors : List.of(), r, direct))
+                .fullPathRewrite(rewrite == null ? null : rewrite.path().full())
+                .build();
         if (rewrite != null && rewrite.host() != null) {
           Map<String, String> set = new TreeMap<>(request.set());
           set.put("host", rewrite.host());
@@ -334,24 +326,7 @@ final class HttpRules {
   }
 
   private static RoutingTable.Route withRequest(RoutingTable.Route r, HeaderPolicy request) {
-    return new RoutingTable.Route(
-        r.match(),
-        r.clusters(),
-        request,
-        r.response(),
-        r.prefixRewrite(),
-        r.timeouts(),
-        r.retry(),
-        r.hashPolicies(),
-        r.actions(),
-        r.ipFilter(),
-        r.rateLimit(),
-        r.internalRedirect(),
-        r.authPolicy(),
-        r.jwtPolicy(),
-        r.globalRateLimit(),
-        r.cookieRewrites(),
-        r.fullPathRewrite());
+    return r.toBuilder().request(request).build();
   }
 
   /** A rule's actions: its mirrors (each its own copies), or an answer of its own. */
@@ -393,33 +368,19 @@ final class HttpRules {
   private static RoutingTable.Route withActions(
       RoutingTable.Route r, boolean insecure, boolean secureOnly, boolean insecureOnly) {
     RoutingTable.Actions a = r.actions();
-    return new RoutingTable.Route(
-        r.match(),
-        r.clusters(),
-        r.request(),
-        r.response(),
-        r.prefixRewrite(),
-        r.timeouts(),
-        r.retry(),
-        r.hashPolicies(),
-        new RoutingTable.Actions(
-            a.mirrorCluster(),
-            a.websockets(),
-            a.redirect(),
-            a.direct(),
-            insecure,
-            a.mirrorPercent(),
-            secureOnly,
-            insecureOnly,
-            a.extraMirrors()),
-        r.ipFilter(),
-        r.rateLimit(),
-        r.internalRedirect(),
-        r.authPolicy(),
-        r.jwtPolicy(),
-        r.globalRateLimit(),
-        r.cookieRewrites(),
-        r.fullPathRewrite());
+    return r.toBuilder()
+        .actions(
+            new RoutingTable.Actions(
+                a.mirrorCluster(),
+                a.websockets(),
+                a.redirect(),
+                a.direct(),
+                insecure,
+                a.mirrorPercent(),
+                secureOnly,
+                insecureOnly,
+                a.extraMirrors()))
+        .build();
   }
 
   private static BackendRefs.Ref ref(BackendObjectReference b) {

@@ -3,7 +3,6 @@ package dev.gantry.xds.compile.httpproxy;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.Include;
 import dev.gantry.xds.compile.Outcome;
-import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import java.util.ArrayList;
@@ -156,15 +155,9 @@ final class Delegation implements TcpProxyIncludes.Lookup {
 
   /** The route that answers 502 for what a missing include would have served. */
   private static RoutingTable.Route unavailable(MatchConditions.Inherited conditions) {
-    return new RoutingTable.Route(
-        conditions.match(),
-        List.of(),
-        HeaderPolicy.NONE,
-        HeaderPolicy.NONE,
-        null,
-        RoutingTable.Timeouts.DEFAULT,
-        null,
-        List.of(),
-        new RoutingTable.Actions(null, false, null, new RoutingTable.DirectResponse(502, "")));
+    return RoutingTable.Route.matching(conditions.match())
+        .actions(
+            new RoutingTable.Actions(null, false, null, new RoutingTable.DirectResponse(502, "")))
+        .build();
   }
 }

@@ -268,22 +268,13 @@ public final class ExtensionServices {
     if (first == null || !errors.isEmpty()) {
       return null;
     }
+    // One Service is the cluster of that service alone, as before several were allowed.
     Upstream upstream =
-        new Upstream(
-            clusterName(ns, e.getMetadata().getName()),
-            first.service(),
-            first.port(),
-            first.federated(),
-            strategy,
-            null,
-            protocol.equals("h2") ? UpstreamProtocol.H2 : UpstreamProtocol.H2C,
-            null,
-            first.tls(),
-            null,
-            null,
-            List.of(),
-            // One Service is the cluster of that service alone, as before several were allowed.
-            shares.size() == 1 ? List.of() : shares);
+        Upstream.of(clusterName(ns, e.getMetadata().getName()), shares)
+            .strategy(strategy)
+            .protocol(protocol.equals("h2") ? UpstreamProtocol.H2 : UpstreamProtocol.H2C)
+            .tls(first.tls())
+            .build();
     return new Extension(key, upstream, response);
   }
 }

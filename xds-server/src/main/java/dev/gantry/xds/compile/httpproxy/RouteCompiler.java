@@ -174,23 +174,23 @@ final class RouteCompiler {
     return Outcome.unless(
         errors,
         () ->
-            new RoutingTable.Route(
-                match,
-                clusters,
-                request,
-                response,
-                rewrite,
-                timeouts,
-                retry,
-                balancing.hashPolicies(),
-                actions,
-                ipFilter,
-                rateLimit,
-                internalRedirect,
-                Authorizations.routePolicy(r.getAuthPolicy()),
-                jwtPolicy,
-                global,
-                cookieRewrites));
+            RoutingTable.Route.matching(match)
+                .clusters(clusters)
+                .request(request)
+                .response(response)
+                .prefixRewrite(rewrite)
+                .timeouts(timeouts)
+                .retry(retry)
+                .hashPolicies(balancing.hashPolicies())
+                .actions(actions)
+                .ipFilter(ipFilter)
+                .rateLimit(rateLimit)
+                .internalRedirect(internalRedirect)
+                .authPolicy(Authorizations.routePolicy(r.getAuthPolicy()))
+                .jwtPolicy(jwtPolicy)
+                .globalRateLimit(global)
+                .cookieRewrites(cookieRewrites)
+                .build());
   }
 
   /**

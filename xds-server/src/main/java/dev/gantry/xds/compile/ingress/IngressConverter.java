@@ -4,7 +4,6 @@ import dev.gantry.api.federation.FederationSnapshot;
 import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.Outcome;
 import dev.gantry.xds.compile.Syntax;
-import dev.gantry.xds.ir.HeaderPolicy;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
@@ -287,16 +286,12 @@ public final class IngressConverter {
       boolean insecure,
       boolean websockets,
       IngressPolicies policies) {
-    return new RoutingTable.Route(
-        match,
-        List.of(new WeightedCluster(upstream.name(), 1)),
-        HeaderPolicy.NONE,
-        HeaderPolicy.NONE,
-        null,
-        policies.timeouts(),
-        policies.retry(),
-        List.of(),
-        new RoutingTable.Actions(null, websockets, null, null, insecure));
+    return RoutingTable.Route.matching(match)
+        .clusters(List.of(new WeightedCluster(upstream.name(), 1)))
+        .timeouts(policies.timeouts())
+        .retry(policies.retry())
+        .actions(new RoutingTable.Actions(null, websockets, null, null, insecure))
+        .build();
   }
 
   /** Host to secret name from {@code spec.tls}; the first entry naming a host wins. */

@@ -225,6 +225,9 @@ class ClusterPoliciesTest {
   }
 
   static Upstream upstream(String name, Upstream.Strategy strategy, Duration idle) {
-    return new Upstream(name, KUARD, KUARD.ports().get(0), true, strategy, idle);
+    return Upstream.of(name, KUARD, KUARD.ports().get(0), true)
+        .strategy(strategy)
+        .idleConnectionTimeout(idle)
+        .build();
   }
 }

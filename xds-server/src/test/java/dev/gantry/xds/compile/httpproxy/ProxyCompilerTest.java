@@ -602,10 +602,10 @@ class ProxyCompilerTest {
   }
 
   private static Upstream federated(String name, FederatedService service) {
-    return new Upstream(name, service, service.ports().get(0), true);
+    return Upstream.of(name, service, service.ports().get(0), true).build();
   }
 
   private static Upstream hubService(String name, FederatedService service) {
-    return new Upstream(name, service, service.ports().get(0), false);
+    return Upstream.of(name, service, service.ports().get(0), false).build();
   }
 }

@@ -274,14 +274,9 @@ class UpstreamPoliciesTest {
   }
 
   static Upstream upstream(String name, UpstreamProtocol protocol, HealthCheck healthCheck) {
-    return new Upstream(
-        name,
-        KUARD,
-        KUARD.ports().get(0),
-        true,
-        Upstream.Strategy.ROUND_ROBIN,
-        null,
-        protocol,
-        healthCheck);
+    return Upstream.of(name, KUARD, KUARD.ports().get(0), true)
+        .protocol(protocol)
+        .healthCheck(healthCheck)
+        .build();
   }
 }

@@ -373,15 +373,6 @@ class UpstreamValidationTest {
   }
 
   private static Upstream upstream(String name, UpstreamProtocol protocol, UpstreamTls tls) {
-    return new Upstream(
-        name,
-        KUARD,
-        KUARD.ports().get(0),
-        true,
-        Upstream.Strategy.ROUND_ROBIN,
-        null,
-        protocol,
-        null,
-        tls);
+    return Upstream.of(name, KUARD, KUARD.ports().get(0), true).protocol(protocol).tls(tls).build();
   }
 }
