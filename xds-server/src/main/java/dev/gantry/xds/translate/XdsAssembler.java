@@ -1,6 +1,5 @@
 package dev.gantry.xds.translate;
 
-import dev.gantry.api.federation.FederatedService;
 import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.ir.RoutingTable;
 import dev.gantry.xds.ir.Upstream;
@@ -91,7 +90,8 @@ public final class XdsAssembler {
   private final Memo<String, Listener> apiListenerMemo = new Memo<>();
   private final Snapshots made = new Snapshots();
   private final ContentVersions versions = new ContentVersions();
-  private final Map<String, List<FederatedService>> lastServices = new HashMap<>();
+  // The upstream each assignment was last made from (its services are what it was made of).
+  private final Map<String, Upstream> lastUpstreams = new HashMap<>();
   private final Map<String, ClusterLoadAssignment> lastAssignments = new HashMap<>();
 
   /**
@@ -249,17 +249,17 @@ public final class XdsAssembler {
         continue; // its cluster holds its names: no assignment of its own
       }
       String name = upstream.name();
-      List<FederatedService> before = lastServices.get(name);
-      if (before == upstream.sources() && lastAssignments.containsKey(name)) {
-        continue; // the very services of the last assembly (an upstream the compiler reused)
+      Upstream before = lastUpstreams.get(name);
+      if (before == upstream && lastAssignments.containsKey(name)) {
+        continue; // the very upstream of the last assembly (one the compiler reused)
       }
       ClusterLoadAssignment cla = lastAssignments.get(name);
-      if (cla == null || !Objects.equals(before, upstream.sources())) {
+      if (cla == null || before == null || !Objects.equals(before.sources(), upstream.sources())) {
         cla = EndpointTranslator.translate(upstream);
         changed.add(cla);
         lastAssignments.put(name, cla);
       }
-      lastServices.put(name, upstream.sources());
+      lastUpstreams.put(name, upstream);
     }
     Set<String> removed = new TreeSet<>();
     for (Iterator<String> names = lastAssignments.keySet().iterator(); names.hasNext(); ) {
@@ -268,7 +268,7 @@ public final class XdsAssembler {
       if (upstream == null || upstream.resolvedByDns()) {
         removed.add(name);
         names.remove();
-        lastServices.remove(name);
+        lastUpstreams.remove(name);
       }
     }
     return removed;
@@ -282,12 +282,14 @@ public final class XdsAssembler {
   public List<ClusterLoadAssignment> refresh(Iterable<Upstream> upstreams) {
     List<ClusterLoadAssignment> changed = new ArrayList<>();
     for (Upstream upstream : upstreams) {
+      Upstream before = lastUpstreams.get(upstream.name());
       if (!lastAssignments.containsKey(upstream.name())
-          || Objects.equals(lastServices.get(upstream.name()), upstream.sources())) {
+          || before == upstream
+          || (before != null && Objects.equals(before.sources(), upstream.sources()))) {
         continue;
       }
       ClusterLoadAssignment cla = EndpointTranslator.translate(upstream);
-      lastServices.put(upstream.name(), upstream.sources());
+      lastUpstreams.put(upstream.name(), upstream);
       lastAssignments.put(upstream.name(), cla);
       changed.add(cla);
     }
