@@ -180,7 +180,12 @@ public final class ScaleBench {
                 "system start → all ServiceImports published",
                 "%.1f s".formatted(seconds(gantryStart))));
         // A hub restarted over a full hub apiserver, statuses cleared: the hub's own start.
-        try (HubRestart restart = new HubRestart(hub, NS, services)) {
+        try (HubRestart restart =
+            new HubRestart(
+                hub,
+                testbed.cluster("hub").processes().stream().map(p -> p.pid()).toList(),
+                NS,
+                services)) {
           List<Double> ready = new ArrayList<>();
           List<Double> valid = new ArrayList<>();
           for (int r = 1; r <= restarts; r++) {
