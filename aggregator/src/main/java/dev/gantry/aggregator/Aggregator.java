@@ -162,8 +162,8 @@ public final class Aggregator implements AutoCloseable {
     services.addEventHandler(
         new Dirtying<>(s -> List.of(ServiceName.of(namespace(s), s.getMetadata().getName()))));
     slices.addEventHandler(new Dirtying<>(Aggregator::servicesOf));
-    services.start().thenRun(this::changed);
-    slices.start().thenRun(this::changed);
+    RetryingInformers.startApart(services).thenRun(this::changed);
+    RetryingInformers.startApart(slices).thenRun(this::changed);
     ticks = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     log.info(
         "aggregating the hub's services (holdoff {} ms, stale endpoints {})",

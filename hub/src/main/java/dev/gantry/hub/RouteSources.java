@@ -99,9 +99,8 @@ final class RouteSources implements AutoCloseable {
     delegations.start(this::routesChanged, publisher::delegationsChanged);
     extensionServices.start(this::routesChanged, publisher::extensionServicesChanged);
     gatewayApi.start(publisher::gatewayApiChanged, this::routesChanged);
-    ingresses.start().thenRun(() -> listed(() -> ingressesListed = true));
-    secrets
-        .start()
+    RetryingInformers.startApart(ingresses).thenRun(() -> listed(() -> ingressesListed = true));
+    RetryingInformers.startApart(secrets)
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {

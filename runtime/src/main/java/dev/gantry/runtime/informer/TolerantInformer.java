@@ -80,8 +80,9 @@ public final class TolerantInformer<T extends HasMetadata> implements AutoClosea
     return informer;
   }
 
+  /** Starts the informer apart ({@link RetryingInformers#startApart}); completes once listed. */
   public CompletionStage<Void> start() {
-    return informer.start();
+    return RetryingInformers.startApart(informer);
   }
 
   public boolean hasSynced() {
