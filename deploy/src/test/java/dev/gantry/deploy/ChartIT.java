@@ -572,15 +572,18 @@ class ChartIT {
 
     assertThat(defaults)
         .contains(
-            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=35 -XX:+UseSerialGC"
-                + " -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.numDirectArenas=1"
+            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=32 -XX:NewRatio=3"
+                + " -XX:+UseSerialGC"
+                + " -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=1000"
+                + " -Dio.netty.allocator.numDirectArenas=1"
                 + " -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1\"}");
     assertThat(rendered)
         .contains("- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=60\"}")
         .contains("- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=20\"}")
         .contains(
             "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=50 -XX:+UseSerialGC"
-                + " -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.numDirectArenas=1\"}");
+                + " -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=1000"
+                + " -Dio.netty.allocator.numDirectArenas=1\"}");
   }
 
   @Test

@@ -23,11 +23,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The images Jib built (target/jib-image.tar of discoverer and hub), run without Docker: their
@@ -99,9 +101,17 @@ class ImageIT {
    * a mount namespace of its own.
    */
   private static ProcessBuilder inImage(Image image, List<String> args) {
+    return inImage(image, Map.of(), args);
+  }
+
+  /** The same with {@code overrides} replacing (or adding to) the image's Env. */
+  private static ProcessBuilder inImage(
+      Image image, Map<String, String> overrides, List<String> args) {
     JsonNode config = image.config().path("config");
     List<String> env = new ArrayList<>();
     config.path("Env").forEach(e -> env.add(e.asString()));
+    env.removeIf(e -> overrides.containsKey(e.substring(0, e.indexOf('='))));
+    overrides.forEach((name, value) -> env.add(name + "=" + value));
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -156,7 +166,12 @@ class ImageIT {
   private static final String JVM_NOTE = "Picked up JAVA_TOOL_OPTIONS: ";
 
   private static Run runInImage(Image image, String... args) throws Exception {
-    Process p = inImage(image, List.of(args)).start();
+    return runInImage(image, Map.of(), args);
+  }
+
+  private static Run runInImage(Image image, Map<String, String> env, String... args)
+      throws Exception {
+    Process p = inImage(image, env, List.of(args)).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), out);
@@ -212,6 +227,23 @@ class ImageIT {
     Run bad = runInImage(image, "--cluster-name", "East_1");
     assertThat(bad.exitCode()).as(bad.output()).isEqualTo(2);
     assertThat(bad.program()).startsWith("error: ").doesNotContain("\tat ");
+  }
+
+  /**
+   * The JVM options the chart gives each component start the images' Java: an option it does not
+   * know (e.g. one newer than its update) would stop every pod before its first line of log.
+   */
+  @Test
+  void chartsJvmOptionsStartTheImagesJava(Testbed testbed) throws Exception {
+    Image image = unpack("hub", testbed.directory().resolve("image-jvm-options"));
+    JsonNode values = YAMLMapper.shared().readTree(ROOT.resolve("deploy/helm/gantry/values.yaml"));
+    for (String component : List.of("hub", "discoverer")) {
+      String options = values.path(component).path("jvmOptions").asString().strip();
+      Run help = runInImage(image, Map.of("JAVA_TOOL_OPTIONS", options), "--help");
+      assertThat(help.exitCode()).as(component + ": " + help.output()).isZero();
+      assertThat(help.output()).startsWith(JVM_NOTE + options + "\n");
+      assertThat(help.program()).startsWith("Usage: gantry-hub");
+    }
   }
 
   @Test

@@ -168,8 +168,11 @@ public final class JvmProcess implements AutoCloseable {
     return (long) metrics().sum("jvm_memory_used_bytes", Map.of("area", "heap"));
   }
 
-  /** Runs a diagnostic command in the process ({@code jcmd <pid> <command> <args>}). */
-  public void jcmd(String command, String... args) {
+  /**
+   * Runs a diagnostic command in the process ({@code jcmd <pid> <command> <args>}) and returns what
+   * it printed.
+   */
+  public String jcmd(String command, String... args) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(process.pid())));
     line.add(command);
@@ -180,6 +183,7 @@ public final class JvmProcess implements AutoCloseable {
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("jcmd " + command + " failed: " + out);
       }
+      return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

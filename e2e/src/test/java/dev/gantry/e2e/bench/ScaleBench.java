@@ -286,6 +286,8 @@ public final class ScaleBench {
           rows.add(row(label + ": Envoy RSS", mb(rss(envoy.process().pid())) + " MB"));
           gantry.stopEnvoy(envoy);
         }
+        nativeMemory(gantry.hub());
+        rows.add(row("hub collections since its restart", collections(gantry.hub())));
         rows.add(row("hub RSS now / peak / live heap", memory(gantry.hub())));
         for (JvmProcess d : gantry.discoverers().values()) {
           rows.add(row(d.name() + " RSS now / peak / live heap", memory(d)));
@@ -780,6 +782,59 @@ public final class ScaleBench {
     double totalMs = metrics.sum("gantry_propagation_seconds_sum", tag) * 1000;
     double maxMs = metrics.max("gantry_propagation_seconds_max", tag) * 1000;
     return "%.0f changes, mean %.0f ms, max %.0f ms".formatted(count, totalMs / count, maxMs);
+  }
+
+  /**
+   * With native memory tracking on ({@code BENCH_JVM_EXTRA=-XX:NativeMemoryTracking=summary}),
+   * prints where the process's memory goes: the tracker's summary, the heap's generations and its
+   * threads by pool (names without their numbers), before the full collection that measures its
+   * live heap.
+   */
+  private static void nativeMemory(JvmProcess process) {
+    if (!System.getenv().getOrDefault("BENCH_JVM_EXTRA", "").contains("NativeMemoryTracking")) {
+      return;
+    }
+    System.out.println("  " + process.name() + " native memory (MiB):");
+    System.out.println(process.jcmd("VM.native_memory", "summary", "scale=MB").indent(4));
+    System.out.println(process.jcmd("GC.heap_info").indent(4));
+    Map<String, Integer> pools = new java.util.TreeMap<>();
+    java.util.regex.Matcher thread =
+        java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(process.jcmd("Thread.print"));
+    while (thread.find()) {
+      pools.merge(thread.group(1).replaceAll("\\d+", "#"), 1, Integer::sum);
+    }
+    System.out.printf(
+        "    %d threads: %s%n", pools.values().stream().mapToInt(i -> i).sum(), pools);
+    // Loaded classes by package (its first four names), the largest first: metaspace's users.
+    Map<String, Integer> packages = new java.util.HashMap<>();
+    java.util.regex.Matcher loaded =
+        java.util.regex.Pattern.compile("(?m)-([\\w.]+)\\.[\\w$]+/")
+            .matcher(process.jcmd("VM.class_hierarchy"));
+    while (loaded.find()) {
+      String[] names = loaded.group(1).split("\\.");
+      packages.merge(
+          String.join(".", Arrays.copyOf(names, Math.min(4, names.length))), 1, Integer::sum);
+    }
+    System.out.println(
+        "    classes by package: "
+            + packages.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(20)
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList());
+  }
+
+  /** The young and full collections of {@code process} so far: how many, and their pauses. */
+  private static String collections(JvmProcess process) {
+    PrometheusText metrics = process.metrics();
+    Map<String, String> young = Map.of("action", "end of minor GC");
+    Map<String, String> full = Map.of("action", "end of major GC");
+    return "young %.0f (%.2f s), full %.0f (%.2f s)"
+        .formatted(
+            metrics.sum("jvm_gc_pause_seconds_count", young),
+            metrics.sum("jvm_gc_pause_seconds_sum", young),
+            metrics.sum("jvm_gc_pause_seconds_count", full),
+            metrics.sum("jvm_gc_pause_seconds_sum", full));
   }
 
   /** RSS now and at its peak, and the heap left after a full GC. */
