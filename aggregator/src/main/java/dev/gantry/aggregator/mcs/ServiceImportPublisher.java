@@ -57,6 +57,9 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   private static final Logger log = LoggerFactory.getLogger(ServiceImportPublisher.class);
   private static final Duration TICK = Duration.ofSeconds(1);
   private static final Duration RETRY = Duration.ofSeconds(5);
+  // Every service is compared again this often: what a change the publisher never saw left behind
+  // (a snapshot that raced its start on a replica taking the lease) does not last.
+  private static final Duration RESYNC = Duration.ofMinutes(5);
 
   private final KubernetesClient hub;
   private final ScheduledExecutorService executor;
@@ -77,6 +80,7 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   // Owned by the executor thread.
   private final Set<ServiceName> collisions = new HashSet<>();
   private Instant retryAt;
+  private Instant resyncAt;
 
   /**
    * @param executor runs the reconciliations and polls, one at a time
@@ -189,7 +193,14 @@ public final class ServiceImportPublisher implements Consumer<FederationSnapshot
   private void tick() {
     try {
       imports.poll();
-      if (retryAt != null && !clock.instant().isBefore(retryAt)) {
+      Instant now = clock.instant();
+      if (resyncAt == null) {
+        resyncAt = now.plus(RESYNC);
+      } else if (!now.isBefore(resyncAt)) {
+        resyncAt = now.plus(RESYNC);
+        changedAll();
+      }
+      if (retryAt != null && !now.isBefore(retryAt)) {
         retryAt = null;
         reconcile();
       }
