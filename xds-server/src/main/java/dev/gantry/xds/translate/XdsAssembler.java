@@ -254,7 +254,7 @@ public final class XdsAssembler {
         continue; // the very upstream of the last assembly (one the compiler reused)
       }
       ClusterLoadAssignment cla = lastAssignments.get(name);
-      if (cla == null || before == null || !Objects.equals(before.sources(), upstream.sources())) {
+      if (cla == null || !sameAssignment(before, upstream)) {
         cla = EndpointTranslator.translate(upstream);
         changed.add(cla);
         lastAssignments.put(name, cla);
@@ -285,7 +285,7 @@ public final class XdsAssembler {
       Upstream before = lastUpstreams.get(upstream.name());
       if (!lastAssignments.containsKey(upstream.name())
           || before == upstream
-          || (before != null && Objects.equals(before.sources(), upstream.sources()))) {
+          || sameAssignment(before, upstream)) {
         continue;
       }
       ClusterLoadAssignment cla = EndpointTranslator.translate(upstream);
@@ -294,6 +294,17 @@ public final class XdsAssembler {
       changed.add(cla);
     }
     return changed;
+  }
+
+  /**
+   * Whether {@code now} makes the assignment {@code before} made: the same services, and the same
+   * ports, weights and health port for them (an ExtensionService's cluster keeps its name when
+   * those change).
+   */
+  private static boolean sameAssignment(Upstream before, Upstream now) {
+    return before != null
+        && Objects.equals(before.sources(), now.sources())
+        && before.withService(null).equals(now.withService(null));
   }
 
   private static Shape shape(RoutingTable table) {

@@ -284,6 +284,42 @@ class XdsAssemblerTest {
         Map.of(name, upstream));
   }
 
+  @Test
+  void sharesOfTheSameServicesWithOtherWeightsAreANewAssignment() {
+    String name = "extension/demo/auth";
+    RoutingTable even = sharesTable(name, 1, 1);
+    assembler.assemble(even);
+
+    RoutingTable uneven = sharesTable(name, 3, 1);
+    XdsAssembler.Assembly next = assembler.assemble(uneven);
+
+    // The same services, so nothing but the weights tells the two assignments apart.
+    assertThat(next.changed())
+        .containsExactly(EndpointTranslator.translate(uneven.upstreams().get(name)));
+    assertThat(next.assignments().get(name))
+        .isEqualTo(EndpointTranslator.translate(uneven.upstreams().get(name)))
+        .isNotEqualTo(EndpointTranslator.translate(even.upstreams().get(name)));
+    // And the endpoints-only path keeps the new weights.
+    assertThat(assembler.refresh(List.of(uneven.upstreams().get(name)))).isEmpty();
+  }
+
+  /** One host routed to an upstream of east's and west's mirrors at {@code east}:{@code west}. */
+  private static RoutingTable sharesTable(String name, long east, long west) {
+    Upstream shares =
+        Upstream.of(
+                name,
+                List.of(
+                    new Upstream.Share(EAST_MIRROR, EAST_MIRROR.ports().get(0), false, east),
+                    new Upstream.Share(WEST_MIRROR, WEST_MIRROR.ports().get(0), false, west)))
+            .build();
+    return new RoutingTable(
+        List.of(
+            Routes.host(
+                "auth.example.com",
+                List.of(Routes.route("/", List.of(new WeightedCluster(name, 1)))))),
+        Map.of(name, shares));
+  }
+
   private static RoutingTable table(FederatedService kuard, long kuardWeight) {
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     upstreams.put(KUARD, Upstream.of(KUARD, kuard, kuard.ports().get(0), true).build());
