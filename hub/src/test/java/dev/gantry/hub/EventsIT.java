@@ -5,18 +5,14 @@ import static dev.gantry.xds.IngressFixtures.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxySpec;
-import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.runtime.LeaderElection;
-import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.HubServices;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import dev.gantry.xds.Fixtures;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
@@ -36,11 +32,7 @@ class EventsIT {
   @Test
   void invalidProxiesIngressWarningsAndLeaderChangesAreEventsOnTheirObjects(Testbed testbed) {
     KubernetesClient client = testbed.cluster("hub").client();
-    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+    HubFixtures.crdsAndNamespace(client, NS);
     HubServices.withEndpoint(client, NS, "web", "http", 80, 8080, "198.18.0.10");
     HTTPProxy bad = proxy(client, "bad", "missing");
     client

@@ -35,4 +35,26 @@ final class HubFixtures {
             client)
         .start();
   }
+
+  /**
+   * The hub's CRDs (RemoteCluster, HTTPProxy, ServiceImport) installed on {@code client}'s cluster
+   * and the namespace {@code namespace} created there.
+   */
+  public static void crdsAndNamespace(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace) {
+    dev.gantry.testbed.Crds.install(
+        client,
+        dev.gantry.api.crd.RemoteCluster.CRD_NAME,
+        dev.gantry.api.crd.contour.HTTPProxy.CRD_NAME,
+        dev.gantry.api.crd.mcs.ServiceImport.CRD_NAME);
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .endMetadata()
+                .build())
+        .create();
+  }
 }

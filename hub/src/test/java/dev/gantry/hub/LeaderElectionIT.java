@@ -3,17 +3,13 @@ package dev.gantry.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
-import dev.gantry.api.crd.mcs.ServiceImport;
 import dev.gantry.runtime.LeaderElection;
-import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.HubServices;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import dev.gantry.xds.Fixtures;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,11 +30,7 @@ class LeaderElectionIT {
   @Test
   void oneReplicaWritesStatusAndAnotherTakesOverWhenItGoes(Testbed testbed) {
     KubernetesClient client = testbed.cluster("hub").client();
-    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+    HubFixtures.crdsAndNamespace(client, NS);
     HubServices.withEndpoint(client, NS, "web", "http", 80, 8080, "198.18.0.10");
     proxy(client, "one");
 

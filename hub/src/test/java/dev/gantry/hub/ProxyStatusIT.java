@@ -3,18 +3,13 @@ package dev.gantry.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.contour.HTTPProxy;
 import dev.gantry.api.crd.contour.HTTPProxyStatus;
-import dev.gantry.api.crd.mcs.ServiceImport;
-import dev.gantry.testbed.Crds;
 import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.gantry.xds.Fixtures;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +27,7 @@ class ProxyStatusIT {
   void aStatusChangedBySomeoneElseIsWrittenBackByTheNextBuildAndNoOtherIsRewritten(
       Testbed testbed) {
     KubernetesClient client = testbed.cluster("hub").client();
-    Crds.install(client, RemoteCluster.CRD_NAME, HTTPProxy.CRD_NAME, ServiceImport.CRD_NAME);
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+    HubFixtures.crdsAndNamespace(client, NS);
     try (Hub hub = HubFixtures.hub(client, Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
       proxy(client, "a", "a.status.test");
       proxy(client, "b", "b.status.test");
@@ -78,23 +69,12 @@ class ProxyStatusIT {
 
   /** A root proxy for {@code fqdn} routing to a Service that does not exist (invalid). */
   private static void proxy(KubernetesClient client, String name, String fqdn) {
-    String yaml =
-        """
-        apiVersion: projectcontour.io/v1
-        kind: HTTPProxy
-        metadata: {name: %s, namespace: %s}
-        spec:
-          ingressClassName: gantry
-          virtualhost: {fqdn: %s}
-          routes: [{services: [{name: missing, port: 80}]}]
-        """
-            .formatted(name, NS, fqdn);
-    HTTPProxy proxy =
-        client
-            .resources(HTTPProxy.class)
-            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-            .item();
-    client.resources(HTTPProxy.class).inNamespace(NS).resource(proxy).create();
+    client
+        .resources(HTTPProxy.class)
+        .inNamespace(NS)
+        .resource(
+            Fixtures.proxy(NS + "/" + name).fqdn(fqdn).route("/", "missing", 80, null).build())
+        .create();
   }
 
   private static HTTPProxy get(KubernetesClient client, String name) {
