@@ -249,12 +249,28 @@ public final class ScaleBench {
           double achieved;
           long others;
           Usage beforeLoad = Usage.read(gantry, envoy);
+          profile(gantry.hub(), "JFR.start", "name=load", "settings=profile");
+          gantry
+              .discoverers()
+              .values()
+              .forEach(d -> profile(d, "JFR.start", "name=load", "settings=profile"));
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, envoy, changes);
             achieved = load.achieved();
             others = load.written();
           }
           Usage afterLoad = Usage.read(gantry, envoy);
+          profile(
+              gantry.hub(), "JFR.stop", "name=load", "filename=" + profileFile(label + "-load"));
+          gantry
+              .discoverers()
+              .forEach(
+                  (name, d) ->
+                      profile(
+                          d,
+                          "JFR.stop",
+                          "name=load",
+                          "filename=" + profileFile(name, label + "-load")));
           rows.add(
               row(
                   label + ": endpoint change → in Envoy, " + rate + " other changes/s",
@@ -306,18 +322,23 @@ public final class ScaleBench {
   /**
    * With {@code BENCH_PROFILE} set to a directory, the hub's idle series of each ADS mode is
    * recorded by Java Flight Recorder into {@code hub-<mode>.jfr} there (the CPU figure of that
-   * series then includes the recorder's own cost), and its new-proxy series into {@code
-   * hub-<mode>-new.jfr}.
+   * series then includes the recorder's own cost), its series under load into {@code
+   * hub-<mode>-load.jfr} (and each discoverer's into {@code <discoverer>-<mode>-load.jfr}), and its
+   * new-proxy series into {@code hub-<mode>-new.jfr}.
    */
-  private static void profile(JvmProcess hub, String command, String... args) {
+  private static void profile(JvmProcess process, String command, String... args) {
     if (System.getenv("BENCH_PROFILE") != null) {
-      hub.jcmd(command, args);
+      process.jcmd(command, args);
     }
   }
 
   private static String profileFile(String label) {
+    return profileFile("hub", label);
+  }
+
+  private static String profileFile(String process, String label) {
     return Path.of(System.getenv().getOrDefault("BENCH_PROFILE", "."))
-        .resolve("hub-" + label.toLowerCase(Locale.ROOT) + ".jfr")
+        .resolve(process + "-" + label.toLowerCase(Locale.ROOT) + ".jfr")
         .toAbsolutePath()
         .toString();
   }
