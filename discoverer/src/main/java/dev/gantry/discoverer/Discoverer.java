@@ -5,9 +5,9 @@ import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.runtime.kube.KubeClients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -43,7 +43,7 @@ public final class Discoverer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.metrics = new MicrometerDiscovererMetrics(config.clusterName());
-    this.hub = new KubernetesClientBuilder().withConfig(hubConfig(config)).build();
+    this.hub = KubeClients.of(hubConfig(config));
     this.events =
         EventRecorder.of(
             hub,

@@ -16,13 +16,13 @@ import dev.gantry.discoverer.status.RemoteProblem;
 import dev.gantry.discoverer.status.StatusReporter;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.runtime.kube.KubeClients;
 import dev.gantry.runtime.log.LogKeys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -173,7 +173,7 @@ final class MirrorController implements AutoCloseable {
     remoteConfig.setConnectionTimeout(5_000);
     remoteConfig.setRequestTimeout(10_000);
     remoteConfig.setRequestRetryBackoffLimit(2);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(remoteConfig).build();
+    KubernetesClient client = KubeClients.of(remoteConfig);
     metrics.remoteTokenExpiry(
         TokenExpiry.of(
             remoteConfig.getOauthToken() != null

@@ -5,11 +5,11 @@ import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.cli.BuildVersion;
 import dev.gantry.runtime.cli.Commands;
 import dev.gantry.runtime.cli.FlagValues;
+import dev.gantry.runtime.kube.KubeClients;
 import dev.gantry.xds.ir.DnsLookupFamily;
 import dev.gantry.xds.server.XdsTls;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -328,7 +328,7 @@ public final class HubCommand implements Callable<Integer> {
     } else {
       clientConfig = Config.autoConfigure(null);
     }
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    KubernetesClient client = KubeClients.of(clientConfig);
     Hub hub = new Hub(config, client).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

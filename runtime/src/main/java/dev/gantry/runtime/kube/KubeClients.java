@@ -1,0 +1,61 @@
+package dev.gantry.runtime.kube;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Locale;
+
+/**
+ * The Kubernetes clients of Gantry's processes: over TLS they speak HTTP/2, as client-go does, so
+ * one connection to an apiserver carries every request and watch.
+ *
+ * <p>Over HTTP/1.1 each request in flight and each watch needs a connection of its own. The pool
+ * grows to the writes in flight, and the apiserver closes a connection idle for 90 s, so the first
+ * burst of writes after a quiet spell opened a connection per writer, each with a TLS handshake, on
+ * a JVM whose handshake code had gone cold: at the default benchmark size the discoverers spent a
+ * fifth of their CPU over the first seconds of a load in handshakes. Over HTTP/2 the connection
+ * stays open as long as a watch does, which is always.
+ *
+ * <p>A plain-HTTP server (an apiserver's insecure port, a test's proxy) keeps HTTP/1.1: without TLS
+ * there is no ALPN to agree on HTTP/2 with.
+ */
+public final class KubeClients {
+  private KubeClients() {}
+
+  /** A client for {@code config}, over HTTP/2 when the server is reached over TLS. */
+  public static KubernetesClient of(Config config) {
+    boolean tls =
+        config.getMasterUrl() != null
+            && config.getMasterUrl().toLowerCase(Locale.ROOT).startsWith("https:");
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(new Factory(tls))
+        .build();
+  }
+
+  /**
+   * fabric8's Vert.x factory with HTTP/2 offered through ALPN; a server that answers with HTTP/1.1
+   * is spoken to in HTTP/1.1. Each client gets a factory, and so a Vert.x instance, of its own, as
+   * with fabric8's default.
+   */
+  static final class Factory extends Vertx5HttpClientFactory {
+    private final boolean http2;
+
+    Factory(boolean http2) {
+      this.http2 = http2;
+    }
+
+    @Override
+    protected void additionalConfig(
+        WebClientOptions options, WebSocketClientOptions webSockets, PoolOptions pool) {
+      if (http2) {
+        options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+      }
+    }
+  }
+}
