@@ -1,14 +1,18 @@
 package dev.gantry.runtime.kube;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Locale;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The Kubernetes clients of Gantry's processes: over TLS they speak HTTP/2, as client-go does, so
@@ -20,6 +24,12 @@ import java.util.Locale;
  * a JVM whose handshake code had gone cold: at the default benchmark size the discoverers spent a
  * fifth of their CPU over the first seconds of a load in handshakes. Over HTTP/2 the connection
  * stays open as long as a watch does, which is always.
+ *
+ * <p>They read objects without {@code metadata.managedFields}: Gantry never reads them, and they
+ * are as large as the rest of an object (every field each writer set), so a watch event or a
+ * write's answer was parsed twice over into maps that {@link
+ * dev.gantry.runtime.informer.LeanItemStore} then dropped. An object written back has none, which
+ * leaves the server's as they are.
  *
  * <p>A plain-HTTP server (an apiserver's insecure port, a test's proxy) keeps HTTP/1.1: without TLS
  * there is no ALPN to agree on HTTP/2 with.
@@ -35,6 +45,7 @@ public final class KubeClients {
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withHttpClientFactory(new Factory(tls))
+        .withKubernetesSerialization(new LeanSerialization())
         .build();
   }
 
@@ -58,4 +69,18 @@ public final class KubeClients {
       }
     }
   }
+
+  /** fabric8's serialization, with {@code metadata.managedFields} skipped as they are read. */
+  static final class LeanSerialization extends KubernetesSerialization {
+    @Override
+    protected ObjectMapper configureMapper(ObjectMapper mapper) {
+      return super.configureMapper(mapper)
+          .rebuild()
+          .addMixIn(ObjectMeta.class, WithoutManagedFields.class)
+          .build();
+    }
+  }
+
+  @JsonIgnoreProperties({"managedFields"})
+  private abstract static class WithoutManagedFields {}
 }

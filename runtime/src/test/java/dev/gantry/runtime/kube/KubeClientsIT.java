@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link KubeClients} on a real apiserver (TLS): six requests held open and a run of others share
- * one connection, where fabric8's default client opens one per request in flight.
+ * one connection, where fabric8's default client opens one per request in flight; objects are read
+ * without their managed fields, and written back without losing the server's.
  */
 @WithClusters({"hub"})
 class KubeClientsIT {
@@ -58,6 +62,44 @@ class KubeClientsIT {
 
       assertThat(newSince(before, port)).hasSizeGreaterThanOrEqualTo(6);
       close(watches);
+    }
+  }
+
+  @Test
+  void objectsAreReadWithoutManagedFieldsAndWrittenBackWithTheServersKept(Testbed testbed)
+      throws Exception {
+    Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+    try (KubernetesClient plain = new KubernetesClientBuilder().withConfig(config).build();
+        KubernetesClient lean = KubeClients.of(config)) {
+      plain
+          .configMaps()
+          .inNamespace("default")
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("lean")
+                  .endMetadata()
+                  .addToData("a", "1")
+                  .build())
+          .serverSideApply();
+      SharedIndexInformer<ConfigMap> informer =
+          lean.configMaps().inNamespace("default").withName("lean").runnableInformer(0);
+      informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      ConfigMap read = lean.configMaps().inNamespace("default").withName("lean").get();
+      assertThat(read.getMetadata().getManagedFields()).isNullOrEmpty();
+      assertThat(informer.getStore().list())
+          .singleElement()
+          .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNullOrEmpty());
+      assertThat(plain.configMaps().inNamespace("default").withName("lean").get())
+          .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNotEmpty());
+
+      read.getData().put("b", "2");
+      ConfigMap written = lean.configMaps().inNamespace("default").resource(read).update();
+      assertThat(written.getData()).containsEntry("b", "2");
+      assertThat(plain.configMaps().inNamespace("default").withName("lean").get())
+          .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNotEmpty());
+      informer.close();
     }
   }
 
