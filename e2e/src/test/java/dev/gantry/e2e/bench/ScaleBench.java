@@ -151,8 +151,9 @@ public final class ScaleBench {
 
       GantryProcesses.Options options =
           new GantryProcesses.Options(
-              withExtra(ChartJvm.options("hub", hubMemory)),
-              withExtra(ChartJvm.options("discoverer", discovererMemory)),
+              withExtra(ChartJvm.options("hub", hubMemory), "BENCH_HUB_JVM_EXTRA"),
+              withExtra(
+                  ChartJvm.options("discoverer", discovererMemory), "BENCH_DISCOVERER_JVM_EXTRA"),
               Duration.ofMillis(10),
               List.of(NS));
       note("hub JVM %s; discoverer JVM %s", options.hubJvm(), options.discovererJvm());
@@ -345,15 +346,18 @@ public final class ScaleBench {
 
   /**
    * The chart's options, compiler threads that never end (so that CPU time without theirs is exact,
-   * see {@link JvmProcess#cpuNanos}) and the options of {@code BENCH_JVM_EXTRA}, for a diagnosis
-   * (e.g. NMT).
+   * see {@link JvmProcess#cpuNanos}) and the options of {@code BENCH_JVM_EXTRA} (every process) and
+   * of {@code ownVariable} (this kind of process), for a diagnosis (e.g. NMT) or a trial of other
+   * settings (e.g. another collector: {@code -XX:-UseSerialGC -XX:+UseG1GC}).
    */
-  private static List<String> withExtra(List<String> options) {
+  private static List<String> withExtra(List<String> options, String ownVariable) {
     List<String> all = new ArrayList<>(options);
     all.add("-XX:-UseDynamicNumberOfCompilerThreads");
-    String extra = System.getenv().getOrDefault("BENCH_JVM_EXTRA", "").trim();
-    if (!extra.isEmpty()) {
-      all.addAll(List.of(extra.split("\\s+")));
+    for (String variable : List.of("BENCH_JVM_EXTRA", ownVariable)) {
+      String extra = System.getenv().getOrDefault(variable, "").trim();
+      if (!extra.isEmpty()) {
+        all.addAll(List.of(extra.split("\\s+")));
+      }
     }
     return all;
   }
