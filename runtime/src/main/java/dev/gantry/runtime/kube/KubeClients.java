@@ -16,18 +16,20 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The Kubernetes clients of Gantry's processes: over TLS they speak HTTP/2, as client-go does, so
- * one connection to an apiserver carries every request and watch.
+ * one connection to an apiserver carries every request (lists, reads, writes) however many are in
+ * flight. fabric8's informers watch over WebSockets, which keep a connection each as before.
  *
- * <p>Over HTTP/1.1 each request in flight and each watch needs a connection of its own. The pool
- * grows to the writes in flight, and the apiserver closes a connection idle for 90 s, so the first
- * burst of writes after a quiet spell opened a connection per writer, each with a TLS handshake, on
- * a JVM whose handshake code had gone cold: at the default benchmark size the discoverers spent a
- * fifth of their CPU over the first seconds of a load in handshakes. Over HTTP/2 the connection
- * stays open as long as a watch does, which is always.
+ * <p>Over HTTP/1.1 each request in flight needs a connection of its own. The pool grew to the
+ * writes in flight and shrank again once they were idle (the client closes an idle connection after
+ * 60 s, the apiserver after 90 s), so the first burst of writes after a quiet spell opened a
+ * connection per writer, each with a TLS handshake on a JVM whose handshake code had gone cold: in
+ * the default-size benchmark, handshakes were half of the discoverers' CPU samples over the first
+ * seconds of a load, a fifth over the whole series. Over HTTP/2 such a burst needs one connection
+ * at most.
  *
  * <p>They read objects without {@code metadata.managedFields}: Gantry never reads them, and they
- * are as large as the rest of an object (every field each writer set), so a watch event or a
- * write's answer was parsed twice over into maps that {@link
+ * are a large part of every object (each field each writer set, as a tree), so every watch event
+ * and every write's answer was parsed with them into maps that {@link
  * dev.gantry.runtime.informer.LeanItemStore} then dropped. An object written back has none, which
  * leaves the server's as they are.
  *
