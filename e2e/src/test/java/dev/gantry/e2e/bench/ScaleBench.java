@@ -280,6 +280,9 @@ public final class ScaleBench {
               row(
                   label + ": hub per change, " + rate + " other changes/s",
                   afterLoad.minus(beforeLoad, (int) (changes + others))));
+          // The load's last changes are still on their way (its p99 is hundreds of ms): a new
+          // proxy made now would queue behind them and time their tail, not itself.
+          settled(gantry.hub());
           profile(gantry.hub(), "JFR.start", "name=new", "settings=profile");
           double[] buildsBefore = fullBuilds(gantry.hub());
           String newProxies = newProxies(gantry, 20);
@@ -800,6 +803,23 @@ public final class ScaleBench {
       metrics.sum("gantry_xds_snapshot_build_duration_seconds_count", full),
       metrics.sum("gantry_xds_snapshot_build_duration_seconds_sum", full)
     };
+  }
+
+  /**
+   * Waits until the hub has acknowledged no change from the remotes for a second (at most 30 s):
+   * every change made before is in Envoy or given up.
+   */
+  private static void settled(JvmProcess hub) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    double last = -1;
+    while (System.nanoTime() < deadline) {
+      double now = hub.metrics().sum("gantry_propagation_seconds_count", Map.of());
+      if (now == last) {
+        return;
+      }
+      last = now;
+      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+    }
   }
 
   /** The hub's own measure of remote change → Envoy ACK, over this mode's changes so far. */
