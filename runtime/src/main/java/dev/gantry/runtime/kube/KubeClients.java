@@ -11,13 +11,17 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The Kubernetes clients of Gantry's processes: over TLS they speak HTTP/2, as client-go does, so
- * one connection to an apiserver carries every request (lists, reads, writes) however many are in
- * flight. fabric8's informers watch over WebSockets, which keep a connection each as before.
+ * one connection to an apiserver carries the requests (lists, reads, writes) in flight, up to the
+ * server's limit of streams per connection. fabric8's informers watch over WebSockets, which keep a
+ * connection each as before. A connection the server has sent nothing on for {@link #READ_IDLE} is
+ * closed, and the next request opens another.
  *
  * <p>Over HTTP/1.1 each request in flight needs a connection of its own. The pool grew to the
  * writes in flight and shrank again once they were idle (the client closes an idle connection after
@@ -39,14 +43,30 @@ import tools.jackson.databind.ObjectMapper;
 public final class KubeClients {
   private KubeClients() {}
 
-  /** A client for {@code config}, over HTTP/2 when the server is reached over TLS. */
+  /**
+   * How long the HTTP/2 connection may go without a byte from the server before it is closed: a
+   * request that times out resets only its stream, and Vert.x sends no PING, so a connection that
+   * died without a reset (a load balancer or NAT that dropped it) would otherwise take every later
+   * request until the kernel gave up on it, many minutes. client-go pings after 30 s of silence and
+   * waits 15 s for the answer.
+   */
+  static final Duration READ_IDLE = Duration.ofSeconds(45);
+
+  /**
+   * A client for {@code config}, over HTTP/2 when the server is reached over TLS and the config
+   * does not disable it ({@code KUBERNETES_HTTP2_DISABLE}).
+   */
   public static KubernetesClient of(Config config) {
+    return of(config, READ_IDLE);
+  }
+
+  static KubernetesClient of(Config config, Duration readIdle) {
     boolean tls =
         config.getMasterUrl() != null
             && config.getMasterUrl().toLowerCase(Locale.ROOT).startsWith("https:");
     return new KubernetesClientBuilder()
         .withConfig(config)
-        .withHttpClientFactory(new Factory(tls))
+        .withHttpClientFactory(new Factory(tls && !config.isHttp2Disable(), readIdle))
         .withKubernetesSerialization(new LeanSerialization())
         .build();
   }
@@ -58,16 +78,22 @@ public final class KubeClients {
    */
   static final class Factory extends Vertx5HttpClientFactory {
     private final boolean http2;
+    private final Duration readIdle;
 
-    Factory(boolean http2) {
+    Factory(boolean http2, Duration readIdle) {
       this.http2 = http2;
+      this.readIdle = readIdle;
     }
 
     @Override
     protected void additionalConfig(
         WebClientOptions options, WebSocketClientOptions webSockets, PoolOptions pool) {
       if (http2) {
-        options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+        options
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setUseAlpn(true)
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            .setReadIdleTimeout((int) readIdle.toMillis());
       }
     }
   }

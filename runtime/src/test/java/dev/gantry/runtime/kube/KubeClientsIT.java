@@ -1,6 +1,8 @@
 package dev.gantry.runtime.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
@@ -9,21 +11,32 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,22 +97,172 @@ class KubeClientsIT {
           .serverSideApply();
       SharedIndexInformer<ConfigMap> informer =
           lean.configMaps().inNamespace("default").withName("lean").runnableInformer(0);
-      informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-      ConfigMap read = lean.configMaps().inNamespace("default").withName("lean").get();
-      assertThat(read.getMetadata().getManagedFields()).isNullOrEmpty();
-      assertThat(informer.getStore().list())
-          .singleElement()
-          .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNullOrEmpty());
-      assertThat(plain.configMaps().inNamespace("default").withName("lean").get())
-          .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNotEmpty());
+        ConfigMap read = lean.configMaps().inNamespace("default").withName("lean").get();
+        assertThat(read.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(informer.getStore().list())
+            .singleElement()
+            .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNullOrEmpty());
+        assertThat(plain.configMaps().inNamespace("default").withName("lean").get())
+            .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNotEmpty());
 
-      read.getData().put("b", "2");
-      ConfigMap written = lean.configMaps().inNamespace("default").resource(read).update();
-      assertThat(written.getData()).containsEntry("b", "2");
-      assertThat(plain.configMaps().inNamespace("default").withName("lean").get())
-          .satisfies(c -> assertThat(c.getMetadata().getManagedFields()).isNotEmpty());
-      informer.close();
+        read.getData().put("b", "2");
+        ConfigMap written = lean.configMaps().inNamespace("default").resource(read).update();
+        assertThat(written.getData()).containsEntry("b", "2");
+        assertThat(written.getMetadata().getManagedFields()).isNullOrEmpty();
+        // The watch's event of the update: read without them too.
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> informer.getStore().list().get(0).getData().containsKey("b"));
+        assertThat(informer.getStore().list().get(0).getMetadata().getManagedFields())
+            .isNullOrEmpty();
+        // The apply's entry is still the server's: the update sent none to replace it.
+        assertThat(
+                plain
+                    .configMaps()
+                    .inNamespace("default")
+                    .withName("lean")
+                    .get()
+                    .getMetadata()
+                    .getManagedFields())
+            .anySatisfy(f -> assertThat(f.getOperation()).isEqualTo("Apply"));
+      } finally {
+        informer.close();
+        plain.configMaps().inNamespace("default").withName("lean").delete();
+      }
+    }
+  }
+
+  @Test
+  void aConnectionThatWentSilentIsClosedAndTheNextRequestsGoOnAnother(Testbed testbed)
+      throws Exception {
+    try (Forwarder forwarder = new Forwarder(apiserverPort(testbed));
+        KubernetesClient client =
+            KubeClients.of(throughForwarder(testbed, forwarder), Duration.ofSeconds(2))) {
+      assertThat(client.namespaces().withName("default").get()).isNotNull();
+
+      forwarder.silenceOpenConnections(); // open, but nothing goes through any more
+
+      assertThatThrownBy(() -> client.namespaces().withName("default").get())
+          .isInstanceOf(KubernetesClientException.class);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .until(() -> client.namespaces().withName("default").get() != null);
+      assertThat(forwarder.accepted()).isEqualTo(2);
+    }
+  }
+
+  /** What the test above tells apart: without the read-idle timeout, the dead connection stays. */
+  @Test
+  void withoutTheReadIdleTimeoutRequestsKeepGoingToTheSilentConnection(Testbed testbed)
+      throws Exception {
+    try (Forwarder forwarder = new Forwarder(apiserverPort(testbed));
+        KubernetesClient client =
+            KubeClients.of(throughForwarder(testbed, forwarder), Duration.ZERO)) {
+      assertThat(client.namespaces().withName("default").get()).isNotNull();
+
+      forwarder.silenceOpenConnections();
+
+      long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+      while (System.nanoTime() < until) {
+        assertThatThrownBy(() -> client.namespaces().withName("default").get())
+            .isInstanceOf(KubernetesClientException.class);
+      }
+      assertThat(forwarder.accepted()).isEqualTo(1);
+    }
+  }
+
+  private static int apiserverPort(Testbed testbed) {
+    return URI.create(
+            Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig()).getMasterUrl())
+        .getPort();
+  }
+
+  /** The admin config pointed at the forwarder, with one attempt of a second per request. */
+  private static Config throughForwarder(Testbed testbed, Forwarder forwarder) {
+    Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+    config.setMasterUrl("https://127.0.0.1:" + forwarder.port());
+    config.setRequestTimeout(1_000);
+    config.setRequestRetryBackoffLimit(0);
+    return config;
+  }
+
+  /**
+   * A TCP forwarder on the loopback address to a port: what a load balancer is between a client and
+   * the apiserver. {@link #silenceOpenConnections} makes the connections open at the time forward
+   * nothing more while staying open, as when a middlebox drops a connection without a reset; the
+   * connections accepted after that forward as before.
+   */
+  private static final class Forwarder implements AutoCloseable {
+    private final ServerSocket server;
+    private final int target;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private volatile int silencedBefore;
+    private final ExecutorService pumps = Executors.newCachedThreadPool();
+
+    Forwarder(int target) throws IOException {
+      this.target = target;
+      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      pumps.execute(this::accept);
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int accepted() {
+      return accepted.get();
+    }
+
+    void silenceOpenConnections() {
+      silencedBefore = accepted.get() + 1;
+    }
+
+    private void accept() {
+      while (!server.isClosed()) {
+        try {
+          Socket in = server.accept();
+          int number = accepted.incrementAndGet();
+          Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
+          sockets.add(in);
+          sockets.add(out);
+          pumps.execute(() -> pump(number, in, out));
+          pumps.execute(() -> pump(number, out, in));
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }
+
+    /** Copies {@code from} to {@code to} until either closes or this connection is silenced. */
+    private void pump(int number, Socket from, Socket to) {
+      byte[] buffer = new byte[16384];
+      try {
+        InputStream input = from.getInputStream();
+        OutputStream output = to.getOutputStream();
+        for (int n; (n = input.read(buffer)) >= 0; ) {
+          if (number < silencedBefore) {
+            continue; // read and dropped: the peer sees an open connection that says nothing
+          }
+          output.write(buffer, 0, n);
+          output.flush();
+        }
+      } catch (IOException closed) {
+        // the other side went
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket s : sockets) {
+        s.close();
+      }
+      pumps.shutdownNow();
     }
   }
 
@@ -138,10 +301,24 @@ class KubeClientsIT {
   }
 
   /**
-   * The local addresses of the established TCP connections to {@code port}, from /proc (the test's
-   * own and those of other clients of the same apiserver).
+   * The local addresses of this process's established TCP connections to {@code port}: the sockets
+   * of /proc/self/net/tcp{,6} (the whole network namespace) whose inode is one of this process's
+   * open files.
    */
   private static Set<String> connectionsTo(int port) throws IOException {
+    Set<String> inodes = new HashSet<>();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          String link = Files.readSymbolicLink(fd).toString();
+          if (link.startsWith("socket:[")) {
+            inodes.add(link.substring("socket:[".length(), link.length() - 1));
+          }
+        } catch (IOException closedMeanwhile) {
+          // not ours any more
+        }
+      }
+    }
     String remote = ":%04X".formatted(port);
     Set<String> local = new HashSet<>();
     for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
@@ -151,9 +328,11 @@ class KubeClientsIT {
       }
       List<String> lines = Files.readAllLines(path);
       for (String line : lines.subList(1, lines.size())) {
-        // sl local_address rem_address st ...: ESTABLISHED is 01
+        // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; 01 established
         String[] fields = line.trim().split("\\s+");
-        if (fields[2].toUpperCase(Locale.ROOT).endsWith(remote) && fields[3].equals("01")) {
+        if (fields[2].toUpperCase(Locale.ROOT).endsWith(remote)
+            && fields[3].equals("01")
+            && inodes.contains(fields[9])) {
           local.add(fields[1]);
         }
       }
