@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +23,16 @@ class DistributionIT {
   private record Run(int exitCode, String out) {}
 
   private static Run run(Path directory, List<String> command) throws Exception {
+    return run(directory, command, Map.of());
+  }
+
+  private static Run run(Path directory, List<String> command, Map<String, String> env)
+      throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
     builder.redirectErrorStream(true);
     builder.environment().remove("JAVA_HOME");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().putAll(env);
     // No java on the path: only the tarball's runtime can run it.
     builder.environment().put("PATH", "/usr/bin:/bin");
     Process process = builder.start();
@@ -47,6 +54,13 @@ class DistributionIT {
 
     Run version = run(dir, List.of(link.toString(), "version"));
     Run help = run(dir, List.of(home.resolve("bin/gantry").toString(), "check", "--help"));
+    // The runtime carries the class data sharing archive of its own classes (a JDK's has one,
+    // jlink's only when asked): -Xshare:on refuses to start without it.
+    Run shared =
+        run(
+            dir,
+            List.of(home.resolve("bin/gantry").toString(), "version"),
+            Map.of("JAVA_OPTS", "-Xshare:on"));
 
     assertThat(version.exitCode()).as(version.out()).isZero();
     assertThat(version.out().lines().toList())
@@ -60,6 +74,7 @@ class DistributionIT {
                 + home.toRealPath().resolve("runtime")
                 + ")");
     assertThat(help.exitCode()).isZero();
+    assertThat(shared.exitCode()).as(shared.out()).isZero();
     assertThat(help.out()).contains("Usage: gantry check").contains("--hub-admin");
     assertThat(home.resolve("runtime/release")).exists();
     assertThat(home.resolve("lib").toFile().list())

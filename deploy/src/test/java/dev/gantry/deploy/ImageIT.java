@@ -231,7 +231,8 @@ class ImageIT {
 
   /**
    * The JVM options the chart gives each component start the images' Java: an option it does not
-   * know (e.g. one newer than its update) would stop every pod before its first line of log.
+   * know (e.g. one newer than its update) would stop every pod before its first line of log. With
+   * them, the Java runtime shares the classes of its archive.
    */
   @Test
   void chartsJvmOptionsStartTheImagesJava(Testbed testbed) throws Exception {
@@ -243,6 +244,11 @@ class ImageIT {
       assertThat(help.exitCode()).as(component + ": " + help.output()).isZero();
       assertThat(help.output()).startsWith(JVM_NOTE + options + "\n");
       assertThat(help.program()).startsWith("Usage: gantry-hub");
+      // The runtime's class data sharing archive (the JDK's classes, parsed once when the image
+      // was built) maps with these options: -Xshare:on refuses to start otherwise.
+      Run shared =
+          runInImage(image, Map.of("JAVA_TOOL_OPTIONS", options + " -Xshare:on"), "--version");
+      assertThat(shared.exitCode()).as(component + ": " + shared.output()).isZero();
     }
   }
 
