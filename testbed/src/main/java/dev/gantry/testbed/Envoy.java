@@ -78,6 +78,11 @@ public final class Envoy implements AutoCloseable {
     return envoy;
   }
 
+  /** The Envoy process's id (e.g. to read its CPU time). */
+  public long pid() {
+    return process.pid();
+  }
+
   /**
    * A bootstrap that takes everything from an xDS server on loopback over ADS.
    *

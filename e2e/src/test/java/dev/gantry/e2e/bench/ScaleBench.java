@@ -74,6 +74,10 @@ public final class ScaleBench {
   private final Duration rest;
   private final int restarts;
   private final List<String> clusters = new ArrayList<>();
+
+  /** The processes of every apiserver of the run and of its etcd: the hub's and the remotes'. */
+  private final List<Long> kube = new ArrayList<>();
+
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
   private final Random random = new Random(42);
@@ -158,6 +162,7 @@ public final class ScaleBench {
               List.of(NS));
       note("hub JVM %s; discoverer JVM %s", options.hubJvm(), options.discovererJvm());
       long gantryStart = System.nanoTime();
+      testbed.clusters().forEach(c -> c.processes().forEach(p -> kube.add(p.pid())));
       try (GantryProcesses gantry = GantryProcesses.start(testbed, "hub", clusters, options)) {
         KubernetesClient hub = testbed.cluster("hub").client();
         int objects = remotes * services * 2;
@@ -224,21 +229,21 @@ public final class ScaleBench {
           }
           // What the processes spend with no change at all (heartbeats, watches, timers): an
           // idle series lasts longer when its changes are slower, and would count more of it.
-          Usage restStart = Usage.read(gantry, envoy);
+          Usage restStart = Usage.read(gantry, envoy, kube);
           profile(gantry.hub(), "JFR.start", "name=rest", "settings=profile");
           LockSupport.parkNanos(rest.toNanos());
           profile(
               gantry.hub(), "JFR.stop", "name=rest", "filename=" + profileFile(label + "-rest"));
-          Usage restEnd = Usage.read(gantry, envoy);
+          Usage restEnd = Usage.read(gantry, envoy, kube);
           rows.add(
               row(
                   label + ": at rest, no change for " + rest.toSeconds() + " s",
                   restEnd.rate(restStart)));
-          Usage before = Usage.read(gantry, envoy);
+          Usage before = Usage.read(gantry, envoy, kube);
           profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
           long[] idle = series(testbed, envoy, changes);
           profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
-          Usage after = Usage.read(gantry, envoy);
+          Usage after = Usage.read(gantry, envoy, kube);
           rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
           rows.add(
               row(
@@ -249,7 +254,7 @@ public final class ScaleBench {
           long[] loaded;
           double achieved;
           long others;
-          Usage beforeLoad = Usage.read(gantry, envoy);
+          Usage beforeLoad = Usage.read(gantry, envoy, kube);
           profile(gantry.hub(), "JFR.start", "name=load", "settings=profile");
           gantry
               .discoverers()
@@ -260,7 +265,7 @@ public final class ScaleBench {
             achieved = load.achieved();
             others = load.written();
           }
-          Usage afterLoad = Usage.read(gantry, envoy);
+          Usage afterLoad = Usage.read(gantry, envoy, kube);
           profile(
               gantry.hub(), "JFR.stop", "name=load", "filename=" + profileFile(label + "-load"));
           gantry
@@ -740,10 +745,13 @@ public final class ScaleBench {
       double edsBytes,
       double allBytes,
       double edsResources,
-      long envoyRx) {
+      long envoyRx,
+      long envoyCpuNanos,
+      long benchCpuNanos,
+      long kubeCpuNanos) {
     private static final Map<String, String> EDS = Map.of("type", "ClusterLoadAssignment");
 
-    static Usage read(GantryProcesses gantry, Envoy envoy) throws Exception {
+    static Usage read(GantryProcesses gantry, Envoy envoy, List<Long> kube) throws Exception {
       long discoverers =
           gantry.discoverers().values().stream().mapToLong(JvmProcess::cpuNanos).sum();
       PrometheusText metrics = gantry.hub().metrics();
@@ -757,7 +765,14 @@ public final class ScaleBench {
           metrics.sum("gantry_xds_pushed_bytes_total", EDS),
           metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
           metrics.sum("gantry_xds_pushed_resources_total", EDS),
-          digits.matches("\\d+") ? Long.parseLong(digits) : -1);
+          digits.matches("\\d+") ? Long.parseLong(digits) : -1,
+          cpuNanos(ProcessHandle.of(envoy.pid())),
+          cpuNanos(java.util.Optional.of(ProcessHandle.current())),
+          kube.stream().mapToLong(pid -> cpuNanos(ProcessHandle.of(pid))).sum());
+    }
+
+    private static long cpuNanos(java.util.Optional<ProcessHandle> process) {
+      return process.flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
     }
 
     /** CPU per second of the hub and the discoverers since {@code before}. */
@@ -783,11 +798,16 @@ public final class ScaleBench {
 
     String minus(Usage before, int n) {
       double eds = edsBytes - before.edsBytes;
-      return ("CPU %.2f ms hub, %.2f ms discoverers (all threads but the JIT's); Envoy read %.0f B from"
-              + " xDS; hub sent %.0f B of EDS (%.1f assignments), %.0f B of other types")
+      return ("CPU %.2f ms hub, %.2f ms discoverers (all threads but the JIT's); beside them %.2f ms"
+              + " the apiservers and etcds, %.2f ms Envoy, %.2f ms this benchmark (its writes and"
+              + " its polls of Envoy); Envoy read %.0f B from xDS; hub sent %.0f B of EDS (%.1f"
+              + " assignments), %.0f B of other types")
           .formatted(
               (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
               (discovererCpuNanos - before.discovererCpuNanos) / 1e6 / n,
+              (kubeCpuNanos - before.kubeCpuNanos) / 1e6 / n,
+              (envoyCpuNanos - before.envoyCpuNanos) / 1e6 / n,
+              (benchCpuNanos - before.benchCpuNanos) / 1e6 / n,
               (double) (envoyRx - before.envoyRx) / n,
               eds / n,
               (edsResources - before.edsResources) / n,

@@ -39,6 +39,9 @@ class ScaleBenchIT {
       assertThat(byMeasure.get(mode + ": hub per change, idle"))
           .contains("(1.0 assignments)")
           .contains(", 0 B of other types;")
+          // The rest of the machine's CPU per change, read from the other processes.
+          .containsPattern("beside them [1-9][0-9]*\\.[0-9]{2} ms the apiservers and etcds")
+          .containsPattern(", [0-9.]+ ms Envoy, [1-9][0-9]*\\.[0-9]{2} ms this benchmark")
           .contains("beyond the hub's CPU at rest");
       assertThat(byMeasure.get(mode + ": at rest, no change for 1 s")).startsWith("CPU ");
       assertThat(
