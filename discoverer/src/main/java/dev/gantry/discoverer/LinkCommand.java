@@ -3,10 +3,10 @@ package dev.gantry.discoverer;
 import dev.gantry.api.MirrorNames;
 import dev.gantry.discoverer.link.Linker;
 import dev.gantry.runtime.cli.FlagValues;
+import dev.gantry.runtime.kube.KubeClients;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -160,14 +160,14 @@ public final class LinkCommand implements Callable<Integer> {
               + "): name the hub with --hub-context or --hub-kubeconfig");
     }
     Linker.Result result;
-    try (KubernetesClient remote = new KubernetesClientBuilder().withConfig(remoteConfig).build()) {
+    try (KubernetesClient remote = KubeClients.of(remoteConfig)) {
       result = Linker.link(remote, options, url, caData);
     } catch (KubernetesClientException e) {
       return failed("the remote cluster at " + remoteConfig.getMasterUrl(), e);
     }
     Secret secret = result.hubSecret();
     if (apply) {
-      try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(hubConfig).build()) {
+      try (KubernetesClient hub = KubeClients.of(hubConfig)) {
         Linker.apply(hub, secret);
       } catch (KubernetesClientException e) {
         return failed("the hub at " + hubConfig.getMasterUrl(), e);

@@ -4,9 +4,9 @@ import dev.gantry.api.MirrorNames;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.discoverer.link.Linker;
 import dev.gantry.runtime.cli.FlagValues;
+import dev.gantry.runtime.kube.KubeClients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ public final class UnlinkCommand implements Callable<Integer> {
               + ": name the hub with --hub-context or --hub-kubeconfig (or pass --keep-remote)");
     }
     List<String> done = new ArrayList<>();
-    try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(hubConfig).build()) {
+    try (KubernetesClient hub = KubeClients.of(hubConfig)) {
       List<String> removed =
           Linker.unlinkHub(hub, target.clusterName, target.hub.namespace(), secret);
       done.addAll(removed);
@@ -98,8 +98,7 @@ public final class UnlinkCommand implements Callable<Integer> {
       return failed("the hub at " + hubConfig.getMasterUrl(), e);
     }
     if (remoteConfig != null) {
-      try (KubernetesClient remote =
-          new KubernetesClientBuilder().withConfig(remoteConfig).build()) {
+      try (KubernetesClient remote = KubeClients.of(remoteConfig)) {
         done.addAll(Linker.unlinkRemote(remote, target.namespace));
       } catch (KubernetesClientException e) {
         return failed("the remote cluster at " + remoteConfig.getMasterUrl(), e);

@@ -4,10 +4,10 @@ import dev.gantry.api.Labels;
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.discoverer.HubFlags;
 import dev.gantry.runtime.cli.FlagValues;
+import dev.gantry.runtime.kube.KubeClients;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -93,7 +93,7 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Report report = new Report(out);
     report.heading("hub " + ClusterCheck.server(config) + ", namespace " + hub.namespace());
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient client = KubeClients.of(config)) {
       if (client
               .apiextensions()
               .v1()

@@ -2,13 +2,13 @@ package dev.gantry.cli.check;
 
 import dev.gantry.api.crd.RemoteCluster;
 import dev.gantry.api.crd.RemoteClusterStatus;
+import dev.gantry.runtime.kube.KubeClients;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +134,7 @@ final class ClusterCheck {
   }
 
   private void remote(Config config) {
-    try (KubernetesClient remote = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient remote = KubeClients.of(config)) {
       String version;
       try {
         version = remote.getKubernetesVersion().getGitVersion();

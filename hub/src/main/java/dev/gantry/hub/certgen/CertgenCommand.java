@@ -1,11 +1,11 @@
 package dev.gantry.hub.certgen;
 
 import dev.gantry.runtime.cli.Commands;
+import dev.gantry.runtime.kube.KubeClients;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +109,7 @@ public final class CertgenCommand implements Callable<Integer> {
       out.println(writeFiles(bundle));
     }
     if (secrets) {
-      try (KubernetesClient hub = new KubernetesClientBuilder().withConfig(hubConfig()).build()) {
+      try (KubernetesClient hub = KubeClients.of(hubConfig())) {
         out.println(writeSecrets(hub, bundle));
       }
     }

@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The Kubernetes clients of Gantry's processes: over TLS they speak HTTP/2, as client-go does, so
- * one connection to an apiserver carries the requests (lists, reads, writes) in flight, up to the
- * server's limit of streams per connection. fabric8's informers watch over WebSockets, which keep a
- * connection each as before. A connection the server has sent nothing on for {@link #READ_IDLE} is
- * closed, and the next request opens another.
+ * The Kubernetes clients of Gantry's processes and of its one-shot commands (link, unlink, check,
+ * certgen): over TLS they speak HTTP/2, as client-go does, so one connection to an apiserver
+ * carries the requests (lists, reads, writes) in flight, up to the server's limit of streams per
+ * connection. fabric8's informers watch over WebSockets, which keep a connection each as before. A
+ * connection the server has sent nothing on for {@link #READ_IDLE} is closed, and the next request
+ * opens another.
  *
  * <p>Over HTTP/1.1 each request in flight needs a connection of its own. The pool grew to the
  * writes in flight and shrank again once they were idle (the client closes an idle connection after
