@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Utils;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -54,8 +55,14 @@ public final class KubeClients {
   static final Duration READ_IDLE = Duration.ofSeconds(45);
 
   /**
-   * A client for {@code config}, over HTTP/2 when the server is reached over TLS and the config
-   * does not disable it ({@code KUBERNETES_HTTP2_DISABLE}).
+   * What keeps a client on HTTP/1.1: the system property, or the environment variable {@code
+   * KUBERNETES_HTTP2_DISABLE}, fabric8's own switch.
+   */
+  static final String HTTP2_DISABLE = "kubernetes.http2.disable";
+
+  /**
+   * A client for {@code config}, over HTTP/2 when the server is reached over TLS and neither the
+   * config nor {@link #HTTP2_DISABLE} disables it.
    */
   public static KubernetesClient of(Config config) {
     return of(config, READ_IDLE);
@@ -67,9 +74,18 @@ public final class KubeClients {
             && config.getMasterUrl().toLowerCase(Locale.ROOT).startsWith("https:");
     return new KubernetesClientBuilder()
         .withConfig(config)
-        .withHttpClientFactory(new Factory(tls && !config.isHttp2Disable(), readIdle))
+        .withHttpClientFactory(new Factory(tls && !http2Disabled(config), readIdle))
         .withKubernetesSerialization(new LeanSerialization())
         .build();
+  }
+
+  /**
+   * Whether HTTP/2 is off for {@code config}. fabric8 applies its switch to a config it
+   * autoconfigures only: one read with {@code Config.fromKubeconfig}, as the hub's and the
+   * discoverers' kubeconfig files are, never sees it, so it is read here as well.
+   */
+  static boolean http2Disabled(Config config) {
+    return config.isHttp2Disable() || Utils.getSystemPropertyOrEnvVar(HTTP2_DISABLE, false);
   }
 
   /**

@@ -78,6 +78,27 @@ class KubeClientsIT {
     }
   }
 
+  /**
+   * fabric8's switch back to HTTP/1.1 holds for a config read from a kubeconfig file, which fabric8
+   * itself does not apply it to: the watches then need a connection each again.
+   */
+  @Test
+  void theHttp2SwitchKeepsAClientFromAKubeconfigOnHttp11(Testbed testbed) throws Exception {
+    Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+    assertThat(config.isHttp2Disable()).isFalse();
+    int port = URI.create(config.getMasterUrl()).getPort();
+    Set<String> before = connectionsTo(port);
+    System.setProperty(KubeClients.HTTP2_DISABLE, "true");
+    try (KubernetesClient client = KubeClients.of(config)) {
+      List<HttpResponse<InputStream>> watches = watching(client);
+
+      assertThat(newSince(before, port)).hasSizeGreaterThanOrEqualTo(6);
+      close(watches);
+    } finally {
+      System.clearProperty(KubeClients.HTTP2_DISABLE);
+    }
+  }
+
   @Test
   void objectsAreReadWithoutManagedFieldsAndWrittenBackWithTheServersKept(Testbed testbed)
       throws Exception {
