@@ -170,15 +170,23 @@ final class HubRestart implements AutoCloseable {
 
   /** CPU time the processes have used, every thread of theirs (the JIT's too), in ms. */
   private static long cpuMillis(List<Long> pids) {
-    long ms = 0;
+    return cpuNanos(pids) / 1_000_000;
+  }
+
+  /**
+   * CPU time the processes have used, every thread of theirs (the JIT's too), in ns; a process that
+   * is gone fails the measure rather than count as nothing.
+   */
+  static long cpuNanos(List<Long> pids) {
+    long ns = 0;
     for (long pid : pids) {
-      ms +=
+      ns +=
           ProcessHandle.of(pid)
               .flatMap(h -> h.info().totalCpuDuration())
-              .map(Duration::toMillis)
-              .orElse(0L);
+              .map(Duration::toNanos)
+              .orElseThrow(() -> new IllegalStateException("process " + pid + " is gone"));
     }
-    return ms;
+    return ns;
   }
 
   private static long size(Path file) throws IOException {

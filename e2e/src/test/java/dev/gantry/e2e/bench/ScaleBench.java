@@ -766,13 +766,9 @@ public final class ScaleBench {
           metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
           metrics.sum("gantry_xds_pushed_resources_total", EDS),
           digits.matches("\\d+") ? Long.parseLong(digits) : -1,
-          cpuNanos(ProcessHandle.of(envoy.pid())),
-          cpuNanos(java.util.Optional.of(ProcessHandle.current())),
-          kube.stream().mapToLong(pid -> cpuNanos(ProcessHandle.of(pid))).sum());
-    }
-
-    private static long cpuNanos(java.util.Optional<ProcessHandle> process) {
-      return process.flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+          HubRestart.cpuNanos(List.of(envoy.pid())),
+          HubRestart.cpuNanos(List.of(ProcessHandle.current().pid())),
+          HubRestart.cpuNanos(kube));
     }
 
     /** CPU per second of the hub and the discoverers since {@code before}. */
@@ -800,8 +796,8 @@ public final class ScaleBench {
       double eds = edsBytes - before.edsBytes;
       return ("CPU %.2f ms hub, %.2f ms discoverers (all threads but the JIT's); beside them %.2f ms"
               + " the apiservers and etcds, %.2f ms Envoy, %.2f ms this benchmark (its writes and"
-              + " its polls of Envoy); Envoy read %.0f B from xDS; hub sent %.0f B of EDS (%.1f"
-              + " assignments), %.0f B of other types")
+              + " its polls of Envoy; all its threads); Envoy read %.0f B from xDS; hub sent %.0f B"
+              + " of EDS (%.1f assignments), %.0f B of other types")
           .formatted(
               (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
               (discovererCpuNanos - before.discovererCpuNanos) / 1e6 / n,

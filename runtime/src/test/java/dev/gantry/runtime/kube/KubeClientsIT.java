@@ -84,18 +84,25 @@ class KubeClientsIT {
    */
   @Test
   void theHttp2SwitchKeepsAClientFromAKubeconfigOnHttp11(Testbed testbed) throws Exception {
-    Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
-    assertThat(config.isHttp2Disable()).isFalse();
-    int port = URI.create(config.getMasterUrl()).getPort();
-    Set<String> before = connectionsTo(port);
-    System.setProperty(KubeClients.HTTP2_DISABLE, "true");
-    try (KubernetesClient client = KubeClients.of(config)) {
-      List<HttpResponse<InputStream>> watches = watching(client);
+    String was = System.setProperty(KubeClients.HTTP2_DISABLE, "true");
+    try {
+      Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+      // What the client works around: fabric8 left the switch out of this config.
+      assertThat(config.isHttp2Disable()).isFalse();
+      int port = URI.create(config.getMasterUrl()).getPort();
+      Set<String> before = connectionsTo(port);
+      try (KubernetesClient client = KubeClients.of(config)) {
+        List<HttpResponse<InputStream>> watches = watching(client);
 
-      assertThat(newSince(before, port)).hasSizeGreaterThanOrEqualTo(6);
-      close(watches);
+        assertThat(newSince(before, port)).hasSizeGreaterThanOrEqualTo(6);
+        close(watches);
+      }
     } finally {
-      System.clearProperty(KubeClients.HTTP2_DISABLE);
+      if (was == null) {
+        System.clearProperty(KubeClients.HTTP2_DISABLE);
+      } else {
+        System.setProperty(KubeClients.HTTP2_DISABLE, was);
+      }
     }
   }
 
