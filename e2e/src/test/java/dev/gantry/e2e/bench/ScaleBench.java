@@ -62,6 +62,13 @@ public final class ScaleBench {
   // Changes before a series is measured: enough for the JIT to compile the path of a change (the
   // hub was just restarted; at 50 the first series still ran partly interpreted).
   private static final int WARM_UP = 200;
+  // New proxies measured per series, after NEW_PROXY_WARM_UP unmeasured ones.
+  private static final int NEW_PROXIES = 20;
+  private static final int NEW_PROXY_WARM_UP = 3;
+  // Quiet: the hub and the discoverers together under this CPU (all their threads, the JIT's
+  // too) over QUIET_WINDOW.
+  private static final double QUIET_MS_PER_S = 100;
+  private static final Duration QUIET_WINDOW = Duration.ofSeconds(2);
 
   private final int remotes;
   private final int services;
@@ -71,6 +78,12 @@ public final class ScaleBench {
   private final int hubMemory;
   private final int discovererMemory;
   private final boolean sotw;
+  // Delta's series before SotW's: which mode runs first runs nearer the hub's restart.
+  private final boolean deltaFirst;
+  // At most this long a wait for the hub and the discoverers to be quiet before each mode.
+  private final Duration quietAtMost;
+  // Unmeasured changes at the load's rate for this long before the first mode (see run()).
+  private final Duration burnIn;
   private final Duration rest;
   private final int restarts;
   private final List<String> clusters = new ArrayList<>();
@@ -94,6 +107,9 @@ public final class ScaleBench {
     hubMemory = flags.get("hub-memory");
     discovererMemory = flags.get("discoverer-memory");
     sotw = flags.get("sotw") != 0;
+    deltaFirst = flags.get("delta-first") != 0;
+    quietAtMost = Duration.ofSeconds(flags.get("quiet"));
+    burnIn = Duration.ofSeconds(flags.get("burn-in"));
     rest = Duration.ofSeconds(flags.get("rest"));
     restarts = flags.get("restarts");
     for (int r = 0; r < remotes; r++) {
@@ -108,27 +124,20 @@ public final class ScaleBench {
   /** The flags given over the defaults. */
   static Map<String, Integer> flags(String... args) {
     return BenchFlags.parse(
-        Map.of(
-            "remotes",
-            3,
-            "services",
-            1000,
-            "endpoints",
-            10,
-            "changes",
-            100,
-            "rate",
-            50,
-            "hub-memory",
-            0,
-            "discoverer-memory",
-            0,
-            "sotw",
-            1,
-            "rest",
-            10,
-            "restarts",
-            1),
+        Map.ofEntries(
+            Map.entry("remotes", 3),
+            Map.entry("services", 1000),
+            Map.entry("endpoints", 10),
+            Map.entry("changes", 100),
+            Map.entry("rate", 50),
+            Map.entry("hub-memory", 0),
+            Map.entry("discoverer-memory", 0),
+            Map.entry("sotw", 1),
+            Map.entry("delta-first", 0),
+            Map.entry("quiet", 120),
+            Map.entry("burn-in", 30),
+            Map.entry("rest", 10),
+            Map.entry("restarts", 1)),
         args);
   }
 
@@ -215,7 +224,27 @@ public final class ScaleBench {
                               valid.stream().map(v -> "%.1f".formatted(v)).toList())));
         }
 
-        for (String mode : sotw ? List.of("GRPC", "DELTA_GRPC") : List.of("DELTA_GRPC")) {
+        // Whichever ADS mode was measured first after the hub's restart was 8 to 12 ms slower at
+        // p50 (SotW first: SotW 33, Delta 21 ms; Delta first: Delta 35, SotW 27 ms), with the hub
+        // and the discoverers quiet before it: the first changes under load after a start are
+        // not what the system does later. Unmeasured changes at the load's rate come first.
+        if (!burnIn.isZero()) {
+          long burnStart = System.nanoTime();
+          long written;
+          try (Load load = new Load(testbed, rate)) {
+            LockSupport.parkNanos(burnIn.toNanos());
+            written = load.written();
+          }
+          settled(gantry.hub());
+          note(
+              "burn-in: %d unmeasured changes in %.0f s; %s",
+              written, seconds(burnStart), quiet(gantry, quietAtMost));
+        }
+        List<String> modes =
+            !sotw
+                ? List.of("DELTA_GRPC")
+                : deltaFirst ? List.of("DELTA_GRPC", "GRPC") : List.of("GRPC", "DELTA_GRPC");
+        for (String mode : modes) {
           String label = mode.equals("GRPC") ? "SotW" : "Delta";
           Envoy envoy = gantry.startEnvoy("envoy-scale-" + label.toLowerCase(Locale.ROOT), mode);
           long envoyStart = System.nanoTime();
@@ -227,6 +256,7 @@ public final class ScaleBench {
           for (int i = 0; i < WARM_UP; i++) {
             change(testbed, envoy); // warm-up: JIT (the hub was just restarted), connections
           }
+          note("%s: %s", label, quiet(gantry, quietAtMost));
           // What the processes spend with no change at all (heartbeats, watches, timers): an
           // idle series lasts longer when its changes are slower, and would count more of it.
           Usage restStart = Usage.read(gantry, envoy, kube);
@@ -241,10 +271,13 @@ public final class ScaleBench {
                   restEnd.rate(restStart)));
           Usage before = Usage.read(gantry, envoy, kube);
           profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
+          Pauses gcIdle = Pauses.read(gantry.hub());
           long[] idle = series(testbed, envoy, changes);
+          String idleGc = Pauses.read(gantry.hub()).since(gcIdle);
           profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
           Usage after = Usage.read(gantry, envoy, kube);
-          rows.add(row(label + ": endpoint change → in Envoy, idle", percentiles(idle)));
+          rows.add(
+              row(label + ": endpoint change → in Envoy, idle", percentiles(idle) + "; " + idleGc));
           rows.add(
               row(
                   label + ": hub per change, idle",
@@ -254,7 +287,9 @@ public final class ScaleBench {
           long[] loaded;
           double achieved;
           long others;
+          String loadGc;
           Usage beforeLoad = Usage.read(gantry, envoy, kube);
+          Pauses gcLoad = Pauses.read(gantry.hub());
           profile(gantry.hub(), "JFR.start", "name=load", "settings=profile");
           gantry
               .discoverers()
@@ -262,6 +297,7 @@ public final class ScaleBench {
               .forEach(d -> profile(d, "JFR.start", "name=load", "settings=profile"));
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, envoy, changes);
+            loadGc = Pauses.read(gantry.hub()).since(gcLoad);
             achieved = load.achieved();
             others = load.written();
           }
@@ -280,7 +316,7 @@ public final class ScaleBench {
           rows.add(
               row(
                   label + ": endpoint change → in Envoy, " + rate + " other changes/s",
-                  percentiles(loaded) + ", load achieved %.0f/s".formatted(achieved)));
+                  percentiles(loaded) + ", load achieved %.0f/s; %s".formatted(achieved, loadGc)));
           rows.add(
               row(
                   label + ": hub per change, " + rate + " other changes/s",
@@ -288,9 +324,21 @@ public final class ScaleBench {
           // The load's last changes are still on their way (its p99 is hundreds of ms): a new
           // proxy made now would queue behind them and time their tail, not itself.
           settled(gantry.hub());
+          // The first new proxy after the hub's restart runs code not compiled yet: printed
+          // apart, and followed by a few more before the series.
+          long firstNew = newProxy(gantry);
+          for (int i = 1; i < NEW_PROXY_WARM_UP; i++) {
+            newProxy(gantry);
+          }
           profile(gantry.hub(), "JFR.start", "name=new", "settings=profile");
           double[] buildsBefore = fullBuilds(gantry.hub());
-          String newProxies = newProxies(gantry, 20);
+          Pauses gcNew = Pauses.read(gantry.hub());
+          String newProxies =
+              newProxies(gantry, NEW_PROXIES)
+                  + "; after %d unmeasured, the first of which took %.0f ms"
+                      .formatted(NEW_PROXY_WARM_UP, firstNew / 1e6)
+                  + "; "
+                  + Pauses.read(gantry.hub()).since(gcNew);
           double[] buildsAfter = fullBuilds(gantry.hub());
           profile(gantry.hub(), "JFR.stop", "name=new", "filename=" + profileFile(label + "-new"));
           rows.add(row(label + ": new Service + HTTPProxy → Envoy answers", newProxies));
@@ -299,7 +347,7 @@ public final class ScaleBench {
                   label + ": hub's full builds per new proxy",
                   "%.1f, mean %.0f ms each"
                       .formatted(
-                          (buildsAfter[0] - buildsBefore[0]) / 20,
+                          (buildsAfter[0] - buildsBefore[0]) / NEW_PROXIES,
                           (buildsAfter[1] - buildsBefore[1])
                               * 1000
                               / Math.max(1, buildsAfter[0] - buildsBefore[0]))));
@@ -312,7 +360,7 @@ public final class ScaleBench {
           gantry.stopEnvoy(envoy);
         }
         nativeMemory(gantry.hub());
-        rows.add(row("hub collections since its restart", collections(gantry.hub())));
+        rows.add(row("hub collections since its restart", Pauses.read(gantry.hub()).total()));
         rows.add(row("hub RSS now / peak / live heap", memory(gantry.hub())));
         for (JvmProcess d : gantry.discoverers().values()) {
           rows.add(row(d.name() + " RSS now / peak / live heap", memory(d)));
@@ -681,31 +729,37 @@ public final class ScaleBench {
   }
 
   /** New hub Services (no endpoints) with an HTTPProxy each, until Envoy stops answering 404. */
+  /** {@code n} new proxies, each with its Service, timed until Envoy answers its host. */
   private String newProxies(GantryProcesses gantry, int n) throws Exception {
-    KubernetesClient hub = gantry.hubClient();
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {
-      String name = "new-" + System.nanoTime();
-      long start = System.nanoTime();
-      service(hub, name);
-      proxy(hub, name, name);
-      long deadline = start + Duration.ofSeconds(60).toNanos();
-      while (status(gantry.httpPort(), FQDN.formatted(name)) == 404) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Envoy did not serve " + name + " within 60 s");
-        }
-        LockSupport.parkNanos(1_000_000);
-      }
-      nanos[i] = System.nanoTime() - start;
+      nanos[i] = newProxy(gantry);
     }
-    // The slowest one's place in the series tells a first-time cost (the hub's code for a new
-    // proxy not compiled yet) from a pause that strikes anywhere.
+    // The slowest one's place in the series tells a first-time cost from a pause that strikes
+    // anywhere.
     int slowest = 0;
     for (int i = 1; i < n; i++) {
       slowest = nanos[i] > nanos[slowest] ? i : slowest;
     }
     Arrays.sort(nanos);
     return percentiles(nanos) + ", the slowest was number %d".formatted(slowest + 1);
+  }
+
+  /** One new hub Service and HTTPProxy: nanoseconds until Envoy answers its host. */
+  private long newProxy(GantryProcesses gantry) throws Exception {
+    KubernetesClient hub = gantry.hubClient();
+    String name = "new-" + System.nanoTime();
+    long start = System.nanoTime();
+    service(hub, name);
+    proxy(hub, name, name);
+    long deadline = start + Duration.ofSeconds(60).toNanos();
+    while (status(gantry.httpPort(), FQDN.formatted(name)) == 404) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Envoy did not serve " + name + " within 60 s");
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    return System.nanoTime() - start;
   }
 
   /** How long Envoy took to apply CDS, LDS and RDS updates, from its own histograms. */
@@ -822,6 +876,34 @@ public final class ScaleBench {
   }
 
   /**
+   * Waits until the hub and the discoverers are quiet (see {@link #QUIET_MS_PER_S}), at most {@code
+   * atMost}; says how long that took. For tens of seconds after the hub's restart, and after the
+   * first changes of a kind, their JIT compilers keep a core busy: a series measured meanwhile
+   * shares the two cores with them (the ADS mode measured first was 25 to 100 % slower than the
+   * same mode measured second, whichever it was).
+   */
+  private static String quiet(GantryProcesses gantry, Duration atMost) {
+    List<Long> pids = new ArrayList<>();
+    pids.add(gantry.hub().pid());
+    gantry.discoverers().values().forEach(d -> pids.add(d.pid()));
+    long start = System.nanoTime();
+    long deadline = start + atMost.toNanos();
+    double rate;
+    do {
+      long cpu = HubRestart.cpuNanos(pids);
+      long at = System.nanoTime();
+      LockSupport.parkNanos(QUIET_WINDOW.toNanos());
+      rate = (HubRestart.cpuNanos(pids) - cpu) / 1e6 / ((System.nanoTime() - at) / 1e9);
+    } while (rate >= QUIET_MS_PER_S && System.nanoTime() < deadline);
+    return "hub and discoverers %s after %.0f s (CPU %.0f ms/s over the last %d s, JIT included)"
+        .formatted(
+            rate < QUIET_MS_PER_S ? "quiet" : "still busy",
+            (System.nanoTime() - start) / 1e9,
+            rate,
+            QUIET_WINDOW.toSeconds());
+  }
+
+  /**
    * Waits until the hub has acknowledged no change from the remotes for a second (at most 30 s):
    * every change made before is in Envoy or given up.
    */
@@ -892,16 +974,36 @@ public final class ScaleBench {
   }
 
   /** The young and full collections of {@code process} so far: how many, and their pauses. */
-  private static String collections(JvmProcess process) {
-    PrometheusText metrics = process.metrics();
-    Map<String, String> young = Map.of("action", "end of minor GC");
-    Map<String, String> full = Map.of("action", "end of major GC");
-    return "young %.0f (%.2f s), full %.0f (%.2f s)"
-        .formatted(
-            metrics.sum("jvm_gc_pause_seconds_count", young),
-            metrics.sum("jvm_gc_pause_seconds_sum", young),
-            metrics.sum("jvm_gc_pause_seconds_count", full),
-            metrics.sum("jvm_gc_pause_seconds_sum", full));
+  /**
+   * A process's collections so far, from its own meters: young and full, each as a count and the
+   * seconds they paused it.
+   */
+  private record Pauses(double young, double youngSeconds, double full, double fullSeconds) {
+    static Pauses read(JvmProcess process) {
+      PrometheusText metrics = process.metrics();
+      Map<String, String> young = Map.of("action", "end of minor GC");
+      Map<String, String> full = Map.of("action", "end of major GC");
+      return new Pauses(
+          metrics.sum("jvm_gc_pause_seconds_count", young),
+          metrics.sum("jvm_gc_pause_seconds_sum", young),
+          metrics.sum("jvm_gc_pause_seconds_count", full),
+          metrics.sum("jvm_gc_pause_seconds_sum", full));
+    }
+
+    String total() {
+      return "young %.0f (%.2f s), full %.0f (%.2f s)"
+          .formatted(young, youngSeconds, full, fullSeconds);
+    }
+
+    /** The hub's collections since {@code before}: a series' tail may be one of them. */
+    String since(Pauses before) {
+      return "hub collections meanwhile: young %.0f (%.0f ms), full %.0f (%.0f ms)"
+          .formatted(
+              young - before.young,
+              (youngSeconds - before.youngSeconds) * 1000,
+              full - before.full,
+              (fullSeconds - before.fullSeconds) * 1000);
+    }
   }
 
   /** RSS now and at its peak, and the heap left after a full GC. */

@@ -29,11 +29,22 @@ class ScaleBenchIT {
                     "--rate",
                     "2",
                     "--rest",
-                    "1"))
+                    "1",
+                    "--delta-first",
+                    "1",
+                    "--quiet",
+                    "20",
+                    "--burn-in",
+                    "3"))
             .run();
 
     Map<String, String> byMeasure = new LinkedHashMap<>();
     rows.forEach(r -> byMeasure.put(r[0], r[1]));
+    List<String> measures = List.copyOf(byMeasure.keySet());
+    assertThat(measures.indexOf("Delta: endpoint change → in Envoy, idle"))
+        .as("--delta-first 1 measures Delta first")
+        .isNotNegative()
+        .isLessThan(measures.indexOf("SotW: endpoint change → in Envoy, idle"));
     for (String mode : List.of("SotW", "Delta")) {
       assertThat(byMeasure.get(mode + ": endpoint change → in Envoy, idle")).contains("(n=5)");
       assertThat(byMeasure.get(mode + ": hub per change, idle"))
@@ -44,6 +55,9 @@ class ScaleBenchIT {
           .containsPattern(", [0-9.]+ ms Envoy, [1-9][0-9]*\\.[0-9]{2} ms this benchmark")
           .contains("beyond the hub's CPU at rest");
       assertThat(byMeasure.get(mode + ": at rest, no change for 1 s")).startsWith("CPU ");
+      assertThat(byMeasure.get(mode + ": new Service + HTTPProxy → Envoy answers"))
+          .contains("(n=20)")
+          .containsPattern("after 3 unmeasured, the first of which took [0-9]+ ms");
       assertThat(
               byMeasure.get(mode + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)"))
           .doesNotContain("n/a");
