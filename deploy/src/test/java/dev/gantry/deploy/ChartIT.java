@@ -573,7 +573,7 @@ class ChartIT {
     assertThat(defaults)
         .contains(
             "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=32 -XX:NewRatio=3"
-                + " -XX:+UseSerialGC"
+                + " -XX:+UseG1GC"
                 + " -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=1000"
                 + " -Dio.netty.allocator.numDirectArenas=1"
                 + " -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1\"}");

@@ -404,7 +404,7 @@ public final class ScaleBench {
    * The chart's options, compiler threads that never end (so that CPU time without theirs is exact,
    * see {@link JvmProcess#cpuNanos}) and the options of {@code BENCH_JVM_EXTRA} (every process) and
    * of {@code ownVariable} (this kind of process), for a diagnosis (e.g. NMT) or a trial of other
-   * settings (e.g. another collector: {@code -XX:-UseSerialGC -XX:+UseG1GC}).
+   * settings (e.g. the hub on another collector: {@code -XX:-UseG1GC -XX:+UseSerialGC}).
    */
   private static List<String> withExtra(List<String> options, String ownVariable) {
     List<String> all = new ArrayList<>(options);
