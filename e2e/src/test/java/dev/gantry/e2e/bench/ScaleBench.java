@@ -45,16 +45,19 @@ import java.util.concurrent.locks.LockSupport;
  * discoverer process per remote and the hub process ({@link GantryProcesses}, each JVM with the
  * options and memory limit the chart gives it), the hub apiserver holding S HTTPProxies, each
  * routing to the federated service of its number (R clusters), and a real Envoy over
- * state-of-the-world ADS, then one over Delta.
+ * state-of-the-world ADS, then one over Delta ({@code --delta-first 1}: the other way round), after
+ * {@code --burn-in} seconds of unmeasured changes and, before each, a wait until the hub and the
+ * discoverers are quiet ({@code --quiet}: at most that many seconds).
  *
  * <p>Rows: the initial mirror; hub start to every proxy {@code valid}; a remote EndpointSlice
  * change until Envoy's admin lists the new address, idle and while other changes run at a steady
  * rate; a new hub Service and HTTPProxy until Envoy answers its host; hub CPU and bytes sent per
  * change; RSS (now and peak) and live heap of every process. Run with {@code scripts/bench-scale
  * [--remotes 3] [--services 1000] [--endpoints 10] [--changes 100] [--rate 50] [--hub-memory MiB]
- * [--discoverer-memory MiB] [--sotw 0] [--rest 10] [--restarts 1]}; the memory flags replace the
- * chart's limits (0: the chart's); {@code --sotw 0} runs Delta only; {@code --restarts N} restarts
- * the hub N times (statuses cleared each time) and prints each start and the median.
+ * [--discoverer-memory MiB] [--sotw 0] [--delta-first 1] [--quiet 120] [--burn-in 30] [--rest 10]
+ * [--restarts 1]}; the memory flags replace the chart's limits (0: the chart's); {@code --sotw 0}
+ * runs Delta only; {@code --restarts N} restarts the hub N times (statuses cleared each time) and
+ * prints each start and the median.
  */
 public final class ScaleBench {
   private static final String NS = LocalGantry.NAMESPACE;
@@ -224,10 +227,11 @@ public final class ScaleBench {
                               valid.stream().map(v -> "%.1f".formatted(v)).toList())));
         }
 
-        // Whichever ADS mode was measured first after the hub's restart was 8 to 12 ms slower at
-        // p50 (SotW first: SotW 33, Delta 21 ms; Delta first: Delta 35, SotW 27 ms), with the hub
-        // and the discoverers quiet before it: the first changes under load after a start are
-        // not what the system does later. Unmeasured changes at the load's rate come first.
+        // The ADS mode measured first after the hub's restart was slower than the other (idle p50,
+        // SotW first: SotW 33, Delta 21 ms; Delta first: Delta 35, SotW 27 ms), the hub and the
+        // discoverers quiet before it. Unmeasured changes at the load's rate come first: they run
+        // the remotes, the discoverers, the hub's informers, aggregator and builds (no Envoy is
+        // connected yet; each mode's warm-up changes then run the path to its Envoy).
         if (!burnIn.isZero()) {
           long burnStart = System.nanoTime();
           long written;
@@ -235,7 +239,6 @@ public final class ScaleBench {
             LockSupport.parkNanos(burnIn.toNanos());
             written = load.written();
           }
-          settled(gantry.hub());
           note(
               "burn-in: %d unmeasured changes in %.0f s; %s",
               written, seconds(burnStart), quiet(gantry, quietAtMost));
@@ -324,8 +327,9 @@ public final class ScaleBench {
           // The load's last changes are still on their way (its p99 is hundreds of ms): a new
           // proxy made now would queue behind them and time their tail, not itself.
           settled(gantry.hub());
-          // The first new proxy after the hub's restart runs code not compiled yet: printed
-          // apart, and followed by a few more before the series.
+          // The first new proxy of a series is slower (290 to 470 ms in both modes, so not only
+          // the hub's code not compiled yet): printed apart, and followed by a few more before
+          // the series.
           long firstNew = newProxy(gantry);
           for (int i = 1; i < NEW_PROXY_WARM_UP; i++) {
             newProxy(gantry);
@@ -728,7 +732,6 @@ public final class ScaleBench {
     }
   }
 
-  /** New hub Services (no endpoints) with an HTTPProxy each, until Envoy stops answering 404. */
   /** {@code n} new proxies, each with its Service, timed until Envoy answers its host. */
   private String newProxies(GantryProcesses gantry, int n) throws Exception {
     long[] nanos = new long[n];
@@ -879,10 +882,12 @@ public final class ScaleBench {
    * Waits until the hub and the discoverers are quiet (see {@link #QUIET_MS_PER_S}), at most {@code
    * atMost}; says how long that took. For tens of seconds after the hub's restart, and after the
    * first changes of a kind, their JIT compilers keep a core busy: a series measured meanwhile
-   * shares the two cores with them (the ADS mode measured first was 25 to 100 % slower than the
-   * same mode measured second, whichever it was).
+   * shares the two cores with them. With {@code atMost} zero it does not wait.
    */
   private static String quiet(GantryProcesses gantry, Duration atMost) {
+    if (atMost.isZero()) {
+      return "no wait for quiet (--quiet 0)";
+    }
     List<Long> pids = new ArrayList<>();
     pids.add(gantry.hub().pid());
     gantry.discoverers().values().forEach(d -> pids.add(d.pid()));
@@ -973,10 +978,9 @@ public final class ScaleBench {
                 .toList());
   }
 
-  /** The young and full collections of {@code process} so far: how many, and their pauses. */
   /**
    * A process's collections so far, from its own meters: young and full, each as a count and the
-   * seconds they paused it.
+   * seconds they paused it. G1's remark and cleanup pauses are neither on Java 17.
    */
   private record Pauses(double young, double youngSeconds, double full, double fullSeconds) {
     static Pauses read(JvmProcess process) {
