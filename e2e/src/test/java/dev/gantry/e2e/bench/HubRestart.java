@@ -170,23 +170,7 @@ final class HubRestart implements AutoCloseable {
 
   /** CPU time the processes have used, every thread of theirs (the JIT's too), in ms. */
   private static long cpuMillis(List<Long> pids) {
-    return cpuNanos(pids) / 1_000_000;
-  }
-
-  /**
-   * CPU time the processes have used, every thread of theirs (the JIT's too), in ns; a process that
-   * is gone fails the measure rather than count as nothing.
-   */
-  static long cpuNanos(List<Long> pids) {
-    long ns = 0;
-    for (long pid : pids) {
-      ns +=
-          ProcessHandle.of(pid)
-              .flatMap(h -> h.info().totalCpuDuration())
-              .map(Duration::toNanos)
-              .orElseThrow(() -> new IllegalStateException("process " + pid + " is gone"));
-    }
-    return ns;
+    return ProcessCpu.nanos(pids) / 1_000_000;
   }
 
   private static long size(Path file) throws IOException {

@@ -239,9 +239,8 @@ public final class ScaleBench {
             LockSupport.parkNanos(burnIn.toNanos());
             written = load.written();
           }
-          note(
-              "burn-in: %d unmeasured changes in %.0f s; %s",
-              written, seconds(burnStart), quiet(gantry, quietAtMost));
+          // Each mode waits for quiet after its own warm-up: no wait here.
+          note("burn-in: %d unmeasured changes in %.0f s", written, seconds(burnStart));
         }
         List<String> modes =
             !sotw
@@ -823,9 +822,9 @@ public final class ScaleBench {
           metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
           metrics.sum("gantry_xds_pushed_resources_total", EDS),
           digits.matches("\\d+") ? Long.parseLong(digits) : -1,
-          HubRestart.cpuNanos(List.of(envoy.pid())),
-          HubRestart.cpuNanos(List.of(ProcessHandle.current().pid())),
-          HubRestart.cpuNanos(kube));
+          ProcessCpu.nanos(List.of(envoy.pid())),
+          ProcessCpu.nanos(List.of(ProcessHandle.current().pid())),
+          ProcessCpu.nanos(kube));
     }
 
     /** CPU per second of the hub and the discoverers since {@code before}. */
@@ -895,10 +894,10 @@ public final class ScaleBench {
     long deadline = start + atMost.toNanos();
     double rate;
     do {
-      long cpu = HubRestart.cpuNanos(pids);
+      long cpu = ProcessCpu.nanos(pids);
       long at = System.nanoTime();
       LockSupport.parkNanos(QUIET_WINDOW.toNanos());
-      rate = (HubRestart.cpuNanos(pids) - cpu) / 1e6 / ((System.nanoTime() - at) / 1e9);
+      rate = (ProcessCpu.nanos(pids) - cpu) / 1e6 / ((System.nanoTime() - at) / 1e9);
     } while (rate >= QUIET_MS_PER_S && System.nanoTime() < deadline);
     return "hub and discoverers %s after %.0f s (CPU %.0f ms/s over the last %d s, JIT included)"
         .formatted(
