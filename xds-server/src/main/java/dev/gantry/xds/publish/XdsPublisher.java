@@ -325,7 +325,11 @@ public final class XdsPublisher {
     builds.request();
   }
 
-  /** Builds; false when the inputs are not all there yet (nothing was built). */
+  /**
+   * Builds; false when nothing was built: the inputs are not all there yet, or only services no
+   * route uses changed (then a build that follows at once, say for the proxy that routes to a
+   * Service just made, is not held off).
+   */
   private boolean build() {
     if (!proxiesListed || !federationListed) {
       // Half the inputs would route to nothing and mark every proxy invalid: wait for both.
@@ -342,8 +346,7 @@ public final class XdsPublisher {
                   && !lookups.anyOf(changedFederated)
                   && !lookups.anyOf(changedHub)))) {
         shapeChanged = false;
-        refreshEndpoints();
-        return true;
+        return refreshEndpoints();
       }
       log.debug(
           "full build: routes changed {}, a service changed shape {} (federated {}, hub {})",
@@ -408,10 +411,11 @@ public final class XdsPublisher {
   /**
    * Only endpoints changed (no service appeared, went or changed ports): the routes compiled last
    * stay, and only the assignments of the upstreams of the changed services are rebuilt and sent.
+   * False when nothing was sent (no upstream uses the changed services, or none changed).
    */
-  private void refreshEndpoints() {
+  private boolean refreshEndpoints() {
     if (changedFederated.isEmpty() && changedHub.isEmpty()) {
-      return;
+      return false;
     }
     long start = System.nanoTime();
     List<Upstream> refreshed = new ArrayList<>();
@@ -425,6 +429,7 @@ public final class XdsPublisher {
     sink.endpoints(changed, List.of(), seenFor(changed, byName));
     buildCount++;
     metrics.build(Duration.ofNanos(System.nanoTime() - start), false);
+    return !changed.isEmpty();
   }
 
   private void refresh(

@@ -86,6 +86,43 @@ class XdsPublisherTest {
   }
 
   @Test
+  void aChangeThatSentNothingDoesNotHoldOffTheNextBuild() throws Exception {
+    // A user makes a Service, then the HTTPProxy that routes to it: the Service alone changes
+    // nothing Envoy has, and the proxy must not wait a holdoff for it.
+    Duration holdoff = Duration.ofSeconds(2);
+    XdsPublisher publisher = publisher(holdoff);
+    java.util.Map<dev.gantry.api.federation.ServiceName, dev.gantry.api.federation.FederatedService>
+        services = new java.util.HashMap<>();
+    services.put(service("demo/other"), federated("demo/other"));
+    Feeds.proxies(publisher, List.of());
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
+    Thread.sleep(holdoff.toMillis() + 100); // the first build's holdoff is over
+
+    services.put(service("demo/kuard"), federated("demo/kuard"));
+    Feeds.federation(publisher, new FederationSnapshot(services, java.util.Map.of()));
+    drain();
+    assertThat(publisher.builds()).as("the Service, at once (nothing routes to it)").isEqualTo(2);
+
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    drain();
+    assertThat(publisher.builds()).as("the proxy, at once, not a holdoff later").isEqualTo(3);
+    assertThat(verdicts).last().satisfies(v -> assertThat(v.get(0).valid()).isTrue());
+
+    // A build that sent something still holds off the next.
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/b", "kuard", 80, null).build()));
+    drain();
+    assertThat(publisher.builds()).isEqualTo(3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.builds() == 4);
+  }
+
+  @Test
   void aWarmUpBuildPublishesNothingAndLeavesNothingBehind() throws Exception {
     List<String> published = new CopyOnWriteArrayList<>();
     List<String> assignments = new CopyOnWriteArrayList<>();
