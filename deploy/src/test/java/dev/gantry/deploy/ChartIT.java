@@ -572,7 +572,7 @@ class ChartIT {
 
     assertThat(defaults)
         .contains(
-            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=32 -XX:NewRatio=3"
+            "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=30 -XX:NewRatio=3"
                 + " -XX:+UseG1GC"
                 + " -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=1000"
                 + " -Dio.netty.allocator.numDirectArenas=1"
