@@ -100,7 +100,6 @@ public final class SnapshotBuildBench {
     // What the hub does for a new Service and HTTPProxy: one proxy more, routing to one service
     // more, each run (memoizing compiler, the assembler of the runs before).
     List<HTTPProxy> growing = new ArrayList<>(proxies);
-    Map<ServiceName, FederatedService> grown = new HashMap<>(federated);
     FederationSnapshot[] current = {snapshot};
     int[] added = {0};
     Timings newProxyMemo =
@@ -108,8 +107,11 @@ public final class SnapshotBuildBench {
             () -> {
               int k = ++added[0];
               String name = "new-" + k;
-              grown.put(ServiceName.of("bench", name), service(name, proxyCount + k, 0, 0));
-              current[0] = new FederationSnapshot(new HashMap<>(grown), Map.of());
+              // As the aggregator does: the last snapshot with one service more.
+              current[0] =
+                  current[0].with(
+                      Map.of(ServiceName.of("bench", name), service(name, proxyCount + k, 0, 0)),
+                      Map.of());
               growing.add(
                   Fixtures.proxy("bench/" + name)
                       .fqdn(name + ".bench")
