@@ -57,6 +57,7 @@ class ScaleBenchIT {
       assertThat(byMeasure.get(mode + ": at rest, no change for 1 s")).startsWith("CPU ");
       assertThat(byMeasure.get(mode + ": new Service + HTTPProxy → Envoy answers"))
           .contains("(n=20)")
+          .containsPattern("its two writes returned after p50 [0-9]+ / p99 [0-9]+ ms")
           .containsPattern("after 3 unmeasured, the first of which took [0-9]+ ms");
       assertThat(
               byMeasure.get(mode + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)"))
