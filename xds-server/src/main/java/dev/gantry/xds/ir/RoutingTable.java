@@ -24,7 +24,8 @@ public record RoutingTable(
             "virtualHosts: fqdn \"" + host.fqdn() + "\" appears more than once");
       }
     }
-    upstreams = java.util.Collections.unmodifiableMap(new TreeMap<>(upstreams));
+    // Sorted by name: the assembler lists the clusters in this order.
+    upstreams = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(upstreams));
   }
 
   /** A table without the hub's rate limit service. */

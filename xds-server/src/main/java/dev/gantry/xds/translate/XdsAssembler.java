@@ -87,6 +87,8 @@ public final class XdsAssembler {
   // By the upstream instance itself (endpoints and all, so never hashed): an upstream the
   // compiler reused from the last build costs a lookup.
   private final InstanceMemo<Upstream, Cluster> clustersBySame = new InstanceMemo<>();
+  // Each upstream's shape (itself without endpoints) by the upstream instance.
+  private final InstanceMemo<Upstream, Upstream> shapes = new InstanceMemo<>();
   private final Memo<String, Listener> apiListenerMemo = new Memo<>();
   private final Snapshots made = new Snapshots();
   private final ContentVersions versions = new ContentVersions();
@@ -132,6 +134,7 @@ public final class XdsAssembler {
 
   public Assembly assemble(RoutingTable table) {
     Shape shape = shape(table);
+    shapes.roll();
     boolean full = !shape.equals(lastShape);
     if (full) {
       translate(table);
@@ -168,11 +171,7 @@ public final class XdsAssembler {
             table.virtualHosts(),
             fqdn -> apiListenerMemo.get(fqdn, ListenerTranslator::apiListener));
     hostRoutes = RouteTranslator.perHost(table, h -> hostConfigs.get(h, RouteTranslator::perHost));
-    List<Cluster> upstreamClusters =
-        table.upstreams().values().stream()
-            .map(this::cluster)
-            .sorted(Comparator.comparing(Cluster::getName))
-            .toList();
+    List<Cluster> upstreamClusters = clusters(table.upstreams());
     // Key set clusters of JWT providers: Envoy's alone, proxyless clients verify no tokens.
     List<Cluster> jwks = JwtAuthentications.clusters(table, dnsLookupFamily);
     if (jwks.isEmpty()) {
@@ -198,6 +197,25 @@ public final class XdsAssembler {
     clustersBySame.roll();
     apiListenerMemo.roll();
     versions.roll();
+  }
+
+  /** The clusters of {@code upstreams}, sorted by name. */
+  private List<Cluster> clusters(Map<String, Upstream> upstreams) {
+    List<Cluster> out = new ArrayList<>(upstreams.size());
+    // Sorted by their names (a sorted map of natural order), which are their clusters' (checked
+    // as they go): sorted again only when they are not.
+    boolean sorted =
+        upstreams instanceof java.util.SortedMap<String, Upstream> byName
+            && byName.comparator() == null;
+    for (Map.Entry<String, Upstream> e : upstreams.entrySet()) {
+      Cluster cluster = cluster(e.getValue());
+      sorted &= e.getKey().equals(cluster.getName());
+      out.add(cluster);
+    }
+    if (!sorted) {
+      out.sort(Comparator.comparing(Cluster::getName));
+    }
+    return List.copyOf(out);
   }
 
   /** The cluster of {@code u}: as for its very instance last time, or by its endpoint-free key. */
@@ -244,17 +262,24 @@ public final class XdsAssembler {
    */
   private Set<String> assignments(RoutingTable table, List<ClusterLoadAssignment> changed) {
     Map<String, Upstream> upstreams = table.upstreams();
+    int before = lastAssignments.size();
+    // How many of the assignments there were still have an upstream (of endpoints).
+    int kept = 0;
     for (Upstream upstream : upstreams.values()) {
       if (upstream.resolvedByDns()) {
         continue; // its cluster holds its names: no assignment of its own
       }
       String name = upstream.name();
-      Upstream before = lastUpstreams.get(name);
-      if (before == upstream && lastAssignments.containsKey(name)) {
+      Upstream last = lastUpstreams.get(name);
+      if (last == upstream && lastAssignments.containsKey(name)) {
+        kept++;
         continue; // the very upstream of the last assembly (one the compiler reused)
       }
       ClusterLoadAssignment cla = lastAssignments.get(name);
-      if (cla == null || !sameAssignment(before, upstream)) {
+      if (cla != null) {
+        kept++;
+      }
+      if (cla == null || !sameAssignment(last, upstream)) {
         cla = EndpointTranslator.translate(upstream);
         changed.add(cla);
         lastAssignments.put(name, cla);
@@ -262,6 +287,9 @@ public final class XdsAssembler {
       lastUpstreams.put(name, upstream);
     }
     Set<String> removed = new TreeSet<>();
+    if (kept == before) {
+      return removed; // every assignment there was is still an upstream's
+    }
     for (Iterator<String> names = lastAssignments.keySet().iterator(); names.hasNext(); ) {
       String name = names.next();
       Upstream upstream = upstreams.get(name);
@@ -307,12 +335,14 @@ public final class XdsAssembler {
         && before.withService(null).equals(now.withService(null));
   }
 
-  private static Shape shape(RoutingTable table) {
+  private Shape shape(RoutingTable table) {
     // Each cluster but its endpoints: its name covers the route's policies, not what a Secret
-    // gives it (a CA to verify the endpoints with), which changes without the name changing.
-    List<Upstream> upstreams = new ArrayList<>();
+    // gives it (a CA to verify the endpoints with), which changes without the name changing. An
+    // upstream the compiler reused has the shape it had (the same instance, so compared at once).
+    List<Upstream> upstreams = new ArrayList<>(table.upstreams().size());
     for (Upstream u : table.upstreams().values()) {
-      upstreams.add(u.withService(null));
+      Upstream shape = shapes.get(u);
+      upstreams.add(shape != null ? shape : shapes.put(u, u.withService(null)));
     }
     return new Shape(table.virtualHosts(), upstreams, table.rateLimitService());
   }

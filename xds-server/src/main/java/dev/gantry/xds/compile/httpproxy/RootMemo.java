@@ -64,14 +64,39 @@ final class RootMemo {
     }
   }
 
-  /** A root's compilation: its outcome, what was found about it, and the services it saw. */
+  /**
+   * A root's compilation: its outcome, what was found about it, and the services it saw, last found
+   * as they were in the maps of {@code checked} (persistent maps: the same instances hold the same
+   * services).
+   */
   private record Entry(
       HTTPProxy root,
       Optional<RootCompiler.Host> host,
       List<ProxyVerdict.Error> errors,
       List<ProxyVerdict.Error> warnings,
       boolean blocked,
-      Map<ServiceName, Seen> services) {}
+      Map<ServiceName, Seen> services,
+      FederationSnapshot checked) {
+    /** Whether every service it saw is as it was: at once when the snapshot's maps are those. */
+    boolean current(FederationSnapshot snapshot) {
+      if (checked.federated() == snapshot.federated()
+          && checked.hubServices() == snapshot.hubServices()) {
+        return true;
+      }
+      for (Map.Entry<ServiceName, Seen> service : services.entrySet()) {
+        if (!service.getValue().stillIn(service.getKey(), snapshot)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    Entry checkedIn(FederationSnapshot snapshot) {
+      return snapshot == checked
+          ? this
+          : new Entry(root, host, errors, warnings, blocked, services, snapshot);
+    }
+  }
 
   private Shared shared;
   private Map<String, Entry> entries = new HashMap<>();
@@ -117,17 +142,12 @@ final class RootMemo {
   Optional<RootCompiler.Host> reuse(
       String key, HTTPProxy root, FederationSnapshot snapshot, Findings f) {
     Entry entry = entries.get(key);
-    if (entry == null || entry.root() != root) {
+    if (entry == null || entry.root() != root || !entry.current(snapshot)) {
       return null;
-    }
-    for (Map.Entry<ServiceName, Seen> service : entry.services().entrySet()) {
-      if (!service.getValue().stillIn(service.getKey(), snapshot)) {
-        return null;
-      }
     }
     f.restore(entry.errors(), entry.warnings(), entry.blocked());
     ServiceResolver.Lookups.replay(entry.services().keySet());
-    next.put(key, entry);
+    next.put(key, entry.checkedIn(snapshot));
     reused++;
     return entry.host();
   }
@@ -150,6 +170,7 @@ final class RootMemo {
             List.copyOf(f.errors),
             List.copyOf(f.warnings),
             f.blocked(),
-            Map.copyOf(services)));
+            Map.copyOf(services),
+            snapshot));
   }
 }

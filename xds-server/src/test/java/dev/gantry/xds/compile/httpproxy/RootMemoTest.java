@@ -169,6 +169,25 @@ class RootMemoTest {
     assertThat(build(proxies, moved, certificates)).isBetween(1, all - 1);
     assertThat(build(proxies, moved, certificates)).isEqualTo(all);
 
+    // Snapshots as the aggregator makes them (the last one with what changed): a service no route
+    // names appears, and every root is reused; kuard changes, and its roots are compiled again.
+    FederatedService unrelated =
+        service("demo/unrelated")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "10.0.0.3:80")
+            .build();
+    FederationSnapshot grown = moved.with(Map.of(unrelated.name(), unrelated), Map.of());
+    assertThat(build(proxies, grown, certificates)).isEqualTo(all);
+    FederatedService kuardAgain =
+        service("demo/kuard")
+            .port("http", 80)
+            .cluster("east", 0, 1, "http", "10.0.0.10:8080")
+            .build();
+    FederationSnapshot movedAgain = grown.with(Map.of(kuardAgain.name(), kuardAgain), Map.of());
+    assertThat(build(proxies, movedAgain, certificates)).isBetween(1, all - 1);
+    assertThat(build(proxies, movedAgain, certificates)).isEqualTo(all);
+    build(proxies, moved, certificates);
+
     // One proxy replaced by a changed copy: it alone is compiled again.
     List<HTTPProxy> changed = new ArrayList<>(proxies);
     changed.set(
