@@ -384,11 +384,20 @@ public final class ScaleBench {
    * recorded by Java Flight Recorder into {@code hub-<mode>.jfr} there (the CPU figure of that
    * series then includes the recorder's own cost), its series under load into {@code
    * hub-<mode>-load.jfr} (and each discoverer's into {@code <discoverer>-<mode>-load.jfr}), and its
-   * new-proxy series into {@code hub-<mode>-new.jfr}.
+   * new-proxy series into {@code hub-<mode>-new.jfr}. The recorder's settings are JFR's {@code
+   * profile} (a Java stack sampled every 10 ms per thread), or the file {@code
+   * BENCH_PROFILE_SETTINGS} names (a copy of it sampling every 1 ms, say, for a series as short as
+   * the new proxies').
    */
   private static void profile(JvmProcess process, String command, String... args) {
     if (System.getenv("BENCH_PROFILE") != null) {
-      process.jcmd(command, args);
+      String settings =
+          "settings=" + System.getenv().getOrDefault("BENCH_PROFILE_SETTINGS", "profile");
+      process.jcmd(
+          command,
+          Arrays.stream(args)
+              .map(a -> a.equals("settings=profile") ? settings : a)
+              .toArray(String[]::new));
     }
   }
 
