@@ -18,10 +18,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,8 +93,6 @@ public final class ScaleBench {
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
   private final Random random = new Random(42);
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<String[]> rows = new ArrayList<>();
 
   ScaleBench(Map<String, Integer> flags) {
@@ -336,12 +330,14 @@ public final class ScaleBench {
           profile(gantry.hub(), "JFR.start", "name=new", "settings=profile");
           double[] buildsBefore = fullBuilds(gantry.hub());
           Pauses gcNew = Pauses.read(gantry.hub());
+          Usage beforeNew = Usage.read(gantry, envoy, kube);
           String newProxies =
               newProxies(gantry, NEW_PROXIES)
                   + "; after %d unmeasured, the first of which took %.0f ms"
                       .formatted(NEW_PROXY_WARM_UP, firstNew / 1e6)
                   + "; "
                   + Pauses.read(gantry.hub()).since(gcNew);
+          Usage afterNew = Usage.read(gantry, envoy, kube);
           double[] buildsAfter = fullBuilds(gantry.hub());
           profile(gantry.hub(), "JFR.stop", "name=new", "filename=" + profileFile(label + "-new"));
           rows.add(row(label + ": new Service + HTTPProxy → Envoy answers", newProxies));
@@ -354,6 +350,12 @@ public final class ScaleBench {
                           (buildsAfter[1] - buildsBefore[1])
                               * 1000
                               / Math.max(1, buildsAfter[0] - buildsBefore[0]))));
+          // Where a new proxy's CPU goes: every process takes its turn on the two cores.
+          rows.add(
+              row(
+                  label + ": per new proxy",
+                  afterNew.minus(beforeNew, NEW_PROXIES)
+                      + "; the series took %.1f s".formatted((afterNew.at - beforeNew.at) / 1e9)));
           rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
           rows.add(
               row(
@@ -778,11 +780,13 @@ public final class ScaleBench {
     proxy(hub, name, name);
     lastNewProxyWrites = System.nanoTime() - start;
     long deadline = start + Duration.ofSeconds(60).toNanos();
-    while (status(gantry.httpPort(), FQDN.formatted(name)) == 404) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Envoy did not serve " + name + " within 60 s");
+    try (HostProbe probe = new HostProbe(gantry.httpPort())) {
+      while (probe.status(FQDN.formatted(name)) == 404) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Envoy did not serve " + name + " within 60 s");
+        }
+        LockSupport.parkNanos(1_000_000);
       }
-      LockSupport.parkNanos(1_000_000);
     }
     return System.nanoTime() - start;
   }
@@ -804,16 +808,6 @@ public final class ScaleBench {
       }
     }
     return out.isEmpty() ? "n/a" : String.join("; ", out);
-  }
-
-  private int status(int port, String host) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .header("Host", host)
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
   }
 
   /** CPU time of each process and what the xDS server sent, read before and after a series. */

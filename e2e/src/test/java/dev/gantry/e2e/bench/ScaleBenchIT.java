@@ -59,6 +59,9 @@ class ScaleBenchIT {
           .contains("(n=20)")
           .containsPattern("its two writes returned after p50 [0-9]+ / p99 [0-9]+ ms")
           .containsPattern("after 3 unmeasured, the first of which took [0-9]+ ms");
+      assertThat(byMeasure.get(mode + ": per new proxy"))
+          .containsPattern("^CPU [0-9]+\\.[0-9]{2} ms hub")
+          .containsPattern("beside them [1-9][0-9]*\\.[0-9]{2} ms the apiservers and etcds");
       assertThat(
               byMeasure.get(mode + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)"))
           .doesNotContain("n/a");
