@@ -12,6 +12,7 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -62,7 +63,10 @@ public final class XdsServer implements XdsSink, AutoCloseable {
     endpoints = new EndpointCache(Clock.systemUTC(), metrics::propagation);
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(
-            List.of(nodes, new XdsCallbacks(metrics), new DeltaSubscriptions()), new Watcher());
+            List.of(nodes, new XdsCallbacks(metrics), new DeltaSubscriptions()),
+            new Watcher(),
+            new DefaultExecutorGroup(),
+            new PackedResources());
     NettyServerBuilder builder;
     this.tls = tls != null;
     if (tls == null) {
