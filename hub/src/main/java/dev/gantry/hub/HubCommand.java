@@ -61,8 +61,9 @@ public final class HubCommand implements Callable<Integer> {
       names = "--holdoff",
       defaultValue = "10ms",
       description =
-          "Least time between two snapshot builds: an isolated change is built at once, changes"
-              + " during the holdoff after a build are built together (default: ${DEFAULT-VALUE}).")
+          "Least time between two snapshot builds that send Envoy something: an isolated change is"
+              + " built at once, changes during the holdoff after a build are built together"
+              + " (default: ${DEFAULT-VALUE}).")
   String holdoff;
 
   @Option(

@@ -14,7 +14,7 @@ import java.util.Locale;
  * its answer: a probe polled every millisecond while a new proxy is on its way, and so cheap enough
  * (a write and a read on a socket) not to take the CPU the way it measures needs. The JDK's HTTP
  * client took about a millisecond of CPU a request. A reply it cannot read simply (no length, a
- * closed connection) opens a new connection for the next request.
+ * closed connection) opens a new connection for the next request, as does one the server closed.
  */
 final class HostProbe implements AutoCloseable {
   private final InetSocketAddress address;
@@ -26,16 +26,28 @@ final class HostProbe implements AutoCloseable {
     this.address = new InetSocketAddress("127.0.0.1", port);
   }
 
-  /** The status code of {@code GET /} for {@code host}. */
+  /**
+   * The status code of {@code GET /} for {@code host}; asked again on a new connection when the
+   * kept one turns out closed.
+   */
   int status(String host) throws IOException {
-    if (socket == null) {
-      socket = new Socket();
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout(5_000);
-      socket.connect(address, 5_000);
-      in = new BufferedInputStream(socket.getInputStream());
-      out = socket.getOutputStream();
+    if (socket != null) {
+      try {
+        return ask(host);
+      } catch (IOException closed) {
+        // ask closed it: the next try connects anew
+      }
     }
+    socket = new Socket();
+    socket.setTcpNoDelay(true);
+    socket.setSoTimeout(5_000);
+    socket.connect(address, 5_000);
+    in = new BufferedInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+    return ask(host);
+  }
+
+  private int ask(String host) throws IOException {
     try {
       out.write(
           ("GET / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: gantry-bench\r\n\r\n")

@@ -353,7 +353,7 @@ public final class ScaleBench {
           // Where a new proxy's CPU goes: every process takes its turn on the two cores.
           rows.add(
               row(
-                  label + ": per new proxy",
+                  label + ": per new proxy (CPU at rest included)",
                   afterNew.minus(beforeNew, NEW_PROXIES)
                       + "; the series took %.1f s".formatted((afterNew.at - beforeNew.at) / 1e9)));
           rows.add(row(label + ": Envoy's xDS update durations (P50/P99 ms)", updates(envoy)));
@@ -761,7 +761,7 @@ public final class ScaleBench {
     // The part of each that is the two apiserver writes (both calls returned): what the user's
     // own client waits for before the hub can see anything.
     return percentiles(nanos)
-        + ", the slowest was number %d; its two writes returned after p50 %s / p99 %s ms"
+        + ", the slowest was number %d; their two writes returned after p50 %s / p99 %s ms"
             .formatted(slowest + 1, ms(writes, 0.50), ms(writes, 0.99));
   }
 

@@ -24,6 +24,13 @@ public record RoutingTable(
             "virtualHosts: fqdn \"" + host.fqdn() + "\" appears more than once");
       }
     }
+    upstreams.forEach(
+        (name, u) -> {
+          if (!name.equals(u.name())) {
+            throw new IllegalArgumentException(
+                "upstreams: \"" + name + "\" holds the upstream of \"" + u.name() + "\"");
+          }
+        });
     // Sorted by name: the assembler lists the clusters in this order.
     upstreams = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(upstreams));
   }

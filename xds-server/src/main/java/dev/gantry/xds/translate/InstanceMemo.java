@@ -22,7 +22,9 @@ final class InstanceMemo<K, V> {
     }
   }
 
-  private final Map<K, Slot<V>> slots = new IdentityHashMap<>();
+  private Map<K, Slot<V>> slots = new IdentityHashMap<>();
+  // The most entries held since the map was last made: it does not shrink by itself.
+  private int peak;
   private long assembly;
   // How many entries this assembly asked for or put.
   private int used;
@@ -60,9 +62,15 @@ final class InstanceMemo<K, V> {
 
   /** Ends an assembly: what it asked for or put is what the next one finds. */
   void roll() {
+    peak = Math.max(peak, slots.size());
     if (used < slots.size()) {
       long now = assembly;
       slots.values().removeIf(slot -> slot.assembly != now);
+      if (slots.size() < peak / 4) {
+        // Far fewer than it held: a table of their size, not of the peak's.
+        slots = new IdentityHashMap<>(slots);
+        peak = slots.size();
+      }
     }
     assembly++;
     used = 0;

@@ -39,7 +39,7 @@ class PackedResourcesTest {
   }
 
   @Test
-  void aMessageNoLongerReferencedIsDropped() {
+  void aMessageNoLongerReferencedIsDropped() throws InterruptedException {
     PackedResources packed = new PackedResources();
     for (int i = 0; i < 1_000; i++) {
       packed.serialize(Cluster.newBuilder().setName("c" + i).build(), V3);
@@ -47,8 +47,10 @@ class PackedResourcesTest {
     Cluster kept = Cluster.newBuilder().setName("kept").build();
     packed.serialize(kept, V3);
 
+    // Collected, then enqueued by the JVM's reference handler: a few tries, a moment apart.
     for (int attempt = 0; attempt < 50 && packed.size() > 1; attempt++) {
       System.gc();
+      Thread.sleep(20);
     }
     assertThat(packed.size()).isEqualTo(1);
     assertThat(packed.serialize(kept, V3)).isEqualTo(Any.pack(kept));

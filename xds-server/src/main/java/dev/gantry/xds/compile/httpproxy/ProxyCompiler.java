@@ -97,6 +97,11 @@ public final class ProxyCompiler {
     return memo == null ? 0 : memo.reused();
   }
 
+  /** How many services the last compilation looked up to tell roots unchanged (for tests). */
+  int checkedServices() {
+    return memo == null ? 0 : memo.checked();
+  }
+
   public String ingressClass() {
     return ingressClass;
   }

@@ -9,6 +9,7 @@ import dev.gantry.xds.compile.Delegations;
 import dev.gantry.xds.compile.ServiceResolver;
 import dev.gantry.xds.ir.ProxyVerdict;
 import dev.gantry.xds.tls.TlsSecrets;
+import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,44 +65,26 @@ final class RootMemo {
     }
   }
 
-  /**
-   * A root's compilation: its outcome, what was found about it, and the services it saw, last found
-   * as they were in the maps of {@code checked} (persistent maps: the same instances hold the same
-   * services).
-   */
+  /** A root's compilation: its outcome, what was found about it, and the services it saw. */
   private record Entry(
       HTTPProxy root,
       Optional<RootCompiler.Host> host,
       List<ProxyVerdict.Error> errors,
       List<ProxyVerdict.Error> warnings,
       boolean blocked,
-      Map<ServiceName, Seen> services,
-      FederationSnapshot checked) {
-    /** Whether every service it saw is as it was: at once when the snapshot's maps are those. */
-    boolean current(FederationSnapshot snapshot) {
-      if (checked.federated() == snapshot.federated()
-          && checked.hubServices() == snapshot.hubServices()) {
-        return true;
-      }
-      for (Map.Entry<ServiceName, Seen> service : services.entrySet()) {
-        if (!service.getValue().stillIn(service.getKey(), snapshot)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    Entry checkedIn(FederationSnapshot snapshot) {
-      return snapshot == checked
-          ? this
-          : new Entry(root, host, errors, warnings, blocked, services, snapshot);
-    }
-  }
+      Map<ServiceName, Seen> services) {}
 
   private Shared shared;
   private Map<String, Entry> entries = new HashMap<>();
   private Map<String, Entry> next = new HashMap<>();
   private int reused;
+  private int checked;
+  // The snapshot every entry was last found current in (the last compilation's), weakly: once
+  // the hub has moved on to later ones, its old services are not kept for this. Its maps are
+  // persistent: a snapshot with the very same maps holds the very same services.
+  private WeakReference<FederationSnapshot> checkedIn = new WeakReference<>(null);
+  // The snapshot of the compilation under way.
+  private FederationSnapshot compiling;
 
   /**
    * Starts a compilation against {@code shared}: when it differs from the last one's, nothing is
@@ -114,17 +97,25 @@ final class RootMemo {
     this.shared = shared;
     next = new HashMap<>();
     reused = 0;
+    checked = 0;
   }
 
   /** Ends a compilation: what it did not compile or reuse is forgotten. */
   void end() {
     entries = next;
     next = new HashMap<>();
+    checkedIn = new WeakReference<>(compiling);
+    compiling = null;
   }
 
   /** How many roots the current (or last) compilation reused. */
   int reused() {
     return reused;
+  }
+
+  /** How many services the current (or last) compilation looked up to tell a root unchanged. */
+  int checked() {
+    return checked;
   }
 
   /** Whether {@code root} may be reused or remembered: it reads no other proxy. */
@@ -141,15 +132,35 @@ final class RootMemo {
    */
   Optional<RootCompiler.Host> reuse(
       String key, HTTPProxy root, FederationSnapshot snapshot, Findings f) {
+    compiling = snapshot;
     Entry entry = entries.get(key);
-    if (entry == null || entry.root() != root || !entry.current(snapshot)) {
+    if (entry == null || entry.root() != root || !current(entry, snapshot)) {
       return null;
     }
     f.restore(entry.errors(), entry.warnings(), entry.blocked());
     ServiceResolver.Lookups.replay(entry.services().keySet());
-    next.put(key, entry.checkedIn(snapshot));
+    next.put(key, entry);
     reused++;
     return entry.host();
+  }
+
+  /**
+   * Whether every service the entry saw is as it was: at once when the snapshot's maps are those.
+   */
+  private boolean current(Entry entry, FederationSnapshot snapshot) {
+    FederationSnapshot last = checkedIn.get();
+    if (last != null
+        && last.federated() == snapshot.federated()
+        && last.hubServices() == snapshot.hubServices()) {
+      return true;
+    }
+    for (Map.Entry<ServiceName, Seen> service : entry.services().entrySet()) {
+      checked++;
+      if (!service.getValue().stillIn(service.getKey(), snapshot)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Remembers a root's compilation: its outcome, findings, and the services it looked up. */
@@ -160,6 +171,7 @@ final class RootMemo {
       Findings f,
       Set<ServiceName> lookedUp,
       FederationSnapshot snapshot) {
+    compiling = snapshot;
     Map<ServiceName, Seen> services = new HashMap<>();
     lookedUp.forEach(name -> services.put(name, Seen.of(name, snapshot)));
     next.put(
@@ -170,7 +182,6 @@ final class RootMemo {
             List.copyOf(f.errors),
             List.copyOf(f.warnings),
             f.blocked(),
-            Map.copyOf(services),
-            snapshot));
+            Map.copyOf(services)));
   }
 }

@@ -168,6 +168,9 @@ class RootMemoTest {
                 .build());
     assertThat(build(proxies, moved, certificates)).isBetween(1, all - 1);
     assertThat(build(proxies, moved, certificates)).isEqualTo(all);
+    assertThat(memoizing.checkedServices())
+        .as("the very snapshot of the last build: no service looked up")
+        .isZero();
 
     // Snapshots as the aggregator makes them (the last one with what changed): a service no route
     // names appears, and every root is reused; kuard changes, and its roots are compiled again.
@@ -178,6 +181,7 @@ class RootMemoTest {
             .build();
     FederationSnapshot grown = moved.with(Map.of(unrelated.name(), unrelated), Map.of());
     assertThat(build(proxies, grown, certificates)).isEqualTo(all);
+    assertThat(memoizing.checkedServices()).as("a snapshot with a service more").isPositive();
     FederatedService kuardAgain =
         service("demo/kuard")
             .port("http", 80)
@@ -186,7 +190,8 @@ class RootMemoTest {
     FederationSnapshot movedAgain = grown.with(Map.of(kuardAgain.name(), kuardAgain), Map.of());
     assertThat(build(proxies, movedAgain, certificates)).isBetween(1, all - 1);
     assertThat(build(proxies, movedAgain, certificates)).isEqualTo(all);
-    build(proxies, moved, certificates);
+    // Back to kuard as it was, for what follows.
+    assertThat(build(proxies, moved, certificates)).isBetween(1, all - 1);
 
     // One proxy replaced by a changed copy: it alone is compiled again.
     List<HTTPProxy> changed = new ArrayList<>(proxies);
