@@ -1,11 +1,13 @@
 package dev.gantry.xds.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A message is packed once while it lives; an equal one of another instance is its own entry. */
@@ -39,7 +41,7 @@ class PackedResourcesTest {
   }
 
   @Test
-  void aMessageNoLongerReferencedIsDropped() throws InterruptedException {
+  void aMessageNoLongerReferencedIsDropped() {
     PackedResources packed = new PackedResources();
     for (int i = 0; i < 1_000; i++) {
       packed.serialize(Cluster.newBuilder().setName("c" + i).build(), V3);
@@ -47,12 +49,14 @@ class PackedResourcesTest {
     Cluster kept = Cluster.newBuilder().setName("kept").build();
     packed.serialize(kept, V3);
 
-    // Collected, then enqueued by the JVM's reference handler: a few tries, a moment apart.
-    for (int attempt = 0; attempt < 50 && packed.size() > 1; attempt++) {
-      System.gc();
-      Thread.sleep(20);
-    }
-    assertThat(packed.size()).isEqualTo(1);
+    // Collected, then enqueued by the JVM's reference handler: asked again until it is.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              System.gc();
+              return packed.size() == 1;
+            });
     assertThat(packed.serialize(kept, V3)).isEqualTo(Any.pack(kept));
   }
 }

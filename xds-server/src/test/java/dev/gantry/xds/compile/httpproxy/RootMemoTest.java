@@ -72,6 +72,11 @@ class RootMemoTest {
     return include;
   }
 
+  /** A service of port 80 with one endpoint in cluster east. */
+  private static FederatedService inEast(String name, String endpoint) {
+    return service(name).port("http", 80).cluster("east", 0, 1, "http", endpoint).build();
+  }
+
   private static FederationSnapshot with(FederatedService... services) {
     Map<dev.gantry.api.federation.ServiceName, FederatedService> federated =
         new HashMap<>(ProxyCompilerTest.SNAPSHOT.federated());
@@ -174,19 +179,11 @@ class RootMemoTest {
 
     // Snapshots as the aggregator makes them (the last one with what changed): a service no route
     // names appears, and every root is reused; kuard changes, and its roots are compiled again.
-    FederatedService unrelated =
-        service("demo/unrelated")
-            .port("http", 80)
-            .cluster("east", 0, 1, "http", "10.0.0.3:80")
-            .build();
+    FederatedService unrelated = inEast("demo/unrelated", "10.0.0.3:80");
     FederationSnapshot grown = moved.with(Map.of(unrelated.name(), unrelated), Map.of());
     assertThat(build(proxies, grown, certificates)).isEqualTo(all);
     assertThat(memoizing.checkedServices()).as("a snapshot with a service more").isPositive();
-    FederatedService kuardAgain =
-        service("demo/kuard")
-            .port("http", 80)
-            .cluster("east", 0, 1, "http", "10.0.0.10:8080")
-            .build();
+    FederatedService kuardAgain = inEast("demo/kuard", "10.0.0.10:8080");
     FederationSnapshot movedAgain = grown.with(Map.of(kuardAgain.name(), kuardAgain), Map.of());
     assertThat(build(proxies, movedAgain, certificates)).isBetween(1, all - 1);
     assertThat(build(proxies, movedAgain, certificates)).isEqualTo(all);
