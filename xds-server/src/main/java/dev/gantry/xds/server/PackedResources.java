@@ -24,12 +24,7 @@ final class PackedResources implements ProtoResourcesSerializer {
     if (resource instanceof ClusterLoadAssignment) {
       return Any.pack(resource);
     }
-    Any any = packed.getIfPresent(resource);
-    if (any == null) {
-      any = Any.pack(resource);
-      packed.put(resource, any);
-    }
-    return any;
+    return packed.asMap().computeIfAbsent(resource, Any::pack);
   }
 
   /** How many messages it holds packed (for tests). */
