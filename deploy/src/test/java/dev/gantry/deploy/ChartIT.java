@@ -575,6 +575,7 @@ class ChartIT {
             "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=30 -XX:NewRatio=3"
                 + " -XX:+UseG1GC"
                 + " -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=1000"
+                + " -XX:TieredStopAtLevel=1"
                 + " -Dio.netty.allocator.numDirectArenas=1"
                 + " -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1\"}");
     assertThat(rendered)
