@@ -127,7 +127,17 @@ public final class JvmProcess implements AutoCloseable {
    * ({@code -XX:-UseDynamicNumberOfCompilerThreads}, which the benchmarks set).
    */
   public long cpuNanos() {
-    long ticks = cpuTicks(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    long ticks = cpuTicks(Path.of("/proc", Long.toString(process.pid()), "stat")) - jitTicks();
+    return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** User plus system CPU time the JIT compiler's threads have used (see {@link #cpuNanos}). */
+  public long jitCpuNanos() {
+    return TimeUnit.SECONDS.toNanos(jitTicks()) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  private long jitTicks() {
+    long ticks = 0;
     try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
       for (Path task : tasks.toList()) {
         String stat;
@@ -139,13 +149,13 @@ public final class JvmProcess implements AutoCloseable {
         // The thread name (field 2) may hold spaces; fields count from after its parenthesis.
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         if (name.contains("CompilerThre")) {
-          ticks -= ticks(stat);
+          ticks += ticks(stat);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+    return ticks;
   }
 
   private static long cpuTicks(Path stat) {

@@ -39,9 +39,11 @@ import tools.jackson.databind.ObjectMapper;
  * dev.gantry.runtime.informer.LeanItemStore} then dropped. An object written back has none, which
  * leaves the server's as they are.
  *
- * <p>They accept gzip, as client-go does, so the apiserver compresses its large answers, the lists
- * an informer starts with: a hub listing every mirror of the estate at start reads a tenth of the
- * bytes, and decrypts and frames a tenth, on a JVM whose TLS and HTTP/2 code is still cold.
+ * <p>They accept gzip, as client-go does, so the apiserver compresses its answers of 128 KiB or
+ * more, the lists an informer starts with: a hub listing every mirror of the estate at start reads
+ * an eighth of the bytes or less, and decrypts and frames that much, on a JVM whose TLS and HTTP/2
+ * code is still cold. Where the network is fast and the apiserver's CPU short, {@link
+ * #COMPRESSION_DISABLE} turns it off, as {@code kubectl --disable-compression} does.
  *
  * <p>A plain-HTTP server (an apiserver's insecure port, a test's proxy) keeps HTTP/1.1: without TLS
  * there is no ALPN to agree on HTTP/2 with.
@@ -65,6 +67,12 @@ public final class KubeClients {
   static final String HTTP2_DISABLE = "kubernetes.http2.disable";
 
   /**
+   * What makes a client ask for answers uncompressed: the system property, or the environment
+   * variable {@code KUBERNETES_COMPRESSION_DISABLE}.
+   */
+  static final String COMPRESSION_DISABLE = "kubernetes.compression.disable";
+
+  /**
    * A client for {@code config}, over HTTP/2 when the server is reached over TLS and neither the
    * config nor {@link #HTTP2_DISABLE} disables it.
    */
@@ -78,7 +86,11 @@ public final class KubeClients {
             && config.getMasterUrl().toLowerCase(Locale.ROOT).startsWith("https:");
     return new KubernetesClientBuilder()
         .withConfig(config)
-        .withHttpClientFactory(new Factory(tls && !http2Disabled(config), readIdle))
+        .withHttpClientFactory(
+            new Factory(
+                tls && !http2Disabled(config),
+                readIdle,
+                !Utils.getSystemPropertyOrEnvVar(COMPRESSION_DISABLE, false)))
         .withKubernetesSerialization(new LeanSerialization())
         .build();
   }
@@ -100,10 +112,12 @@ public final class KubeClients {
   static final class Factory extends Vertx5HttpClientFactory {
     private final boolean http2;
     private final Duration readIdle;
+    private final boolean gzip;
 
-    Factory(boolean http2, Duration readIdle) {
+    Factory(boolean http2, Duration readIdle, boolean gzip) {
       this.http2 = http2;
       this.readIdle = readIdle;
+      this.gzip = gzip;
     }
 
     @Override
@@ -111,7 +125,7 @@ public final class KubeClients {
         WebClientOptions options, WebSocketClientOptions webSockets, PoolOptions pool) {
       // Accept-Encoding: gzip, as client-go sends it: the apiserver compresses an answer of 128
       // KiB or more (a list), never a watch's events.
-      options.setDecompressionSupported(true);
+      options.setDecompressionSupported(gzip);
       if (http2) {
         options
             .setProtocolVersion(HttpVersion.HTTP_2)

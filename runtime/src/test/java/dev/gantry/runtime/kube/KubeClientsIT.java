@@ -33,12 +33,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -166,8 +168,9 @@ class KubeClientsIT {
   }
 
   /**
-   * A list of 290 KB comes compressed (35 KB), where fabric8's default client reads it whole: the
-   * bytes the server sent through a forwarder, over TLS, for the same list.
+   * A list of 290 KB comes compressed (35 KB), over HTTP/2 and over HTTP/1.1, where fabric8's
+   * default client, or ours with compression turned off, reads it whole: the bytes the server sent
+   * through a forwarder, over TLS, for the same list.
    */
   @Test
   void aLargeListComesCompressed(Testbed testbed) throws Exception {
@@ -179,42 +182,73 @@ class KubeClientsIT {
           .resource(
               new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
           .serverSideApply();
-      for (int i = 0; i < 100; i++) {
-        StringBuilder endpoints = new StringBuilder();
-        for (int e = 0; e < 100; e++) {
-          endpoints.append("198.18.%d.%d:8080 ready\n".formatted(i, e));
+      try {
+        for (int i = 0; i < 100; i++) {
+          StringBuilder endpoints = new StringBuilder();
+          for (int e = 0; e < 100; e++) {
+            endpoints.append("198.18.%d.%d:8080 ready\n".formatted(i, e));
+          }
+          plain
+              .configMaps()
+              .inNamespace(namespace)
+              .resource(
+                  new ConfigMapBuilder()
+                      .withNewMetadata()
+                      .withName("list-" + i)
+                      .endMetadata()
+                      .addToData("endpoints", endpoints.toString())
+                      .build())
+              .serverSideApply();
         }
-        plain
-            .configMaps()
-            .inNamespace(namespace)
-            .resource(
-                new ConfigMapBuilder()
-                    .withNewMetadata()
-                    .withName("list-" + i)
-                    .endMetadata()
-                    .addToData("endpoints", endpoints.toString())
-                    .build())
-            .serverSideApply();
+
+        long whole =
+            bytesToList(
+                testbed, namespace, c -> new KubernetesClientBuilder().withConfig(c).build());
+        long overHttp2 = bytesToList(testbed, namespace, KubeClients::of);
+        long overHttp11 =
+            withProperty(
+                KubeClients.HTTP2_DISABLE, () -> bytesToList(testbed, namespace, KubeClients::of));
+        long turnedOff =
+            withProperty(
+                KubeClients.COMPRESSION_DISABLE,
+                () -> bytesToList(testbed, namespace, KubeClients::of));
+
+        assertThat(whole).isGreaterThan(250_000);
+        assertThat(overHttp2).isLessThan(whole / 4);
+        assertThat(overHttp11).isLessThan(whole / 4);
+        assertThat(turnedOff).isGreaterThan(whole * 9 / 10);
+      } finally {
+        plain.namespaces().withName(namespace).delete();
       }
     }
-    long leanBytes;
-    long plainBytes;
-    try (Forwarder forwarder = new Forwarder(apiserverPort(testbed));
-        KubernetesClient lean = KubeClients.of(throughForwarder(testbed, forwarder))) {
-      assertThat(lean.configMaps().inNamespace(namespace).list().getItems()).hasSize(100);
-      leanBytes = forwarder.fromServer();
-    }
-    try (Forwarder forwarder = new Forwarder(apiserverPort(testbed));
-        KubernetesClient plain =
-            new KubernetesClientBuilder()
-                .withConfig(throughForwarder(testbed, forwarder))
-                .build()) {
-      assertThat(plain.configMaps().inNamespace(namespace).list().getItems()).hasSize(100);
-      plainBytes = forwarder.fromServer();
-    }
+  }
 
-    assertThat(plainBytes).isGreaterThan(250_000);
-    assertThat(leanBytes).isLessThan(plainBytes / 4);
+  /** The bytes the server sends through a forwarder for a list of {@code namespace}'s 100. */
+  private static long bytesToList(
+      Testbed testbed, String namespace, Function<Config, KubernetesClient> clients)
+      throws Exception {
+    try (Forwarder forwarder = new Forwarder(apiserverPort(testbed))) {
+      Config config = throughForwarder(testbed, forwarder);
+      config.setRequestTimeout(30_000);
+      try (KubernetesClient client = clients.apply(config)) {
+        assertThat(client.configMaps().inNamespace(namespace).list().getItems()).hasSize(100);
+        return forwarder.fromServer();
+      }
+    }
+  }
+
+  /** What {@code work} returns with the system property {@code name} true meanwhile. */
+  private static long withProperty(String name, Callable<Long> work) throws Exception {
+    String was = System.setProperty(name, "true");
+    try {
+      return work.call();
+    } finally {
+      if (was == null) {
+        System.clearProperty(name);
+      } else {
+        System.setProperty(name, was);
+      }
+    }
   }
 
   @Test
