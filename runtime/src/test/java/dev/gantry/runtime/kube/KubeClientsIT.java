@@ -88,26 +88,22 @@ class KubeClientsIT {
    */
   @Test
   void theHttp2SwitchKeepsAClientFromAKubeconfigOnHttp11(Testbed testbed) throws Exception {
-    String was = System.setProperty(KubeClients.HTTP2_DISABLE, "true");
-    try {
-      Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
-      // What the client works around: fabric8 left the switch out of this config.
-      assertThat(config.isHttp2Disable()).isFalse();
-      int port = URI.create(config.getMasterUrl()).getPort();
-      Set<String> before = connectionsTo(port);
-      try (KubernetesClient client = KubeClients.of(config)) {
-        List<HttpResponse<InputStream>> watches = watching(client);
+    withProperty(
+        KubeClients.HTTP2_DISABLE,
+        () -> {
+          Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+          // What the client works around: fabric8 left the switch out of this config.
+          assertThat(config.isHttp2Disable()).isFalse();
+          int port = URI.create(config.getMasterUrl()).getPort();
+          Set<String> before = connectionsTo(port);
+          try (KubernetesClient client = KubeClients.of(config)) {
+            List<HttpResponse<InputStream>> watches = watching(client);
 
-        assertThat(newSince(before, port)).hasSizeGreaterThanOrEqualTo(6);
-        close(watches);
-      }
-    } finally {
-      if (was == null) {
-        System.clearProperty(KubeClients.HTTP2_DISABLE);
-      } else {
-        System.setProperty(KubeClients.HTTP2_DISABLE, was);
-      }
-    }
+            assertThat(newSince(before, port)).hasSizeGreaterThanOrEqualTo(6);
+            close(watches);
+          }
+          return null;
+        });
   }
 
   @Test
@@ -238,7 +234,7 @@ class KubeClientsIT {
   }
 
   /** What {@code work} returns with the system property {@code name} true meanwhile. */
-  private static long withProperty(String name, Callable<Long> work) throws Exception {
+  private static <T> T withProperty(String name, Callable<T> work) throws Exception {
     String was = System.setProperty(name, "true");
     try {
       return work.call();
