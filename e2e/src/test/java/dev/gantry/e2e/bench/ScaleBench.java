@@ -47,13 +47,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Rows: the initial mirror; hub start to every proxy {@code valid}; a remote EndpointSlice
  * change until Envoy's admin lists the new address, idle and while other changes run at a steady
- * rate; a new hub Service and HTTPProxy until Envoy answers its host; hub CPU and bytes sent per
- * change; RSS (now and peak) and live heap of every process. Run with {@code scripts/bench-scale
- * [--remotes 3] [--services 1000] [--endpoints 10] [--changes 100] [--rate 50] [--hub-memory MiB]
- * [--discoverer-memory MiB] [--sotw 0] [--delta-first 1] [--quiet 120] [--burn-in 30] [--rest 10]
- * [--restarts 1]}; the memory flags replace the chart's limits (0: the chart's); {@code --sotw 0}
- * runs Delta only; {@code --restarts N} restarts the hub N times (statuses cleared each time) and
- * prints each start and the median.
+ * rate, and beside it the floor under such a change ({@link TwoHopFloor}: the same two apiserver
+ * hops relayed by a watch of the benchmark's own); a new hub Service and HTTPProxy until Envoy
+ * answers its host; hub CPU and bytes sent per change; RSS (now and peak) and live heap of every
+ * process. Run with {@code scripts/bench-scale [--remotes 3] [--services 1000] [--endpoints 10]
+ * [--changes 100] [--rate 50] [--hub-memory MiB] [--discoverer-memory MiB] [--sotw 0]
+ * [--delta-first 1] [--quiet 120] [--burn-in 30] [--rest 10] [--restarts 1]}; the memory flags
+ * replace the chart's limits (0: the chart's); {@code --sotw 0} runs Delta only; {@code --restarts
+ * N} restarts the hub N times (statuses cleared each time) and prints each start and the median.
  */
 public final class ScaleBench {
   private static final String NS = LocalGantry.NAMESPACE;
@@ -236,6 +237,9 @@ public final class ScaleBench {
           // Each mode waits for quiet after its own warm-up: no wait here.
           note("burn-in: %d unmeasured changes in %.0f s", written, seconds(burnStart));
         }
+        TwoHopFloor floor =
+            new TwoHopFloor(testbed.cluster(clusters.get(0)).client(), hub, endpointsPer);
+        floor.series(WARM_UP / 10);
         List<String> modes =
             !sotw
                 ? List.of("DELTA_GRPC")
@@ -280,6 +284,10 @@ public final class ScaleBench {
                   after.minus(before, changes)
                       + "; "
                       + after.beyondRest(before, changes, restStart, restEnd)));
+          rows.add(
+              row(
+                  label + ": floor, the same two apiserver hops relayed by a watch, idle",
+                  percentiles(floor.series(changes))));
           long[] loaded;
           double achieved;
           long others;
@@ -317,6 +325,14 @@ public final class ScaleBench {
               row(
                   label + ": hub per change, " + rate + " other changes/s",
                   afterLoad.minus(beforeLoad, (int) (changes + others))));
+          try (Load load = new Load(testbed, rate)) {
+            long[] floorLoaded = floor.series(changes);
+            rows.add(
+                row(
+                    label + ": floor, the same, " + rate + " other changes/s",
+                    percentiles(floorLoaded)
+                        + ", load achieved %.0f/s".formatted(load.achieved())));
+          }
           // The load's last changes are still on their way (its p99 is hundreds of ms): a new
           // proxy made now would queue behind them and time their tail, not itself.
           settled(gantry.hub());
@@ -364,6 +380,7 @@ public final class ScaleBench {
           rows.add(row(label + ": Envoy RSS", mb(rss(envoy.process().pid())) + " MB"));
           gantry.stopEnvoy(envoy);
         }
+        floor.close();
         nativeMemory(gantry.hub());
         rows.add(row("hub collections since its restart", Pauses.read(gantry.hub()).total()));
         rows.add(row("hub RSS now / peak / live heap", memory(gantry.hub())));

@@ -47,6 +47,11 @@ class ScaleBenchIT {
         .isLessThan(measures.indexOf("SotW: endpoint change → in Envoy, idle"));
     for (String mode : List.of("SotW", "Delta")) {
       assertThat(byMeasure.get(mode + ": endpoint change → in Envoy, idle")).contains("(n=5)");
+      // The floor beside the change: the same two hops relayed by the benchmark's own watch.
+      assertThat(
+              byMeasure.get(mode + ": floor, the same two apiserver hops relayed by a watch, idle"))
+          .contains("(n=5)");
+      assertThat(byMeasure.get(mode + ": floor, the same, 2 other changes/s")).contains("(n=5)");
       assertThat(byMeasure.get(mode + ": hub per change, idle"))
           .contains("(1.0 assignments)")
           .contains(", 0 B of other types;")

@@ -1,0 +1,169 @@
+package dev.gantry.e2e.bench;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The floor under a change's path, measured beside it: the same two apiserver hops with nothing of
+ * Gantry's in between. The benchmark writes an object to a remote apiserver (server-side apply, as
+ * its endpoint changes are written); a watch of the benchmark's own sees it and updates a copy in
+ * the hub apiserver (an update, as a discoverer writes its mirrors); a second watch on the hub sees
+ * that update, and the time from the first write to that is one sample. ConfigMaps in a namespace
+ * of their own, which no Gantry process watches, each holding as many addresses as a service's
+ * slice.
+ *
+ * <p>A change through Gantry cannot be faster than this on the same machine at the same moment:
+ * what Gantry adds is its total less this floor.
+ */
+final class TwoHopFloor implements AutoCloseable {
+  static final String NAMESPACE = "bench-floor";
+  private static final String NAME = "floor";
+
+  private final KubernetesClient remote;
+  private final KubernetesClient hub;
+  private final int addresses;
+  private final Watch relay;
+  private final Watch arrivals;
+  private final AtomicLong expected = new AtomicLong(-1);
+  private volatile CompletableFuture<Long> arrival = new CompletableFuture<>();
+  private long token;
+
+  // The relay's last write in the hub: its next update carries that resourceVersion.
+  private ConfigMap hubCopy;
+
+  TwoHopFloor(KubernetesClient remote, KubernetesClient hub, int addresses) {
+    this.remote = remote;
+    this.hub = hub;
+    this.addresses = addresses;
+    for (KubernetesClient c : List.of(remote, hub)) {
+      c.namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+          .serverSideApply();
+    }
+    remote.configMaps().inNamespace(NAMESPACE).resource(configMap(0)).serverSideApply();
+    hubCopy = hub.configMaps().inNamespace(NAMESPACE).resource(configMap(0)).serverSideApply();
+    arrivals =
+        hub.configMaps()
+            .inNamespace(NAMESPACE)
+            .withName(NAME)
+            .watch(
+                new Events() {
+                  @Override
+                  void seen(ConfigMap copy) {
+                    long at = System.nanoTime();
+                    if (tokenOf(copy) == expected.get()) {
+                      arrival.complete(at);
+                    }
+                  }
+                });
+    relay =
+        remote
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .withName(NAME)
+            .watch(
+                new Events() {
+                  @Override
+                  void seen(ConfigMap original) {
+                    if (tokenOf(original) == tokenOf(hubCopy)) {
+                      return; // the watch's first event: the object as it is
+                    }
+                    ConfigMap next =
+                        new ConfigMapBuilder(hubCopy).withData(original.getData()).build();
+                    try {
+                      hubCopy = hub.configMaps().inNamespace(NAMESPACE).resource(next).update();
+                    } catch (RuntimeException e) {
+                      // The sample then waits out its time and says so; the copy is read again.
+                      System.out.println("  floor: the relay's write failed: " + e.getMessage());
+                      hubCopy = hub.configMaps().inNamespace(NAMESPACE).withName(NAME).get();
+                    }
+                  }
+                });
+  }
+
+  /** {@code n} samples, nanoseconds each, sorted. */
+  long[] series(int n) throws Exception {
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      nanos[i] = once();
+    }
+    Arrays.sort(nanos);
+    return nanos;
+  }
+
+  private long once() throws Exception {
+    long t = ++token;
+    arrival = new CompletableFuture<>();
+    expected.set(t);
+    long start = System.nanoTime();
+    remote.configMaps().inNamespace(NAMESPACE).resource(configMap(t)).serverSideApply();
+    try {
+      return arrival.get(60, TimeUnit.SECONDS) - start;
+    } catch (TimeoutException e) {
+      // Counted at 60 s (the series' maximum says so) rather than ending the run.
+      System.out.println("  floor: change " + t + " did not arrive within 60 s");
+      return System.nanoTime() - start;
+    }
+  }
+
+  private ConfigMap configMap(long t) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("token", Long.toString(t));
+    for (int a = 0; a < addresses; a++) {
+      // As many distinct addresses as a slice holds, changing each time as a slice's do.
+      data.put("address-" + a, "100.64." + (t % 250) + "." + (a + 1));
+    }
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(NAME)
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .withData(data)
+        .build();
+  }
+
+  private static long tokenOf(ConfigMap m) {
+    return Long.parseLong(m.getData().getOrDefault("token", "-1"));
+  }
+
+  @Override
+  public void close() {
+    relay.close();
+    arrivals.close();
+    // The namespace's deletion is not waited for: its finalizer needs a controller manager.
+    for (KubernetesClient c : List.of(remote, hub)) {
+      c.namespaces().withName(NAMESPACE).delete();
+    }
+  }
+
+  /** A watcher of added and modified objects; a closed watch is only printed. */
+  private abstract static class Events implements Watcher<ConfigMap> {
+    abstract void seen(ConfigMap object);
+
+    @Override
+    public void eventReceived(Action action, ConfigMap object) {
+      if (action == Action.ADDED || action == Action.MODIFIED) {
+        seen(object);
+      }
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      System.out.println("  floor: a watch closed: " + cause.getMessage());
+    }
+  }
+}
