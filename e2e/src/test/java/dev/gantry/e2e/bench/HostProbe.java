@@ -1,6 +1,7 @@
 package dev.gantry.e2e.bench;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,11 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Asks Envoy's listener for a host over one kept-alive HTTP/1.1 connection, for the status code of
- * its answer: a probe polled every millisecond while a new proxy is on its way, and so cheap enough
- * (a write and a read on a socket) not to take the CPU the way it measures needs. The JDK's HTTP
- * client took about a millisecond of CPU a request. A reply it cannot read simply (no length, a
- * closed connection) opens a new connection for the next request, as does one the server closed.
+ * Asks Envoy over one kept-alive HTTP/1.1 connection: its listener for a host, for the status code
+ * of the answer, or its admin for a page. A probe polled every millisecond or so while a change is
+ * on its way, and so cheap enough (a write and a read on a socket) not to take the CPU the way it
+ * measures needs. The JDK's HTTP client took about a millisecond of CPU a request. A reply it
+ * cannot read simply (no length, a closed connection) opens a new connection for the next request,
+ * as does one the server closed.
  */
 final class HostProbe implements AutoCloseable {
   private final InetSocketAddress address;
@@ -31,9 +33,20 @@ final class HostProbe implements AutoCloseable {
    * kept one turns out closed.
    */
   int status(String host) throws IOException {
+    return exchange(host, "/", false).status();
+  }
+
+  /** The body of {@code GET path} (Envoy's admin: content-length or chunked). */
+  String body(String path) throws IOException {
+    return exchange("127.0.0.1", path, true).body();
+  }
+
+  private record Reply(int status, String body) {}
+
+  private Reply exchange(String host, String path, boolean keepBody) throws IOException {
     if (socket != null) {
       try {
-        return ask(host);
+        return ask(host, path, keepBody);
       } catch (IOException closed) {
         // ask closed it: the next try connects anew
       }
@@ -44,13 +57,13 @@ final class HostProbe implements AutoCloseable {
     socket.connect(address, 5_000);
     in = new BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
-    return ask(host);
+    return ask(host, path, keepBody);
   }
 
-  private int ask(String host) throws IOException {
+  private Reply ask(String host, String path, boolean keepBody) throws IOException {
     try {
       out.write(
-          ("GET / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: gantry-bench\r\n\r\n")
+          ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: gantry-bench\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String statusLine = line();
@@ -60,25 +73,57 @@ final class HostProbe implements AutoCloseable {
       }
       int status = Integer.parseInt(parts[1]);
       long length = -1;
+      boolean chunked = false;
       boolean keep = true;
       for (String header = line(); !header.isEmpty(); header = line()) {
         String lower = header.toLowerCase(Locale.ROOT);
         if (lower.startsWith("content-length:")) {
           length = Long.parseLong(lower.substring("content-length:".length()).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
         } else if (lower.startsWith("connection:") && lower.contains("close")) {
           keep = false;
         }
       }
-      if (length < 0 || !keep) {
-        close(); // a body without a length, or the server closes: a new connection next time
-        return status;
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      if (chunked) {
+        for (long size = chunkSize(); size > 0; size = chunkSize()) {
+          copy(size, body, keepBody);
+          line(); // the CRLF after a chunk
+        }
+        for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+          // trailers, if any: read past them
+        }
+      } else if (length >= 0) {
+        copy(length, body, keepBody);
+      } else {
+        keep = false; // a body without a length: it ends when the server closes
+        if (keepBody) {
+          in.transferTo(body);
+        }
       }
-      in.skipNBytes(length);
-      return status;
+      if (!keep) {
+        close(); // a new connection next time
+      }
+      return new Reply(status, body.toString(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  private long chunkSize() throws IOException {
+    String line = line();
+    int extension = line.indexOf(';');
+    return Long.parseLong((extension < 0 ? line : line.substring(0, extension)).trim(), 16);
+  }
+
+  private void copy(long n, ByteArrayOutputStream to, boolean keep) throws IOException {
+    if (!keep) {
+      in.skipNBytes(n);
+      return;
+    }
+    to.write(in.readNBytes(Math.toIntExact(n)));
   }
 
   /** One header line without its CRLF. */
