@@ -275,12 +275,16 @@ public final class ScaleBench {
           Usage before = Usage.read(gantry, envoy, kube);
           profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
           Pauses gcIdle = Pauses.read(gantry.hub());
+          String meterMode = mode.equals("GRPC") ? "sotw" : "delta";
+          Stages stagesIdle = Stages.read(gantry, meterMode);
           long[] idle = series(testbed, admin, changes);
+          String idleStages = Stages.read(gantry, meterMode).since(stagesIdle, idle);
           String idleGc = Pauses.read(gantry.hub()).since(gcIdle);
           profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
           Usage after = Usage.read(gantry, envoy, kube);
           rows.add(
               row(label + ": endpoint change → in Envoy, idle", percentiles(idle) + "; " + idleGc));
+          rows.add(row(label + ": the same by stage, idle", idleStages));
           rows.add(
               row(
                   label + ": hub per change, idle",
@@ -297,6 +301,8 @@ public final class ScaleBench {
           String loadGc;
           Usage beforeLoad = Usage.read(gantry, envoy, kube);
           Pauses gcLoad = Pauses.read(gantry.hub());
+          Stages stagesLoad = Stages.read(gantry, meterMode);
+          String loadStages;
           profile(gantry.hub(), "JFR.start", "name=load", "settings=profile");
           gantry
               .discoverers()
@@ -304,6 +310,7 @@ public final class ScaleBench {
               .forEach(d -> profile(d, "JFR.start", "name=load", "settings=profile"));
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, admin, changes);
+            loadStages = Stages.read(gantry, meterMode).since(stagesLoad, loaded);
             loadGc = Pauses.read(gantry.hub()).since(gcLoad);
             achieved = load.achieved();
             others = load.written();
@@ -324,6 +331,10 @@ public final class ScaleBench {
               row(
                   label + ": endpoint change → in Envoy, " + rate + " other changes/s",
                   percentiles(loaded) + ", load achieved %.0f/s; %s".formatted(achieved, loadGc)));
+          rows.add(
+              row(
+                  label + ": the same by stage, " + rate + " other changes/s (its changes too)",
+                  loadStages));
           rows.add(
               row(
                   label + ": hub per change, " + rate + " other changes/s",
@@ -964,6 +975,47 @@ public final class ScaleBench {
   }
 
   /** The hub's own measure of remote change → Envoy ACK, over this mode's changes so far. */
+  /**
+   * The sums and counts of the processes' own propagation meters, which all start when a discoverer
+   * sees the remote change: the discoverers' until the mirror is written, the hub's until Envoy
+   * acknowledges it. Their means over a series, beside the benchmark's own, split a change's time
+   * into the remote hop, the discoverer, and the hub hop with the hub and Envoy.
+   */
+  private record Stages(double toMirror, double mirrors, double toAck, double acks) {
+    static Stages read(GantryProcesses gantry, String mode) {
+      double toMirror = 0;
+      double mirrors = 0;
+      for (JvmProcess d : gantry.discoverers().values()) {
+        PrometheusText m = d.metrics();
+        toMirror += m.sum("gantry_discoverer_propagation_seconds_sum", Map.of());
+        mirrors += m.sum("gantry_discoverer_propagation_seconds_count", Map.of());
+      }
+      PrometheusText hub = gantry.hub().metrics();
+      Map<String, String> tag = Map.of("mode", mode);
+      return new Stages(
+          toMirror,
+          mirrors,
+          hub.sum("gantry_propagation_seconds_sum", tag),
+          hub.sum("gantry_propagation_seconds_count", tag));
+    }
+
+    /** The means since {@code before}, beside the mean of the benchmark's own {@code nanos}. */
+    String since(Stages before, long[] nanos) {
+      double mirrored = mirrors - before.mirrors;
+      double acked = acks - before.acks;
+      return ("means: write → in Envoy %.1f ms (this benchmark, n=%d); seen by a discoverer →"
+              + " mirror written %.1f ms (the discoverers' meter, n=%.0f), → Envoy's ACK %.1f ms"
+              + " (the hub's, n=%.0f)")
+          .formatted(
+              Arrays.stream(nanos).average().orElse(0) / 1e6,
+              nanos.length,
+              mirrored == 0 ? 0 : (toMirror - before.toMirror) * 1000 / mirrored,
+              mirrored,
+              acked == 0 ? 0 : (toAck - before.toAck) * 1000 / acked,
+              acked);
+    }
+  }
+
   private static String propagationMeter(JvmProcess hub, String mode) {
     PrometheusText metrics = hub.metrics();
     Map<String, String> tag = Map.of("mode", mode);

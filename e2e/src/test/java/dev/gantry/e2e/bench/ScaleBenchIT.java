@@ -52,6 +52,11 @@ class ScaleBenchIT {
               byMeasure.get(mode + ": floor, the same two apiserver hops relayed by a watch, idle"))
           .contains("(n=5)");
       assertThat(byMeasure.get(mode + ": floor, the same, 2 other changes/s")).contains("(n=5)");
+      // The processes' own meters split each series by stage.
+      assertThat(byMeasure.get(mode + ": the same by stage, idle"))
+          .contains("(this benchmark, n=5)")
+          .containsPattern("mirror written [0-9.]+ ms \\(the discoverers' meter, n=[1-9]")
+          .containsPattern("Envoy's ACK [0-9.]+ ms \\(the hub's, n=[1-9]");
       assertThat(byMeasure.get(mode + ": hub per change, idle"))
           .contains("(1.0 assignments)")
           .contains(", 0 B of other types;")
