@@ -165,7 +165,9 @@ public final class ScaleBench {
               withExtra(ChartJvm.options("hub", hubMemory), "BENCH_HUB_JVM_EXTRA"),
               withExtra(
                   ChartJvm.options("discoverer", discovererMemory), "BENCH_DISCOVERER_JVM_EXTRA"),
-              Duration.ofMillis(10),
+              // The hub's --holdoff; BENCH_HUB_HOLDOFF_MS tries another.
+              Duration.ofMillis(
+                  Long.parseLong(System.getenv().getOrDefault("BENCH_HUB_HOLDOFF_MS", "10"))),
               List.of(NS));
       note("hub JVM %s; discoverer JVM %s", options.hubJvm(), options.discovererJvm());
       long gantryStart = System.nanoTime();
@@ -981,20 +983,33 @@ public final class ScaleBench {
    * acknowledges it. Their means over a series, beside the benchmark's own, split a change's time
    * into the remote hop, the discoverer, and the hub hop with the hub and Envoy.
    */
-  private record Stages(double toMirror, double mirrors, double toAck, double acks) {
+  private record Stages(
+      double toMirror,
+      double mirrors,
+      double reconciling,
+      double reconciles,
+      double toAck,
+      double acks) {
     static Stages read(GantryProcesses gantry, String mode) {
       double toMirror = 0;
       double mirrors = 0;
+      double reconciling = 0;
+      double reconciles = 0;
       for (JvmProcess d : gantry.discoverers().values()) {
         PrometheusText m = d.metrics();
         toMirror += m.sum("gantry_discoverer_propagation_seconds_sum", Map.of());
         mirrors += m.sum("gantry_discoverer_propagation_seconds_count", Map.of());
+        Map<String, String> ok = Map.of("result", "ok");
+        reconciling += m.sum("gantry_discoverer_reconcile_duration_seconds_sum", ok);
+        reconciles += m.sum("gantry_discoverer_reconcile_duration_seconds_count", ok);
       }
       PrometheusText hub = gantry.hub().metrics();
       Map<String, String> tag = Map.of("mode", mode);
       return new Stages(
           toMirror,
           mirrors,
+          reconciling,
+          reconciles,
           hub.sum("gantry_propagation_seconds_sum", tag),
           hub.sum("gantry_propagation_seconds_count", tag));
     }
@@ -1002,15 +1017,17 @@ public final class ScaleBench {
     /** The means since {@code before}, beside the mean of the benchmark's own {@code nanos}. */
     String since(Stages before, long[] nanos) {
       double mirrored = mirrors - before.mirrors;
+      double reconciled = reconciles - before.reconciles;
       double acked = acks - before.acks;
       return ("means: write → in Envoy %.1f ms (this benchmark, n=%d); seen by a discoverer →"
-              + " mirror written %.1f ms (the discoverers' meter, n=%.0f), → Envoy's ACK %.1f ms"
-              + " (the hub's, n=%.0f)")
+              + " mirror written %.1f ms (the discoverers' meter, n=%.0f; of it the reconcile with"
+              + " its write %.1f ms), → Envoy's ACK %.1f ms (the hub's, n=%.0f)")
           .formatted(
               Arrays.stream(nanos).average().orElse(0) / 1e6,
               nanos.length,
               mirrored == 0 ? 0 : (toMirror - before.toMirror) * 1000 / mirrored,
               mirrored,
+              reconciled == 0 ? 0 : (reconciling - before.reconciling) * 1000 / reconciled,
               acked == 0 ? 0 : (toAck - before.toAck) * 1000 / acked,
               acked);
     }
