@@ -16,8 +16,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +94,8 @@ public final class ScaleBench {
   private final List<Long> kube = new ArrayList<>();
 
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
+  // The resourceVersion of each slice's last write, by cluster/service number: the next update's.
+  private final Map<String, String> sliceVersions = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
   private final Random random = new Random(42);
   private final List<String[]> rows = new ArrayList<>();
@@ -489,7 +493,7 @@ public final class ScaleBench {
               pool.submit(
                   () -> {
                     service(client, "svc-" + service);
-                    slice(client, "svc-" + service, addresses);
+                    slice(client, cluster, service);
                   }));
         }
       }
@@ -556,7 +560,46 @@ public final class ScaleBench {
                 .serverSideApply());
   }
 
-  private static void slice(KubernetesClient client, String service, List<String> addresses) {
+  /**
+   * Writes service {@code s}'s slice in {@code cluster} with the addresses the benchmark holds for
+   * it: created by server-side apply, then updated as Kubernetes' EndpointSlice controller does (a
+   * PUT carrying the resourceVersion of the last write). A write that met another (a conflict)
+   * takes the addresses again, so the later of two edits is the one that lands.
+   */
+  private void slice(KubernetesClient client, String cluster, int s) {
+    String key = cluster + "/" + s;
+    String version = sliceVersions.get(key);
+    var slices = client.discovery().v1().endpointSlices().inNamespace(NS);
+    if (version == null) {
+      EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
+      retry(
+          () ->
+              sliceVersions.put(
+                  key,
+                  slices.resource(object).serverSideApply().getMetadata().getResourceVersion()));
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
+      object.getMetadata().setResourceVersion(version);
+      try {
+        sliceVersions.put(key, slices.resource(object).update().getMetadata().getResourceVersion());
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+        version =
+            slices
+                .withName(object.getMetadata().getName())
+                .get()
+                .getMetadata()
+                .getResourceVersion();
+      }
+    }
+  }
+
+  private static EndpointSlice sliceObject(String service, List<String> addresses) {
     List<Endpoint> endpoints = new ArrayList<>();
     for (String a : addresses) {
       endpoints.add(
@@ -567,29 +610,20 @@ public final class ScaleBench {
               .endConditions()
               .build());
     }
-    retry(
-        () ->
-            client
-                .discovery()
-                .v1()
-                .endpointSlices()
-                .inNamespace(NS)
-                .resource(
-                    new EndpointSliceBuilder()
-                        .withNewMetadata()
-                        .withName(service + "-slice")
-                        .withNamespace(NS)
-                        .addToLabels("kubernetes.io/service-name", service)
-                        .endMetadata()
-                        .withAddressType("IPv4")
-                        .addNewPort()
-                        .withName("http")
-                        .withPort(8080)
-                        .withProtocol("TCP")
-                        .endPort()
-                        .withEndpoints(endpoints)
-                        .build())
-                .serverSideApply());
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withName(service + "-slice")
+        .withNamespace(NS)
+        .addToLabels("kubernetes.io/service-name", service)
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort()
+        .withName("http")
+        .withPort(8080)
+        .withProtocol("TCP")
+        .endPort()
+        .withEndpoints(endpoints)
+        .build();
   }
 
   private static void proxy(KubernetesClient hub, String name, String service) {
@@ -681,7 +715,7 @@ public final class ScaleBench {
     String cluster = clusters.get(random.nextInt(remotes));
     String fresh = edit(testbed, cluster, s);
     long start = System.nanoTime();
-    slice(testbed.cluster(cluster).client(), "svc-" + s, snapshotOf(cluster, s));
+    slice(testbed.cluster(cluster).client(), cluster, s);
     String needle = "::" + fresh + ":8080::cx_active";
     long deadline = start + Duration.ofSeconds(60).toNanos();
     // Envoy's admin walks every cluster per call, on the thread that also applies xDS: poll
@@ -742,7 +776,7 @@ public final class ScaleBench {
                     String cluster = clusters.get(r.nextInt(remotes));
                     edit(testbed, cluster, s);
                     try {
-                      slice(testbed.cluster(cluster).client(), "svc-" + s, snapshotOf(cluster, s));
+                      slice(testbed.cluster(cluster).client(), cluster, s);
                       written.incrementAndGet();
                     } catch (RuntimeException e) {
                       // a conflicting write of the measured series: the next one goes on

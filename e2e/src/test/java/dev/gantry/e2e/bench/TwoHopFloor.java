@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The floor under a change's path, measured beside it: the same two apiserver hops with nothing of
- * Gantry's in between. The benchmark writes an object to a remote apiserver (server-side apply, as
- * its endpoint changes are written); a watch of the benchmark's own sees it and updates a copy in
- * the hub apiserver (an update, as a discoverer writes its mirrors); a second watch on the hub sees
+ * Gantry's in between. The benchmark updates an object in a remote apiserver (a PUT, as its
+ * endpoint changes are written); a watch of the benchmark's own sees it and updates a copy in the
+ * hub apiserver (an update, as a discoverer writes its mirrors); a second watch on the hub sees
  * that update, and the time from the first write to that is one sample. ConfigMaps in a namespace
  * of their own, which no Gantry process watches, each holding as many addresses as a service's
  * slice.
@@ -41,6 +41,9 @@ final class TwoHopFloor implements AutoCloseable {
   private volatile CompletableFuture<Long> arrival = new CompletableFuture<>();
   private long token;
 
+  // The benchmark's last write in the remote: the next update carries its resourceVersion.
+  private String remoteVersion;
+
   // The relay's last write in the hub: its next update carries that resourceVersion.
   private ConfigMap hubCopy;
 
@@ -54,7 +57,14 @@ final class TwoHopFloor implements AutoCloseable {
               new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
           .serverSideApply();
     }
-    remote.configMaps().inNamespace(NAMESPACE).resource(configMap(0)).serverSideApply();
+    remoteVersion =
+        remote
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .resource(configMap(0))
+            .serverSideApply()
+            .getMetadata()
+            .getResourceVersion();
     hubCopy = hub.configMaps().inNamespace(NAMESPACE).resource(configMap(0)).serverSideApply();
     arrivals =
         hub.configMaps()
@@ -110,7 +120,16 @@ final class TwoHopFloor implements AutoCloseable {
     arrival = new CompletableFuture<>();
     expected.set(t);
     long start = System.nanoTime();
-    remote.configMaps().inNamespace(NAMESPACE).resource(configMap(t)).serverSideApply();
+    ConfigMap next = configMap(t);
+    next.getMetadata().setResourceVersion(remoteVersion);
+    remoteVersion =
+        remote
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .resource(next)
+            .update()
+            .getMetadata()
+            .getResourceVersion();
     try {
       return arrival.get(60, TimeUnit.SECONDS) - start;
     } catch (TimeoutException e) {
