@@ -51,12 +51,18 @@ final class HostProbe implements AutoCloseable {
         // ask closed it: the next try connects anew
       }
     }
-    socket = new Socket();
-    socket.setTcpNoDelay(true);
-    socket.setSoTimeout(5_000);
-    socket.connect(address, 5_000);
-    in = new BufferedInputStream(socket.getInputStream());
-    out = socket.getOutputStream();
+    Socket fresh = new Socket();
+    fresh.setTcpNoDelay(true);
+    fresh.setSoTimeout(5_000);
+    try {
+      fresh.connect(address, 5_000);
+      in = new BufferedInputStream(fresh.getInputStream());
+      out = fresh.getOutputStream();
+    } catch (IOException e) {
+      fresh.close();
+      throw e;
+    }
+    socket = fresh;
     return ask(host, path, keepBody);
   }
 
@@ -106,6 +112,9 @@ final class HostProbe implements AutoCloseable {
         close(); // a new connection next time
       }
       return new Reply(status, body.toString(StandardCharsets.UTF_8));
+    } catch (NumberFormatException e) {
+      close();
+      throw new IOException("not a reply this probe can read", e);
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -123,7 +132,11 @@ final class HostProbe implements AutoCloseable {
       in.skipNBytes(n);
       return;
     }
-    to.write(in.readNBytes(Math.toIntExact(n)));
+    byte[] bytes = in.readNBytes(Math.toIntExact(n));
+    if (bytes.length < n) {
+      throw new IOException("the connection closed in a reply");
+    }
+    to.write(bytes);
   }
 
   /** One header line without its CRLF. */

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -95,7 +97,9 @@ public final class ScaleBench {
 
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
   // The resourceVersion of each slice's last write, by cluster/service number: the next update's.
-  private final Map<String, String> sliceVersions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> sliceVersions = new ConcurrentHashMap<>();
+  // One write of a slice at a time (see slice()).
+  private final Map<String, Object> sliceLocks = new ConcurrentHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
   private final Random random = new Random(42);
   private final List<String[]> rows = new ArrayList<>();
@@ -245,7 +249,7 @@ public final class ScaleBench {
         }
         TwoHopFloor floor =
             new TwoHopFloor(testbed.cluster(clusters.get(0)).client(), hub, endpointsPer);
-        floor.series(WARM_UP / 10);
+        floor.series(WARM_UP / 10); // warm-up: its watches, connections and code paths
         List<String> modes =
             !sotw
                 ? List.of("DELTA_GRPC")
@@ -255,8 +259,6 @@ public final class ScaleBench {
           Envoy envoy = gantry.startEnvoy("envoy-scale-" + label.toLowerCase(Locale.ROOT), mode);
           long envoyStart = System.nanoTime();
           awaitTrue(Duration.ofMinutes(5), () -> clustersIn(envoy) >= services);
-          // Kept-alive, as cheap as a socket's write and read: the JDK's client took about a
-          // millisecond of CPU a request, polled every 0.5 ms through each change.
           HostProbe admin = new HostProbe(envoy.adminPort());
           rows.add(
               row(
@@ -396,7 +398,7 @@ public final class ScaleBench {
           rows.add(
               row(
                   label + ": hub's gantry_propagation_seconds (remote event → Envoy ACK)",
-                  propagationMeter(gantry.hub(), mode.equals("GRPC") ? "sotw" : "delta")));
+                  propagationMeter(gantry.hub(), meterMode)));
           rows.add(row(label + ": Envoy RSS", mb(rss(envoy.process().pid())) + " MB"));
           admin.close();
           gantry.stopEnvoy(envoy);
@@ -563,38 +565,48 @@ public final class ScaleBench {
   /**
    * Writes service {@code s}'s slice in {@code cluster} with the addresses the benchmark holds for
    * it: created by server-side apply, then updated as Kubernetes' EndpointSlice controller does (a
-   * PUT carrying the resourceVersion of the last write). A write that met another (a conflict)
-   * takes the addresses again, so the later of two edits is the one that lands.
+   * PUT carrying the resourceVersion of the last write). One write of a slice at a time, as the
+   * controller's one worker per key: a load writer and the measured series never conflict, and the
+   * later edit is the one that lands. Throttling, server errors and lost connections are retried.
    */
   private void slice(KubernetesClient client, String cluster, int s) {
     String key = cluster + "/" + s;
-    String version = sliceVersions.get(key);
     var slices = client.discovery().v1().endpointSlices().inNamespace(NS);
-    if (version == null) {
-      EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
-      retry(
-          () ->
-              sliceVersions.put(
-                  key,
-                  slices.resource(object).serverSideApply().getMetadata().getResourceVersion()));
-      return;
-    }
-    for (int attempt = 1; ; attempt++) {
-      EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
-      object.getMetadata().setResourceVersion(version);
-      try {
-        sliceVersions.put(key, slices.resource(object).update().getMetadata().getResourceVersion());
+    synchronized (sliceLocks.computeIfAbsent(key, k -> new Object())) {
+      String version = sliceVersions.get(key);
+      if (version == null) {
+        EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
+        retry(
+            () ->
+                sliceVersions.put(
+                    key,
+                    slices.resource(object).serverSideApply().getMetadata().getResourceVersion()));
         return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
+      }
+      for (int attempt = 1; ; attempt++) {
+        EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
+        object.getMetadata().setResourceVersion(version);
+        try {
+          sliceVersions.put(
+              key, slices.resource(object).update().getMetadata().getResourceVersion());
+          return;
+        } catch (KubernetesClientException e) {
+          boolean transientError = e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+          if (attempt == 5 || !(transientError || e.getCode() == 409)) {
+            throw e;
+          }
+          if (e.getCode() == 409) {
+            // Written by someone else since: take its version.
+            version =
+                slices
+                    .withName(object.getMetadata().getName())
+                    .get()
+                    .getMetadata()
+                    .getResourceVersion();
+          } else {
+            LockSupport.parkNanos(Duration.ofMillis(50L * attempt).toNanos());
+          }
         }
-        version =
-            slices
-                .withName(object.getMetadata().getName())
-                .get()
-                .getMetadata()
-                .getResourceVersion();
       }
     }
   }
@@ -733,11 +745,11 @@ public final class ScaleBench {
   }
 
   /** Whether Envoy's admin page lists {@code needle}; false when it did not answer in time. */
-  private static boolean listed(HostProbe admin, String path, String needle) {
+  private static boolean listed(HostProbe admin, String path, String needle) throws IOException {
     try {
       return admin.body(path).contains(needle);
-    } catch (java.io.IOException busy) {
-      return false; // the probe connects anew for the next try
+    } catch (java.net.SocketTimeoutException busy) {
+      return false; // the probe connects anew for the next try; an Envoy gone ends the run
     }
   }
 
@@ -779,7 +791,7 @@ public final class ScaleBench {
                       slice(testbed.cluster(cluster).client(), cluster, s);
                       written.incrementAndGet();
                     } catch (RuntimeException e) {
-                      // a conflicting write of the measured series: the next one goes on
+                      // a write that failed after its retries: the next one goes on
                     }
                     next += period;
                     LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
@@ -1011,62 +1023,6 @@ public final class ScaleBench {
   }
 
   /** The hub's own measure of remote change → Envoy ACK, over this mode's changes so far. */
-  /**
-   * The sums and counts of the processes' own propagation meters, which all start when a discoverer
-   * sees the remote change: the discoverers' until the mirror is written, the hub's until Envoy
-   * acknowledges it. Their means over a series, beside the benchmark's own, split a change's time
-   * into the remote hop, the discoverer, and the hub hop with the hub and Envoy.
-   */
-  private record Stages(
-      double toMirror,
-      double mirrors,
-      double reconciling,
-      double reconciles,
-      double toAck,
-      double acks) {
-    static Stages read(GantryProcesses gantry, String mode) {
-      double toMirror = 0;
-      double mirrors = 0;
-      double reconciling = 0;
-      double reconciles = 0;
-      for (JvmProcess d : gantry.discoverers().values()) {
-        PrometheusText m = d.metrics();
-        toMirror += m.sum("gantry_discoverer_propagation_seconds_sum", Map.of());
-        mirrors += m.sum("gantry_discoverer_propagation_seconds_count", Map.of());
-        Map<String, String> ok = Map.of("result", "ok");
-        reconciling += m.sum("gantry_discoverer_reconcile_duration_seconds_sum", ok);
-        reconciles += m.sum("gantry_discoverer_reconcile_duration_seconds_count", ok);
-      }
-      PrometheusText hub = gantry.hub().metrics();
-      Map<String, String> tag = Map.of("mode", mode);
-      return new Stages(
-          toMirror,
-          mirrors,
-          reconciling,
-          reconciles,
-          hub.sum("gantry_propagation_seconds_sum", tag),
-          hub.sum("gantry_propagation_seconds_count", tag));
-    }
-
-    /** The means since {@code before}, beside the mean of the benchmark's own {@code nanos}. */
-    String since(Stages before, long[] nanos) {
-      double mirrored = mirrors - before.mirrors;
-      double reconciled = reconciles - before.reconciles;
-      double acked = acks - before.acks;
-      return ("means: write → in Envoy %.1f ms (this benchmark, n=%d); seen by a discoverer →"
-              + " mirror written %.1f ms (the discoverers' meter, n=%.0f; of it the reconcile with"
-              + " its write %.1f ms), → Envoy's ACK %.1f ms (the hub's, n=%.0f)")
-          .formatted(
-              Arrays.stream(nanos).average().orElse(0) / 1e6,
-              nanos.length,
-              mirrored == 0 ? 0 : (toMirror - before.toMirror) * 1000 / mirrored,
-              mirrored,
-              reconciled == 0 ? 0 : (reconciling - before.reconciling) * 1000 / reconciled,
-              acked == 0 ? 0 : (toAck - before.toAck) * 1000 / acked,
-              acked);
-    }
-  }
-
   private static String propagationMeter(JvmProcess hub, String mode) {
     PrometheusText metrics = hub.metrics();
     Map<String, String> tag = Map.of("mode", mode);

@@ -12,9 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The floor under a change's path, measured beside it: the same two apiserver hops with nothing of
@@ -37,8 +38,14 @@ final class TwoHopFloor implements AutoCloseable {
   private final int addresses;
   private final Watch relay;
   private final Watch arrivals;
-  private final AtomicLong expected = new AtomicLong(-1);
-  private volatile CompletableFuture<Long> arrival = new CompletableFuture<>();
+
+  // The sample on its way: its token and when its copy was seen, together so that a late event of
+  // an earlier sample never completes a later one.
+  private record Pending(long token, CompletableFuture<Long> arrival) {}
+
+  private final AtomicReference<Pending> pending = new AtomicReference<>(new Pending(-1, null));
+  // Why a watch ended for good, if one did: every sample after it would wait its full time.
+  private volatile WatcherException closed;
   private long token;
 
   // The benchmark's last write in the remote: the next update carries its resourceVersion.
@@ -75,8 +82,9 @@ final class TwoHopFloor implements AutoCloseable {
                   @Override
                   void seen(ConfigMap copy) {
                     long at = System.nanoTime();
-                    if (tokenOf(copy) == expected.get()) {
-                      arrival.complete(at);
+                    Pending p = pending.get();
+                    if (tokenOf(copy) == p.token()) {
+                      p.arrival().complete(at);
                     }
                   }
                 });
@@ -89,9 +97,11 @@ final class TwoHopFloor implements AutoCloseable {
                 new Events() {
                   @Override
                   void seen(ConfigMap original) {
-                    if (tokenOf(original) == tokenOf(hubCopy)) {
-                      return; // the watch's first event: the object as it is
+                    if (tokenOf(original) <= tokenOf(hubCopy)) {
+                      return; // relayed already (a watch's first event is the object as it is)
                     }
+                    // A blocking write in the watch's callback, on purpose: the floor is the least
+                    // a relay can do, one event and one write at a time.
                     ConfigMap next =
                         new ConfigMapBuilder(hubCopy).withData(original.getData()).build();
                     try {
@@ -116,9 +126,12 @@ final class TwoHopFloor implements AutoCloseable {
   }
 
   private long once() throws Exception {
+    if (closed != null) {
+      throw new IllegalStateException("the floor's watch ended: " + closed.getMessage(), closed);
+    }
     long t = ++token;
-    arrival = new CompletableFuture<>();
-    expected.set(t);
+    CompletableFuture<Long> arrival = new CompletableFuture<>();
+    pending.set(new Pending(t, arrival));
     long start = System.nanoTime();
     ConfigMap next = configMap(t);
     next.getMetadata().setResourceVersion(remoteVersion);
@@ -132,6 +145,8 @@ final class TwoHopFloor implements AutoCloseable {
             .getResourceVersion();
     try {
       return arrival.get(60, TimeUnit.SECONDS) - start;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the floor's watch ended", e.getCause());
     } catch (TimeoutException e) {
       // Counted at 60 s (the series' maximum says so) rather than ending the run.
       System.out.println("  floor: change " + t + " did not arrive within 60 s");
@@ -169,8 +184,10 @@ final class TwoHopFloor implements AutoCloseable {
     }
   }
 
-  /** A watcher of added and modified objects; a closed watch is only printed. */
-  private abstract static class Events implements Watcher<ConfigMap> {
+  /**
+   * A watcher of added and modified objects; a watch ended for good fails the sample on its way.
+   */
+  private abstract class Events implements Watcher<ConfigMap> {
     abstract void seen(ConfigMap object);
 
     @Override
@@ -182,7 +199,11 @@ final class TwoHopFloor implements AutoCloseable {
 
     @Override
     public void onClose(WatcherException cause) {
-      System.out.println("  floor: a watch closed: " + cause.getMessage());
+      closed = cause;
+      CompletableFuture<Long> arrival = pending.get().arrival();
+      if (arrival != null) {
+        arrival.completeExceptionally(cause);
+      }
     }
   }
 }
