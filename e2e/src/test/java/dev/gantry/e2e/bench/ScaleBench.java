@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,10 +95,8 @@ public final class ScaleBench {
   private final List<Long> kube = new ArrayList<>();
 
   private final Map<String, List<String>> slices = new LinkedHashMap<>();
-  // The resourceVersion of each slice's last write, by cluster/service number: the next update's.
-  private final Map<String, String> sliceVersions = new ConcurrentHashMap<>();
-  // One write of a slice at a time (see slice()).
-  private final Map<String, Object> sliceLocks = new ConcurrentHashMap<>();
+  // Each slice's last write, by cluster/service number (see slice()).
+  private final Map<String, LastWrite> lastWrites = new ConcurrentHashMap<>();
   private final AtomicInteger nextAddress = new AtomicInteger();
   private final Random random = new Random(42);
   private final List<String[]> rows = new ArrayList<>();
@@ -482,7 +479,7 @@ public final class ScaleBench {
       List<Future<?>> work = new ArrayList<>();
       for (String cluster : clusters) {
         KubernetesClient client = testbed.cluster(cluster).client();
-        namespace(client);
+        namespace(client, NS);
         for (int s = 0; s < services; s++) {
           List<String> addresses = new ArrayList<>();
           for (int e = 0; e < endpointsPer; e++) {
@@ -499,7 +496,7 @@ public final class ScaleBench {
                   }));
         }
       }
-      namespace(hub);
+      namespace(hub, NS);
       for (int s = 0; s < services; s++) {
         int service = s;
         work.add(pool.submit(() -> proxy(hub, "p-" + service, "svc-" + service)));
@@ -530,10 +527,10 @@ public final class ScaleBench {
     return "100." + b + "." + c + "." + host;
   }
 
-  private static void namespace(KubernetesClient client) {
+  static void namespace(KubernetesClient client, String name) {
     client
         .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .serverSideApply();
   }
 
@@ -566,49 +563,29 @@ public final class ScaleBench {
    * Writes service {@code s}'s slice in {@code cluster} with the addresses the benchmark holds for
    * it: created by server-side apply, then updated as Kubernetes' EndpointSlice controller does (a
    * PUT carrying the resourceVersion of the last write). One write of a slice at a time, as the
-   * controller's one worker per key: a load writer and the measured series never conflict, and the
-   * later edit is the one that lands. Throttling, server errors and lost connections are retried.
+   * controller's one worker per key: the benchmark is the only writer, so the resourceVersion it
+   * holds is the current one, and the later edit is the one that lands.
    */
   private void slice(KubernetesClient client, String cluster, int s) {
-    String key = cluster + "/" + s;
     var slices = client.discovery().v1().endpointSlices().inNamespace(NS);
-    synchronized (sliceLocks.computeIfAbsent(key, k -> new Object())) {
-      String version = sliceVersions.get(key);
-      if (version == null) {
-        EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
-        retry(
-            () ->
-                sliceVersions.put(
-                    key,
-                    slices.resource(object).serverSideApply().getMetadata().getResourceVersion()));
-        return;
-      }
-      for (int attempt = 1; ; attempt++) {
-        EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
-        object.getMetadata().setResourceVersion(version);
-        try {
-          sliceVersions.put(
-              key, slices.resource(object).update().getMetadata().getResourceVersion());
-          return;
-        } catch (KubernetesClientException e) {
-          boolean transientError = e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
-          if (attempt == 5 || !(transientError || e.getCode() == 409)) {
-            throw e;
-          }
-          if (e.getCode() == 409) {
-            // Written by someone else since: take its version.
-            version =
-                slices
-                    .withName(object.getMetadata().getName())
-                    .get()
-                    .getMetadata()
-                    .getResourceVersion();
-          } else {
-            LockSupport.parkNanos(Duration.ofMillis(50L * attempt).toNanos());
-          }
-        }
-      }
+    LastWrite last = lastWrites.computeIfAbsent(cluster + "/" + s, k -> new LastWrite());
+    synchronized (last) {
+      EndpointSlice object = sliceObject("svc-" + s, snapshotOf(cluster, s));
+      object.getMetadata().setResourceVersion(last.resourceVersion);
+      retry(
+          () ->
+              last.resourceVersion =
+                  (last.resourceVersion == null
+                          ? slices.resource(object).serverSideApply()
+                          : slices.resource(object).update())
+                      .getMetadata()
+                      .getResourceVersion());
     }
+  }
+
+  /** The resourceVersion of a slice's last write; its monitor orders the slice's writes. */
+  private static final class LastWrite {
+    String resourceVersion;
   }
 
   private static EndpointSlice sliceObject(String service, List<String> addresses) {

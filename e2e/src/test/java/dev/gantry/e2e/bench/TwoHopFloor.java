@@ -2,7 +2,6 @@ package dev.gantry.e2e.bench;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -30,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * what Gantry adds is its total less this floor.
  */
 final class TwoHopFloor implements AutoCloseable {
-  static final String NAMESPACE = "bench-floor";
+  private static final String NAMESPACE = "bench-floor";
   private static final String NAME = "floor";
 
   private final KubernetesClient remote;
@@ -58,12 +57,8 @@ final class TwoHopFloor implements AutoCloseable {
     this.remote = remote;
     this.hub = hub;
     this.addresses = addresses;
-    for (KubernetesClient c : List.of(remote, hub)) {
-      c.namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-          .serverSideApply();
-    }
+    ScaleBench.namespace(remote, NAMESPACE);
+    ScaleBench.namespace(hub, NAMESPACE);
     remoteVersion =
         remote
             .configMaps()
