@@ -40,7 +40,7 @@ public final class KeyedWorkQueue<K> {
     dirty.add(key);
     if (!processing.contains(key)) {
       queue.addLast(key);
-      notifyAll();
+      notify(); // one key, one worker: waking them all would cost each a wakeup for nothing
     }
   }
 
@@ -99,7 +99,7 @@ public final class KeyedWorkQueue<K> {
     processing.remove(key);
     if (dirty.contains(key)) {
       queue.addLast(key);
-      notifyAll();
+      notify();
     }
   }
 
