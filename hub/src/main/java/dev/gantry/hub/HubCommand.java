@@ -61,9 +61,10 @@ public final class HubCommand implements Callable<Integer> {
       names = "--holdoff",
       defaultValue = "10ms",
       description =
-          "Least time between two snapshot builds that send Envoy something: an isolated change is"
-              + " built at once, changes during the holdoff after a build are built together"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Least time between two merges of the federation and between two route builds: an"
+              + " isolated change goes through at once, changes during the holdoff after one are"
+              + " taken together; the endpoints a merge changed go to Envoy at once (default:"
+              + " ${DEFAULT-VALUE}).")
   String holdoff;
 
   @Option(

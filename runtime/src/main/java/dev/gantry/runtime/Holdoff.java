@@ -44,6 +44,11 @@ public final class Holdoff {
     }
   }
 
+  /** Whether a run is scheduled and has not started yet. */
+  public boolean pending() {
+    return scheduled.get();
+  }
+
   /** Runs the task now, on the calling thread, which must be the executor's. */
   public void runNow() {
     scheduled.set(false);

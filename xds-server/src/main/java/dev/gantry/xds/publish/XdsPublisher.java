@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns changes (HTTPProxies, federation snapshots) into xDS snapshots: compiles, assembles and
- * publishes, at most once per holdoff (see {@link #schedule()}). All state lives on one executor
- * thread.
+ * publishes, at most once per holdoff (see {@link #schedule()}); a federation update that changes
+ * endpoints alone is sent at once (its merge was held off already). All state lives on one executor
+ * thread, which may be the aggregator's too.
  */
 public final class XdsPublisher {
   private static final Logger log = LoggerFactory.getLogger(XdsPublisher.class);
@@ -258,7 +259,13 @@ public final class XdsPublisher {
     shapeChanged |= update.shapeChanged();
     remember(update.seenFederated(), true);
     remember(update.seenHub(), false);
-    schedule();
+    if (!routesChanged && !shapeChanged && !builds.pending()) {
+      // Endpoints alone changed: sent at once, as Contour sends them. The aggregator merges at
+      // most once per holdoff already; a second wait here would only cost a timed wakeup.
+      builds.runNow();
+    } else {
+      schedule();
+    }
   }
 
   /** Keeps, per service and cluster, the earliest remote change not yet sent. */

@@ -86,6 +86,46 @@ class XdsPublisherTest {
   }
 
   @Test
+  void anEndpointChangeIsSentAtOnceAndARouteChangeWaitsForTheHoldoff() throws Exception {
+    // A holdoff of an hour: a build within seconds was not held off. The aggregator holds off its
+    // merges; the endpoints a merge changed are not held off a second time.
+    XdsPublisher publisher = publisher(Duration.ofHours(1));
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/", "kuard", 80, null).build()));
+    Feeds.federation(publisher, kuardAt("198.18.0.7:8080"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.builds() == 1);
+
+    Feeds.federation(publisher, kuardAt("198.18.0.8:8080"));
+    drain();
+    assertThat(publisher.builds()).as("the new endpoint, at once").isEqualTo(2);
+
+    Feeds.proxies(
+        publisher,
+        List.of(
+            Fixtures.proxy("demo/a").fqdn("a.example.com").route("/b", "kuard", 80, null).build()));
+    drain();
+    assertThat(publisher.builds()).as("a route change waits for the holdoff").isEqualTo(2);
+
+    // An endpoint change while a build waits joins that build: never sent ahead of the routes.
+    Feeds.federation(publisher, kuardAt("198.18.0.9:8080"));
+    drain();
+    assertThat(publisher.builds()).isEqualTo(2);
+  }
+
+  private static FederationSnapshot kuardAt(String address) {
+    return new FederationSnapshot(
+        java.util.Map.of(
+            service("demo/kuard"),
+            Fixtures.service("demo/kuard")
+                .port("http", 80)
+                .cluster("east", 0, 1, "http", address)
+                .build()),
+        java.util.Map.of());
+  }
+
+  @Test
   void aChangeThatSentNothingDoesNotHoldOffTheNextBuild() throws Exception {
     // A user makes a Service, then the HTTPProxy that routes to it: the Service alone changes
     // nothing Envoy has, and the proxy must not wait a holdoff for it.
