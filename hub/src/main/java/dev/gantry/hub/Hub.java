@@ -186,6 +186,7 @@ public final class Hub implements AutoCloseable {
                     writer.accept(update);
                   }
                 })
+            .lookUpKindsOn(discoveryExecutor)
             .start();
     if (config.leaderElection() == null) {
       startWriting();

@@ -61,10 +61,10 @@ public final class HubCommand implements Callable<Integer> {
       names = "--holdoff",
       defaultValue = "10ms",
       description =
-          "Least time between two merges of the federation and between two route builds: an"
-              + " isolated change goes through at once, changes during the holdoff after one are"
-              + " taken together; the endpoints a merge changed go to Envoy at once (default:"
-              + " ${DEFAULT-VALUE}).")
+          "Least time between two merges of the federation, and before a build that compiles"
+              + " routes after any build: an isolated change goes through at once, changes during"
+              + " the holdoff are taken together; a merge that changed endpoints only goes to"
+              + " Envoy at once, unless a build of the routes waits (default: ${DEFAULT-VALUE}).")
   String holdoff;
 
   @Option(

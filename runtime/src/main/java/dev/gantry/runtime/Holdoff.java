@@ -44,7 +44,11 @@ public final class Holdoff {
     }
   }
 
-  /** Whether a run is scheduled and has not started yet. */
+  /**
+   * Whether a run is scheduled and has not started yet. Exact on the executor's thread when {@link
+   * #runNow} is called only while nothing is pending; a {@code runNow} before a scheduled run
+   * clears it, and that run then comes as well, finding less to do.
+   */
   public boolean pending() {
     return scheduled.get();
   }

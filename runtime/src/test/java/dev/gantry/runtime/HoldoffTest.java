@@ -21,6 +21,17 @@ class HoldoffTest {
     executor.shutdownNow();
   }
 
+  /** A holdoff whose every run counts and does its work. */
+  private Holdoff counting(Duration holdoff) {
+    return new Holdoff(
+        executor,
+        holdoff,
+        () -> {
+          runs.incrementAndGet();
+          return true;
+        });
+  }
+
   /** Waits until every task queued so far on the executor has run. */
   private void drain() throws Exception {
     executor.submit(() -> {}).get(5, TimeUnit.SECONDS);
@@ -29,14 +40,7 @@ class HoldoffTest {
   @Test
   void anIsolatedRequestRunsAtOnceAndRequestsWithinTheHoldoffWaitForIt() throws Exception {
     // An hour: a run within seconds can only be the leading edge.
-    Holdoff holdoff =
-        new Holdoff(
-            executor,
-            Duration.ofHours(1),
-            () -> {
-              runs.incrementAndGet();
-              return true;
-            });
+    Holdoff holdoff = counting(Duration.ofHours(1));
     holdoff.request();
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
     holdoff.request();
@@ -47,15 +51,8 @@ class HoldoffTest {
   }
 
   @Test
-  void aRunOnTheExecutorEndsWhatWasPending() throws Exception {
-    Holdoff holdoff =
-        new Holdoff(
-            executor,
-            Duration.ofHours(1),
-            () -> {
-              runs.incrementAndGet();
-              return true;
-            });
+  void pendingOnlyWhileARunWaitsAndRunNowIgnoresTheHoldoff() throws Exception {
+    Holdoff holdoff = counting(Duration.ofHours(1));
     assertThat(holdoff.pending()).isFalse();
     holdoff.request();
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
@@ -89,16 +86,9 @@ class HoldoffTest {
 
   @Test
   void requestsAfterTheHoldoffRunAgain() throws Exception {
-    Holdoff holdoff =
-        new Holdoff(
-            executor,
-            // Long enough that the two requests below fall within it even on a loaded machine
-            // (with 50 ms, a slow machine could run the trailing edge between them).
-            Duration.ofSeconds(1),
-            () -> {
-              runs.incrementAndGet();
-              return true;
-            });
+    // Long enough that the two requests below fall within it even on a loaded machine (with
+    // 50 ms, a slow machine could run the trailing edge between them).
+    Holdoff holdoff = counting(Duration.ofSeconds(1));
     holdoff.request();
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 1);
     holdoff.request();

@@ -260,8 +260,10 @@ public final class XdsPublisher {
     remember(update.seenFederated(), true);
     remember(update.seenHub(), false);
     if (!routesChanged && !shapeChanged && !builds.pending()) {
-      // Endpoints alone changed: sent at once, as Contour sends them. The aggregator merges at
-      // most once per holdoff already; a second wait here would only cost a timed wakeup.
+      // Endpoints alone changed: sent at once, as Contour sends endpoints. The aggregator holds off
+      // its merges already (but for the expiry of stale endpoints); a second wait here would only
+      // cost a timed wakeup. A change of shape, even of a service no route uses, goes the usual
+      // way, and an endpoint change never goes ahead of a build that waits: it joins it.
       builds.runNow();
     } else {
       schedule();
@@ -327,6 +329,17 @@ public final class XdsPublisher {
         });
   }
 
+  /**
+   * Whether what changed since the last build leaves what was compiled as it is: endpoints alone,
+   * or the shape (existence, ports) of services only that no route looked up (most of a cluster's
+   * Services are routed to by nothing).
+   */
+  private boolean endpointsOnly() {
+    return !routesChanged
+        && (!shapeChanged
+            || (lookups != null && !lookups.anyOf(changedFederated) && !lookups.anyOf(changedHub)));
+  }
+
   /** Builds at once, or at the end of the holdoff of the last build (see {@link Holdoff}). */
   private void schedule() {
     builds.request();
@@ -344,14 +357,7 @@ public final class XdsPublisher {
     }
     long start = System.nanoTime();
     try {
-      // Endpoints alone changed, or the shape (existence, ports) of services only that no route
-      // looked up (most of a cluster's Services are routed to by nothing): what was compiled
-      // stays as it is.
-      if (!routesChanged
-          && (!shapeChanged
-              || (lookups != null
-                  && !lookups.anyOf(changedFederated)
-                  && !lookups.anyOf(changedHub)))) {
+      if (endpointsOnly()) {
         shapeChanged = false;
         return refreshEndpoints();
       }
