@@ -30,12 +30,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,9 +43,7 @@ import org.slf4j.LoggerFactory;
  * FederationSnapshot} of them, handing each new one to a listener. Informer events only mark the
  * snapshot dirty; one task on the injected executor rebuilds it at most once per holdoff, so a
  * burst of endpoint changes costs one merge. The executor should be single-threaded and not shared
- * with blocking work: the listener runs on it (in the hub, the xDS builds share it, so that a
- * merged change goes on to its build without waking another thread). The one blocking request,
- * whether the API serves RemoteClusters, can be made elsewhere ({@link #lookUpKindsOn}).
+ * with blocking work: the listener runs on it.
  */
 public final class Aggregator implements AutoCloseable {
   /** How often stale-endpoint expiry and a missing RemoteCluster CRD are looked at. */
@@ -70,8 +65,6 @@ public final class Aggregator implements AutoCloseable {
   private volatile boolean synced;
   private volatile boolean closed;
   private ScheduledFuture<?> ticks;
-  private volatile Executor lookups;
-  private final AtomicBoolean lookingUp = new AtomicBoolean();
   // Hub Service names whose Service or EndpointSlices changed since the last rebuild.
   private final Set<ServiceName> dirty = ConcurrentHashMap.newKeySet();
   // Owned by the executor thread.
@@ -130,7 +123,6 @@ public final class Aggregator implements AutoCloseable {
     this.holdoff = Objects.requireNonNull(holdoff, "holdoff");
     this.staleTtl = staleTtl;
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.lookups = executor;
     this.rebuilds =
         new Holdoff(
             executor,
@@ -162,16 +154,6 @@ public final class Aggregator implements AutoCloseable {
             this::changed,
             clock,
             "every cluster gets priority 0, weight 1 and is never stale");
-  }
-
-  /**
-   * Where to ask the API whether it serves RemoteClusters, a request that can take the client's
-   * timeout: by default the aggregator's executor; another one when that executor is shared with
-   * work that must not wait (the hub's xDS builds). Before {@link #start()}.
-   */
-  public Aggregator lookUpKindsOn(Executor executor) {
-    this.lookups = Objects.requireNonNull(executor, "executor");
-    return this;
   }
 
   /** Starts watching; the first snapshot follows once every cache has listed the hub. */
@@ -213,9 +195,7 @@ public final class Aggregator implements AutoCloseable {
 
   private void tick() {
     try {
-      if (!remoteClusters.started()) {
-        lookUpRemoteClusters();
-      }
+      remoteClusters.poll();
       Instant expiry = nextExpiry;
       if (!synced || (expiry != null && clock.instant().isAfter(expiry))) {
         rebuilds.runNow();
@@ -223,25 +203,6 @@ public final class Aggregator implements AutoCloseable {
     } catch (RuntimeException e) {
       // An escaping exception would cancel the periodic task for good.
       log.error("aggregator tick failed", e);
-    }
-  }
-
-  /** Asks, once at a time, whether RemoteClusters are served now (at most every RECHECK). */
-  private void lookUpRemoteClusters() {
-    if (!lookingUp.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      lookups.execute(
-          () -> {
-            try {
-              remoteClusters.poll();
-            } finally {
-              lookingUp.set(false);
-            }
-          });
-    } catch (RejectedExecutionException closing) {
-      lookingUp.set(false);
     }
   }
 

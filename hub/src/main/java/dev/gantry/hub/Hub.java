@@ -44,9 +44,8 @@ public final class Hub implements AutoCloseable {
   private final XdsMetrics metrics = new XdsMetrics();
   private final HubMetrics hubMetrics = new HubMetrics(metrics.registry());
   private final RetryingInformers informers = new RetryingInformers();
-  // The merge of the federation and the xDS builds on one thread: a merged endpoint change goes on
-  // to its build without waking another thread, which on busy cores costs more than the work.
-  private final ScheduledExecutorService xdsExecutor = executor("xds");
+  private final ScheduledExecutorService xdsExecutor = executor("xds-build");
+  private final ScheduledExecutorService aggregatorExecutor = executor("aggregator");
   private final ScheduledExecutorService importsExecutor = executor("service-imports");
   // ServiceImport writes in flight at once: a first start writes two per federated service.
   private final ExecutorService importWriters = pool("import-writer", 8);
@@ -173,7 +172,7 @@ public final class Hub implements AutoCloseable {
         new Aggregator(
                 hub,
                 informers,
-                xdsExecutor,
+                aggregatorExecutor,
                 clock,
                 config.holdoff(),
                 config.staleEndpointTtl(),
@@ -186,7 +185,6 @@ public final class Hub implements AutoCloseable {
                     writer.accept(update);
                   }
                 })
-            .lookUpKindsOn(discoveryExecutor)
             .start();
     if (config.leaderElection() == null) {
       startWriting();
@@ -400,7 +398,8 @@ public final class Hub implements AutoCloseable {
       }
     }
     for (ExecutorService e :
-        List.of(xdsExecutor, importsExecutor, importWriters, discoveryExecutor)) {
+        List.of(
+            xdsExecutor, aggregatorExecutor, importsExecutor, importWriters, discoveryExecutor)) {
       shutDown(e);
     }
     if (status != null) {

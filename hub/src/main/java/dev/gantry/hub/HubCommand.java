@@ -61,10 +61,11 @@ public final class HubCommand implements Callable<Integer> {
       names = "--holdoff",
       defaultValue = "10ms",
       description =
-          "Least time between two merges of the federation, and before a build that compiles"
-              + " routes after any build: an isolated change goes through at once, changes during"
-              + " the holdoff are taken together; a merge that changed endpoints only goes to"
-              + " Envoy at once, unless a build of the routes waits (default: ${DEFAULT-VALUE}).")
+          "Least time between two merges of the federation, and between a build that sent Envoy"
+              + " something and the next that compiles routes: an isolated change goes through at"
+              + " once, changes during the holdoff are taken together; a merge that changed"
+              + " endpoints only goes to Envoy at once, unless a build of the routes waits"
+              + " (default: ${DEFAULT-VALUE}).")
   String holdoff;
 
   @Option(

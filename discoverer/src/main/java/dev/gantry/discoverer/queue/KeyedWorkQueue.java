@@ -40,10 +40,10 @@ public final class KeyedWorkQueue<K> {
     dirty.add(key);
     if (!processing.contains(key)) {
       queue.addLast(key);
-      // Every waiting worker, not one: on busy cores the first of them to get one takes the key.
-      // With notify() the one woken may wait its turn, and a change waited 0.2 to 0.6 ms longer
-      // under load (docs/performance.md, 2026-12-07 from 15:45), for no CPU saving beyond the
-      // spread.
+      // Every waiting worker, not one: on busy cores the first of them to get a core takes the key.
+      // With notify() the one woken may wait its turn: a change waited 0.4 to 0.9 ms in the queue
+      // under load instead of 0.1 to 0.3, and the CPU saved did not show (docs/performance.md,
+      // 2026-12-07 from 15:45).
       notifyAll();
     }
   }

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns changes (HTTPProxies, federation snapshots) into xDS snapshots: compiles, assembles and
  * publishes, at most once per holdoff (see {@link #schedule()}); a federation update that changes
- * endpoints alone is sent at once (its merge was held off already). All state lives on one executor
- * thread, which may be the aggregator's too.
+ * endpoints alone is sent at once (its merge was held off already), unless a build waits: it joins
+ * it. All state lives on one executor thread.
  */
 public final class XdsPublisher {
   private static final Logger log = LoggerFactory.getLogger(XdsPublisher.class);
