@@ -44,15 +44,6 @@ public final class Holdoff {
     }
   }
 
-  /**
-   * Whether a run is scheduled and has not started yet. Exact on the executor's thread when {@link
-   * #runNow} is called only while nothing is pending; a {@code runNow} before a scheduled run
-   * clears it, and that run then comes as well, finding less to do.
-   */
-  public boolean pending() {
-    return scheduled.get();
-  }
-
   /** Runs the task now, on the calling thread, which must be the executor's. */
   public void runNow() {
     scheduled.set(false);

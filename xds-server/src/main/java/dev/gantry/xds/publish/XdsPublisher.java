@@ -259,11 +259,12 @@ public final class XdsPublisher {
     shapeChanged |= update.shapeChanged();
     remember(update.seenFederated(), true);
     remember(update.seenHub(), false);
-    if (!routesChanged && !shapeChanged && !builds.pending()) {
+    if (!routesChanged && !shapeChanged) {
       // Endpoints alone changed: sent at once, as Contour sends endpoints. The aggregator holds off
       // its merges already (but for the expiry of stale endpoints); a second wait here would only
       // cost a timed wakeup. A change of shape, even of a service no route uses, goes the usual
-      // way, and an endpoint change never goes ahead of a build that waits: it joins it.
+      // way. A build that waits was asked for by a change of routes or of shape, whose flags only
+      // a build clears: so an endpoint change never goes ahead of it, but joins it.
       builds.runNow();
     } else {
       schedule();
