@@ -281,9 +281,9 @@ public final class ScaleBench {
           profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
           Pauses gcIdle = Pauses.read(gantry.hub());
           String meterMode = mode.equals("GRPC") ? "sotw" : "delta";
-          Stages stagesIdle = Stages.read(gantry, meterMode);
+          Stages stagesIdle = Stages.read(gantry, hub, meterMode);
           long[] idle = series(testbed, admin, changes);
-          String idleStages = Stages.read(gantry, meterMode).since(stagesIdle, idle);
+          String idleStages = Stages.read(gantry, hub, meterMode).since(stagesIdle, idle);
           String idleGc = Pauses.read(gantry.hub()).since(gcIdle);
           profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
           Usage after = Usage.read(gantry, envoy, kube);
@@ -306,7 +306,7 @@ public final class ScaleBench {
           String loadGc;
           Usage beforeLoad = Usage.read(gantry, envoy, kube);
           Pauses gcLoad = Pauses.read(gantry.hub());
-          Stages stagesLoad = Stages.read(gantry, meterMode);
+          Stages stagesLoad = Stages.read(gantry, hub, meterMode);
           String loadStages;
           profile(gantry.hub(), "JFR.start", "name=load", "settings=profile");
           gantry
@@ -315,7 +315,7 @@ public final class ScaleBench {
               .forEach(d -> profile(d, "JFR.start", "name=load", "settings=profile"));
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, admin, changes);
-            loadStages = Stages.read(gantry, meterMode).since(stagesLoad, loaded);
+            loadStages = Stages.read(gantry, hub, meterMode).since(stagesLoad, loaded);
             loadGc = Pauses.read(gantry.hub()).since(gcLoad);
             achieved = load.achieved();
             others = load.written();
@@ -873,13 +873,16 @@ public final class ScaleBench {
       long at,
       long hubCpuNanos,
       long discovererCpuNanos,
+      long hubJitNanos,
+      long discovererJitNanos,
       double edsBytes,
       double allBytes,
       double edsResources,
       long envoyRx,
       long envoyCpuNanos,
       long benchCpuNanos,
-      long kubeCpuNanos) {
+      long kubeCpuNanos,
+      Waits waits) {
     private static final Map<String, String> EDS = Map.of("type", "ClusterLoadAssignment");
 
     static Usage read(GantryProcesses gantry, Envoy envoy, List<Long> kube) throws Exception {
@@ -893,13 +896,16 @@ public final class ScaleBench {
           System.nanoTime(),
           gantry.hub().cpuNanos(),
           discoverers,
+          gantry.hub().jitCpuNanos(),
+          gantry.discoverers().values().stream().mapToLong(JvmProcess::jitCpuNanos).sum(),
           metrics.sum("gantry_xds_pushed_bytes_total", EDS),
           metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
           metrics.sum("gantry_xds_pushed_resources_total", EDS),
           digits.matches("\\d+") ? Long.parseLong(digits) : -1,
           ProcessCpu.nanos(List.of(envoy.pid())),
           ProcessCpu.nanos(List.of(ProcessHandle.current().pid())),
-          ProcessCpu.nanos(kube));
+          ProcessCpu.nanos(kube),
+          Waits.read(gantry, envoy, kube));
     }
 
     /** CPU per second of the hub and the discoverers since {@code before}. */
@@ -925,20 +931,53 @@ public final class ScaleBench {
 
     String minus(Usage before, int n) {
       double eds = edsBytes - before.edsBytes;
-      return ("CPU %.2f ms hub, %.2f ms discoverers (all threads but the JIT's); beside them %.2f ms"
-              + " the apiservers and etcds, %.2f ms Envoy, %.2f ms this benchmark (its writes and"
-              + " its polls of Envoy; all its threads); Envoy read %.0f B from xDS; hub sent %.0f B"
-              + " of EDS (%.1f assignments), %.0f B of other types")
+      return ("CPU %.2f ms hub, %.2f ms discoverers (all threads but the JIT's; their JIT"
+                  + " compilers %.2f ms and %.2f ms); beside them %.2f ms"
+                  + " the apiservers and etcds, %.2f ms Envoy, %.2f ms this benchmark (its writes and"
+                  + " its polls of Envoy; all its threads); Envoy read %.0f B from xDS; hub sent %.0f B"
+                  + " of EDS (%.1f assignments), %.0f B of other types")
+              .formatted(
+                  (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
+                  (discovererCpuNanos - before.discovererCpuNanos) / 1e6 / n,
+                  (hubJitNanos - before.hubJitNanos) / 1e6 / n,
+                  (discovererJitNanos - before.discovererJitNanos) / 1e6 / n,
+                  (kubeCpuNanos - before.kubeCpuNanos) / 1e6 / n,
+                  (envoyCpuNanos - before.envoyCpuNanos) / 1e6 / n,
+                  (benchCpuNanos - before.benchCpuNanos) / 1e6 / n,
+                  (double) (envoyRx - before.envoyRx) / n,
+                  eds / n,
+                  (edsResources - before.edsResources) / n,
+                  (allBytes - before.allBytes - eds) / n)
+          + "; "
+          + waits.minus(before.waits, n);
+    }
+  }
+
+  /**
+   * What the threads of each kind of process spent ready to run but waiting for a core (see {@link
+   * ProcessCpu#waitNanos}), read before and after a series: on a machine whose cores every process
+   * shares, how much of a change's time went to waiting its turn rather than to work.
+   */
+  private record Waits(long hub, long discoverers, long kube, long envoy, long bench) {
+    static Waits read(GantryProcesses gantry, Envoy envoy, List<Long> kube) {
+      return new Waits(
+          ProcessCpu.waitNanos(List.of(gantry.hub().pid())),
+          ProcessCpu.waitNanos(
+              gantry.discoverers().values().stream().map(JvmProcess::pid).toList()),
+          ProcessCpu.waitNanos(kube),
+          ProcessCpu.waitNanos(List.of(envoy.pid())),
+          ProcessCpu.waitNanos(List.of(ProcessHandle.current().pid())));
+    }
+
+    String minus(Waits before, int n) {
+      return ("threads waiting for a core, per change: %.2f ms hub, %.2f ms discoverers, %.2f ms"
+              + " the apiservers and etcds, %.2f ms Envoy, %.2f ms this benchmark")
           .formatted(
-              (hubCpuNanos - before.hubCpuNanos) / 1e6 / n,
-              (discovererCpuNanos - before.discovererCpuNanos) / 1e6 / n,
-              (kubeCpuNanos - before.kubeCpuNanos) / 1e6 / n,
-              (envoyCpuNanos - before.envoyCpuNanos) / 1e6 / n,
-              (benchCpuNanos - before.benchCpuNanos) / 1e6 / n,
-              (double) (envoyRx - before.envoyRx) / n,
-              eds / n,
-              (edsResources - before.edsResources) / n,
-              (allBytes - before.allBytes - eds) / n);
+              (hub - before.hub) / 1e6 / n,
+              (discoverers - before.discoverers) / 1e6 / n,
+              (kube - before.kube) / 1e6 / n,
+              (envoy - before.envoy) / 1e6 / n,
+              (bench - before.bench) / 1e6 / n);
     }
   }
 
