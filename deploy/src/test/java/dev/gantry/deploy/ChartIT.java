@@ -584,6 +584,7 @@ class ChartIT {
         .contains(
             "- {name: JAVA_TOOL_OPTIONS, value: \"-XX:MaxRAMPercentage=50 -XX:+UseSerialGC"
                 + " -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=1000"
+                + " -XX:TieredStopAtLevel=1"
                 + " -Dio.netty.allocator.numDirectArenas=1\"}");
   }
 
