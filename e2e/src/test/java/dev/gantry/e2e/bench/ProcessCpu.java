@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** CPU time of whole processes, every thread of theirs (the JIT's too), as the kernel counts it. */
@@ -27,17 +30,17 @@ final class ProcessCpu {
   }
 
   /**
-   * Nanoseconds the threads of the processes have spent ready to run but waiting for a core (the
-   * second field of each thread's {@code /proc/PID/task/TID/schedstat}). Threads that ended are not
-   * counted, so a difference over a series is a lower bound; the processes measured keep their
-   * threads.
+   * Nanoseconds each thread of the processes has spent ready to run but waiting for a core (the
+   * second field of its {@code /proc/PID/task/TID/schedstat}), by thread id. Compare two readings
+   * with {@link #waitedSince}.
    */
-  static long waitNanos(List<Long> pids) {
-    long ns = 0;
+  static Map<Long, Long> waitNanos(List<Long> pids) {
+    Map<Long, Long> waits = new HashMap<>();
     for (long pid : pids) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
-          ns += waited(task.resolve("schedstat"));
+          waited(task.resolve("schedstat"))
+              .ifPresent(ns -> waits.put(Long.parseLong(task.getFileName().toString()), ns));
         }
       } catch (NoSuchFileException e) {
         throw new IllegalStateException("process " + pid + " is gone", e);
@@ -45,15 +48,28 @@ final class ProcessCpu {
         throw new UncheckedIOException(e);
       }
     }
+    return waits;
+  }
+
+  /**
+   * The nanoseconds waited between two readings of {@link #waitNanos}, by the threads alive at the
+   * second (a thread started between them counts from its start). A thread that ended between them
+   * is not counted: a lower bound.
+   */
+  static long waitedSince(Map<Long, Long> before, Map<Long, Long> after) {
+    long ns = 0;
+    for (Map.Entry<Long, Long> thread : after.entrySet()) {
+      ns += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+    }
     return ns;
   }
 
-  private static long waited(Path schedstat) throws IOException {
+  private static Optional<Long> waited(Path schedstat) throws IOException {
     try {
       String[] fields = Files.readString(schedstat).trim().split(" ");
-      return Long.parseLong(fields[1]);
+      return Optional.of(Long.parseLong(fields[1]));
     } catch (NoSuchFileException e) {
-      return 0; // the thread ended between the listing and the read
+      return Optional.empty(); // the thread ended between the listing and the read
     }
   }
 }

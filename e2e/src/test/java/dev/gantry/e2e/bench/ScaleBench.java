@@ -958,7 +958,12 @@ public final class ScaleBench {
    * ProcessCpu#waitNanos}), read before and after a series: on a machine whose cores every process
    * shares, how much of a change's time went to waiting its turn rather than to work.
    */
-  private record Waits(long hub, long discoverers, long kube, long envoy, long bench) {
+  private record Waits(
+      Map<Long, Long> hub,
+      Map<Long, Long> discoverers,
+      Map<Long, Long> kube,
+      Map<Long, Long> envoy,
+      Map<Long, Long> bench) {
     static Waits read(GantryProcesses gantry, Envoy envoy, List<Long> kube) {
       return new Waits(
           ProcessCpu.waitNanos(List.of(gantry.hub().pid())),
@@ -973,11 +978,11 @@ public final class ScaleBench {
       return ("threads waiting for a core, per change: %.2f ms hub, %.2f ms discoverers, %.2f ms"
               + " the apiservers and etcds, %.2f ms Envoy, %.2f ms this benchmark")
           .formatted(
-              (hub - before.hub) / 1e6 / n,
-              (discoverers - before.discoverers) / 1e6 / n,
-              (kube - before.kube) / 1e6 / n,
-              (envoy - before.envoy) / 1e6 / n,
-              (bench - before.bench) / 1e6 / n);
+              ProcessCpu.waitedSince(before.hub, hub) / 1e6 / n,
+              ProcessCpu.waitedSince(before.discoverers, discoverers) / 1e6 / n,
+              ProcessCpu.waitedSince(before.kube, kube) / 1e6 / n,
+              ProcessCpu.waitedSince(before.envoy, envoy) / 1e6 / n,
+              ProcessCpu.waitedSince(before.bench, bench) / 1e6 / n);
     }
   }
 

@@ -56,13 +56,22 @@ class ScaleBenchIT {
       assertThat(byMeasure.get(mode + ": the same by stage, idle"))
           .contains("(this benchmark, n=5)")
           .containsPattern("mirror written [0-9.]+ ms \\(the discoverers' meter, n=[1-9]")
-          .containsPattern("Envoy's ACK [0-9.]+ ms \\(the hub's, n=[1-9]");
+          .containsPattern("Envoy's ACK [0-9.]+ ms \\(the hub's, n=[1-9]")
+          // The hub apiserver's own meter of the mirror writes it served.
+          .containsPattern(
+              "the hub apiserver's part of an EndpointSlice update [0-9]+\\.[0-9] ms, n=[1-9]");
       assertThat(byMeasure.get(mode + ": hub per change, idle"))
           .contains("(1.0 assignments)")
           .contains(", 0 B of other types;")
           // The rest of the machine's CPU per change, read from the other processes.
           .containsPattern("beside them [1-9][0-9]*\\.[0-9]{2} ms the apiservers and etcds")
           .containsPattern(", [0-9.]+ ms Envoy, [1-9][0-9]*\\.[0-9]{2} ms this benchmark")
+          .containsPattern("their JIT compilers [0-9]+\\.[0-9]{2} ms and [0-9]+\\.[0-9]{2} ms\\)")
+          // How long each kind of process waited for a core: never less than nothing.
+          .containsPattern(
+              "threads waiting for a core, per change: [0-9]+\\.[0-9]{2} ms hub, [0-9]+\\.[0-9]{2} ms"
+                  + " discoverers, [0-9]+\\.[0-9]{2} ms the apiservers and etcds, [0-9]+\\.[0-9]{2} ms"
+                  + " Envoy, [0-9]+\\.[0-9]{2} ms this benchmark")
           .contains("beyond the hub's CPU at rest");
       assertThat(byMeasure.get(mode + ": at rest, no change for 1 s")).startsWith("CPU ");
       assertThat(byMeasure.get(mode + ": new Service + HTTPProxy → Envoy answers"))
