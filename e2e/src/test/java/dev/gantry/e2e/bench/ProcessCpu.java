@@ -54,12 +54,12 @@ final class ProcessCpu {
   /**
    * The nanoseconds waited between two readings of {@link #waitNanos}, by the threads alive at the
    * second (a thread started between them counts from its start). A thread that ended between them
-   * is not counted: a lower bound.
+   * is not counted, nor one whose id a new thread took (its count went down): a lower bound.
    */
   static long waitedSince(Map<Long, Long> before, Map<Long, Long> after) {
     long ns = 0;
     for (Map.Entry<Long, Long> thread : after.entrySet()) {
-      ns += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+      ns += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0L));
     }
     return ns;
   }
@@ -68,8 +68,9 @@ final class ProcessCpu {
     try {
       String[] fields = Files.readString(schedstat).trim().split(" ");
       return Optional.of(Long.parseLong(fields[1]));
-    } catch (NoSuchFileException e) {
-      return Optional.empty(); // the thread ended between the listing and the read
+    } catch (IOException e) {
+      // The thread ended between the listing and the read (no file, or ESRCH on the read).
+      return Optional.empty();
     }
   }
 }

@@ -277,16 +277,18 @@ public final class ScaleBench {
               row(
                   label + ": at rest, no change for " + rest.toSeconds() + " s",
                   restEnd.rate(restStart)));
+          // The stages' meters are read outside the CPU's window: the hub apiserver's page is
+          // large, and its reading would count as the apiservers' and this benchmark's CPU.
+          String meterMode = mode.equals("GRPC") ? "sotw" : "delta";
+          Stages stagesIdle = Stages.read(gantry, hub, meterMode);
           Usage before = Usage.read(gantry, envoy, kube);
           profile(gantry.hub(), "JFR.start", "name=bench", "settings=profile");
           Pauses gcIdle = Pauses.read(gantry.hub());
-          String meterMode = mode.equals("GRPC") ? "sotw" : "delta";
-          Stages stagesIdle = Stages.read(gantry, hub, meterMode);
           long[] idle = series(testbed, admin, changes);
-          String idleStages = Stages.read(gantry, hub, meterMode).since(stagesIdle, idle);
           String idleGc = Pauses.read(gantry.hub()).since(gcIdle);
           profile(gantry.hub(), "JFR.stop", "name=bench", "filename=" + profileFile(label));
           Usage after = Usage.read(gantry, envoy, kube);
+          String idleStages = Stages.read(gantry, hub, meterMode).since(stagesIdle, idle);
           rows.add(
               row(label + ": endpoint change → in Envoy, idle", percentiles(idle) + "; " + idleGc));
           rows.add(row(label + ": the same by stage, idle", idleStages));
@@ -304,10 +306,9 @@ public final class ScaleBench {
           double achieved;
           long others;
           String loadGc;
+          Stages stagesLoad = Stages.read(gantry, hub, meterMode);
           Usage beforeLoad = Usage.read(gantry, envoy, kube);
           Pauses gcLoad = Pauses.read(gantry.hub());
-          Stages stagesLoad = Stages.read(gantry, hub, meterMode);
-          String loadStages;
           profile(gantry.hub(), "JFR.start", "name=load", "settings=profile");
           gantry
               .discoverers()
@@ -315,12 +316,12 @@ public final class ScaleBench {
               .forEach(d -> profile(d, "JFR.start", "name=load", "settings=profile"));
           try (Load load = new Load(testbed, rate)) {
             loaded = series(testbed, admin, changes);
-            loadStages = Stages.read(gantry, hub, meterMode).since(stagesLoad, loaded);
             loadGc = Pauses.read(gantry.hub()).since(gcLoad);
             achieved = load.achieved();
             others = load.written();
           }
           Usage afterLoad = Usage.read(gantry, envoy, kube);
+          String loadStages = Stages.read(gantry, hub, meterMode).since(stagesLoad, loaded);
           profile(
               gantry.hub(), "JFR.stop", "name=load", "filename=" + profileFile(label + "-load"));
           gantry
@@ -955,8 +956,9 @@ public final class ScaleBench {
 
   /**
    * What the threads of each kind of process spent ready to run but waiting for a core (see {@link
-   * ProcessCpu#waitNanos}), read before and after a series: on a machine whose cores every process
-   * shares, how much of a change's time went to waiting its turn rather than to work.
+   * ProcessCpu#waitNanos}), read before and after a series and summed over the threads: on a
+   * machine whose cores every process shares, how long the threads ready to run waited their turn.
+   * Not a part of a change's latency: many threads wait at once, for the load's changes too.
    */
   private record Waits(
       Map<Long, Long> hub,
