@@ -121,19 +121,23 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
-   * User plus system CPU time the process has used, from {@code /proc/<pid>/stat} (threads that
-   * ended count too), less that of the JIT compiler's threads, from {@code /proc/<pid>/task}: the
-   * work of the program once warm, not of its warming up. Exact when compiler threads do not end
-   * ({@code -XX:-UseDynamicNumberOfCompilerThreads}, which the benchmarks set).
+   * The process's user plus system CPU time, the program's and its JIT compiler threads' apart.
+   * {@code programNanos} is the process's, from {@code /proc/<pid>/stat} (threads that ended count
+   * too), less the JIT compiler threads', from {@code /proc/<pid>/task}: the work of the program
+   * once warm, not of its warming up. Exact when compiler threads do not end ({@code
+   * -XX:-UseDynamicNumberOfCompilerThreads}, which the benchmarks set).
    */
-  public long cpuNanos() {
-    long ticks = cpuTicks(Path.of("/proc", Long.toString(process.pid()), "stat")) - jitTicks();
-    return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+  public record Cpu(long programNanos, long jitNanos) {}
+
+  /** Both parts of {@link Cpu}, from one reading of the process's threads. */
+  public Cpu cpu() {
+    long jit = jitTicks();
+    long all = cpuTicks(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    return new Cpu(nanos(all - jit), nanos(jit));
   }
 
-  /** User plus system CPU time the JIT compiler's threads have used (see {@link #cpuNanos}). */
-  public long jitCpuNanos() {
-    return TimeUnit.SECONDS.toNanos(jitTicks()) / CLOCK_TICKS_PER_SECOND;
+  private static long nanos(long ticks) {
+    return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
   }
 
   private long jitTicks() {

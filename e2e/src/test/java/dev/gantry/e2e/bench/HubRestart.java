@@ -110,7 +110,7 @@ final class HubRestart implements AutoCloseable {
         "CPU until all valid: hub %.1f s (the JIT's %.1f s), hub apiserver and etcd %.1f s"
             .formatted(
                 hubCpu / 1000.0,
-                gantry.hub().jitCpuNanos() / 1e9,
+                gantry.hub().cpu().jitNanos() / 1e9,
                 (cpuMillis(apiserver) - apiserverCpu) / 1000.0);
     return new Times(
         ready, allValid, steps(gantry.hub().logFile(), logFrom, wallStart) + "; " + cpu);

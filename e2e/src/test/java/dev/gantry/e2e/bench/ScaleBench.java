@@ -454,8 +454,8 @@ public final class ScaleBench {
 
   /**
    * The chart's options, compiler threads that never end (so that CPU time without theirs is exact,
-   * see {@link JvmProcess#cpuNanos}) and the options of {@code BENCH_JVM_EXTRA} (every process) and
-   * of {@code ownVariable} (this kind of process), for a diagnosis (e.g. NMT) or a trial of other
+   * see {@link JvmProcess#cpu}) and the options of {@code BENCH_JVM_EXTRA} (every process) and of
+   * {@code ownVariable} (this kind of process), for a diagnosis (e.g. NMT) or a trial of other
    * settings (e.g. the hub on another collector: {@code -XX:-UseG1GC -XX:+UseSerialGC}).
    */
   private static List<String> withExtra(List<String> options, String ownVariable) {
@@ -887,18 +887,20 @@ public final class ScaleBench {
     private static final Map<String, String> EDS = Map.of("type", "ClusterLoadAssignment");
 
     static Usage read(GantryProcesses gantry, Envoy envoy, List<Long> kube) throws Exception {
-      long discoverers =
-          gantry.discoverers().values().stream().mapToLong(JvmProcess::cpuNanos).sum();
+      // One reading of each process's threads gives the program's CPU and its JIT's.
+      JvmProcess.Cpu hubCpu = gantry.hub().cpu();
+      List<JvmProcess.Cpu> discovererCpu =
+          gantry.discoverers().values().stream().map(JvmProcess::cpu).toList();
       PrometheusText metrics = gantry.hub().metrics();
       // What Envoy read from the xDS connection, whatever the hub's own meters say.
       String rx = envoy.admin("/stats?filter=%5Ecluster.xds.upstream_cx_rx_bytes_total$");
       String digits = rx.replaceAll("(?s).*upstream_cx_rx_bytes_total: (\\d+).*", "$1");
       return new Usage(
           System.nanoTime(),
-          gantry.hub().cpuNanos(),
-          discoverers,
-          gantry.hub().jitCpuNanos(),
-          gantry.discoverers().values().stream().mapToLong(JvmProcess::jitCpuNanos).sum(),
+          hubCpu.programNanos(),
+          discovererCpu.stream().mapToLong(JvmProcess.Cpu::programNanos).sum(),
+          hubCpu.jitNanos(),
+          discovererCpu.stream().mapToLong(JvmProcess.Cpu::jitNanos).sum(),
           metrics.sum("gantry_xds_pushed_bytes_total", EDS),
           metrics.sum("gantry_xds_pushed_bytes_total", Map.of()),
           metrics.sum("gantry_xds_pushed_resources_total", EDS),
