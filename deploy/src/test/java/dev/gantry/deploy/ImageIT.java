@@ -298,6 +298,8 @@ class ImageIT {
     // The image's own logging config, not logback's default (everything at DEBUG).
     assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
         .contains(JVM_NOTE + "-XX:MaxRAMPercentage=75", "hub up: xDS on port")
+        // BoringSSL's native library loads in the image (from its jar, into /tmp).
+        .contains("TLS to apiservers: BoringSSL (netty-tcnative)")
         .doesNotContain(" DEBUG ", "\tat ");
   }
 }

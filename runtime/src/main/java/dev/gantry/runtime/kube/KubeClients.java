@@ -11,10 +11,14 @@ import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -49,6 +53,9 @@ import tools.jackson.databind.ObjectMapper;
  * there is no ALPN to agree on HTTP/2 with.
  */
 public final class KubeClients {
+  private static final Logger log = LoggerFactory.getLogger(KubeClients.class);
+  private static final AtomicBoolean ENGINE_LOGGED = new AtomicBoolean();
+
   private KubeClients() {}
 
   /**
@@ -73,6 +80,12 @@ public final class KubeClients {
   static final String COMPRESSION_DISABLE = "kubernetes.compression.disable";
 
   /**
+   * What keeps a client on the JDK's TLS: the system property, or the environment variable {@code
+   * KUBERNETES_OPENSSL_DISABLE}.
+   */
+  static final String OPENSSL_DISABLE = "kubernetes.openssl.disable";
+
+  /**
    * A client for {@code config}, over HTTP/2 when the server is reached over TLS and neither the
    * config nor {@link #HTTP2_DISABLE} disables it.
    */
@@ -90,7 +103,8 @@ public final class KubeClients {
             new Factory(
                 tls && !http2Disabled(config),
                 readIdle,
-                !Utils.getSystemPropertyOrEnvVar(COMPRESSION_DISABLE, false)))
+                !Utils.getSystemPropertyOrEnvVar(COMPRESSION_DISABLE, false),
+                openSsl()))
         .withKubernetesSerialization(new LeanSerialization())
         .build();
   }
@@ -105,6 +119,31 @@ public final class KubeClients {
   }
 
   /**
+   * Whether the clients speak TLS through BoringSSL (netty-tcnative, on the class path for Linux on
+   * x86-64 and ARM64): its AES-GCM runs in native code with the CPU's AES instructions. The JDK's
+   * runs them through intrinsics of the second JIT compiler only, so on a JVM that stops at the
+   * first (the chart's processes do) every byte to and from an apiserver was encrypted in Java: a
+   * third of a discoverer's CPU samples under a steady load of endpoint changes at the default
+   * benchmark size. Elsewhere, or with {@link #OPENSSL_DISABLE}, the JDK's.
+   */
+  static boolean openSsl() {
+    boolean disabled = Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false);
+    boolean use = !disabled && OpenSSLEngineOptions.isAvailable();
+    if (ENGINE_LOGGED.compareAndSet(false, true)) {
+      if (use) {
+        log.info("TLS to apiservers: BoringSSL (netty-tcnative)");
+      } else if (disabled) {
+        log.info("TLS to apiservers: the JDK's ({} is set)", OPENSSL_DISABLE);
+      } else {
+        log.info(
+            "TLS to apiservers: the JDK's (BoringSSL unavailable: {})",
+            io.netty.handler.ssl.OpenSsl.unavailabilityCause().toString());
+      }
+    }
+    return use;
+  }
+
+  /**
    * fabric8's Vert.x factory with HTTP/2 offered through ALPN; a server that answers with HTTP/1.1
    * is spoken to in HTTP/1.1. Each client gets a factory, and so a Vert.x instance, of its own, as
    * with fabric8's default.
@@ -113,11 +152,13 @@ public final class KubeClients {
     private final boolean http2;
     private final Duration readIdle;
     private final boolean gzip;
+    private final boolean openSsl;
 
-    Factory(boolean http2, Duration readIdle, boolean gzip) {
+    Factory(boolean http2, Duration readIdle, boolean gzip, boolean openSsl) {
       this.http2 = http2;
       this.readIdle = readIdle;
       this.gzip = gzip;
+      this.openSsl = openSsl;
     }
 
     @Override
@@ -126,6 +167,12 @@ public final class KubeClients {
       // Accept-Encoding: gzip, as client-go sends it: the apiserver compresses an answer of 128
       // KiB or more (a list), never a watch's events.
       options.setDecompressionSupported(gzip);
+      if (openSsl) {
+        // fabric8 has set the JDK's engine with its trust and key managers, which BoringSSL
+        // calls as they are.
+        options.setSslEngineOptions(new OpenSSLEngineOptions());
+        webSockets.setSslEngineOptions(new OpenSSLEngineOptions());
+      }
       if (http2) {
         options
             .setProtocolVersion(HttpVersion.HTTP_2)

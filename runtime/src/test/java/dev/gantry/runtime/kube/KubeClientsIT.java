@@ -17,6 +17,11 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +110,61 @@ class KubeClientsIT {
           }
           return null;
         });
+  }
+
+  /**
+   * Requests and watches speak TLS through BoringSSL, authenticated by the kubeconfig's client
+   * certificate; the switch gives them the JDK's TLS, which works as well.
+   */
+  @Test
+  void tlsIsBoringSslsAndTheSwitchGivesTheJdks(Testbed testbed) throws Exception {
+    Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+    assertThat(config.getClientCertData()).isNotBlank();
+
+    assertThat(tlsSessions(config))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).startsWith("io.netty.handler.ssl.").contains("OpenSsl"));
+    assertThat(withProperty(KubeClients.OPENSSL_DISABLE, () -> tlsSessions(config)))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).startsWith("sun.security.ssl."));
+  }
+
+  /**
+   * The classes of the TLS sessions of a request and of a watch (a WebSocket, as fabric8's
+   * informers watch), each answered by the apiserver, made by a client for {@code config}.
+   */
+  private static List<String> tlsSessions(Config config) throws Exception {
+    try (KubernetesClient client = KubeClients.of(config)) {
+      assertThat(client.namespaces().withName("default").get()).isNotNull();
+      Vertx5HttpClient<?> http = (Vertx5HttpClient<?>) client.getHttpClient();
+      HttpClientRequest request =
+          http.getHttpClient()
+              .request(new RequestOptions().setAbsoluteURI(config.getMasterUrl() + "version"))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      String requests = request.connection().sslSession().getClass().getName();
+      HttpClientResponse answer =
+          request.send().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      String watchUri =
+          config.getMasterUrl().replaceFirst("^https:", "wss:")
+              + "api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Ddefault";
+      io.vertx.core.http.WebSocket watch =
+          http.getWebSocketClient()
+              .connect(new WebSocketConnectOptions().setAbsoluteURI(watchUri))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      try {
+        CompletableFuture<String> event = new CompletableFuture<>();
+        watch.textMessageHandler(event::complete);
+        assertThat(event.get(30, TimeUnit.SECONDS)).contains("\"ADDED\"");
+        return List.of(requests, watch.sslSession().getClass().getName());
+      } finally {
+        watch.close();
+      }
+    }
   }
 
   @Test
