@@ -12,12 +12,14 @@ import dev.gantry.testbed.Ports;
 import dev.gantry.testbed.Testbed;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import picocli.CommandLine;
 
 /**
  * Gantry on one machine as operators run it: a {@code gantry-discoverer} process per remote cluster
@@ -54,6 +56,8 @@ public final class GantryProcesses implements AutoCloseable {
    * @param hubReplicas hub processes; more than one run with {@code --leader-elect}
    * @param discovererReplicas discoverer processes per remote; more than one run with {@code
    *     --leader-elect}
+   * @param xdsTls the hubs serve xDS over mutual TLS, as the chart has them do (certificates by
+   *     {@code gantry certgen}), and the Envoys connect with theirs; else over plain text
    */
   public record Options(
       List<String> hubJvm,
@@ -63,7 +67,8 @@ public final class GantryProcesses implements AutoCloseable {
       List<String> hubArgs,
       List<String> discovererArgs,
       int hubReplicas,
-      int discovererReplicas) {
+      int discovererReplicas,
+      boolean xdsTls) {
     public Options {
       if (hubReplicas < 1 || discovererReplicas < 1) {
         throw new IllegalArgumentException("at least one replica of each");
@@ -73,6 +78,41 @@ public final class GantryProcesses implements AutoCloseable {
       namespaces = List.copyOf(namespaces);
       hubArgs = List.copyOf(hubArgs);
       discovererArgs = List.copyOf(discovererArgs);
+    }
+
+    public Options(
+        List<String> hubJvm,
+        List<String> discovererJvm,
+        Duration holdoff,
+        List<String> namespaces,
+        List<String> hubArgs,
+        List<String> discovererArgs,
+        int hubReplicas,
+        int discovererReplicas) {
+      this(
+          hubJvm,
+          discovererJvm,
+          holdoff,
+          namespaces,
+          hubArgs,
+          discovererArgs,
+          hubReplicas,
+          discovererReplicas,
+          false);
+    }
+
+    /** These options, with xDS over mutual TLS or not. */
+    public Options withXdsTls(boolean tls) {
+      return new Options(
+          hubJvm,
+          discovererJvm,
+          holdoff,
+          namespaces,
+          hubArgs,
+          discovererArgs,
+          hubReplicas,
+          discovererReplicas,
+          tls);
     }
 
     public Options(
@@ -250,13 +290,20 @@ public final class GantryProcesses implements AutoCloseable {
             List.of(
                 "--hub-kubeconfig=" + hubCluster.adminKubeconfigFile(),
                 "--xds-address=127.0.0.1:" + xdsPorts.get(i),
-                "--xds-insecure",
                 "--admin-address=127.0.0.1:" + admin,
                 "--holdoff=" + options.holdoff().toMillis() + "ms",
                 "--envoy-http-address=127.0.0.1",
                 "--envoy-http-port=" + httpPort));
     if (hubs.size() > 1) {
       args.add("--leader-elect");
+    }
+    if (options.xdsTls()) {
+      Path tls = xdsTls();
+      args.add("--xds-tls-cert=" + tls.resolve("hub.crt"));
+      args.add("--xds-tls-key=" + tls.resolve("hub.key"));
+      args.add("--xds-tls-ca=" + tls.resolve("ca.crt"));
+    } else {
+      args.add("--xds-insecure");
     }
     args.addAll(options.hubArgs());
     String name = hubs.size() == 1 ? "hub" : "hub-" + i;
@@ -291,9 +338,40 @@ public final class GantryProcesses implements AutoCloseable {
    * @param apiType {@code GRPC} (state of the world) or {@code DELTA_GRPC}
    */
   public Envoy startEnvoy(String name, String apiType) {
-    Envoy envoy = Envoy.start(name, Envoy.adsBootstrap(name, apiType, xdsPorts), dir);
+    String bootstrap;
+    if (options.xdsTls()) {
+      Path tls = xdsTls();
+      bootstrap =
+          Envoy.adsBootstrapTls(
+              name,
+              apiType,
+              xdsPorts,
+              tls.resolve("envoy.crt"),
+              tls.resolve("envoy.key"),
+              tls.resolve("ca.crt"));
+    } else {
+      bootstrap = Envoy.adsBootstrap(name, apiType, xdsPorts);
+    }
+    Envoy envoy = Envoy.start(name, bootstrap, dir);
     envoys.add(envoy);
     return envoy;
+  }
+
+  /**
+   * The directory of the xDS certificates ({@code gantry certgen}: a CA, the hubs' serving pair and
+   * the Envoys' client pair), made the first time it is asked for.
+   */
+  private synchronized Path xdsTls() {
+    Path tls = dir.resolve("xds-tls");
+    if (!Files.exists(tls.resolve("ca.crt"))) {
+      int code =
+          new CommandLine(new HubCommand())
+              .execute("certgen", "--output-dir=" + tls, "--dns-name=localhost");
+      if (code != 0) {
+        throw new IllegalStateException("gantry certgen failed with exit code " + code);
+      }
+    }
+    return tls;
   }
 
   /** The Envoys started by {@link #startEnvoy} and not stopped. */

@@ -143,6 +143,12 @@ public final class Envoy implements AutoCloseable {
    */
   public static String adsBootstrapTls(
       String nodeId, String apiType, int xdsPort, Path certificate, Path key, Path ca) {
+    return adsBootstrapTls(nodeId, apiType, List.of(xdsPort), certificate, key, ca);
+  }
+
+  /** As {@link #adsBootstrapTls(String, String, int, Path, Path, Path)}, with several hubs. */
+  public static String adsBootstrapTls(
+      String nodeId, String apiType, List<Integer> xdsPorts, Path certificate, Path key, Path ca) {
     StringBuilder tls = new StringBuilder();
     tls.append("    transport_socket:\n")
         .append("      name: envoy.transport_sockets.tls\n")
@@ -163,7 +169,7 @@ public final class Envoy implements AutoCloseable {
         .append("            trusted_ca: {filename: ")
         .append(ca)
         .append("}\n");
-    return adsBootstrap(nodeId, apiType, xdsPort) + tls;
+    return adsBootstrap(nodeId, apiType, xdsPorts) + tls;
   }
 
   /**

@@ -174,7 +174,15 @@ public final class ScaleBench {
               Duration.ofMillis(
                   Long.parseLong(System.getenv().getOrDefault("BENCH_HUB_HOLDOFF_MS", "10"))),
               List.of(NS));
+      // xDS over mutual TLS, as the chart serves it; BENCH_XDS_INSECURE=1 for plain text.
+      options = options.withXdsTls(!"1".equals(System.getenv("BENCH_XDS_INSECURE")));
       note("hub JVM %s; discoverer JVM %s", options.hubJvm(), options.discovererJvm());
+      rows.add(
+          row(
+              "xDS between the hub and Envoy",
+              options.xdsTls()
+                  ? "mutual TLS (gantry certgen's certificates), as the chart serves it"
+                  : "plain text (BENCH_XDS_INSECURE=1)"));
       long gantryStart = System.nanoTime();
       testbed.clusters().forEach(c -> c.processes().forEach(p -> kube.add(p.pid())));
       try (GantryProcesses gantry = GantryProcesses.start(testbed, "hub", clusters, options)) {

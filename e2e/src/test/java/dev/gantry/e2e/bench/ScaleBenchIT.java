@@ -86,5 +86,7 @@ class ScaleBenchIT {
           .doesNotContain("n/a");
     }
     assertThat(byMeasure).containsKey("hub start → ready / → all HTTPProxies valid");
+    // Every figure above came over xDS as the chart serves it.
+    assertThat(byMeasure.get("xDS between the hub and Envoy")).startsWith("mutual TLS");
   }
 }

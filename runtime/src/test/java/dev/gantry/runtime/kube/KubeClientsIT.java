@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClient;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
@@ -150,15 +151,16 @@ class KubeClientsIT {
       String watchUri =
           config.getMasterUrl().replaceFirst("^https:", "wss:")
               + "api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Ddefault";
-      io.vertx.core.http.WebSocket watch =
-          http.getWebSocketClient()
-              .connect(new WebSocketConnectOptions().setAbsoluteURI(watchUri))
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
+      // Its handler set before it connects: the apiserver sends the first event at once.
+      CompletableFuture<String> event = new CompletableFuture<>();
+      ClientWebSocket watch = http.getWebSocketClient().webSocket();
+      watch.handler(data -> event.complete(data.toString()));
+      watch
+          .connect(new WebSocketConnectOptions().setAbsoluteURI(watchUri))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       try {
-        CompletableFuture<String> event = new CompletableFuture<>();
-        watch.textMessageHandler(event::complete);
         assertThat(event.get(30, TimeUnit.SECONDS)).contains("\"ADDED\"");
         return List.of(requests, watch.sslSession().getClass().getName());
       } finally {
