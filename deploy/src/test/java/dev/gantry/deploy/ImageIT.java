@@ -266,6 +266,9 @@ class ImageIT {
     Files.copy(hub.adminKubeconfigFile(), kubeconfig);
     kubeconfig.toFile().setReadable(true, false);
     int admin = Ports.freeLoopbackPort();
+    // The xDS port's certificates, made by the image's own certgen.
+    Run certgen = runInImage(image, "certgen", "--output-dir=/tmp/xds", "--dns-name=localhost");
+    assertThat(certgen.exitCode()).as(certgen.output()).isZero();
 
     Process process =
         inImage(
@@ -273,7 +276,9 @@ class ImageIT {
                 List.of(
                     "--hub-kubeconfig=/tmp/hub.kubeconfig",
                     "--xds-address=127.0.0.1:" + Ports.freeLoopbackPort(),
-                    "--xds-insecure",
+                    "--xds-tls-cert=/tmp/xds/hub.crt",
+                    "--xds-tls-key=/tmp/xds/hub.key",
+                    "--xds-tls-ca=/tmp/xds/ca.crt",
                     "--admin-address=127.0.0.1:" + admin))
             .redirectOutput(testbed.directory().resolve("image-hub.log").toFile())
             .start();
@@ -298,8 +303,9 @@ class ImageIT {
     // The image's own logging config, not logback's default (everything at DEBUG).
     assertThat(Files.readString(testbed.directory().resolve("image-hub.log")))
         .contains(JVM_NOTE + "-XX:MaxRAMPercentage=75", "hub up: xDS on port")
-        // BoringSSL's native library loads in the image (from its jar, into /tmp).
-        .contains("TLS to apiservers: BoringSSL (netty-tcnative)")
+        // BoringSSL's native libraries load in the image (from their jars, into /tmp): grpc-java's
+        // for the xDS port, netty-tcnative for the apiserver.
+        .contains("(mutual TLS, BoringSSL)", "TLS to the hub apiserver: BoringSSL (netty-tcnative)")
         .doesNotContain(" DEBUG ", "\tat ");
   }
 }

@@ -92,6 +92,7 @@ public final class Discoverer implements AutoCloseable {
           config.metricsAddress().getHostString(),
           health.port());
     }
+    log.info("TLS to apiservers: {}", KubeClients.tlsEngine());
     if (config.leaderElect()) {
       elect();
     } else {

@@ -8,12 +8,14 @@ import dev.gantry.runtime.HealthServer;
 import dev.gantry.runtime.LeaderElection;
 import dev.gantry.runtime.events.EventRecorder;
 import dev.gantry.runtime.informer.RetryingInformers;
+import dev.gantry.runtime.kube.KubeClients;
 import dev.gantry.xds.compile.ExternalNames;
 import dev.gantry.xds.compile.httpproxy.ProxyCompiler;
 import dev.gantry.xds.compile.ingress.IngressConverter;
 import dev.gantry.xds.publish.XdsMetrics;
 import dev.gantry.xds.publish.XdsPublisher;
 import dev.gantry.xds.server.XdsServer;
+import dev.gantry.xds.server.XdsTls;
 import dev.gantry.xds.translate.XdsAssembler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -221,12 +223,15 @@ public final class Hub implements AutoCloseable {
     startClusterChecks();
     startProbes();
     log.info(
-        "hub up: xDS on port {}, ingress class {}, Envoy listeners {}:{} (HTTP) and :{} (HTTPS)",
+        "hub up: xDS on port {} ({}), ingress class {}, Envoy listeners {}:{} (HTTP) and :{}"
+            + " (HTTPS); TLS to the hub apiserver: {}",
         server.port(),
+        config.xdsTls() == null ? "plain text" : "mutual TLS, " + XdsTls.engine(),
         config.ingressClass(),
         config.envoyHttpAddress(),
         config.envoyHttpPort(),
-        config.envoyHttpsPort());
+        config.envoyHttpsPort(),
+        KubeClients.tlsEngine());
     return this;
   }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Utils;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -16,9 +17,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -53,9 +51,6 @@ import tools.jackson.databind.ObjectMapper;
  * there is no ALPN to agree on HTTP/2 with.
  */
 public final class KubeClients {
-  private static final Logger log = LoggerFactory.getLogger(KubeClients.class);
-  private static final AtomicBoolean ENGINE_LOGGED = new AtomicBoolean();
-
   private KubeClients() {}
 
   /**
@@ -122,25 +117,46 @@ public final class KubeClients {
    * Whether the clients speak TLS through BoringSSL (netty-tcnative, on the class path for Linux on
    * x86-64 and ARM64): its AES-GCM runs in native code with the CPU's AES instructions. The JDK's
    * runs them through intrinsics of the second JIT compiler only, so on a JVM that stops at the
-   * first (the chart's processes do) every byte to and from an apiserver was encrypted in Java: a
-   * third of a discoverer's CPU samples under a steady load of endpoint changes at the default
-   * benchmark size. Elsewhere, or with {@link #OPENSSL_DISABLE}, the JDK's.
+   * first (the chart's processes do) every byte to and from an apiserver was encrypted in Java:
+   * under a steady load of endpoint changes at the default benchmark size, a third of a
+   * discoverer's Java CPU samples were under Netty's TLS handler. Elsewhere, or with {@link
+   * #OPENSSL_DISABLE}, the JDK's.
    */
   static boolean openSsl() {
-    boolean disabled = Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false);
-    boolean use = !disabled && OpenSSLEngineOptions.isAvailable();
-    if (ENGINE_LOGGED.compareAndSet(false, true)) {
-      if (use) {
-        log.info("TLS to apiservers: BoringSSL (netty-tcnative)");
-      } else if (disabled) {
-        log.info("TLS to apiservers: the JDK's ({} is set)", OPENSSL_DISABLE);
+    return !Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false)
+        && OpenSSLEngineOptions.isAvailable();
+  }
+
+  /**
+   * Which TLS the clients made now speak, and why not BoringSSL if not: for a process's start-up
+   * line (the one-shot commands print nothing of it, as their output may be YAML).
+   */
+  public static String tlsEngine() {
+    if (Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false)) {
+      return "the JDK's (" + OPENSSL_DISABLE + " is set)";
+    }
+    if (OpenSSLEngineOptions.isAvailable()) {
+      return "BoringSSL (netty-tcnative)";
+    }
+    return "the JDK's (BoringSSL unavailable: " + innermost(OpenSsl.unavailabilityCause()) + ")";
+  }
+
+  /**
+   * The message of the deepest cause of {@code t}, or of what it suppressed: Netty reports each
+   * library name it tried as a suppressed error, the missing shared library in the innermost.
+   */
+  static String innermost(Throwable t) {
+    Throwable deepest = t;
+    for (int depth = 0; depth < 20; depth++) {
+      if (deepest.getCause() != null && deepest.getCause() != deepest) {
+        deepest = deepest.getCause();
+      } else if (deepest.getSuppressed().length > 0) {
+        deepest = deepest.getSuppressed()[0];
       } else {
-        log.info(
-            "TLS to apiservers: the JDK's (BoringSSL unavailable: {})",
-            io.netty.handler.ssl.OpenSsl.unavailabilityCause().toString());
+        break;
       }
     }
-    return use;
+    return deepest.getMessage() == null ? deepest.toString() : deepest.getMessage();
   }
 
   /**

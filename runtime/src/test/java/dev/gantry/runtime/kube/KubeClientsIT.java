@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.testbed.Pki;
 import dev.gantry.testbed.Testbed;
 import dev.gantry.testbed.WithClusters;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -30,11 +31,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -128,6 +131,46 @@ class KubeClientsIT {
     assertThat(withProperty(KubeClients.OPENSSL_DISABLE, () -> tlsSessions(config)))
         .hasSize(2)
         .allSatisfy(c -> assertThat(c).startsWith("sun.security.ssl."));
+  }
+
+  /**
+   * BoringSSL checks the apiserver as the JDK's TLS does: a certificate that no trusted CA signed
+   * is refused, and so is one that names another address (the apiserver's names 127.0.0.1, here
+   * reached at 127.0.0.2 through a forwarder, which at 127.0.0.1 it is answered through).
+   */
+  @Test
+  void boringSslRefusesAnUntrustedOrMisnamedApiserver(Testbed testbed) throws Exception {
+    assertThat(KubeClients.openSsl()).isTrue();
+    Config untrusted = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+    untrusted.setCaCertData(
+        Base64.getEncoder()
+            .encodeToString(
+                Pki.pem(Pki.newAuthority("other").caCertificate())
+                    .getBytes(StandardCharsets.US_ASCII)));
+    assertRefused(untrusted);
+
+    try (Forwarder misnamed =
+            new Forwarder(apiserverPort(testbed), InetAddress.getByName("127.0.0.2"));
+        Forwarder named = new Forwarder(apiserverPort(testbed))) {
+      Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+      config.setMasterUrl("https://127.0.0.2:" + misnamed.port());
+      assertRefused(config);
+
+      config.setMasterUrl("https://127.0.0.1:" + named.port());
+      try (KubernetesClient client = KubeClients.of(config)) {
+        assertThat(client.namespaces().withName("default").get()).isNotNull();
+      }
+    }
+  }
+
+  private static void assertRefused(Config config) {
+    config.setRequestTimeout(10_000);
+    config.setRequestRetryBackoffLimit(0);
+    try (KubernetesClient client = KubeClients.of(config)) {
+      assertThatThrownBy(() -> client.namespaces().withName("default").get())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasStackTraceContaining("SSLHandshakeException");
+    }
   }
 
   /**
@@ -381,8 +424,12 @@ class KubeClientsIT {
     private final ExecutorService pumps = Executors.newCachedThreadPool();
 
     Forwarder(int target) throws IOException {
+      this(target, InetAddress.getLoopbackAddress());
+    }
+
+    Forwarder(int target, InetAddress address) throws IOException {
       this.target = target;
-      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this.server = new ServerSocket(0, 50, address);
       pumps.execute(this::accept);
     }
 

@@ -41,6 +41,16 @@ public record XdsTls(Path certificate, Path key, Path ca, Duration reload) {
   }
 
   /**
+   * Which TLS grpc-java speaks on the port: its own BoringSSL (native) where its library loads,
+   * else the JDK's.
+   */
+  public static String engine() {
+    return io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl.isAvailable()
+        ? "BoringSSL"
+        : "the JDK's TLS";
+  }
+
+  /**
    * Credentials from the files as they are now, kept up to date on {@code executor}; fails when the
    * files do not hold a certificate, its key and a CA.
    */
