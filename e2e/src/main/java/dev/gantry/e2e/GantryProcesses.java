@@ -80,27 +80,6 @@ public final class GantryProcesses implements AutoCloseable {
       discovererArgs = List.copyOf(discovererArgs);
     }
 
-    public Options(
-        List<String> hubJvm,
-        List<String> discovererJvm,
-        Duration holdoff,
-        List<String> namespaces,
-        List<String> hubArgs,
-        List<String> discovererArgs,
-        int hubReplicas,
-        int discovererReplicas) {
-      this(
-          hubJvm,
-          discovererJvm,
-          holdoff,
-          namespaces,
-          hubArgs,
-          discovererArgs,
-          hubReplicas,
-          discovererReplicas,
-          false);
-    }
-
     /** These options, with xDS over mutual TLS or not. */
     public Options withXdsTls(boolean tls) {
       return new Options(
@@ -120,7 +99,7 @@ public final class GantryProcesses implements AutoCloseable {
         List<String> discovererJvm,
         Duration holdoff,
         List<String> namespaces) {
-      this(hubJvm, discovererJvm, holdoff, namespaces, List.of(), List.of(), 1, 1);
+      this(hubJvm, discovererJvm, holdoff, namespaces, List.of(), List.of(), 1, 1, false);
     }
 
     public Options(
@@ -130,7 +109,7 @@ public final class GantryProcesses implements AutoCloseable {
         List<String> namespaces,
         List<String> hubArgs,
         List<String> discovererArgs) {
-      this(hubJvm, discovererJvm, holdoff, namespaces, hubArgs, discovererArgs, 1, 1);
+      this(hubJvm, discovererJvm, holdoff, namespaces, hubArgs, discovererArgs, 1, 1, false);
     }
   }
 

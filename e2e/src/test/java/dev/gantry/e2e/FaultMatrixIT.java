@@ -115,7 +115,8 @@ class FaultMatrixIT {
                     "--stale-endpoint-ttl=" + STALE_TTL.toSeconds() + "s"),
                 List.of("--heartbeat-interval=1s"),
                 2,
-                2));
+                2,
+                false));
     gantry.remoteKubeconfig("east", eastKubeconfig);
     gantry.startAll(List.of("east", "west"));
     gantry.backends().startHttp("east-1");
