@@ -163,6 +163,26 @@ class KubeClientsIT {
     }
   }
 
+  /**
+   * A kubeconfig with {@code insecure-skip-tls-verify: true} reaches an apiserver under BoringSSL
+   * whatever CA signed it or address it is reached at, as under the JDK's TLS.
+   */
+  @Test
+  void boringSslSkipsTheChecksWhereTheKubeconfigSaysSo(Testbed testbed) throws Exception {
+    assertThat(KubeClients.openSsl()).isTrue();
+    try (Forwarder misnamed =
+        new Forwarder(apiserverPort(testbed), InetAddress.getByName("127.0.0.2"))) {
+      Config config = Config.fromKubeconfig(testbed.cluster("hub").adminKubeconfig());
+      config.setCaCertData(null);
+      config.setCaCertFile(null);
+      config.setTrustCerts(true);
+      config.setMasterUrl("https://127.0.0.2:" + misnamed.port());
+      try (KubernetesClient client = KubeClients.of(config)) {
+        assertThat(client.namespaces().withName("default").get()).isNotNull();
+      }
+    }
+  }
+
   private static void assertRefused(Config config) {
     config.setRequestTimeout(10_000);
     config.setRequestRetryBackoffLimit(0);
