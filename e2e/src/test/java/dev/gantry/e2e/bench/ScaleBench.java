@@ -368,6 +368,7 @@ public final class ScaleBench {
           // the hub's code not compiled yet): printed apart, and followed by a few more before
           // the series.
           long firstNew = newProxy(gantry);
+          long firstNewWrites = lastNewProxyWrites;
           for (int i = 1; i < NEW_PROXY_WARM_UP; i++) {
             newProxy(gantry);
           }
@@ -377,8 +378,8 @@ public final class ScaleBench {
           Usage beforeNew = Usage.read(gantry, envoy, kube);
           String newProxies =
               newProxies(gantry, NEW_PROXIES)
-                  + "; after %d unmeasured, the first of which took %.0f ms"
-                      .formatted(NEW_PROXY_WARM_UP, firstNew / 1e6)
+                  + "; after %d unmeasured, the first of which took %.0f ms (its two writes %.0f ms)"
+                      .formatted(NEW_PROXY_WARM_UP, firstNew / 1e6, firstNewWrites / 1e6)
                   + "; "
                   + Pauses.read(gantry.hub()).since(gcNew);
           Usage afterNew = Usage.read(gantry, envoy, kube);
