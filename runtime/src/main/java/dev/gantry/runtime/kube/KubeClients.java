@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Utils;
+import io.fabric8.kubernetes.client.vertx5.TlsWarmup;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.http.HttpVersion;
@@ -123,8 +124,11 @@ public final class KubeClients {
    * #OPENSSL_DISABLE}, the JDK's.
    */
   static boolean openSsl() {
-    return !Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false)
-        && OpenSSLEngineOptions.isAvailable();
+    return !openSslDisabled() && OpenSSLEngineOptions.isAvailable();
+  }
+
+  private static boolean openSslDisabled() {
+    return Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false);
   }
 
   /**
@@ -132,11 +136,11 @@ public final class KubeClients {
    * line (the one-shot commands print nothing of it, as their output may be YAML).
    */
   public static String tlsEngine() {
-    if (Utils.getSystemPropertyOrEnvVar(OPENSSL_DISABLE, false)) {
-      return "the JDK's (" + OPENSSL_DISABLE + " is set)";
-    }
-    if (OpenSSLEngineOptions.isAvailable()) {
+    if (openSsl()) {
       return "BoringSSL (netty-tcnative)";
+    }
+    if (openSslDisabled()) {
+      return "the JDK's (" + OPENSSL_DISABLE + " is set)";
     }
     return "the JDK's (BoringSSL unavailable: " + innermost(OpenSsl.unavailabilityCause()) + ")";
   }
@@ -175,6 +179,11 @@ public final class KubeClients {
       this.readIdle = readIdle;
       this.gzip = gzip;
       this.openSsl = openSsl;
+      if (openSsl) {
+        // fabric8 warms the JDK's TLS once per process as its first client is built (a JDK
+        // context made and dropped): start-up work for a TLS these clients do not speak.
+        setTlsWarmup(TlsWarmup.OFF);
+      }
     }
 
     @Override

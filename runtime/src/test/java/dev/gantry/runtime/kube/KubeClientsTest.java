@@ -2,9 +2,21 @@ package dev.gantry.runtime.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.vertx5.TlsWarmup;
 import org.junit.jupiter.api.Test;
 
 class KubeClientsTest {
+
+  /**
+   * A factory for BoringSSL leaves out fabric8's warm-up of the JDK's TLS; one for the JDK's not.
+   */
+  @Test
+  void theJdksTlsIsWarmedOnlyForClientsThatSpeakIt() {
+    assertThat(new KubeClients.Factory(true, KubeClients.READ_IDLE, true, true).getTlsWarmup())
+        .isEqualTo(TlsWarmup.OFF);
+    assertThat(new KubeClients.Factory(true, KubeClients.READ_IDLE, true, false).getTlsWarmup())
+        .isEqualTo(TlsWarmup.CONTEXT);
+  }
 
   /**
    * Why BoringSSL did not load, as Netty reports it: one error per library name tried, each
